@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { description, displayName, dnsLabel, isoDate } from './common';
+
+export const ComponentType = z.enum(['external-consumer', 'service']);
+export type ComponentType = z.infer<typeof ComponentType>;
+
+export const Visibility = z.enum(['Project', 'Organization', 'Public']);
+export type Visibility = z.infer<typeof Visibility>;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'Enter an http or https URL.' });
+
+/** An endpoint of a service. `upstreamUrls` maps an environment handle to where the service runs there;
+ * `gatewayUrls` (server-filled) maps it to the stable URL that consumers call through the gateway. */
+export const Endpoint = z.object({
+  name: dnsLabel,
+  visibility: Visibility,
+  upstreamUrls: z.record(z.string(), httpUrl),
+  gatewayUrls: z.record(z.string(), z.string()),
+});
+export type Endpoint = z.infer<typeof Endpoint>;
+
+export const EndpointInput = z.strictObject({
+  name: dnsLabel,
+  visibility: Visibility.default('Project'),
+  upstreamUrls: z.record(dnsLabel, httpUrl).default({}),
+});
+export type EndpointInput = z.input<typeof EndpointInput>;
+
+export const Component = z.object({
+  id: z.string(),
+  orgHandle: dnsLabel,
+  projectHandle: dnsLabel,
+  /** The unique name (handle) within the project. */
+  name: dnsLabel,
+  displayName: z.string(),
+  description: z.string(),
+  type: ComponentType,
+  /** Only services have endpoints. */
+  endpoints: z.array(Endpoint).optional(),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+export type Component = z.infer<typeof Component>;
+
+export const CreateComponent = z.strictObject({
+  displayName,
+  name: dnsLabel,
+  description: description.default(''),
+  type: ComponentType,
+  endpoints: z.array(EndpointInput).max(50).optional(),
+});
+export type CreateComponent = z.input<typeof CreateComponent>;
+
+export const UpdateComponent = z.strictObject({
+  displayName: displayName.optional(),
+  description: description.optional(),
+  endpoints: z.array(EndpointInput).max(50).optional(),
+});
+export type UpdateComponent = z.input<typeof UpdateComponent>;

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { dnsLabel, isoDate } from './common';
+
+/** A connection from an external consumer to a service endpoint. It is what lets the consumer's token through
+ * the gateway for that endpoint. */
+export const Connection = z.object({
+  id: z.string(),
+  componentId: z.string(),
+  name: z.string(),
+  serviceProjectHandle: dnsLabel,
+  serviceComponentName: dnsLabel,
+  endpointName: dnsLabel,
+  createdAt: isoDate,
+});
+export type Connection = z.infer<typeof Connection>;
+
+export const CreateConnection = z.strictObject({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Enter a connection name.')
+    .max(63, 'Use at most 63 characters.')
+    .regex(/^[A-Za-z][A-Za-z0-9 _-]*$/, 'Start with a letter; use letters, digits, spaces, hyphens and underscores.'),
+  serviceProjectHandle: dnsLabel.optional(),
+  serviceComponentName: dnsLabel,
+  endpointName: dnsLabel,
+});
+export type CreateConnection = z.input<typeof CreateConnection>;
+
+/** The Choreo keys a connection yields per environment. */
+export const ConnectionKey = z.enum(['ServiceURL', 'ConsumerKey', 'ConsumerSecret', 'TokenURL']);
+export type ConnectionKey = z.infer<typeof ConnectionKey>;
+
+/** One entry, shaped as WSO2's own extension models it. A sensitive entry never carries its value: `valueRef`
+ * says where it lives (the extension's vault) instead. */
+export const ConnectionEntry = z.object({
+  key: ConnectionKey,
+  value: z.string().optional(),
+  isSensitive: z.boolean(),
+  envVariableName: z.string(),
+  valueRef: z.string().optional(),
+});
+export type ConnectionEntry = z.infer<typeof ConnectionEntry>;
+
+export const ConnectionConfig = z.object({
+  connectionName: z.string(),
+  environment: z.string(),
+  /** False when the consumer has no keys in this environment yet: ConsumerKey is then absent. */
+  configured: z.boolean(),
+  entries: z.array(ConnectionEntry),
+});
+export type ConnectionConfig = z.infer<typeof ConnectionConfig>;
+
+/** `<CONNECTION_NAME>`: the connection's name upper-cased with non-alphanumerics turned into `_`. */
+export function envVariablePrefix(connectionName: string): string {
+  return `CHOREO_${connectionName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+export function envVariableName(connectionName: string, key: ConnectionKey): string {
+  return `${envVariablePrefix(connectionName)}_${key.toUpperCase()}`;
+}
