@@ -1,0 +1,238 @@
+/**
+ * Fetches and checks an external identity provider's OIDC discovery document (its Well-Known URL).
+ *
+ * The URL comes from a user, so the fetch is defensive: https only (loopback excepted, for local providers and
+ * tests), bounded time for connect, headers and the whole body, a size limit enforced while the body streams in,
+ * and redirects followed only on the same host and never from https down to http.
+ */
+import { Agent, request, type Dispatcher } from 'undici';
+import { DiscoveryDocument } from '../../api/identityProviders';
+
+export const WELL_KNOWN_SUFFIX = '/.well-known/openid-configuration';
+const OAUTH_WELL_KNOWN = '/.well-known/oauth-authorization-server';
+
+export interface DiscoveryOptions {
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  /** The whole fetch, body included: a document that trickles in slowly is refused too. */
+  totalTimeoutMs?: number;
+  maxBytes?: number;
+  maxRedirects?: number;
+}
+
+const DEFAULTS: Required<DiscoveryOptions> = {
+  connectTimeoutMs: 5_000,
+  headersTimeoutMs: 10_000,
+  totalTimeoutMs: 15_000,
+  maxBytes: 256 * 1024,
+  maxRedirects: 3,
+};
+
+/** What the control plane keeps from a discovery document. */
+export interface DiscoveredProvider {
+  wellKnownUrl: string;
+  issuer: string;
+  tokenEndpoint: string;
+  jwksUri: string;
+}
+
+/** Every refusal carries the management API's `discovery_failed` code and a sentence a person can act on. */
+export class DiscoveryError extends Error {
+  readonly code = 'discovery_failed' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'DiscoveryError';
+  }
+}
+
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+function requireSafeUrl(raw: string, what: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new DiscoveryError(`The ${what} "${raw}" is not a valid URL.`);
+  }
+  if (url.protocol === 'https:') return url;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
+  if (url.protocol === 'http:') {
+    throw new DiscoveryError(
+      `The ${what} ${url.href} uses http; identity providers must be reached over https (plain http is allowed only on localhost).`,
+    );
+  }
+  throw new DiscoveryError(`The ${what} ${url.href} must be an https URL.`);
+}
+
+/**
+ * The Well-Known URL to fetch, and the issuer it implies. A bare issuer URL gets the OIDC suffix appended.
+ * OIDC Discovery 1.0 §4.3: the issuer in the document must be identical to the one the URL was built from;
+ * RFC 8414 §3 puts the well-known segment between host and path instead.
+ */
+export function wellKnownAndIssuer(raw: string): { wellKnownUrl: URL; expectedIssuer: string } {
+  const url = requireSafeUrl(raw, 'Well-Known URL');
+  url.hash = '';
+  const path = url.pathname;
+  if (path.endsWith(WELL_KNOWN_SUFFIX)) {
+    const issuerPath = path.slice(0, -WELL_KNOWN_SUFFIX.length);
+    return { wellKnownUrl: url, expectedIssuer: `${url.origin}${issuerPath}` };
+  }
+  if (path.startsWith(OAUTH_WELL_KNOWN)) {
+    return { wellKnownUrl: url, expectedIssuer: `${url.origin}${path.slice(OAUTH_WELL_KNOWN.length)}` };
+  }
+  if (path.includes('/.well-known/')) {
+    throw new DiscoveryError(
+      `The URL ${url.href} is not an OpenID Connect Well-Known URL: it should end in ${WELL_KNOWN_SUFFIX}.`,
+    );
+  }
+  const base = path.replace(/\/+$/, '');
+  const wellKnownUrl = new URL(`${url.origin}${base}${WELL_KNOWN_SUFFIX}`);
+  return { wellKnownUrl, expectedIssuer: `${url.origin}${base}` };
+}
+
+const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+
+// One agent for every discovery fetch; its connect time-out is the default. Tests pass their own limits.
+let sharedAgent: Agent | undefined;
+const agents = new Map<number, Agent>();
+function agentFor(connectTimeoutMs: number): Dispatcher {
+  if (connectTimeoutMs === DEFAULTS.connectTimeoutMs) {
+    sharedAgent ??= new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 1_000 });
+    return sharedAgent;
+  }
+  let agent = agents.get(connectTimeoutMs);
+  if (!agent) {
+    agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 1_000 });
+    agents.set(connectTimeoutMs, agent);
+  }
+  return agent;
+}
+
+function describeNetworkError(err: unknown, url: URL, opts: Required<DiscoveryOptions>): string {
+  const code = (err as { code?: string }).code ?? '';
+  const name = (err as { name?: string }).name ?? '';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
+    return `Could not connect to ${url.host} within ${opts.connectTimeoutMs / 1000} s. Check the URL and that the provider is reachable.`;
+  }
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || name === 'TimeoutError' || name === 'AbortError') {
+    return `The provider at ${url.host} did not send its discovery document within ${opts.totalTimeoutMs / 1000} s. Try again, or check the provider.`;
+  }
+  if (code === 'ECONNREFUSED') return `Nothing answers at ${url.host} (connection refused). Check the host and port.`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `The host ${url.hostname} could not be found. Check the URL.`;
+  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('DEPTH_ZERO')) {
+    return `The TLS certificate of ${url.host} was not accepted (${code}). The provider needs a certificate trusted by this machine.`;
+  }
+  return `Could not fetch ${url.href}: ${(err as Error).message || code || 'network error'}.`;
+}
+
+/** Stops reading a body we will not use; the abort it causes is expected, not an error. */
+function discard(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+async function readLimited(body: Dispatcher.ResponseData['body'], maxBytes: number, url: URL): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      discard(body);
+      throw new DiscoveryError(
+        `The discovery document at ${url.href} is larger than ${Math.round(maxBytes / 1024)} KiB; that is not an OpenID Connect discovery document.`,
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Fetches the document, following same-host redirects only, and returns its parsed JSON. */
+async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: AbortSignal): Promise<unknown> {
+  let url = start;
+  for (let hop = 0; ; hop++) {
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await request(url, {
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        dispatcher: agentFor(opts.connectTimeoutMs),
+        headersTimeout: opts.headersTimeoutMs,
+        bodyTimeout: opts.totalTimeoutMs,
+        signal,
+      });
+    } catch (err) {
+      throw new DiscoveryError(describeNetworkError(err, url, opts));
+    }
+    if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
+      discard(res.body);
+      if (hop >= opts.maxRedirects) {
+        throw new DiscoveryError(`${start.href} redirected more than ${opts.maxRedirects} times. Use the final Well-Known URL.`);
+      }
+      const next = new URL(String(res.headers.location), url);
+      if (next.host !== url.host) {
+        throw new DiscoveryError(
+          `${url.href} redirects to another host (${next.host}); redirects to other hosts are not followed. Use the provider's own Well-Known URL.`,
+        );
+      }
+      if (url.protocol === 'https:' && next.protocol !== 'https:') {
+        throw new DiscoveryError(`${url.href} redirects from https to ${next.protocol}; that redirect is not followed.`);
+      }
+      url = next;
+      continue;
+    }
+    const declared = Number(res.headers['content-length']);
+    if (Number.isFinite(declared) && declared > opts.maxBytes) {
+      discard(res.body);
+      throw new DiscoveryError(
+        `The discovery document at ${url.href} is larger than ${Math.round(opts.maxBytes / 1024)} KiB; that is not an OpenID Connect discovery document.`,
+      );
+    }
+    if (res.statusCode !== 200) {
+      discard(res.body);
+      throw new DiscoveryError(
+        `${url.href} answered HTTP ${res.statusCode}. Check the Well-Known URL (it usually ends in ${WELL_KNOWN_SUFFIX}).`,
+      );
+    }
+    let text: string;
+    try {
+      text = await readLimited(res.body, opts.maxBytes, url);
+    } catch (err) {
+      if (err instanceof DiscoveryError) throw err;
+      throw new DiscoveryError(describeNetworkError(err, url, opts));
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new DiscoveryError(`${url.href} did not answer with JSON; check that it is the provider's Well-Known URL.`);
+    }
+  }
+}
+
+/** Fetches, validates and checks an external identity provider's discovery document. */
+export async function discoverProvider(wellKnownUrl: string, options: DiscoveryOptions = {}): Promise<DiscoveredProvider> {
+  const opts = { ...DEFAULTS, ...options };
+  const { wellKnownUrl: url, expectedIssuer } = wellKnownAndIssuer(wellKnownUrl);
+  const json = await fetchJson(url, opts, AbortSignal.timeout(opts.totalTimeoutMs));
+
+  const parsed = DiscoveryDocument.safeParse(json);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => i.path.join('.') || '(document)');
+    throw new DiscoveryError(
+      `The discovery document at ${url.href} lacks a valid ${[...new Set(fields)].join(', ')}; the provider must publish issuer, token_endpoint and jwks_uri.`,
+    );
+  }
+  const doc = parsed.data;
+  if (!sameIssuer(doc.issuer, expectedIssuer)) {
+    throw new DiscoveryError(
+      `The discovery document says its issuer is ${doc.issuer}, but it was fetched for the issuer ${expectedIssuer}. ` +
+        'OpenID Connect requires them to match; use the Well-Known URL of that issuer.',
+    );
+  }
+  requireSafeUrl(doc.token_endpoint, 'token endpoint');
+  requireSafeUrl(doc.jwks_uri, 'JWKS URL');
+  return { wellKnownUrl: url.href, issuer: doc.issuer, tokenEndpoint: doc.token_endpoint, jwksUri: doc.jwks_uri };
+}

@@ -1,0 +1,106 @@
+/**
+ * A real external identity provider for the tests: panva's `oidc-provider` (a certified OpenID provider no one here
+ * wrote) on a loopback port, with two `client_credentials` clients: one whose access tokens are JWTs (RFC 9068) and
+ * one whose access tokens are opaque, as a provider left on its default token type would issue.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { jose } from '../../../src/controlPlane/gateway/jose';
+
+export const JWT_CLIENT = { clientId: 'stark-mobile-jwt', clientSecret: 'jwt-client-secret-0123456789abcdef' };
+export const OPAQUE_CLIENT = { clientId: 'stark-mobile-opaque', clientSecret: 'opaque-client-secret-0123456789abcdef' };
+/** The resource (audience) the provider's access tokens are issued for. */
+export const GATEWAY_RESOURCE = 'urn:choreo:gateway';
+
+export interface RunningProvider {
+  issuer: string;
+  wellKnownUrl: string;
+  tokenEndpoint: string;
+  /** Gets an access token with client_credentials and HTTP Basic client authentication. */
+  token(client: { clientId: string; clientSecret: string }): Promise<string>;
+  /** Registers one more JWT client (a consumer's app) on the fly. */
+  addJwtClient(clientId: string, clientSecret: string): void;
+  close(): Promise<void>;
+}
+
+async function signingKeys() {
+  const keys = [];
+  for (const alg of ['RS256', 'ES256'] as const) {
+    const { privateKey } = await jose.generateKeyPair(alg, { extractable: true });
+    const jwk = await jose.exportJWK(privateKey);
+    keys.push({ ...jwk, alg, use: 'sig', kid: `${alg.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}` });
+  }
+  return keys;
+}
+
+export async function startOidcProvider(): Promise<RunningProvider> {
+  // oidc-provider is ESM-only; a dynamic import keeps this CommonJS test file loadable by tsx.
+  const { default: Provider } = (await import('oidc-provider')) as unknown as { default: new (issuer: string, config: object) => any };
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const issuer = `http://127.0.0.1:${port}`;
+
+  const client = (c: { clientId: string; clientSecret: string }) => ({
+    client_id: c.clientId,
+    client_secret: c.clientSecret,
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+    token_endpoint_auth_method: 'client_secret_basic',
+  });
+  const jwtClients = new Set([JWT_CLIENT.clientId]);
+  const provider = new Provider(issuer, {
+    clients: [client(JWT_CLIENT), client(OPAQUE_CLIENT)],
+    jwks: { keys: await signingKeys() },
+    ttl: { ClientCredentials: 300 },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => GATEWAY_RESOURCE,
+        getResourceServerInfo: (_ctx: unknown, resource: string, c: { clientId: string }) => ({
+          scope: 'read',
+          audience: resource,
+          accessTokenFormat: jwtClients.has(c.clientId) ? 'jwt' : 'opaque',
+          accessTokenTTL: 300,
+          jwt: { sign: { alg: 'ES256' } },
+        }),
+      },
+    },
+  });
+  // Quiet: the provider warns about http and the in-memory adapter, both intended here.
+  provider.on('server_error', () => undefined);
+  server.on('request', provider.callback());
+
+  const tokenEndpoint = `${issuer}/token`;
+  return {
+    issuer,
+    wellKnownUrl: `${issuer}/.well-known/openid-configuration`,
+    tokenEndpoint,
+    async token(c) {
+      const res = await fetch(tokenEndpoint, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${encodeURIComponent(c.clientId)}:${encodeURIComponent(c.clientSecret)}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials&scope=read',
+      });
+      const body = (await res.json()) as { access_token?: string; error?: string };
+      if (!res.ok || !body.access_token) throw new Error(`token request failed: ${res.status} ${JSON.stringify(body)}`);
+      return body.access_token;
+    },
+    addJwtClient(clientId, clientSecret) {
+      jwtClients.add(clientId);
+      // Static clients are read at construction; later ones go through the provider's client store.
+      void provider.Client.adapter.upsert(clientId, client({ clientId, clientSecret }));
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
