@@ -1,0 +1,98 @@
+// The test VS Code: code-server 4.100.3 (VS Code 1.100.3) on a free loopback port, with fresh user-data and
+// extensions folders per start so no state leaks between runs. Installed and cached by scripts/setup-vscode.mjs.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { freePort, spawnOwned, tempDir } from './processes';
+
+export const repoRoot = path.resolve(__dirname, '..', '..');
+const codeServerEntry = path.join(repoRoot, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+/** Installs the test VS Code when it is not cached yet (a no-op taking well under a second otherwise). */
+export function ensureCodeServer(): void {
+  execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'setup-vscode.mjs')], { stdio: 'inherit' });
+}
+
+export interface CodeServerOptions {
+  /** Folder opened as the workspace. */
+  workspace: string;
+  /** Port wanted; a free one is taken when it is busy or not given. */
+  port?: number;
+  /** User settings written into the fresh user-data folder before start. */
+  settings?: Record<string, unknown>;
+  /** Extra environment for the server; the extension hosts it forks inherit it. */
+  env?: Record<string, string>;
+  /** Prints the server's own output (noisy: gallery look-ups fail offline). */
+  verbose?: boolean;
+}
+
+export interface CodeServer {
+  port: number;
+  origin: string;
+  userDataDir: string;
+  stop: () => Promise<void>;
+  /** The workbench URL for `workspace`, with a payload (extensionDevelopmentPath, extensionTestsPath, ...). */
+  workbenchUrl: (payload: Array<[string, string]>) => string;
+  /** A `vscode-remote://` URI for a path on this machine, the form the payload wants. */
+  remoteUri: (absPath: string) => string;
+}
+
+export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  const port = await freePort(options.port);
+  const userDataDir = await tempDir('user-data');
+  const extensionsDir = await tempDir('extensions');
+  if (options.settings) {
+    // User settings, and Machine settings because `machine`-scoped settings of a remote window are read from there.
+    for (const scope of ['User', 'Machine']) {
+      mkdirSync(path.join(userDataDir, scope), { recursive: true });
+      writeFileSync(path.join(userDataDir, scope, 'settings.json'), JSON.stringify(options.settings, null, 2));
+    }
+  }
+  const args = [
+    codeServerEntry,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    options.workspace,
+  ];
+  const { child, stop } = spawnOwned(process.execPath, args, {
+    cwd: repoRoot,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`code-server did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      if (options.verbose) process.stderr.write(`[code-server] ${text}`);
+      if (output.includes('HTTP server listening on')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${output}`));
+    });
+  });
+  const remoteUri = (absPath: string) => `vscode-remote://127.0.0.1:${port}${absPath}`;
+  return {
+    port,
+    origin,
+    userDataDir,
+    stop,
+    remoteUri,
+    workbenchUrl: (payload) =>
+      `${origin}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+  };
+}
