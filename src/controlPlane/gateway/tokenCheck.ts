@@ -1,0 +1,190 @@
+/**
+ * Verifies the Bearer access token of a gateway call: a JWT signed with an asymmetric key of a known issuer,
+ * within its validity window, naming the OAuth client it was issued to. Which consumer, environment and connection
+ * the client must have is the gateway's business (see enforce.ts); this file answers "who is calling, for sure".
+ *
+ * Verified tokens are kept (token → claims, until they expire, least recently used evicted first), so a client that
+ * reuses its token, as OAuth clients do, costs a map lookup per call instead of a signature check.
+ */
+import { jose, type JWTPayload, type JWTVerifyGetKey } from './jose';
+
+const { decodeProtectedHeader, decodeJwt, errors: joseErrors, jwtVerify } = jose;
+
+/** Asymmetric algorithms only: `none` and the HMAC family would let anyone holding a shared secret mint tokens. */
+export const ACCEPTED_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
+export interface TrustedIssuer {
+  keys: JWTVerifyGetKey;
+  /** When set, the token's `aud` must contain one of these. */
+  audience?: string | string[];
+}
+
+/** Looks an issuer up among the identity providers the control plane knows; undefined if it knows none such. */
+export type IssuerLookup = (issuer: string) => TrustedIssuer | undefined;
+
+export interface VerifiedToken {
+  issuer: string;
+  /** `client_id` (RFC 9068) or, for providers that only set it, `azp`. */
+  clientId: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+  claims: JWTPayload;
+}
+
+export interface TokenCheckOptions {
+  cacheSize?: number;
+  clockToleranceSec?: number;
+  /** Shown in WWW-Authenticate. */
+  realm?: string;
+}
+
+/** A refused token, shaped as RFC 6750 §3 wants the answer. */
+export class TokenRejected extends Error {
+  constructor(
+    /** Absent when the request had no credentials at all (RFC 6750 §3.1: then no error code is sent). */
+    readonly error: 'invalid_token' | 'invalid_request' | undefined,
+    message: string,
+    readonly status: 400 | 401 = 401,
+  ) {
+    super(message);
+    this.name = 'TokenRejected';
+  }
+
+  wwwAuthenticate(realm: string): string {
+    const parts = [`realm="${quoteSafe(realm)}"`];
+    if (this.error) parts.push(`error="${this.error}"`, `error_description="${quoteSafe(this.message)}"`);
+    return `Bearer ${parts.join(', ')}`;
+  }
+}
+
+/** RFC 6750 §3: error_description is limited to printable ASCII without `"` and `\`. */
+function quoteSafe(text: string): string {
+  return text.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "'");
+}
+
+const JWT_REQUIRED =
+  'The access token is not a JWT. The gateway accepts only JWT access tokens: set the access token type of the application in your identity provider to JWT.';
+
+export class TokenChecker {
+  private readonly cache = new Map<string, VerifiedToken>();
+  private readonly cacheSize: number;
+  private readonly clockTolerance: number;
+  readonly realm: string;
+
+  constructor(
+    private readonly lookup: IssuerLookup,
+    options: TokenCheckOptions = {},
+  ) {
+    this.cacheSize = options.cacheSize ?? 10_000;
+    this.clockTolerance = options.clockToleranceSec ?? 30;
+    this.realm = options.realm ?? 'gateway';
+  }
+
+  /** Verifies the value of an Authorization header; throws TokenRejected. */
+  async check(authorization: string | undefined): Promise<VerifiedToken> {
+    const token = bearerToken(authorization);
+    const now = Date.now() / 1000;
+
+    const cached = this.cache.get(token);
+    if (cached) {
+      if (cached.expiresAt + this.clockTolerance > now) {
+        // Move to the young end: the Map's insertion order is the LRU order.
+        this.cache.delete(token);
+        this.cache.set(token, cached);
+        return cached;
+      }
+      this.cache.delete(token);
+    }
+
+    const verified = await this.verify(token);
+    this.cache.set(token, verified);
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    return verified;
+  }
+
+  /** Forgets every verified token, e.g. after an identity provider was removed. */
+  clear(): void {
+    this.cache.clear();
+  }
+
+  get cachedCount(): number {
+    return this.cache.size;
+  }
+
+  private async verify(token: string): Promise<VerifiedToken> {
+    let alg: string | undefined;
+    let unverified: JWTPayload;
+    try {
+      if (token.split('.').length !== 3) throw new Error('not a JWS');
+      alg = decodeProtectedHeader(token).alg;
+      unverified = decodeJwt(token);
+    } catch {
+      throw new TokenRejected('invalid_token', JWT_REQUIRED);
+    }
+    if (!alg || !ACCEPTED_ALGORITHMS.includes(alg)) {
+      throw new TokenRejected(
+        'invalid_token',
+        `The access token is signed with ${alg ?? 'no algorithm'}; only asymmetric signatures (RS*, PS*, ES*, EdDSA) are accepted.`,
+      );
+    }
+    const issuer = unverified.iss;
+    if (typeof issuer !== 'string' || !issuer) {
+      throw new TokenRejected('invalid_token', 'The access token has no issuer (iss).');
+    }
+    const trusted = this.lookup(issuer);
+    if (!trusted) {
+      throw new TokenRejected(
+        'invalid_token',
+        `The access token was issued by ${issuer}, which is not an identity provider of this organization. Register it, or get the token from the consumer's token URL.`,
+      );
+    }
+
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, trusted.keys, {
+        issuer,
+        audience: trusted.audience,
+        algorithms: ACCEPTED_ALGORITHMS,
+        clockTolerance: this.clockTolerance,
+        requiredClaims: ['exp'],
+      }));
+    } catch (err) {
+      throw new TokenRejected('invalid_token', describeVerifyError(err));
+    }
+
+    const clientId = typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : undefined;
+    if (!clientId) {
+      throw new TokenRejected('invalid_token', 'The access token names no client (neither client_id nor azp), so it cannot be tied to a consumer.');
+    }
+    return { issuer, clientId, expiresAt: payload.exp as number, claims: payload };
+  }
+}
+
+function bearerToken(authorization: string | undefined): string {
+  if (!authorization) {
+    throw new TokenRejected(undefined, 'This endpoint needs an access token: send it as "Authorization: Bearer <token>".');
+  }
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
+  if (!match) {
+    throw new TokenRejected('invalid_request', 'The Authorization header must be "Bearer <token>".', 400);
+  }
+  return match[1];
+}
+
+function describeVerifyError(err: unknown): string {
+  if (err instanceof joseErrors.JWTExpired) return 'The access token has expired. Get a new one from the token URL.';
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === 'nbf') return 'The access token is not valid yet (nbf is in the future). Check the clocks.';
+    if (err.claim === 'aud') return 'The access token is for another audience.';
+    if (err.claim === 'exp') return 'The access token has no expiry (exp); JWT access tokens must have one.';
+    return `The access token's ${err.claim} claim is not acceptable: ${err.reason}.`;
+  }
+  if (err instanceof joseErrors.JWKSNoMatchingKey) {
+    return 'No published key of the issuer matches the token (unknown kid). Get a new token.';
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'The access token signature is not valid.';
+  if (err instanceof joseErrors.JWKSTimeout || !(err instanceof joseErrors.JOSEError)) {
+    return `The issuer's keys could not be fetched to check the token: ${(err as Error).message}.`;
+  }
+  return `The access token is not valid: ${(err as Error).message}.`;
+}
