@@ -1,0 +1,61 @@
+/** Configure authentication of one external consumer in one environment: the two tabs of the seed. */
+import { z } from 'zod';
+import { AuthConfiguration } from '../../api/auth';
+import { dnsLabel } from '../../api/common';
+import { Component } from '../../api/components';
+import { IdentityProvider } from '../../api/identityProviders';
+import { Environment } from '../../api/organizations';
+import { Busy, ComponentRef, defineProtocol, FormError, Ready, text } from '../ipc';
+
+export const ConfigureRef = ComponentRef.extend({ environment: dnsLabel });
+export type ConfigureRef = z.infer<typeof ConfigureRef>;
+
+export const ConfigureTab = z.enum(['built-in', 'external']);
+export type ConfigureTab = z.infer<typeof ConfigureTab>;
+
+export const configureAuthenticationProtocol = defineProtocol({
+  viewType: 'choreo.configureAuthentication',
+  toHost: z.discriminatedUnion('type', [
+    Ready,
+    z.strictObject({ type: z.literal('generateKeys') }),
+    z.strictObject({ type: z.literal('regenerateSecret') }),
+    // Shapes only: the host checks the rules with the API's AddExternalKeys and answers field by field.
+    z.strictObject({ type: z.literal('addKeys'), identityProviderId: text(200), clientId: text(300) }),
+    /** Copies the secret from SecretStorage: the form never sends a secret back. */
+    z.strictObject({ type: z.literal('copySecret') }),
+    z.strictObject({ type: z.literal('copyClientId') }),
+    z.strictObject({ type: z.literal('addIdentityProvider') }),
+    z.strictObject({ type: z.literal('openOverview') }),
+  ]),
+  toWebview: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('data'),
+      component: Component,
+      environment: Environment,
+      authConfiguration: AuthConfiguration.nullable(),
+      /** The organization's identity providers that apply to this environment. */
+      identityProviders: z.array(IdentityProvider).max(200),
+    }),
+    /** The new secret, shown once. The form keeps it in memory only, never in its saved state. */
+    z.strictObject({
+      type: z.literal('secretIssued'),
+      clientId: text(300),
+      clientSecret: text(1000).min(1),
+      tokenUrl: text(2000),
+    }),
+    z.strictObject({ type: z.literal('notice'), message: text(500) }),
+    Busy,
+    FormError,
+  ]),
+  state: z.strictObject({
+    ref: ConfigureRef,
+    tab: ConfigureTab.optional(),
+    identityProviderId: text(200).optional(),
+    clientId: text(300).optional(),
+  }),
+});
+
+export type ConfigureToHost = z.infer<typeof configureAuthenticationProtocol.toHost>;
+export type ConfigureToWebview = z.infer<typeof configureAuthenticationProtocol.toWebview>;
+export type ConfigureData = Extract<ConfigureToWebview, { type: 'data' }>;
+export type ConfigureState = z.infer<typeof configureAuthenticationProtocol.state>;

@@ -1,0 +1,80 @@
+import * as vscode from 'vscode';
+import { CreateConnection } from '../../api/connections';
+import { FormPanel } from '../formPanel';
+import type { ComponentRef } from '../ipc';
+import type { FormNavigation } from '../navigation';
+import { toFormError, zodFieldErrors, type WebviewServices } from '../services';
+import { createConnectionProtocol, type CreateConnectionToHost, type ServiceChoice } from './protocol';
+
+/** Server error codes that belong to one field of this form. */
+const FIELD_FOR = { 'code:name_taken': 'name', 'code:conflict': 'name', serviceComponentName: 'service', serviceProjectHandle: 'service' };
+
+export class CreateConnectionPanel extends FormPanel<typeof createConnectionProtocol> {
+  constructor(
+    panel: vscode.WebviewPanel,
+    readonly ref: ComponentRef,
+    services: WebviewServices,
+    private readonly nav: FormNavigation,
+  ) {
+    super(panel, createConnectionProtocol, services);
+  }
+
+  protected async handle(m: CreateConnectionToHost): Promise<void> {
+    const { orgHandle, projectHandle, componentName } = this.ref;
+    switch (m.type) {
+      case 'ready':
+        return this.load();
+      case 'openOverview':
+        this.nav.openOverview(this.ref);
+        return;
+      case 'insertSnippet':
+        await vscode.commands.executeCommand('choreo.insertConnectionSnippet', { ...this.ref, connectionName: m.connectionName });
+        return;
+      case 'create':
+        return this.action(async () => {
+          const body = CreateConnection.safeParse({
+            name: m.name,
+            serviceProjectHandle: m.serviceProjectHandle,
+            serviceComponentName: m.serviceComponentName,
+            endpointName: m.endpointName,
+          });
+          if (!body.success) {
+            const fields = zodFieldErrors(body.error.issues);
+            if (fields.serviceComponentName || fields.serviceProjectHandle) fields.service = 'Pick a service.';
+            if (fields.endpointName) fields.endpointName = 'Pick an endpoint of the service.';
+            await this.post({ type: 'formError', code: 'validation_failed', message: 'Check the fields marked below.', fields });
+            return;
+          }
+          try {
+            const connection = await this.services.client.createConnection(orgHandle, projectHandle, componentName, body.data);
+            this.services.log.info(`Created connection ${connection.name} of ${orgHandle}/${projectHandle}/${componentName}`);
+            await this.post({ type: 'created', connection });
+            this.nav.componentChanged(this.ref);
+            this.services.onComponentChanged?.({ orgHandle, projectHandle, name: componentName });
+          } catch (e) {
+            const error = toFormError(e, FIELD_FOR);
+            this.services.log.warn(`Create Connection: ${error.code}: ${error.message}`);
+            await this.post(error);
+          }
+        });
+    }
+  }
+
+  async load(): Promise<void> {
+    const { orgHandle, projectHandle, componentName } = this.ref;
+    const c = this.services.client;
+    const [component, projects] = await Promise.all([
+      c.getComponent(orgHandle, projectHandle, componentName),
+      c.listProjects(orgHandle, { limit: 100 }),
+    ]);
+    const pages = await Promise.all(projects.items.map((p) => c.listComponents(orgHandle, p.handle, { limit: 100, type: 'service' })));
+    const services: ServiceChoice[] = [];
+    projects.items.forEach((p, i) => {
+      for (const s of pages[i]!.items) {
+        if (s.type === 'service') services.push({ projectHandle: p.handle, projectName: p.name, service: s });
+      }
+    });
+    this.panel.title = `Create Connection · ${component.displayName || component.name}`;
+    await this.post({ type: 'data', component, services });
+  }
+}

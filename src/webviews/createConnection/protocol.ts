@@ -1,0 +1,54 @@
+/** Create Connection from an external consumer: pick a service (searchable), an endpoint, a name; then Insert Snippet. */
+import { z } from 'zod';
+import { dnsLabel } from '../../api/common';
+import { Component } from '../../api/components';
+import { Connection } from '../../api/connections';
+import { Busy, ComponentRef, defineProtocol, FormError, Ready, text } from '../ipc';
+
+export const ServiceChoice = z.strictObject({
+  projectHandle: dnsLabel,
+  projectName: text(200),
+  service: Component,
+});
+export type ServiceChoice = z.infer<typeof ServiceChoice>;
+
+export const createConnectionProtocol = defineProtocol({
+  viewType: 'choreo.createConnection',
+  toHost: z.discriminatedUnion('type', [
+    Ready,
+    // Shapes only: the host checks the rules with the API's CreateConnection and answers field by field.
+    z.strictObject({
+      type: z.literal('create'),
+      name: text(100),
+      serviceProjectHandle: text(100),
+      serviceComponentName: text(100),
+      endpointName: text(100),
+    }),
+    z.strictObject({ type: z.literal('insertSnippet'), connectionName: text(63).min(1) }),
+    z.strictObject({ type: z.literal('openOverview') }),
+  ]),
+  toWebview: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('data'),
+      component: Component,
+      services: z.array(ServiceChoice).max(5000),
+    }),
+    z.strictObject({ type: z.literal('created'), connection: Connection }),
+    Busy,
+    FormError,
+  ]),
+  state: z.strictObject({
+    ref: ComponentRef,
+    /** `<project>/<service>` of the picked service. */
+    service: text(200).optional(),
+    endpointName: text(100).optional(),
+    name: text(100).optional(),
+    /** After Create, the form offers Insert Snippet for this connection, also after a reload. */
+    createdConnection: text(63).optional(),
+  }),
+});
+
+export type CreateConnectionToHost = z.infer<typeof createConnectionProtocol.toHost>;
+export type CreateConnectionToWebview = z.infer<typeof createConnectionProtocol.toWebview>;
+export type CreateConnectionData = Extract<CreateConnectionToWebview, { type: 'data' }>;
+export type CreateConnectionState = z.infer<typeof createConnectionProtocol.state>;

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { CreateComponent } from '../../api/components';
+import { FormPanel } from '../formPanel';
+import type { ProjectRef } from '../ipc';
+import type { FormNavigation } from '../navigation';
+import { toFormError, zodFieldErrors, type WebviewServices } from '../services';
+import { createExternalConsumerProtocol, type CreateExternalConsumerToHost, type ProjectChoice } from './protocol';
+
+/** Server error codes that belong to one field of this form. */
+const FIELD_FOR = { 'code:name_taken': 'name', handle: 'name' };
+
+export class CreateExternalConsumerPanel extends FormPanel<typeof createExternalConsumerProtocol> {
+  constructor(
+    panel: vscode.WebviewPanel,
+    private selected: ProjectRef | undefined,
+    services: WebviewServices,
+    private readonly nav: FormNavigation,
+  ) {
+    super(panel, createExternalConsumerProtocol, services);
+  }
+
+  /** A second open from another project re-targets the open form instead of opening a second one. */
+  select(project: ProjectRef | undefined): void {
+    if (!project) return;
+    this.selected = project;
+    void this.sendProjects().catch((e) => this.fail(e));
+  }
+
+  protected async handle(m: CreateExternalConsumerToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        return this.sendProjects();
+      case 'cancel':
+        this.panel.dispose();
+        return;
+      case 'create':
+        return this.action(async () => {
+          const body = CreateComponent.safeParse({
+            displayName: m.displayName,
+            name: m.name,
+            description: m.description,
+            type: 'external-consumer',
+          });
+          if (!body.success) {
+            await this.post({
+              type: 'formError',
+              code: 'validation_failed',
+              message: 'Check the fields marked below.',
+              fields: zodFieldErrors(body.error.issues),
+            });
+            return;
+          }
+          const { orgHandle, projectHandle } = m.project;
+          try {
+            const component = await this.services.client.createComponent(orgHandle, projectHandle, body.data);
+            this.services.log.info(`Created external consumer ${orgHandle}/${projectHandle}/${component.name}`);
+            const ref = { orgHandle, projectHandle, componentName: component.name };
+            this.nav.componentChanged(ref);
+            this.services.onComponentChanged?.(component);
+            // As in the seed: Create takes you to the component's Overview.
+            this.nav.openOverview(ref);
+            this.panel.dispose();
+          } catch (e) {
+            const error = toFormError(e, FIELD_FOR);
+            this.services.log.warn(`Create External Consumer: ${error.code}: ${error.message}`);
+            await this.post(error);
+          }
+        });
+    }
+  }
+
+  private async sendProjects(): Promise<void> {
+    const projects: ProjectChoice[] = [];
+    const orgs = await this.services.client.listOrganizations({ limit: 100 });
+    const pages = await Promise.all(orgs.items.map((o) => this.services.client.listProjects(o.handle, { limit: 100 })));
+    orgs.items.forEach((org, i) => {
+      for (const p of pages[i]!.items) {
+        projects.push({ orgHandle: org.handle, orgName: org.name, projectHandle: p.handle, projectName: p.name });
+      }
+    });
+    await this.post({ type: 'init', projects, ...(this.selected ? { selected: this.selected } : {}) });
+  }
+}

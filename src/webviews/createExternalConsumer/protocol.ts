@@ -1,0 +1,54 @@
+/** Create an External Consumer: display name, unique name (derived as you type, editable), description, project. */
+import { z } from 'zod';
+import { dnsLabel } from '../../api/common';
+import { Busy, defineProtocol, FormError, ProjectRef, Ready, text } from '../ipc';
+
+export const ProjectChoice = z.strictObject({
+  orgHandle: dnsLabel,
+  orgName: text(200),
+  projectHandle: dnsLabel,
+  projectName: text(200),
+});
+export type ProjectChoice = z.infer<typeof ProjectChoice>;
+
+/** There is one Create form at a time, so its saved state names the form rather than a resource. */
+export const CREATE_FORM = z.literal('create');
+
+export const createExternalConsumerProtocol = defineProtocol({
+  viewType: 'choreo.createExternalConsumer',
+  toHost: z.discriminatedUnion('type', [
+    Ready,
+    z.strictObject({
+      type: z.literal('create'),
+      project: ProjectRef,
+      // Shapes only: the host checks the rules with the API's CreateComponent and answers field by field.
+      displayName: text(200),
+      name: text(100),
+      description: text(2000),
+    }),
+    z.strictObject({ type: z.literal('cancel') }),
+  ]),
+  toWebview: z.discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('init'),
+      projects: z.array(ProjectChoice).max(1000),
+      /** Present when the form was opened from a project: it wins over the project the form had saved. */
+      selected: ProjectRef.optional(),
+    }),
+    Busy,
+    FormError,
+  ]),
+  state: z.strictObject({
+    ref: CREATE_FORM,
+    project: ProjectRef.optional(),
+    displayName: text(200),
+    name: text(100),
+    /** Once the user edits the unique name, typing in the display name no longer overwrites it. */
+    nameEdited: z.boolean(),
+    description: text(2000),
+  }),
+});
+
+export type CreateExternalConsumerToHost = z.infer<typeof createExternalConsumerProtocol.toHost>;
+export type CreateExternalConsumerToWebview = z.infer<typeof createExternalConsumerProtocol.toWebview>;
+export type CreateExternalConsumerState = z.infer<typeof createExternalConsumerProtocol.state>;
