@@ -35,7 +35,9 @@ async function signingKeys() {
 
 export async function startOidcProvider(): Promise<RunningProvider> {
   // oidc-provider is ESM-only; a dynamic import keeps this CommonJS test file loadable by tsx.
-  const { default: Provider } = (await import('oidc-provider')) as unknown as { default: new (issuer: string, config: object) => any };
+  // It ships no type declarations either, hence the specifier in a variable and the narrow cast.
+  const specifier = 'oidc-provider';
+  const { default: Provider } = (await import(specifier)) as unknown as { default: new (issuer: string, config: object) => any };
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
