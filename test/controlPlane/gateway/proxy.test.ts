@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { GatewayProxy, upstreamPath } from '../../../src/controlPlane/gateway/proxy';
 
@@ -21,6 +22,7 @@ describe('gateway proxy', function () {
   let upstreamConnections = 0;
   let release: (() => void) | undefined;
   let upstreamCutOff: (() => void) | undefined;
+  const releaseUpstream = () => release?.();
 
   before(async () => {
     upstream = await listen(async (req, res) => {
@@ -121,7 +123,7 @@ describe('gateway proxy', function () {
         yield chunk;
       }
     }
-    const res = await request(`${gateway.url}${PREFIX}/upload`, { method: 'POST', body: body() });
+    const res = await request(`${gateway.url}${PREFIX}/upload`, { method: 'POST', body: Readable.from(body()) });
     const seen = (await res.body.json()) as { length: number; sha256: string };
     assert.equal(seen.length, total);
     assert.equal(seen.sha256, hash.digest('hex'));
@@ -170,7 +172,7 @@ describe('gateway proxy', function () {
     req.destroy();
     await cutOff; // the upstream saw its response abandoned (the test times out otherwise)
     // The gateway is still healthy afterwards.
-    release?.();
+    releaseUpstream();
     const again = await request(`${gateway.url}${PREFIX}/after`);
     assert.equal(again.statusCode, 200);
     await again.body.dump();
