@@ -1,0 +1,42 @@
+/** What routes and feature modules share: the store, the public base URL, the signing keys, delete cascades. */
+import type { CollectionSpec, Store, StoredRecord, WriteOp } from './store/store';
+import type { SigningKeys } from './idp/signingKeys';
+import type { Router } from './http/router';
+
+export interface ControlPlaneContext {
+  store: Store;
+  /** Public base URL, e.g. http://127.0.0.1:7480 (no trailing slash). Issuers, token URLs and gateway URLs start
+   * with it, so it depends only on settings, never on the moment. */
+  baseUrl: string;
+  signingKeys: SigningKeys;
+  cascade: Cascade;
+}
+
+/** A feature of the control plane: the collections it stores and the routes it answers. */
+export interface ControlPlaneModule {
+  collections?: CollectionSpec<any>[];
+  register(router: Router, ctx: ControlPlaneContext): void;
+}
+
+/**
+ * What deleting a record also deletes. A module that stores records hanging off another collection's records
+ * registers here (components → auth configurations; later connections), so deletes stay whole without the
+ * owning module knowing its dependents.
+ */
+export class Cascade {
+  private readonly rules = new Map<string, Array<(record: StoredRecord, store: Store) => Promise<WriteOp[]>>>();
+
+  onDelete(collection: string, rule: (record: StoredRecord, store: Store) => Promise<WriteOp[]>): void {
+    const list = this.rules.get(collection) ?? [];
+    list.push(rule);
+    this.rules.set(collection, list);
+  }
+
+  /** The delete of this record and of everything that hangs off it, children first. */
+  async deleteOps(collection: string, record: StoredRecord, store: Store): Promise<WriteOp[]> {
+    const ops: WriteOp[] = [];
+    for (const rule of this.rules.get(collection) ?? []) ops.push(...(await rule(record, store)));
+    ops.push({ op: 'delete', collection, id: record.id });
+    return ops;
+  }
+}

@@ -1,0 +1,87 @@
+/** Stored records → the API's response shapes (src/api). URLs are derived from the base URL at answer time. */
+import type { AuthConfiguration } from '../../api/auth';
+import type { Component } from '../../api/components';
+import type { IdentityProvider } from '../../api/identityProviders';
+import type { Environment, Organization, Project } from '../../api/organizations';
+import { gatewayUrl, issuerUrl, tokenUrl } from '../../api/routes';
+import type {
+  AuthConfigRecord,
+  ComponentRecord,
+  EnvironmentRecord,
+  IdentityProviderRecord,
+  OrganizationRecord,
+  ProjectRecord,
+} from './records';
+
+export const BUILT_IN_IDP_NAME = 'Choreo Built-in Identity Provider';
+
+export const organizationView = (r: OrganizationRecord): Organization => ({ id: r.id, handle: r.handle, name: r.name, createdAt: r.createdAt });
+
+export const environmentView = (r: EnvironmentRecord): Environment => ({ id: r.id, handle: r.handle, name: r.name, critical: r.critical });
+
+export const projectView = (r: ProjectRecord): Project => ({
+  id: r.id,
+  orgHandle: r.orgHandle,
+  handle: r.handle,
+  name: r.name,
+  description: r.description,
+  createdAt: r.createdAt,
+});
+
+export function componentView(r: ComponentRecord, baseUrl: string, envHandles: string[]): Component {
+  const c: Component = {
+    id: r.id,
+    orgHandle: r.orgHandle,
+    projectHandle: r.projectHandle,
+    name: r.name,
+    displayName: r.displayName,
+    description: r.description,
+    type: r.type,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+  if (r.type === 'service') {
+    c.endpoints = (r.endpoints ?? []).map((e) => ({
+      name: e.name,
+      visibility: e.visibility,
+      upstreamUrls: e.upstreamUrls,
+      gatewayUrls: Object.fromEntries(envHandles.map((env) => [env, gatewayUrl(baseUrl, r.orgHandle, r.projectHandle, r.name, e.name, env)])),
+    }));
+  }
+  return c;
+}
+
+export function identityProviderView(r: IdentityProviderRecord, org: OrganizationRecord, baseUrl: string): IdentityProvider {
+  const builtIn = r.kind === 'built-in';
+  const issuer = builtIn ? issuerUrl(baseUrl, org.handle) : r.issuer!;
+  const idp: IdentityProvider = {
+    id: r.id,
+    orgHandle: org.handle,
+    kind: r.kind,
+    name: r.name,
+    description: r.description,
+    issuer,
+    tokenEndpoint: builtIn ? tokenUrl(baseUrl, org.handle) : r.tokenEndpoint!,
+    jwksUri: builtIn ? `${issuer}/jwks` : r.jwksUri!,
+    environments: r.environments,
+    createdAt: r.createdAt,
+  };
+  if (r.wellKnownUrl) idp.wellKnownUrl = r.wellKnownUrl;
+  if (r.refreshedAt) idp.refreshedAt = r.refreshedAt;
+  return idp;
+}
+
+export function authConfigurationView(r: AuthConfigRecord, idp: IdentityProviderRecord | undefined, baseUrl: string): AuthConfiguration {
+  return {
+    componentId: r.componentId,
+    environment: r.environment,
+    identityProviderId: r.identityProviderId,
+    identityProviderKind: r.kind,
+    identityProviderName: idp?.name ?? (r.kind === 'built-in' ? BUILT_IN_IDP_NAME : 'Removed identity provider'),
+    clientId: r.clientId,
+    hasSecret: r.secretHash !== undefined,
+    tokenUrl: r.kind === 'built-in' ? tokenUrl(baseUrl, r.orgHandle) : (idp?.tokenEndpoint ?? ''),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}

@@ -1,0 +1,51 @@
+/** Every refused management call answers `{ error: { code, message, fields? } }` (ApiErrorBody) with a 4xx. */
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { ApiErrorBody, ErrorCode, FieldError } from '../../api/common';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly fields?: FieldError[],
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (message: string) => new ApiError(404, 'not_found', message);
+export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+export const nameTaken = (message: string, path: string) =>
+  new ApiError(409, 'name_taken', message, [{ path, message }]);
+export const validationFailed = (message: string, fields: FieldError[]) =>
+  new ApiError(400, 'validation_failed', message, fields);
+
+/** zod issues → `validation_failed` with one entry per field path ("endpoints.0.name"; "" for the whole body). */
+export function fromZodError(err: z.ZodError, where: 'body' | 'query'): ApiError {
+  const fields = err.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.code === 'unrecognized_keys' ? `Remove the unknown field(s): ${issue.keys.join(', ')}.` : issue.message,
+  }));
+  const first = fields[0];
+  const lead = where === 'body' ? 'The request body is not valid' : 'The query string is not valid';
+  return validationFailed(`${lead}: ${first.path ? `${first.path}: ` : ''}${first.message}`, fields);
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, err: ApiError): void {
+  const body: ApiErrorBody = { error: { code: err.code, message: err.message } };
+  if (err.fields?.length) body.error.fields = err.fields;
+  sendJson(res, err.status, body, err.headers);
+}

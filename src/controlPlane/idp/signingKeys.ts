@@ -1,0 +1,143 @@
+/**
+ * The built-in identity provider's signing keys: ES256 (P-256), made at first start, kept in
+ * `signing-keys.json` in the data folder (mode 0600, replaced atomically). `kid` is the key's RFC 7638 thumbprint.
+ *
+ * Rotation makes a new active key; the old one stops signing at once but stays in the JWKS until every token it
+ * signed has expired (token lifetime plus a margin for clock skew), so tokens already handed out keep verifying.
+ */
+import { createHash, createPrivateKey, generateKeyPairSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomicSync } from '../store/atomicFile';
+
+export const SIGNING_KEYS_FILE = 'signing-keys.json';
+export const TOKEN_LIFETIME_SEC = 3600;
+/** How long a retired key stays published beyond the last token it can have signed. */
+export const RETIRED_KEY_MARGIN_SEC = 300;
+
+interface StoredKey {
+  kid: string;
+  privateJwk: JsonWebKey;
+  createdAt: string;
+  /** When it stopped signing; absent for the active key. */
+  retiredAt?: string;
+}
+
+export interface ActiveKey {
+  kid: string;
+  key: KeyObject;
+  /** base64url of the JWS header {"alg":"ES256","typ":"at+jwt","kid":…}, computed once per key. */
+  headerB64: string;
+}
+
+export interface PublicJwk {
+  kty: string;
+  crv: string;
+  x: string;
+  y: string;
+  kid: string;
+  use: 'sig';
+  alg: 'ES256';
+}
+
+export class SigningKeys {
+  private keys: StoredKey[];
+  private activeKey!: ActiveKey;
+  private jwksCache!: { keys: PublicJwk[] };
+  private jwksValidUntil = 0;
+  private readonly listeners: Array<() => void> = [];
+
+  private constructor(
+    private readonly file: string,
+    keys: StoredKey[],
+    private readonly now: () => number,
+  ) {
+    this.keys = keys;
+    this.refresh();
+  }
+
+  /** Loads the keys from the data folder, making the first one if there is none. */
+  static load(dataDir: string, now: () => number = Date.now): SigningKeys {
+    const file = path.join(dataDir, SIGNING_KEYS_FILE);
+    let keys: StoredKey[] = [];
+    try {
+      keys = JSON.parse(fs.readFileSync(file, 'utf8')).keys;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new Error(`${file} cannot be read (${(err as Error).message}). Restore it, or delete it to make a new key (tokens already issued will then stop verifying).`);
+      }
+    }
+    const signingKeys = new SigningKeys(file, keys, now);
+    if (!keys.some((k) => !k.retiredAt)) signingKeys.rotate();
+    return signingKeys;
+  }
+
+  get active(): ActiveKey {
+    return this.activeKey;
+  }
+
+  /** The published key set: the active key and the retired keys whose tokens may still be unexpired. */
+  jwks(): { keys: PublicJwk[] } {
+    if (this.now() >= this.jwksValidUntil) this.refresh();
+    return this.jwksCache;
+  }
+
+  /** Makes a new active key and retires the current one. Returns the new kid. */
+  rotate(): string {
+    const nowIso = new Date(this.now()).toISOString();
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const privateJwk = privateKey.export({ format: 'jwk' });
+    const kid = thumbprint(privateJwk);
+    const keys = this.keys
+      .filter((k) => !this.expired(k))
+      .map((k) => (k.retiredAt ? k : { ...k, retiredAt: nowIso }));
+    keys.push({ kid, privateJwk, createdAt: nowIso });
+    writeFileAtomicSync(this.file, JSON.stringify({ keys }, null, 2), 0o600);
+    this.keys = keys;
+    this.refresh();
+    for (const l of this.listeners) l();
+    return kid;
+  }
+
+  onRotate(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private expired(k: StoredKey): boolean {
+    return k.retiredAt !== undefined && Date.parse(k.retiredAt) + (TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000 <= this.now();
+  }
+
+  private refresh(): void {
+    const active = this.keys.find((k) => !k.retiredAt);
+    if (active) {
+      this.activeKey = {
+        kid: active.kid,
+        key: createPrivateKey({ key: active.privateJwk, format: 'jwk' }),
+        headerB64: Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: active.kid })).toString('base64url'),
+      };
+    }
+    const published = this.keys.filter((k) => !this.expired(k));
+    this.jwksCache = {
+      keys: published.map((k) => ({
+        kty: 'EC',
+        crv: 'P-256',
+        x: k.privateJwk.x as string,
+        y: k.privateJwk.y as string,
+        kid: k.kid,
+        use: 'sig',
+        alg: 'ES256',
+      })),
+    };
+    // Look again when the next retired key drops out of the set.
+    const nextExpiry = Math.min(
+      ...published.filter((k) => k.retiredAt).map((k) => Date.parse(k.retiredAt!) + (TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000),
+    );
+    this.jwksValidUntil = Number.isFinite(nextExpiry) ? nextExpiry : Number.POSITIVE_INFINITY;
+  }
+}
+
+/** RFC 7638 JWK thumbprint of an EC key. */
+function thumbprint(jwk: JsonWebKey): string {
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return createHash('sha256').update(canonical).digest('base64url');
+}

@@ -1,0 +1,120 @@
+/** Components of a project: external consumers and services (with endpoints). */
+import { randomUUID } from 'node:crypto';
+import { ListQuery } from '../../api/common';
+import { ComponentType, CreateComponent, EndpointInput, UpdateComponent } from '../../api/components';
+import type { ControlPlaneContext, ControlPlaneModule } from '../context';
+import { environmentsOf, findComponent, findProject } from '../domain/lookups';
+import { listPage } from '../domain/paging';
+import { C, ComponentRecord, OrganizationRecord } from '../domain/records';
+import { componentView } from '../domain/views';
+import { parseQuery, readJson } from '../http/body';
+import { nameTaken, notFound, validationFailed } from '../http/errors';
+import type { Router } from '../http/router';
+import type { Store } from '../store/store';
+import { MissingRecord, UniqueViolation } from '../store/store';
+import { definedOnly } from './projects';
+
+/** The common list query plus `?type=` (external-consumer or service). */
+const ComponentListQuery = ListQuery.extend({ type: ComponentType.optional() });
+
+export const components: ControlPlaneModule = {
+  register(router: Router, { store, cascade, baseUrl }: ControlPlaneContext) {
+    const base = '/orgs/:org/projects/:project/components';
+    const view = async (org: OrganizationRecord, r: ComponentRecord) =>
+      componentView(r, baseUrl, (await environmentsOf(store, org.id)).map((e) => e.handle));
+
+    router.api('GET', base, async ({ params, query }) => {
+      const { org, project } = await findProject(store, params.org, params.project);
+      const q = parseQuery(ComponentListQuery, query);
+      const envs = (await environmentsOf(store, org.id)).map((e) => e.handle);
+      const filter = q.type ? (r: ComponentRecord) => r.type === q.type : undefined;
+      return {
+        status: 200,
+        body: await listPage(store, C.components, project.id, q, (r: ComponentRecord) => componentView(r, baseUrl, envs), filter),
+      };
+    });
+
+    router.api('POST', base, async ({ req, params }) => {
+      const { org, project } = await findProject(store, params.org, params.project);
+      const input = await readJson(req, CreateComponent);
+      const now = new Date().toISOString();
+      const component: ComponentRecord = {
+        id: randomUUID(),
+        orgId: org.id,
+        orgHandle: org.handle,
+        projectId: project.id,
+        projectHandle: project.handle,
+        name: input.name,
+        displayName: input.displayName,
+        description: input.description,
+        type: input.type,
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (input.type === 'service') component.endpoints = await checkEndpoints(store, org, input.endpoints ?? []);
+      else if (input.endpoints !== undefined) throw onlyServicesHaveEndpoints();
+      try {
+        await store.write([
+          { op: 'require', collection: C.projects, id: project.id },
+          { op: 'put', collection: C.components, record: component },
+        ]);
+      } catch (err) {
+        if (err instanceof UniqueViolation) {
+          throw nameTaken(`Project "${project.handle}" already has a component named "${input.name}". Choose another unique name.`, 'name');
+        }
+        if (err instanceof MissingRecord) throw notFound(`Project "${project.handle}" was deleted.`);
+        throw err;
+      }
+      return { status: 201, body: await view(org, component) };
+    });
+
+    router.api('GET', `${base}/:component`, async ({ params }) => {
+      const { org, component } = await findComponent(store, params.org, params.project, params.component);
+      return { status: 200, body: await view(org, component) };
+    });
+
+    router.api('PATCH', `${base}/:component`, async ({ req, params }) => {
+      const { org, component } = await findComponent(store, params.org, params.project, params.component);
+      const input = await readJson(req, UpdateComponent);
+      const updated: ComponentRecord = {
+        ...component,
+        ...definedOnly({ displayName: input.displayName, description: input.description }),
+        updatedAt: new Date().toISOString(),
+      };
+      if (input.endpoints !== undefined) {
+        if (component.type !== 'service') throw onlyServicesHaveEndpoints();
+        updated.endpoints = await checkEndpoints(store, org, input.endpoints);
+      }
+      await store.write([{ op: 'put', collection: C.components, record: updated }]);
+      return { status: 200, body: await view(org, updated) };
+    });
+
+    router.api('DELETE', `${base}/:component`, async ({ params }) => {
+      const { component } = await findComponent(store, params.org, params.project, params.component);
+      await store.write(await cascade.deleteOps(C.components, component, store));
+      return { status: 204 };
+    });
+  },
+};
+
+function onlyServicesHaveEndpoints() {
+  const message = 'Only services have endpoints; an external consumer calls them through connections.';
+  return validationFailed(message, [{ path: 'endpoints', message }]);
+}
+
+async function checkEndpoints(store: Store, org: OrganizationRecord, endpoints: EndpointInput[]): Promise<NonNullable<ComponentRecord['endpoints']>> {
+  const envs = new Set((await environmentsOf(store, org.id)).map((e) => e.handle));
+  const seen = new Set<string>();
+  const fields: { path: string; message: string }[] = [];
+  endpoints.forEach((e, i) => {
+    if (seen.has(e.name)) fields.push({ path: `endpoints.${i}.name`, message: `Another endpoint is already named "${e.name}".` });
+    seen.add(e.name);
+    for (const env of Object.keys(e.upstreamUrls ?? {})) {
+      if (!envs.has(env)) {
+        fields.push({ path: `endpoints.${i}.upstreamUrls.${env}`, message: `There is no environment "${env}"; use one of: ${[...envs].join(', ')}.` });
+      }
+    }
+  });
+  if (fields.length) throw validationFailed(`The endpoints are not valid: ${fields[0].path}: ${fields[0].message}`, fields);
+  return endpoints.map((e) => ({ name: e.name, visibility: e.visibility ?? 'Project', upstreamUrls: e.upstreamUrls ?? {} }));
+}

@@ -1,0 +1,38 @@
+/** Organizations and their environments. */
+import { ListQuery } from '../../api/common';
+import { CreateOrganization } from '../../api/organizations';
+import type { ControlPlaneContext, ControlPlaneModule } from '../context';
+import { createOrganization } from '../domain/organizations';
+import { environmentsOf, findOrg } from '../domain/lookups';
+import { listPage } from '../domain/paging';
+import { C, OrganizationRecord } from '../domain/records';
+import { environmentView, organizationView } from '../domain/views';
+import { parseQuery, readJson } from '../http/body';
+import type { Router } from '../http/router';
+
+export const organizations: ControlPlaneModule = {
+  register(router: Router, { store, cascade }: ControlPlaneContext) {
+    router.api('GET', '/orgs', async ({ query }) => ({
+      status: 200,
+      body: await listPage<OrganizationRecord, ReturnType<typeof organizationView>>(store, C.orgs, '', parseQuery(ListQuery, query), organizationView),
+    }));
+
+    router.api('POST', '/orgs', async ({ req }) => {
+      const input = await readJson(req, CreateOrganization);
+      return { status: 201, body: organizationView(await createOrganization(store, input)) };
+    });
+
+    router.api('GET', '/orgs/:org', async ({ params }) => ({ status: 200, body: organizationView(await findOrg(store, params.org)) }));
+
+    router.api('DELETE', '/orgs/:org', async ({ params }) => {
+      const org = await findOrg(store, params.org);
+      await store.write(await cascade.deleteOps(C.orgs, org, store));
+      return { status: 204 };
+    });
+
+    router.api('GET', '/orgs/:org/environments', async ({ params }) => {
+      const org = await findOrg(store, params.org);
+      return { status: 200, body: { items: (await environmentsOf(store, org.id)).map(environmentView) } };
+    });
+  },
+};

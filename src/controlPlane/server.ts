@@ -1,0 +1,121 @@
+/**
+ * The control plane process: opens the store (locking the data folder), loads the signing keys and the admin
+ * token, listens, and answers. The token endpoint is dispatched before the router (it is the hot path); everything
+ * else goes through the router, which the feature modules in routes/index.ts fill.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { Cascade, ControlPlaneContext } from './context';
+import { registerCoreCascades } from './domain/cascades';
+import { AuthConfigRecord, C, coreCollections } from './domain/records';
+import { AdminTokenAuthenticator, loadOrCreateAdminToken } from './http/auth';
+import { answerError, Router } from './http/router';
+import { SigningKeys } from './idp/signingKeys';
+import { BuiltInClient, ClientLookup, TokenEndpoint } from './idp/tokenEndpoint';
+import { modules } from './routes';
+import { writeFileAtomicSync } from './store/atomicFile';
+import { FileStore } from './store/fileStore';
+
+export interface ServeOptions {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** The URL clients use, for a server behind a proxy or a team server; else http://host:port. */
+  publicUrl?: string;
+  compactBytes?: number;
+}
+
+export interface RunningControlPlane {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Written while serving so that `rotate-keys` can reach the running process instead of fighting its lock. */
+export const SERVER_INFO_FILE = 'server.json';
+
+export async function startControlPlane(options: ServeOptions): Promise<RunningControlPlane> {
+  const dataDir = path.resolve(options.dataDir);
+  const publicUrl = options.publicUrl?.replace(/\/+$/, '');
+  if (!publicUrl && (options.host === '0.0.0.0' || options.host === '::')) {
+    throw new Error(`Listening on all interfaces (${options.host}) needs --public-url, the URL clients will use; it goes into issuers and token URLs.`);
+  }
+  const modulesCollections = modules.flatMap((m) => m.collections ?? []);
+  const store = await FileStore.open({
+    dataDir,
+    collections: [...coreCollections, ...modulesCollections],
+    compactBytes: options.compactBytes,
+    onFatal: (err) => {
+      console.error(`control plane: ${err.message}. Stopping: the data on disk may be behind what was answered.`);
+      process.exit(70);
+    },
+  });
+  let server: http.Server | undefined;
+  try {
+    const signingKeys = SigningKeys.load(dataDir);
+    const authenticators = [new AdminTokenAuthenticator(loadOrCreateAdminToken(dataDir))];
+
+    let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => {
+      res.writeHead(503, { 'retry-after': '1' }).end();
+    };
+    server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => handler(req, res));
+    const listening = server;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('error', reject);
+      listening.listen(options.port, options.host, () => {
+        listening.off('error', reject);
+        resolve();
+      });
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    const baseUrl = publicUrl ?? `http://${host}:${port}`;
+
+    const cascade = new Cascade();
+    registerCoreCascades(cascade);
+    const ctx: ControlPlaneContext = { store, baseUrl, signingKeys, cascade };
+    const router = new Router(authenticators);
+    for (const m of modules) m.register(router, ctx);
+
+    const lookup: ClientLookup = (clientId) => {
+      const r = store.findUniqueNow<AuthConfigRecord>(C.authConfigs, 'clientId', clientId);
+      return r?.secretHash ? ({ clientId: r.clientId, orgHandle: r.orgHandle, secretHash: r.secretHash } satisfies BuiltInClient) : undefined;
+    };
+    const tokens = new TokenEndpoint(baseUrl, signingKeys, lookup);
+    handler = (req, res) => {
+      try {
+        const org = TokenEndpoint.match(req.url ?? '');
+        if (org !== undefined) tokens.handle(req, res, org);
+        else router.handle(req, res);
+      } catch (err) {
+        answerError(res, err);
+      }
+    };
+
+    const infoFile = path.join(dataDir, SERVER_INFO_FILE);
+    writeFileAtomicSync(infoFile, JSON.stringify({ url: baseUrl, pid: process.pid }), 0o600);
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: baseUrl,
+      close() {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            listening.close(() => resolve());
+            listening.closeIdleConnections();
+            // Requests in flight get a moment to finish; then the rest are cut.
+            setTimeout(() => listening.closeAllConnections(), 2000).unref();
+          });
+          fs.rmSync(infoFile, { force: true });
+          await store.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (err) {
+    server?.close();
+    await store.close();
+    throw err;
+  }
+}

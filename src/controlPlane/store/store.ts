@@ -1,0 +1,77 @@
+/**
+ * The control plane's storage, behind an interface so that a PostgreSQL-backed store for a team server can replace
+ * the file store without touching routes or domain rules.
+ *
+ * The model is deliberately small: named collections of JSON records keyed by `id`, with
+ * - unique indexes (a key computed from a record; a write that would duplicate one fails with UniqueViolation,
+ *   which a SQL store maps to a UNIQUE constraint), and
+ * - one ordered index per collection (records grouped by a parent key and sorted by a name), which serves the
+ *   paged, prefix-filtered lists of the management API.
+ * A write is a batch of operations applied atomically; the promise resolves only once the batch is durable.
+ */
+
+export interface StoredRecord {
+  id: string;
+}
+
+export interface CollectionSpec<T extends StoredRecord = StoredRecord> {
+  name: string;
+  /** Unique indexes: index name → key of a record. A record for which the key function returns undefined is not
+   * in that index. */
+  unique?: Record<string, (record: T) => string | undefined>;
+  /** Lists: records grouped by `group` (e.g. the parent's id), sorted by `sort` (e.g. the handle). */
+  ordered?: { group: (record: T) => string; sort: (record: T) => string };
+  /** Non-unique lookups: index name → key (e.g. all auth configurations of a component). */
+  lookup?: Record<string, (record: T) => string>;
+}
+
+export type WriteOp =
+  | { op: 'put'; collection: string; record: StoredRecord }
+  | { op: 'delete'; collection: string; id: string }
+  /** The batch fails with MissingRecord unless this record exists (a foreign key, so that a component is never
+   * written into a project deleted a moment before). */
+  | { op: 'require'; collection: string; id: string };
+
+export interface PageRequest {
+  group: string;
+  prefix?: string;
+  /** Sort key of the last item of the previous page; the page starts after it. */
+  after?: string;
+  limit: number;
+  filter?: (record: StoredRecord) => boolean;
+}
+
+export interface PageResult<T> {
+  items: T[];
+  /** Sort key of the last item when more items follow. */
+  last?: string;
+}
+
+export interface Store {
+  get<T extends StoredRecord>(collection: string, id: string): Promise<T | undefined>;
+  findUnique<T extends StoredRecord>(collection: string, index: string, key: string): Promise<T | undefined>;
+  findAll<T extends StoredRecord>(collection: string, index: string, key: string): Promise<T[]>;
+  page<T extends StoredRecord>(collection: string, request: PageRequest): Promise<PageResult<T>>;
+  /** Applies the operations atomically; resolves once they are durable. */
+  write(ops: WriteOp[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class UniqueViolation extends Error {
+  constructor(
+    readonly collection: string,
+    readonly index: string,
+    readonly key: string,
+  ) {
+    super(`${collection}: ${index} "${key}" is taken`);
+  }
+}
+
+export class MissingRecord extends Error {
+  constructor(
+    readonly collection: string,
+    readonly id: string,
+  ) {
+    super(`${collection}: ${id} does not exist`);
+  }
+}
