@@ -1,0 +1,188 @@
+import {
+  ConfigureRef,
+  configureAuthenticationProtocol as protocol,
+  type ConfigureData,
+  type ConfigureState,
+  type ConfigureTab,
+} from '../../src/webviews/configureAuthentication/protocol';
+import { button, field, h, linkButton, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
+import { connect, pageRef } from '../lib/host';
+
+const TABS: ConfigureTab[] = ['built-in', 'external'];
+let data: ConfigureData | undefined;
+/** The secret just issued: in memory only, never in the saved state, gone when the page reloads. */
+let issued: { clientId: string; clientSecret: string; tokenUrl: string } | undefined;
+
+const host = connect(protocol, (m) => {
+  switch (m.type) {
+    case 'data':
+      data = m;
+      render();
+      return;
+    case 'secretIssued':
+      issued = { clientId: m.clientId, clientSecret: m.clientSecret, tokenUrl: m.tokenUrl };
+      message.clear();
+      render();
+      document.getElementById('secret-value')?.focus();
+      return;
+    case 'notice':
+      message.show(m.message, 'info');
+      return;
+    case 'busy':
+      setBusy(m.busy);
+      return;
+    case 'formError':
+      clientId.setError(m.fields.clientId);
+      provider.setError(m.fields.identityProviderId);
+      message.show(m.message);
+      if (!data) replaceChildren(root(), h('h1', {}, 'Configure authentication'), message.el);
+      root().setAttribute('aria-busy', 'false');
+      return;
+  }
+});
+const ref = pageRef(ConfigureRef);
+let state: ConfigureState | undefined = host.savedState() ?? (ref ? { ref } : undefined);
+if (state) host.saveState(state);
+const message = messageLine();
+
+const provider = field({ id: 'identityProvider', label: 'Identity Provider', required: true, control: h('vscode-single-select') });
+const clientId = field({
+  id: 'clientId',
+  label: 'Client ID',
+  required: true,
+  help: 'The Client ID of the OIDC / OAuth 2.0 application you created in that identity provider.',
+  control: h('vscode-textfield', { placeholder: 'Paste the Client ID', maxLength: 255 }),
+});
+clientId.control.addEventListener('input', () => {
+  clientId.setError();
+  save({ clientId: clientId.control.value });
+});
+provider.control.addEventListener('change', () => {
+  provider.setError();
+  save({ identityProviderId: provider.control.value });
+});
+
+function save(patch: Partial<ConfigureState>): void {
+  if (!state) return;
+  state = { ...state, ...patch };
+  host.saveState(state);
+}
+
+function render(): void {
+  if (!data) return;
+  const d = data;
+  const a = d.authConfiguration;
+  const external = d.identityProviders.filter((p) => p.kind === 'external');
+  const tab = state?.tab ?? (a?.identityProviderKind === 'external' ? 'external' : 'built-in');
+  const tabs = h(
+    'vscode-tabs',
+    {
+      'selected-index': TABS.indexOf(tab),
+      'onvsc-tabs-select': (e: CustomEvent<{ selectedIndex: number }>) => save({ tab: TABS[e.detail.selectedIndex] ?? 'built-in' }),
+    },
+    h('vscode-tab-header', { slot: 'header', id: 'tab-built-in' }, 'Choreo built-in identity provider'),
+    h('vscode-tab-panel', {}, builtInPanel(d)),
+    h('vscode-tab-header', { slot: 'header', id: 'tab-external' }, 'An external identity provider'),
+    h('vscode-tab-panel', {}, externalPanel(d, external)),
+  );
+  replaceChildren(
+    root(),
+    h(
+      'header',
+      { class: 'page-header' },
+      h('div', {}, h('h1', {}, `Configure ${d.environment.name}`), h('p', { class: 'subtitle' }, `Authentication of ${d.component.displayName || d.component.name}`)),
+      linkButton('Back to Overview', () => host.post({ type: 'openOverview' })),
+    ),
+    h('p', { class: 'intro' }, `Pick the identity provider that issues this consumer's access tokens in ${d.environment.name}.`),
+    current(d),
+    tabs,
+    message.el,
+  );
+  root().setAttribute('aria-busy', 'false');
+  document.body.dataset.ready = 'true';
+}
+
+function current(d: ConfigureData): HTMLElement {
+  const a = d.authConfiguration;
+  if (!a) return h('p', { class: 'status' }, h('strong', {}, 'Now: '), 'not configured. No keys yet for this environment.');
+  return h(
+    'dl',
+    { class: 'details' },
+    h('dt', {}, 'Identity provider'),
+    h('dd', {}, a.identityProviderName),
+    h('dt', {}, 'Client ID'),
+    h('dd', {}, h('code', { class: 'wrap' }, a.clientId), ' ', linkButton('Copy', () => host.post({ type: 'copyClientId' }), { 'aria-label': 'Copy the Client ID' })),
+    h('dt', {}, 'Token URL'),
+    h('dd', {}, h('code', { class: 'wrap' }, a.tokenUrl)),
+  );
+}
+
+function builtInPanel(d: ConfigureData): HTMLElement {
+  const a = d.authConfiguration;
+  const hasKeys = a?.identityProviderKind === 'built-in' && a.hasSecret;
+  return h(
+    'div',
+    { class: 'tab-body' },
+    h('p', { class: 'note' }, 'The Choreo built-in identity provider is configured by default, so this step is optional. Generate Keys creates an OAuth client for this environment and shows its secret once.'),
+    a?.identityProviderKind === 'external'
+      ? h('p', { class: 'note' }, `This environment now uses ${a.identityProviderName}. Generate Keys switches it back to the built-in identity provider.`)
+      : null,
+    issued ? secretBox(issued) : null,
+    h(
+      'div',
+      { class: 'actions' },
+      hasKeys
+        ? button('Regenerate Secret', () => host.post({ type: 'regenerateSecret' }), { id: 'regenerate-secret' })
+        : button('Generate Keys', () => host.post({ type: 'generateKeys' }), { id: 'generate-keys' }),
+      hasKeys && !issued ? button('Copy Secret', () => host.post({ type: 'copySecret' }), { secondary: true, id: 'copy-secret' }) : null,
+    ),
+  );
+}
+
+function secretBox(s: NonNullable<typeof issued>): HTMLElement {
+  return h(
+    'div',
+    { class: 'secret', role: 'region', 'aria-labelledby': 'secret-h' },
+    h('h3', { id: 'secret-h' }, 'New client secret: shown once'),
+    h('vscode-label', { for: 'secret-value' }, 'Client secret'),
+    h('div', { class: 'inline' }, h('vscode-textfield', { id: 'secret-value', readonly: true, value: s.clientSecret, label: 'Client secret', class: 'grow' }), button('Copy', () => host.post({ type: 'copySecret' }), { id: 'copy-secret', 'aria-label': 'Copy the client secret' })),
+    h('p', { class: 'help' }, 'It is kept in VS Code\'s SecretStorage and nowhere else; this form does not show it again. Copy it now, or later from the Choreo tree (Get Test Token and Insert Snippet use it from there).'),
+  );
+}
+
+function externalPanel(d: ConfigureData, external: ConfigureData['identityProviders']): HTMLElement {
+  const a = d.authConfiguration;
+  const selected = state?.identityProviderId ?? (a?.identityProviderKind === 'external' ? a.identityProviderId : external[0]?.id);
+  replaceChildren(provider.control, ...external.map((p) => h('vscode-option', { value: p.id, description: p.issuer, selected: p.id === selected }, p.name)));
+  if (state?.clientId !== undefined) clientId.control.value = state.clientId;
+  else if (a?.identityProviderKind === 'external') clientId.control.value = a.clientId;
+  const addProvider = linkButton('Add an identity provider by its Well-Known URL…', () => host.post({ type: 'addIdentityProvider' }), { id: 'add-identity-provider' });
+  return h(
+    'div',
+    { class: 'tab-body' },
+    h('p', { class: 'note' }, 'Create an OIDC / OAuth 2.0 application in your identity provider, with its access token type set to ', h('strong', {}, 'JWT'), ': the gateway accepts only JWT access tokens. Then paste its Client ID here. No client secret is given to the platform.'),
+    external.length
+      ? h(
+          'form',
+          {
+            class: 'form',
+            onsubmit: (e: Event) => e.preventDefault(),
+            onkeydown: (e: KeyboardEvent) => {
+              if (e.key === 'Enter' && (e.target as Element).localName === 'vscode-textfield') addKeys();
+            },
+          },
+          provider.group,
+          clientId.group,
+          h('div', { class: 'actions' }, button('Add Keys', addKeys, { id: 'add-keys' })),
+        )
+      : h('p', { class: 'status' }, `No external identity provider applies to ${d.environment.name} in this organization yet.`),
+    h('p', {}, addProvider),
+  );
+}
+
+function addKeys(): void {
+  message.clear();
+  host.post({ type: 'addKeys', identityProviderId: provider.control.value, clientId: clientId.control.value.trim() });
+}
+
+host.post({ type: 'ready' });

@@ -1,0 +1,178 @@
+import { ComponentRef } from '../../src/webviews/ipc';
+import {
+  createConnectionProtocol as protocol,
+  type CreateConnectionData,
+  type CreateConnectionState,
+  type ServiceChoice,
+} from '../../src/webviews/createConnection/protocol';
+import { button, field, h, linkButton, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
+import { connect, pageRef } from '../lib/host';
+
+let data: CreateConnectionData | undefined;
+const host = connect(protocol, (m) => {
+  switch (m.type) {
+    case 'data':
+      data = m;
+      render();
+      return;
+    case 'created':
+      save({ createdConnection: m.connection.name });
+      render();
+      document.getElementById('insert-snippet')?.focus();
+      return;
+    case 'busy':
+      setBusy(m.busy);
+      return;
+    case 'formError':
+      service.setError(m.fields.service);
+      endpoint.setError(m.fields.endpointName);
+      name.setError(m.fields.name);
+      message.show(m.message);
+      if (!data) replaceChildren(root(), h('h1', {}, 'Create Connection'), message.el);
+      root().setAttribute('aria-busy', 'false');
+      (m.fields.name ? name : m.fields.service ? service : endpoint).control.focus();
+      return;
+  }
+});
+const ref = pageRef(ComponentRef);
+let state: CreateConnectionState | undefined = host.savedState() ?? (ref ? { ref } : undefined);
+if (state) host.saveState(state);
+const message = messageLine();
+
+const service = field({
+  id: 'service',
+  label: 'Service',
+  required: true,
+  help: 'Type to search the services of this organization.',
+  control: h('vscode-single-select', { combobox: true, filter: 'contains' }),
+});
+const endpoint = field({ id: 'endpointName', label: 'Endpoint', required: true, control: h('vscode-single-select') });
+const name = field({
+  id: 'name',
+  label: 'Name',
+  required: true,
+  help: 'Names the connection and its environment variables (CHOREO_<NAME>_SERVICEURL, …).',
+  control: h('vscode-textfield', { maxLength: 63 }),
+});
+
+const keyOf = (s: ServiceChoice) => `${s.projectHandle}/${s.service.name}`;
+const picked = () => data?.services.find((s) => keyOf(s) === state?.service);
+
+service.control.addEventListener('change', () => {
+  const before = state?.service;
+  save({ service: service.control.value, endpointName: undefined });
+  service.setError();
+  const s = picked();
+  // Suggest a name from the service until the user types one of their own.
+  if (s && (!state?.name || state.name === suggestedName(data?.services.find((x) => keyOf(x) === before)))) {
+    name.control.value = suggestedName(s);
+    save({ name: name.control.value });
+  }
+  fillEndpoints();
+});
+endpoint.control.addEventListener('change', () => {
+  endpoint.setError();
+  save({ endpointName: endpoint.control.value });
+});
+name.control.addEventListener('input', () => {
+  name.setError();
+  save({ name: name.control.value });
+});
+
+function suggestedName(s: ServiceChoice | undefined): string {
+  if (!s) return '';
+  const base = (s.service.displayName || s.service.name).replace(/[^A-Za-z0-9 _-]+/g, ' ').trim();
+  return /^[A-Za-z]/.test(base) ? base.slice(0, 63) : `Service ${base}`.slice(0, 63);
+}
+
+function save(patch: Partial<CreateConnectionState>): void {
+  if (!state) return;
+  state = { ...state, ...patch };
+  host.saveState(state);
+}
+
+function fillEndpoints(): void {
+  const endpoints = picked()?.service.endpoints ?? [];
+  const chosen = state?.endpointName ?? endpoints[0]?.name;
+  if (chosen !== state?.endpointName) save({ endpointName: chosen });
+  replaceChildren(endpoint.control, ...endpoints.map((e) => h('vscode-option', { value: e.name, description: e.visibility, selected: e.name === chosen }, e.name)));
+}
+
+function create(): void {
+  message.clear();
+  const s = picked();
+  host.post({
+    type: 'create',
+    name: name.control.value.trim(),
+    serviceProjectHandle: s?.projectHandle ?? '',
+    serviceComponentName: s?.service.name ?? '',
+    endpointName: endpoint.control.value || (state?.endpointName ?? ''),
+  });
+}
+
+function render(): void {
+  if (!data) return;
+  const d = data;
+  const consumer = d.component.displayName || d.component.name;
+  const header = h(
+    'header',
+    { class: 'page-header' },
+    h('div', {}, h('h1', {}, 'Create Connection'), h('p', { class: 'subtitle' }, `From ${consumer}`)),
+    linkButton('Back to Overview', () => host.post({ type: 'openOverview' })),
+  );
+  if (state?.createdConnection) {
+    const created = state.createdConnection;
+    replaceChildren(
+      root(),
+      header,
+      h(
+        'div',
+        { class: 'success', role: 'status' },
+        h('p', {}, h('strong', {}, `Connection "${created}" created.`), ` ${consumer} can now call this endpoint through the gateway with its access tokens.`),
+        h('p', {}, 'Insert Snippet adds working connection code and its configuration to your workspace.'),
+        h(
+          'div',
+          { class: 'actions' },
+          button('Insert Snippet', () => host.post({ type: 'insertSnippet', connectionName: created }), { id: 'insert-snippet' }),
+          button('Create Another', () => {
+            save({ createdConnection: undefined, name: '' });
+            name.control.value = '';
+            render();
+          }, { secondary: true }),
+        ),
+      ),
+      message.el,
+    );
+  } else {
+    replaceChildren(service.control, ...d.services.map((s) => h('vscode-option', { value: keyOf(s), description: `${s.projectName} · ${s.service.name}`, selected: keyOf(s) === state?.service }, s.service.displayName || s.service.name)));
+    name.control.value = state?.name ?? '';
+    fillEndpoints();
+    replaceChildren(
+      root(),
+      header,
+      h('p', { class: 'intro' }, 'A connection lets this consumer\'s access tokens through the gateway to one service endpoint, and yields the values your code needs: service URL, client ID, client secret and token URL.'),
+      d.services.length
+        ? h(
+            'form',
+            {
+              class: 'form',
+              onsubmit: (e: Event) => e.preventDefault(),
+              onkeydown: (e: KeyboardEvent) => {
+                if (e.key === 'Enter' && (e.target as Element).localName === 'vscode-textfield') create();
+              },
+            },
+            service.group,
+            endpoint.group,
+            name.group,
+            message.el,
+            h('div', { class: 'actions' }, button('Create', create, { id: 'create' })),
+          )
+        : h('p', { class: 'status' }, 'There is no service in this organization to connect to yet.'),
+    );
+    requestAnimationFrame(() => service.control.focus());
+  }
+  root().setAttribute('aria-busy', 'false');
+  document.body.dataset.ready = 'true';
+}
+
+host.post({ type: 'ready' });

@@ -1,0 +1,182 @@
+import type { AuthConfiguration } from '../../src/api/auth';
+import { ComponentRef } from '../../src/webviews/ipc';
+import { overviewProtocol as protocol, type OverviewData } from '../../src/webviews/overview/protocol';
+import { button, h, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
+import { connect, pageRef } from '../lib/host';
+
+const host = connect(protocol, (m) => {
+  switch (m.type) {
+    case 'data':
+      render(m);
+      return;
+    case 'busy':
+      setBusy(m.busy);
+      return;
+    case 'formError':
+      message.show(m.message);
+      root().setAttribute('aria-busy', 'false');
+      if (!root().contains(message.el)) replaceChildren(root(), h('h1', {}, ref?.componentName ?? 'Overview'), message.el, refreshButton());
+      return;
+  }
+});
+const ref = host.savedState()?.ref ?? pageRef(ComponentRef);
+if (ref) host.saveState({ ref });
+const message = messageLine();
+
+function refreshButton(): HTMLElement {
+  return button('Refresh', () => host.post({ type: 'refresh' }), { secondary: true, 'aria-label': 'Refresh the Overview' });
+}
+
+function authState(a: AuthConfiguration | undefined): string {
+  if (!a) return 'Not configured';
+  if (a.identityProviderKind === 'built-in') return a.hasSecret ? 'Keys generated' : 'Client created, no secret';
+  return 'Client ID added';
+}
+
+function render(d: OverviewData): void {
+  const c = d.component;
+  const consumer = c.type === 'external-consumer';
+  const hadFocus = document.activeElement?.id;
+  message.clear();
+  replaceChildren(
+    root(),
+    h(
+      'header',
+      { class: 'page-header' },
+      h('div', {}, h('h1', {}, c.displayName || c.name), h('p', { class: 'subtitle' }, consumer ? 'External consumer' : 'Service')),
+      refreshButton(),
+    ),
+    c.description ? h('p', { class: 'intro' }, c.description) : null,
+    h(
+      'section',
+      { 'aria-labelledby': 'details-h' },
+      h('h2', { id: 'details-h' }, 'Details'),
+      h(
+        'dl',
+        { class: 'details' },
+        h('dt', {}, 'Unique name'),
+        h('dd', {}, h('code', {}, c.name)),
+        h('dt', {}, 'Project'),
+        h('dd', {}, c.projectHandle),
+        h('dt', {}, 'Organization'),
+        h('dd', {}, c.orgHandle),
+        h('dt', {}, 'Created'),
+        h('dd', {}, new Date(c.createdAt).toLocaleString()),
+      ),
+    ),
+    consumer ? authSection(d) : null,
+    consumer ? connectionsSection(d) : null,
+    consumer ? null : endpointsSection(d),
+    message.el,
+  );
+  root().setAttribute('aria-busy', 'false');
+  // A reload after an action keeps keyboard focus where it was.
+  if (hadFocus) document.getElementById(hadFocus)?.focus();
+  document.body.dataset.ready = 'true';
+}
+
+function authSection(d: OverviewData): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': 'auth-h' },
+    h('h2', { id: 'auth-h' }, 'Authentication Configurations'),
+    h('p', { class: 'help' }, 'Per environment, the identity provider that issues this consumer\'s access tokens. The Choreo built-in identity provider is configured by default.'),
+    h(
+      'table',
+      { class: 'grid' },
+      h('caption', { class: 'visually-hidden' }, 'Authentication configuration per environment'),
+      h(
+        'thead',
+        {},
+        h('tr', {}, ...['Environment', 'Identity provider', 'Client ID', 'State'].map((t) => h('th', { scope: 'col' }, t)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Action'))),
+      ),
+      h(
+        'tbody',
+        {},
+        ...d.environments.map((env) => {
+          const a = d.authConfigurations.find((x) => x.environment === env.handle);
+          return h(
+            'tr',
+            { 'data-environment': env.handle },
+            h('th', { scope: 'row' }, env.name),
+            h('td', {}, a ? a.identityProviderName : '—'),
+            h('td', {}, a ? h('code', { class: 'wrap' }, a.clientId) : '—'),
+            h('td', {}, authState(a)),
+            h('td', { class: 'cell-action' }, button('Configure', () => host.post({ type: 'configure', environment: env.handle }), {
+              secondary: true,
+              id: `configure-${env.handle}`,
+              'aria-label': `Configure ${env.name}`,
+            })),
+          );
+        }),
+      ),
+    ),
+  );
+}
+
+function connectionsSection(d: OverviewData): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': 'connections-h' },
+    h(
+      'div',
+      { class: 'section-header' },
+      h('h2', { id: 'connections-h' }, 'Connections'),
+      button('Create Connection', () => host.post({ type: 'createConnection' }), { id: 'create-connection' }),
+    ),
+    d.connections.length
+      ? h(
+          'ul',
+          { class: 'list' },
+          ...d.connections.map((conn) =>
+            h(
+              'li',
+              {},
+              h('div', {}, h('strong', {}, conn.name), h('span', { class: 'muted' }, ` → ${conn.serviceProjectHandle}/${conn.serviceComponentName} · ${conn.endpointName}`)),
+              button('Insert Snippet', () => host.post({ type: 'insertSnippet', connectionName: conn.name }), {
+                secondary: true,
+                id: `snippet-${conn.name}`,
+                'aria-label': `Insert Snippet for ${conn.name}`,
+              }),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'No connections yet. A connection to a service endpoint lets this consumer\'s tokens through the gateway.'),
+  );
+}
+
+function endpointsSection(d: OverviewData): HTMLElement {
+  const endpoints = d.component.endpoints ?? [];
+  return h(
+    'section',
+    { 'aria-labelledby': 'endpoints-h' },
+    h('h2', { id: 'endpoints-h' }, 'Endpoints'),
+    endpoints.length
+      ? h(
+          'table',
+          { class: 'grid' },
+          h('thead', {}, h('tr', {}, ...['Endpoint', 'Visibility', 'Environment', 'Gateway URL', ''].map((t) => h('th', { scope: 'col' }, t)))),
+          h(
+            'tbody',
+            {},
+            ...endpoints.flatMap((ep) =>
+              d.environments.map((env) => {
+                const url = ep.gatewayUrls[env.handle];
+                return h(
+                  'tr',
+                  {},
+                  h('th', { scope: 'row' }, ep.name),
+                  h('td', {}, ep.visibility),
+                  h('td', {}, env.name),
+                  h('td', {}, url ? h('code', { class: 'wrap' }, url) : '—'),
+                  h('td', { class: 'cell-action' }, url ? button('Copy', () => host.post({ type: 'copy', text: url }), { secondary: true, 'aria-label': `Copy the gateway URL of ${ep.name} in ${env.name}` }) : null),
+                );
+              }),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'This service has no endpoints.'),
+  );
+}
+
+host.post({ type: 'ready' });

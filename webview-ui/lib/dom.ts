@@ -1,0 +1,112 @@
+/** A few DOM helpers: the forms are small enough that plain elements beat a framework in bundle size and start time. */
+
+type Child = Node | string | null | undefined | false;
+type Props = Record<string, unknown>;
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props, ...children: Child[]): HTMLElementTagNameMap[K];
+export function h(tag: string, props?: Props, ...children: Child[]): HTMLElement;
+export function h(tag: string, props: Props = {}, ...children: Child[]): HTMLElement {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2).toLowerCase(), value as EventListener);
+    } else if (key === 'class') {
+      el.className = String(value);
+    } else if (key === 'value' || key === 'label') {
+      (el as unknown as Record<string, unknown>)[key] = value;
+      if (key === 'value') el.setAttribute('value', String(value));
+    } else {
+      el.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+export function append(el: Element, children: Child[]): void {
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+}
+
+export function replaceChildren(el: Element, ...children: Child[]): void {
+  el.replaceChildren();
+  append(el, children);
+}
+
+export function root(): HTMLElement {
+  const main = document.getElementById('root');
+  if (!main) throw new Error('The page has no #root.');
+  return main;
+}
+
+export interface Field {
+  readonly group: HTMLElement;
+  readonly control: HTMLElement & { value: string; invalid?: boolean };
+  setError(message?: string): void;
+}
+
+/**
+ * A labelled field with its help line and an error line. The label names the control for screen readers
+ * (vscode-label sets the inner input's aria-label); the error line is a live region, so it is read out when it appears.
+ */
+export function field(o: { id: string; label: string; control: HTMLElement; help?: string; required?: boolean }): Field {
+  const control = o.control as Field['control'];
+  control.id = o.id;
+  (control as unknown as { label: string }).label = o.label;
+  const error = h('p', { class: 'field-error', id: `${o.id}-error`, role: 'alert' });
+  error.hidden = true;
+  const group = h(
+    'div',
+    { class: 'field' },
+    h('vscode-label', { for: o.id, required: o.required }, o.label),
+    control,
+    o.help ? h('p', { class: 'help', id: `${o.id}-help` }, o.help) : null,
+    error,
+  );
+  return {
+    group,
+    control,
+    setError(message) {
+      error.textContent = message ?? '';
+      error.hidden = !message;
+      if (message) control.setAttribute('invalid', '');
+      else control.removeAttribute('invalid');
+    },
+  };
+}
+
+/** The form-level message line (errors and notices), a live region. */
+export function messageLine(): { el: HTMLElement; show(text: string, kind?: 'error' | 'info'): void; clear(): void } {
+  const el = h('p', { class: 'form-message', role: 'status', 'aria-live': 'polite' });
+  el.hidden = true;
+  return {
+    el,
+    show(text, kind = 'error') {
+      el.textContent = text;
+      el.className = `form-message ${kind}`;
+      el.setAttribute('role', kind === 'error' ? 'alert' : 'status');
+      el.hidden = false;
+    },
+    clear() {
+      el.hidden = true;
+      el.textContent = '';
+    },
+  };
+}
+
+export function setBusy(busy: boolean): void {
+  document.body.toggleAttribute('data-busy', busy);
+  root().setAttribute('aria-busy', String(busy));
+  for (const b of document.querySelectorAll<HTMLElement>('vscode-button[data-action]')) {
+    b.toggleAttribute('disabled', busy);
+  }
+}
+
+/** A text link that is a real button: reachable with Tab, activated with Enter or Space. */
+export function linkButton(text: string, onClick: () => void, props: Props = {}): HTMLButtonElement {
+  return h('button', { type: 'button', class: 'link', onclick: onClick, ...props }, text);
+}
+
+export function button(text: string, onClick: () => void, props: Props = {}): HTMLElement {
+  return h('vscode-button', { 'data-action': '', onclick: onClick, ...props }, text);
+}

@@ -1,0 +1,63 @@
+/**
+ * The form's side of its protocol: what arrives from the extension is parsed with the protocol's zod schema before the
+ * form looks at it; what the form sends is checked with the same schema the host uses.
+ */
+import type { z } from 'zod';
+import { parseMessage, type Protocol } from '../../src/webviews/ipc';
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+type AnyProtocol = Protocol<z.ZodType, z.ZodType, z.ZodType>;
+
+export interface HostConnection<P extends AnyProtocol> {
+  post(message: z.infer<P['toHost']>): void;
+  /** The saved state, if it is still valid for this version of the form. */
+  savedState(): z.infer<P['state']> | undefined;
+  saveState(state: z.infer<P['state']>): void;
+}
+
+export function connect<P extends AnyProtocol>(protocol: P, onMessage: (m: z.infer<P['toWebview']>) => void): HostConnection<P> {
+  const api = acquireVsCodeApi();
+  window.addEventListener('message', (event: MessageEvent) => {
+    const parsed = parseMessage(protocol.toWebview, event.data);
+    if (!parsed.ok) {
+      console.warn(`${protocol.viewType}: refused a malformed message (${parsed.code}): ${parsed.reason}`);
+      return;
+    }
+    onMessage(parsed.message as z.infer<P['toWebview']>);
+  });
+  return {
+    post(message) {
+      const parsed = parseMessage(protocol.toHost, message);
+      if (!parsed.ok) {
+        console.error(`${protocol.viewType}: did not send a message that breaks the protocol: ${parsed.reason}`);
+        return;
+      }
+      api.postMessage(parsed.message);
+    },
+    savedState() {
+      const parsed = protocol.state.safeParse(api.getState());
+      return parsed.success ? (parsed.data as z.infer<P['state']>) : undefined;
+    },
+    saveState(state) {
+      api.setState(state);
+    },
+  };
+}
+
+/** The resource the page was opened for, written into the page by the host (see src/webviews/html.ts). */
+export function pageRef<T>(schema: z.ZodType<T>): T | undefined {
+  const raw = document.querySelector('meta[name="choreo-ref"]')?.getAttribute('content');
+  if (!raw) return undefined;
+  try {
+    const parsed = schema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
