@@ -24,6 +24,9 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** Prints the server's own output (noisy: gallery look-ups fail offline). */
   verbose?: boolean;
+  /** Kept folders instead of fresh temp ones (npm start keeps settings and signed-in state between runs). */
+  userDataDir?: string;
+  extensionsDir?: string;
 }
 
 export interface CodeServer {
@@ -39,8 +42,10 @@ export interface CodeServer {
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
   const port = await freePort(options.port);
-  const userDataDir = await tempDir('user-data');
-  const extensionsDir = await tempDir('extensions');
+  const userDataDir = options.userDataDir ?? (await tempDir('user-data'));
+  const extensionsDir = options.extensionsDir ?? (await tempDir('extensions'));
+  mkdirSync(userDataDir, { recursive: true });
+  mkdirSync(extensionsDir, { recursive: true });
   if (options.settings) {
     // User settings, and Machine settings because `machine`-scoped settings of a remote window are read from there.
     for (const scope of ['User', 'Machine']) {

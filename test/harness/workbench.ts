@@ -1,0 +1,50 @@
+// The workbench as a person sees it, for e2e tests: a fresh code-server with the extension loaded (payload with only
+// extensionDevelopmentPath) in a fresh workspace, opened in headless chromium, plus screenshots under test-results/.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchBrowser } from './browser';
+import { repoRoot, startCodeServer, type CodeServer } from './codeServer';
+import { freePort } from './processes';
+import { freshWorkspace } from './runSuite';
+
+export const resultsDir = path.join(repoRoot, 'test-results');
+
+export interface Workbench {
+  page: Page;
+  server: CodeServer;
+  workspace: string;
+  /** Saves a full-window PNG under test-results/ and returns its path. */
+  screenshot: (name: string) => Promise<string>;
+  close: () => Promise<void>;
+}
+
+export async function openWorkbench(options: { verbose?: boolean } = {}): Promise<Workbench> {
+  const workspace = await freshWorkspace();
+  const controlPlanePort = await freePort();
+  const server = await startCodeServer({
+    workspace,
+    verbose: options.verbose ?? process.env.CHOREO_VERBOSE === '1',
+    settings: { 'choreo.controlPlane.localPort': controlPlanePort, 'workbench.startupEditor': 'none' },
+    env: { CHOREO_TEST_HARNESS: 'code-server', CHOREO_TEST_CONTROL_PLANE_PORT: String(controlPlanePort) },
+  });
+  const browser = await launchBrowser();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await page.goto(server.workbenchUrl([['extensionDevelopmentPath', server.remoteUri(repoRoot)]]));
+  await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
+  return {
+    page,
+    server,
+    workspace,
+    screenshot: async (name) => {
+      mkdirSync(resultsDir, { recursive: true });
+      const file = path.join(resultsDir, `${name}.png`);
+      await page.screenshot({ path: file });
+      return file;
+    },
+    close: async () => {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+    },
+  };
+}
