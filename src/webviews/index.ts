@@ -10,7 +10,7 @@ import { createConnectionProtocol } from './createConnection/protocol';
 import { CreateExternalConsumerPanel } from './createExternalConsumer/host';
 import { CREATE_FORM, createExternalConsumerProtocol } from './createExternalConsumer/protocol';
 import { ComponentRef, ProjectRef } from './ipc';
-import { PanelKind } from './formPanel';
+import { PanelKind } from './panelKind';
 import { componentKey, type FormNavigation } from './navigation';
 import { OverviewPanel } from './overview/host';
 import { overviewProtocol } from './overview/protocol';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { CreateComponent } from '../../api/components';
 import { FormPanel } from '../formPanel';
 import type { ProjectRef } from '../ipc';
