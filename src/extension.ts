@@ -1,12 +1,141 @@
-// Composition root (placeholder until the extension issue lands): builds the services, registers views and commands.
+// Composition root: builds the services (vault, control-plane connection, tree, status bar), registers the view and
+// the commands, and returns the API the integration tests use. Nothing heavy loads here: the client (undici, zod)
+// and each command's file load on first use, and the control plane is found or started after activate() returns.
 import * as vscode from 'vscode';
+import { ControlPlaneError } from './client/errors';
+import type { CommandContext, OverviewOpener } from './commands/commandContext';
+import { ReadOnlyOverview } from './commands/readOnlyOverview';
+import { disposeReadOnlyDocuments } from './commands/readOnlyDocuments';
+import { commandLoaders, registerCommands } from './commands/registry';
+import { CommandFailures } from './commands/runCommand';
+import { ControlPlaneConnection, readSettings, type ConnectionSettings } from './lifecycle/controlPlaneConnection';
+import { ControlPlaneStatusBar } from './lifecycle/statusBar';
+import { CredentialVault } from './secrets/credentialVault';
+import { ResourcesTreeProvider, type ViewState } from './tree/resourcesTreeProvider';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const log = vscode.window.createOutputChannel('Choreo', { log: true });
-  context.subscriptions.push(log);
-  const tree: vscode.TreeDataProvider<never> = { getTreeItem: (e) => e, getChildren: () => [] };
-  context.subscriptions.push(vscode.window.registerTreeDataProvider('choreo.resources', tree));
-  log.info('Choreo extension activated');
+/** What activate() returns: for tests, and for the webview forms to swap the Overview in. */
+export interface ChoreoApi {
+  readonly tree: ResourcesTreeProvider;
+  readonly vault: CredentialVault;
+  readonly connection: ControlPlaneConnection;
+  readonly failures: CommandFailures;
+  readonly viewState: ViewState | undefined;
+  /** Replaces the read-only Overview (e.g. with the webview Overview). */
+  setOverviewOpener(opener: OverviewOpener): void;
+  readonly commandIds: readonly string[];
 }
 
-export function deactivate(): void {}
+let teardown: (() => void) | undefined;
+
+export function activate(context: vscode.ExtensionContext): ChoreoApi {
+  const log = vscode.window.createOutputChannel('Choreo', { log: true });
+  const vault = new CredentialVault(context.secrets);
+  const failures = new CommandFailures();
+  const statusBar = new ControlPlaneStatusBar();
+  const storageDir = context.globalStorageUri.fsPath;
+
+  let settings: ConnectionSettings = readSettings();
+  let connection = new ControlPlaneConnection(settings, storageDir, context.extensionPath, vault, log);
+  let viewState: ViewState | undefined;
+  let view: vscode.TreeView<unknown> | undefined;
+
+  const setViewState = (state: ViewState, message?: string) => {
+    if (view) view.message = state === 'unreachable' ? (message ?? connection.lastError) : undefined;
+    if (state === viewState) return;
+    viewState = state;
+    void vscode.commands.executeCommand('setContext', 'choreo.state', state);
+  };
+
+  const readyClient = async () => {
+    if (connection.state !== 'ready') await connection.ready();
+    if (connection.state !== 'ready') {
+      throw new ControlPlaneError('unreachable', connection.lastError ?? `The control plane at ${connection.baseUrl} cannot be reached.`);
+    }
+    return connection.client();
+  };
+
+  const tree = new ResourcesTreeProvider({ client: readyClient, setViewState });
+  view = vscode.window.createTreeView('choreo.resources', { treeDataProvider: tree, showCollapseAll: true });
+
+  let connectionEvents: vscode.Disposable[] = [];
+  const follow = (c: ControlPlaneConnection) => {
+    connectionEvents.forEach((d) => d.dispose());
+    let previous = c.state;
+    connectionEvents = [
+      c.onDidRestart(() => tree.refresh()),
+      c.onDidChangeState((state) => {
+        if (state === 'starting' || state === 'unreachable') setViewState(state, c.lastError);
+        else if (previous === 'unreachable') tree.refresh();
+        previous = state;
+      }),
+    ];
+    statusBar.follow(c);
+    void vscode.commands.executeCommand('setContext', 'choreo.remote', c.kind === 'remote');
+    setViewState('starting');
+    // After activate() returns: finding or starting the control plane must not hold up the window.
+    setTimeout(() => {
+      void c.ready();
+      c.startWatchdog();
+    }, 0);
+  };
+  follow(connection);
+
+  const ctx: CommandContext = {
+    get connection() {
+      return connection;
+    },
+    client: readyClient,
+    vault,
+    tree,
+    log,
+    overview: new ReadOnlyOverview({ client: readyClient }),
+    async reconnect() {
+      const next = readSettings();
+      if (next.remoteUrl === settings.remoteUrl && next.localPort === settings.localPort) return;
+      settings = next;
+      connection.dispose();
+      connection = new ControlPlaneConnection(settings, storageDir, context.extensionPath, vault, log);
+      follow(connection);
+      await connection.ready();
+      tree.refresh();
+    },
+  };
+
+  context.subscriptions.push(
+    log,
+    view,
+    tree,
+    statusBar,
+    failures,
+    ...registerCommands(ctx, failures),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('choreo.controlPlane')) void ctx.reconnect();
+    }),
+  );
+  teardown = () => {
+    connectionEvents.forEach((d) => d.dispose());
+    connection.dispose();
+    disposeReadOnlyDocuments();
+  };
+
+  return {
+    tree,
+    vault,
+    get connection() {
+      return connection;
+    },
+    failures,
+    get viewState() {
+      return viewState;
+    },
+    setOverviewOpener(opener) {
+      ctx.overview = opener;
+    },
+    commandIds: Object.keys(commandLoaders),
+  };
+}
+
+/** The local control plane keeps running: other windows and the user's running app use its token URL and gateway. */
+export function deactivate(): void {
+  teardown?.();
+}

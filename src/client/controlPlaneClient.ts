@@ -1,0 +1,262 @@
+/**
+ * The control-plane client: one keep-alive undici agent, time-outs, and every answer checked against the zod schemas
+ * of `src/api/`, so the rest of the extension only ever sees shapes the contract promises.
+ */
+import { Agent, request, errors as undiciErrors } from 'undici';
+import { z } from 'zod';
+import {
+  ApiErrorBody,
+  AuthConfiguration,
+  Component,
+  Connection,
+  ConnectionConfig,
+  Environment,
+  IdentityProvider,
+  IssuedKeys,
+  Organization,
+  PAGE_LIMIT_DEFAULT,
+  Project,
+  page,
+  paths,
+  type AddExternalKeys,
+  type ComponentType,
+  type CreateComponent,
+  type CreateConnection,
+  type CreateIdentityProvider,
+  type CreateOrganization,
+  type CreateProject,
+  type Page,
+} from '../api';
+import { ControlPlaneError } from './errors';
+
+export interface ListOptions {
+  limit?: number;
+  cursor?: string;
+  prefix?: string;
+}
+
+export interface ClientOptions {
+  /** Base URL without a trailing slash, e.g. `http://127.0.0.1:7480`. */
+  baseUrl: string;
+  /** The Bearer token for `/api/v1`; asked for on every call so a restarted local control plane's token is picked up. */
+  token: () => Promise<string | undefined>;
+  /** Called when the control plane cannot be reached; resolving `true` means it is back and the call is tried once more. */
+  recover?: () => Promise<boolean>;
+  /** One line per call (method, path, status, time): never bodies, since they can carry secrets. */
+  trace?: (line: string) => void;
+  timeoutMs?: number;
+}
+
+const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
+const Health = z.object({ status: z.literal('ok'), version: z.string().optional() }).loose();
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export class ControlPlaneClient {
+  readonly baseUrl: string;
+  private readonly agent: Agent;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: ClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.agent = new Agent({
+      keepAliveTimeout: 10_000,
+      connect: { timeout: Math.min(this.timeoutMs, 5_000) },
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  // ---- organizations, environments, identity providers
+  health() {
+    return this.call('GET', '/healthz', Health, { auth: false });
+  }
+  listOrganizations(o: ListOptions = {}) {
+    return this.call('GET', paths.orgs(), page(Organization), { query: listQuery(o) }) as Promise<Page<Organization>>;
+  }
+  getOrganization(org: string) {
+    return this.call('GET', paths.org(org), Organization);
+  }
+  createOrganization(body: CreateOrganization) {
+    return this.call('POST', paths.orgs(), Organization, { body });
+  }
+  deleteOrganization(org: string) {
+    return this.call('DELETE', paths.org(org), z.unknown());
+  }
+  listEnvironments(org: string) {
+    return this.call('GET', paths.environments(org), Items(Environment)).then((r) => r.items);
+  }
+  listIdentityProviders(org: string) {
+    return this.call('GET', paths.identityProviders(org), Items(IdentityProvider)).then((r) => r.items);
+  }
+  getIdentityProvider(org: string, idp: string) {
+    return this.call('GET', paths.identityProvider(org, idp), IdentityProvider);
+  }
+  createIdentityProvider(org: string, body: CreateIdentityProvider) {
+    return this.call('POST', paths.identityProviders(org), IdentityProvider, { body });
+  }
+
+  // ---- projects and components
+  listProjects(org: string, o: ListOptions = {}) {
+    return this.call('GET', paths.projects(org), page(Project), { query: listQuery(o) }) as Promise<Page<Project>>;
+  }
+  createProject(org: string, body: CreateProject) {
+    return this.call('POST', paths.projects(org), Project, { body });
+  }
+  deleteProject(org: string, project: string) {
+    return this.call('DELETE', paths.project(org, project), z.unknown());
+  }
+  listComponents(org: string, project: string, o: ListOptions & { type?: ComponentType } = {}) {
+    const query = listQuery(o);
+    if (o.type) query.type = o.type;
+    return this.call('GET', paths.components(org, project), page(Component), { query }) as Promise<Page<Component>>;
+  }
+  getComponent(org: string, project: string, component: string) {
+    return this.call('GET', paths.component(org, project, component), Component);
+  }
+  createComponent(org: string, project: string, body: CreateComponent) {
+    return this.call('POST', paths.components(org, project), Component, { body });
+  }
+  deleteComponent(org: string, project: string, component: string) {
+    return this.call('DELETE', paths.component(org, project, component), z.unknown());
+  }
+
+  // ---- authentication of an external consumer, per environment
+  listAuthConfigurations(org: string, project: string, component: string) {
+    return this.call('GET', paths.auth(org, project, component), Items(AuthConfiguration)).then((r) => r.items);
+  }
+  generateKeys(org: string, project: string, component: string, env: string) {
+    return this.call('POST', `${paths.authFor(org, project, component, env)}/generate-keys`, IssuedKeys, { body: {} });
+  }
+  regenerateSecret(org: string, project: string, component: string, env: string) {
+    return this.call('POST', `${paths.authFor(org, project, component, env)}/regenerate-secret`, IssuedKeys, { body: {} });
+  }
+  addExternalKeys(org: string, project: string, component: string, env: string, body: AddExternalKeys) {
+    return this.call('PUT', `${paths.authFor(org, project, component, env)}/external`, AuthConfiguration, { body });
+  }
+
+  // ---- connections
+  listConnections(org: string, project: string, component: string) {
+    return this.call('GET', paths.connections(org, project, component), Items(Connection)).then((r) => r.items);
+  }
+  createConnection(org: string, project: string, component: string, body: CreateConnection) {
+    return this.call('POST', paths.connections(org, project, component), Connection, { body });
+  }
+  deleteConnection(org: string, project: string, component: string, connection: string) {
+    return this.call('DELETE', paths.connection(org, project, component, connection), z.unknown());
+  }
+  getConnectionConfig(org: string, project: string, component: string, connection: string, env: string) {
+    return this.call('GET', paths.connectionConfig(org, project, component, connection, env), ConnectionConfig);
+  }
+
+  /** One call, checked: the answer must match `schema`, an error answer becomes a {@link ControlPlaneError}. */
+  async call<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    o: { body?: unknown; query?: Record<string, string>; auth?: boolean } = {},
+  ): Promise<z.infer<S>> {
+    try {
+      return await this.once(method, path, schema, o);
+    } catch (e) {
+      // A refused connection never reached the server, so trying again cannot apply a write twice.
+      if (e instanceof ControlPlaneError && e.code === 'unreachable' && this.options.recover && (await this.options.recover())) {
+        return this.once(method, path, schema, o);
+      }
+      throw e;
+    }
+  }
+
+  private async once<S extends z.ZodType>(
+    method: Method,
+    path: string,
+    schema: S,
+    o: { body?: unknown; query?: Record<string, string>; auth?: boolean },
+  ): Promise<z.infer<S>> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(o.query ?? {})) url.searchParams.set(k, v);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (o.auth !== false) {
+      const token = await this.options.token();
+      if (token) headers.authorization = `Bearer ${token}`;
+    }
+    let payload: string | undefined;
+    if (o.body !== undefined) {
+      payload = JSON.stringify(o.body);
+      headers['content-type'] = 'application/json';
+    }
+    const started = performance.now();
+    let status: number;
+    let text: string;
+    try {
+      const res = await request(url, { method, headers, body: payload, dispatcher: this.agent });
+      status = res.statusCode;
+      text = await res.body.text();
+    } catch (e) {
+      this.options.trace?.(`${method} ${path} failed: ${(e as Error).message}`);
+      throw transportError(e, this.baseUrl);
+    }
+    this.options.trace?.(`${method} ${path} ${status} ${Math.round(performance.now() - started)}ms`);
+    const json = parseJson(text);
+    if (status >= 400) throw apiError(status, json, this.baseUrl);
+    if (status === 204 || text === '') return schema.parse(undefined);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ControlPlaneError(
+        'bad_response',
+        `The control plane at ${this.baseUrl} answered ${method} ${path} with a shape this extension does not understand (${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message}). Are the extension and the control plane the same version?`,
+        status,
+      );
+    }
+    return parsed.data;
+  }
+}
+
+function listQuery(o: ListOptions): Record<string, string> {
+  const q: Record<string, string> = { limit: String(o.limit ?? PAGE_LIMIT_DEFAULT) };
+  if (o.cursor) q.cursor = o.cursor;
+  if (o.prefix) q.prefix = o.prefix;
+  return q;
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function apiError(status: number, json: unknown, baseUrl: string): ControlPlaneError {
+  const body = ApiErrorBody.safeParse(json);
+  if (body.success) {
+    const { code, message, fields } = body.data.error;
+    if (code === 'unauthorized') {
+      return new ControlPlaneError(code, `The control plane at ${baseUrl} refused the access token: ${message}`, status, fields);
+    }
+    return new ControlPlaneError(code, message, status, fields);
+  }
+  if (status === 401) return new ControlPlaneError('unauthorized', `The control plane at ${baseUrl} refused the access token.`, status);
+  if (status === 404) return new ControlPlaneError('not_found', `The control plane at ${baseUrl} has no such resource or route (404).`, status);
+  return new ControlPlaneError(status >= 500 ? 'internal' : 'bad_response', `The control plane at ${baseUrl} answered ${status}.`, status);
+}
+
+function transportError(e: unknown, baseUrl: string): ControlPlaneError {
+  const code = (e as { code?: string }).code ?? '';
+  if (
+    e instanceof undiciErrors.HeadersTimeoutError ||
+    e instanceof undiciErrors.BodyTimeoutError ||
+    e instanceof undiciErrors.ConnectTimeoutError ||
+    code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
+    return new ControlPlaneError('timeout', `The control plane at ${baseUrl} did not answer in time.`);
+  }
+  const cause = (e as { cause?: { code?: string } }).cause?.code ?? code;
+  return new ControlPlaneError('unreachable', `The control plane at ${baseUrl} cannot be reached (${cause || (e as Error).message}).`);
+}

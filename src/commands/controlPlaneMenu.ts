@@ -1,0 +1,20 @@
+import * as vscode from 'vscode';
+import type { CommandContext } from './commandContext';
+import { pickOne } from './prompts';
+
+/** The status-bar item's menu: restart, logs, switching. */
+export async function controlPlaneMenu(ctx: CommandContext): Promise<unknown> {
+  const c = ctx.connection;
+  type Item = vscode.QuickPickItem & { command: string; args?: unknown };
+  const items: Item[] = [];
+  if (c.kind === 'local') {
+    items.push({ label: '$(debug-restart) Restart Local Control Plane', command: 'choreo.controlPlane.restart' });
+    items.push({ label: '$(file) Open Control Plane Log', description: c.local?.logFile, command: 'choreo.controlPlane.showLogs', args: { controlPlane: true } });
+  } else {
+    items.push({ label: '$(sign-out) Sign Out', description: c.baseUrl, command: 'choreo.signOut' });
+  }
+  items.push({ label: '$(output) Show Logs', command: 'choreo.controlPlane.showLogs' });
+  items.push({ label: '$(arrow-swap) Switch Control Plane…', command: 'choreo.controlPlane.switch' });
+  const picked = await pickOne(items, { title: `${c.kind === 'local' ? 'Local' : 'Remote'} control plane ${c.baseUrl}: ${c.state}` });
+  return vscode.commands.executeCommand(picked.command, picked.args);
+}

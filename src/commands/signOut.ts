@@ -1,0 +1,15 @@
+import * as vscode from 'vscode';
+import type { CommandContext } from './commandContext';
+import { CommandError } from './commandContext';
+import { field } from './prompts';
+
+/** Sign Out of Remote Control Plane: removes its access token from SecretStorage. Argument: `{ url }` (default: the one in use). */
+export async function signOut(ctx: CommandContext, arg?: unknown): Promise<void> {
+  const url = field(arg, 'url') ?? ctx.connection.remoteUrl;
+  if (!url) throw new CommandError('not_remote', 'The local control plane needs no sign-in.');
+  await ctx.vault.deleteAccessToken(url);
+  ctx.log.info(`Signed out of ${url}`);
+  void vscode.window.showInformationMessage(`Signed out of ${url}. Its access token was removed from SecretStorage.`, 'Use Local Control Plane').then((c) => {
+    if (c) void vscode.commands.executeCommand('choreo.controlPlane.switch', { local: true });
+  });
+}

@@ -1,0 +1,58 @@
+import * as vscode from 'vscode';
+import type { CommandContext } from './commandContext';
+import { CommandError } from './commandContext';
+import { askText, field, pickOne } from './prompts';
+import { readSettings, verifyAccessToken } from '../lifecycle/controlPlaneConnection';
+
+/**
+ * Switch Control Plane: the local one, or a team's by URL. A remote one's access token is checked before anything
+ * is written; only then is it kept in SecretStorage and the URL put in the settings.
+ * Arguments: `{ local: true }` or `{ url, token }`.
+ */
+export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Promise<string> {
+  const wantsLocal = arg && typeof arg === 'object' && (arg as { local?: unknown }).local === true;
+  let url = field(arg, 'url');
+  if (!wantsLocal && !url) {
+    const current = readSettings();
+    const picked = await pickOne(
+      [
+        { label: '$(vm) Local control plane', description: `127.0.0.1:${current.localPort}${current.remoteUrl ? '' : ' (in use)'}`, local: true },
+        { label: '$(globe) Remote control plane…', description: current.remoteUrl ? `${current.remoteUrl} (in use)` : 'a team server, by URL', local: false },
+      ],
+      { title: 'Switch Control Plane' },
+    );
+    if (!picked.local) {
+      url = await askText({
+        title: 'Remote control plane',
+        prompt: 'URL of the control plane',
+        value: current.remoteUrl || 'https://',
+        validateInput: (v) => (/^https?:\/\/[^\s/]+/.test(v.trim()) ? undefined : 'Enter an http or https URL.'),
+      });
+    }
+  }
+  const config = vscode.workspace.getConfiguration('choreo.controlPlane');
+  if (!url) {
+    await config.update('url', undefined, vscode.ConfigurationTarget.Global);
+    await ctx.reconnect();
+    return ctx.connection.baseUrl;
+  }
+  let base: string;
+  try {
+    const parsed = new URL(url.trim());
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
+    base = parsed.origin + parsed.pathname.replace(/\/+$/, '');
+  } catch {
+    throw new CommandError('invalid_url', `"${url}" is not an http or https URL.`);
+  }
+  const token =
+    field(arg, 'token') ??
+    (await ctx.vault.getAccessToken(base)) ??
+    (await askText({ title: `Sign in to ${base}`, prompt: 'Access token of the control plane (kept in SecretStorage)', password: true }));
+  // Throws (e.g. `unauthorized`, `unreachable`) before anything is written.
+  await verifyAccessToken(base, token);
+  await ctx.vault.storeAccessToken(base, token);
+  await config.update('url', base, vscode.ConfigurationTarget.Global);
+  await ctx.reconnect();
+  ctx.log.info(`Switched to the control plane at ${base}`);
+  return base;
+}

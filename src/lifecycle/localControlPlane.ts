@@ -1,0 +1,156 @@
+/**
+ * Finds or starts the local control plane: its own process, run with the extension host's Node
+ * (`process.execPath`, as plain Node under Electron), detached so it outlives this window and serves every window
+ * on the same port. Its data (store, signing keys, admin token) lives in the extension's global storage.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { probeHealth } from './healthProbe';
+
+export interface LocalControlPlaneOptions {
+  /** The control plane bundle, `dist/controlPlane.js` of this extension. */
+  entry: string;
+  dataDir: string;
+  port: number;
+  log: (line: string) => void;
+  startTimeoutMs?: number;
+}
+
+export class LocalControlPlaneError extends Error {
+  constructor(message: string, readonly logTail: string) {
+    super(message);
+  }
+}
+
+export class LocalControlPlane {
+  readonly baseUrl: string;
+  /** Process id when this window started it; undefined when another window did. */
+  pid: number | undefined;
+  private starting: Promise<'found' | 'started'> | undefined;
+  private cachedToken: string | undefined;
+
+  constructor(private readonly o: LocalControlPlaneOptions) {
+    this.baseUrl = `http://127.0.0.1:${o.port}`;
+  }
+
+  get logFile(): string {
+    return path.join(this.o.dataDir, 'control-plane.log');
+  }
+
+  isHealthy(): Promise<boolean> {
+    return probeHealth(this.baseUrl);
+  }
+
+  /** Probes first (another window may run it), then starts it. Concurrent callers share one start. */
+  ensureRunning(): Promise<'found' | 'started'> {
+    this.starting ??= this.findOrStart().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  /** The admin token the control plane wrote into its data folder at first start. */
+  async token(): Promise<string | undefined> {
+    if (this.cachedToken) return this.cachedToken;
+    try {
+      this.cachedToken = (await fs.promises.readFile(path.join(this.o.dataDir, 'admin-token'), 'utf8')).trim();
+    } catch {
+      return undefined;
+    }
+    return this.cachedToken;
+  }
+
+  /** Stops the process this window started (SIGTERM: the server closes its store cleanly). */
+  async stop(): Promise<boolean> {
+    const pid = this.pid ?? this.pidFromDataFolder();
+    if (!pid) return false;
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      return false;
+    }
+    for (let i = 0; i < 50 && (await this.isHealthy()); i++) await sleep(100);
+    this.pid = undefined;
+    return true;
+  }
+
+  private async findOrStart(): Promise<'found' | 'started'> {
+    if (await this.isHealthy()) return 'found';
+    this.cachedToken = undefined;
+    await fs.promises.mkdir(this.o.dataDir, { recursive: true });
+    if (!fs.existsSync(this.o.entry)) {
+      throw new LocalControlPlaneError(`The control plane program is missing at ${this.o.entry}. Rebuild the extension.`, '');
+    }
+    const logStart = fileSize(this.logFile);
+    const out = fs.openSync(this.logFile, 'a');
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
+    const args = [this.o.entry, 'serve', '--data', this.o.dataDir, '--host', '127.0.0.1', '--port', String(this.o.port)];
+    this.o.log(`Starting the local control plane on ${this.baseUrl} (data in ${this.o.dataDir})`);
+    const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env, windowsHide: true });
+    fs.closeSync(out);
+    child.unref();
+    let exit: string | undefined;
+    child.once('exit', (code, signal) => (exit = signal ?? `code ${code}`));
+    child.once('error', (e) => (exit = e.message));
+    this.pid = child.pid;
+
+    const deadline = Date.now() + (this.o.startTimeoutMs ?? 20_000);
+    while (Date.now() < deadline) {
+      if (await this.isHealthy()) {
+        this.o.log(`Local control plane is up on ${this.baseUrl} (pid ${child.pid})`);
+        return 'started';
+      }
+      if (exit !== undefined) {
+        this.pid = undefined;
+        // Another window may have won the race for the data folder's lock and be starting it right now.
+        for (let i = 0; i < 30; i++) {
+          if (await this.isHealthy()) return 'found';
+          await sleep(100);
+        }
+        const tail = readTail(this.logFile, logStart);
+        throw new LocalControlPlaneError(`The local control plane stopped at start (${exit}). ${lastLine(tail)}`.trim(), tail);
+      }
+      await sleep(100);
+    }
+    const tail = readTail(this.logFile, logStart);
+    throw new LocalControlPlaneError(`The local control plane did not answer on ${this.baseUrl} in time.`, tail);
+  }
+
+  /** When another window started it, the server's pid file (if it writes one) lets Restart stop it. */
+  private pidFromDataFolder(): number | undefined {
+    for (const name of ['pid', 'control-plane.pid']) {
+      try {
+        const pid = Number(fs.readFileSync(path.join(this.o.dataDir, name), 'utf8').trim());
+        if (Number.isInteger(pid) && pid > 0) return pid;
+      } catch {
+        /* not written by this server version */
+      }
+    }
+    return undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function fileSize(file: string): number {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return 0;
+  }
+}
+
+function readTail(file: string, from: number): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.slice(Math.max(from, text.length - 4000));
+  } catch {
+    return '';
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? '';
+}

@@ -1,0 +1,38 @@
+/** The status-bar item: which control plane is in use and whether it answers. Clicking it offers restart, logs, switching. */
+import * as vscode from 'vscode';
+import type { ConnectionState, ControlPlaneConnection } from './controlPlaneConnection';
+
+export const STATUS_MENU_COMMAND = 'choreo.controlPlane.statusMenu';
+
+const ICON: Record<ConnectionState, string> = { starting: '$(sync~spin)', ready: '$(server)', unreachable: '$(warning)' };
+
+export class ControlPlaneStatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('choreo.controlPlane', vscode.StatusBarAlignment.Left, 10);
+  private subscription: vscode.Disposable | undefined;
+
+  constructor() {
+    this.item.name = 'Choreo Control Plane';
+    this.item.command = STATUS_MENU_COMMAND;
+  }
+
+  /** Follows a (new) connection, e.g. after switching control planes. */
+  follow(connection: ControlPlaneConnection): void {
+    this.subscription?.dispose();
+    this.subscription = connection.onDidChangeState(() => this.render(connection));
+    this.render(connection);
+    this.item.show();
+  }
+
+  private render(c: ControlPlaneConnection): void {
+    const where = c.kind === 'local' ? `local :${new URL(c.baseUrl).port}` : new URL(c.baseUrl).host;
+    this.item.text = `${ICON[c.state]} Choreo: ${where}`;
+    const health = c.state === 'ready' ? 'healthy' : c.state === 'starting' ? 'starting…' : `unreachable${c.lastError ? ` — ${c.lastError}` : ''}`;
+    this.item.tooltip = `${c.kind === 'local' ? 'Local control plane' : 'Remote control plane'} ${c.baseUrl}: ${health}\nClick to restart, show logs or switch.`;
+    this.item.backgroundColor = c.state === 'unreachable' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
+  }
+
+  dispose(): void {
+    this.subscription?.dispose();
+    this.item.dispose();
+  }
+}

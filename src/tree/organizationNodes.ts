@@ -1,0 +1,50 @@
+/** The top of the tree: organizations, each expanding into its projects. */
+import * as vscode from 'vscode';
+import type { Organization, Project } from '../api';
+import { PagedNode, PAGE_SIZE, type TreeContext, type TreeNode } from './treeNode';
+import { ProjectNode } from './projectNode';
+import type { OrgRef } from './refs';
+
+export class OrganizationsRoot extends PagedNode<Organization> {
+  readonly id = 'orgs';
+  constructor(ctx: TreeContext) {
+    super(undefined, ctx);
+  }
+  getTreeItem(): vscode.TreeItem {
+    return new vscode.TreeItem('Organizations');
+  }
+  protected async fetchPage(cursor: string | undefined) {
+    return (await this.ctx.client()).listOrganizations({ limit: PAGE_SIZE, cursor });
+  }
+  protected toNode(org: Organization): TreeNode {
+    return new OrganizationNode(this, this.ctx, org);
+  }
+}
+
+export class OrganizationNode extends PagedNode<Project> {
+  readonly id: string;
+  readonly ref: OrgRef;
+  constructor(parent: TreeNode, ctx: TreeContext, readonly organization: Organization) {
+    super(parent, ctx);
+    this.id = `org:${organization.handle}`;
+    this.ref = { org: organization.handle };
+  }
+  protected override emptyLabel(): string {
+    return 'No projects yet';
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.organization.name, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.description = this.organization.handle;
+    item.iconPath = new vscode.ThemeIcon('organization');
+    item.contextValue = 'organization';
+    item.tooltip = `Organization ${this.organization.name} (${this.organization.handle})`;
+    return item;
+  }
+  protected async fetchPage(cursor: string | undefined) {
+    return (await this.ctx.client()).listProjects(this.organization.handle, { limit: PAGE_SIZE, cursor });
+  }
+  protected toNode(project: Project): TreeNode {
+    return new ProjectNode(this, this.ctx, project);
+  }
+}

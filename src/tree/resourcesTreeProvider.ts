@@ -1,0 +1,116 @@
+/**
+ * The `choreo.resources` view: organizations → projects → components → environments / connections / endpoints.
+ * At the root, a failed load or an empty list leaves the tree empty so the view's welcome content (context key
+ * `choreo.state`: empty | starting | unreachable) speaks instead, with Create Organization or Retry and Show Logs.
+ */
+import * as vscode from 'vscode';
+import type { ControlPlaneClient } from '../client/controlPlaneClient';
+import { OrganizationsRoot } from './organizationNodes';
+import { ProjectNode } from './projectNode';
+import { PagedNode, type TreeContext, type TreeNode } from './treeNode';
+
+export type ViewState = 'empty' | 'starting' | 'unreachable' | 'ready';
+
+export interface TreeServices {
+  /** Resolves once the control plane is up; rejects (or resolves `undefined`) when it cannot be reached. */
+  client(): Promise<ControlPlaneClient | undefined>;
+  setViewState(state: ViewState, message?: string): void;
+}
+
+export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly nodes = new Map<string, WeakRef<TreeNode>>();
+  private root: OrganizationsRoot;
+  private filterPrefix: string | undefined;
+  private readonly ctx: TreeContext;
+
+  constructor(private readonly services: TreeServices) {
+    const self = this;
+    this.ctx = {
+      async client() {
+        const c = await services.client();
+        if (!c) throw new Error('The control plane cannot be reached.');
+        return c;
+      },
+      get filter() {
+        return self.filterPrefix;
+      },
+      register: (n) => this.nodes.set(n.id, new WeakRef(n)),
+    };
+    this.root = new OrganizationsRoot(this.ctx);
+  }
+
+  get filter(): string | undefined {
+    return this.filterPrefix;
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent === this.root ? undefined : node.parent;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (node) return node.getChildren();
+    const client = await this.services.client().catch(() => undefined);
+    if (!client) {
+      this.services.setViewState('unreachable');
+      return [];
+    }
+    const rows = await this.root.getChildren();
+    if (this.root.failure !== undefined && !this.root.loaded.length) {
+      const message = this.root.failure instanceof Error ? this.root.failure.message : String(this.root.failure);
+      this.services.setViewState('unreachable', message);
+      this.root.reset();
+      return [];
+    }
+    this.services.setViewState(this.root.loaded.length ? 'ready' : 'empty');
+    return this.root.loaded.length ? rows : [];
+  }
+
+  /** Reloads one subtree, or everything without an argument. */
+  refresh(node?: TreeNode): void {
+    if (!node || node === this.root) {
+      this.root.reset();
+      this.changed.fire(undefined);
+      return;
+    }
+    node.reset();
+    this.changed.fire(node);
+  }
+
+  /** Reloads the subtree of the node with this id if it has been shown, else the whole tree. */
+  refreshById(id: string): void {
+    const node = this.nodes.get(id)?.deref();
+    this.refresh(node);
+  }
+
+  /** Loads the next page of a paged node. */
+  async loadMore(node: TreeNode): Promise<void> {
+    if (node instanceof PagedNode) {
+      await node.loadMore();
+      this.changed.fire(node === this.root ? undefined : node);
+    }
+  }
+
+  /** Filters component lists by a name prefix; empty clears the filter. */
+  setFilter(prefix: string | undefined): void {
+    this.filterPrefix = prefix?.trim().toLowerCase() || undefined;
+    for (const ref of this.nodes.values()) {
+      const n = ref.deref();
+      if (n instanceof ProjectNode) n.reset();
+    }
+    this.changed.fire(undefined);
+  }
+
+  findById(id: string): TreeNode | undefined {
+    return this.nodes.get(id)?.deref();
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
