@@ -1,0 +1,184 @@
+// The extension side of the forms, in plain Node: the page's CSP and nonce, the refusal of malformed messages, and the
+// Create an External Consumer host against a real control plane (its errors land on their field).
+import * as assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ControlPlaneClient } from '../../../src/client/controlPlaneClient';
+import { ADMIN_TOKEN_FILE } from '../../../src/controlPlane/http/auth';
+import { startControlPlane, type RunningControlPlane } from '../../../src/controlPlane/server';
+import { CreateExternalConsumerPanel } from '../../../src/webviews/createExternalConsumer/host';
+import { FormPanel } from '../../../src/webviews/formPanel';
+import { contentSecurityPolicy, createNonce, renderFormPage } from '../../../src/webviews/html';
+import type { FormNavigation } from '../../../src/webviews/navigation';
+import { overviewProtocol, type OverviewToHost } from '../../../src/webviews/overview/protocol';
+import { toFormError, type WebviewServices } from '../../../src/webviews/services';
+
+/** The edge: a webview panel as VS Code hands it to a host, recording what the host posts. */
+function fakePanel() {
+  let listener: ((m: unknown) => void) | undefined;
+  const posted: unknown[] = [];
+  const panel = {
+    disposed: false,
+    webview: {
+      onDidReceiveMessage: (l: (m: unknown) => void) => ((listener = l), { dispose() {} }),
+      postMessage: async (m: unknown) => (posted.push(m), true),
+    },
+    dispose() {
+      panel.disposed = true;
+    },
+  };
+  return { panel, posted, send: (m: unknown) => listener!(m) };
+}
+
+function recordingLog() {
+  const lines: string[] = [];
+  return { lines, log: { info: (s: string) => lines.push(`info ${s}`), warn: (s: string) => lines.push(`warn ${s}`), error: (s: string) => lines.push(`error ${s}`) } };
+}
+
+describe('webview hosts', () => {
+  describe('the form page', () => {
+    const page = (ref: unknown, nonce = 'n0nce') =>
+      renderFormPage({ cspSource: 'https://webview.example', asset: (f) => `https://webview.example/dist/webview/${f}`, bundle: 'overview', title: 'Overview', ref, nonce });
+
+    it('allows nothing by default and scripts only by nonce', () => {
+      const csp = contentSecurityPolicy('https://webview.example', 'abc');
+      assert.match(csp, /^default-src 'none'/);
+      assert.match(csp, /script-src 'nonce-abc'(;|$)/);
+      assert.doesNotMatch(csp, /unsafe-(inline|eval)/);
+      const html = page(null);
+      const scripts = html.match(/<script [^>]*>/g) ?? [];
+      assert.equal(scripts.length, 2, 'the elements module and the form bundle');
+      for (const s of scripts) assert.match(s, /type="module" nonce="n0nce" src="https:\/\/webview\.example\/dist\/webview\//);
+    });
+    it('makes a fresh, unguessable nonce for every page', () => {
+      const nonces = new Set(Array.from({ length: 200 }, createNonce));
+      assert.equal(nonces.size, 200);
+      for (const n of nonces) assert.match(n, /^[A-Za-z0-9+/]{24}$/, '18 random bytes in base64');
+    });
+    it('writes the panel\'s resource into the page escaped, so a hostile name cannot add markup', () => {
+      const html = page({ componentName: '"><script>alert(1)</script>' });
+      assert.equal(html.match(/<script/g)?.length, 2);
+      const content = /<meta name="choreo-ref" content="([^"]*)">/.exec(html)?.[1];
+      assert.ok(content);
+      const decoded = content.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+      assert.deepEqual(JSON.parse(decoded), { componentName: '"><script>alert(1)</script>' });
+    });
+  });
+
+  describe('a malformed message', () => {
+    class RecordingOverview extends FormPanel<typeof overviewProtocol> {
+      handled: OverviewToHost[] = [];
+      protected async handle(m: OverviewToHost): Promise<void> {
+        this.handled.push(m);
+      }
+    }
+
+    it('is refused and logged, never acted on; a valid one is acted on', async () => {
+      const { panel, send } = fakePanel();
+      const { lines, log } = recordingLog();
+      const host = new RecordingOverview(panel as never, overviewProtocol, { log } as WebviewServices);
+      send({ type: 'configure', environment: 'Production; rm -rf /' });
+      send({ type: 'copy' });
+      send('refresh');
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(host.handled, []);
+      assert.equal(lines.filter((l) => l.startsWith('warn choreo.overview: refused a malformed message (malformed_message)')).length, 3);
+      assert.ok(!lines.some((l) => l.includes('rm -rf')), 'the log names the problem, not the value sent');
+      send({ type: 'configure', environment: 'production' });
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(host.handled, [{ type: 'configure', environment: 'production' }]);
+    });
+
+    it('is not sent to the form either: the host checks what it posts', async () => {
+      const { panel, posted } = fakePanel();
+      const { lines, log } = recordingLog();
+      const host = new RecordingOverview(panel as never, overviewProtocol, { log } as WebviewServices);
+      assert.equal(await host.post({ type: 'busy', busy: 'yes' } as never), false);
+      assert.deepEqual(posted, []);
+      assert.match(lines[0]!, /^error choreo\.overview: did not send a message that breaks the protocol/);
+    });
+  });
+
+  describe('server errors', () => {
+    it('land on their field: name_taken on the unique name, field paths on their field', () => {
+      const taken = toFormError({ code: 'name_taken', message: 'The name "app" is taken in project default.' }, { 'code:name_taken': 'name' });
+      assert.deepEqual(taken, { type: 'formError', code: 'name_taken', message: 'The name "app" is taken in project default.', fields: { name: 'The name "app" is taken in project default.' } });
+      const invalid = toFormError({ code: 'validation_failed', message: 'Check the fields.', fields: [{ path: 'body.displayName', message: 'Enter a display name.' }] });
+      assert.deepEqual(invalid.fields, { displayName: 'Enter a display name.' });
+      const unknown = toFormError(new TypeError(''));
+      assert.equal(unknown.code, 'internal');
+      assert.match(unknown.message, /Choreo log/);
+    });
+  });
+
+  describe('Create an External Consumer, against a real control plane', () => {
+    let dataDir: string;
+    let cp: RunningControlPlane;
+    let client: ControlPlaneClient;
+
+    before(async () => {
+      dataDir = await mkdtemp(path.join(tmpdir(), 'choreo-forms-'));
+      cp = await startControlPlane({ dataDir, host: '127.0.0.1', port: 0 });
+      const token = (await readFile(path.join(dataDir, ADMIN_TOKEN_FILE), 'utf8')).trim();
+      client = new ControlPlaneClient({ baseUrl: cp.url, token: async () => token });
+      await client.createOrganization({ name: 'Stark Industries' });
+    });
+    after(async () => {
+      await client?.close();
+      await cp?.close();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    function openForm() {
+      const fake = fakePanel();
+      const { lines, log } = recordingLog();
+      const opened: unknown[] = [];
+      const nav = { openOverview: (r: unknown) => opened.push(r), componentChanged: () => {} } as unknown as FormNavigation;
+      new CreateExternalConsumerPanel(fake.panel as never, undefined, { client, log, vault: {} as never }, nav);
+      return { ...fake, lines, opened, settle: () => new Promise((r) => setTimeout(r, 200)) };
+    }
+
+    it('offers the organization\'s projects, creates the consumer and opens its Overview', async () => {
+      const form = openForm();
+      form.send({ type: 'ready' });
+      await form.settle();
+      const init = form.posted.find((m) => (m as { type: string }).type === 'init') as { projects: { orgHandle: string; projectHandle: string }[] };
+      assert.ok(init.projects.length >= 1, 'the default project of the new organization');
+      const project = { orgHandle: init.projects[0]!.orgHandle, projectHandle: init.projects[0]!.projectHandle };
+      form.send({ type: 'create', project, displayName: 'Stark Mobile App', name: 'stark-mobile-app', description: 'The iOS app' });
+      await form.settle();
+      assert.deepEqual(form.opened, [{ ...project, componentName: 'stark-mobile-app' }]);
+      assert.equal(form.panel.disposed, true, 'the Create form closes as the Overview opens');
+      const created = await client.getComponent(project.orgHandle, project.projectHandle, 'stark-mobile-app');
+      assert.equal(created.type, 'external-consumer');
+      assert.equal(created.description, 'The iOS app');
+    });
+
+    it('puts "name already taken" under the unique name and keeps the form open', async () => {
+      const form = openForm();
+      form.send({ type: 'ready' });
+      await form.settle();
+      const init = form.posted.find((m) => (m as { type: string }).type === 'init') as { projects: { orgHandle: string; projectHandle: string }[] };
+      const project = { orgHandle: init.projects[0]!.orgHandle, projectHandle: init.projects[0]!.projectHandle };
+      form.send({ type: 'create', project, displayName: 'Another', name: 'stark-mobile-app', description: '' });
+      await form.settle();
+      const error = form.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; fields: Record<string, string> };
+      assert.equal(error.code, 'name_taken');
+      assert.ok(error.fields.name, 'the message sits on the unique name field');
+      assert.deepEqual(form.opened, []);
+      assert.equal(form.panel.disposed, false);
+      assert.deepEqual(form.posted.filter((m) => (m as { type: string }).type === 'busy'), [{ type: 'busy', busy: true }, { type: 'busy', busy: false }]);
+    });
+
+    it('answers a name that breaks the DNS-label rule, and an empty display name, on their fields', async () => {
+      const form = openForm();
+      form.send({ type: 'create', project: { orgHandle: 'stark-industries', projectHandle: 'default' }, displayName: ' ', name: 'Not A Label', description: '' });
+      await form.settle();
+      const error = form.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; fields: Record<string, string> };
+      assert.equal(error.code, 'validation_failed');
+      assert.match(error.fields.name!, /lower-case letters, digits and hyphens/);
+      assert.equal(error.fields.displayName, 'Enter a display name.');
+    });
+  });
+});
