@@ -28,6 +28,7 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 /** The scope of a token whose request named none, as WSO2's gateways do. */
 export const DEFAULT_SCOPE = 'default';
 const MAX_SCOPES = 32;
+const COMMON_BODY = new URLSearchParams('grant_type=client_credentials');
 
 const JSON_HEADERS = ['content-type', 'application/json;charset=UTF-8', 'cache-control', 'no-store', 'pragma', 'no-cache'];
 
@@ -98,8 +99,10 @@ export class TokenEndpoint {
     if (!type || !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(type)) {
       throw new OAuthError(400, 'invalid_request', 'Send the token request as application/x-www-form-urlencoded.');
     }
-    const params = new URLSearchParams(body.toString('latin1'));
-    for (const name of ['grant_type', 'scope', 'client_id', 'client_secret']) {
+    const text = body.toString('latin1');
+    // The body every client_secret_basic client sends; spares the general parser on the hot path.
+    const params = text === 'grant_type=client_credentials' ? COMMON_BODY : new URLSearchParams(text);
+    if (params !== COMMON_BODY) for (const name of ['grant_type', 'scope', 'client_id', 'client_secret']) {
       if (params.getAll(name).length > 1) throw new OAuthError(400, 'invalid_request', `The parameter ${name} appears more than once.`);
     }
     const { clientId, secret } = clientCredentials(req.headers.authorization, params);
@@ -140,7 +143,8 @@ export class TokenEndpoint {
   }
 
   private ok(res: ServerResponse, text: string): void {
-    res.writeHead(200, JSON_HEADERS);
+    // The answer is ASCII, so its length is its byte length; a known length spares chunked encoding.
+    res.writeHead(200, [...JSON_HEADERS, 'content-length', String(text.length)]);
     res.end(text);
   }
 

@@ -1,0 +1,43 @@
+// Builds the control plane bundle into a temp folder and starts it; resolves its URL and admin token.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+export async function buildControlPlane(repoRoot, outDir) {
+  const outfile = join(outDir, 'controlPlane.js');
+  await esbuild.build({
+    entryPoints: [join(repoRoot, 'src/controlPlane/cli.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
+export function startProcess(command, args, readyPattern, env = {}) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const onData = (d) => {
+      out += d;
+      const m = readyPattern.exec(out);
+      if (m) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve({ child, url: m[1] });
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${command} ${args.join(' ')} exited with ${code} before it was ready`)));
+  });
+}
+
+export async function startControlPlane(bundle, dataDir) {
+  const { child, url } = await startProcess(process.execPath, [bundle, 'serve', '--data', dataDir, '--port', '0'], /^Choreo control plane listening on (\S+)$/m);
+  const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  return { child, url, token };
+}
