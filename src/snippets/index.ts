@@ -1,0 +1,32 @@
+// What the extension's commands call to produce connection code and workspace config. Everything exported here
+// is pure (plain data in, text and reports out); vscodeInsert.ts holds the VS Code side.
+export { SnippetError, type SnippetErrorCode } from './errors';
+export { SNIPPET_LANGUAGES, snippetLanguage, type SnippetLanguage, type SnippetLanguageId } from './languages';
+export {
+  DEFAULT_SERVICE_PATH,
+  escapeSnippetText,
+  renderConnectionFile,
+  renderConnectionSnippet,
+  snippetVariables,
+  type SnippetVariables,
+} from './render';
+export { formatEnvValue, mergeEnvText, type EnvMergeResult, type EnvVariable } from './dotenv';
+export { envIgnoreRule, ensureEnvIgnored, type GitignoreResult, type GitignoreStatus } from './gitignore';
+export {
+  COMPONENT_YAML_PATH,
+  renamedVariables,
+  serviceResourceRef,
+  upsertConnectionReference,
+  type ComponentYamlResult,
+  type ConnectionReferenceInput,
+  type EditOutcome,
+  type RenamedVariable,
+} from './componentYaml';
+export { connectionValue, connectionVariables, type ConnectionVariables } from './connectionValues';
+export {
+  BROWSER_SECRET_WARNING,
+  CONFIG_JS_FILE_NAME,
+  browserConfigValues,
+  renderBrowserConfig,
+  type BrowserConfig,
+} from './browserConfig';
