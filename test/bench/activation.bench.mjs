@@ -1,0 +1,43 @@
+// Activation time of the extension inside the test VS Code (code-server 4.100.3 = VS Code 1.100.3): RUNS fresh
+// servers, each with a fresh extension host, each timing `getExtension(id).activate()` once (inside/activation.test.ts).
+// Prints each run and the median. Run through test/bench/run.mjs (it loads tsx for the TypeScript harness).
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const RUNS = Number(process.env.CHOREO_BENCH_RUNS ?? 5);
+const cjs = async (specifier) => {
+  const mod = await import(specifier);
+  return mod.default ?? mod;
+};
+const { buildExtension, buildSuite } = await cjs('../harness/buildTests.ts');
+const { ensureCodeServer } = await cjs('../harness/codeServer.ts');
+const { cleanupAll } = await cjs('../harness/processes.ts');
+const { runSuiteInCodeServer } = await cjs('../harness/runSuite.ts');
+
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'choreo-bench-activation-'));
+let exitCode = 0;
+try {
+  ensureCodeServer();
+  await buildExtension();
+  const index = await buildSuite('test/bench/inside', 'out/test/bench');
+  const times = [];
+  for (let i = 1; i <= RUNS; i++) {
+    const out = path.join(scratch, `run-${i}.json`);
+    const { results } = await runSuiteInCodeServer({ index, timeoutMs: 120_000, env: { CHOREO_BENCH_OUT: out } });
+    if (results.failed > 0) throw new Error(`run ${i}: ${results.tests.find((t) => t.state === 'failed')?.error}`);
+    const { activationMs } = JSON.parse(readFileSync(out, 'utf8'));
+    times.push(activationMs);
+    console.log(`  run ${i}: ${activationMs.toFixed(1)} ms`);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+  console.log(`activation (VS Code 1.100.3, ${RUNS} fresh extension hosts): median ${median.toFixed(1)} ms, min ${sorted[0].toFixed(1)} ms, max ${sorted[sorted.length - 1].toFixed(1)} ms`);
+} catch (err) {
+  console.error(`activation bench failed: ${err instanceof Error ? err.message : err}`);
+  exitCode = 1;
+} finally {
+  await cleanupAll();
+  rmSync(scratch, { recursive: true, force: true });
+}
+process.exit(exitCode);
