@@ -27,8 +27,6 @@ const bundles = [
     external: ['vscode'],
     // Connection snippet templates (src/snippets/templates/*.tmpl) are data files, bundled as strings.
     loader: { '.tmpl': 'text' },
-    // Connection snippet templates (src/snippets/templates/*.tmpl) are data files, bundled as strings.
-    loader: { '.tmpl': 'text' },
     metafile: true,
   },
   {
