@@ -23,6 +23,8 @@ export interface ChoreoApi {
   /** Replaces the read-only Overview (e.g. with the webview Overview). */
   setOverviewOpener(opener: OverviewOpener): void;
   readonly commandIds: readonly string[];
+  /** Where the extension could keep state and logs, so tests can check no secret landed there. */
+  readonly storage: { globalState: vscode.Memento; workspaceState: vscode.Memento; logUri: vscode.Uri };
 }
 
 let teardown: (() => void) | undefined;
@@ -132,6 +134,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
       ctx.overview = opener;
     },
     commandIds: Object.keys(commandLoaders),
+    storage: { globalState: context.globalState, workspaceState: context.workspaceState, logUri: context.logUri },
   };
 }
 

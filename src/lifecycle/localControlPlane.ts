@@ -118,7 +118,7 @@ export class LocalControlPlane {
 
   /** When another window started it, the server's pid file (if it writes one) lets Restart stop it. */
   private pidFromDataFolder(): number | undefined {
-    for (const name of ['pid', 'control-plane.pid']) {
+    for (const name of ['lock', 'pid']) {
       try {
         const pid = Number(fs.readFileSync(path.join(this.o.dataDir, name), 'utf8').trim());
         if (Number.isInteger(pid) && pid > 0) return pid;
