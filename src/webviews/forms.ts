@@ -1,6 +1,5 @@
 /**
- * The webview forms: Create an External Consumer, Overview, Configure (authentication per environment) and Create
- * Connection. The composition root calls {@link registerWebviews} once; commands call the returned API.
+ * The four forms' panel kinds, built on first use (see index.ts): nothing here loads at activation.
  */
 import * as vscode from 'vscode';
 import { ConfigureAuthenticationPanel } from './configureAuthentication/host';
@@ -16,28 +15,33 @@ import { OverviewPanel } from './overview/host';
 import { overviewProtocol } from './overview/protocol';
 import type { WebviewServices } from './services';
 
-export type { FormsClient, FormsVault, WebviewServices } from './services';
+import type { ComponentLike, ProjectLike } from './index';
 
-/** A component as the tree and the API name it: either a {@link ComponentRef} or an API `Component`. */
-export type ComponentLike = ComponentRef | { orgHandle: string; projectHandle: string; name: string };
-export type ProjectLike = ProjectRef | { orgHandle: string; handle: string };
-
-export interface WebviewForms {
+export interface Forms {
   openCreateExternalConsumer(project?: ProjectLike): void;
   openOverview(component: ComponentLike): void;
   openConfigureAuthentication(component: ComponentLike, environment: string): void;
   openCreateConnection(component: ComponentLike): void;
+  /** Hands a panel VS Code restored after a reload to the panel kind of its viewType. */
+  restore(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
 }
 
+/** Accepts the tree's refs (`org`, `project`, `component`), the API's `Component`, and the forms' own refs. */
 export function toComponentRef(c: ComponentLike): ComponentRef {
-  return ComponentRef.parse('componentName' in c ? c : { orgHandle: c.orgHandle, projectHandle: c.projectHandle, componentName: c.name });
+  const r = c as Record<string, unknown>;
+  return ComponentRef.parse({
+    orgHandle: r.orgHandle ?? r.org,
+    projectHandle: r.projectHandle ?? r.project,
+    componentName: r.componentName ?? (typeof r.component === 'string' ? r.component : r.name),
+  });
 }
 
 export function toProjectRef(p: ProjectLike): ProjectRef {
-  return ProjectRef.parse('projectHandle' in p ? p : { orgHandle: p.orgHandle, projectHandle: p.handle });
+  const r = p as Record<string, unknown>;
+  return ProjectRef.parse({ orgHandle: r.orgHandle ?? r.org, projectHandle: r.projectHandle ?? r.project ?? r.handle });
 }
 
-export function registerWebviews(context: vscode.ExtensionContext, services: WebviewServices): WebviewForms {
+export function createForms(context: vscode.ExtensionContext, services: WebviewServices): Forms {
   const changes = new vscode.EventEmitter<ComponentRef>();
   const common = { extensionUri: context.extensionUri, log: services.log };
 
@@ -83,11 +87,9 @@ export function registerWebviews(context: vscode.ExtensionContext, services: Web
     create: (panel) => new CreateExternalConsumerPanel(panel, undefined, services, nav),
   });
 
-  context.subscriptions.push(
-    changes,
-    ...[overview, configure, createConnection, createConsumer].map((kind) =>
-      vscode.window.registerWebviewPanelSerializer(kind.viewType, kind),
-    ),
+  context.subscriptions.push(changes);
+  const kinds = new Map<string, vscode.WebviewPanelSerializer>(
+    [overview, configure, createConnection, createConsumer].map((kind) => [kind.viewType, kind]),
   );
 
   return {
@@ -99,5 +101,10 @@ export function registerWebviews(context: vscode.ExtensionContext, services: Web
     openConfigureAuthentication: (component, environment) =>
       void configure.show(ConfigureRef.parse({ ...toComponentRef(component), environment })),
     openCreateConnection: (component) => void createConnection.show(toComponentRef(component)),
+    async restore(viewType, panel, state) {
+      const kind = kinds.get(viewType);
+      if (kind) await kind.deserializeWebviewPanel(panel, state);
+      else panel.dispose();
+    },
   };
 }

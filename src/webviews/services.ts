@@ -57,8 +57,8 @@ export interface FormsLog {
 }
 
 export interface WebviewServices {
-  /** Read at each use: the extension may switch control planes while a panel is open. */
-  readonly client: FormsClient;
+  /** Asked at each use: the extension may switch control planes while a panel is open, or still be starting one. */
+  client(): Promise<FormsClient>;
   readonly vault: FormsVault;
   readonly log: FormsLog;
   /** Told after a form changed a component (created it, configured keys, added a connection), e.g. to refresh the tree. */

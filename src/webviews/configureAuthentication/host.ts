@@ -9,6 +9,7 @@ import { configureAuthenticationProtocol, type ConfigureRef, type ConfigureToHos
 export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuthenticationProtocol> {
   private component: Component | undefined;
   private environmentName = '';
+  private controlPlane = '';
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -21,7 +22,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
 
   protected async handle(m: ConfigureToHost): Promise<void> {
     const { orgHandle, projectHandle, componentName, environment } = this.ref;
-    const client = this.services.client;
+    const client = await this.services.client();
     switch (m.type) {
       case 'ready':
         return this.load();
@@ -89,7 +90,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
         return;
       }
       case 'addIdentityProvider':
-        await vscode.commands.executeCommand('choreo.addIdentityProvider', { orgHandle });
+        await vscode.commands.executeCommand('choreo.addIdentityProvider', { org: orgHandle });
         return this.load();
       case 'openOverview':
         this.nav.openOverview({ orgHandle, projectHandle, componentName });
@@ -99,13 +100,14 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
 
   async load(): Promise<void> {
     const { orgHandle, projectHandle, componentName, environment } = this.ref;
-    const c = this.services.client;
+    const c = await this.services.client();
     const [component, environments, configs, providers] = await Promise.all([
       c.getComponent(orgHandle, projectHandle, componentName),
       c.listEnvironments(orgHandle),
       c.listAuthConfigurations(orgHandle, projectHandle, componentName),
       c.listIdentityProviders(orgHandle),
     ]);
+    this.controlPlane = c.baseUrl;
     const env = environments.find((e) => e.handle === environment);
     if (!env) throw Object.assign(new Error(`The organization ${orgHandle} has no environment "${environment}".`), { code: 'not_found' });
     this.component = component;
@@ -122,9 +124,11 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
 
   /** The secret goes to SecretStorage first, then to the form once; the form never stores it. */
   private async issued(keys: IssuedKeys): Promise<void> {
+    const client = await this.services.client();
+    this.controlPlane = client.baseUrl;
     if (!this.component) {
       const { orgHandle, projectHandle, componentName } = this.ref;
-      this.component = await this.services.client.getComponent(orgHandle, projectHandle, componentName);
+      this.component = await client.getComponent(orgHandle, projectHandle, componentName);
     }
     await this.services.vault.storeConsumerSecret(this.secretRef()!, keys.clientSecret);
     await this.post({
@@ -139,7 +143,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
 
   private secretRef(): ConsumerSecretRef | undefined {
     if (!this.component) return undefined;
-    return { controlPlane: this.services.client.baseUrl, componentId: this.component.id, environment: this.ref.environment };
+    return { controlPlane: this.controlPlane, componentId: this.component.id, environment: this.ref.environment };
   }
 
   private changed(): void {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { CreateConnection } from '../../api/connections';
+import { connectionArg } from '../commandArgs';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../ipc';
 import type { FormNavigation } from '../navigation';
@@ -28,7 +29,7 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
         this.nav.openOverview(this.ref);
         return;
       case 'insertSnippet':
-        await vscode.commands.executeCommand('choreo.insertConnectionSnippet', { ...this.ref, connectionName: m.connectionName });
+        await vscode.commands.executeCommand('choreo.insertConnectionSnippet', await connectionArg(await this.services.client(), this.ref, m.connectionName));
         return;
       case 'create':
         return this.action(async () => {
@@ -46,7 +47,7 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
             return;
           }
           try {
-            const connection = await this.services.client.createConnection(orgHandle, projectHandle, componentName, body.data);
+            const connection = await (await this.services.client()).createConnection(orgHandle, projectHandle, componentName, body.data);
             this.services.log.info(`Created connection ${connection.name} of ${orgHandle}/${projectHandle}/${componentName}`);
             await this.post({ type: 'created', connection });
             this.nav.componentChanged(this.ref);
@@ -62,7 +63,7 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
 
   async load(): Promise<void> {
     const { orgHandle, projectHandle, componentName } = this.ref;
-    const c = this.services.client;
+    const c = await this.services.client();
     const [component, projects] = await Promise.all([
       c.getComponent(orgHandle, projectHandle, componentName),
       c.listProjects(orgHandle, { limit: 100 }),

@@ -52,7 +52,7 @@ export class CreateExternalConsumerPanel extends FormPanel<typeof createExternal
           }
           const { orgHandle, projectHandle } = m.project;
           try {
-            const component = await this.services.client.createComponent(orgHandle, projectHandle, body.data);
+            const component = await (await this.services.client()).createComponent(orgHandle, projectHandle, body.data);
             this.services.log.info(`Created external consumer ${orgHandle}/${projectHandle}/${component.name}`);
             const ref = { orgHandle, projectHandle, componentName: component.name };
             this.nav.componentChanged(ref);
@@ -71,8 +71,9 @@ export class CreateExternalConsumerPanel extends FormPanel<typeof createExternal
 
   private async sendProjects(): Promise<void> {
     const projects: ProjectChoice[] = [];
-    const orgs = await this.services.client.listOrganizations({ limit: 100 });
-    const pages = await Promise.all(orgs.items.map((o) => this.services.client.listProjects(o.handle, { limit: 100 })));
+    const client = await this.services.client();
+    const orgs = await client.listOrganizations({ limit: 100 });
+    const pages = await Promise.all(orgs.items.map((o) => client.listProjects(o.handle, { limit: 100 })));
     orgs.items.forEach((org, i) => {
       for (const p of pages[i]!.items) {
         projects.push({ orgHandle: org.handle, orgName: org.name, projectHandle: p.handle, projectName: p.name });

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { connectionArg } from '../commandArgs';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../ipc';
 import { sameComponent, type FormNavigation } from '../navigation';
@@ -40,7 +41,7 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
         this.nav.openCreateConnection(this.ref);
         return;
       case 'insertSnippet':
-        await vscode.commands.executeCommand('choreo.insertConnectionSnippet', { ...this.ref, connectionName: m.connectionName });
+        await vscode.commands.executeCommand('choreo.insertConnectionSnippet', await connectionArg(await this.services.client(), this.ref, m.connectionName));
         return;
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
@@ -52,7 +53,7 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
   async load(): Promise<void> {
     this.stale = false;
     const { orgHandle, projectHandle, componentName } = this.ref;
-    const c = this.services.client;
+    const c = await this.services.client();
     const component = await c.getComponent(orgHandle, projectHandle, componentName);
     const consumer = component.type === 'external-consumer';
     const [environments, authConfigurations, connections] = await Promise.all([

@@ -77,7 +77,7 @@ describe('webview hosts', () => {
     it('is refused and logged, never acted on; a valid one is acted on', async () => {
       const { panel, send } = fakePanel();
       const { lines, log } = recordingLog();
-      const host = new RecordingOverview(panel as never, overviewProtocol, { log } as WebviewServices);
+      const host = new RecordingOverview(panel as never, overviewProtocol, { log } as unknown as WebviewServices);
       send({ type: 'configure', environment: 'Production; rm -rf /' });
       send({ type: 'copy' });
       send('refresh');
@@ -93,7 +93,7 @@ describe('webview hosts', () => {
     it('is not sent to the form either: the host checks what it posts', async () => {
       const { panel, posted } = fakePanel();
       const { lines, log } = recordingLog();
-      const host = new RecordingOverview(panel as never, overviewProtocol, { log } as WebviewServices);
+      const host = new RecordingOverview(panel as never, overviewProtocol, { log } as unknown as WebviewServices);
       assert.equal(await host.post({ type: 'busy', busy: 'yes' } as never), false);
       assert.deepEqual(posted, []);
       assert.match(lines[0]!, /^error choreo\.overview: did not send a message that breaks the protocol/);
@@ -135,7 +135,7 @@ describe('webview hosts', () => {
       const { lines, log } = recordingLog();
       const opened: unknown[] = [];
       const nav = { openOverview: (r: unknown) => opened.push(r), componentChanged: () => {} } as unknown as FormNavigation;
-      new CreateExternalConsumerPanel(fake.panel as never, undefined, { client, log, vault: {} as never }, nav);
+      new CreateExternalConsumerPanel(fake.panel as never, undefined, { client: async () => client, log, vault: {} as never }, nav);
       return { ...fake, lines, opened, settle: () => new Promise((r) => setTimeout(r, 200)) };
     }
 
