@@ -1,0 +1,130 @@
+/**
+ * Starts the real control plane (the esbuild bundle of src/controlPlane/cli.ts, as the extension ships it) as a
+ * separate process on an ephemeral port with a temp data folder, and talks to it over HTTP.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+export const READY = /^Choreo control plane listening on (\S+)$/m;
+
+let bundle: Promise<string> | undefined;
+
+/** Builds the CLI bundle once per test run, into a temp folder (dist/ belongs to the build). */
+export function controlPlaneBundle(): Promise<string> {
+  bundle ??= (async () => {
+    const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-bundle-')), 'controlPlane.js');
+    await esbuild.build({
+      entryPoints: [path.join(REPO, 'src/controlPlane/cli.ts')],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      outfile,
+      logLevel: 'warning',
+    });
+    return outfile;
+  })();
+  return bundle;
+}
+
+export function tempDir(prefix = 'cp-data-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+const running = new Set<ChildProcess>();
+process.on('exit', () => {
+  for (const c of running) c.kill('SIGKILL');
+});
+
+export interface Cli {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a CLI command to completion. */
+export async function runCli(args: string[]): Promise<Cli> {
+  const child = spawn(process.execPath, [await controlPlaneBundle(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d) => (stderr += d));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  running.delete(child);
+  return { code, stdout, stderr };
+}
+
+export class ControlPlane {
+  private constructor(
+    readonly child: ChildProcess,
+    readonly url: string,
+    readonly dataDir: string,
+    readonly token: string,
+    readonly stderr: () => string,
+  ) {}
+
+  static async start(dataDir = tempDir(), extraArgs: string[] = []): Promise<ControlPlane> {
+    const child = spawn(process.execPath, [await controlPlaneBundle(), 'serve', '--data', dataDir, '--port', '0', ...extraArgs], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    let out = '';
+    let err = '';
+    child.stderr!.setEncoding('utf8').on('data', (d) => (err += d));
+    const url = await new Promise<string>((resolve, reject) => {
+      const onData = (d: string) => {
+        out += d;
+        const m = READY.exec(out);
+        if (m) resolve(m[1]);
+      };
+      child.stdout!.setEncoding('utf8').on('data', onData);
+      child.once('exit', (code) => reject(new Error(`control plane exited with ${code} before it was ready:\n${err}`)));
+    });
+    const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+    return new ControlPlane(child, url, dataDir, token, () => err);
+  }
+
+  /** SIGTERM and wait for a clean exit. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode;
+    const exited = new Promise<number | null>((resolve) => this.child.once('exit', (c) => resolve(c)));
+    this.child.kill('SIGTERM');
+    const code = await exited;
+    running.delete(this.child);
+    return code;
+  }
+
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    await exited;
+    running.delete(this.child);
+  }
+
+  /** A management API call with the admin token (unless `token` is given, or null for none). */
+  async call(method: string, apiPath: string, body?: unknown, opts: { token?: string | null; headers?: Record<string, string>; raw?: string | Buffer } = {}) {
+    const headers: Record<string, string> = { ...opts.headers };
+    const token = opts.token === undefined ? this.token : opts.token;
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    let payload: string | Buffer | undefined = opts.raw;
+    if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(this.url + apiPath, { method, headers, body: payload });
+    const text = await res.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: json, text };
+  }
+}
