@@ -12,6 +12,7 @@ import { ControlPlaneConnection, readSettings, type ConnectionSettings } from '.
 import { ControlPlaneStatusBar } from './lifecycle/statusBar';
 import { CredentialVault } from './secrets/credentialVault';
 import { ResourcesTreeProvider, type ViewState } from './tree/resourcesTreeProvider';
+import { registerWebviews } from './webviews';
 
 /** What activate() returns: for tests, and for the webview forms to swap the Overview in. */
 export interface ChoreoApi {
@@ -102,6 +103,16 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
       tree.refresh();
     },
   };
+
+  // The webview forms: the Overview replaces the read-only one; the create/configure commands open their forms.
+  const forms = registerWebviews(context, {
+    client: readyClient,
+    vault,
+    log,
+    onComponentChanged: (c) => tree.refreshById(`project:${c.orgHandle}/${c.projectHandle}`),
+  });
+  ctx.forms = forms;
+  ctx.overview = { open: (component) => forms.openOverview(component) };
 
   context.subscriptions.push(
     log,

@@ -5,6 +5,7 @@ import type { ControlPlaneConnection } from '../lifecycle/controlPlaneConnection
 import type { CredentialVault } from '../secrets/credentialVault';
 import type { ResourcesTreeProvider } from '../tree/resourcesTreeProvider';
 import type { ComponentRef } from '../tree/refs';
+import type { WebviewForms } from '../webviews';
 
 /** Opens an external consumer's Overview. Swappable: the webview Overview replaces the read-only document. */
 export interface OverviewOpener {
@@ -20,6 +21,8 @@ export interface CommandContext {
   readonly tree: ResourcesTreeProvider;
   readonly log: vscode.LogOutputChannel;
   overview: OverviewOpener;
+  /** The webview forms; absent, the commands run their quick-input flows. */
+  forms?: WebviewForms;
   /** Re-reads the settings and connects to the control plane they name. */
   reconnect(): Promise<void>;
 }

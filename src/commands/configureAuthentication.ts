@@ -6,6 +6,7 @@ import { targetEnvironment } from './targets';
 /** Configure Authentication of one environment: pick the built-in identity provider or an external one, as in Choreo. */
 export async function configureAuthentication(ctx: CommandContext, arg?: unknown): Promise<unknown> {
   const target = await targetEnvironment(ctx, arg);
+  if (ctx.forms) return ctx.forms.openConfigureAuthentication(target, target.environment);
   const client = await ctx.client();
   const providers = await client.listIdentityProviders(target.org);
   const builtIn = target.auth?.identityProviderKind === 'built-in';

@@ -10,9 +10,14 @@ import { validateWith } from './validation';
  * Create Connection from an external consumer to a service endpoint of its project.
  * Arguments: `{ org, project, component, name, serviceComponentName, endpointName, serviceProjectHandle? }`.
  */
-export async function createConnection(ctx: CommandContext, arg?: unknown): Promise<Connection> {
+export async function createConnection(ctx: CommandContext, arg?: unknown): Promise<Connection | undefined> {
   const consumer = await targetComponent(ctx, arg, 'external-consumer');
   const given = refOf(arg);
+  // Without a service given, the form asks for it (searchable, with Insert Snippet after).
+  if (ctx.forms && !field(given, 'serviceComponentName')) {
+    await ctx.forms.openCreateConnection(consumer);
+    return undefined;
+  }
   const client = await ctx.client();
   let serviceComponentName = field(given, 'serviceComponentName');
   let endpointName = field(given, 'endpointName');

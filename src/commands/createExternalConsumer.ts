@@ -10,7 +10,15 @@ import { validateWith } from './validation';
  * Overview opens, as in Choreo. The keyboard flow of the form the webview issue brings.
  * Arguments (tests, forms): `{ org, project, displayName, name?, description?, openOverview? }`.
  */
-export async function createExternalConsumer(ctx: CommandContext, arg?: unknown): Promise<Component> {
+export async function createExternalConsumer(ctx: CommandContext, arg?: unknown): Promise<Component | undefined> {
+  // Without the fields given, the form asks for them (pre-filled with the project it was opened from).
+  if (ctx.forms && !field(refOf(arg), 'displayName')) {
+    const r = refOf(arg);
+    const org = field(r, 'org');
+    const project = field(r, 'project');
+    await ctx.forms.openCreateExternalConsumer(org && project ? { org, project } : undefined);
+    return undefined;
+  }
   const { displayName: displayNameRule, dnsLabel, description: descriptionRule, toDnsLabel } = await import('../api/common.js');
   const { org, project } = await targetProject(ctx, arg);
   const given = refOf(arg);
