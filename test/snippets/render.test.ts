@@ -1,0 +1,92 @@
+import './tmplLoader';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { envVariableName, type ConnectionConfig } from '../../src/api/connections';
+import {
+  escapeSnippetText,
+  renderConnectionFile,
+  renderConnectionSnippet,
+  SNIPPET_LANGUAGES,
+  SnippetError,
+  snippetVariables,
+} from '../../src/snippets';
+import { runProgram } from './runners';
+import { decodeSnippet } from './snippetSyntax';
+
+const SECRET = 'sup3r-s3cret-value';
+const config: ConnectionConfig = {
+  connectionName: 'Payroll API',
+  environment: 'development',
+  configured: true,
+  entries: [
+    { key: 'ServiceURL', value: 'http://127.0.0.1:7480/gw/acme/payroll/v1', isSensitive: false, envVariableName: envVariableName('Payroll API', 'ServiceURL') },
+    { key: 'ConsumerKey', value: 'client-abc123', isSensitive: false, envVariableName: envVariableName('Payroll API', 'ConsumerKey') },
+    { key: 'ConsumerSecret', value: SECRET, isSensitive: true, envVariableName: envVariableName('Payroll API', 'ConsumerSecret') },
+    { key: 'TokenURL', value: 'http://127.0.0.1:7480/oauth2/token', isSensitive: false, envVariableName: envVariableName('Payroll API', 'TokenURL') },
+  ],
+};
+
+describe('connection snippet rendering', () => {
+  it('escapes $, } and \\ for VS Code snippet syntax, and nothing else', () => {
+    assert.equal(escapeSnippetText('a${b}\\c$1 {x}'), 'a\\${b\\}\\\\c\\$1 {x\\}');
+  });
+
+  for (const language of SNIPPET_LANGUAGES) {
+    describe(language.label, () => {
+      it('VS Code would insert exactly the runnable file, with the service path as the only tab stop', () => {
+        const snippet = renderConnectionSnippet(language.id, config);
+        const decoded = decodeSnippet(snippet);
+        assert.deepEqual(decoded.variables, [], 'no unescaped $NAME that VS Code would substitute');
+        assert.deepEqual(decoded.tabStops, [{ index: 1, placeholder: '/' }]);
+        assert.equal(decoded.text, renderConnectionFile(language.id, config, '/'));
+        assert.ok(snippet.includes('${1:/}'));
+      });
+
+      it('reads every value from the CHOREO_* variables and inlines none', () => {
+        const file = renderConnectionFile(language.id, config, '/payslips');
+        for (const entry of config.entries) {
+          assert.ok(file.includes(entry.envVariableName), `${entry.envVariableName} is read`);
+          assert.ok(!file.includes(entry.value!), `${entry.key}'s value is not inlined`);
+        }
+        assert.ok(file.includes('/payslips'));
+        assert.ok(!/\{\{choreo\./.test(file), 'no placeholder left');
+      });
+    });
+  }
+
+  it('uses renamed variable names from the connection config entries', () => {
+    const renamed = { ...config, entries: config.entries.map((e) => (e.key === 'TokenURL' ? { ...e, envVariableName: 'PAYROLL_TOKEN_URL' } : e)) };
+    assert.equal(snippetVariables(renamed).tokenUrlVar, 'PAYROLL_TOKEN_URL');
+    assert.ok(renderConnectionFile('python', renamed).includes('require_env("PAYROLL_TOKEN_URL")'));
+  });
+
+  it('refuses a variable name that is not one, a service path with quotes, and an unknown language, with codes', () => {
+    const bad = { ...config, entries: config.entries.map((e) => (e.key === 'ServiceURL' ? { ...e, envVariableName: 'BAD-NAME"' } : e)) };
+    assert.throws(() => renderConnectionSnippet('go', bad), (e: unknown) => e instanceof SnippetError && e.code === 'invalid_variable_name');
+    assert.throws(() => renderConnectionFile('shell', config, "/x'; rm -rf ~"), (e: unknown) => e instanceof SnippetError && e.code === 'invalid_service_path');
+    assert.throws(() => renderConnectionFile('cobol' as never, config), (e: unknown) => e instanceof SnippetError && e.code === 'unknown_language');
+  });
+
+  it('keeps an odd connection name from breaking out of the comment', () => {
+    const file = renderConnectionFile('java', { ...config, connectionName: 'x */ class Evil {} /*\n' });
+    assert.ok(file.startsWith('// Calls the "x __ class Evil __ ___" connection'), file.split('\n')[0]);
+  });
+
+  it('the TypeScript snippet compiles under tsc --strict', async function () {
+    this.timeout(60_000);
+    const dir = await mkdtemp(path.join(tmpdir(), 'choreo-snippets-tsc-'));
+    try {
+      const file = path.join(dir, 'choreo-connection.ts');
+      await writeFile(file, renderConnectionFile('typescript', config, '/payslips'));
+      const repo = path.resolve(__dirname, '..', '..');
+      const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+      const args = [tsc, '--strict', '--noEmit', '--target', 'es2022', '--module', 'commonjs', '--lib', 'es2022', '--types', 'node', '--typeRoots', path.join(repo, 'node_modules', '@types'), '--skipLibCheck', file];
+      const result = await runProgram(process.execPath, args, { cwd: dir, env: process.env });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
