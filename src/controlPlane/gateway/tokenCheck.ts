@@ -19,8 +19,9 @@ export interface TrustedIssuer {
   audience?: string | string[];
 }
 
-/** Looks an issuer up among the identity providers the control plane knows; undefined if it knows none such. */
-export type IssuerLookup = (issuer: string) => TrustedIssuer | undefined;
+/** Looks an issuer up among the identity providers the control plane knows; undefined if it knows none such.
+ * Called only for tokens not in the cache, so it may take a moment (a promise). */
+export type IssuerLookup = (issuer: string) => TrustedIssuer | undefined | Promise<TrustedIssuer | undefined>;
 
 export interface VerifiedToken {
   issuer: string;
@@ -131,7 +132,7 @@ export class TokenChecker {
     if (typeof issuer !== 'string' || !issuer) {
       throw new TokenRejected('invalid_token', 'The access token has no issuer (iss).');
     }
-    const trusted = this.lookup(issuer);
+    const trusted = await this.lookup(issuer);
     if (!trusted) {
       throw new TokenRejected(
         'invalid_token',

@@ -9,6 +9,10 @@ import { oauth2 } from './oauth2';
 import { organizations } from './organizations';
 import { projects } from './projects';
 import { signingKeys } from './signingKeys';
+import { connections } from '../connections/module';
+import { externalIdentityProviders } from '../externalIdp/module';
+import { gateway } from '../gateway/module';
+import { sampleService } from '../sampleService/module';
 
 export const modules: ControlPlaneModule[] = [
   health,
@@ -19,4 +23,8 @@ export const modules: ControlPlaneModule[] = [
   identityProviders,
   signingKeys,
   oauth2,
+  externalIdentityProviders,
+  connections,
+  gateway,
+  sampleService,
 ];

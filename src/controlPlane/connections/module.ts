@@ -1,0 +1,169 @@
+/**
+ * Connections from an external consumer to a service endpoint: create, list, get, delete, and per environment the
+ * Choreo keys the consumer's code reads (ServiceURL, ConsumerKey, ConsumerSecret, TokenURL). A connection is what
+ * lets the consumer's token through the gateway for that endpoint (gateway/access.ts, rule 4).
+ */
+import { randomUUID } from 'node:crypto';
+import { ConnectionConfig, CreateConnection, envVariableName, type Connection, type ConnectionEntry, type ConnectionKey } from '../../api/connections';
+import { gatewayUrl, tokenUrl } from '../../api/routes';
+import { CredentialVault } from '../../secrets/credentialVault';
+import type { ControlPlaneContext, ControlPlaneModule } from '../context';
+import { findComponent, findEnvironment } from '../domain/lookups';
+import { C, type AuthConfigRecord, type ComponentRecord, type IdentityProviderRecord, type ProjectRecord } from '../domain/records';
+import { readJson } from '../http/body';
+import { conflict, nameTaken, notFound, validationFailed } from '../http/errors';
+import type { Router } from '../http/router';
+import { MissingRecord, UniqueViolation, type Store } from '../store/store';
+import { CONNECTIONS, connectionCollection, type ConnectionRecord } from './records';
+
+export function connectionView(r: ConnectionRecord): Connection {
+  return {
+    id: r.id,
+    componentId: r.componentId,
+    name: r.name,
+    serviceProjectHandle: r.serviceProjectHandle,
+    serviceComponentName: r.serviceComponentName,
+    endpointName: r.endpointName,
+    createdAt: r.createdAt,
+  };
+}
+
+async function consumerOf(store: Store, params: Record<string, string>) {
+  const found = await findComponent(store, params.org, params.project, params.component);
+  if (found.component.type !== 'external-consumer') {
+    throw conflict(`"${found.component.name}" is a service; connections are made from external consumers.`);
+  }
+  return found;
+}
+
+async function findConnection(store: Store, consumer: ComponentRecord, name: string): Promise<ConnectionRecord> {
+  const r = await store.findUnique<ConnectionRecord>(CONNECTIONS, 'name', `${consumer.id}/${name.toLowerCase()}`);
+  if (!r) throw notFound(`"${consumer.name}" has no connection named "${name}".`);
+  return r;
+}
+
+/** The target must be an endpoint of a service in the same organization. */
+async function resolveTarget(store: Store, org: { id: string; handle: string }, defaultProject: ProjectRecord, input: CreateConnection) {
+  const projectHandle = input.serviceProjectHandle ?? defaultProject.handle;
+  const bad = (path: string, message: string) => validationFailed(message, [{ path, message }]);
+  const project = await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${projectHandle}`);
+  if (!project) throw bad('serviceProjectHandle', `Organization "${org.handle}" has no project "${projectHandle}".`);
+  const service = await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${input.serviceComponentName}`);
+  if (!service) throw bad('serviceComponentName', `Project "${projectHandle}" has no component "${input.serviceComponentName}".`);
+  if (service.type !== 'service') throw bad('serviceComponentName', `"${service.name}" is not a service; a connection points at a service endpoint.`);
+  const endpoint = service.endpoints?.find((e) => e.name === input.endpointName);
+  if (!endpoint) {
+    const names = (service.endpoints ?? []).map((e) => e.name);
+    throw bad('endpointName', `"${service.name}" has no endpoint "${input.endpointName}"${names.length ? ` (it has: ${names.join(', ')})` : ' (it has none)'}.`);
+  }
+  return { project, service, endpoint };
+}
+
+export const connections: ControlPlaneModule = {
+  collections: [connectionCollection],
+  register(router: Router, { store, baseUrl, cascade }: ControlPlaneContext) {
+    const base = '/orgs/:org/projects/:project/components/:component/connections';
+
+    router.api('GET', base, async ({ params }) => {
+      const { component } = await consumerOf(store, params);
+      return { status: 200, body: { items: (await allOf(store, component.id)).map(connectionView) } };
+    });
+
+    router.api('POST', base, async ({ req, params }) => {
+      const { org, project, component } = await consumerOf(store, params);
+      const input = await readJson(req, CreateConnection);
+      const { service, endpoint } = await resolveTarget(store, org, project, input);
+      const record: ConnectionRecord = {
+        id: randomUUID(),
+        orgId: org.id,
+        componentId: component.id,
+        name: input.name,
+        serviceComponentId: service.id,
+        serviceProjectHandle: service.projectHandle,
+        serviceComponentName: service.name,
+        endpointName: endpoint.name,
+        createdAt: new Date().toISOString(),
+      };
+      try {
+        await store.write([
+          { op: 'require', collection: C.components, id: component.id },
+          { op: 'require', collection: C.components, id: service.id },
+          { op: 'put', collection: CONNECTIONS, record },
+        ]);
+      } catch (err) {
+        if (err instanceof UniqueViolation) {
+          throw nameTaken(`"${component.name}" already has a connection named "${input.name}". Choose another name.`, 'name');
+        }
+        if (err instanceof MissingRecord) throw notFound('The consumer or the service was deleted a moment ago. Reload and try again.');
+        throw err;
+      }
+      return { status: 201, body: connectionView(record) };
+    });
+
+    router.api('GET', `${base}/:connection`, async ({ params }) => {
+      const { component } = await consumerOf(store, params);
+      return { status: 200, body: connectionView(await findConnection(store, component, params.connection)) };
+    });
+
+    router.api('DELETE', `${base}/:connection`, async ({ params }) => {
+      const { component } = await consumerOf(store, params);
+      const r = await findConnection(store, component, params.connection);
+      await store.write(await cascade.deleteOps(CONNECTIONS, r, store));
+      return { status: 204 };
+    });
+
+    router.api('GET', `${base}/:connection/config/:env`, async ({ params }) => {
+      const { org, project, component } = await consumerOf(store, params);
+      const r = await findConnection(store, component, params.connection);
+      const env = await findEnvironment(store, org, params.env);
+      const config = await store.findUnique<AuthConfigRecord>(C.authConfigs, 'slot', `${component.id}/${env.handle}`);
+      const idp = config && config.kind === 'external' ? await store.get<IdentityProviderRecord>(C.identityProviders, config.identityProviderId) : undefined;
+
+      const entry = (key: ConnectionKey, isSensitive: boolean, extra: Partial<ConnectionEntry>): ConnectionEntry => ({
+        key,
+        isSensitive,
+        envVariableName: envVariableName(r.name, key),
+        ...extra,
+      });
+      const entries: ConnectionEntry[] = [
+        entry('ServiceURL', false, { value: gatewayUrl(baseUrl, org.handle, r.serviceProjectHandle, r.serviceComponentName, r.endpointName, env.handle) }),
+      ];
+      if (config) entries.push(entry('ConsumerKey', false, { value: config.clientId }));
+      // Never a value: the secret was handed out once (Generate Keys) or lives in the user's provider. valueRef
+      // is the key under which the extension's vault keeps it.
+      entries.push(
+        entry('ConsumerSecret', true, {
+          valueRef: CredentialVault.consumerSecretKey({
+            controlPlane: baseUrl,
+            org: org.handle,
+            project: project.handle,
+            componentId: component.id,
+            environment: env.handle,
+            identityProvider: config?.kind === 'external' ? config.identityProviderId : undefined,
+          }),
+        }),
+      );
+      entries.push(entry('TokenURL', false, { value: idp?.tokenEndpoint ?? tokenUrl(baseUrl, org.handle) }));
+      const body: ConnectionConfig = { connectionName: r.name, environment: env.handle, configured: config !== undefined, entries };
+      return { status: 200, body };
+    });
+
+    // A consumer takes its connections along; a service takes the connections pointing at it.
+    cascade.onDelete(C.components, async (component, s) => {
+      const own = await allOf(s, component.id);
+      const incoming = await s.findAll<ConnectionRecord>(CONNECTIONS, 'service', component.id);
+      return [...own, ...incoming].map((c) => ({ op: 'delete' as const, collection: CONNECTIONS, id: c.id }));
+    });
+  },
+};
+
+async function allOf(store: Store, consumerId: string): Promise<ConnectionRecord[]> {
+  const out: ConnectionRecord[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.page<ConnectionRecord>(CONNECTIONS, { group: consumerId, after, limit: 500 });
+    out.push(...page.items);
+    if (page.last === undefined) return out;
+    after = page.last;
+  }
+}

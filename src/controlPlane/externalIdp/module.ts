@@ -1,0 +1,129 @@
+/**
+ * External identity providers of an organization: register one from its Well-Known URL, refresh it from there,
+ * and refuse to delete one while an external consumer uses it. Listing, reading and deleting are answered by
+ * routes/identityProviders.ts; this module adds the routes that need discovery, and the `in_use` rule on delete.
+ */
+import { randomUUID } from 'node:crypto';
+import { CreateIdentityProvider } from '../../api/identityProviders';
+import type { ControlPlaneContext, ControlPlaneModule } from '../context';
+import { environmentsOf, findOrg } from '../domain/lookups';
+import { C, type IdentityProviderRecord, type OrganizationRecord } from '../domain/records';
+import { identityProviderView } from '../domain/views';
+import { readJson } from '../http/body';
+import { ApiError, conflict, nameTaken, notFound, validationFailed } from '../http/errors';
+import type { Router } from '../http/router';
+import { gatewayState } from '../gateway/state';
+import { UniqueViolation, type Store } from '../store/store';
+import { discoverProvider, DiscoveryError, type DiscoveredProvider } from './discovery';
+import { describeUses, findConsumerConfigs } from './usage';
+
+async function discover(wellKnownUrl: string): Promise<DiscoveredProvider> {
+  try {
+    return await discoverProvider(wellKnownUrl);
+  } catch (err) {
+    if (err instanceof DiscoveryError) {
+      throw new ApiError(400, 'discovery_failed', err.message, [{ path: 'wellKnownUrl', message: err.message }]);
+    }
+    throw err;
+  }
+}
+
+/** One provider per issuer in an organization: the gateway maps a token's `iss` to exactly one provider. */
+async function requireNewIssuer(store: Store, org: OrganizationRecord, issuer: string, except?: string): Promise<void> {
+  const same = (await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)).find(
+    (i) => i.kind === 'external' && i.issuer === issuer && i.id !== except,
+  );
+  if (same) throw conflict(`The issuer ${issuer} is already registered in "${org.handle}" as "${same.name}". Use that provider.`);
+}
+
+export const externalIdentityProviders: ControlPlaneModule = {
+  register(router: Router, ctx: ControlPlaneContext) {
+    const { store, baseUrl, cascade } = ctx;
+    const gateway = gatewayState(ctx);
+
+    router.api('POST', '/orgs/:org/identity-providers', async ({ req, params }) => {
+      const org = await findOrg(store, params.org);
+      const input = await readJson(req, CreateIdentityProvider);
+      if (input.environments !== 'all') {
+        const known = new Set((await environmentsOf(store, org.id)).map((e) => e.handle));
+        const fields = input.environments
+          .map((e, i) => ({ e, i }))
+          .filter(({ e }) => !known.has(e))
+          .map(({ e, i }) => ({ path: `environments.${i}`, message: `There is no environment "${e}"; use one of: ${[...known].join(', ')}.` }));
+        if (fields.length) throw validationFailed(fields[0].message, fields);
+      }
+      const found = await discover(input.wellKnownUrl);
+      await requireNewIssuer(store, org, found.issuer);
+      const record: IdentityProviderRecord = {
+        id: randomUUID(),
+        orgId: org.id,
+        kind: 'external',
+        name: input.name,
+        description: input.description,
+        wellKnownUrl: found.wellKnownUrl,
+        issuer: found.issuer,
+        tokenEndpoint: found.tokenEndpoint,
+        jwksUri: found.jwksUri,
+        environments: input.environments,
+        createdAt: new Date().toISOString(),
+      };
+      try {
+        await store.write([
+          { op: 'require', collection: C.orgs, id: org.id },
+          { op: 'put', collection: C.identityProviders, record },
+        ]);
+      } catch (err) {
+        if (err instanceof UniqueViolation) {
+          throw nameTaken(`"${org.handle}" already has an identity provider named "${input.name}". Choose another name.`, 'name');
+        }
+        throw err;
+      }
+      gateway.issuersChanged();
+      return { status: 201, body: identityProviderView(record, org, baseUrl) };
+    });
+
+    router.api('POST', '/orgs/:org/identity-providers/:idp/refresh', async ({ params }) => {
+      const org = await findOrg(store, params.org);
+      const idp = await store.get<IdentityProviderRecord>(C.identityProviders, params.idp);
+      if (!idp || idp.orgId !== org.id) throw notFound(`Organization "${org.handle}" has no identity provider "${params.idp}".`);
+      if (idp.kind === 'built-in' || !idp.wellKnownUrl) {
+        throw conflict('The built-in identity provider is part of this control plane; there is nothing to refresh.');
+      }
+      const found = await discover(idp.wellKnownUrl);
+      await requireNewIssuer(store, org, found.issuer, idp.id);
+      const updated: IdentityProviderRecord = {
+        ...idp,
+        issuer: found.issuer,
+        tokenEndpoint: found.tokenEndpoint,
+        jwksUri: found.jwksUri,
+        refreshedAt: new Date().toISOString(),
+      };
+      await store.write([{ op: 'put', collection: C.identityProviders, record: updated }]);
+      // A refresh also means "fetch the keys again now".
+      if (idp.jwksUri) gateway.jwks.forget(idp.jwksUri);
+      gateway.issuersChanged();
+      return { status: 200, body: identityProviderView(updated, org, baseUrl) };
+    });
+
+    cascade.onDelete(C.identityProviders, async (record, store) => {
+      const idp = record as IdentityProviderRecord;
+      if (idp.kind !== 'external') return [];
+      const uses = await findConsumerConfigs(store, idp.orgId, (c) => c.identityProviderId === idp.id);
+      if (uses.length > 0) {
+        const envs = new Map((await environmentsOf(store, idp.orgId)).map((e) => [e.handle, e.name]));
+        throw new ApiError(
+          409,
+          'in_use',
+          `"${idp.name}" is used by ${uses.length === 1 ? 'the external consumer' : 'these external consumers'}: ` +
+            `${describeUses(uses, (h) => envs.get(h) ?? h)}. Remove their keys for this provider first.`,
+        );
+      }
+      // Deleted: its keys and issuer stop being trusted right after this write.
+      queueMicrotask(() => {
+        if (idp.jwksUri) gateway.jwks.forget(idp.jwksUri);
+        gateway.issuersChanged();
+      });
+      return [];
+    });
+  },
+};

@@ -1,0 +1,37 @@
+/** Which external consumers use an identity provider. Auth configurations are indexed by component, not by
+ * provider, so this walks the organization's consumers: it serves deletes and error messages, never the hot path. */
+import { C, type AuthConfigRecord, type ComponentRecord, type ProjectRecord } from '../domain/records';
+import type { Store, StoredRecord } from '../store/store';
+
+export interface ConsumerUse {
+  component: ComponentRecord;
+  config: AuthConfigRecord;
+}
+
+async function* inGroup<T extends StoredRecord>(store: Store, collection: string, group: string, filter?: (r: T) => boolean) {
+  let after: string | undefined;
+  for (;;) {
+    const page = await store.page<T>(collection, { group, after, limit: 500, filter: filter as (r: StoredRecord) => boolean });
+    yield* page.items;
+    if (page.last === undefined) return;
+    after = page.last;
+  }
+}
+
+/** Every auth configuration of the organization's external consumers that `match` accepts. */
+export async function findConsumerConfigs(store: Store, orgId: string, match: (config: AuthConfigRecord) => boolean): Promise<ConsumerUse[]> {
+  const found: ConsumerUse[] = [];
+  for await (const project of inGroup<ProjectRecord>(store, C.projects, orgId)) {
+    for await (const component of inGroup<ComponentRecord>(store, C.components, project.id, (c) => c.type === 'external-consumer')) {
+      for (const config of await store.findAll<AuthConfigRecord>(C.authConfigs, 'component', component.id)) {
+        if (match(config)) found.push({ component, config });
+      }
+    }
+  }
+  return found;
+}
+
+/** "stark-mobile-app (Development), web-portal (Production)" */
+export function describeUses(uses: ConsumerUse[], envName: (handle: string) => string = (h) => h): string {
+  return uses.map((u) => `${u.component.projectHandle}/${u.component.name} (${envName(u.config.environment)})`).join(', ');
+}

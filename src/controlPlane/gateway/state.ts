@@ -1,0 +1,27 @@
+/** Per control plane (one per server; tests run several in a process): the caches the gateway shares with the
+ * modules that change what it trusts. */
+import type { ControlPlaneContext } from '../context';
+import { JwksRegistry } from './jwks';
+
+export interface GatewayState {
+  jwks: JwksRegistry;
+  /** Called when an identity provider is added, refreshed or deleted, so the issuer map is rebuilt. */
+  issuersChanged(): void;
+  onIssuersChanged(listener: () => void): void;
+}
+
+const states = new WeakMap<ControlPlaneContext, GatewayState>();
+
+export function gatewayState(ctx: ControlPlaneContext): GatewayState {
+  let state = states.get(ctx);
+  if (!state) {
+    const listeners: Array<() => void> = [];
+    state = {
+      jwks: new JwksRegistry(),
+      issuersChanged: () => listeners.forEach((l) => l()),
+      onIssuersChanged: (l) => listeners.push(l),
+    };
+    states.set(ctx, state);
+  }
+  return state;
+}

@@ -1,0 +1,76 @@
+/**
+ * The sample service, on request: `POST /api/v1/orgs/:org/projects/:project/sample-service` creates (or returns)
+ * the service "Greeting Service" (greeting-service) with the endpoint `greeting`, so a new user can walk the whole
+ * flow, consumer → keys → connection → a call through the gateway, without writing a service.
+ *
+ * Its upstream is served by this control plane itself at {base}/sample-services/greeting, so the upstream URL
+ * stored in the service, like the gateway URLs, depends only on the settings and stays valid across restarts.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ControlPlaneContext, ControlPlaneModule } from '../context';
+import { environmentsOf, findProject } from '../domain/lookups';
+import { C, type ComponentRecord } from '../domain/records';
+import { componentView } from '../domain/views';
+import { nameTaken } from '../http/errors';
+import type { Router } from '../http/router';
+import { UniqueViolation } from '../store/store';
+import { greetingHandler } from './greetingService';
+
+export const SAMPLE_SERVICE = {
+  name: 'greeting-service',
+  displayName: 'Greeting Service',
+  description: 'A sample service that answers {"message":"Hello, <name>!"}. Call it through its gateway URL with ?name=…',
+  endpoint: 'greeting',
+};
+export const SAMPLE_UPSTREAM_PATH = '/sample-services/greeting';
+
+export const sampleService: ControlPlaneModule = {
+  register(router: Router, { store, baseUrl }: ControlPlaneContext) {
+    const greet = greetingHandler();
+    for (const path of [SAMPLE_UPSTREAM_PATH, `${SAMPLE_UPSTREAM_PATH}/*`]) {
+      for (const method of ['GET', 'POST'] as const) {
+        router.public(method, path, ({ req, res }) => {
+          greet(req, res);
+        });
+      }
+    }
+
+    router.api('POST', '/orgs/:org/projects/:project/sample-service', async ({ params }) => {
+      const { org, project } = await findProject(store, params.org, params.project);
+      const envs = (await environmentsOf(store, org.id)).map((e) => e.handle);
+      const existing = await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${SAMPLE_SERVICE.name}`);
+      if (existing) {
+        if (existing.type !== 'service') {
+          throw nameTaken(`Project "${project.handle}" already has a component named "${SAMPLE_SERVICE.name}" that is not the sample service.`, 'name');
+        }
+        return { status: 200, body: componentView(existing, baseUrl, envs) };
+      }
+      const now = new Date().toISOString();
+      const upstream = `${baseUrl}${SAMPLE_UPSTREAM_PATH}`;
+      const record: ComponentRecord = {
+        id: randomUUID(),
+        orgId: org.id,
+        orgHandle: org.handle,
+        projectId: project.id,
+        projectHandle: project.handle,
+        name: SAMPLE_SERVICE.name,
+        displayName: SAMPLE_SERVICE.displayName,
+        description: SAMPLE_SERVICE.description,
+        type: 'service',
+        endpoints: [{ name: SAMPLE_SERVICE.endpoint, visibility: 'Project', upstreamUrls: Object.fromEntries(envs.map((e) => [e, upstream])) }],
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await store.write([
+          { op: 'require', collection: C.projects, id: project.id },
+          { op: 'put', collection: C.components, record },
+        ]);
+      } catch (err) {
+        if (err instanceof UniqueViolation) throw nameTaken(`Project "${project.handle}" got a "${SAMPLE_SERVICE.name}" a moment ago. Reload.`, 'name');
+        throw err;
+      }
+      return { status: 201, body: componentView(record, baseUrl, envs) };
+    });
+  },
+};
