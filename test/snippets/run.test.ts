@@ -5,10 +5,11 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createContext, runInContext } from 'node:vm';
 import { envVariableName, type ConnectionConfig } from '../../src/api/connections';
 import { renderConnectionFile, snippetLanguage } from '../../src/snippets';
 import { startOidcProviderBackend, type ConnectionBackend } from './fixtures/connectionBackend';
-import { binWithoutJq, RUNNERS, type LanguageRunner } from './runners';
+import { binWithoutJq, runProgram, RUNNERS, type LanguageRunner } from './runners';
 
 const CONNECTION = 'HR Service';
 const SERVICE_PATH = '/greeting?name=external-consumer';
@@ -135,6 +136,64 @@ describe('connection snippets run as inserted', function () {
       const env = environmentFor(config, values());
       assert.equal(env.HR_URL, backend.serviceUrl);
       assert.equal(env[envVariableName(CONNECTION, 'ServiceURL')], undefined, 'the default name is not set, so only the renamed one can have worked');
+    });
+  });
+
+  describe('the token is cached until shortly before it expires', () => {
+    it('javascript: a second call reuses the token; once expired, a new one is fetched', async () => {
+      const config = configFor(backend);
+      const out: string[] = [];
+      const context = createContext({
+        fetch,
+        URLSearchParams,
+        Buffer,
+        console: { log: (s: string) => out.push(s), error: (s: string) => out.push(`error: ${s}`) },
+        process: { env: environmentFor(config, values()) },
+      });
+      const tokensBefore = backend.tokenRequests();
+      runInContext(renderConnectionFile('javascript', config, SERVICE_PATH), context);
+      for (let i = 0; i < 200 && out.length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.equal(out.length, 1, 'the file itself made one call');
+      assert.equal((JSON.parse(out[0]!) as { nonce: string }).nonce, backend.upstreamNonce);
+      const again = (await runInContext(`callService('${SERVICE_PATH}')`, context)) as string;
+      assert.equal((JSON.parse(again) as { nonce: string }).nonce, backend.upstreamNonce);
+      assert.equal(backend.tokenRequests() - tokensBefore, 1, 'the second call reused the cached token');
+      // The fixture's tokens live 300 s; the snippet keeps them 270 s. Move the clock past that by editing the cache.
+      runInContext('cachedToken.expiresAt = Date.now() - 1', context);
+      await runInContext(`callService('${SERVICE_PATH}')`, context);
+      assert.equal(backend.tokenRequests() - tokensBefore, 2, 'an expired token is replaced');
+    });
+
+    it('python: two calls in one process, one token request', async function () {
+      const runner = RUNNERS.find((r) => r.language === 'python')!;
+      if (await runner.missing()) this.skip();
+      const config = configFor(backend);
+      const { dir, file } = await write(runner, config, 'cache');
+      const tokensBefore = backend.tokenRequests();
+      const script = [
+        'import importlib.util, sys',
+        'spec = importlib.util.spec_from_file_location("snippet", sys.argv[1])',
+        'module = importlib.util.module_from_spec(spec)',
+        'spec.loader.exec_module(module)',
+        'print(module.call_service(sys.argv[2]))',
+        'print(module.call_service(sys.argv[2]))',
+      ].join('\n');
+      const result = await runProgram('python3', ['-c', script, file, SERVICE_PATH], { cwd: dir, env: environmentFor(config, values()) });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout.trim().split('\n').filter((l) => l.includes(backend.upstreamNonce)).length, 2);
+      assert.equal(backend.tokenRequests() - tokensBefore, 1);
+    });
+
+    it('shell: sourced, a later choreo_call in the same shell reuses the token', async function () {
+      const runner = RUNNERS.find((r) => r.language === 'shell')!;
+      if (await runner.missing()) this.skip();
+      const config = configFor(backend);
+      const { dir, file } = await write(runner, config, 'cache');
+      const tokensBefore = backend.tokenRequests();
+      const result = await runProgram('sh', ['-c', `. "$1"; choreo_call '${SERVICE_PATH}'`, 'sh', file], { cwd: dir, env: environmentFor(config, values()) });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout.trim().split('\n').filter((l) => l.includes(backend.upstreamNonce)).length, 2);
+      assert.equal(backend.tokenRequests() - tokensBefore, 1);
     });
   });
 
