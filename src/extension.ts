@@ -31,6 +31,7 @@ export interface ChoreoApi {
 let teardown: (() => void) | undefined;
 
 export function activate(context: vscode.ExtensionContext): ChoreoApi {
+  const activateStarted = performance.now();
   const log = vscode.window.createOutputChannel('Choreo', { log: true });
   const vault = new CredentialVault(context.secrets);
   const failures = new CommandFailures();
@@ -125,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
       if (e.affectsConfiguration('choreo.controlPlane')) void ctx.reconnect();
     }),
   );
+  log.info(`activate() took ${(performance.now() - activateStarted).toFixed(1)} ms`);
   teardown = () => {
     connectionEvents.forEach((d) => d.dispose());
     connection.dispose();
