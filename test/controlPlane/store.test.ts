@@ -52,13 +52,14 @@ describe('store', function () {
   it('keeps every acknowledged write through repeated kill -9 at random moments', async () => {
     const dataDir = tempDir();
     // A small compaction threshold, so that kills also land during snapshot writes.
-    const args = ['--compact-bytes', '20000'];
+    const args = ['--compact-bytes', '8000'];
     let cp = await ControlPlane.start(dataDir, args);
     assert.equal((await cp.call('POST', paths.orgs(), { name: 'Stark Industries' })).status, 201);
     const acked = new Set<string>();
     const deleted = new Set<string>();
     const keys = new Map<string, string>(); // component → secret of an acknowledged Generate Keys
     const clientIds = new Map<string, string>();
+    const tried = new Set<string>();
     let uncertain = 0;
     const rounds = 12;
 
@@ -75,9 +76,12 @@ describe('store', function () {
               keys.delete(victim);
               const res = await cp.call('DELETE', paths.component(org, proj, victim));
               if (res.status === 204) deleted.add(victim);
-            } else if (r < 0.25 && acked.size > 0) {
-              const target = [...acked].find((n) => !keys.has(n));
-              if (!target) continue;
+            } else if (r < 0.35 && acked.size > 0) {
+              const candidates = [...acked].filter((n) => !keys.has(n) && !tried.has(n));
+              if (candidates.length === 0) continue;
+              const target = candidates[Math.floor(Math.random() * candidates.length)];
+              // Tried once only: a Generate Keys cut by a kill may have landed, and then a retry is a conflict.
+              tried.add(target);
               const res = await cp.call('POST', `${paths.authFor(org, proj, target, 'development')}/generate-keys`);
               if (res.status === 201 && acked.has(target)) {
                 keys.set(target, res.body.clientSecret);
@@ -94,7 +98,7 @@ describe('store', function () {
         }
       };
       const workers = Array.from({ length: 8 }, (_, w) => worker(w));
-      await new Promise((r) => setTimeout(r, 30 + Math.random() * 300));
+      await new Promise((r) => setTimeout(r, 80 + Math.random() * 300));
       await cp.kill();
       stop = true;
       await Promise.all(workers);
@@ -109,8 +113,8 @@ describe('store', function () {
     }
     await cp.stop();
     console.log(`      ${rounds} kills: ${acked.size} components, ${deleted.size} deletes, ${keys.size} Generate Keys acknowledged and kept; ${uncertain} requests cut by a kill`);
-    assert.ok(acked.size > 100, `enough writes were acknowledged to mean something (${acked.size})`);
-    assert.ok(deleted.size > 5 && keys.size > 5, `deletes (${deleted.size}) and Generate Keys (${keys.size}) were exercised`);
+    assert.ok(acked.size > 50, `enough writes were acknowledged to mean something (${acked.size})`);
+    assert.ok(deleted.size > 3 && keys.size > 3, `deletes (${deleted.size}) and Generate Keys (${keys.size}) were exercised`);
     assert.ok(fs.existsSync(path.join(dataDir, 'snapshot.json')), 'compaction ran');
   });
 

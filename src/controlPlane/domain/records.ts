@@ -120,6 +120,8 @@ export const coreCollections: CollectionSpec<any>[] = [
       slot: (r: AuthConfigRecord) => `${r.componentId}/${r.environment}`,
       // Client IDs of the built-in provider are ours and globally unique; an external provider's are not.
       clientId: (r: AuthConfigRecord) => (r.kind === 'built-in' ? r.clientId : undefined),
+      // An external provider's Client ID names one app there, which belongs to one consumer (issue 4, Add Keys).
+      externalClientId: (r: AuthConfigRecord) => (r.kind === 'external' ? `${r.identityProviderId}/${r.clientId}` : undefined),
     },
     lookup: { component: (r: AuthConfigRecord) => r.componentId },
   } satisfies CollectionSpec<AuthConfigRecord>,

@@ -61,7 +61,12 @@ export class TokenEndpoint {
     const path = q === -1 ? url : url.slice(0, q);
     if (!path.endsWith('/token')) return undefined;
     const org = path.slice(8, -6);
-    return org.length > 0 && !org.includes('/') ? decodeURIComponent(org) : undefined;
+    if (org.length === 0 || org.includes('/')) return undefined;
+    try {
+      return decodeURIComponent(org);
+    } catch {
+      return undefined; // Bad percent-encoding: not a token URL of ours; the router answers 404.
+    }
   }
 
   handle(req: IncomingMessage, res: ServerResponse, org: string): void {

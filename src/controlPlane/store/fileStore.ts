@@ -113,7 +113,9 @@ export class FileStore implements Store {
     if (this.failed) return Promise.reject(this.failed);
     if (this.closed) return Promise.reject(new Error('The store is closed.'));
     // Check and apply in the same tick: no other request can interleave between the uniqueness check and the
-    // change, so two creates of the same name cannot both succeed.
+    // change, so two creates of the same name cannot both succeed. Readers may see the change a few milliseconds
+    // before it is durable (while its sync runs); if the sync fails, onFatal stops the process, so nothing is ever
+    // acknowledged that is not on disk.
     this.index.check(ops);
     this.index.apply(ops);
     const seq = ++this.seq;
