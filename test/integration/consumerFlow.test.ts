@@ -107,6 +107,15 @@ describe('External consumer flow through the extension', function () {
     assert.ok(await healthy(api.connection.baseUrl));
   });
 
+  it('activate() itself stays light (it logs its own time)', async () => {
+    let log = '';
+    await waitFor('the activation log line', () => /activate\(\) took/.test((log = readAll(api.storage.logUri.fsPath))), 10_000);
+    const ms = Number(/activate\(\) took ([\d.]+) ms/.exec(log)![1]);
+    console.log(`activate() took ${ms} ms`);
+    // The goal is 20 ms; the bound leaves room for a busy two-core test machine.
+    assert.ok(ms < 60, `activate() took ${ms} ms`);
+  });
+
   it('shows the welcome content (no organization yet) on a fresh control plane', async () => {
     assert.deepEqual(await rows(api), []);
     assert.equal(api.viewState, 'empty');
@@ -127,11 +136,10 @@ describe('External consumer flow through the extension', function () {
     assert.ok(consumer, `createExternalConsumer failed: ${api.failures.last?.message}`);
     assert.equal(consumer.name, 'stark-mobile-app');
     assert.equal(consumer.type, 'external-consumer');
-    // The Overview opened (the read-only stand-in) on the new consumer.
-    const editor = vscode.window.activeTextEditor;
-    assert.ok(editor?.document.getText().includes('# Stark Mobile App'), 'the Overview of the new consumer is open');
-    assert.ok(editor!.document.getText().includes("Authentication Configurations"));
-
+    // Its Overview opened (the webview one, or the read-only stand-in): a tab named after the consumer.
+    await waitFor('the Overview tab', () =>
+      vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.includes('Stark Mobile App') || t.label.includes('stark-mobile-app'))),
+    10_000);
     const orgRow = await child(api, undefined, 'Stark Industries');
     assert.equal(orgRow.contextValue, 'organization');
     const projectRow = await child(api, orgRow.node, 'Mobile');
