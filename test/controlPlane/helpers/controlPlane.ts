@@ -108,11 +108,11 @@ export class ControlPlane {
   }
 
   /** A management API call with the admin token (unless `token` is given, or null for none). */
-  async call(method: string, apiPath: string, body?: unknown, opts: { token?: string | null; headers?: Record<string, string>; raw?: string | Buffer } = {}) {
+  async call(method: string, apiPath: string, body?: unknown, opts: { token?: string | null; headers?: Record<string, string>; raw?: string } = {}) {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? this.token : opts.token;
     if (token !== null) headers.authorization = `Bearer ${token}`;
-    let payload: string | Buffer | undefined = opts.raw;
+    let payload: string | undefined = opts.raw;
     if (body !== undefined) {
       payload = JSON.stringify(body);
       headers['content-type'] ??= 'application/json';
