@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, spawnOwned, tempDir } from './processes';
+import { freePort, onCleanup, spawnOwned, stopProcessesUsing, tempDir } from './processes';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 const codeServerEntry = path.join(repoRoot, '.vscode-test', 'code-server', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -65,7 +65,14 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--disable-getting-started-override',
     options.workspace,
   ];
-  const { child, stop } = spawnOwned(process.execPath, args, {
+  // Registered before the server so it runs after the server stopped (cleanups run last-in first-out) and before the
+  // temp folders go: the extension's detached local control plane keeps its data under the user-data folder.
+  const stopDetached = async () => {
+    const pids = await stopProcessesUsing(userDataDir);
+    if (pids.length > 0 && options.verbose) console.error(`[harness] stopped detached processes ${pids.join(', ')}`);
+  };
+  onCleanup(stopDetached);
+  const { child, stop: stopServer } = spawnOwned(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,6 +97,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${output}`));
     });
   });
+  const stop = async () => {
+    await stopServer();
+    await stopDetached();
+  };
   const remoteUri = (absPath: string) => `vscode-remote://127.0.0.1:${port}${absPath}`;
   return {
     port,

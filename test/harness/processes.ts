@@ -2,7 +2,7 @@
 // on a failure, a time-out or Ctrl+C. Each server starts in a process group of its own so stopping it also stops
 // the extension hosts and helpers it forked (no orphans left behind on the machine).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -85,6 +85,56 @@ export function spawnOwned(command: string, args: string[], options: SpawnOption
   };
   onCleanup(stop);
   return { child, stop };
+}
+
+/**
+ * Stops processes whose command line names `folder`, and waits for them to go. The extension starts its local control
+ * plane detached (it outlives a window on purpose), with its data under the run's user-data folder: this finds those
+ * of our run, and only those, after the server has stopped. Linux only (/proc); elsewhere a no-op.
+ */
+export async function stopProcessesUsing(folder: string): Promise<number[]> {
+  const found: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return found;
+  }
+  for (const entry of entries) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (cmdline.some((arg) => arg.includes(folder))) found.push(pid);
+    } catch {
+      /* gone or not ours to read */
+    }
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const pid of found) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+  const deadline = Date.now() + 5000;
+  while (found.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const pid of found.filter(alive)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+  return found;
 }
 
 /** A fresh temp folder, removed at cleanup unless CHOREO_KEEP_TEMP is set (for looking at logs after a failure). */
