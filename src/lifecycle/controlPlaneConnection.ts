@@ -37,6 +37,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
   private readyPromise: Promise<void> | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private askingToken: Promise<string | undefined> | undefined;
+  private shutDown = false;
 
   constructor(
     settings: ConnectionSettings,
@@ -99,8 +100,20 @@ export class ControlPlaneConnection implements vscode.Disposable {
     if (this.state === 'ready') this.restartedEmitter.fire();
   }
 
+  /**
+   * Stops the local control plane and stops watching it, so nothing starts it again from this window. Not used on
+   * deactivate (other windows and the user's running app share it); tests use it to leave no process behind.
+   */
+  async shutdown(): Promise<void> {
+    this.shutDown = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.watchdog = undefined;
+    await this.local?.stop();
+  }
+
   /** Asked by the client when a call could not connect: true when the control plane is back. */
   async recover(): Promise<boolean> {
+    if (this.shutDown) return false;
     if (!this.local) {
       this.setState('unreachable', `The control plane at ${this.baseUrl} cannot be reached.`);
       return false;
@@ -112,7 +125,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
   }
 
   private async check(): Promise<void> {
-    if (this.readyPromise) return;
+    if (this.readyPromise || this.shutDown) return;
     const healthy = await probeHealth(this.baseUrl);
     if (healthy && this.state !== 'ready') {
       this.setState('ready');

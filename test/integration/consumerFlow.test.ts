@@ -96,7 +96,7 @@ describe('External consumer flow through the extension', function () {
 
   after(async () => {
     // The control plane outlives a window by design; the test stops the one it made.
-    await api?.connection.local?.stop();
+    await api?.connection.shutdown();
   });
 
   it('starts the local control plane on the configured port, not 7480', async () => {
