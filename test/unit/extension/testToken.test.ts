@@ -1,13 +1,16 @@
 // Get Test Token's verdict on real tokens signed with jose: what the gateway would accept, and what it names as wrong.
 import * as assert from 'node:assert/strict';
-import { generateKeyPair, SignJWT } from 'jose';
 import { checkAccessToken } from '../../../src/client/testToken';
 
 describe('Get Test Token: checking an access token', () => {
   const issuer = 'http://127.0.0.1:7480/oauth2/stark-industries';
   let key: CryptoKey;
+  // jose is ESM-only; this file compiles as CommonJS.
+  let SignJWT: (typeof import('jose'))['SignJWT'];
   before(async () => {
-    key = (await generateKeyPair('ES256')).privateKey;
+    const jose = await import('jose');
+    SignJWT = jose.SignJWT;
+    key = (await jose.generateKeyPair('ES256')).privateKey;
   });
   const sign = (claims: Record<string, unknown>, alg = 'ES256', k: CryptoKey | Uint8Array = key) =>
     new SignJWT(claims).setProtectedHeader({ alg, typ: 'at+jwt', kid: 'k1' }).setIssuedAt().setExpirationTime('5m').sign(k);
