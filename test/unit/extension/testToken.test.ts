@@ -6,7 +6,7 @@ describe('Get Test Token: checking an access token', () => {
   const issuer = 'http://127.0.0.1:7480/oauth2/stark-industries';
   let key: CryptoKey;
   // jose is ESM-only; this file compiles as CommonJS.
-  let SignJWT: (typeof import('jose'))['SignJWT'];
+  let SignJWT: (typeof import('jose', { with: { 'resolution-mode': 'import' } }))['SignJWT'];
   before(async () => {
     const jose = await import('jose');
     SignJWT = jose.SignJWT;
