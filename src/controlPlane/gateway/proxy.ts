@@ -55,20 +55,26 @@ function connectionTokens(value: string | string[] | undefined): Set<string> | u
   return new Set(list.filter(Boolean));
 }
 
-function forwardedRequestHeaders(req: IncomingMessage, forwardAuthorization: boolean): Record<string, string | string[]> {
+/** The caller's headers as undici's flat [name, value, …] list, straight from rawHeaders (no object built). */
+function forwardedRequestHeaders(req: IncomingMessage, forwardAuthorization: boolean): string[] {
   const listed = connectionTokens(req.headers.connection);
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed?.has(name)) continue;
-    if (name === 'host' || name.startsWith('x-forwarded-')) continue;
+  const raw = req.rawHeaders;
+  const out: string[] = [];
+  let priorFor: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i].toLowerCase();
+    if (HOP_BY_HOP.has(name) || listed?.has(name) || name === 'host') continue;
+    if (name.startsWith('x-forwarded-')) {
+      if (name === 'x-forwarded-for') priorFor = priorFor ? `${priorFor}, ${raw[i + 1]}` : raw[i + 1];
+      continue;
+    }
     if (name === 'authorization' && !forwardAuthorization) continue;
-    out[name] = value;
+    out.push(raw[i], raw[i + 1]);
   }
-  const prior = req.headers['x-forwarded-for'];
   const client = req.socket.remoteAddress ?? '';
-  out['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${client}` : client;
-  out['x-forwarded-proto'] = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
-  if (req.headers.host) out['x-forwarded-host'] = req.headers.host;
+  out.push('x-forwarded-for', priorFor ? `${priorFor}, ${client}` : client);
+  out.push('x-forwarded-proto', (req.socket as TLSSocket).encrypted ? 'https' : 'http');
+  if (req.headers.host) out.push('x-forwarded-host', req.headers.host);
   return out;
 }
 
@@ -112,6 +118,62 @@ function mapUpstreamError(err: unknown, origin: string): { status: number; code:
   return { status: 502, code: 'upstream_failed', message: `The call to the service at ${origin} failed: ${(err as Error).message || code}.` };
 }
 
+/**
+ * Streams one upstream answer into the caller's response. undici's dispatch API (rather than request/stream) keeps
+ * the per-call cost to this object: no intermediate Readable, no AbortController; back-pressure by pause/resume.
+ */
+class ForwardHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | undefined;
+  private finished = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly origin: string,
+    private readonly done: () => void,
+  ) {
+    // If the caller goes away, stop the upstream exchange too.
+    res.once('close', () => {
+      if (!this.finished) {
+        this.finished = true;
+        this.controller?.abort(new Error('caller went away'));
+        done();
+      }
+    });
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.finished) controller.abort(new Error('caller went away'));
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+    if (statusCode < 200) return; // 1xx: Node answers 100-continue itself
+    this.res.writeHead(statusCode, responseHeaders(headers));
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', () => controller.resume());
+    }
+  }
+
+  onResponseEnd(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.res.end();
+    this.done();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    if (this.finished) return;
+    this.finished = true;
+    const { status, code, message } = mapUpstreamError(err, this.origin);
+    sendGatewayError(this.res, status, code, message);
+    this.done();
+  }
+}
+
 export class GatewayProxy {
   private readonly pools = new Map<string, Pool>();
   private readonly opts: Required<ProxyOptions>;
@@ -141,34 +203,15 @@ export class GatewayProxy {
    * answer into `res`. Resolves when the exchange is over; never rejects.
    */
   forward(req: IncomingMessage, res: ServerResponse, upstream: URL, rest: string, search: string): Promise<void> {
-    const origin = upstream.origin;
-    const opts: Dispatcher.RequestOptions = {
-      path: upstreamPath(upstream, rest, search),
-      method: req.method as Dispatcher.HttpMethod,
-      headers: forwardedRequestHeaders(req, this.opts.forwardAuthorization),
-      body: hasBody(req) ? req : null,
-    };
-    // If the caller goes away, stop the upstream exchange too.
-    const abort = new AbortController();
-    const onClose = () => {
-      if (!res.writableFinished) abort.abort();
-    };
-    res.once('close', onClose);
-    opts.signal = abort.signal;
-    return this.pool(origin)
-      .stream(opts, ({ statusCode, headers }) => {
-        res.writeHead(statusCode, responseHeaders(headers));
-        return res;
-      })
-      .then(
-        () => undefined,
-        (err: unknown) => {
-          if (abort.signal.aborted) return;
-          const { status, code, message } = mapUpstreamError(err, origin);
-          sendGatewayError(res, status, code, message);
-        },
-      )
-      .finally(() => res.off('close', onClose));
+    return new Promise<void>((done) => {
+      const opts: Dispatcher.DispatchOptions = {
+        path: upstreamPath(upstream, rest, search),
+        method: req.method as Dispatcher.HttpMethod,
+        headers: forwardedRequestHeaders(req, this.opts.forwardAuthorization),
+        body: hasBody(req) ? req : null,
+      };
+      this.pool(upstream.origin).dispatch(opts, new ForwardHandler(res, upstream.origin, done));
+    });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,184 @@
+// The gateway with token checking, beside the upstream called directly and beside nginx (Debian's package, one
+// worker) as a plain reverse proxy to the same upstream, under the same wrk load on loopback.
+// Throughput: wrk with 50 connections. Added latency: the median with one connection (no queueing), minus the
+// upstream's own median. Run: node --import tsx test/bench/gateway.bench.mjs [seconds]
+// Goal (issue 4): at least 0.5 of nginx's requests per second, under 1 ms added at the median.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildControlPlane, startControlPlane, startProcess } from './tokens/controlPlane.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repoRoot = join(here, '..', '..');
+const seconds = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 8);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
+const tmp = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
+const children = [];
+
+// The same small upstream for all three: a keep-alive node:http server answering a short JSON body.
+const UPSTREAM = `
+const http = require('node:http');
+const body = '{"message":"Hello, World!"}';
+const s = http.createServer({ keepAliveTimeout: 60000 }, (req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+  res.end(body);
+});
+s.listen(0, '127.0.0.1', () => console.log('listening http://127.0.0.1:' + s.address().port));
+`;
+
+async function freePort() {
+  const s = createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+async function api(cp, method, path, body) {
+  const res = await fetch(cp.url + path, {
+    method,
+    headers: { authorization: `Bearer ${cp.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+function toMs(value, unit) {
+  return Number(value) * { us: 0.001, ms: 1, s: 1000 }[unit];
+}
+
+function wrk(url, { connections, secs, token }) {
+  const args = ['-t1', `-c${connections}`, `-d${secs}s`, '--latency', url];
+  if (token) args.push('-H', `Authorization: Bearer ${token}`);
+  const r = spawnSync('wrk', args, { encoding: 'utf8', timeout: (secs + 30) * 1000 });
+  if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr || r.error}`);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
+  const p50 = /\s50%\s+([\d.]+)(us|ms|s)\b/.exec(r.stdout);
+  const bad = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(r.stdout)?.[1] ?? 0);
+  const errors = /Socket errors:.*/.exec(r.stdout)?.[0];
+  if (bad > 0 || errors) throw new Error(`${url}: ${bad} non-2xx answers ${errors ?? ''}\n${r.stdout}`);
+  return { rps, p50: p50 ? toMs(p50[1], p50[2]) : NaN };
+}
+
+async function startNginx(upstreamUrl) {
+  const dir = join(tmp, 'nginx');
+  for (const d of ['', 'body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, d), { recursive: true });
+  const port = await freePort();
+  const up = new URL(upstreamUrl);
+  writeFileSync(
+    join(dir, 'nginx.conf'),
+    `worker_processes 1;
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${dir}/body;
+  proxy_temp_path ${dir}/proxy;
+  fastcgi_temp_path ${dir}/fastcgi;
+  uwsgi_temp_path ${dir}/uwsgi;
+  scgi_temp_path ${dir}/scgi;
+  upstream upstream { server ${up.host}; keepalive 128; }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://upstream;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $host;
+    }
+  }
+}
+`,
+  );
+  const child = spawn('/usr/sbin/nginx', ['-p', dir, '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { stdio: 'inherit' });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 50; i++) {
+    try {
+      if ((await fetch(`${url}/`)).ok) return { child, url };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('nginx did not start');
+}
+
+const best = (runs, key) => (key === 'rps' ? Math.max(...runs.map((r) => r.rps)) : Math.min(...runs.map((r) => r.p50)));
+
+try {
+  const upstream = await startProcess(process.execPath, ['-e', UPSTREAM], /^listening (\S+)$/m);
+  children.push(upstream.child);
+  const nginx = await startNginx(upstream.url);
+
+  const bundle = await buildControlPlane(repoRoot, tmp);
+  const cp = await startControlPlane(bundle, join(tmp, 'data'));
+  children.push(cp.child);
+  const org = 'stark-industries';
+  const comps = `/api/v1/orgs/${org}/projects/default/components`;
+  await api(cp, 'POST', '/api/v1/orgs', { name: 'Stark Industries' });
+  const service = await api(cp, 'POST', comps, {
+    displayName: 'Bench Service',
+    name: 'bench-service',
+    type: 'service',
+    endpoints: [{ name: 'hello', upstreamUrls: { development: upstream.url } }],
+  });
+  await api(cp, 'POST', comps, { displayName: 'Bench Consumer', name: 'bench-consumer', type: 'external-consumer' });
+  const keys = await api(cp, 'POST', `${comps}/bench-consumer/auth/development/generate-keys`);
+  await api(cp, 'POST', `${comps}/bench-consumer/connections`, { name: 'Bench', serviceComponentName: 'bench-service', endpointName: 'hello' });
+  const tokenRes = await fetch(keys.authConfiguration.tokenUrl, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${keys.authConfiguration.clientId}:${keys.clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  const { access_token: token } = await tokenRes.json();
+  const gw = `${service.endpoints[0].gatewayUrls.development}/greeting`;
+  const check = await fetch(gw, { headers: { authorization: `Bearer ${token}` } });
+  if (check.status !== 200) throw new Error(`gateway answered ${check.status}: ${await check.text()}`);
+  if ((await fetch(gw)).status !== 401) throw new Error('the gateway let a call without a token through');
+
+  const targets = [
+    { name: 'upstream direct', url: `${upstream.url}/greeting` },
+    { name: 'nginx proxy', url: `${nginx.url}/greeting` },
+    { name: 'our gateway (JWT checked)', url: gw, token },
+  ];
+  for (const t of targets) wrk(t.url, { connections: 10, secs: 1, token: t.token }); // warm-up (JIT, pools)
+  const load = Object.fromEntries(targets.map((t) => [t.name, []]));
+  const single = Object.fromEntries(targets.map((t) => [t.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const t of targets) {
+      load[t.name].push(wrk(t.url, { connections: 50, secs: seconds, token: t.token }));
+      single[t.name].push(wrk(t.url, { connections: 1, secs: Math.max(2, Math.round(seconds / 2)), token: t.token }));
+    }
+  }
+
+  const f = (n) => Math.round(n).toLocaleString('en-US');
+  const ms = (n) => `${n.toFixed(3)} ms`;
+  console.log(`wrk -t1, ${seconds} s per run, best of ${rounds} rounds (the machine is shared, so the best run is the least disturbed one)`);
+  console.log('target                       req/s (50 conn)   p50 (50 conn)   p50 (1 conn)');
+  for (const t of targets) {
+    const l = load[t.name];
+    console.log(`${t.name.padEnd(28)} ${f(best(l, 'rps')).padStart(14)}   ${ms(best(l, 'p50')).padStart(13)}   ${ms(best(single[t.name], 'p50')).padStart(12)}`);
+  }
+  const gwRps = best(load[targets[2].name], 'rps');
+  const nginxRps = best(load[targets[1].name], 'rps');
+  const added = best(single[targets[2].name], 'p50') - best(single[targets[0].name], 'p50');
+  const nginxAdded = best(single[targets[1].name], 'p50') - best(single[targets[0].name], 'p50');
+  console.log(`gateway / nginx throughput: ${(gwRps / nginxRps).toFixed(2)} (goal ≥ 0.5)`);
+  console.log(`gateway / direct throughput: ${(gwRps / best(load[targets[0].name], 'rps')).toFixed(2)}`);
+  console.log(`added median latency, 1 connection: gateway ${ms(added)} (goal < 1 ms), nginx ${ms(nginxAdded)}`);
+} finally {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  rmSync(tmp, { recursive: true, force: true });
+}
