@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { ApiError, fromZodError } from './errors';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** No request shape of the API nests deeper than a few levels; a deeper body is hostile or a bug. */
+export const MAX_JSON_DEPTH = 32;
 
 export async function readBody(req: IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -40,6 +42,12 @@ export async function readJson<T extends z.ZodType>(req: IncomingMessage, schema
     throw new ApiError(415, 'unsupported_media_type', `Send the body as JSON with "Content-Type: application/json" (got "${type || 'none'}").`);
   }
   const raw = await readBody(req);
+  if (jsonDepth(raw) > MAX_JSON_DEPTH) {
+    // Checked on the bytes before parsing: a body of a million "[" would otherwise cost a parse and a deep walk.
+    throw new ApiError(400, 'validation_failed', `The request body nests deeper than ${MAX_JSON_DEPTH} levels. Send a flatter JSON object.`, [
+      { path: '', message: `Nest at most ${MAX_JSON_DEPTH} levels deep.` },
+    ]);
+  }
   let value: unknown;
   try {
     value = JSON.parse(raw.toString('utf8'));
@@ -52,6 +60,24 @@ export async function readJson<T extends z.ZodType>(req: IncomingMessage, schema
     throw new ApiError(400, 'validation_failed', 'The request body must be a JSON object.', [{ path: '', message: 'Send a JSON object.' }]);
   }
   return parse(schema, value);
+}
+
+/** The deepest nesting of objects and arrays in JSON text (brackets inside strings do not count). */
+export function jsonDepth(raw: Uint8Array): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
 }
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
