@@ -10,6 +10,7 @@ import { randomUUID, sign } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gatewayAudience, issuerUrl } from '../../api/routes';
 import { clientSecretMatches } from './clientSecret';
+import { ClientThrottle } from './clientThrottle';
 import { SigningKeys, TOKEN_LIFETIME_SEC } from './signingKeys';
 
 /** What the token endpoint needs to know about a client of the built-in provider. */
@@ -38,6 +39,8 @@ class OAuthError {
     readonly error: string,
     readonly description: string,
     readonly basicChallenge = false,
+    /** Seconds, for 429 answers. */
+    readonly retryAfter?: number,
   ) {}
 }
 
@@ -50,6 +53,7 @@ export class TokenEndpoint {
     private readonly baseUrl: string,
     private readonly keys: SigningKeys,
     private readonly lookup: ClientLookup,
+    private readonly throttle = new ClientThrottle(),
   ) {
     this.audience = gatewayAudience(baseUrl);
   }
@@ -123,9 +127,19 @@ export class TokenEndpoint {
     params: URLSearchParams,
     org: string,
   ): string {
-    if (!client || client.orgHandle !== org || !clientSecretMatches(secret, client.secretHash)) {
-      throw new OAuthError(401, 'invalid_client', 'Client authentication failed: unknown client, wrong secret, or a client of another organization.', true);
+    if (!client || client.orgHandle !== org) throw badClient();
+    const now = Date.now();
+    // Checked before the secret, so that while a client ID is closed a guess, right or wrong, tells nothing.
+    const waitMs = this.throttle.retryAfterMs(clientId, now);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new OAuthError(429, 'slow_down', `Too many failed client authentications for this client ID; try again in ${seconds} s.`, false, seconds);
     }
+    if (!clientSecretMatches(secret, client.secretHash)) {
+      this.throttle.failed(clientId, now);
+      throw badClient();
+    }
+    this.throttle.succeeded(clientId);
     const grant = params.get('grant_type');
     if (!grant) throw new OAuthError(400, 'invalid_request', 'The grant_type parameter is missing; use client_credentials.');
     if (grant !== 'client_credentials') {
@@ -138,7 +152,7 @@ export class TokenEndpoint {
       head = `{"iss":${JSON.stringify(issuerUrl(this.baseUrl, org))},"aud":${JSON.stringify(this.audience)},`;
       this.payloadHeads.set(org, head);
     }
-    const iat = Math.floor(Date.now() / 1000);
+    const iat = Math.floor(now / 1000);
     // clientId, scope and the UUID are URL-safe / NQCHAR-checked strings: no JSON escaping needed.
     const payload = `${head}"sub":"${clientId}","client_id":"${clientId}","iat":${iat},"exp":${iat + TOKEN_LIFETIME_SEC},"jti":"${randomUUID()}","scope":"${scope}"}`;
     const key = this.keys.active;
@@ -162,10 +176,14 @@ export class TokenEndpoint {
     const headers = [...JSON_HEADERS];
     if (e.basicChallenge) headers.push('www-authenticate', 'Basic realm="choreo", charset="UTF-8"');
     if (e.status === 413) headers.push('connection', 'close');
+    if (e.retryAfter !== undefined) headers.push('retry-after', String(e.retryAfter));
     res.writeHead(e.status, headers);
     res.end(JSON.stringify({ error: e.error, error_description: e.description }));
   }
 }
+
+const badClient = () =>
+  new OAuthError(401, 'invalid_client', 'Client authentication failed: unknown client, wrong secret, or a client of another organization.', true);
 
 /** client_secret_basic (RFC 6749 §2.3.1: id and secret form-urlencoded, then Basic) or client_secret_post. */
 function clientCredentials(authorization: string | undefined, params: URLSearchParams): { clientId: string; secret: string } {
