@@ -59,9 +59,38 @@ export async function requestClientCredentialsToken(tokenUrl: string, clientId: 
   return json.access_token;
 }
 
-/** Checks what the gateway checks before it verifies the signature: a JWT, from this issuer, for this client, not expired. */
-export async function checkAccessToken(token: string, expected: { issuer: string; clientId: string; now?: number }): Promise<TokenCheck> {
-  const { decodeJwt, decodeProtectedHeader } = await import('jose');
+/** The issuer's published keys (its JWKS document), for checking the signature as the gateway will. */
+export interface PublishedKeys {
+  keys: Record<string, unknown>[];
+}
+
+/** Fetches a JWKS document: bounded in time and size, since the URL comes from a provider's discovery document. */
+export async function fetchJwks(jwksUri: string): Promise<PublishedKeys | undefined> {
+  try {
+    const res = await fetch(jwksUri, { headers: { accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+    if (res.status !== 200 || Number(res.headers.get('content-length')) > 512 * 1024) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    const text = await res.text();
+    const doc = JSON.parse(text.length > 512 * 1024 ? '' : text) as { keys?: unknown };
+    return Array.isArray(doc.keys) ? (doc as PublishedKeys) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const ASYMMETRIC = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+
+/**
+ * Checks what the gateway checks: a JWT with an asymmetric signature, from this issuer, for this client, within its
+ * validity window; with `audience`, for that audience; with `jwks`, signed by a key the issuer publishes.
+ */
+export async function checkAccessToken(
+  token: string,
+  expected: { issuer: string; clientId: string; now?: number; audience?: string; jwks?: PublishedKeys },
+): Promise<TokenCheck> {
+  const { decodeJwt, decodeProtectedHeader, compactVerify, createLocalJWKSet, errors } = await import('jose');
   const problems: string[] = [];
   let claims: JWTPayload | undefined;
   let header: Record<string, unknown> | undefined;
@@ -84,5 +113,24 @@ export async function checkAccessToken(token: string, expected: { issuer: string
   }
   const now = expected.now ?? Math.floor(Date.now() / 1000);
   if (typeof claims.exp === 'number' && claims.exp <= now) problems.push('The token has already expired.');
+  if (typeof claims.nbf === 'number' && claims.nbf > now + 30) problems.push('The token is not valid yet (nbf is in the future). Check the clocks.');
+  if (expected.audience !== undefined) {
+    const aud = claims.aud;
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    if (!audiences.includes(expected.audience)) problems.push(`The token is for audience ${JSON.stringify(aud)}, expected ${JSON.stringify(expected.audience)}.`);
+  }
+  if (expected.jwks && typeof header.alg === 'string' && ASYMMETRIC.includes(header.alg)) {
+    try {
+      await compactVerify(token, createLocalJWKSet(expected.jwks as never), { algorithms: ASYMMETRIC });
+    } catch (e) {
+      if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys) {
+        problems.push(`No published key of the issuer matches the token (kid ${JSON.stringify(header.kid)}): it was signed by a key the issuer does not publish, or one rotated out long ago.`);
+      } else if (e instanceof errors.JWSSignatureVerificationFailed) {
+        problems.push('The token signature is not valid: the token was changed after it was signed.');
+      } else {
+        problems.push(`The token signature could not be checked: ${(e as Error).message}.`);
+      }
+    }
+  }
   return { ok: problems.length === 0, problems, claims, header };
 }

@@ -5,6 +5,7 @@ import { askText, field } from './prompts';
 import { showReadOnlyMarkdown } from './readOnlyDocuments';
 import { refOf, targetEnvironment } from './targets';
 import type { TokenCheck } from '../client/testToken';
+import { gatewayAudience } from '../api/routes';
 
 /**
  * Get Test Token for an environment's keys: `client_credentials` at its token URL with the stored secret (built-in
@@ -37,13 +38,17 @@ export async function getTestToken(ctx: CommandContext, arg?: unknown): Promise<
   }
   const client = await ctx.client();
   const idp = await client.getIdentityProvider(target.org, auth.identityProviderId);
-  const { requestClientCredentialsToken, checkAccessToken, TokenRequestError } = await import('../client/testToken.js');
+  const { requestClientCredentialsToken, checkAccessToken, fetchJwks, TokenRequestError } = await import('../client/testToken.js');
   let check: TokenCheck;
   try {
     const token = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Requesting a test token from ${auth.tokenUrl}…` }, () =>
       requestClientCredentialsToken(auth.tokenUrl, auth.clientId, secret!),
     );
-    check = await checkAccessToken(token, { issuer: idp.issuer, clientId: auth.clientId });
+    // The signature, kid and (for the built-in provider) audience are checked as the gateway will; without the
+    // issuer's keys the check falls back to the claims alone.
+    const jwks = await fetchJwks(idp.jwksUri);
+    const audience = auth.identityProviderKind === 'built-in' ? gatewayAudience(ctx.connection.baseUrl) : undefined;
+    check = await checkAccessToken(token, { issuer: idp.issuer, clientId: auth.clientId, audience, jwks });
   } catch (e) {
     if (e instanceof TokenRequestError) throw new CommandError(e.code, e.message);
     throw e;
