@@ -1,8 +1,12 @@
 /**
- * The control-plane client: one keep-alive undici agent, time-outs, and every answer checked against the zod schemas
- * of `src/api/`, so the rest of the extension only ever sees shapes the contract promises.
+ * The control-plane client: keep-alive connections, time-outs, and every answer checked against the zod schemas of
+ * `src/api/`, so the rest of the extension only ever sees shapes the contract promises.
+ *
+ * HTTP goes through the runtime's global `fetch`. In Node 20 (and the extension host's Electron) that IS undici, built
+ * into the runtime, and its one global dispatcher keeps connections alive: so the extension ships no HTTP client of
+ * its own (the undici package was ~1 MB of the extension bundle, all parsed at activation). Time-outs are an
+ * `AbortSignal.timeout` per call, covering connect, headers and body.
  */
-import { Agent, request, errors as undiciErrors } from 'undici';
 import { z } from 'zod';
 import {
   ApiErrorBody,
@@ -54,23 +58,18 @@ type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export class ControlPlaneClient {
   readonly baseUrl: string;
-  private readonly agent: Agent;
   private readonly timeoutMs: number;
 
   constructor(private readonly options: ClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 15_000;
-    this.agent = new Agent({
-      keepAliveTimeout: 10_000,
-      connect: { timeout: Math.min(this.timeoutMs, 5_000) },
-      headersTimeout: this.timeoutMs,
-      bodyTimeout: this.timeoutMs,
-    });
   }
 
-  async close(): Promise<void> {
-    await this.agent.close();
-  }
+  /**
+   * Nothing to release: the connections belong to the runtime's global dispatcher, shared by every client, and an
+   * idle one closes by itself after a few seconds. Kept so callers need not know which HTTP stack is underneath.
+   */
+  async close(): Promise<void> {}
 
   // ---- organizations, environments, identity providers
   health() {
@@ -194,9 +193,10 @@ export class ControlPlaneClient {
     let status: number;
     let text: string;
     try {
-      const res = await request(url, { method, headers, body: payload, dispatcher: this.agent });
-      status = res.statusCode;
-      text = await res.body.text();
+      // `redirect: 'manual'`: a redirect is an answer the contract does not have, not something to follow.
+      const res = await fetch(url, { method, headers, body: payload, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+      status = res.status;
+      text = await res.text();
     } catch (e) {
       this.options.trace?.(`${method} ${path} failed: ${(e as Error).message}`);
       throw transportError(e, this.baseUrl);
@@ -204,8 +204,8 @@ export class ControlPlaneClient {
     this.options.trace?.(`${method} ${path} ${status} ${Math.round(performance.now() - started)}ms`);
     const json = parseJson(text);
     if (status >= 400) throw apiError(status, json, this.baseUrl);
-    if (status === 204 || text === '') return schema.parse(undefined);
-    const parsed = schema.safeParse(json);
+    // An empty answer (204) is checked too: only a schema that allows nothing (the deletes' z.unknown()) accepts it.
+    const parsed = schema.safeParse(status === 204 || text === '' ? undefined : json);
     if (!parsed.success) {
       throw new ControlPlaneError(
         'bad_response',
@@ -247,16 +247,16 @@ function apiError(status: number, json: unknown, baseUrl: string): ControlPlaneE
   return new ControlPlaneError(status >= 500 ? 'internal' : 'bad_response', `The control plane at ${baseUrl} answered ${status}.`, status);
 }
 
+/** undici's own time-out codes, which fetch reports as the `cause` of its "fetch failed" TypeError. */
+const UNDICI_TIMEOUTS = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 function transportError(e: unknown, baseUrl: string): ControlPlaneError {
-  const code = (e as { code?: string }).code ?? '';
-  if (
-    e instanceof undiciErrors.HeadersTimeoutError ||
-    e instanceof undiciErrors.BodyTimeoutError ||
-    e instanceof undiciErrors.ConnectTimeoutError ||
-    code === 'UND_ERR_CONNECT_TIMEOUT'
-  ) {
+  // Our AbortSignal.timeout fired (before the answer, or while its body was read): a DOMException named TimeoutError.
+  const name = (e as { name?: string }).name;
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code ?? (e as { code?: string }).code ?? '';
+  if (name === 'TimeoutError' || UNDICI_TIMEOUTS.has(code)) {
     return new ControlPlaneError('timeout', `The control plane at ${baseUrl} did not answer in time.`);
   }
-  const cause = (e as { cause?: { code?: string } }).cause?.code ?? code;
-  return new ControlPlaneError('unreachable', `The control plane at ${baseUrl} cannot be reached (${cause || (e as Error).message}).`);
+  return new ControlPlaneError('unreachable', `The control plane at ${baseUrl} cannot be reached (${code || cause?.message || (e as Error).message}).`);
 }

@@ -2,7 +2,6 @@
  * Get Test Token: runs the `client_credentials` grant the way the consumer's app will (HTTP Basic client
  * authentication), then says whether the gateway would accept the token: a JWT, the right issuer, the right client.
  */
-import { request } from 'undici';
 
 /** The claims of a decoded JWT (jose's JWTPayload; jose is ESM-only, so it is imported where used). */
 export type JWTPayload = Record<string, unknown> & { iss?: string; sub?: string; exp?: number; client_id?: string; azp?: string };
@@ -31,29 +30,33 @@ function basic(clientId: string, secret: string): string {
 }
 
 export async function requestClientCredentialsToken(tokenUrl: string, clientId: string, clientSecret: string): Promise<string> {
-  let res;
+  // The runtime's fetch (its built-in undici), as in the control-plane client: the extension ships no HTTP client.
+  let status: number;
+  let text: string;
   try {
-    res = await request(tokenUrl, {
+    const res = await fetch(tokenUrl, {
       method: 'POST',
       headers: { authorization: basic(clientId, clientSecret), 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: 'grant_type=client_credentials',
-      headersTimeout: 15_000,
-      bodyTimeout: 15_000,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(15_000),
     });
+    status = res.status;
+    text = await res.text();
   } catch (e) {
-    throw new TokenRequestError('unreachable', `The token endpoint ${tokenUrl} cannot be reached (${(e as Error).message}).`);
+    const why = (e as { name?: string }).name === 'TimeoutError' ? 'no answer within 15 s' : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message);
+    throw new TokenRequestError('unreachable', `The token endpoint ${tokenUrl} cannot be reached (${why}).`);
   }
-  const text = await res.body.text();
   let json: Record<string, unknown> = {};
   try {
     json = JSON.parse(text) as Record<string, unknown>;
   } catch {
     /* reported below */
   }
-  if (res.statusCode !== 200) {
-    const code = typeof json.error === 'string' ? json.error : `http_${res.statusCode}`;
+  if (status !== 200) {
+    const code = typeof json.error === 'string' ? json.error : `http_${status}`;
     const why = typeof json.error_description === 'string' ? `: ${json.error_description}` : '';
-    throw new TokenRequestError(code, `The token endpoint refused the request (${res.statusCode} ${code}${why}).`);
+    throw new TokenRequestError(code, `The token endpoint refused the request (${status} ${code}${why}).`);
   }
   if (typeof json.access_token !== 'string') throw new TokenRequestError('bad_response', 'The token endpoint answered without an access_token.');
   return json.access_token;
