@@ -98,7 +98,7 @@ export interface RawAnswer {
   json: any;
 }
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
 /** One HTTP exchange with exactly the bytes given (fetch refuses odd header values and normalizes paths). */
 export function rawRequest(
@@ -147,7 +147,7 @@ export function encodeSegment(text: string): string {
 
 /** Figures of a suite, printed in one block at its end so the run's log reads like the note. */
 export function printFigures(title: string, figures: Record<string, string | number>): void {
-  const lines = Object.entries(figures).map(([k, v]) => `    ${k.padEnd(44)} ${typeof v === 'number' ? v.toLocaleString('en-US') : v}`);
+  const lines = Object.entries(figures).map(([k, v]) => `    ${k.padEnd(50)} ${typeof v === 'number' ? v.toLocaleString('en-US') : v}`);
   console.log(`\n  [figures] ${title}\n${lines.join('\n')}\n`);
 }
 
