@@ -4,6 +4,7 @@
 // open, prints the URL, and stays in the foreground until Ctrl+C, then stops everything it started. The extension
 // starts the local control plane itself. Port: CHOREO_VSCODE_PORT, else 8080, else a free one.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { register as registerCjs } from 'tsx/cjs/api';
@@ -24,19 +25,22 @@ const cjs = async (specifier) => {
   const mod = await import(specifier);
   return mod.default ?? mod;
 };
-const { startCodeServer } = await cjs('../test/harness/codeServer.ts');
+const { quietSettings, startCodeServer } = await cjs('../test/harness/codeServer.ts');
 const { cleanupAll } = await cjs('../test/harness/processes.ts');
 
 const wanted = Number(process.env.CHOREO_VSCODE_PORT ?? 8080);
 const workspace = path.join(repoRoot, 'sample-workspace');
 // Kept between runs (git-ignored) so settings and what the extension stored survive a restart.
 const state = path.join(repoRoot, '.vscode-test', 'start');
+const userDataDir = path.join(state, 'user-data');
 let server;
 try {
   server = await startCodeServer({
     workspace,
     port: wanted,
-    userDataDir: path.join(state, 'user-data'),
+    userDataDir,
+    // Only on the first run: after that the settings are the developer's own.
+    settings: existsSync(path.join(userDataDir, 'User', 'settings.json')) ? undefined : quietSettings,
     extensionsDir: path.join(state, 'extensions'),
     verbose: process.env.CHOREO_VERBOSE === '1',
   });

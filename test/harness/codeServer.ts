@@ -13,6 +13,14 @@ export function ensureCodeServer(): void {
   execFileSync(process.execPath, [path.join(repoRoot, 'scripts', 'setup-vscode.mjs')], { stdio: 'inherit' });
 }
 
+/** Quiet defaults for a workbench driven by tests or opened by `npm start`: no welcome page, no port-forwarding or
+ * parent-git-repository notifications covering the view. */
+export const quietSettings: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'remote.autoForwardPorts': false,
+  'git.openRepositoryInParentFolders': 'never',
+};
+
 export interface CodeServerOptions {
   /** Folder opened as the workspace. */
   workspace: string;

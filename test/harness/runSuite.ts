@@ -5,7 +5,7 @@ import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SuiteResults } from '../integration/index';
 import { launchBrowser } from './browser';
-import { repoRoot, startCodeServer } from './codeServer';
+import { quietSettings, repoRoot, startCodeServer } from './codeServer';
 import { freePort, tempDir } from './processes';
 
 export type { SuiteResults };
@@ -42,7 +42,7 @@ export async function runSuiteInCodeServer(options: RunSuiteOptions): Promise<Su
     workspace,
     verbose: options.verbose,
     // Never the developer's own control plane on 7480: the local one the extension starts gets a free port.
-    settings: { 'choreo.controlPlane.localPort': controlPlanePort, 'workbench.startupEditor': 'none' },
+    settings: { 'choreo.controlPlane.localPort': controlPlanePort, ...quietSettings },
     env: {
       CHOREO_TEST_RESULTS: resultsFile,
       CHOREO_TEST_HARNESS: 'code-server',

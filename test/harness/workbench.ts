@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { repoRoot, startCodeServer, type CodeServer } from './codeServer';
+import { quietSettings, repoRoot, startCodeServer, type CodeServer } from './codeServer';
 import { freePort } from './processes';
 import { freshWorkspace } from './runSuite';
 
@@ -25,7 +25,7 @@ export async function openWorkbench(options: { verbose?: boolean } = {}): Promis
   const server = await startCodeServer({
     workspace,
     verbose: options.verbose ?? process.env.CHOREO_VERBOSE === '1',
-    settings: { 'choreo.controlPlane.localPort': controlPlanePort, 'workbench.startupEditor': 'none' },
+    settings: { 'choreo.controlPlane.localPort': controlPlanePort, ...quietSettings },
     env: { CHOREO_TEST_HARNESS: 'code-server', CHOREO_TEST_CONTROL_PLANE_PORT: String(controlPlanePort) },
   });
   const browser = await launchBrowser();
