@@ -9,6 +9,8 @@ import { overviewProtocol, type OverviewToHost } from './protocol';
 export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
   /** Set when the component changed while the panel was hidden: it reloads when shown again. */
   private stale = false;
+  /** What the panel shows: a message may only act on these (a forged or stale message naming others is refused). */
+  private shown: { environments: Set<string>; connections: Set<string> } | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -35,12 +37,14 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
       case 'refresh':
         return this.load();
       case 'configure':
+        if (!this.shown?.environments.has(m.environment)) return this.refuseNotShown('configure', 'environment');
         this.nav.openConfigure({ ...this.ref, environment: m.environment });
         return;
       case 'createConnection':
         this.nav.openCreateConnection(this.ref);
         return;
       case 'insertSnippet':
+        if (!this.shown?.connections.has(m.connectionName)) return this.refuseNotShown('insertSnippet', 'connection');
         await vscode.commands.executeCommand('choreo.insertConnectionSnippet', await connectionArg(await this.services.client(), this.ref, m.connectionName));
         return;
       case 'copy':
@@ -48,6 +52,11 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
         vscode.window.setStatusBarMessage('Copied to the clipboard.', 3000);
         return;
     }
+  }
+
+  private refuseNotShown(type: string, what: string): void {
+    // The value is not logged: it came from the webview and is not trusted.
+    this.services.log.warn(`${this.protocol.viewType}: refused ${type} (not_shown): that ${what} is not one this panel shows.`);
   }
 
   async load(): Promise<void> {
@@ -61,6 +70,7 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
       consumer ? c.listAuthConfigurations(orgHandle, projectHandle, componentName) : Promise.resolve([]),
       consumer ? c.listConnections(orgHandle, projectHandle, componentName) : Promise.resolve([]),
     ]);
+    this.shown = { environments: new Set(environments.map((e) => e.handle)), connections: new Set(connections.map((c) => c.name)) };
     this.panel.title = component.displayName || component.name;
     await this.post({ type: 'data', component, environments, authConfigurations, connections });
   }
