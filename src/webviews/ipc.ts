@@ -30,9 +30,14 @@ export function parseMessage<T extends z.ZodType>(schema: T, raw: unknown): Pars
   if (result.success) return { ok: true, message: result.data };
   const reason = result.error.issues
     .slice(0, 3)
-    .map((i) => `${i.path.join('.') || '(message)'}: ${i.message}`)
+    .map((i) => `${i.path.map(safeSegment).join('.') || '(message)'}: ${i.code === 'unrecognized_keys' ? `${i.keys.length} unknown field(s)` : i.message}`)
     .join('; ');
   return { ok: false, code: 'malformed_message', reason };
+}
+
+/** Keys of a received message are its sender's data too: only short identifier-like ones go into the log. */
+function safeSegment(segment: PropertyKey): string {
+  return typeof segment === 'number' || /^[A-Za-z][A-Za-z0-9]{0,29}$/.test(String(segment)) ? String(segment) : '?';
 }
 
 /** A short, bounded string: every free-text field of a message has a ceiling so a runaway form cannot flood a host. */
