@@ -1,0 +1,149 @@
+// No secret leaks: the seed's flow through the extension's commands inside the real VS Code, then a search for every
+// client secret it issued in the extension's log output, globalState, workspaceState, settings, the control plane's
+// data folder and log, and the workspace. None may be found; the data folder holds only their hashes.
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChoreoApi } from '../../src/extension';
+import type { AuthConfiguration, Component, Organization } from '../../src/api';
+import manifest from '../../package.json';
+
+const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Every regular file under a folder (recursively), with its bytes as latin1 so that any byte sequence compares. */
+function filesUnder(dir: string): Array<{ file: string; text: string }> {
+  let names: string[];
+  try {
+    names = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  const out: Array<{ file: string; text: string }> = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    try {
+      if (statSync(file).isFile()) out.push({ file, text: readFileSync(file).toString('latin1') });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+describe('No secret leaks after the seed\'s flow', function () {
+  this.timeout(120_000);
+  let api: ChoreoApi;
+  const secrets: string[] = [];
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<ChoreoApi>(extensionId);
+    assert.ok(extension);
+    api = await extension.activate();
+    // An earlier suite may have stopped the local control plane on its way out: start it again.
+    if (!(await fetch(`${api.connection.baseUrl}/healthz`).then((r) => r.ok, () => false))) await api.connection.restart();
+    await waitFor('the local control plane', () => api.connection.state === 'ready');
+  });
+  after(async () => {
+    await api?.connection.shutdown();
+  });
+
+  it('runs the flow: organization, consumer, Generate Keys, Regenerate Secret, a connection, Get Test Token, .env', async () => {
+    const org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Leak Check Industries' }))!;
+    assert.ok(org, api.failures.last?.message);
+    const consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', {
+      org: org.handle,
+      project: 'default',
+      displayName: 'Leak Check App',
+      openOverview: false,
+    }))!;
+    assert.ok(consumer, api.failures.last?.message);
+    const ref = (environment: string) => ({ controlPlane: api.connection.baseUrl, org: org.handle, project: 'default', componentId: consumer.id, environment });
+    const target = (environment: string) => ({ org: org.handle, project: 'default', component: consumer.name, environment });
+
+    for (const env of ['development', 'production']) {
+      const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', target(env));
+      assert.ok(auth, api.failures.last?.message);
+      secrets.push((await api.vault.getConsumerSecret(ref(env)))!);
+    }
+    const again = await vscode.commands.executeCommand<AuthConfiguration>('choreo.regenerateSecret', { ...target('development'), confirm: true });
+    assert.ok(again, api.failures.last?.message);
+    secrets.push((await api.vault.getConsumerSecret(ref('development')))!);
+    assert.equal(new Set(secrets).size, 3);
+    for (const s of secrets) assert.ok(s && s.length >= 32);
+
+    // The sample service, through the management API (as the Create Connection form offers it), then a connection.
+    const dataDir = path.dirname(api.connection.local!.logFile);
+    const adminToken = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+    const sample = await fetch(`${api.connection.baseUrl}/api/v1/orgs/${org.handle}/projects/default/sample-service`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    const sampleText = await sample.text();
+    assert.ok(sample.ok, sampleText);
+    const service = JSON.parse(sampleText) as Component;
+    const connection = await vscode.commands.executeCommand('choreo.createConnection', {
+      ...target('development'),
+      name: 'Greeting',
+      serviceComponentName: service.name,
+      endpointName: service.endpoints![0]!.name,
+    });
+    assert.ok(connection, api.failures.last?.message);
+
+    const check = await vscode.commands.executeCommand<{ ok: boolean; problems: string[] }>('choreo.getTestToken', { ...target('development'), show: false });
+    assert.ok(check, api.failures.last?.message);
+    assert.deepEqual(check.problems, []);
+
+    // .env without the secret (the one file a user may ask to hold it is then not an exception either).
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    if (folder) {
+      const written = await vscode.commands.executeCommand<{ file: string }>('choreo.writeEnv', {
+        org: org.handle,
+        project: 'default',
+        component: consumer.name,
+        componentId: consumer.id,
+        connection: { name: 'Greeting' },
+        environment: 'development',
+        includeSecret: false,
+      });
+      assert.ok(written, api.failures.last?.message);
+    }
+  });
+
+  it('finds none of the issued secrets in logs, mementos, settings, the data folder, its log or the workspace', async () => {
+    assert.equal(secrets.length, 3, 'the flow ran');
+    const dataDir = path.dirname(api.connection.local!.logFile);
+    const places: Array<{ file: string; text: string }> = [
+      ...filesUnder(api.storage.logUri.fsPath),
+      ...filesUnder(dataDir),
+      ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => filesUnder(f.uri.fsPath)),
+    ];
+    for (const [name, memento] of [['globalState', api.storage.globalState], ['workspaceState', api.storage.workspaceState]] as const) {
+      places.push({ file: name, text: memento.keys().map((k) => `${k}=${JSON.stringify(memento.get(k))}`).join('\n') });
+    }
+    places.push({ file: 'settings (choreo.*)', text: JSON.stringify(vscode.workspace.getConfiguration('choreo')) });
+    places.push({ file: 'settings (all)', text: JSON.stringify(vscode.workspace.getConfiguration()) });
+
+    const leaks: string[] = [];
+    for (const secret of secrets) {
+      // Also the forms a secret takes in transit: Basic credentials and URL-encoding.
+      const forms = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
+      for (const p of places) if (forms.some((f) => p.text.includes(f))) leaks.push(`${p.file} holds a secret`);
+    }
+    const journal = places.filter((p) => p.file.startsWith(dataDir)).map((p) => p.text).join('\n');
+    const hashesFound = secrets.filter((s) => journal.includes(createHash('sha256').update(s).digest('base64url'))).length;
+    console.log(`  [figures] no secret leaks: ${secrets.length} secrets issued, ${places.length} places searched, ${leaks.length} leaks found; ${hashesFound} of the current secrets' hashes in the data folder`);
+    assert.deepEqual(leaks, []);
+    // The data folder does hold the current secrets' hashes (the regenerated-away secret's hash may be compacted out).
+    assert.ok(hashesFound >= 2, `only ${hashesFound} hashes found in the data folder`);
+  });
+});
