@@ -20,7 +20,7 @@ let exitCode = 0;
 try {
   ensureCodeServer();
   await buildExtension();
-  const index = await buildSuite('test/bench/inside', 'out/test/bench');
+  const index = await buildSuite('test/bench/inside/activation', 'out/test/bench/activation');
   const runs = [];
   for (let i = 1; i <= RUNS; i++) {
     const out = path.join(scratch, `run-${i}.json`);

@@ -1,4 +1,4 @@
-// Bench, not a test of behaviour: runs inside a fresh extension host (see ../activation.bench.mjs) and times the
+// Bench, not a test of behaviour: runs inside a fresh extension host (see ../../activation.bench.mjs) and times the
 // extension's activation as a user's first click would trigger it: loading the bundle and running activate().
 // Besides that whole figure it reports its two parts that are ours: loading (compiling and running) the bundle VS Code
 // requires at activation, timed around Node's module compile, and activate() itself, from the line the extension logs.
@@ -9,7 +9,7 @@ import Module from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
-import manifest from '../../../package.json';
+import manifest from '../../../../package.json';
 
 type Compile = (this: { filename: string }, content: string, filename: string) => unknown;
 
