@@ -12,7 +12,15 @@ export const dnsLabel = z
   .max(63, 'Use at most 63 characters.')
   .regex(DNS_LABEL, 'Use lower-case letters, digits and hyphens, starting and ending with a letter or digit.');
 
-export const displayName = z.string().trim().min(1, 'Enter a display name.').max(100, 'Use at most 100 characters.');
+/** Control characters and bidirectional overrides are refused: they would let a name display as something else
+ * in the tree and the forms (e.g. U+202E reversing the text after it). */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+export const displayName = z
+  .string()
+  .trim()
+  .min(1, 'Enter a display name.')
+  .max(100, 'Use at most 100 characters.')
+  .refine((s) => !UNSAFE_TEXT.test(s), 'Remove control characters and text-direction marks from the name.');
 export const description = z.string().max(1000, 'Use at most 1000 characters.');
 export const isoDate = z.string();
 
