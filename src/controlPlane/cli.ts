@@ -1,8 +1,9 @@
 /**
  * Command line of the control plane (bundled as dist/controlPlane.js).
  *
- *   serve --data DIR [--host 127.0.0.1] [--port 7480] [--public-url URL]
- *     Serves until SIGTERM/SIGINT. When ready it prints exactly one line on stdout:
+ *   serve --data DIR [--host 127.0.0.1] [--port 7480] [--public-url URL] [--sample-service]
+ *     Serves until SIGTERM/SIGINT. With --sample-service every organization created gets the sample service
+ *     "Greeting Service" in its default project (the extension's local control plane runs with it). When ready it prints exactly one line on stdout:
  *       Choreo control plane listening on <base URL>
  *     A parent finds the URL with /^Choreo control plane listening on (\S+)$/m. The admin token is in
  *     DIR/admin-token (mode 0600). Everything else is logged on stderr.
@@ -18,13 +19,14 @@ import { parseArgs } from 'node:util';
 import { paths } from '../api/routes';
 import { ADMIN_TOKEN_FILE } from './http/auth';
 import { SigningKeys } from './idp/signingKeys';
+import { seedSampleServiceInNewOrganizations } from './sampleService/seeding';
 import { SERVER_INFO_FILE, startControlPlane } from './server';
 import { DataFolderLocked, lockDataFolder } from './store/lock';
 
 export const READY_PREFIX = 'Choreo control plane listening on ';
 const DEFAULT_PORT = 7480;
 const USAGE = `Usage:
-  controlPlane serve --data DIR [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL]
+  controlPlane serve --data DIR [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--sample-service]
   controlPlane rotate-keys --data DIR`;
 
 class UsageError extends Error {}
@@ -48,6 +50,7 @@ async function serve(args: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: String(DEFAULT_PORT) },
       'public-url': { type: 'string' },
+      'sample-service': { type: 'boolean', default: false },
       // Journal size that triggers compaction into a snapshot (tests make it small).
       'compact-bytes': { type: 'string' },
     },
@@ -59,6 +62,7 @@ async function serve(args: string[]): Promise<number> {
   if (values['public-url'] !== undefined && !/^https?:\/\/[^/]+(\/.*)?$/.test(values['public-url'])) {
     throw new UsageError('--public-url must be an http(s) URL, such as https://choreo-cp.example.com.');
   }
+  seedSampleServiceInNewOrganizations(values['sample-service']!);
   const running = await startControlPlane({
     dataDir: values.data,
     host: values.host!,

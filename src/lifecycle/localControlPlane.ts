@@ -84,7 +84,9 @@ export class LocalControlPlane {
     const out = fs.openSync(this.logFile, 'a');
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    const args = [this.o.entry, 'serve', '--data', this.o.dataDir, '--host', '127.0.0.1', '--port', String(this.o.port)];
+    // --sample-service: each organization made here comes with a service to connect to, so a new user can walk the
+    // whole flow at once. Only the local control plane: a team's server holds what the team made, nothing else.
+    const args = [this.o.entry, 'serve', '--data', this.o.dataDir, '--host', '127.0.0.1', '--port', String(this.o.port), '--sample-service'];
     this.o.log(`Starting the local control plane on ${this.baseUrl} (data in ${this.o.dataDir})`);
     const child = spawn(process.execPath, args, { detached: true, stdio: ['ignore', out, out], env, windowsHide: true });
     fs.closeSync(out);

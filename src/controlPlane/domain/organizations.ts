@@ -15,7 +15,11 @@ export const DEFAULT_ENVIRONMENTS = [
 ];
 export const DEFAULT_PROJECT = { handle: 'default', name: 'Default Project' };
 
-export async function createOrganization(store: Store, input: CreateOrganization): Promise<OrganizationRecord> {
+/** Writes that other features add to the organization's creation (the sample service), done in the same write so an
+ * organization never exists without them. */
+export type OrganizationSeed = (org: OrganizationRecord, defaultProject: ProjectRecord, environments: string[]) => WriteOp[];
+
+export async function createOrganization(store: Store, input: CreateOrganization, seed?: OrganizationSeed): Promise<OrganizationRecord> {
   const handle = input.handle ?? toDnsLabel(input.name);
   if (!handle) {
     const message = 'The name has no letters or digits to make a handle from: give a handle, or a name with letters.';
@@ -48,6 +52,7 @@ export async function createOrganization(store: Store, input: CreateOrganization
     createdAt: now,
   };
   ops.push({ op: 'put', collection: C.projects, record: project });
+  if (seed) ops.push(...seed(org, project, DEFAULT_ENVIRONMENTS.map((e) => e.handle)));
   try {
     await store.write(ops);
   } catch (err) {

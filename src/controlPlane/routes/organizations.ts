@@ -9,9 +9,10 @@ import { C, OrganizationRecord } from '../domain/records';
 import { environmentView, organizationView } from '../domain/views';
 import { parseQuery, readJson } from '../http/body';
 import type { Router } from '../http/router';
+import { sampleServiceSeedOps } from '../sampleService/seeding';
 
 export const organizations: ControlPlaneModule = {
-  register(router: Router, { store, cascade }: ControlPlaneContext) {
+  register(router: Router, { store, cascade, baseUrl }: ControlPlaneContext) {
     router.api('GET', '/orgs', async ({ query }) => ({
       status: 200,
       body: await listPage<OrganizationRecord, ReturnType<typeof organizationView>>(store, C.orgs, '', parseQuery(ListQuery, query), organizationView),
@@ -19,7 +20,8 @@ export const organizations: ControlPlaneModule = {
 
     router.api('POST', '/orgs', async ({ req }) => {
       const input = await readJson(req, CreateOrganization);
-      return { status: 201, body: organizationView(await createOrganization(store, input)) };
+      const org = await createOrganization(store, input, (o, project, envs) => sampleServiceSeedOps(o, project, envs, baseUrl));
+      return { status: 201, body: organizationView(org) };
     });
 
     router.api('GET', '/orgs/:org', async ({ params }) => ({ status: 200, body: organizationView(await findOrg(store, params.org)) }));

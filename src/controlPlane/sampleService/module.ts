@@ -1,7 +1,8 @@
 /**
  * The sample service, on request: `POST /api/v1/orgs/:org/projects/:project/sample-service` creates (or returns)
  * the service "Greeting Service" (greeting-service) with the endpoint `greeting`, so a new user can walk the whole
- * flow, consumer → keys → connection → a call through the gateway, without writing a service.
+ * flow, consumer → keys → connection → a call through the gateway, without writing a service. With
+ * `serve --sample-service` every new organization gets it at creation (seeding.ts).
  *
  * Its upstream is served by this control plane itself at {base}/sample-services/greeting, so the upstream URL
  * stored in the service, like the gateway URLs, depends only on the settings and stays valid across restarts.
@@ -9,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { environmentsOf, findProject } from '../domain/lookups';
-import { C, type ComponentRecord } from '../domain/records';
+import { C, type ComponentRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
 import { componentView } from '../domain/views';
 import { nameTaken } from '../http/errors';
 import type { Router } from '../http/router';
@@ -23,6 +24,28 @@ export const SAMPLE_SERVICE = {
   endpoint: 'greeting',
 };
 export const SAMPLE_UPSTREAM_PATH = '/sample-services/greeting';
+
+/** The sample service as a component of `project`, its endpoint's upstream served by this control plane. */
+export function sampleServiceRecord(org: OrganizationRecord, project: ProjectRecord, environments: string[], baseUrl: string): ComponentRecord {
+  const now = new Date().toISOString();
+  const upstream = `${baseUrl}${SAMPLE_UPSTREAM_PATH}`;
+  return {
+    id: randomUUID(),
+    orgId: org.id,
+    orgHandle: org.handle,
+    projectId: project.id,
+    projectHandle: project.handle,
+    name: SAMPLE_SERVICE.name,
+    displayName: SAMPLE_SERVICE.displayName,
+    description: SAMPLE_SERVICE.description,
+    type: 'service',
+    endpoints: [
+      { name: SAMPLE_SERVICE.endpoint, visibility: 'Project', upstreamUrls: Object.fromEntries(environments.map((e) => [e, upstream])) },
+    ],
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 export const sampleService: ControlPlaneModule = {
   register(router: Router, { store, baseUrl }: ControlPlaneContext) {
@@ -45,22 +68,7 @@ export const sampleService: ControlPlaneModule = {
         }
         return { status: 200, body: componentView(existing, baseUrl, envs) };
       }
-      const now = new Date().toISOString();
-      const upstream = `${baseUrl}${SAMPLE_UPSTREAM_PATH}`;
-      const record: ComponentRecord = {
-        id: randomUUID(),
-        orgId: org.id,
-        orgHandle: org.handle,
-        projectId: project.id,
-        projectHandle: project.handle,
-        name: SAMPLE_SERVICE.name,
-        displayName: SAMPLE_SERVICE.displayName,
-        description: SAMPLE_SERVICE.description,
-        type: 'service',
-        endpoints: [{ name: SAMPLE_SERVICE.endpoint, visibility: 'Project', upstreamUrls: Object.fromEntries(envs.map((e) => [e, upstream])) }],
-        createdAt: now,
-        updatedAt: now,
-      };
+      const record = sampleServiceRecord(org, project, envs, baseUrl);
       try {
         await store.write([
           { op: 'require', collection: C.projects, id: project.id },
