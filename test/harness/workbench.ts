@@ -19,13 +19,20 @@ export interface Workbench {
   close: () => Promise<void>;
 }
 
-export async function openWorkbench(options: { verbose?: boolean } = {}): Promise<Workbench> {
+export interface WorkbenchOptions {
+  verbose?: boolean;
+  /** More user settings, written before the workbench opens (e.g. `workbench.colorTheme`: a theme set there is the
+   * one the first paint uses; switching later through the palette is not reliably applied before a screenshot). */
+  settings?: Record<string, unknown>;
+}
+
+export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const workspace = await freshWorkspace();
   const controlPlanePort = await freePort();
   const server = await startCodeServer({
     workspace,
     verbose: options.verbose ?? process.env.CHOREO_VERBOSE === '1',
-    settings: { 'choreo.controlPlane.localPort': controlPlanePort, ...quietSettings },
+    settings: { 'choreo.controlPlane.localPort': controlPlanePort, ...quietSettings, ...options.settings },
     env: { CHOREO_TEST_HARNESS: 'code-server', CHOREO_TEST_CONTROL_PLANE_PORT: String(controlPlanePort) },
   });
   const browser = await launchBrowser();
