@@ -1,11 +1,11 @@
 // The workbench as a person sees it, for e2e tests: a fresh code-server with the extension loaded (payload with only
 // extensionDevelopmentPath) in a fresh workspace, opened in headless chromium, plus screenshots under test-results/.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from './browser';
 import { quietSettings, repoRoot, startCodeServer, type CodeServer } from './codeServer';
-import { freePort } from './processes';
+import { freePort, tempDir } from './processes';
 import { freshWorkspace } from './runSuite';
 
 export const resultsDir = path.join(repoRoot, 'test-results');
@@ -17,6 +17,18 @@ export interface Workbench {
   /** Saves a full-window PNG under test-results/ and returns its path. */
   screenshot: (name: string) => Promise<string>;
   close: () => Promise<void>;
+}
+
+/**
+ * The extension under development, reached through a symlink outside the repository. VS Code picks a theme of the
+ * extension under development over the user's (findThemeByExtensionLocation: any theme whose extension lies inside
+ * its folder), and the test VS Code's built-in themes lie inside the repository (.vscode-test/): given the repository
+ * itself, every window would open in Light+ whatever `workbench.colorTheme` says.
+ */
+async function extensionDevelopmentPath(): Promise<string> {
+  const link = path.join(await tempDir('extension'), path.basename(repoRoot));
+  symlinkSync(repoRoot, link, 'dir');
+  return link;
 }
 
 export interface WorkbenchOptions {
@@ -37,7 +49,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   });
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(server.workbenchUrl([['extensionDevelopmentPath', server.remoteUri(repoRoot)]]));
+  await page.goto(server.workbenchUrl([['extensionDevelopmentPath', server.remoteUri(await extensionDevelopmentPath())]]));
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
   return {
     page,
