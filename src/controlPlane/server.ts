@@ -1,7 +1,7 @@
 /**
  * The control plane process: opens the store (locking the data folder), loads the signing keys and the admin
- * token, listens, and answers. The token endpoint is dispatched before the router (it is the hot path); everything
- * else goes through the router, which the feature modules in routes/index.ts fill.
+ * token, listens, and answers. The token endpoint and the gateway are dispatched before the router (they are the
+ * hot paths); everything else goes through the router, which the feature modules in routes/index.ts fill.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -17,6 +17,7 @@ import { BuiltInClient, ClientLookup, TokenEndpoint } from './idp/tokenEndpoint'
 import { modules } from './routes';
 import { writeFileAtomicSync } from './store/atomicFile';
 import { FileStore } from './store/fileStore';
+import { gatewayState } from './gateway/state';
 
 export interface ServeOptions {
   dataDir: string;
@@ -83,9 +84,13 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
       return r?.secretHash ? ({ clientId: r.clientId, orgHandle: r.orgHandle, secretHash: r.secretHash } satisfies BuiltInClient) : undefined;
     };
     const tokens = new TokenEndpoint(baseUrl, signingKeys, lookup);
+    const gateway = gatewayState(ctx).dispatch;
     handler = (req, res) => {
       try {
-        const org = TokenEndpoint.match(req.url ?? '');
+        const url = req.url ?? '';
+        // A gateway URL it does not take (another method, a malformed path) goes on to the router.
+        if (gateway !== undefined && url.startsWith('/gw/') && gateway(req, res, url)) return;
+        const org = TokenEndpoint.match(url);
         if (org !== undefined) tokens.handle(req, res, org);
         else router.handle(req, res);
       } catch (err) {

@@ -1,7 +1,8 @@
 // The gateway with token checking, beside the upstream called directly and beside nginx (Debian's package, one
 // worker) as a plain reverse proxy to the same upstream, under the same wrk load on loopback.
 // Throughput: wrk with 50 connections. Added latency: the median with one connection (no queueing), minus the
-// upstream's own median. Run: node --import tsx test/bench/gateway.bench.mjs [seconds]
+// upstream's own median. The fourth row, a bare undici proxy with no token check (gateway/bareProxy.mjs), is the
+// yardstick for what Node itself costs in this run. Run: node --import tsx test/bench/gateway.bench.mjs [seconds]
 // Goal (issue 4): at least 0.5 of nginx's requests per second, under 1 ms added at the median.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -117,6 +118,8 @@ try {
   const upstream = await startProcess(process.execPath, ['-e', UPSTREAM], /^listening (\S+)$/m);
   children.push(upstream.child);
   const nginx = await startNginx(upstream.url);
+  const bare = await startProcess(process.execPath, [join(here, 'gateway', 'bareProxy.mjs'), upstream.url], /^listening (\S+)$/m);
+  children.push(bare.child);
 
   const bundle = await buildControlPlane(repoRoot, tmp);
   const cp = await startControlPlane(bundle, join(tmp, 'data'));
@@ -151,6 +154,7 @@ try {
     { name: 'upstream direct', url: `${upstream.url}/greeting` },
     { name: 'nginx proxy', url: `${nginx.url}/greeting` },
     { name: 'our gateway (JWT checked)', url: gw, token },
+    { name: 'bare undici proxy', url: `${bare.url}/greeting`, token },
   ];
   for (const t of targets) wrk(t.url, { connections: 10, secs: 1, token: t.token }); // warm-up (JIT, pools)
   const load = Object.fromEntries(targets.map((t) => [t.name, []]));
@@ -175,6 +179,8 @@ try {
   const added = best(single[targets[2].name], 'p50') - best(single[targets[0].name], 'p50');
   const nginxAdded = best(single[targets[1].name], 'p50') - best(single[targets[0].name], 'p50');
   console.log(`gateway / nginx throughput: ${(gwRps / nginxRps).toFixed(2)} (goal ≥ 0.5)`);
+  const bareRps = best(load[targets[3].name], 'rps');
+  console.log(`bare undici proxy / nginx: ${(bareRps / nginxRps).toFixed(2)}; gateway / bare undici proxy: ${(gwRps / bareRps).toFixed(2)}`);
   console.log(`gateway / direct throughput: ${(gwRps / best(load[targets[0].name], 'rps')).toFixed(2)}`);
   console.log(`added median latency, 1 connection: gateway ${ms(added)} (goal < 1 ms), nginx ${ms(nginxAdded)}`);
 } finally {

@@ -2,12 +2,17 @@
  * The gateway: `{base}/gw/:org/:project/:component/:endpoint/:env/…` → the endpoint's upstream in that environment,
  * for callers that pass the access rules of access.ts. Tokens are checked by tokenCheck.ts (cached), calls
  * forwarded by proxy.ts.
+ *
+ * Gateway calls are the control plane's hot path, so the server hands URLs under /gw/ to `dispatch` before the
+ * router (see server.ts): it splits the path itself, and leaves to the router only what it does not take (another
+ * method, an encoded or malformed path), which the router answers through the same handler or with its 404/405.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPMethod } from 'find-my-way';
 import { gatewayAudience } from '../../api/routes';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { C, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
-import type { Handler, Router } from '../http/router';
+import { answerError, type Handler, type Router } from '../http/router';
 import type { Store } from '../store/store';
 import { AccessDenied, authorizeCall } from './access';
 import type { JSONWebKeySet, JWTVerifyGetKey } from './jose';
@@ -18,6 +23,60 @@ import { TokenChecker, TokenRejected, type IssuerLookup } from './tokenCheck';
 
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const REALM = 'choreo-gateway';
+
+/** Where a gateway URL points, split from its path. */
+export interface GatewayPath {
+  org: string;
+  project: string;
+  component: string;
+  endpoint: string;
+  env: string;
+  /** The path after the environment ('' or starting with '/'). */
+  rest: string;
+  /** The query, with its '?' ('' when none). */
+  search: string;
+}
+
+/** Longest segment the router takes (its maxParamLength). */
+const MAX_SEGMENT = 256;
+
+/**
+ * Splits `/gw/org/project/component/endpoint/env[/rest][?query]` in one pass, without the router. Undefined for
+ * what the router should judge instead: fewer than five non-empty segments, a segment longer than the router
+ * takes, or a path with `%`, `;` or `#` (which the router decodes or cuts; rare, so not worth repeating here).
+ */
+export function parseGatewayPath(url: string): GatewayPath | undefined {
+  let end = url.indexOf('?');
+  const search = end === -1 ? '' : url.slice(end);
+  if (end === -1) end = url.length;
+  const cuts = [3, 0, 0, 0, 0, 0]; // the slashes before each of the five segments, and the one after the fifth
+  let n = 1;
+  for (let i = 4; i < end; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x2f /* / */) {
+      if (i - cuts[n - 1] <= 1 || i - cuts[n - 1] > MAX_SEGMENT + 1) return undefined;
+      cuts[n++] = i;
+      if (n === 6) break;
+    } else if (c === 0x25 /* % */ || c === 0x3b /* ; */ || c === 0x23 /* # */) {
+      return undefined;
+    }
+  }
+  if (n < 5) return undefined;
+  if (n === 5) {
+    // No slash after the environment: it runs to the end of the path.
+    if (end - cuts[4] <= 1 || end - cuts[4] > MAX_SEGMENT + 1) return undefined;
+    cuts[5] = end;
+  }
+  return {
+    org: url.slice(cuts[0] + 1, cuts[1]),
+    project: url.slice(cuts[1] + 1, cuts[2]),
+    component: url.slice(cuts[2] + 1, cuts[3]),
+    endpoint: url.slice(cuts[3] + 1, cuts[4]),
+    env: url.slice(cuts[4] + 1, cuts[5]),
+    rest: url.slice(cuts[5], end),
+    search,
+  };
+}
 
 /** The part of the URL after /gw/org/project/component/endpoint/env, and the query. */
 export function splitGatewayUrl(url: string): { rest: string; search: string } {
@@ -71,6 +130,8 @@ function externalIssuers(store: Store, ctx: ControlPlaneContext) {
   };
 }
 
+const ROUTED_METHODS = new Set<string>(METHODS);
+
 export const gateway: ControlPlaneModule = {
   register(router: Router, ctx: ControlPlaneContext) {
     const { store, baseUrl } = ctx;
@@ -89,20 +150,24 @@ export const gateway: ControlPlaneModule = {
     };
     const checker = new TokenChecker(lookup, { realm: REALM });
     const proxy = new GatewayProxy();
-    const upstreams = new Map<string, URL>();
 
-    const handler: Handler = async ({ req, res, params }) => {
-      const notFound = (message: string) => sendGatewayError(res, 404, 'not_found', message);
-      const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', params.org);
-      const project = org && (await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${params.project}`));
-      const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${params.component}`));
+    const refuseToken = (res: ServerResponse, err: TokenRejected) =>
+      sendGatewayError(res, err.status, err.status === 400 ? 'validation_failed' : 'unauthorized', err.message, {
+        'www-authenticate': err.wwwAuthenticate(REALM),
+      });
+
+    /** One gateway call: find the endpoint, check the token and the access rules, forward. */
+    const serve = async (req: IncomingMessage, res: ServerResponse, p: GatewayPath): Promise<void> => {
+      const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
+      const project = org && (await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`));
+      const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${p.component}`));
       if (!org || !project || !service || service.type !== 'service') {
-        return notFound(`There is no service ${params.org}/${params.project}/${params.component} behind this gateway URL.`);
+        return sendGatewayError(res, 404, 'not_found', `There is no service ${p.org}/${p.project}/${p.component} behind this gateway URL.`);
       }
-      const endpoint = service.endpoints?.find((e) => e.name === params.endpoint);
-      if (!endpoint) return notFound(`The service "${service.name}" has no endpoint "${params.endpoint}".`);
-      const env = await store.findUnique<EnvironmentRecord>(C.environments, 'handle', `${org.id}/${params.env}`);
-      if (!env) return notFound(`Organization "${org.handle}" has no environment "${params.env}".`);
+      const endpoint = service.endpoints?.find((e) => e.name === p.endpoint);
+      if (!endpoint) return sendGatewayError(res, 404, 'not_found', `The service "${service.name}" has no endpoint "${p.endpoint}".`);
+      const env = await store.findUnique<EnvironmentRecord>(C.environments, 'handle', `${org.id}/${p.env}`);
+      if (!env) return sendGatewayError(res, 404, 'not_found', `Organization "${org.handle}" has no environment "${p.env}".`);
       const upstreamUrl = endpoint.upstreamUrls[env.handle];
       if (!upstreamUrl) {
         return sendGatewayError(res, 503, 'upstream_unavailable', `The endpoint "${endpoint.name}" of "${service.name}" has no upstream URL in ${env.name}; set one on the service.`);
@@ -110,12 +175,12 @@ export const gateway: ControlPlaneModule = {
 
       let token;
       try {
-        token = await checker.check(req.headers.authorization);
+        // A token seen before is answered from the cache without a promise; a new one is verified.
+        const authorization = headerValue(req.rawHeaders, 'authorization');
+        token = checker.cached(authorization) ?? (await checker.check(authorization));
       } catch (err) {
         if (!(err instanceof TokenRejected)) throw err;
-        return sendGatewayError(res, err.status, err.status === 400 ? 'validation_failed' : 'unauthorized', err.message, {
-          'www-authenticate': err.wwwAuthenticate(REALM),
-        });
+        return refuseToken(res, err);
       }
       try {
         await authorizeCall(store, baseUrl, token, { org, service, endpointName: endpoint.name, env });
@@ -128,19 +193,35 @@ export const gateway: ControlPlaneModule = {
             : { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope"` };
         return sendGatewayError(res, err.status, err.status === 401 ? 'unauthorized' : 'forbidden', err.message, headers);
       }
-
-      let upstream = upstreams.get(upstreamUrl);
-      if (!upstream) {
-        upstream = new URL(upstreamUrl);
-        upstreams.set(upstreamUrl, upstream);
-      }
-      const { rest, search } = splitGatewayUrl(req.url ?? '');
-      await proxy.forward(req, res, upstream, rest, search);
+      proxy.forward(req, res, upstreamUrl, p.rest, p.search);
     };
 
+    state.dispatch = (req, res, url) => {
+      if (!ROUTED_METHODS.has(req.method as string)) return false;
+      const p = parseGatewayPath(url);
+      if (!p) return false;
+      serve(req, res, p).catch((err) => answerError(res, err));
+      return true;
+    };
+
+    // What dispatch leaves to the router: the same calls, with the segments as the router decoded them.
+    const handler: Handler = ({ req, res, params }) => {
+      const { rest, search } = splitGatewayUrl(req.url ?? '');
+      const { org, project, component, endpoint, env } = params;
+      return serve(req, res, { org, project, component, endpoint, env, rest, search });
+    };
     for (const method of METHODS) {
       router.public(method, '/gw/:org/:project/:component/:endpoint/:env', handler);
       router.public(method, '/gw/:org/:project/:component/:endpoint/:env/*', handler);
     }
   },
 };
+
+/** The value of a request header, found in rawHeaders (reading `req.headers` would build the whole object). */
+export function headerValue(raw: string[], name: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i];
+    if (n.length === name.length && n.toLowerCase() === name) return raw[i + 1];
+  }
+  return undefined;
+}

@@ -42,55 +42,80 @@ const HOP_BY_HOP = new Set([
 
 /** Joins the upstream URL's own path with the rest of the gateway path and the query. */
 export function upstreamPath(upstream: URL, rest: string, search: string): string {
-  const base = upstream.pathname.replace(/\/+$/, '');
-  const tail = rest ? (rest.startsWith('/') ? rest : `/${rest}`) : '';
-  const path = `${base}${tail}` || '/';
-  const query = [upstream.search.replace(/^\?/, ''), search.replace(/^\?/, '')].filter(Boolean).join('&');
-  return query ? `${path}?${query}` : path;
+  return joinPath(upstream.pathname.replace(/\/+$/, ''), upstream.search.replace(/^\?/, ''), rest, search);
 }
 
-function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
-  if (!value) return undefined;
-  const list = (Array.isArray(value) ? value.join(',') : value).split(',').map((t) => t.trim().toLowerCase());
-  return new Set(list.filter(Boolean));
+/** `base` without trailing slashes, `query` without '?', `rest` as it came ('' or any path), `search` with '?'. */
+function joinPath(base: string, query: string, rest: string, search: string): string {
+  let path = rest === '' ? base : rest.charCodeAt(0) === 0x2f ? base + rest : `${base}/${rest}`;
+  if (path === '') path = '/';
+  const extra = search.length > 1 ? search.slice(1) : '';
+  if (query === '') return extra === '' ? path : `${path}?${extra}`;
+  return extra === '' ? `${path}?${query}` : `${path}?${query}&${extra}`;
 }
 
-/** The caller's headers as undici's flat [name, value, …] list, straight from rawHeaders (no object built). */
-function forwardedRequestHeaders(req: IncomingMessage, forwardAuthorization: boolean): string[] {
-  const listed = connectionTokens(req.headers.connection);
+function connectionTokens(value: string): Set<string> {
+  return new Set(value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+}
+
+/** `Connection: keep-alive` and `close` name no other header; only other tokens need the list built. */
+function namesOtherHeaders(connection: string): boolean {
+  const v = connection.length <= 10 ? connection.toLowerCase() : '';
+  return v !== 'keep-alive' && v !== 'close';
+}
+
+/**
+ * The caller's headers as undici's flat [name, value, …] list, in one pass over rawHeaders (reading `req.headers`
+ * would build an object for every call), and whether the caller sends a body.
+ */
+function forwardedRequest(req: IncomingMessage, forwardAuthorization: boolean): { headers: string[]; hasBody: boolean } {
   const raw = req.rawHeaders;
   const out: string[] = [];
   let priorFor: string | undefined;
+  let host: string | undefined;
+  let connection: string | undefined;
+  let hasBody = false;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i].toLowerCase();
-    if (HOP_BY_HOP.has(name) || listed?.has(name) || name === 'host') continue;
+    const value = raw[i + 1];
+    if (HOP_BY_HOP.has(name)) {
+      if (name === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
+      else if (name === 'transfer-encoding') hasBody = true;
+      continue;
+    }
+    if (name === 'host') {
+      host ??= value;
+      continue;
+    }
     if (name.startsWith('x-forwarded-')) {
-      if (name === 'x-forwarded-for') priorFor = priorFor ? `${priorFor}, ${raw[i + 1]}` : raw[i + 1];
+      if (name === 'x-forwarded-for') priorFor = priorFor ? `${priorFor}, ${value}` : value;
       continue;
     }
     if (name === 'authorization' && !forwardAuthorization) continue;
-    out.push(raw[i], raw[i + 1]);
+    if (name === 'content-length' && value !== '0') hasBody = true;
+    out.push(raw[i], value);
+  }
+  if (connection !== undefined && namesOtherHeaders(connection)) {
+    // Headers the caller named in Connection are for this hop only (RFC 9110 §7.6.1).
+    const listed = connectionTokens(connection);
+    for (let i = out.length - 2; i >= 0; i -= 2) if (listed.has(out[i].toLowerCase())) out.splice(i, 2);
   }
   const client = req.socket.remoteAddress ?? '';
   out.push('x-forwarded-for', priorFor ? `${priorFor}, ${client}` : client);
   out.push('x-forwarded-proto', (req.socket as TLSSocket).encrypted ? 'https' : 'http');
-  if (req.headers.host) out.push('x-forwarded-host', req.headers.host);
-  return out;
+  if (host !== undefined) out.push('x-forwarded-host', host);
+  return { headers: out, hasBody };
 }
 
-function responseHeaders(headers: IncomingHttpHeaders): Record<string, string | string[]> {
-  const listed = connectionTokens(headers.connection);
-  const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed?.has(name)) continue;
-    out[name] = value;
+function responseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const connection = headers.connection;
+  const listed = connection !== undefined && namesOtherHeaders(String(connection)) ? connectionTokens(String(connection)) : undefined;
+  const out: IncomingHttpHeaders = {};
+  for (const name in headers) {
+    if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    out[name] = headers[name];
   }
   return out;
-}
-
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
 }
 
 /** Writes a JSON error, unless the response has started (then the connection is cut so the caller sees it broke). */
@@ -125,18 +150,18 @@ function mapUpstreamError(err: unknown, origin: string): { status: number; code:
 class ForwardHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private finished = false;
+  /** Body bytes still to come when the upstream announced a length; -1 when it did not. */
+  private remaining = -1;
 
   constructor(
     private readonly res: ServerResponse,
     private readonly origin: string,
-    private readonly done: () => void,
   ) {
     // If the caller goes away, stop the upstream exchange too.
     res.once('close', () => {
       if (!this.finished) {
         this.finished = true;
         this.controller?.abort(new Error('caller went away'));
-        done();
       }
     });
   }
@@ -148,10 +173,23 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
 
   onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200) return; // 1xx: Node answers 100-continue itself
+    const length = headers['content-length'];
+    if (typeof length === 'string' && this.res.req.method !== 'HEAD') this.remaining = Number(length);
     this.res.writeHead(statusCode, responseHeaders(headers));
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.finished) return;
+    if (this.remaining > 0) {
+      this.remaining -= chunk.length;
+      if (this.remaining <= 0) {
+        // The last chunk of a body of known length: headers and body leave in one write, and the caller has its
+        // answer without waiting for undici's end-of-message callback.
+        this.finished = true;
+        this.res.end(chunk);
+        return;
+      }
+    }
     if (!this.res.write(chunk)) {
       controller.pause();
       this.res.once('drain', () => controller.resume());
@@ -162,7 +200,6 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     if (this.finished) return;
     this.finished = true;
     this.res.end();
-    this.done();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
@@ -170,12 +207,22 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     this.finished = true;
     const { status, code, message } = mapUpstreamError(err, this.origin);
     sendGatewayError(this.res, status, code, message);
-    this.done();
   }
+}
+
+/** An upstream origin's pool, and the path and query every call to it starts with. */
+interface Upstream {
+  origin: string;
+  pool: Pool;
+  /** The upstream URL's path without trailing slashes ('' for the root). */
+  base: string;
+  /** The upstream URL's own query, without '?' ('' when none). */
+  query: string;
 }
 
 export class GatewayProxy {
   private readonly pools = new Map<string, Pool>();
+  private readonly upstreams = new Map<string, Upstream>();
   private readonly opts: Required<ProxyOptions>;
 
   constructor(options: ProxyOptions = {}) {
@@ -198,25 +245,44 @@ export class GatewayProxy {
     return pool;
   }
 
+  /** The parsed upstream, kept per URL so a call parses nothing. */
+  private upstream(url: string | URL): Upstream {
+    const key = typeof url === 'string' ? url : url.href;
+    let upstream = this.upstreams.get(key);
+    if (!upstream) {
+      const parsed = typeof url === 'string' ? new URL(url) : url;
+      upstream = {
+        origin: parsed.origin,
+        pool: this.pool(parsed.origin),
+        base: parsed.pathname.replace(/\/+$/, ''),
+        query: parsed.search.replace(/^\?/, ''),
+      };
+      if (this.upstreams.size >= 10_000) this.upstreams.clear(); // URLs of deleted services do not pile up
+      this.upstreams.set(key, upstream);
+    }
+    return upstream;
+  }
+
   /**
    * Sends `req` to `upstream` + `rest` (the part of the gateway path after the endpoint's prefix) and streams the
-   * answer into `res`. Resolves when the exchange is over; never rejects.
+   * answer into `res`; answers 502/504 itself when the upstream fails. Never throws.
    */
-  forward(req: IncomingMessage, res: ServerResponse, upstream: URL, rest: string, search: string): Promise<void> {
-    return new Promise<void>((done) => {
-      const opts: Dispatcher.DispatchOptions = {
-        path: upstreamPath(upstream, rest, search),
-        method: req.method as Dispatcher.HttpMethod,
-        headers: forwardedRequestHeaders(req, this.opts.forwardAuthorization),
-        body: hasBody(req) ? req : null,
-      };
-      this.pool(upstream.origin).dispatch(opts, new ForwardHandler(res, upstream.origin, done));
-    });
+  forward(req: IncomingMessage, res: ServerResponse, upstream: string | URL, rest: string, search: string): void {
+    const u = this.upstream(upstream);
+    const { headers, hasBody } = forwardedRequest(req, this.opts.forwardAuthorization);
+    const opts: Dispatcher.DispatchOptions = {
+      path: joinPath(u.base, u.query, rest, search),
+      method: req.method as Dispatcher.HttpMethod,
+      headers,
+      body: hasBody ? req : null,
+    };
+    u.pool.dispatch(opts, new ForwardHandler(res, u.origin));
   }
 
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
+    this.upstreams.clear();
     await Promise.all(pools.map((p) => p.close().catch(() => p.destroy())));
   }
 }

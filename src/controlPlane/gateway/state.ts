@@ -1,5 +1,6 @@
 /** Per control plane (one per server; tests run several in a process): the caches the gateway shares with the
  * modules that change what it trusts. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlPlaneContext } from '../context';
 import { JwksRegistry } from './jwks';
 
@@ -8,6 +9,9 @@ export interface GatewayState {
   /** Called when an identity provider is added, refreshed or deleted, so the issuer map is rebuilt. */
   issuersChanged(): void;
   onIssuersChanged(listener: () => void): void;
+  /** Set by the gateway module: takes a call to a URL under /gw/ before the router (the server's hot path), or
+   * returns false to leave it to the router. */
+  dispatch?: (req: IncomingMessage, res: ServerResponse, url: string) => boolean;
 }
 
 const states = new WeakMap<ControlPlaneContext, GatewayState>();
