@@ -149,8 +149,12 @@ describe('connection snippets run as inserted, against the control plane, its ga
             const { code, stdout, stderr } = seen.result;
             assert.notEqual(code, 0, `should fail; stdout: ${stdout}`);
             assert.ok(stderr.includes(`The service at ${value(b.config, 'ServiceURL')}${SERVICE_PATH} answered HTTP 403`), stderr);
-            // The gateway's JSON error, as the snippet prints it (quotes escaped by JSON).
-            assert.match(stderr, new RegExp(`external consumer \\\\?"${b.consumerName}\\\\?" has no connection to the endpoint \\\\?"api\\\\?" of default/hr-service`), stderr);
+            // The message of the gateway's JSON error, whole (its advice comes last and used to be cut at 200 characters).
+            assert.ok(
+              stderr.includes(`The external consumer "${b.consumerName}" has no connection to the endpoint "api" of default/hr-service. Create a connection from ${b.consumerName} to hr-service/api.`),
+              stderr,
+            );
+            assert.ok(!stderr.includes('{"error"'), `the message, not the raw JSON: ${stderr}`);
             assert.deepEqual(seen.gatewayCalls.map((c) => c.status), [403]);
             assert.equal(seen.upstreamCalls.length, 0, 'nothing reached the upstream');
           });
@@ -281,6 +285,24 @@ describe('connection snippets run as inserted, against the control plane, its ga
       const refused = await runner.run(dir, file, { ...environmentFor(b.config, 'nope'), PATH: bin });
       assert.notEqual(refused.code, 0);
       assert.ok(refused.stderr.includes(`Token request to ${value(b.config, 'TokenURL')} was refused: HTTP 401 invalid_client`), refused.stderr);
+    });
+    it("prints the whole message of the gateway's 403, unescaped, with sed", async () => {
+      const runner = RUNNERS.find((r) => r.language === 'shell')!;
+      const b = backends.builtIn;
+      const { dir, file } = await write(runner, b.config, 'no-jq-403');
+      const bin = await binWithoutJq(dir);
+      await b.deleteConnection();
+      let refused;
+      try {
+        refused = await runner.run(dir, file, { ...environmentFor(b.config, b.consumerSecret), PATH: bin });
+      } finally {
+        await b.restoreConnection();
+      }
+      assert.notEqual(refused.code, 0);
+      assert.ok(
+        refused.stderr.includes(`has no connection to the endpoint "api" of default/hr-service. Create a connection from ${b.consumerName} to hr-service/api.`),
+        refused.stderr,
+      );
     });
   });
 
