@@ -5,7 +5,7 @@ import {
   type ConfigureState,
   type ConfigureTab,
 } from '../../src/webviews/configureAuthentication/protocol';
-import { button, field, h, linkButton, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
+import { button, field, h, linkButton, markReady, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
 import { connect, pageRef } from '../lib/host';
 
 const TABS: ConfigureTab[] = ['built-in', 'external'];
@@ -99,7 +99,7 @@ function render(): void {
     message.el,
   );
   root().setAttribute('aria-busy', 'false');
-  document.body.dataset.ready = 'true';
+  markReady();
 }
 
 function current(d: ConfigureData): HTMLElement {

@@ -5,7 +5,7 @@ import {
   type CreateConnectionState,
   type ServiceChoice,
 } from '../../src/webviews/createConnection/protocol';
-import { button, field, h, linkButton, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
+import { button, field, h, linkButton, markReady, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
 import { connect, pageRef } from '../lib/host';
 
 let data: CreateConnectionData | undefined;
@@ -172,7 +172,7 @@ function render(): void {
     requestAnimationFrame(() => service.control.focus());
   }
   root().setAttribute('aria-busy', 'false');
-  document.body.dataset.ready = 'true';
+  markReady();
 }
 
 host.post({ type: 'ready' });

@@ -5,7 +5,7 @@ import {
   type CreateExternalConsumerState,
   type ProjectChoice,
 } from '../../src/webviews/createExternalConsumer/protocol';
-import { button, field, h, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
+import { button, field, h, markReady, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
 import { connect } from '../lib/host';
 
 let state: CreateExternalConsumerState = { ref: CREATE_FORM.value, displayName: '', name: '', nameEdited: false, description: '' };
@@ -167,7 +167,7 @@ function render(): void {
   root().setAttribute('aria-busy', 'false');
   // Keyboard users land in the first field to fill.
   requestAnimationFrame(() => (state.displayName ? name.control : displayName.control).focus());
-  document.body.dataset.ready = 'true';
+  markReady();
 }
 
 host.post({ type: 'ready' });

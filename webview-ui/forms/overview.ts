@@ -1,7 +1,7 @@
 import type { AuthConfiguration } from '../../src/api/auth';
 import { ComponentRef } from '../../src/webviews/ipc';
 import { overviewProtocol as protocol, type OverviewData } from '../../src/webviews/overview/protocol';
-import { button, h, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
+import { button, h, markReady, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
 import { connect, pageRef } from '../lib/host';
 
 const host = connect(protocol, (m) => {
@@ -72,7 +72,7 @@ function render(d: OverviewData): void {
   root().setAttribute('aria-busy', 'false');
   // A reload after an action keeps keyboard focus where it was.
   if (hadFocus) document.getElementById(hadFocus)?.focus();
-  document.body.dataset.ready = 'true';
+  markReady();
 }
 
 function authSection(d: OverviewData): HTMLElement {

@@ -94,6 +94,13 @@ export function messageLine(): { el: HTMLElement; show(text: string, kind?: 'err
   };
 }
 
+/** Marks the form interactive: its data drawn, its handlers in place. Tests wait for `data-ready`; the first time also
+ * leaves the performance mark `choreo.interactive`, which the forms bench reads to time a command to this moment. */
+export function markReady(): void {
+  if (document.body.dataset.ready !== 'true') performance.mark('choreo.interactive');
+  document.body.dataset.ready = 'true';
+}
+
 export function setBusy(busy: boolean): void {
   document.body.toggleAttribute('data-busy', busy);
   root().setAttribute('aria-busy', String(busy));
