@@ -133,6 +133,8 @@ describe('Webview forms, the seed flow', () => {
         await answerInput(page, 'Well-Known URL', idp.wellKnownUrl);
         await answerInput(page, 'Description', 'oidc-provider on loopback');
         await f.locator('#identityProvider vscode-option', { hasText: 'Stark IdP' }).waitFor({ state: 'attached', timeout: 30_000 });
+        // The "added" toast would cover the next pictures.
+        await runCommand(page, 'Notifications: Clear All Notifications');
         assert.equal(await f.locator('#identityProvider').evaluate((el) => (el as HTMLSelectElement).value !== ''), true, 'the new provider is picked');
 
         const app = await idp.addApp(`stark-mobile-${t.id}`);
