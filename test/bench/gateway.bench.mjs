@@ -2,10 +2,11 @@
 // worker) as a plain reverse proxy to the same upstream, under the same wrk load on loopback.
 // Throughput: wrk with 50 connections. Added latency: the median with one connection (no queueing), minus the
 // upstream's own median. The fourth row, a bare undici proxy with no token check (gateway/bareProxy.mjs), is the
-// yardstick for what Node itself costs in this run. Run: node --import tsx test/bench/gateway.bench.mjs [seconds]
+// yardstick for what Node itself costs in this run. CPU/request is the server process's CPU time (user + system)
+// per request under load: on a shared machine it moves less than req/s. Run: node --import tsx test/bench/gateway.bench.mjs [seconds]
 // Goal (issue 4): at least 0.5 of nginx's requests per second, under 1 ms added at the median.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -52,7 +53,31 @@ function toMs(value, unit) {
   return Number(value) * { us: 0.001, ms: 1, s: 1000 }[unit];
 }
 
-function wrk(url, { connections, secs, token }) {
+/** CPU time (user + system, ms) a process has used so far; 0 once it is gone. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * (1000 / 100); // clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+}
+
+/** The nginx worker processes (children of the master), whose CPU is what proxying costs. */
+function childPids(parent) {
+  const pids = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(parent)) pids.push(Number(pid));
+    } catch {
+      /* gone */
+    }
+  }
+  return pids;
+}
+
+function wrk(url, { connections, secs, token, pids = [] }) {
+  const cpuBefore = pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
   const args = ['-t1', `-c${connections}`, `-d${secs}s`, '--latency', url];
   if (token) args.push('-H', `Authorization: Bearer ${token}`);
   const r = spawnSync('wrk', args, { encoding: 'utf8', timeout: (secs + 30) * 1000 });
@@ -62,7 +87,10 @@ function wrk(url, { connections, secs, token }) {
   const bad = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(r.stdout)?.[1] ?? 0);
   const errors = /Socket errors:.*/.exec(r.stdout)?.[0];
   if (bad > 0 || errors) throw new Error(`${url}: ${bad} non-2xx answers ${errors ?? ''}\n${r.stdout}`);
-  return { rps, p50: p50 ? toMs(p50[1], p50[2]) : NaN };
+  // CPU per request of the server under test: less disturbed by the other work on a shared machine than req/s.
+  const requests = Number(/(\d+) requests in/.exec(r.stdout)?.[1]);
+  const cpuUs = pids.length ? ((pids.reduce((sum, pid) => sum + cpuMs(pid), 0) - cpuBefore) * 1000) / requests : NaN;
+  return { rps, p50: p50 ? toMs(p50[1], p50[2]) : NaN, cpuUs };
 }
 
 async function startNginx(upstreamUrl) {
@@ -151,17 +179,17 @@ try {
   if ((await fetch(gw)).status !== 401) throw new Error('the gateway let a call without a token through');
 
   const targets = [
-    { name: 'upstream direct', url: `${upstream.url}/greeting` },
-    { name: 'nginx proxy', url: `${nginx.url}/greeting` },
-    { name: 'our gateway (JWT checked)', url: gw, token },
-    { name: 'bare undici proxy', url: `${bare.url}/greeting`, token },
+    { name: 'upstream direct', url: `${upstream.url}/greeting`, pids: [upstream.child.pid] },
+    { name: 'nginx proxy', url: `${nginx.url}/greeting`, pids: childPids(nginx.child.pid) },
+    { name: 'our gateway (JWT checked)', url: gw, token, pids: [cp.child.pid] },
+    { name: 'bare undici proxy', url: `${bare.url}/greeting`, token, pids: [bare.child.pid] },
   ];
   for (const t of targets) wrk(t.url, { connections: 10, secs: 1, token: t.token }); // warm-up (JIT, pools)
   const load = Object.fromEntries(targets.map((t) => [t.name, []]));
   const single = Object.fromEntries(targets.map((t) => [t.name, []]));
   for (let r = 0; r < rounds; r++) {
     for (const t of targets) {
-      load[t.name].push(wrk(t.url, { connections: 50, secs: seconds, token: t.token }));
+      load[t.name].push(wrk(t.url, { connections: 50, secs: seconds, token: t.token, pids: t.pids }));
       single[t.name].push(wrk(t.url, { connections: 1, secs: Math.max(2, Math.round(seconds / 2)), token: t.token }));
     }
   }
@@ -169,11 +197,20 @@ try {
   const f = (n) => Math.round(n).toLocaleString('en-US');
   const ms = (n) => `${n.toFixed(3)} ms`;
   console.log(`wrk -t1, ${seconds} s per run, best of ${rounds} rounds (the machine is shared, so the best run is the least disturbed one)`);
-  console.log('target                       req/s (50 conn)   p50 (50 conn)   p50 (1 conn)');
+  console.log('target                       req/s (50 conn)   p50 (50 conn)   p50 (1 conn)   CPU/request (50 conn, median)');
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   for (const t of targets) {
     const l = load[t.name];
-    console.log(`${t.name.padEnd(28)} ${f(best(l, 'rps')).padStart(14)}   ${ms(best(l, 'p50')).padStart(13)}   ${ms(best(single[t.name], 'p50')).padStart(12)}`);
+    const cpu = median(l.map((x) => x.cpuUs));
+    console.log(
+      `${t.name.padEnd(28)} ${f(best(l, 'rps')).padStart(14)}   ${ms(best(l, 'p50')).padStart(13)}   ${ms(best(single[t.name], 'p50')).padStart(12)}   ${`${cpu.toFixed(1)} µs`.padStart(10)}`,
+    );
   }
+  const perRound = load[targets[2].name].map((g, r) => {
+    const n = load[targets[1].name][r].rps;
+    return `round ${r + 1}: gateway/nginx ${(g.rps / n).toFixed(2)}, bare/nginx ${(load[targets[3].name][r].rps / n).toFixed(2)}, gateway/bare ${(g.rps / load[targets[3].name][r].rps).toFixed(2)}`;
+  });
+  console.log(`same-round ratios: ${perRound.join('; ')}`);
   const gwRps = best(load[targets[2].name], 'rps');
   const nginxRps = best(load[targets[1].name], 'rps');
   const added = best(single[targets[2].name], 'p50') - best(single[targets[0].name], 'p50');

@@ -31,11 +31,26 @@ export interface GatewayTarget {
 
 const deny401 = (message: string) => new AccessDenied(401, message);
 
+/** The built-in provider's issuer URL per organization handle, built once rather than on every call (the handle and
+ * base URL are the same string objects call after call, so the lookups hash nothing new). */
+const issuers = new Map<string, Map<string, string>>();
+function builtInIssuer(baseUrl: string, orgHandle: string): string {
+  let perOrg = issuers.get(baseUrl);
+  if (perOrg === undefined) issuers.set(baseUrl, (perOrg = new Map()));
+  let issuer = perOrg.get(orgHandle);
+  if (issuer === undefined) {
+    if (perOrg.size >= 10_000) perOrg.clear();
+    issuer = issuerUrl(baseUrl, orgHandle);
+    perOrg.set(orgHandle, issuer);
+  }
+  return issuer;
+}
+
 /** Returns the consumer the call is made for, or throws AccessDenied. */
 export function authorizeCall(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget): Promise<ComponentRecord> {
   // Not async itself: returning another async function's promise from an async function costs two more turns of the
   // microtask queue, on every gateway call.
-  if (token.issuer === issuerUrl(baseUrl, t.org.handle)) return authorizeBuiltIn(store, token, t);
+  if (token.issuer === builtInIssuer(baseUrl, t.org.handle)) return authorizeBuiltIn(store, token, t);
   if (token.issuer.startsWith(`${baseUrl}/oauth2/`)) {
     return Promise.reject(deny401(`The token was issued for another organization (${token.issuer}); this service belongs to "${t.org.handle}".`));
   }

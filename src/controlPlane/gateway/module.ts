@@ -156,51 +156,56 @@ export const gateway: ControlPlaneModule = {
         'www-authenticate': err.wwwAuthenticate(REALM),
       });
 
-    /** One gateway call: find the endpoint, check the token and the access rules, forward. */
+    /** One gateway call: find the endpoint, check the token and the access rules, forward. Never rejects: whatever
+     * throws is answered as the router answers it (one async function per call, no promise chained on). */
     const serve = async (req: IncomingMessage, res: ServerResponse, p: GatewayPath): Promise<void> => {
-      const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
-      const project = org && (await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`));
-      const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${p.component}`));
-      if (!org || !project || !service || service.type !== 'service') {
-        return sendGatewayError(res, 404, 'not_found', `There is no service ${p.org}/${p.project}/${p.component} behind this gateway URL.`);
-      }
-      const endpoint = service.endpoints?.find((e) => e.name === p.endpoint);
-      if (!endpoint) return sendGatewayError(res, 404, 'not_found', `The service "${service.name}" has no endpoint "${p.endpoint}".`);
-      const env = await store.findUnique<EnvironmentRecord>(C.environments, 'handle', `${org.id}/${p.env}`);
-      if (!env) return sendGatewayError(res, 404, 'not_found', `Organization "${org.handle}" has no environment "${p.env}".`);
-      const upstreamUrl = endpoint.upstreamUrls[env.handle];
-      if (!upstreamUrl) {
-        return sendGatewayError(res, 503, 'upstream_unavailable', `The endpoint "${endpoint.name}" of "${service.name}" has no upstream URL in ${env.name}; set one on the service.`);
-      }
+      try {
+        const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
+        const project = org && (await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`));
+        const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${p.component}`));
+        if (!org || !project || !service || service.type !== 'service') {
+          return sendGatewayError(res, 404, 'not_found', `There is no service ${p.org}/${p.project}/${p.component} behind this gateway URL.`);
+        }
+        const endpoint = service.endpoints?.find((e) => e.name === p.endpoint);
+        if (!endpoint) return sendGatewayError(res, 404, 'not_found', `The service "${service.name}" has no endpoint "${p.endpoint}".`);
+        const env = await store.findUnique<EnvironmentRecord>(C.environments, 'handle', `${org.id}/${p.env}`);
+        if (!env) return sendGatewayError(res, 404, 'not_found', `Organization "${org.handle}" has no environment "${p.env}".`);
+        const upstreamUrl = endpoint.upstreamUrls[env.handle];
+        if (!upstreamUrl) {
+          return sendGatewayError(res, 503, 'upstream_unavailable', `The endpoint "${endpoint.name}" of "${service.name}" has no upstream URL in ${env.name}; set one on the service.`);
+        }
 
-      let token;
-      try {
-        // A token seen before is answered from the cache without a promise; a new one is verified.
-        const authorization = headerValue(req.rawHeaders, 'authorization');
-        token = checker.cached(authorization) ?? (await checker.check(authorization));
+        let token;
+        try {
+          // A token seen before is answered from the cache without a promise; a new one is verified.
+          const authorization = headerValue(req.rawHeaders, 'authorization');
+          token = checker.cached(authorization) ?? (await checker.check(authorization));
+        } catch (err) {
+          if (!(err instanceof TokenRejected)) throw err;
+          return refuseToken(res, err);
+        }
+        try {
+          await authorizeCall(store, baseUrl, token, { org, service, endpointName: endpoint.name, env });
+        } catch (err) {
+          if (!(err instanceof AccessDenied)) throw err;
+          const challenge = new TokenRejected(err.status === 401 ? 'invalid_token' : undefined, err.message);
+          const headers: Record<string, string> =
+            err.status === 401
+              ? { 'www-authenticate': challenge.wwwAuthenticate(REALM) }
+              : { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope"` };
+          return sendGatewayError(res, err.status, err.status === 401 ? 'unauthorized' : 'forbidden', err.message, headers);
+        }
+        proxy.forward(req, res, upstreamUrl, p.rest, p.search);
       } catch (err) {
-        if (!(err instanceof TokenRejected)) throw err;
-        return refuseToken(res, err);
+        answerError(res, err);
       }
-      try {
-        await authorizeCall(store, baseUrl, token, { org, service, endpointName: endpoint.name, env });
-      } catch (err) {
-        if (!(err instanceof AccessDenied)) throw err;
-        const challenge = new TokenRejected(err.status === 401 ? 'invalid_token' : undefined, err.message);
-        const headers: Record<string, string> =
-          err.status === 401
-            ? { 'www-authenticate': challenge.wwwAuthenticate(REALM) }
-            : { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope"` };
-        return sendGatewayError(res, err.status, err.status === 401 ? 'unauthorized' : 'forbidden', err.message, headers);
-      }
-      proxy.forward(req, res, upstreamUrl, p.rest, p.search);
     };
 
     state.dispatch = (req, res, url) => {
       if (!ROUTED_METHODS.has(req.method as string)) return false;
       const p = parseGatewayPath(url);
       if (!p) return false;
-      serve(req, res, p).catch((err) => answerError(res, err));
+      void serve(req, res, p);
       return true;
     };
 

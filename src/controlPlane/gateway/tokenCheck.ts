@@ -70,15 +70,20 @@ const JWT_REQUIRED =
 interface CacheEntry {
   token: string;
   verified: VerifiedToken;
+  /** The Authorization header it came in, when that was exactly "Bearer <token>": a call sending the same header
+   * string is a hit without taking the token out of it. */
+  header: string | undefined;
 }
 
 /** How many characters from the token's end key the cache: a signature's tail, which differs between tokens. Hashing
  * a whole token (hundreds of characters, a fresh string for every call) cost more than the rest of a cache hit. */
 const KEY_CHARS = 32;
 
+const tail = (text: string) => (text.length > KEY_CHARS ? text.slice(-KEY_CHARS) : text);
+
 export class TokenChecker {
-  /** Token tail → entry. A hit needs the whole token to be equal, so a token that shares a tail with a verified one
-   * gets nothing from it (it is verified, or refused, on its own). */
+  /** Token tail → entry. A hit needs the whole token (or the whole header) to be equal, so a token that shares a
+   * tail with a verified one gets nothing from it (it is verified, or refused, on its own). */
   private readonly cache = new Map<string, CacheEntry>();
   /** The entry at the young end of the cache's order (the Map's insertion order is the LRU order). */
   private youngest: CacheEntry | undefined;
@@ -98,30 +103,40 @@ export class TokenChecker {
   /** Verifies the value of an Authorization header; throws TokenRejected. */
   async check(authorization: string | undefined): Promise<VerifiedToken> {
     const token = bearerToken(authorization);
-    const cached = this.fromCache(token);
+    const cached = this.byToken(token);
     if (cached) return cached;
 
     const verified = await this.verify(token);
-    this.remember(token, verified);
+    const key = tail(token);
+    const entry: CacheEntry = { token, verified, header: authorization === `Bearer ${token}` ? authorization : undefined };
+    this.cache.delete(key);
+    this.cache.set(key, entry);
+    this.youngest = entry;
+    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
     return verified;
   }
 
   /** The same answer as `check` for a token verified before and not expired, without a promise (the gateway's hot
    * path); undefined when the token must go through `check`. Throws TokenRejected for a missing or malformed header. */
   cached(authorization: string | undefined): VerifiedToken | undefined {
-    // The usual form, "Bearer <token>", without the pattern match: a hit compares the whole token with one that
-    // passed bearerToken's pattern when it was verified, so the pattern has nothing to add. Other forms go through it.
-    if (authorization !== undefined && authorization.startsWith('Bearer ') && authorization.charCodeAt(7) !== 0x20 && authorization.charCodeAt(authorization.length - 1) !== 0x20) {
-      const hit = this.fromCache(authorization.slice(7));
-      if (hit) return hit;
+    if (authorization !== undefined) {
+      // The very header the token came in before: no pattern match, no token taken out of it (that header passed
+      // bearerToken's pattern when the token was verified, so the pattern has nothing to add).
+      const key = tail(authorization);
+      const entry = this.cache.get(key);
+      if (entry !== undefined && entry.header === authorization) return this.fresh(key, entry);
     }
-    return this.fromCache(bearerToken(authorization));
+    return this.byToken(bearerToken(authorization));
   }
 
-  private fromCache(token: string): VerifiedToken | undefined {
-    const key = token.length > KEY_CHARS ? token.slice(-KEY_CHARS) : token;
+  private byToken(token: string): VerifiedToken | undefined {
+    const key = tail(token);
     const entry = this.cache.get(key);
-    if (!entry || entry.token !== token) return undefined;
+    return entry !== undefined && entry.token === token ? this.fresh(key, entry) : undefined;
+  }
+
+  /** The entry's answer unless it has expired (then it is dropped). */
+  private fresh(key: string, entry: CacheEntry): VerifiedToken | undefined {
     if (entry.verified.expiresAt + this.clockTolerance > Date.now() / 1000) {
       if (entry !== this.youngest) {
         // Move to the young end (a client calling again and again is there already).
@@ -133,15 +148,6 @@ export class TokenChecker {
     }
     this.cache.delete(key);
     return undefined;
-  }
-
-  private remember(token: string, verified: VerifiedToken): void {
-    const key = token.length > KEY_CHARS ? token.slice(-KEY_CHARS) : token;
-    const entry = { token, verified };
-    this.cache.delete(key);
-    this.cache.set(key, entry);
-    this.youngest = entry;
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
   }
 
   /** Forgets every verified token, e.g. after an identity provider was removed. */
