@@ -43,7 +43,7 @@ const MAX_SEGMENT = 256;
 /**
  * Splits `/gw/org/project/component/endpoint/env[/rest][?query]` in one pass, without the router. Undefined for
  * what the router should judge instead: fewer than five non-empty segments, a segment longer than the router
- * takes, or a path with `%`, `;` or `#` (which the router decodes or cuts; rare, so not worth repeating here).
+ * takes, or a path with `%`, `;` or `#` (which the router decodes or treats its own way; rare, so not repeated here).
  */
 export function parseGatewayPath(url: string): GatewayPath | undefined {
   let end = url.indexOf('?');

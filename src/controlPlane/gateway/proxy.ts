@@ -99,6 +99,7 @@ function forwardedRequest(req: IncomingMessage, forwardAuthorization: boolean): 
     // Headers the caller named in Connection are for this hop only (RFC 9110 §7.6.1).
     const listed = connectionTokens(connection);
     for (let i = out.length - 2; i >= 0; i -= 2) if (listed.has(out[i].toLowerCase())) out.splice(i, 2);
+    if (listed.has('x-forwarded-for')) priorFor = undefined;
   }
   const client = req.socket.remoteAddress ?? '';
   out.push('x-forwarded-for', priorFor ? `${priorFor}, ${client}` : client);
