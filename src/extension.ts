@@ -3,8 +3,7 @@
 // and each command's file load on first use, and the control plane is found or started after activate() returns.
 import * as vscode from 'vscode';
 import { ControlPlaneError } from './client/errors';
-import type { CommandContext, OverviewOpener } from './commands/commandContext';
-import { ReadOnlyOverview } from './commands/readOnlyOverview';
+import type { CommandContext } from './commands/commandContext';
 import { disposeReadOnlyDocuments } from './commands/readOnlyDocuments';
 import { commandLoaders, registerCommands } from './commands/registry';
 import { CommandFailures } from './commands/runCommand';
@@ -21,8 +20,6 @@ export interface ChoreoApi {
   readonly connection: ControlPlaneConnection;
   readonly failures: CommandFailures;
   readonly viewState: ViewState | undefined;
-  /** Replaces the read-only Overview (e.g. with the webview Overview). */
-  setOverviewOpener(opener: OverviewOpener): void;
   readonly commandIds: readonly string[];
   /** Where the extension could keep state and logs, so tests can check no secret landed there. */
   readonly storage: { globalState: vscode.Memento; workspaceState: vscode.Memento; logUri: vscode.Uri };
@@ -84,6 +81,25 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
   };
   follow(connection);
 
+  // After a form creates or changes a component: reload its project and select the component's row, so the tree
+  // shows what was just made instead of staying collapsed.
+  const showComponent = async (c: { orgHandle: string; projectHandle: string; name: string }) => {
+    tree.refreshById(`project:${c.orgHandle}/${c.projectHandle}`);
+    if (!view?.visible) return;
+    const node = await tree
+      .resolvePath([`org:${c.orgHandle}`, `project:${c.orgHandle}/${c.projectHandle}`, `component:${c.orgHandle}/${c.projectHandle}/${c.name}`])
+      .catch(() => undefined);
+    if (node) await view.reveal(node, { select: true, focus: false, expand: false });
+  };
+
+  // The webview forms: the Overview, and the forms the create/configure commands open.
+  const forms = registerWebviews(context, {
+    client: readyClient,
+    vault,
+    log,
+    onComponentChanged: (c) => void showComponent(c),
+  });
+
   const ctx: CommandContext = {
     get connection() {
       return connection;
@@ -92,7 +108,9 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
     vault,
     tree,
     log,
-    overview: new ReadOnlyOverview({ client: readyClient }),
+    overview: { open: (component) => forms.openOverview(component) },
+    forms,
+    showComponent,
     async reconnect() {
       const next = readSettings();
       if (next.remoteUrl === settings.remoteUrl && next.localPort === settings.localPort) return;
@@ -105,15 +123,6 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
     },
   };
 
-  // The webview forms: the Overview replaces the read-only one; the create/configure commands open their forms.
-  const forms = registerWebviews(context, {
-    client: readyClient,
-    vault,
-    log,
-    onComponentChanged: (c) => tree.refreshById(`project:${c.orgHandle}/${c.projectHandle}`),
-  });
-  ctx.forms = forms;
-  ctx.overview = { open: (component) => forms.openOverview(component) };
 
   context.subscriptions.push(
     log,
@@ -142,9 +151,6 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
     failures,
     get viewState() {
       return viewState;
-    },
-    setOverviewOpener(opener) {
-      ctx.overview = opener;
     },
     commandIds: Object.keys(commandLoaders),
     storage: { globalState: context.globalState, workspaceState: context.workspaceState, logUri: context.logUri },

@@ -7,7 +7,7 @@ import type { ResourcesTreeProvider } from '../tree/resourcesTreeProvider';
 import type { ComponentRef } from '../tree/refs';
 import type { WebviewForms } from '../webviews';
 
-/** Opens an external consumer's Overview. Swappable: the webview Overview replaces the read-only document. */
+/** Opens a component's Overview (the webview form). */
 export interface OverviewOpener {
   open(component: ComponentRef): Promise<void>;
 }
@@ -23,6 +23,8 @@ export interface CommandContext {
   overview: OverviewOpener;
   /** The webview forms; absent, the commands run their quick-input flows. */
   forms?: WebviewForms;
+  /** Reloads a component's project in the tree and selects the component's row. */
+  showComponent(component: { orgHandle: string; projectHandle: string; name: string }): Promise<void>;
   /** Re-reads the settings and connects to the control plane they name. */
   reconnect(): Promise<void>;
 }

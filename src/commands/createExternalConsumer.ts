@@ -40,7 +40,7 @@ export async function createExternalConsumer(ctx: CommandContext, arg?: unknown)
     () => client.createComponent(org, project, { displayName, name, description, type: 'external-consumer' }),
   );
   ctx.log.info(`Created external consumer ${org}/${project}/${component.name}`);
-  ctx.tree.refreshById(`project:${org}/${project}`);
+  await ctx.showComponent(component);
   if ((given as { openOverview?: unknown } | undefined)?.openOverview !== false) await ctx.overview.open(componentRef(component));
   return component;
 }

@@ -106,6 +106,21 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.changed.fire(undefined);
   }
 
+  /**
+   * Finds the node at the end of a path of ids from the root (e.g. org → project → component), loading each level's
+   * first page as needed; undefined when a step is not there (filtered out, or beyond the first page).
+   */
+  async resolvePath(ids: readonly string[]): Promise<TreeNode | undefined> {
+    let node: TreeNode | undefined;
+    let children = await this.getChildren();
+    for (const [i, id] of ids.entries()) {
+      node = children.find((c) => c.id === id);
+      if (!node) return undefined;
+      if (i < ids.length - 1) children = await node.getChildren();
+    }
+    return node;
+  }
+
   findById(id: string): TreeNode | undefined {
     return this.nodes.get(id)?.deref();
   }
