@@ -141,6 +141,18 @@ describe('gateway token check', function () {
       assert.match(none.message, /names no client/);
     });
 
+    it('gives a token that shares a cached token\'s signature nothing from the cache (tampered payload refused)', async () => {
+      const { checker } = localChecker();
+      const real = await sign(a, { client_id: 'stark-mobile' });
+      await checker.check(`Bearer ${real}`); // now cached, keyed by its tail
+      const [header, , signature] = real.split('.');
+      const payload = Buffer.from(JSON.stringify({ client_id: 'intruder', iss: ISSUER, exp: Math.floor(Date.now() / 1000) + 300 })).toString('base64url');
+      const tampered = `${header}.${payload}.${signature}`;
+      assert.equal(checker.cached(`Bearer ${tampered}`), undefined, 'the hot path does not answer from the real token');
+      assert.match((await rejected(checker.check(`Bearer ${tampered}`))).message, /signature/);
+      assert.equal(checker.cached(`Bearer ${real}`)?.clientId, 'stark-mobile');
+    });
+
     it('serves a token seen before from its cache, and evicts the least recently used', async () => {
       const { checker, lookups } = localChecker({ cacheSize: 2 });
       const [t1, t2, t3] = await Promise.all([sign(a, { n: 1 }), sign(a, { n: 2 }), sign(a, { n: 3 })]);
