@@ -19,7 +19,6 @@ import { parseArgs } from 'node:util';
 import { paths } from '../api/routes';
 import { ADMIN_TOKEN_FILE } from './http/auth';
 import { SigningKeys } from './idp/signingKeys';
-import { seedSampleServiceInNewOrganizations } from './sampleService/seeding';
 import { SERVER_INFO_FILE, startControlPlane } from './server';
 import { DataFolderLocked, lockDataFolder } from './store/lock';
 
@@ -62,13 +61,13 @@ async function serve(args: string[]): Promise<number> {
   if (values['public-url'] !== undefined && !/^https?:\/\/[^/]+(\/.*)?$/.test(values['public-url'])) {
     throw new UsageError('--public-url must be an http(s) URL, such as https://choreo-cp.example.com.');
   }
-  seedSampleServiceInNewOrganizations(values['sample-service']!);
   const running = await startControlPlane({
     dataDir: values.data,
     host: values.host!,
     port,
     publicUrl: values['public-url'],
     compactBytes: values['compact-bytes'] ? Number(values['compact-bytes']) : undefined,
+    sampleService: values['sample-service'],
   });
   process.stdout.write(`${READY_PREFIX}${running.url}\n`);
   await new Promise<void>((resolve) => {

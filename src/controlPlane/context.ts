@@ -10,6 +10,8 @@ export interface ControlPlaneContext {
   baseUrl: string;
   signingKeys: SigningKeys;
   cascade: Cascade;
+  /** `serve --sample-service`: new organizations get the sample service (see sampleService/seeding.ts). */
+  sampleService: boolean;
 }
 
 /** A feature of the control plane: the collections it stores and the routes it answers. */

@@ -26,6 +26,9 @@ export interface ServeOptions {
   /** The URL clients use, for a server behind a proxy or a team server; else http://host:port. */
   publicUrl?: string;
   compactBytes?: number;
+  /** Every organization created gets the sample "Greeting Service" in its default project (the local control plane
+   * the extension starts; a team server stays empty). */
+  sampleService?: boolean;
 }
 
 export interface RunningControlPlane {
@@ -75,7 +78,7 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
 
     const cascade = new Cascade();
     registerCoreCascades(cascade);
-    const ctx: ControlPlaneContext = { store, baseUrl, signingKeys, cascade };
+    const ctx: ControlPlaneContext = { store, baseUrl, signingKeys, cascade, sampleService: options.sampleService ?? false };
     const router = new Router(authenticators);
     for (const m of modules) m.register(router, ctx);
 

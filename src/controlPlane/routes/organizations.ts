@@ -12,7 +12,7 @@ import type { Router } from '../http/router';
 import { sampleServiceSeedOps } from '../sampleService/seeding';
 
 export const organizations: ControlPlaneModule = {
-  register(router: Router, { store, cascade, baseUrl }: ControlPlaneContext) {
+  register(router: Router, { store, cascade, baseUrl, sampleService }: ControlPlaneContext) {
     router.api('GET', '/orgs', async ({ query }) => ({
       status: 200,
       body: await listPage<OrganizationRecord, ReturnType<typeof organizationView>>(store, C.orgs, '', parseQuery(ListQuery, query), organizationView),
@@ -20,7 +20,9 @@ export const organizations: ControlPlaneModule = {
 
     router.api('POST', '/orgs', async ({ req }) => {
       const input = await readJson(req, CreateOrganization);
-      const org = await createOrganization(store, input, (o, project, envs) => sampleServiceSeedOps(o, project, envs, baseUrl));
+      const org = await createOrganization(store, input, (o, project, envs) =>
+        sampleService ? sampleServiceSeedOps(o, project, envs, baseUrl) : [],
+      );
       return { status: 201, body: organizationView(org) };
     });
 

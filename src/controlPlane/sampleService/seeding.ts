@@ -3,21 +3,12 @@
  * default project, in the same write as the organization itself, so a new user finds a service to connect to
  * without a request of their own. The extension passes it when it starts the LOCAL control plane; a team server
  * started without it stays empty.
- *
- * Process-wide on purpose: the CLI serves one control plane per process and sets this before it starts serving.
  */
 import type { WriteOp } from '../store/store';
 import { C, type OrganizationRecord, type ProjectRecord } from '../domain/records';
 import { sampleServiceRecord } from './module';
 
-let seedNewOrganizations = false;
-
-export function seedSampleServiceInNewOrganizations(on: boolean): void {
-  seedNewOrganizations = on;
-}
-
-/** The writes that add the sample service to a new organization's default project; none unless the flag is on. */
+/** The writes that add the sample service to a new organization's default project. */
 export function sampleServiceSeedOps(org: OrganizationRecord, defaultProject: ProjectRecord, environments: string[], baseUrl: string): WriteOp[] {
-  if (!seedNewOrganizations) return [];
   return [{ op: 'put', collection: C.components, record: sampleServiceRecord(org, defaultProject, environments, baseUrl) }];
 }
