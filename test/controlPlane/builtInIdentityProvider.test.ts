@@ -4,11 +4,10 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { gatewayAudience, IssuedKeys, paths } from '../../src/api';
 import { SigningKeys, RETIRED_KEY_MARGIN_SEC, TOKEN_LIFETIME_SEC } from '../../src/controlPlane/idp/signingKeys';
-import { ControlPlane, runCli } from './helpers/controlPlane';
+import { ControlPlane, runCli, tempDir } from './helpers/controlPlane';
 
 // Both libraries are ES modules only; this file is compiled as CommonJS.
 const oidc = () => import('openid-client');
@@ -186,7 +185,7 @@ describe('built-in identity provider', function () {
 
 describe('signing keys', () => {
   it('drops a retired key from the JWKS only once every token it signed has expired', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'keys-'));
+    const dir = tempDir('keys-');
     let now = Date.parse('2030-01-01T00:00:00Z');
     const keys = SigningKeys.load(dir, () => now);
     const first = keys.active.kid;

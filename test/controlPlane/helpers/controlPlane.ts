@@ -16,7 +16,7 @@ let bundle: Promise<string> | undefined;
 /** Builds the CLI bundle once per test run, into a temp folder (dist/ belongs to the build). */
 export function controlPlaneBundle(): Promise<string> {
   bundle ??= (async () => {
-    const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cp-bundle-')), 'controlPlane.js');
+    const outfile = path.join(tempDir('cp-bundle-'), 'controlPlane.js');
     await esbuild.build({
       entryPoints: [path.join(REPO, 'src/controlPlane/cli.ts')],
       bundle: true,
@@ -31,13 +31,18 @@ export function controlPlaneBundle(): Promise<string> {
   return bundle;
 }
 
+/** A fresh folder under the OS temp folder, removed when the test run ends. */
 export function tempDir(prefix = 'cp-data-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
 }
 
+const tempDirs: string[] = [];
 const running = new Set<ChildProcess>();
 process.on('exit', () => {
   for (const c of running) c.kill('SIGKILL');
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 export interface Cli {
