@@ -5,8 +5,8 @@ import {
   type ConfigureState,
   type ConfigureTab,
 } from '../../src/webviews/configureAuthentication/protocol';
-import { button, field, h, linkButton, markReady, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
-import { connect, pageRef } from '../lib/host';
+import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, setBusy, showFormError } from '../lib/dom';
+import { connect, pageState } from '../lib/host';
 
 const TABS: ConfigureTab[] = ['built-in', 'external'];
 let data: ConfigureData | undefined;
@@ -34,15 +34,11 @@ const host = connect(protocol, (m) => {
     case 'formError':
       clientId.setError(m.fields.clientId);
       provider.setError(m.fields.identityProviderId);
-      message.show(m.message);
-      if (!data) replaceChildren(root(), h('h1', {}, 'Configure authentication'), message.el);
-      root().setAttribute('aria-busy', 'false');
+      showFormError(message, m.message, !!data, 'Configure authentication');
       return;
   }
 });
-const ref = pageRef(ConfigureRef);
-let state: ConfigureState | undefined = host.savedState() ?? (ref ? { ref } : undefined);
-if (state) host.saveState(state);
+const state = pageState<ConfigureState>(host, ConfigureRef);
 const message = messageLine();
 
 const provider = field({ id: 'identityProvider', label: 'Identity Provider', required: true, control: h('vscode-single-select') });
@@ -55,30 +51,24 @@ const clientId = field({
 });
 clientId.control.addEventListener('input', () => {
   clientId.setError();
-  save({ clientId: clientId.control.value });
+  state.save({ clientId: clientId.control.value });
 });
 provider.control.addEventListener('change', () => {
   provider.setError();
-  save({ identityProviderId: provider.control.value });
+  state.save({ identityProviderId: provider.control.value });
 });
-
-function save(patch: Partial<ConfigureState>): void {
-  if (!state) return;
-  state = { ...state, ...patch };
-  host.saveState(state);
-}
 
 function render(): void {
   if (!data) return;
   const d = data;
   const a = d.authConfiguration;
   const external = d.identityProviders.filter((p) => p.kind === 'external');
-  const tab = state?.tab ?? (a?.identityProviderKind === 'external' ? 'external' : 'built-in');
+  const tab = state.current?.tab ?? (a?.identityProviderKind === 'external' ? 'external' : 'built-in');
   const tabs = h(
     'vscode-tabs',
     {
       'selected-index': TABS.indexOf(tab),
-      'onvsc-tabs-select': (e: CustomEvent<{ selectedIndex: number }>) => save({ tab: TABS[e.detail.selectedIndex] ?? 'built-in' }),
+      'onvsc-tabs-select': (e: CustomEvent<{ selectedIndex: number }>) => state.save({ tab: TABS[e.detail.selectedIndex] ?? 'built-in' }),
     },
     h('vscode-tab-header', { slot: 'header', id: 'tab-built-in' }, 'Choreo built-in identity provider'),
     h('vscode-tab-panel', {}, builtInPanel(d)),
@@ -87,10 +77,9 @@ function render(): void {
   );
   replaceChildren(
     root(),
-    h(
-      'header',
-      { class: 'page-header' },
-      h('div', {}, h('h1', {}, `Configure ${d.environment.name}`), h('p', { class: 'subtitle' }, `Authentication of ${d.component.displayName || d.component.name}`)),
+    pageHeader(
+      `Configure ${d.environment.name}`,
+      `Authentication of ${d.component.displayName || d.component.name}`,
       linkButton('Back to Overview', () => host.post({ type: 'openOverview' })),
     ),
     h('p', { class: 'intro' }, `Pick the identity provider that issues this consumer's access tokens in ${d.environment.name}.`),
@@ -152,9 +141,9 @@ function secretBox(s: NonNullable<typeof issued>): HTMLElement {
 
 function externalPanel(d: ConfigureData, external: ConfigureData['identityProviders']): HTMLElement {
   const a = d.authConfiguration;
-  const selected = state?.identityProviderId ?? (a?.identityProviderKind === 'external' ? a.identityProviderId : external[0]?.id);
+  const selected = state.current?.identityProviderId ?? (a?.identityProviderKind === 'external' ? a.identityProviderId : external[0]?.id);
   replaceChildren(provider.control, ...external.map((p) => h('vscode-option', { value: p.id, description: p.issuer, selected: p.id === selected }, p.name)));
-  if (state?.clientId !== undefined) clientId.control.value = state.clientId;
+  if (state.current?.clientId !== undefined) clientId.control.value = state.current.clientId;
   else if (a?.identityProviderKind === 'external') clientId.control.value = a.clientId;
   const addProvider = linkButton('Add an identity provider by its Well-Known URL…', () => host.post({ type: 'addIdentityProvider' }), { id: 'add-identity-provider' });
   return h(
@@ -162,19 +151,7 @@ function externalPanel(d: ConfigureData, external: ConfigureData['identityProvid
     { class: 'tab-body' },
     h('p', { class: 'note' }, 'Create an OIDC / OAuth 2.0 application in your identity provider, with its access token type set to ', h('strong', {}, 'JWT'), ': the gateway accepts only JWT access tokens. Then paste its Client ID here. No client secret is given to the platform.'),
     external.length
-      ? h(
-          'form',
-          {
-            class: 'form',
-            onsubmit: (e: Event) => e.preventDefault(),
-            onkeydown: (e: KeyboardEvent) => {
-              if (e.key === 'Enter' && (e.target as Element).localName === 'vscode-textfield') addKeys();
-            },
-          },
-          provider.group,
-          clientId.group,
-          h('div', { class: 'actions' }, button('Add Keys', addKeys, { id: 'add-keys' })),
-        )
+      ? form(addKeys, provider.group, clientId.group, h('div', { class: 'actions' }, button('Add Keys', addKeys, { id: 'add-keys' })))
       : h('p', { class: 'status' }, `No external identity provider applies to ${d.environment.name} in this organization yet.`),
     h('p', {}, addProvider),
   );

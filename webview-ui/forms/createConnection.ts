@@ -5,8 +5,8 @@ import {
   type CreateConnectionState,
   type ServiceChoice,
 } from '../../src/webviews/createConnection/protocol';
-import { button, field, h, linkButton, markReady, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
-import { connect, pageRef } from '../lib/host';
+import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, setBusy, showFormError } from '../lib/dom';
+import { connect, pageState } from '../lib/host';
 
 let data: CreateConnectionData | undefined;
 const host = connect(protocol, (m) => {
@@ -16,7 +16,7 @@ const host = connect(protocol, (m) => {
       render();
       return;
     case 'created':
-      save({ createdConnection: m.connection.name });
+      state.save({ createdConnection: m.connection.name });
       render();
       document.getElementById('insert-snippet')?.focus();
       return;
@@ -27,16 +27,12 @@ const host = connect(protocol, (m) => {
       service.setError(m.fields.service);
       endpoint.setError(m.fields.endpointName);
       name.setError(m.fields.name);
-      message.show(m.message);
-      if (!data) replaceChildren(root(), h('h1', {}, 'Create Connection'), message.el);
-      root().setAttribute('aria-busy', 'false');
+      showFormError(message, m.message, !!data, 'Create Connection');
       (m.fields.name ? name : m.fields.service ? service : endpoint).control.focus();
       return;
   }
 });
-const ref = pageRef(ComponentRef);
-let state: CreateConnectionState | undefined = host.savedState() ?? (ref ? { ref } : undefined);
-if (state) host.saveState(state);
+const state = pageState<CreateConnectionState>(host, ComponentRef);
 const message = messageLine();
 
 const service = field({
@@ -56,27 +52,27 @@ const name = field({
 });
 
 const keyOf = (s: ServiceChoice) => `${s.projectHandle}/${s.service.name}`;
-const picked = () => data?.services.find((s) => keyOf(s) === state?.service);
+const picked = () => data?.services.find((s) => keyOf(s) === state.current?.service);
 
 service.control.addEventListener('change', () => {
-  const before = state?.service;
-  save({ service: service.control.value, endpointName: undefined });
+  const before = state.current?.service;
+  state.save({ service: service.control.value, endpointName: undefined });
   service.setError();
   const s = picked();
   // Suggest a name from the service until the user types one of their own.
-  if (s && (!state?.name || state.name === suggestedName(data?.services.find((x) => keyOf(x) === before)))) {
+  if (s && (!state.current?.name || state.current.name === suggestedName(data?.services.find((x) => keyOf(x) === before)))) {
     name.control.value = suggestedName(s);
-    save({ name: name.control.value });
+    state.save({ name: name.control.value });
   }
   fillEndpoints();
 });
 endpoint.control.addEventListener('change', () => {
   endpoint.setError();
-  save({ endpointName: endpoint.control.value });
+  state.save({ endpointName: endpoint.control.value });
 });
 name.control.addEventListener('input', () => {
   name.setError();
-  save({ name: name.control.value });
+  state.save({ name: name.control.value });
 });
 
 function suggestedName(s: ServiceChoice | undefined): string {
@@ -85,16 +81,10 @@ function suggestedName(s: ServiceChoice | undefined): string {
   return /^[A-Za-z]/.test(base) ? base.slice(0, 63) : `Service ${base}`.slice(0, 63);
 }
 
-function save(patch: Partial<CreateConnectionState>): void {
-  if (!state) return;
-  state = { ...state, ...patch };
-  host.saveState(state);
-}
-
 function fillEndpoints(): void {
   const endpoints = picked()?.service.endpoints ?? [];
-  const chosen = state?.endpointName ?? endpoints[0]?.name;
-  if (chosen !== state?.endpointName) save({ endpointName: chosen });
+  const chosen = state.current?.endpointName ?? endpoints[0]?.name;
+  if (chosen !== state.current?.endpointName) state.save({ endpointName: chosen });
   replaceChildren(endpoint.control, ...endpoints.map((e) => h('vscode-option', { value: e.name, description: e.visibility, selected: e.name === chosen }, e.name)));
 }
 
@@ -106,7 +96,7 @@ function create(): void {
     name: name.control.value.trim(),
     serviceProjectHandle: s?.projectHandle ?? '',
     serviceComponentName: s?.service.name ?? '',
-    endpointName: endpoint.control.value || (state?.endpointName ?? ''),
+    endpointName: endpoint.control.value || (state.current?.endpointName ?? ''),
   });
 }
 
@@ -114,14 +104,9 @@ function render(): void {
   if (!data) return;
   const d = data;
   const consumer = d.component.displayName || d.component.name;
-  const header = h(
-    'header',
-    { class: 'page-header' },
-    h('div', {}, h('h1', {}, 'Create Connection'), h('p', { class: 'subtitle' }, `From ${consumer}`)),
-    linkButton('Back to Overview', () => host.post({ type: 'openOverview' })),
-  );
-  if (state?.createdConnection) {
-    const created = state.createdConnection;
+  const header = pageHeader('Create Connection', `From ${consumer}`, linkButton('Back to Overview', () => host.post({ type: 'openOverview' })));
+  if (state.current?.createdConnection) {
+    const created = state.current.createdConnection;
     replaceChildren(
       root(),
       header,
@@ -135,7 +120,7 @@ function render(): void {
           { class: 'actions' },
           button('Insert Snippet', () => host.post({ type: 'insertSnippet', connectionName: created }), { id: 'insert-snippet' }),
           button('Create Another', () => {
-            save({ createdConnection: undefined, name: '' });
+            state.save({ createdConnection: undefined, name: '' });
             name.control.value = '';
             render();
           }, { secondary: true }),
@@ -144,23 +129,16 @@ function render(): void {
       message.el,
     );
   } else {
-    replaceChildren(service.control, ...d.services.map((s) => h('vscode-option', { value: keyOf(s), description: `${s.projectName} · ${s.service.name}`, selected: keyOf(s) === state?.service }, s.service.displayName || s.service.name)));
-    name.control.value = state?.name ?? '';
+    replaceChildren(service.control, ...d.services.map((s) => h('vscode-option', { value: keyOf(s), description: `${s.projectName} · ${s.service.name}`, selected: keyOf(s) === state.current?.service }, s.service.displayName || s.service.name)));
+    name.control.value = state.current?.name ?? '';
     fillEndpoints();
     replaceChildren(
       root(),
       header,
       h('p', { class: 'intro' }, 'A connection lets this consumer\'s access tokens through the gateway to one service endpoint, and yields the values your code needs: service URL, client ID, client secret and token URL.'),
       d.services.length
-        ? h(
-            'form',
-            {
-              class: 'form',
-              onsubmit: (e: Event) => e.preventDefault(),
-              onkeydown: (e: KeyboardEvent) => {
-                if (e.key === 'Enter' && (e.target as Element).localName === 'vscode-textfield') create();
-              },
-            },
+        ? form(
+            create,
             service.group,
             endpoint.group,
             name.group,

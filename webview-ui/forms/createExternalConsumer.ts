@@ -5,7 +5,7 @@ import {
   type CreateExternalConsumerState,
   type ProjectChoice,
 } from '../../src/webviews/createExternalConsumer/protocol';
-import { button, field, h, markReady, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
+import { button, field, form, h, markReady, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
 import { connect } from '../lib/host';
 
 let state: CreateExternalConsumerState = { ref: CREATE_FORM.value, displayName: '', name: '', nameEdited: false, description: '' };
@@ -146,16 +146,8 @@ function render(): void {
     projects.length
       ? null
       : h('p', { class: 'form-message error', role: 'alert' }, 'There is no project yet. Create an organization and a project first (Choreo: Create Project).'),
-    h(
-      'form',
-      {
-        class: 'form',
-        onsubmit: (e: Event) => e.preventDefault(),
-        // Enter in a one-line field submits, as in any form.
-        onkeydown: (e: KeyboardEvent) => {
-          if (e.key === 'Enter' && (e.target as Element).localName === 'vscode-textfield') create();
-        },
-      },
+    form(
+      create,
       project.group,
       displayName.group,
       name.group,

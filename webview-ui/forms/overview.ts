@@ -1,7 +1,7 @@
 import type { AuthConfiguration } from '../../src/api/auth';
 import { ComponentRef } from '../../src/webviews/ipc';
 import { overviewProtocol as protocol, type OverviewData } from '../../src/webviews/overview/protocol';
-import { button, h, markReady, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
+import { button, h, markReady, messageLine, pageHeader, replaceChildren, root, setBusy } from '../lib/dom';
 import { connect, pageRef } from '../lib/host';
 
 const host = connect(protocol, (m) => {
@@ -40,12 +40,7 @@ function render(d: OverviewData): void {
   message.clear();
   replaceChildren(
     root(),
-    h(
-      'header',
-      { class: 'page-header' },
-      h('div', {}, h('h1', {}, c.displayName || c.name), h('p', { class: 'subtitle' }, consumer ? 'External consumer' : 'Service')),
-      refreshButton(),
-    ),
+    pageHeader(c.displayName || c.name, consumer ? 'External consumer' : 'Service', refreshButton()),
     c.description ? h('p', { class: 'intro' }, c.description) : null,
     h(
       'section',

@@ -75,8 +75,44 @@ export function field(o: { id: string; label: string; control: HTMLElement; help
   };
 }
 
+/** A page's form: submitting never navigates the webview, and Enter in a one-line field submits, as in any form. */
+export function form(onSubmit: () => void, ...children: Child[]): HTMLFormElement {
+  return h(
+    'form',
+    {
+      class: 'form',
+      onsubmit: (e: Event) => e.preventDefault(),
+      onkeydown: (e: KeyboardEvent) => {
+        if (e.key === 'Enter' && (e.target as Element).localName === 'vscode-textfield') onSubmit();
+      },
+    },
+    ...children,
+  );
+}
+
+/** The heading of a form about one resource: title and subtitle on the left, one action (a link or button) on the right. */
+export function pageHeader(title: string, subtitle: string, action: HTMLElement): HTMLElement {
+  return h('header', { class: 'page-header' }, h('div', {}, h('h1', {}, title), h('p', { class: 'subtitle' }, subtitle)), action);
+}
+
+export interface MessageLine {
+  readonly el: HTMLElement;
+  show(text: string, kind?: 'error' | 'info'): void;
+  clear(): void;
+}
+
+/**
+ * A form error from the host, on the form's message line. A form whose data never arrived has nothing else to show,
+ * so the page becomes its title and that line; either way the page is no longer busy loading.
+ */
+export function showFormError(message: MessageLine, text: string, loaded: boolean, title: string): void {
+  message.show(text);
+  if (!loaded) replaceChildren(root(), h('h1', {}, title), message.el);
+  root().setAttribute('aria-busy', 'false');
+}
+
 /** The form-level message line (errors and notices), a live region. */
-export function messageLine(): { el: HTMLElement; show(text: string, kind?: 'error' | 'info'): void; clear(): void } {
+export function messageLine(): MessageLine {
   const el = h('p', { class: 'form-message', role: 'status', 'aria-live': 'polite' });
   el.hidden = true;
   return {

@@ -61,3 +61,34 @@ export function pageRef<T>(schema: z.ZodType<T>): T | undefined {
     return undefined;
   }
 }
+
+/** A resource form's state, kept in step with the webview's saved state so a hidden or reloaded panel comes back as it was. */
+export interface PageState<S> {
+  /** Undefined only when the page was opened without a resource to work on. */
+  readonly current: S | undefined;
+  save(patch: Partial<S>): void;
+}
+
+/**
+ * The saved state if it is still valid for this form, else a fresh one for the resource written into the page; saved at
+ * once, so a reload before the first edit still finds it.
+ */
+export function pageState<S extends { ref: unknown }>(
+  host: { savedState(): S | undefined; saveState(state: S): void },
+  refSchema: z.ZodType<S['ref']>,
+): PageState<S> {
+  const ref = pageRef(refSchema);
+  // A fresh state is its ref alone: every other field of a resource form's state is optional.
+  let current = host.savedState() ?? (ref ? ({ ref } as S) : undefined);
+  if (current) host.saveState(current);
+  return {
+    get current() {
+      return current;
+    },
+    save(patch) {
+      if (!current) return;
+      current = { ...current, ...patch };
+      host.saveState(current);
+    },
+  };
+}
