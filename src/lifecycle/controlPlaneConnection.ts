@@ -95,6 +95,11 @@ export class ControlPlaneConnection implements vscode.Disposable {
   /** Restart Local Control Plane: stops the process, starts it again, reloads views. */
   async restart(): Promise<void> {
     if (!this.local) throw new Error('Restart applies to the local control plane; a remote one is run by its team.');
+    // A restart after shutdown() means "run it again": watch it again too, or a later crash would go unrecovered.
+    if (this.shutDown) {
+      this.shutDown = false;
+      this.startWatchdog();
+    }
     await this.local.stop();
     await this.ready();
     if (this.state === 'ready') this.restartedEmitter.fire();
