@@ -21,6 +21,8 @@ export interface ChoreoApi {
   readonly failures: CommandFailures;
   readonly viewState: ViewState | undefined;
   readonly commandIds: readonly string[];
+  /** The status-bar item's text and tooltip as shown: which control plane is in use and whether it is healthy. */
+  readonly statusBar: { readonly text: string; readonly tooltip: string };
   /** Where the extension could keep state and logs, so tests can check no secret landed there. */
   readonly storage: { globalState: vscode.Memento; workspaceState: vscode.Memento; logUri: vscode.Uri };
 }
@@ -153,6 +155,9 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
       return viewState;
     },
     commandIds: Object.keys(commandLoaders),
+    get statusBar() {
+      return statusBar.shown;
+    },
     storage: { globalState: context.globalState, workspaceState: context.workspaceState, logUri: context.logUri },
   };
 }

@@ -23,6 +23,11 @@ export class ControlPlaneStatusBar implements vscode.Disposable {
     this.item.show();
   }
 
+  /** What the item shows now: the test API reads it, as no VS Code API reads a status-bar item back. */
+  get shown(): { text: string; tooltip: string } {
+    return { text: this.item.text, tooltip: typeof this.item.tooltip === 'string' ? this.item.tooltip : '' };
+  }
+
   private render(c: ControlPlaneConnection): void {
     const where = c.kind === 'local' ? `local :${new URL(c.baseUrl).port}` : new URL(c.baseUrl).host;
     this.item.text = `${ICON[c.state]} Choreo: ${where}`;
