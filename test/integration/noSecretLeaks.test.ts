@@ -3,12 +3,13 @@
 // data folder and log, and the workspace. None may be found; the data folder holds only their hashes.
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
 import type { AuthConfiguration, Component, Organization } from '../../src/api';
 import manifest from '../../package.json';
+import { controlPlaneDataDir, findLeaks, placesToSearch } from './leakSearch';
 
 const extensionId = `${manifest.publisher}.${manifest.name}`;
 
@@ -18,26 +19,6 @@ async function waitFor(what: string, check: () => Promise<boolean> | boolean, ti
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** Every regular file under a folder (recursively), with its bytes as latin1 so that any byte sequence compares. */
-function filesUnder(dir: string): Array<{ file: string; text: string }> {
-  let names: string[];
-  try {
-    names = readdirSync(dir, { recursive: true, encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  const out: Array<{ file: string; text: string }> = [];
-  for (const name of names) {
-    const file = path.join(dir, name);
-    try {
-      if (statSync(file).isFile()) out.push({ file, text: readFileSync(file).toString('latin1') });
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return out;
 }
 
 describe('No secret leaks after the seed\'s flow', function () {
@@ -121,24 +102,10 @@ describe('No secret leaks after the seed\'s flow', function () {
 
   it('finds none of the issued secrets in logs, mementos, settings, the data folder, its log or the workspace', async () => {
     assert.equal(secrets.length, 3, 'the flow ran');
-    const dataDir = path.dirname(api.connection.local!.logFile);
-    const places: Array<{ file: string; text: string }> = [
-      ...filesUnder(api.storage.logUri.fsPath),
-      ...filesUnder(dataDir),
-      ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => filesUnder(f.uri.fsPath)),
-    ];
-    for (const [name, memento] of [['globalState', api.storage.globalState], ['workspaceState', api.storage.workspaceState]] as const) {
-      places.push({ file: name, text: memento.keys().map((k) => `${k}=${JSON.stringify(memento.get(k))}`).join('\n') });
-    }
-    places.push({ file: 'settings (choreo.*)', text: JSON.stringify(vscode.workspace.getConfiguration('choreo')) });
-    places.push({ file: 'settings (all)', text: JSON.stringify(vscode.workspace.getConfiguration()) });
-
-    const leaks: string[] = [];
-    for (const secret of secrets) {
-      // Also the forms a secret takes in transit: Basic credentials and URL-encoding.
-      const forms = [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
-      for (const p of places) if (forms.some((f) => p.text.includes(f))) leaks.push(`${p.file} holds a secret`);
-    }
+    // The same search the self-check (leakSearchSelfCheck.test.ts) proves finds a planted canary in each place.
+    const dataDir = controlPlaneDataDir(api);
+    const places = placesToSearch(api);
+    const leaks = findLeaks(secrets, places).map((l) => `${l.place} holds a secret`);
     const journal = places.filter((p) => p.file.startsWith(dataDir)).map((p) => p.text).join('\n');
     const hashesFound = secrets.filter((s) => journal.includes(createHash('sha256').update(s).digest('base64url'))).length;
     console.log(`  [figures] no secret leaks: ${secrets.length} secrets issued, ${places.length} places searched, ${leaks.length} leaks found; ${hashesFound} of the current secrets' hashes in the data folder`);

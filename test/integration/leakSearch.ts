@@ -1,0 +1,67 @@
+// The leak search shared by the no-secret-leaks test and its self-check: the places a secret could land (the
+// extension's log output, globalState, workspaceState, settings, the control plane's data folder and log, the
+// workspace) and the forms it could take there. One function, so the self-check proves the search the real test runs.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { ChoreoApi } from '../../src/extension';
+
+export interface Place {
+  file: string;
+  text: string;
+}
+
+/** Every regular file under a folder (recursively), with its bytes as latin1 so that any byte sequence compares. */
+export function filesUnder(dir: string): Place[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+  } catch {
+    return [];
+  }
+  const out: Place[] = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    try {
+      if (statSync(file).isFile()) out.push({ file, text: readFileSync(file).toString('latin1') });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+/** The local control plane's data folder (its log is in it too). */
+export function controlPlaneDataDir(api: ChoreoApi): string {
+  return path.dirname(api.connection.local!.logFile);
+}
+
+/** Everything searched, read now (the local control plane's data folder only while the local one is in use). */
+export function placesToSearch(api: ChoreoApi): Place[] {
+  const places: Place[] = [
+    ...filesUnder(api.storage.logUri.fsPath),
+    ...(api.connection.local ? filesUnder(controlPlaneDataDir(api)) : []),
+    ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => filesUnder(f.uri.fsPath)),
+  ];
+  for (const [name, memento] of [['globalState', api.storage.globalState], ['workspaceState', api.storage.workspaceState]] as const) {
+    places.push({ file: name, text: memento.keys().map((k) => `${k}=${JSON.stringify(memento.get(k))}`).join('\n') });
+  }
+  places.push({ file: 'settings (choreo.*)', text: JSON.stringify(vscode.workspace.getConfiguration('choreo')) });
+  places.push({ file: 'settings (all)', text: JSON.stringify(vscode.workspace.getConfiguration()) });
+  return places;
+}
+
+/** The forms a secret takes in transit: as is, URL-encoded, and base64 (Basic credentials). */
+export function formsOf(secret: string): string[] {
+  return [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
+}
+
+/** One entry per (secret, place) where any form of the secret is found. */
+export function findLeaks(secrets: readonly string[], places: readonly Place[]): Array<{ secret: string; place: string }> {
+  const found: Array<{ secret: string; place: string }> = [];
+  for (const secret of secrets) {
+    const forms = formsOf(secret);
+    for (const p of places) if (forms.some((f) => p.text.includes(f))) found.push({ secret, place: p.file });
+  }
+  return found;
+}
