@@ -5,7 +5,7 @@ import {
   type ConfigureState,
   type ConfigureTab,
 } from '../../src/webviews/configureAuthentication/protocol';
-import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, setBusy, showFormError } from '../lib/dom';
+import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, showFormError } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 
 const TABS: ConfigureTab[] = ['built-in', 'external'];
@@ -27,9 +27,6 @@ const host = connect(protocol, (m) => {
       return;
     case 'notice':
       message.show(m.message, 'info');
-      return;
-    case 'busy':
-      setBusy(m.busy);
       return;
     case 'formError':
       clientId.setError(m.fields.clientId);

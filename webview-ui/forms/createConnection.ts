@@ -5,7 +5,7 @@ import {
   type CreateConnectionState,
   type ServiceChoice,
 } from '../../src/webviews/createConnection/protocol';
-import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, setBusy, showFormError } from '../lib/dom';
+import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, showFormError } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 
 let data: CreateConnectionData | undefined;
@@ -19,9 +19,6 @@ const host = connect(protocol, (m) => {
       state.save({ createdConnection: m.connection.name });
       render();
       document.getElementById('insert-snippet')?.focus();
-      return;
-    case 'busy':
-      setBusy(m.busy);
       return;
     case 'formError':
       service.setError(m.fields.service);

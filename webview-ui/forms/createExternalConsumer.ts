@@ -5,7 +5,7 @@ import {
   type CreateExternalConsumerState,
   type ProjectChoice,
 } from '../../src/webviews/createExternalConsumer/protocol';
-import { button, field, form, h, markReady, messageLine, replaceChildren, root, setBusy } from '../lib/dom';
+import { button, field, form, h, markReady, messageLine, replaceChildren, root } from '../lib/dom';
 import { connect } from '../lib/host';
 
 let state: CreateExternalConsumerState = { ref: CREATE_FORM.value, displayName: '', name: '', nameEdited: false, description: '' };
@@ -20,9 +20,6 @@ const host = connect(protocol, (m) => {
         state.project = projects[0] && { orgHandle: projects[0].orgHandle, projectHandle: projects[0].projectHandle };
       }
       render();
-      return;
-    case 'busy':
-      setBusy(m.busy);
       return;
     case 'formError':
       showErrors(m.fields, m.message);

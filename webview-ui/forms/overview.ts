@@ -1,16 +1,13 @@
 import type { AuthConfiguration } from '../../src/api/auth';
 import { ComponentRef } from '../../src/webviews/ipc';
 import { overviewProtocol as protocol, type OverviewData } from '../../src/webviews/overview/protocol';
-import { button, h, markReady, messageLine, pageHeader, replaceChildren, root, setBusy } from '../lib/dom';
+import { button, h, markReady, messageLine, pageHeader, replaceChildren, root } from '../lib/dom';
 import { connect, pageRef } from '../lib/host';
 
 const host = connect(protocol, (m) => {
   switch (m.type) {
     case 'data':
       render(m);
-      return;
-    case 'busy':
-      setBusy(m.busy);
       return;
     case 'formError':
       message.show(m.message);

@@ -3,7 +3,8 @@
  * form looks at it; what the form sends is checked with the same schema the host uses.
  */
 import type { z } from 'zod';
-import { parseMessage, type Protocol } from '../../src/webviews/ipc';
+import { Busy, parseMessage, type Protocol } from '../../src/webviews/ipc';
+import { setBusy } from './dom';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -27,6 +28,12 @@ export function connect<P extends AnyProtocol>(protocol: P, onMessage: (m: z.inf
     const parsed = parseMessage(protocol.toWebview, event.data);
     if (!parsed.ok) {
       console.warn(`${protocol.viewType}: refused a malformed message (${parsed.code}): ${parsed.reason}`);
+      return;
+    }
+    // Every form's protocol carries Busy (sent around each action by FormPanel): every form answers it the same way.
+    const busy = Busy.safeParse(parsed.message);
+    if (busy.success) {
+      setBusy(busy.data.busy);
       return;
     }
     onMessage(parsed.message as z.infer<P['toWebview']>);
