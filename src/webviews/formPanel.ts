@@ -5,13 +5,10 @@
  */
 // Type-only use of `vscode`: the message handling runs (and is unit-tested) in plain Node.
 import type * as vscode from 'vscode';
-import type { z } from 'zod';
-import { parseMessage, type Protocol } from './ipc';
+import { parseMessage, type AnyProtocol, type MessageToHost as ToHost, type MessageToWebview as ToWebview } from './ipc';
 import { toFormError, type WebviewServices } from './services';
 
-export type AnyProtocol = Protocol<z.ZodType, z.ZodType, z.ZodType>;
-type ToHost<P extends AnyProtocol> = z.infer<P['toHost']>;
-type ToWebview<P extends AnyProtocol> = z.infer<P['toWebview']>;
+export type { AnyProtocol } from './ipc';
 
 export abstract class FormPanel<P extends AnyProtocol> implements vscode.Disposable {
   private working = false;
@@ -63,6 +60,18 @@ export abstract class FormPanel<P extends AnyProtocol> implements vscode.Disposa
       this.working = false;
       await this.post({ type: 'busy', busy: false } as ToWebview<P>);
     }
+  }
+
+  /** The request broke the API's rules: the form marks the fields named. */
+  protected async invalid(fields: Record<string, string>): Promise<void> {
+    await this.post({ type: 'formError', code: 'validation_failed', message: 'Check the fields marked below.', fields } as ToWebview<P>);
+  }
+
+  /** The control plane refused a request the user can fix: a warning in the log, the answer on the form's fields. */
+  protected async refused(action: string, e: unknown, fieldFor: Partial<Record<string, string>>): Promise<void> {
+    const error = toFormError(e, fieldFor);
+    this.services.log.warn(`${action}: ${error.code}: ${error.message}`);
+    await this.post(error as ToWebview<P>);
   }
 
   protected fail(e: unknown, fieldFor?: Partial<Record<string, string>>): void {

@@ -22,6 +22,29 @@ export function defineProtocol<ToHost extends z.ZodType, ToWebview extends z.Zod
   return p;
 }
 
+/** Any form's protocol: for the code that serves every form (the panel base class, the webview's `connect`). */
+export type AnyProtocol = Protocol<z.ZodType, z.ZodType, z.ZodType>;
+/** What a form may send its host. */
+export type MessageToHost<P extends AnyProtocol> = z.infer<P['toHost']>;
+/** What a host may send its form. */
+export type MessageToWebview<P extends AnyProtocol> = z.infer<P['toWebview']>;
+/** The message that carries a form's data. */
+export type DataMessage<P extends AnyProtocol> = Extract<MessageToWebview<P>, { type: 'data' }>;
+/** What a form keeps with `setState`. */
+export type FormStateOf<P extends AnyProtocol> = z.infer<P['state']>;
+
+type Variant = z.core.$ZodTypeDiscriminable;
+
+/** A protocol's `toHost`: `ready`, which every form sends, then the form's own requests. */
+export function toHostMessages<const T extends readonly Variant[]>(...variants: T) {
+  return z.discriminatedUnion('type', [Ready, ...variants]);
+}
+
+/** A protocol's `toWebview`: the form's own messages, then `busy` and `formError`, which every host sends (see FormPanel). */
+export function toWebviewMessages<const T extends readonly [Variant, ...Variant[]]>(...variants: T) {
+  return z.discriminatedUnion('type', [...variants, Busy, FormError]);
+}
+
 export type ParseResult<T> = { ok: true; message: T } | { ok: false; code: 'malformed_message'; reason: string };
 
 /** Parses one received message. The reason names the first few problems, for the log; it never echoes values. */

@@ -3,7 +3,7 @@
  * form looks at it; what the form sends is checked with the same schema the host uses.
  */
 import type { z } from 'zod';
-import { Busy, parseMessage, type Protocol } from '../../src/webviews/ipc';
+import { Busy, parseMessage, type AnyProtocol, type FormStateOf, type MessageToHost, type MessageToWebview } from '../../src/webviews/ipc';
 import { setBusy } from './dom';
 
 interface VsCodeApi {
@@ -13,16 +13,14 @@ interface VsCodeApi {
 }
 declare function acquireVsCodeApi(): VsCodeApi;
 
-type AnyProtocol = Protocol<z.ZodType, z.ZodType, z.ZodType>;
-
 export interface HostConnection<P extends AnyProtocol> {
-  post(message: z.infer<P['toHost']>): void;
+  post(message: MessageToHost<P>): void;
   /** The saved state, if it is still valid for this version of the form. */
-  savedState(): z.infer<P['state']> | undefined;
-  saveState(state: z.infer<P['state']>): void;
+  savedState(): FormStateOf<P> | undefined;
+  saveState(state: FormStateOf<P>): void;
 }
 
-export function connect<P extends AnyProtocol>(protocol: P, onMessage: (m: z.infer<P['toWebview']>) => void): HostConnection<P> {
+export function connect<P extends AnyProtocol>(protocol: P, onMessage: (m: MessageToWebview<P>) => void): HostConnection<P> {
   const api = acquireVsCodeApi();
   window.addEventListener('message', (event: MessageEvent) => {
     const parsed = parseMessage(protocol.toWebview, event.data);
@@ -36,7 +34,7 @@ export function connect<P extends AnyProtocol>(protocol: P, onMessage: (m: z.inf
       setBusy(busy.data.busy);
       return;
     }
-    onMessage(parsed.message as z.infer<P['toWebview']>);
+    onMessage(parsed.message as MessageToWebview<P>);
   });
   return {
     post(message) {
@@ -49,7 +47,7 @@ export function connect<P extends AnyProtocol>(protocol: P, onMessage: (m: z.inf
     },
     savedState() {
       const parsed = protocol.state.safeParse(api.getState());
-      return parsed.success ? (parsed.data as z.infer<P['state']>) : undefined;
+      return parsed.success ? (parsed.data as FormStateOf<P>) : undefined;
     },
     saveState(state) {
       api.setState(state);

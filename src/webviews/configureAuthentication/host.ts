@@ -45,12 +45,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
         return this.action(async () => {
           const body = AddExternalKeys.safeParse({ identityProviderId: m.identityProviderId, clientId: m.clientId });
           if (!body.success) {
-            await this.post({
-              type: 'formError',
-              code: 'validation_failed',
-              message: 'Check the fields marked below.',
-              fields: zodFieldErrors(body.error.issues),
-            });
+            await this.invalid(zodFieldErrors(body.error.issues));
             return;
           }
           try {

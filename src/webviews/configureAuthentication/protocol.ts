@@ -5,7 +5,7 @@ import { dnsLabel } from '../../api/common';
 import { Component } from '../../api/components';
 import { IdentityProvider } from '../../api/identityProviders';
 import { Environment } from '../../api/organizations';
-import { Busy, ComponentRef, defineProtocol, FormError, Ready, text } from '../ipc';
+import { ComponentRef, defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
 
 export const ConfigureRef = ComponentRef.extend({ environment: dnsLabel });
 export type ConfigureRef = z.infer<typeof ConfigureRef>;
@@ -15,8 +15,7 @@ export type ConfigureTab = z.infer<typeof ConfigureTab>;
 
 export const configureAuthenticationProtocol = defineProtocol({
   viewType: 'choreo.configureAuthentication',
-  toHost: z.discriminatedUnion('type', [
-    Ready,
+  toHost: toHostMessages(
     z.strictObject({ type: z.literal('generateKeys') }),
     z.strictObject({ type: z.literal('regenerateSecret') }),
     // Shapes only: the host checks the rules with the API's AddExternalKeys and answers field by field.
@@ -26,8 +25,8 @@ export const configureAuthenticationProtocol = defineProtocol({
     z.strictObject({ type: z.literal('copyClientId') }),
     z.strictObject({ type: z.literal('addIdentityProvider') }),
     z.strictObject({ type: z.literal('openOverview') }),
-  ]),
-  toWebview: z.discriminatedUnion('type', [
+  ),
+  toWebview: toWebviewMessages(
     z.strictObject({
       type: z.literal('data'),
       component: Component,
@@ -44,9 +43,7 @@ export const configureAuthenticationProtocol = defineProtocol({
       tokenUrl: text(2000),
     }),
     z.strictObject({ type: z.literal('notice'), message: text(500) }),
-    Busy,
-    FormError,
-  ]),
+  ),
   state: z.strictObject({
     ref: ConfigureRef,
     tab: ConfigureTab.optional(),
@@ -55,7 +52,6 @@ export const configureAuthenticationProtocol = defineProtocol({
   }),
 });
 
-export type ConfigureToHost = z.infer<typeof configureAuthenticationProtocol.toHost>;
-export type ConfigureToWebview = z.infer<typeof configureAuthenticationProtocol.toWebview>;
-export type ConfigureData = Extract<ConfigureToWebview, { type: 'data' }>;
-export type ConfigureState = z.infer<typeof configureAuthenticationProtocol.state>;
+export type ConfigureToHost = MessageToHost<typeof configureAuthenticationProtocol>;
+export type ConfigureData = DataMessage<typeof configureAuthenticationProtocol>;
+export type ConfigureState = FormStateOf<typeof configureAuthenticationProtocol>;

@@ -4,7 +4,7 @@ import { connectionArg } from '../commandArgs';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../ipc';
 import type { FormNavigation } from '../navigation';
-import { toFormError, zodFieldErrors, type WebviewServices } from '../services';
+import { zodFieldErrors, type WebviewServices } from '../services';
 import { createConnectionProtocol, type CreateConnectionToHost, type ServiceChoice } from './protocol';
 
 /** Server error codes that belong to one field of this form. */
@@ -43,7 +43,7 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
             const fields = zodFieldErrors(body.error.issues);
             if (fields.serviceComponentName || fields.serviceProjectHandle) fields.service = 'Pick a service.';
             if (fields.endpointName) fields.endpointName = 'Pick an endpoint of the service.';
-            await this.post({ type: 'formError', code: 'validation_failed', message: 'Check the fields marked below.', fields });
+            await this.invalid(fields);
             return;
           }
           try {
@@ -53,9 +53,7 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
             this.nav.componentChanged(this.ref);
             this.services.onComponentChanged?.({ orgHandle, projectHandle, name: componentName });
           } catch (e) {
-            const error = toFormError(e, FIELD_FOR);
-            this.services.log.warn(`Create Connection: ${error.code}: ${error.message}`);
-            await this.post(error);
+            await this.refused('Create Connection', e, FIELD_FOR);
           }
         });
     }

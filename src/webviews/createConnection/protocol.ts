@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { dnsLabel } from '../../api/common';
 import { Component } from '../../api/components';
 import { Connection } from '../../api/connections';
-import { Busy, ComponentRef, defineProtocol, FormError, Ready, text } from '../ipc';
+import { ComponentRef, defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
 
 export const ServiceChoice = z.strictObject({
   projectHandle: dnsLabel,
@@ -14,8 +14,7 @@ export type ServiceChoice = z.infer<typeof ServiceChoice>;
 
 export const createConnectionProtocol = defineProtocol({
   viewType: 'choreo.createConnection',
-  toHost: z.discriminatedUnion('type', [
-    Ready,
+  toHost: toHostMessages(
     // Shapes only: the host checks the rules with the API's CreateConnection and answers field by field.
     z.strictObject({
       type: z.literal('create'),
@@ -26,17 +25,15 @@ export const createConnectionProtocol = defineProtocol({
     }),
     z.strictObject({ type: z.literal('insertSnippet'), connectionName: text(63).min(1) }),
     z.strictObject({ type: z.literal('openOverview') }),
-  ]),
-  toWebview: z.discriminatedUnion('type', [
+  ),
+  toWebview: toWebviewMessages(
     z.strictObject({
       type: z.literal('data'),
       component: Component,
       services: z.array(ServiceChoice).max(5000),
     }),
     z.strictObject({ type: z.literal('created'), connection: Connection }),
-    Busy,
-    FormError,
-  ]),
+  ),
   state: z.strictObject({
     ref: ComponentRef,
     /** `<project>/<service>` of the picked service. */
@@ -48,7 +45,6 @@ export const createConnectionProtocol = defineProtocol({
   }),
 });
 
-export type CreateConnectionToHost = z.infer<typeof createConnectionProtocol.toHost>;
-export type CreateConnectionToWebview = z.infer<typeof createConnectionProtocol.toWebview>;
-export type CreateConnectionData = Extract<CreateConnectionToWebview, { type: 'data' }>;
-export type CreateConnectionState = z.infer<typeof createConnectionProtocol.state>;
+export type CreateConnectionToHost = MessageToHost<typeof createConnectionProtocol>;
+export type CreateConnectionData = DataMessage<typeof createConnectionProtocol>;
+export type CreateConnectionState = FormStateOf<typeof createConnectionProtocol>;

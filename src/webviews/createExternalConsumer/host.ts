@@ -3,7 +3,7 @@ import { CreateComponent } from '../../api/components';
 import { FormPanel } from '../formPanel';
 import type { ProjectRef } from '../ipc';
 import type { FormNavigation } from '../navigation';
-import { toFormError, zodFieldErrors, type WebviewServices } from '../services';
+import { zodFieldErrors, type WebviewServices } from '../services';
 import { createExternalConsumerProtocol, type CreateExternalConsumerToHost, type ProjectChoice } from './protocol';
 
 /** Server error codes that belong to one field of this form. */
@@ -42,12 +42,7 @@ export class CreateExternalConsumerPanel extends FormPanel<typeof createExternal
             type: 'external-consumer',
           });
           if (!body.success) {
-            await this.post({
-              type: 'formError',
-              code: 'validation_failed',
-              message: 'Check the fields marked below.',
-              fields: zodFieldErrors(body.error.issues),
-            });
+            await this.invalid(zodFieldErrors(body.error.issues));
             return;
           }
           const { orgHandle, projectHandle } = m.project;
@@ -61,9 +56,7 @@ export class CreateExternalConsumerPanel extends FormPanel<typeof createExternal
             this.nav.openOverview(ref);
             this.panel.dispose();
           } catch (e) {
-            const error = toFormError(e, FIELD_FOR);
-            this.services.log.warn(`Create External Consumer: ${error.code}: ${error.message}`);
-            await this.post(error);
+            await this.refused('Create External Consumer', e, FIELD_FOR);
           }
         });
     }

@@ -1,7 +1,7 @@
 /** Create an External Consumer: display name, unique name (derived as you type, editable), description, project. */
 import { z } from 'zod';
 import { dnsLabel } from '../../api/common';
-import { Busy, defineProtocol, FormError, ProjectRef, Ready, text } from '../ipc';
+import { defineProtocol, ProjectRef, text, toHostMessages, toWebviewMessages, type FormStateOf, type MessageToHost } from '../ipc';
 
 export const ProjectChoice = z.strictObject({
   orgHandle: dnsLabel,
@@ -16,8 +16,7 @@ export const CREATE_FORM = z.literal('create');
 
 export const createExternalConsumerProtocol = defineProtocol({
   viewType: 'choreo.createExternalConsumer',
-  toHost: z.discriminatedUnion('type', [
-    Ready,
+  toHost: toHostMessages(
     z.strictObject({
       type: z.literal('create'),
       project: ProjectRef,
@@ -27,17 +26,15 @@ export const createExternalConsumerProtocol = defineProtocol({
       description: text(2000),
     }),
     z.strictObject({ type: z.literal('cancel') }),
-  ]),
-  toWebview: z.discriminatedUnion('type', [
+  ),
+  toWebview: toWebviewMessages(
     z.strictObject({
       type: z.literal('init'),
       projects: z.array(ProjectChoice).max(1000),
       /** Present when the form was opened from a project: it wins over the project the form had saved. */
       selected: ProjectRef.optional(),
     }),
-    Busy,
-    FormError,
-  ]),
+  ),
   state: z.strictObject({
     ref: CREATE_FORM,
     project: ProjectRef.optional(),
@@ -49,6 +46,5 @@ export const createExternalConsumerProtocol = defineProtocol({
   }),
 });
 
-export type CreateExternalConsumerToHost = z.infer<typeof createExternalConsumerProtocol.toHost>;
-export type CreateExternalConsumerToWebview = z.infer<typeof createExternalConsumerProtocol.toWebview>;
-export type CreateExternalConsumerState = z.infer<typeof createExternalConsumerProtocol.state>;
+export type CreateExternalConsumerToHost = MessageToHost<typeof createExternalConsumerProtocol>;
+export type CreateExternalConsumerState = FormStateOf<typeof createExternalConsumerProtocol>;
