@@ -2,8 +2,9 @@
  * A real external identity provider for the tests: panva's `oidc-provider` (a certified OpenID provider no one here
  * wrote) on a loopback port, with two `client_credentials` clients: one whose access tokens are JWTs (RFC 9068) and
  * one whose access tokens are opaque, as a provider left on its default token type would issue.
+ * The building blocks (loading the provider, its keys, clients and features) serve the snippet tests' provider too.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jose } from '../../../src/controlPlane/gateway/jose';
 
@@ -23,54 +24,72 @@ export interface RunningProvider {
   close(): Promise<void>;
 }
 
-async function signingKeys() {
+/** What the tests use of an `oidc-provider` instance. */
+export interface OidcProvider {
+  callback(): (req: IncomingMessage, res: ServerResponse) => void;
+  on(event: string, listener: () => void): void;
+  Client: { adapter: { upsert(id: string, payload: object): Promise<void> } };
+}
+
+/** The `oidc-provider` class. */
+export async function loadOidcProvider(): Promise<new (issuer: string, config: object) => OidcProvider> {
+  // oidc-provider is ESM-only; a dynamic import keeps the CommonJS test files loadable by tsx.
+  // It ships no type declarations either, hence the specifier in a variable and the narrow cast.
+  const specifier = 'oidc-provider';
+  const { default: Provider } = (await import(specifier)) as { default: new (issuer: string, config: object) => OidcProvider };
+  return Provider;
+}
+
+/** One private signing key per algorithm, as the provider's JWKS. */
+export async function signingKeys(algs: readonly ('RS256' | 'ES256')[], kid: (alg: string) => string) {
   const keys = [];
-  for (const alg of ['RS256', 'ES256'] as const) {
+  for (const alg of algs) {
     const { privateKey } = await jose.generateKeyPair(alg, { extractable: true });
     const jwk = await jose.exportJWK(privateKey);
-    keys.push({ ...jwk, alg, use: 'sig', kid: `${alg.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}` });
+    keys.push({ ...jwk, alg, use: 'sig', kid: kid(alg) });
   }
   return keys;
 }
 
+/** A consumer's app at the provider: client_credentials only, with HTTP Basic client authentication. */
+export const clientCredentialsClient = (c: { clientId: string; clientSecret: string }) => ({
+  client_id: c.clientId,
+  client_secret: c.clientSecret,
+  grant_types: ['client_credentials'],
+  response_types: [],
+  redirect_uris: [],
+  token_endpoint_auth_method: 'client_secret_basic',
+});
+
+/** A provider that only issues client_credentials tokens, each for a resource server that `resourceIndicators` describes. */
+export const clientCredentialsFeatures = (resourceIndicators: object) => ({
+  devInteractions: { enabled: false },
+  clientCredentials: { enabled: true },
+  resourceIndicators: { enabled: true, ...resourceIndicators },
+});
+
 export async function startOidcProvider(): Promise<RunningProvider> {
-  // oidc-provider is ESM-only; a dynamic import keeps this CommonJS test file loadable by tsx.
-  // It ships no type declarations either, hence the specifier in a variable and the narrow cast.
-  const specifier = 'oidc-provider';
-  const { default: Provider } = (await import(specifier)) as unknown as { default: new (issuer: string, config: object) => any };
+  const Provider = await loadOidcProvider();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const issuer = `http://127.0.0.1:${port}`;
 
-  const client = (c: { clientId: string; clientSecret: string }) => ({
-    client_id: c.clientId,
-    client_secret: c.clientSecret,
-    grant_types: ['client_credentials'],
-    response_types: [],
-    redirect_uris: [],
-    token_endpoint_auth_method: 'client_secret_basic',
-  });
   const jwtClients = new Set([JWT_CLIENT.clientId]);
   const provider = new Provider(issuer, {
-    clients: [client(JWT_CLIENT), client(OPAQUE_CLIENT)],
-    jwks: { keys: await signingKeys() },
+    clients: [clientCredentialsClient(JWT_CLIENT), clientCredentialsClient(OPAQUE_CLIENT)],
+    jwks: { keys: await signingKeys(['RS256', 'ES256'], (alg) => `${alg.toLowerCase()}-${Math.random().toString(36).slice(2, 8)}`) },
     ttl: { ClientCredentials: 300 },
-    features: {
-      devInteractions: { enabled: false },
-      clientCredentials: { enabled: true },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: () => GATEWAY_RESOURCE,
-        getResourceServerInfo: (_ctx: unknown, resource: string, c: { clientId: string }) => ({
-          scope: 'read',
-          audience: resource,
-          accessTokenFormat: jwtClients.has(c.clientId) ? 'jwt' : 'opaque',
-          accessTokenTTL: 300,
-          jwt: { sign: { alg: 'ES256' } },
-        }),
-      },
-    },
+    features: clientCredentialsFeatures({
+      defaultResource: () => GATEWAY_RESOURCE,
+      getResourceServerInfo: (_ctx: unknown, resource: string, c: { clientId: string }) => ({
+        scope: 'read',
+        audience: resource,
+        accessTokenFormat: jwtClients.has(c.clientId) ? 'jwt' : 'opaque',
+        accessTokenTTL: 300,
+        jwt: { sign: { alg: 'ES256' } },
+      }),
+    }),
   });
   // Quiet: the provider warns about http and the in-memory adapter, both intended here.
   provider.on('server_error', () => undefined);
@@ -97,7 +116,7 @@ export async function startOidcProvider(): Promise<RunningProvider> {
     addJwtClient(clientId, clientSecret) {
       jwtClients.add(clientId);
       // Static clients are read at construction; later ones go through the provider's client store.
-      void provider.Client.adapter.upsert(clientId, client({ clientId, clientSecret }));
+      void provider.Client.adapter.upsert(clientId, clientCredentialsClient({ clientId, clientSecret }));
     },
     close: () =>
       new Promise<void>((resolve) => {
