@@ -46,14 +46,8 @@ const clientId = field({
   help: 'The Client ID of the OIDC / OAuth 2.0 application you created in that identity provider.',
   control: h('vscode-textfield', { placeholder: 'Paste the Client ID', maxLength: 255 }),
 });
-clientId.control.addEventListener('input', () => {
-  clientId.setError();
-  state.save({ clientId: clientId.control.value });
-});
-provider.control.addEventListener('change', () => {
-  provider.setError();
-  state.save({ identityProviderId: provider.control.value });
-});
+state.follow(clientId, 'input', 'clientId');
+state.follow(provider, 'change', 'identityProviderId');
 
 function render(): void {
   if (!data) return;

@@ -63,14 +63,8 @@ service.control.addEventListener('change', () => {
   }
   fillEndpoints();
 });
-endpoint.control.addEventListener('change', () => {
-  endpoint.setError();
-  state.save({ endpointName: endpoint.control.value });
-});
-name.control.addEventListener('input', () => {
-  name.setError();
-  state.save({ name: name.control.value });
-});
+state.follow(endpoint, 'change', 'endpointName');
+state.follow(name, 'input', 'name');
 
 function suggestedName(s: ServiceChoice | undefined): string {
   if (!s) return '';

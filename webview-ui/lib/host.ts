@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { Busy, parseMessage, type AnyProtocol, type FormStateOf, type MessageToHost, type MessageToWebview } from '../../src/webviews/ipc';
-import { setBusy } from './dom';
+import { setBusy, type Field } from './dom';
 
 interface VsCodeApi {
   postMessage(message: unknown): void;
@@ -72,7 +72,12 @@ export interface PageState<S> {
   /** Undefined only when the page was opened without a resource to work on. */
   readonly current: S | undefined;
   save(patch: Partial<S>): void;
+  /** Keeps a field's value in the state as the user edits it; an edit also clears the field's error. */
+  follow(field: Field, event: 'input' | 'change', key: StringKey<S>): void;
 }
+
+/** The keys of a state that may hold a field's value. */
+type StringKey<S> = { [K in keyof S]-?: string extends S[K] ? K : never }[keyof S];
 
 /**
  * The saved state if it is still valid for this form, else a fresh one for the resource written into the page; saved at
@@ -86,14 +91,21 @@ export function pageState<S extends { ref: unknown }>(
   // A fresh state is its ref alone: every other field of a resource form's state is optional.
   let current = host.savedState() ?? (ref ? ({ ref } as S) : undefined);
   if (current) host.saveState(current);
+  const save = (patch: Partial<S>): void => {
+    if (!current) return;
+    current = { ...current, ...patch };
+    host.saveState(current);
+  };
   return {
     get current() {
       return current;
     },
-    save(patch) {
-      if (!current) return;
-      current = { ...current, ...patch };
-      host.saveState(current);
+    save,
+    follow(field, event, key) {
+      field.control.addEventListener(event, () => {
+        field.setError();
+        save({ [key]: field.control.value } as Partial<S>);
+      });
     },
   };
 }
