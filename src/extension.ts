@@ -115,7 +115,12 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
     showComponent,
     async reconnect() {
       const next = readSettings();
-      if (next.remoteUrl === settings.remoteUrl && next.localPort === settings.localPort) return;
+      if (next.remoteUrl === settings.remoteUrl && next.localPort === settings.localPort) {
+        // Already switched (the settings-change handler got here first): still resolve only once it is connected,
+        // so a caller such as Switch Control Plane returns with the new control plane ready.
+        await connection.ready();
+        return;
+      }
       settings = next;
       connection.dispose();
       connection = new ControlPlaneConnection(settings, storageDir, context.extensionPath, vault, log);
