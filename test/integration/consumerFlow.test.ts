@@ -1,53 +1,12 @@
 // The seed's flow through the extension's commands, inside the real VS Code, against the real local control plane
 // the extension starts itself (on the free port the harness put in the settings).
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
 import type { AuthConfiguration, Component, Organization, Project } from '../../src/api';
-import manifest from '../../package.json';
+import { child, extensionId, healthy, rows, waitFor } from './support';
+import { filesUnder } from './leakSearch';
 
-const extensionId = `${manifest.publisher}.${manifest.name}`;
-
-interface Row {
-  label: string;
-  description?: string;
-  contextValue?: string;
-  node: unknown;
-}
-
-async function rows(api: ChoreoApi, node?: unknown): Promise<Row[]> {
-  const children = await api.tree.getChildren(node as never);
-  return children.map((n) => {
-    const item = api.tree.getTreeItem(n);
-    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-    return { label, description: item.description as string | undefined, contextValue: item.contextValue, node: n };
-  });
-}
-
-async function child(api: ChoreoApi, parent: unknown, label: string): Promise<Row> {
-  const all = await rows(api, parent);
-  const found = all.find((r) => r.label === label);
-  assert.ok(found, `a row "${label}" under the parent; got ${all.map((r) => r.label).join(', ')}`);
-  return found;
-}
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function healthy(baseUrl: string): Promise<boolean> {
-  try {
-    return (await fetch(`${baseUrl}/healthz`)).ok;
-  } catch {
-    return false;
-  }
-}
 
 async function tokenStatus(tokenUrl: string, clientId: string, secret: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(tokenUrl, {
@@ -61,22 +20,6 @@ async function tokenStatus(tokenUrl: string, clientId: string, secret: string): 
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** Every file under a folder, as text (the extension's log files). */
-function readAll(dir: string): string {
-  try {
-    return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-      .map((f) => {
-        try {
-          return readFileSync(path.join(dir, f), 'utf8');
-        } catch {
-          return '';
-        }
-      })
-      .join('\n');
-  } catch {
-    return '';
-  }
-}
 
 describe('External consumer flow through the extension', function () {
   this.timeout(60_000);
@@ -109,7 +52,7 @@ describe('External consumer flow through the extension', function () {
 
   it('activate() itself stays light (it logs its own time)', async () => {
     let log = '';
-    await waitFor('the activation log line', () => /activate\(\) took/.test((log = readAll(api.storage.logUri.fsPath))), 10_000);
+    await waitFor('the activation log line', () => /activate\(\) took/.test((log = filesUnder(api.storage.logUri.fsPath).map((f) => f.text).join('\n'))), 10_000);
     const ms = Number(/activate\(\) took ([\d.]+) ms/.exec(log)![1]);
     console.log(`activate() took ${ms} ms`);
     // The goal is 20 ms; the bound leaves room for a busy two-core test machine.
@@ -188,7 +131,7 @@ describe('External consumer flow through the extension', function () {
     }
     assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('choreo')).includes(secret), 'settings');
     let log = '';
-    await waitFor('the log line of Generate Keys', () => (log = readAll(api.storage.logUri.fsPath)).includes(auth.clientId), 10_000);
+    await waitFor('the log line of Generate Keys', () => (log = filesUnder(api.storage.logUri.fsPath).map((f) => f.text).join('\n')).includes(auth.clientId), 10_000);
     assert.ok(!log.includes(secret), 'the log output has no secret');
 
     const consumerRow = await child(api, (await child(api, (await child(api, undefined, 'Stark Industries')).node, 'Mobile')).node, 'Stark Mobile App');

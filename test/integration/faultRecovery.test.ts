@@ -6,27 +6,10 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
 import type { Component, Organization, Project } from '../../src/api';
-import manifest from '../../package.json';
+import { activeApi, healthy, rows, waitFor } from './support';
 
-const extensionId = `${manifest.publisher}.${manifest.name}`;
 const KILLS = 4;
 
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const healthy = (baseUrl: string) => fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
-
-async function labels(api: ChoreoApi, node?: unknown): Promise<Array<{ label: string; node: unknown }>> {
-  return (await api.tree.getChildren(node as never)).map((n) => {
-    const item = api.tree.getTreeItem(n);
-    return { label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''), node: n };
-  });
-}
 
 describe('The extension recovers its tree after the local control plane is SIGKILLed again and again', function () {
   this.timeout(60_000);
@@ -36,12 +19,7 @@ describe('The extension recovers its tree after the local control plane is SIGKI
   const projects: string[] = [];
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<ChoreoApi>(extensionId);
-    assert.ok(extension);
-    api = await extension.activate();
-    // An earlier suite may have stopped the local control plane on its way out: start it again.
-    if (!(await healthy(api.connection.baseUrl))) await api.connection.restart();
-    await waitFor('the local control plane', () => api.connection.state === 'ready');
+    api = await activeApi();
     const suffix = randomUUID().slice(0, 8);
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: `Fault Tolerant ${suffix}` }))!;
     assert.ok(org, api.failures.last?.message);
@@ -79,18 +57,18 @@ describe('The extension recovers its tree after the local control plane is SIGKI
       }
       // Loading the tree (what the view does when it is shown or refreshed) brings the control plane back.
       api.tree.refresh();
-      const roots = await labels(api);
+      const roots = await rows(api);
       const orgRow = roots.find((r) => r.label === org.name);
       assert.ok(orgRow, `round ${round}: the organization "${org.name}" is in the tree again; got [${roots.map((r) => r.label).join(', ')}], connection ${api.connection.state} ${api.connection.lastError ?? ''}`);
       recoveries.push(Date.now() - killedAt);
       assert.notEqual(api.connection.local!.pid, pid, `round ${round}: a new process serves`);
       assert.ok(await healthy(api.connection.baseUrl), `round ${round}: the control plane answers /healthz`);
 
-      const projectLabels = (await labels(api, orgRow.node)).map((r) => r.label);
+      const projectLabels = (await rows(api, orgRow.node)).map((r) => r.label);
       for (let r = 1; r <= round; r++) assert.ok(projectLabels.includes(`Round ${r}`), `round ${round}: project "Round ${r}" (acknowledged) survived; got ${projectLabels.join(', ')}`);
-      const defaultProject = (await labels(api, orgRow.node)).find((r) => r.label === 'Default Project');
+      const defaultProject = (await rows(api, orgRow.node)).find((r) => r.label === 'Default Project');
       assert.ok(defaultProject, `round ${round}: the default project is there; got ${projectLabels.join(', ')}`);
-      assert.ok((await labels(api, defaultProject.node)).some((r) => r.label === 'Survivor App'), `round ${round}: the external consumer survived`);
+      assert.ok((await rows(api, defaultProject.node)).some((r) => r.label === 'Survivor App'), `round ${round}: the external consumer survived`);
 
       assert.equal(api.connection.state, 'ready');
       assert.equal(api.viewState, 'ready', `round ${round}: the view is not left "unreachable"`);

@@ -7,18 +7,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
-import manifest from '../../package.json';
+import { activeApi, waitFor } from './support';
 import { controlPlaneDataDir, findLeaks, placesToSearch } from './leakSearch';
 
-const extensionId = `${manifest.publisher}.${manifest.name}`;
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const canary = (where: string) => `choreo-leak-canary-${where}-${randomUUID()}`;
 
@@ -33,11 +24,7 @@ describe('The leak search finds a planted canary in every place it searches', fu
   let found = 0;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<ChoreoApi>(extensionId);
-    assert.ok(extension);
-    api = await extension.activate();
-    if (!(await fetch(`${api.connection.baseUrl}/healthz`).then((r) => r.ok, () => false))) await api.connection.restart();
-    await waitFor('the local control plane', () => api.connection.state === 'ready');
+    api = await activeApi();
   });
   after(async () => {
     for (const clean of cleanups.reverse()) await clean();

@@ -8,18 +8,9 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
 import type { AuthConfiguration, Component, Organization } from '../../src/api';
-import manifest from '../../package.json';
+import { activeApi } from './support';
 import { controlPlaneDataDir, findLeaks, placesToSearch } from './leakSearch';
 
-const extensionId = `${manifest.publisher}.${manifest.name}`;
-
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('No secret leaks after the seed\'s flow', function () {
   this.timeout(120_000);
@@ -27,12 +18,7 @@ describe('No secret leaks after the seed\'s flow', function () {
   const secrets: string[] = [];
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<ChoreoApi>(extensionId);
-    assert.ok(extension);
-    api = await extension.activate();
-    // An earlier suite may have stopped the local control plane on its way out: start it again.
-    if (!(await fetch(`${api.connection.baseUrl}/healthz`).then((r) => r.ok, () => false))) await api.connection.restart();
-    await waitFor('the local control plane', () => api.connection.state === 'ready');
+    api = await activeApi();
   });
   after(async () => {
     await api?.connection.shutdown();

@@ -9,27 +9,10 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
 import type { Organization } from '../../src/api';
-import manifest from '../../package.json';
+import { activeApi, extensionId, rows } from './support';
 import { findLeaks, placesToSearch } from './leakSearch';
 
-const extensionId = `${manifest.publisher}.${manifest.name}`;
 
-async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const healthy = (baseUrl: string) => fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
-
-async function rootLabels(api: ChoreoApi): Promise<string[]> {
-  return (await api.tree.getChildren(undefined as never)).map((n) => {
-    const item = api.tree.getTreeItem(n);
-    return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-  });
-}
 
 /** A second control plane in its own temp data folder; resolves with its URL once it prints its ready line. */
 function startControlPlane(entry: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -69,17 +52,13 @@ describe('Switch Control Plane to a remote one by URL, the status bar, Sign Out,
   let localOrg: Organization;
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<ChoreoApi>(extensionId);
-    assert.ok(extension);
-    api = await extension.activate();
-    if (!(await healthy(api.connection.baseUrl))) await api.connection.restart();
-    await waitFor('the local control plane', () => api.connection.state === 'ready');
+    api = await activeApi();
     const suffix = randomUUID().slice(0, 8);
     localOrg = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: `Local Only ${suffix}` }))!;
     assert.ok(localOrg, api.failures.last?.message);
 
     dataDir = mkdtempSync(path.join(process.env.CHOREO_TEST_SCRATCH ?? os.tmpdir(), 'remote-control-plane-'));
-    remote = await startControlPlane(path.join(extension.extensionPath, 'dist', 'controlPlane.js'), dataDir);
+    remote = await startControlPlane(path.join(vscode.extensions.getExtension(extensionId)!.extensionPath, 'dist', 'controlPlane.js'), dataDir);
     remoteUrl = remote.url.replace(/\/+$/, '');
     adminToken = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     // The team's data, made through the remote control plane's own API.
@@ -119,7 +98,7 @@ describe('Switch Control Plane to a remote one by URL, the status bar, Sign Out,
     const leaks = findLeaks([adminToken], placesToSearch(api)).map((l) => l.place);
     assert.deepEqual(leaks, [], 'the access token is in no log, memento, setting or workspace file');
 
-    const labels = await rootLabels(api);
+    const labels = (await rows(api)).map((r) => r.label);
     assert.ok(labels.includes(remoteOrg.name), `the remote organization is in the tree; got ${labels.join(', ')}`);
     assert.ok(!labels.includes(localOrg.name), 'the local organization is not');
     assert.equal(api.viewState, 'ready');
@@ -148,7 +127,7 @@ describe('Switch Control Plane to a remote one by URL, the status bar, Sign Out,
   it('switching back to local shows the local tree and status bar, and the remote URL is gone from the settings', async () => {
     assert.equal(api.connection.kind, 'local');
     assert.equal(vscode.workspace.getConfiguration('choreo.controlPlane').get('url'), '');
-    const labels = await rootLabels(api);
+    const labels = (await rows(api)).map((r) => r.label);
     assert.ok(labels.includes(localOrg.name), `the local organization is in the tree again; got ${labels.join(', ')}`);
     assert.ok(!labels.includes(remoteOrg.name), 'the remote organization is not');
     const port = vscode.workspace.getConfiguration('choreo.controlPlane').get<number>('localPort');

@@ -1,0 +1,53 @@
+/** What the integration tests share: the extension's test API with a running local control plane, waiting, and
+ * reading the tree as a person sees it. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ChoreoApi } from '../../src/extension';
+import manifest from '../../package.json';
+
+export const extensionId = `${manifest.publisher}.${manifest.name}`;
+
+export async function waitFor(what: string, check: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+export const healthy = (baseUrl: string): Promise<boolean> => fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+
+/** The extension's test API once its local control plane is ready (an earlier suite may have stopped it). */
+export async function activeApi(): Promise<ChoreoApi> {
+  const extension = vscode.extensions.getExtension<ChoreoApi>(extensionId);
+  assert.ok(extension, `${extensionId} is installed`);
+  const api = await extension.activate();
+  if (!(await healthy(api.connection.baseUrl))) await api.connection.restart();
+  await waitFor('the local control plane', () => api.connection.state === 'ready');
+  return api;
+}
+
+export interface Row {
+  label: string;
+  description?: string;
+  contextValue?: string;
+  node: unknown;
+}
+
+/** The rows under a tree node (the root without one), as the view shows them. */
+export async function rows(api: ChoreoApi, node?: unknown): Promise<Row[]> {
+  const children = await api.tree.getChildren(node as never);
+  return children.map((n) => {
+    const item = api.tree.getTreeItem(n);
+    const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+    return { label, description: item.description as string | undefined, contextValue: item.contextValue, node: n };
+  });
+}
+
+/** The row with this label under a parent; fails naming the rows that are there. */
+export async function child(api: ChoreoApi, parent: unknown, label: string): Promise<Row> {
+  const all = await rows(api, parent);
+  const found = all.find((r) => r.label === label);
+  assert.ok(found, `a row "${label}" under the parent; got ${all.map((r) => r.label).join(', ')}`);
+  return found;
+}
