@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { buildControlPlane, startControlPlane, startProcess } from './tokens/controlPlane.mjs';
+import { api, buildControlPlane, startControlPlane, startProcess } from './tokens/controlPlane.mjs';
 import { wrkTokens } from './tokens/wrk.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,16 +16,6 @@ const seconds = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const tmp = mkdtempSync(join(tmpdir(), 'tokens-bench-'));
 const children = [];
-
-async function api(cp, method, path, body) {
-  const res = await fetch(cp.url + path, {
-    method,
-    headers: { authorization: `Bearer ${cp.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
 
 try {
   // (a) the ceiling

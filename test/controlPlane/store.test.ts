@@ -5,10 +5,9 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import { Component, page, paths } from '../../src/api';
-import { ControlPlane, runCli, tempDir } from './helpers/controlPlane';
+import { ControlPlane, freePort, runCli, tempDir } from './helpers/controlPlane';
 
 const org = 'stark-industries';
 const proj = 'default';
@@ -34,16 +33,6 @@ async function token(url: string, clientId: string, secret: string): Promise<num
   });
   await res.arrayBuffer();
   return res.status;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
 }
 
 describe('store', function () {

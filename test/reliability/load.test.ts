@@ -9,21 +9,11 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { gatewayUrl, paths } from '../../src/api/routes';
-import { ControlPlane, tempDir } from '../controlPlane/helpers/controlPlane';
+import { ControlPlane, freePort, tempDir } from '../controlPlane/helpers/controlPlane';
 import { CONSUMER, ORG, percentile, PROJECT, printFigures, rawRequest, seedWorld } from './helpers/world';
 
 const LOAD_SECONDS = Number(process.env.RELIABILITY_LOAD_SECONDS ?? 6);
 const KILLS = Number(process.env.RELIABILITY_KILLS ?? 8);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-    s.once('error', reject);
-  });
-}
 
 async function startUpstream(): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {

@@ -41,3 +41,14 @@ export async function startControlPlane(bundle, dataDir) {
   const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
   return { child, url, token };
 }
+
+/** A management API call with the admin token; throws on a refusal. */
+export async function api(cp, method, path, body) {
+  const res = await fetch(cp.url + path, {
+    method,
+    headers: { authorization: `Bearer ${cp.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}

@@ -6,6 +6,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as net from 'node:net';
 import * as esbuild from 'esbuild';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
@@ -29,6 +30,17 @@ export function controlPlaneBundle(): Promise<string> {
     return outfile;
   })();
   return bundle;
+}
+
+/** A loopback port free right now (for a restart on the same port, where port 0 would not do). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+    s.once('error', reject);
+  });
 }
 
 /** A fresh folder under the OS temp folder, removed when the test run ends. */
