@@ -19,7 +19,7 @@ import type { JSONWebKeySet, JWTVerifyGetKey } from './jose';
 import { localKeys } from './jwks';
 import { GatewayProxy, sendGatewayError } from './proxy';
 import { gatewayState } from './state';
-import { TokenChecker, TokenRejected, type IssuerLookup } from './tokenCheck';
+import { TokenChecker, TokenRejected, type IssuerLookup, type VerifiedToken } from './tokenCheck';
 
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const REALM = 'choreo-gateway';
@@ -35,6 +35,9 @@ export interface GatewayPath {
   rest: string;
   /** The query, with its '?' ('' when none). */
   search: string;
+  /** `org/project/component/endpoint/env` as they came in the URL: the key of the calls that passed (below).
+   * Undefined for calls the router decoded, whose segments may hold any character. */
+  route?: string;
 }
 
 /** Longest segment the router takes (its maxParamLength). */
@@ -75,6 +78,7 @@ export function parseGatewayPath(url: string): GatewayPath | undefined {
     env: url.slice(cuts[4] + 1, cuts[5]),
     rest: url.slice(cuts[5], end),
     search,
+    route: url.slice(cuts[0] + 1, cuts[5]),
   };
 }
 
@@ -132,6 +136,15 @@ function externalIssuers(store: Store, ctx: ControlPlaneContext) {
 
 const ROUTED_METHODS = new Set<string>(METHODS);
 
+/** A call that passed every check: where it went, and the store's generation when it was decided. */
+interface PassedCall {
+  generation: number;
+  upstreamUrl: string;
+}
+
+/** Routes remembered per token; a token calling more is someone walking URLs, not a client calling its services. */
+const ROUTES_PER_TOKEN = 64;
+
 export const gateway: ControlPlaneModule = {
   register(router: Router, ctx: ControlPlaneContext) {
     const { store, baseUrl } = ctx;
@@ -151,6 +164,34 @@ export const gateway: ControlPlaneModule = {
     const checker = new TokenChecker(lookup, { realm: REALM });
     const proxy = new GatewayProxy();
 
+    /**
+     * The calls that passed, per verified token (the checker hands out the same object while the token is cached and
+     * fresh): route → upstream, valid while the store's generation is the one they were decided in. A client calling
+     * an endpoint again, the gateway's common case, is forwarded after a Map lookup: no store reads, no promise. Any
+     * write (a connection deleted, keys regenerated, a service's upstream changed) makes every decision stale, so
+     * the next call is judged from the records again. Refusals are not kept: each is answered from the records.
+     */
+    const passed = new WeakMap<VerifiedToken, Map<string, PassedCall>>();
+    const remember = (token: VerifiedToken, route: string, call: PassedCall) => {
+      let routes = passed.get(token);
+      if (routes === undefined) passed.set(token, (routes = new Map()));
+      else if (routes.size >= ROUTES_PER_TOKEN) routes.clear();
+      routes.set(route, call);
+    };
+    /** Forwards a call like one that passed before, if there was one; false sends it through `serve`. */
+    const forwardAsBefore = (req: IncomingMessage, res: ServerResponse, p: GatewayPath): boolean => {
+      let token: VerifiedToken | undefined;
+      try {
+        token = checker.cached(headerValue(req.rawHeaders, 'authorization'));
+      } catch {
+        return false; // no token, or a malformed header: serve answers it
+      }
+      const call = token && passed.get(token)?.get(p.route as string);
+      if (call === undefined || call.generation !== store.generation) return false;
+      proxy.forward(req, res, call.upstreamUrl, p.rest, p.search);
+      return true;
+    };
+
     const refuseToken = (res: ServerResponse, err: TokenRejected) =>
       sendGatewayError(res, err.status, err.status === 400 ? 'validation_failed' : 'unauthorized', err.message, {
         'www-authenticate': err.wwwAuthenticate(REALM),
@@ -159,6 +200,8 @@ export const gateway: ControlPlaneModule = {
     /** One gateway call: find the endpoint, check the token and the access rules, forward. Never rejects: whatever
      * throws is answered as the router answers it (one async function per call, no promise chained on). */
     const serve = async (req: IncomingMessage, res: ServerResponse, p: GatewayPath): Promise<void> => {
+      // Read before the first await: a write while this call is judged leaves its decision stale at once.
+      const generation = store.generation;
       try {
         const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
         const project = org && (await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`));
@@ -195,6 +238,7 @@ export const gateway: ControlPlaneModule = {
               : { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope"` };
           return sendGatewayError(res, err.status, err.status === 401 ? 'unauthorized' : 'forbidden', err.message, headers);
         }
+        if (p.route !== undefined) remember(token, p.route, { generation, upstreamUrl });
         proxy.forward(req, res, upstreamUrl, p.rest, p.search);
       } catch (err) {
         answerError(res, err);
@@ -205,7 +249,7 @@ export const gateway: ControlPlaneModule = {
       if (!ROUTED_METHODS.has(req.method as string)) return false;
       const p = parseGatewayPath(url);
       if (!p) return false;
-      void serve(req, res, p);
+      if (!forwardAsBefore(req, res, p)) void serve(req, res, p);
       return true;
     };
 

@@ -88,6 +88,11 @@ export class FileStore implements Store {
     }
   }
 
+  /** The journal's sequence number: one more for every write applied. */
+  get generation(): number {
+    return this.seq;
+  }
+
   async get<T extends StoredRecord>(collection: string, id: string): Promise<T | undefined> {
     return this.index.get(collection, id) as T | undefined;
   }

@@ -48,6 +48,10 @@ export interface PageResult<T> {
 }
 
 export interface Store {
+  /** Grows with every write the store applies: a cache of something derived from the records stays valid while it
+   * is unchanged (the gateway's decisions, for one). A store shared by several servers must grow it on their
+   * writes too. */
+  readonly generation: number;
   get<T extends StoredRecord>(collection: string, id: string): Promise<T | undefined>;
   findUnique<T extends StoredRecord>(collection: string, index: string, key: string): Promise<T | undefined>;
   findAll<T extends StoredRecord>(collection: string, index: string, key: string): Promise<T[]>;

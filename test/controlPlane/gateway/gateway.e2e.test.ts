@@ -191,6 +191,30 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
     assert.match(res.body.error.message, /unconnected-bot/);
   });
 
+  it('a call that passed before is judged again after any change: upstream moved, consumer deleted', async () => {
+    // The gateway remembers the calls that passed, per token; these are the changes that must end that.
+    await consumer('stark-watch');
+    const issued = await ok('POST', `${paths.authFor(ORG, PROJECT, 'stark-watch', 'development')}/generate-keys`);
+    assert.equal((await connect('stark-watch')).status, 201);
+    const token = (await builtInToken(cp, issued.authConfiguration.clientId, issued.clientSecret)).body.access_token;
+    for (let i = 0; i < 3; i++) assert.equal((await call(greetUrl(), token)).status, 200);
+
+    const endpoints = (to: string) => [
+      { name: 'hello', visibility: 'Organization', upstreamUrls: { development: to, production: upstream.url } },
+      { name: 'broken', upstreamUrls: { development: 'http://127.0.0.1:1' } },
+    ];
+    await ok('PATCH', component('greeting'), { endpoints: endpoints('http://127.0.0.1:1') });
+    const moved = await call(greetUrl(), token);
+    assert.equal(moved.status, 502, moved.text); // the new upstream (nothing listens there), not the remembered one
+    await ok('PATCH', component('greeting'), { endpoints: endpoints(upstream.url) });
+    assert.equal((await call(greetUrl(), token)).status, 200);
+
+    await ok('DELETE', component('stark-watch'));
+    const gone = await call(greetUrl(), token);
+    assert.equal(gone.status, 401, gone.text);
+    assert.match(gone.body.error.message, /belongs to no external consumer/);
+  });
+
   it('a connection deleted → the next call with the same token is 403', async () => {
     const token = await idp.token(JWT_CLIENT);
     assert.equal((await call(greetUrl(), token)).status, 200);
