@@ -22,11 +22,11 @@ import type { FormError } from './ipc';
 export interface FormsClient {
   /** Keys the vault's entries, so secrets of two control planes never mix. */
   readonly baseUrl: string;
-  listOrganizations(o?: { limit?: number }): Promise<Page<Organization>>;
-  listProjects(org: string, o?: { limit?: number }): Promise<Page<Project>>;
+  listOrganizations(o?: { limit?: number; cursor?: string }): Promise<Page<Organization>>;
+  listProjects(org: string, o?: { limit?: number; cursor?: string }): Promise<Page<Project>>;
   listEnvironments(org: string): Promise<Environment[]>;
   listIdentityProviders(org: string): Promise<IdentityProvider[]>;
-  listComponents(org: string, project: string, o?: { limit?: number; type?: ComponentType }): Promise<Page<Component>>;
+  listComponents(org: string, project: string, o?: { limit?: number; cursor?: string; type?: ComponentType }): Promise<Page<Component>>;
   getComponent(org: string, project: string, component: string): Promise<Component>;
   createComponent(org: string, project: string, body: CreateComponent): Promise<Component>;
   listAuthConfigurations(org: string, project: string, component: string): Promise<AuthConfiguration[]>;

@@ -5,7 +5,8 @@ import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../ipc';
 import type { FormNavigation } from '../navigation';
 import { zodFieldErrors, type WebviewServices } from '../services';
-import { createConnectionProtocol, type CreateConnectionToHost, type ServiceChoice } from './protocol';
+import { readAll } from '../../client/readAll';
+import { createConnectionProtocol, MAX_SERVICES, type CreateConnectionToHost, type ServiceChoice } from './protocol';
 
 /** Server error codes that belong to one field of this form. */
 const FIELD_FOR = { 'code:name_taken': 'name', 'code:conflict': 'name', serviceComponentName: 'service', serviceProjectHandle: 'service' };
@@ -64,15 +65,25 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
     const c = await this.services.client();
     const [component, projects] = await Promise.all([
       c.getComponent(orgHandle, projectHandle, componentName),
-      c.listProjects(orgHandle, { limit: 100 }),
+      readAll((o) => c.listProjects(orgHandle, o), MAX_SERVICES),
     ]);
-    const pages = await Promise.all(projects.items.map((p) => c.listComponents(orgHandle, p.handle, { limit: 100, type: 'service' })));
+    // Every service of every project, a few projects at a time, up to what the picker offers.
     const services: ServiceChoice[] = [];
-    projects.items.forEach((p, i) => {
-      for (const s of pages[i]!.items) {
-        if (s.type === 'service') services.push({ projectHandle: p.handle, projectName: p.name, service: s });
-      }
-    });
+    let truncated = projects.truncated;
+    for (let i = 0; i < projects.items.length && services.length < MAX_SERVICES; i += 8) {
+      const batch = projects.items.slice(i, i + 8);
+      const lists = await Promise.all(batch.map((p) => readAll((o) => c.listComponents(orgHandle, p.handle, { ...o, type: 'service' }), MAX_SERVICES)));
+      batch.forEach((p, j) => {
+        truncated ||= lists[j]!.truncated;
+        for (const s of lists[j]!.items) {
+          if (s.type === 'service') services.push({ projectHandle: p.handle, projectName: p.name, service: s });
+        }
+      });
+    }
+    if (truncated || services.length > MAX_SERVICES) {
+      this.services.log.warn(`Create Connection offers the first ${MAX_SERVICES} services of ${orgHandle}; there are more.`);
+    }
+    services.splice(MAX_SERVICES);
     this.panel.title = `Create Connection · ${component.displayName || component.name}`;
     await this.post({ type: 'data', component, services });
   }

@@ -12,6 +12,9 @@ export const ServiceChoice = z.strictObject({
 });
 export type ServiceChoice = z.infer<typeof ServiceChoice>;
 
+/** The most services the picker offers (the host reads that many, page after page). */
+export const MAX_SERVICES = 5000;
+
 export const createConnectionProtocol = defineProtocol({
   viewType: 'choreo.createConnection',
   toHost: toHostMessages(
@@ -30,7 +33,7 @@ export const createConnectionProtocol = defineProtocol({
     z.strictObject({
       type: z.literal('data'),
       component: Component,
-      services: z.array(ServiceChoice).max(5000),
+      services: z.array(ServiceChoice).max(MAX_SERVICES),
     }),
     z.strictObject({ type: z.literal('created'), connection: Connection }),
   ),

@@ -4,7 +4,8 @@ import { FormPanel } from '../formPanel';
 import type { ProjectRef } from '../ipc';
 import type { FormNavigation } from '../navigation';
 import { zodFieldErrors, type WebviewServices } from '../services';
-import { createExternalConsumerProtocol, type CreateExternalConsumerToHost, type ProjectChoice } from './protocol';
+import { readAll } from '../../client/readAll';
+import { createExternalConsumerProtocol, MAX_PROJECTS, type CreateExternalConsumerToHost, type ProjectChoice } from './protocol';
 
 /** Server error codes that belong to one field of this form. */
 const FIELD_FOR = { 'code:name_taken': 'name', handle: 'name' };
@@ -65,13 +66,15 @@ export class CreateExternalConsumerPanel extends FormPanel<typeof createExternal
   private async sendProjects(): Promise<void> {
     const projects: ProjectChoice[] = [];
     const client = await this.services.client();
-    const orgs = await client.listOrganizations({ limit: 100 });
-    const pages = await Promise.all(orgs.items.map((o) => client.listProjects(o.handle, { limit: 100 })));
-    orgs.items.forEach((org, i) => {
-      for (const p of pages[i]!.items) {
-        projects.push({ orgHandle: org.handle, orgName: org.name, projectHandle: p.handle, projectName: p.name });
-      }
-    });
+    const orgs = await readAll((o) => client.listOrganizations(o), MAX_PROJECTS);
+    let truncated = orgs.truncated;
+    for (const org of orgs.items) {
+      if (projects.length >= MAX_PROJECTS) break;
+      const list = await readAll((o) => client.listProjects(org.handle, o), MAX_PROJECTS - projects.length);
+      truncated ||= list.truncated;
+      for (const p of list.items) projects.push({ orgHandle: org.handle, orgName: org.name, projectHandle: p.handle, projectName: p.name });
+    }
+    if (truncated) this.services.log.warn(`Create External Consumer offers the first ${MAX_PROJECTS} projects; there are more.`);
     await this.post({ type: 'init', projects, ...(this.selected ? { selected: this.selected } : {}) });
   }
 }

@@ -14,6 +14,9 @@ export type ProjectChoice = z.infer<typeof ProjectChoice>;
 /** There is one Create form at a time, so its saved state names the form rather than a resource. */
 export const CREATE_FORM = z.literal('create');
 
+/** The most projects the picker offers (the host reads that many, page after page). */
+export const MAX_PROJECTS = 1000;
+
 export const createExternalConsumerProtocol = defineProtocol({
   viewType: 'choreo.createExternalConsumer',
   toHost: toHostMessages(
@@ -30,7 +33,7 @@ export const createExternalConsumerProtocol = defineProtocol({
   toWebview: toWebviewMessages(
     z.strictObject({
       type: z.literal('init'),
-      projects: z.array(ProjectChoice).max(1000),
+      projects: z.array(ProjectChoice).max(MAX_PROJECTS),
       /** Present when the form was opened from a project: it wins over the project the form had saved. */
       selected: ProjectRef.optional(),
     }),

@@ -155,6 +155,21 @@ describe('webview hosts', () => {
       assert.equal(created.description, 'The iOS app');
     });
 
+    it('offers every project, not just the first page of each list', async () => {
+      const wayne = await client.createOrganization({ name: 'Wayne Enterprises' });
+      for (let i = 0; i < 130; i += 10) {
+        await Promise.all(Array.from({ length: 10 }, (_, j) => client.createProject(wayne.handle, { name: `Project ${String(i + j).padStart(3, '0')}`, description: '' })));
+      }
+      const form = openForm();
+      form.send({ type: 'ready' });
+      await form.settle();
+      const init = form.posted.find((m) => (m as { type: string }).type === 'init') as { projects: { orgHandle: string; projectHandle: string }[] };
+      const ofWayne = init.projects.filter((p) => p.orgHandle === wayne.handle).map((p) => p.projectHandle);
+      assert.equal(ofWayne.length, 131, 'the 130 new projects and the default one');
+      assert.ok(ofWayne.includes('project-129'), 'the last project, far beyond the first page of 100');
+      assert.ok(!form.lines.some((l) => l.startsWith('warn')), 'nothing was left out, so nothing is said to be');
+    });
+
     it('puts "name already taken" under the unique name and keeps the form open', async () => {
       const form = openForm();
       form.send({ type: 'ready' });
