@@ -87,7 +87,7 @@ async function rotateKeys(args: string[]): Promise<number> {
   const dataDir = path.resolve(values.data);
   let lock;
   try {
-    lock = lockDataFolder(dataDir);
+    lock = await lockDataFolder(dataDir);
   } catch (err) {
     if (!(err instanceof DataFolderLocked)) throw err;
     // A control plane is serving this folder: it holds the keys in memory, so ask it to rotate.

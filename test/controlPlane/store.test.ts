@@ -4,9 +4,11 @@
  * is refused, URLs stay the same across restarts, and 10,000 components page quickly.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Component, page, paths } from '../../src/api';
+import { DataFolderLocked, lockDataFolder } from '../../src/controlPlane/store/lock';
 import { ControlPlane, freePort, runCli, tempDir } from './helpers/controlPlane';
 
 const org = 'stark-industries';
@@ -119,6 +121,48 @@ describe('store', function () {
     const third = await ControlPlane.start(dataDir);
     assert.equal((await third.call('GET', '/healthz')).status, 200);
     await third.stop();
+  });
+
+  describe('a lock whose pid is alive in a process that is not its owner (a pid reused after a reboot or a crash)', () => {
+    const timing = { heartbeatMs: 100, staleMs: 3_000 };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    let stranger: ReturnType<typeof spawn>;
+    let dir: string;
+    let lockFile: string;
+    const beatenAgo = (ms: number) => {
+      const then = new Date(Date.now() - ms);
+      fs.utimesSync(lockFile, then, then);
+    };
+    beforeEach(() => {
+      stranger = spawn('sleep', ['60']);
+      dir = tempDir();
+      lockFile = path.join(dir, 'lock');
+      fs.writeFileSync(lockFile, String(stranger.pid));
+    });
+    afterEach(() => stranger.kill());
+
+    it('is refused while its heartbeat is recent', async () => {
+      await assert.rejects(lockDataFolder(dir, timing), DataFolderLocked);
+      assert.equal(fs.readFileSync(lockFile, 'utf8'), String(stranger.pid), 'the lock is untouched');
+    });
+
+    it('is taken over once its heartbeat has stopped, and the new owner keeps it fresh', async () => {
+      beatenAgo(60_000);
+      const lock = await lockDataFolder(dir, timing);
+      assert.equal(fs.readFileSync(lockFile, 'utf8'), String(process.pid));
+      beatenAgo(60_000);
+      await sleep(timing.heartbeatMs * 3);
+      assert.ok(Date.now() - fs.statSync(lockFile).mtimeMs < 1_000, 'the heartbeat refreshed the lock');
+      lock.release();
+      assert.equal(fs.existsSync(lockFile), false);
+    });
+
+    it('stays with an owner that was only paused and beats again within one heartbeat', async () => {
+      beatenAgo(60_000);
+      setTimeout(() => beatenAgo(0), timing.heartbeatMs); // the owner wakes up (a laptop resumed)
+      await assert.rejects(lockDataFolder(dir, timing), DataFolderLocked);
+      assert.equal(fs.readFileSync(lockFile, 'utf8'), String(stranger.pid));
+    });
   });
 
   it('cuts a torn last journal line, and refuses damage before acknowledged writes', async () => {

@@ -64,7 +64,7 @@ export class FileStore implements Store {
   static async open(options: FileStoreOptions): Promise<FileStore> {
     const dir = path.resolve(options.dataDir);
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const lock = lockDataFolder(dir);
+    const lock = await lockDataFolder(dir);
     try {
       const index = new MemoryIndex(options.collections);
       const snapshotSeq = loadSnapshot(dir, index);
