@@ -1,11 +1,17 @@
 /**
- * Forwards a gateway call to the service's upstream: one keep-alive undici Pool per upstream origin, bodies streamed
- * both ways (never buffered), hop-by-hop headers dropped (RFC 9110 §7.6.1), X-Forwarded-* set, and upstream failures
- * answered as 502 (unreachable, broken) or 504 (too slow) with the management API's JSON error body.
+ * Forwards a gateway call to the service's upstream over our own lean HTTP/1.1 client (./upstream/: a strict
+ * incremental response parser, keep-alive connections, a pool per upstream origin); undici's per-call cost was most
+ * of the gateway's. Bodies are streamed both ways with back-pressure (never buffered), hop-by-hop headers dropped
+ * (RFC 9110 §7.6.1), X-Forwarded-* set, and upstream failures answered as 502 (unreachable, broken, malformed) or 504
+ * (too slow) with the management API's JSON error body. A malformed or ambiguous upstream response is never guessed
+ * at: the caller gets 502 and the upstream connection is destroyed.
  */
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
+import type { UpstreamConnection, UpstreamExchange } from './upstream/connection';
+import { UpstreamPool } from './upstream/pool';
 
 export interface ProxyOptions {
   connectTimeoutMs?: number;
@@ -18,15 +24,18 @@ export interface ProxyOptions {
   /** Forward the caller's Authorization header. Off: the token authorized the call at the gateway, and an upstream
    * that never sees consumers' tokens cannot leak them. */
   forwardAuthorization?: boolean;
+  /** Extra certificate authorities (PEM) trusted for `https:` upstreams, besides the system's. */
+  ca?: string | Buffer | Array<string | Buffer>;
 }
 
-const DEFAULTS: Required<ProxyOptions> = {
+const DEFAULTS: Required<Omit<ProxyOptions, 'ca'>> = {
   connectTimeoutMs: 5_000,
   headersTimeoutMs: 30_000,
   bodyTimeoutMs: 30_000,
   connections: 128,
   forwardAuthorization: false,
 };
+type Settings = Required<Omit<ProxyOptions, 'ca'>> & Pick<ProxyOptions, 'ca'>;
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -64,57 +73,85 @@ function namesOtherHeaders(connection: string): boolean {
   return v !== 'keep-alive' && v !== 'close';
 }
 
+/** Hop-by-hop names have these lengths; other names skip the lower-casing and the set lookup. */
+function isHopByHop(name: string): boolean {
+  const n = name.length;
+  if (n !== 10 && n !== 2 && n !== 7 && n !== 17 && n !== 16 && n !== 18 && n !== 19) return false;
+  return HOP_BY_HOP.has(name.toLowerCase());
+}
+
+/** What a call sends upstream besides its head: its body and how it is framed. */
+interface RequestBody {
+  body: Readable | null;
+  chunked: boolean;
+}
+
 /**
- * The caller's headers as undici's flat [name, value, …] list, in one pass over rawHeaders (reading `req.headers`
- * would build an object for every call), and whether the caller sends a body.
+ * The request head for the upstream: the request line, `host` = the upstream's, the caller's headers in one pass
+ * over rawHeaders (reading `req.headers` would build an object for every call) minus hop-by-hop ones and the token,
+ * and X-Forwarded-*. Sets `into`'s body and framing.
  */
-function forwardedRequest(req: IncomingMessage, forwardAuthorization: boolean): { headers: string[]; hasBody: boolean } {
+function requestHead(req: IncomingMessage, forwardAuthorization: boolean, start: string, into: RequestBody): string {
   const raw = req.rawHeaders;
-  const out: string[] = [];
+  let head = start;
   let priorFor: string | undefined;
   let host: string | undefined;
   let connection: string | undefined;
+  let chunked = false;
   let hasBody = false;
   for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i].toLowerCase();
+    const name = raw[i];
     const value = raw[i + 1];
-    if (HOP_BY_HOP.has(name)) {
-      if (name === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
-      else if (name === 'transfer-encoding') hasBody = true;
-      continue;
+    const n = name.length;
+    // Names are compared lower-cased only at the lengths that can match.
+    if (n === 4 || n === 13 || n === 14 || n === 2 || n === 7 || n === 10 || (n >= 16 && n <= 19) || (n >= 12 && (name.charCodeAt(0) | 0x20) === 0x78)) {
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower)) {
+        if (lower === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
+        else if (lower === 'transfer-encoding') chunked = true;
+        continue;
+      }
+      if (lower === 'host') {
+        host ??= value;
+        continue;
+      }
+      if (lower.startsWith('x-forwarded-')) {
+        if (lower === 'x-forwarded-for') priorFor = priorFor ? `${priorFor}, ${value}` : value;
+        continue;
+      }
+      if (lower === 'authorization' && !forwardAuthorization) continue;
+      if (lower === 'content-length' && value !== '0') hasBody = true;
     }
-    if (name === 'host') {
-      host ??= value;
-      continue;
-    }
-    if (name.startsWith('x-forwarded-')) {
-      if (name === 'x-forwarded-for') priorFor = priorFor ? `${priorFor}, ${value}` : value;
-      continue;
-    }
-    if (name === 'authorization' && !forwardAuthorization) continue;
-    if (name === 'content-length' && value !== '0') hasBody = true;
-    out.push(raw[i], value);
+    head += `${name}: ${value}\r\n`;
   }
   if (connection !== undefined && namesOtherHeaders(connection)) {
-    // Headers the caller named in Connection are for this hop only (RFC 9110 §7.6.1).
+    // Headers the caller named in Connection are for this hop only (RFC 9110 §7.6.1): rare, so rebuilt here.
     const listed = connectionTokens(connection);
-    for (let i = out.length - 2; i >= 0; i -= 2) if (listed.has(out[i].toLowerCase())) out.splice(i, 2);
     if (listed.has('x-forwarded-for')) priorFor = undefined;
+    head = start;
+    for (let i = 0; i < raw.length; i += 2) {
+      const lower = raw[i].toLowerCase();
+      if (HOP_BY_HOP.has(lower) || listed.has(lower) || lower === 'host' || lower.startsWith('x-forwarded-')) continue;
+      if (lower === 'authorization' && !forwardAuthorization) continue;
+      head += `${raw[i]}: ${raw[i + 1]}\r\n`;
+    }
   }
   const client = req.socket.remoteAddress ?? '';
-  out.push('x-forwarded-for', priorFor ? `${priorFor}, ${client}` : client);
-  out.push('x-forwarded-proto', (req.socket as TLSSocket).encrypted ? 'https' : 'http');
-  if (host !== undefined) out.push('x-forwarded-host', host);
-  return { headers: out, hasBody };
+  head += `x-forwarded-for: ${priorFor ? `${priorFor}, ${client}` : client}\r\nx-forwarded-proto: ${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}\r\n`;
+  if (host !== undefined) head += `x-forwarded-host: ${host}\r\n`;
+  into.body = chunked || hasBody ? req : null;
+  into.chunked = chunked;
+  return `${head}\r\n`;
 }
 
-function responseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  const connection = headers.connection;
-  const listed = connection !== undefined && namesOtherHeaders(String(connection)) ? connectionTokens(String(connection)) : undefined;
-  const out: IncomingHttpHeaders = {};
-  for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
-    out[name] = headers[name];
+/** The upstream's response headers for the caller, as the flat list writeHead takes, hop-by-hop ones dropped. */
+function responseHeaders(headers: string[], connection: string): string[] {
+  const listed = connection !== '' && namesOtherHeaders(connection) ? connectionTokens(connection) : undefined;
+  const out: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i];
+    if (isHopByHop(name) || (listed !== undefined && listed.has(name.toLowerCase()))) continue;
+    out.push(name, headers[i + 1]);
   }
   return out;
 }
@@ -132,7 +169,7 @@ export function sendGatewayError(res: ServerResponse, status: number, code: stri
 
 function mapUpstreamError(err: unknown, origin: string): { status: number; code: string; message: string } {
   const code = (err as { code?: string }).code ?? '';
-  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.ConnectTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (code === 'UPSTREAM_HEADERS_TIMEOUT' || code === 'UPSTREAM_CONNECT_TIMEOUT' || code === 'UPSTREAM_BODY_TIMEOUT') {
     return { status: 504, code: 'upstream_timeout', message: `The service at ${origin} did not answer in time.` };
   }
   if (code === 'ECONNREFUSED') {
@@ -144,77 +181,100 @@ function mapUpstreamError(err: unknown, origin: string): { status: number; code:
   return { status: 502, code: 'upstream_failed', message: `The call to the service at ${origin} failed: ${(err as Error).message || code}.` };
 }
 
-/**
- * Streams one upstream answer into the caller's response. undici's dispatch API (rather than request/stream) keeps
- * the per-call cost to this object: no intermediate Readable, no AbortController; back-pressure by pause/resume.
- */
-class ForwardHandler implements Dispatcher.DispatchHandler {
-  private controller: Dispatcher.DispatchController | undefined;
+const kForward = Symbol('gateway.forward');
+/** A caller's socket, with the call it is waiting on (null between calls), so one 'close' listener serves them all. */
+type CallerSocket = Socket & { [kForward]?: Forward | null };
+
+/** The caller's connection closed: stop its call upstream too. A plain function, so no call makes a closure. */
+function onCallerClose(this: CallerSocket): void {
+  const forward = this[kForward];
+  this[kForward] = null;
+  forward?.callerGone();
+}
+
+/** One gateway call: what the upstream connection sends, and where its answer goes. */
+class Forward implements UpstreamExchange, RequestBody {
+  head = '';
+  body: Readable | null = null;
+  chunked = false;
+  retried = false;
+  cancelled = false;
+  connection: UpstreamConnection | undefined = undefined;
+  readonly isHeadRequest: boolean;
   private finished = false;
-  /** Body bytes still to come when the upstream announced a length; -1 when it did not. */
-  private remaining = -1;
+  private waitingForDrain = false;
+  private onDrain: (() => void) | undefined;
 
   constructor(
     private readonly res: ServerResponse,
+    private readonly caller: CallerSocket,
     private readonly origin: string,
+    method: string,
   ) {
-    // If the caller goes away, stop the upstream exchange too.
-    res.once('close', () => {
-      if (!this.finished) {
-        this.finished = true;
-        this.controller?.abort(new Error('caller went away'));
-      }
-    });
+    this.isHeadRequest = method === 'HEAD';
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.finished) controller.abort(new Error('caller went away'));
-  }
-
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
-    if (statusCode < 200) return; // 1xx: Node answers 100-continue itself
-    const length = headers['content-length'];
-    if (typeof length === 'string' && this.res.req.method !== 'HEAD') this.remaining = Number(length);
-    this.res.writeHead(statusCode, responseHeaders(headers));
-  }
-
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onUpstreamHead(status: number, headers: string[], connection: string): void {
     if (this.finished) return;
-    if (this.remaining > 0) {
-      this.remaining -= chunk.length;
-      if (this.remaining <= 0) {
-        // The last chunk of a body of known length: headers and body leave in one write, and the caller has its
-        // answer without waiting for undici's end-of-message callback.
-        this.finished = true;
-        this.res.end(chunk);
-        return;
-      }
-    }
-    if (!this.res.write(chunk)) {
-      controller.pause();
-      this.res.once('drain', () => controller.resume());
+    try {
+      this.res.writeHead(status, responseHeaders(headers, connection));
+    } catch (err) {
+      // Node refused a header (a character it will not send): no half-answer, and the connection is not trusted.
+      this.connection?.abort();
+      this.fail(502, 'upstream_failed', `The call to the service at ${this.origin} failed: its response has a header the gateway cannot pass on (${(err as Error).message}).`);
     }
   }
 
-  onResponseEnd(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.res.end();
+  onUpstreamBody(chunk: Buffer): boolean {
+    if (this.finished || this.res.write(chunk)) return true;
+    if (!this.waitingForDrain) {
+      this.waitingForDrain = true;
+      this.res.once('drain', (this.onDrain ??= () => {
+        this.waitingForDrain = false;
+        this.connection?.resumeResponse();
+      }));
+    }
+    return false;
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+  onUpstreamEnd(last: Buffer | undefined): void {
     if (this.finished) return;
-    this.finished = true;
+    this.done();
+    // The last bytes of a body of known length leave with res.end: headers and body in one write.
+    if (last !== undefined) this.res.end(last);
+    else this.res.end();
+  }
+
+  onUpstreamError(err: Error): void {
+    if (this.finished) return;
     const { status, code, message } = mapUpstreamError(err, this.origin);
+    this.fail(status, code, message);
+  }
+
+  callerGone(): void {
+    if (this.finished) return;
+    this.done();
+    this.cancelled = true;
+    this.connection?.abort();
+  }
+
+  private fail(status: number, code: string, message: string): void {
+    this.done();
     sendGatewayError(this.res, status, code, message);
+  }
+
+  private done(): void {
+    this.finished = true;
+    if (this.caller[kForward] === this) this.caller[kForward] = null;
   }
 }
 
 /** An upstream origin's pool, and the path and query every call to it starts with. */
 interface Upstream {
   origin: string;
-  pool: Pool;
+  pool: UpstreamPool;
+  /** The Host header the upstream gets. */
+  host: string;
   /** The upstream URL's path without trailing slashes ('' for the root). */
   base: string;
   /** The upstream URL's own query, without '?' ('' when none). */
@@ -222,26 +282,34 @@ interface Upstream {
 }
 
 export class GatewayProxy {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new Map<string, UpstreamPool>();
   private readonly upstreams = new Map<string, Upstream>();
-  private readonly opts: Required<ProxyOptions>;
+  private readonly opts: Settings;
 
   constructor(options: ProxyOptions = {}) {
     this.opts = { ...DEFAULTS, ...options };
   }
 
-  private pool(origin: string): Pool {
-    let pool = this.pools.get(origin);
+  private pool(url: URL): UpstreamPool {
+    let pool = this.pools.get(url.origin);
     if (!pool) {
-      pool = new Pool(origin, {
-        connections: this.opts.connections,
-        connect: { timeout: this.opts.connectTimeoutMs },
-        headersTimeout: this.opts.headersTimeoutMs,
-        bodyTimeout: this.opts.bodyTimeoutMs,
-        keepAliveTimeout: 30_000,
-        pipelining: 1,
-      });
-      this.pools.set(origin, pool);
+      const secure = url.protocol === 'https:';
+      if (!secure && url.protocol !== 'http:') throw new Error(`the gateway forwards only to http: and https: services, not ${url.protocol}`);
+      pool = new UpstreamPool(
+        {
+          hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+          port: url.port === '' ? (secure ? 443 : 80) : Number(url.port),
+          tls: secure,
+          ca: this.opts.ca,
+        },
+        {
+          limit: this.opts.connections,
+          connectTimeoutMs: this.opts.connectTimeoutMs,
+          headersTimeoutMs: this.opts.headersTimeoutMs,
+          bodyTimeoutMs: this.opts.bodyTimeoutMs,
+        },
+      );
+      this.pools.set(url.origin, pool);
     }
     return pool;
   }
@@ -254,7 +322,8 @@ export class GatewayProxy {
       const parsed = typeof url === 'string' ? new URL(url) : url;
       upstream = {
         origin: parsed.origin,
-        pool: this.pool(parsed.origin),
+        pool: this.pool(parsed),
+        host: parsed.host,
         base: parsed.pathname.replace(/\/+$/, ''),
         query: parsed.search.replace(/^\?/, ''),
       };
@@ -264,26 +333,45 @@ export class GatewayProxy {
     return upstream;
   }
 
+  /** Open connections per upstream origin (for tests and figures). */
+  stats(origin: string): { open: number; idle: number; waiting: number; opened: number } | undefined {
+    const pool = this.pools.get(origin);
+    return pool && { ...pool.stats(), opened: pool.opened };
+  }
+
   /**
    * Sends `req` to `upstream` + `rest` (the part of the gateway path after the endpoint's prefix) and streams the
    * answer into `res`; answers 502/504 itself when the upstream fails. Never throws.
    */
   forward(req: IncomingMessage, res: ServerResponse, upstream: string | URL, rest: string, search: string): void {
-    const u = this.upstream(upstream);
-    const { headers, hasBody } = forwardedRequest(req, this.opts.forwardAuthorization);
-    const opts: Dispatcher.DispatchOptions = {
-      path: joinPath(u.base, u.query, rest, search),
-      method: req.method as Dispatcher.HttpMethod,
-      headers,
-      body: hasBody ? req : null,
-    };
-    u.pool.dispatch(opts, new ForwardHandler(res, u.origin));
+    let u: Upstream;
+    try {
+      u = this.upstream(upstream);
+    } catch (err) {
+      return sendGatewayError(res, 502, 'upstream_failed', `The service's upstream URL cannot be used: ${(err as Error).message}.`);
+    }
+    const caller = req.socket as CallerSocket;
+    if (caller.destroyed) return; // the caller has already gone
+    const method = req.method ?? 'GET';
+    const forward = new Forward(res, caller, u.origin, method);
+    forward.head = requestHead(req, this.opts.forwardAuthorization, `${method} ${joinPath(u.base, u.query, rest, search)} HTTP/1.1\r\nhost: ${u.host}\r\n`, forward);
+    const current = caller[kForward];
+    if (current === undefined) {
+      caller.on('close', onCallerClose);
+      caller[kForward] = forward;
+    } else if (current === null) {
+      caller[kForward] = forward;
+    } else {
+      // A pipelined call while another is in flight on the same caller connection (rare): its own listener.
+      res.once('close', () => forward.callerGone());
+    }
+    u.pool.dispatch(forward);
   }
 
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
     this.upstreams.clear();
-    await Promise.all(pools.map((p) => p.close().catch(() => p.destroy())));
+    await Promise.all(pools.map((p) => p.close()));
   }
 }
