@@ -56,9 +56,10 @@ describe('durability: every acknowledged write was synced to disk before its ans
     }
     const dataDir = tempDir();
     const traceFile = path.join(tempDir('strace-'), 'trace.log');
+    // Whole strings (-s): a group commit writes many records in one call, and each must be found in it.
     const child = spawn(
       'strace',
-      ['-f', '-qq', '-s', '4096', '-e', 'trace=openat,close,write,writev,pwrite64,pwritev,fdatasync,fsync', '-o', traceFile,
+      ['-f', '-qq', '-s', '1048576', '-e', 'trace=openat,close,write,writev,pwrite64,pwritev,fdatasync,fsync', '-o', traceFile,
         process.execPath, await controlPlaneBundle(), 'serve', '--data', dataDir, '--port', '0'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
