@@ -45,6 +45,9 @@ const TRAILER_VALUE = 12;
 const TRAILER_LF = 13;
 const DEAD = 14;
 
+/** `remaining` after a head framed by Transfer-Encoding: chunked (-1 means no framing at all). */
+const CHUNKED = -2;
+
 const CR = 0x0d;
 const LF = 0x0a;
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
@@ -292,9 +295,9 @@ export class ResponseParser {
       if (http10) return 'an HTTP/1.0 response has Transfer-Encoding';
       if (transferEncoding.toLowerCase() !== 'chunked') return `Transfer-Encoding is "${transferEncoding.slice(0, 40)}", not "chunked"`;
       if (contentLength >= 0) return 'the response has both Transfer-Encoding and Content-Length';
-      this.remaining = -1;
+      this.remaining = CHUNKED;
     } else {
-      this.remaining = contentLength;
+      this.remaining = contentLength; // -1: neither
     }
     return undefined;
   }
@@ -318,7 +321,7 @@ export class ResponseParser {
       this.complete(undefined, pos < buf.length);
       return -1;
     }
-    if (framing === -1) {
+    if (framing === CHUNKED) {
       this.state = CHUNK_SIZE;
       this.remaining = 0;
       this.digits = 0;
@@ -352,6 +355,8 @@ export class ResponseParser {
             this.state = CHUNK_SIZE_LF;
           } else if (c === 0x20 || c === 0x09) {
             this.state = CHUNK_SIZE_WS;
+          } else if (c === LF) {
+            return this.failed('a chunk-size line does not end with CRLF');
           } else {
             return this.failed('a chunk size is not hexadecimal');
           }
