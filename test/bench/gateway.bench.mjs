@@ -1,8 +1,9 @@
 // The gateway with token checking, beside the upstream called directly and beside nginx (Debian's package, one
 // worker) as a plain reverse proxy to the same upstream, under the same wrk load on loopback.
 // Throughput: wrk with 50 connections. Added latency: the median with one connection (no queueing), minus the
-// upstream's own median. The fourth row, a bare undici proxy with no token check (gateway/bareProxy.mjs), is the
-// yardstick for what Node itself costs in this run. CPU/request is the server process's CPU time (user + system)
+// upstream's own median. Two more rows are yardsticks for what Node itself costs in this run: a bare undici proxy
+// with no token check (gateway/bareProxy.mjs, the issue's own reference), and the gateway's forwarding alone, with its
+// own upstream client and no token check or routing (gateway/ourProxy.mjs): the gap to it is what checking costs. CPU/request is the server process's CPU time (user + system)
 // per request under load: on a shared machine it moves less than req/s. Run: node --import tsx test/bench/gateway.bench.mjs [seconds]
 // Goal (issue 4): at least 0.5 of nginx's requests per second, under 1 ms added at the median.
 import { spawn, spawnSync } from 'node:child_process';
@@ -138,6 +139,8 @@ try {
   const nginx = await startNginx(upstream.url);
   const bare = await startProcess(process.execPath, [join(here, 'gateway', 'bareProxy.mjs'), upstream.url], /^listening (\S+)$/m);
   children.push(bare.child);
+  const forwarding = await startProcess(process.execPath, [join(here, 'gateway', 'ourProxy.mjs'), upstream.url], /^listening (\S+)$/m);
+  children.push(forwarding.child);
 
   const bundle = await buildControlPlane(repoRoot, tmp);
   const cp = await startControlPlane(bundle, join(tmp, 'data'));
@@ -173,6 +176,7 @@ try {
     { name: 'nginx proxy', url: `${nginx.url}/greeting`, pids: childPids(nginx.child.pid) },
     { name: 'our gateway (JWT checked)', url: gw, token, pids: [cp.child.pid] },
     { name: 'bare undici proxy', url: `${bare.url}/greeting`, token, pids: [bare.child.pid] },
+    { name: 'our forwarding, no checks', url: `${forwarding.url}/greeting`, token, pids: [forwarding.child.pid] },
   ];
   for (const t of targets) wrk(t.url, { connections: 10, secs: 1, token: t.token }); // warm-up (JIT, pools)
   const load = Object.fromEntries(targets.map((t) => [t.name, []]));
@@ -198,7 +202,7 @@ try {
   }
   const perRound = load[targets[2].name].map((g, r) => {
     const n = load[targets[1].name][r].rps;
-    return `round ${r + 1}: gateway/nginx ${(g.rps / n).toFixed(2)}, bare/nginx ${(load[targets[3].name][r].rps / n).toFixed(2)}, gateway/bare ${(g.rps / load[targets[3].name][r].rps).toFixed(2)}`;
+    return `round ${r + 1}: gateway/nginx ${(g.rps / n).toFixed(2)}, bare undici/nginx ${(load[targets[3].name][r].rps / n).toFixed(2)}, forwarding/nginx ${(load[targets[4].name][r].rps / n).toFixed(2)}`;
   });
   console.log(`same-round ratios: ${perRound.join('; ')}`);
   const gwRps = best(load[targets[2].name], 'rps');
@@ -207,7 +211,9 @@ try {
   const nginxAdded = best(single[targets[1].name], 'p50') - best(single[targets[0].name], 'p50');
   console.log(`gateway / nginx throughput: ${(gwRps / nginxRps).toFixed(2)} (goal ≥ 0.5)`);
   const bareRps = best(load[targets[3].name], 'rps');
+  const fwdRps = best(load[targets[4].name], 'rps');
   console.log(`bare undici proxy / nginx: ${(bareRps / nginxRps).toFixed(2)}; gateway / bare undici proxy: ${(gwRps / bareRps).toFixed(2)}`);
+  console.log(`our forwarding alone / nginx: ${(fwdRps / nginxRps).toFixed(2)}; gateway / our forwarding alone: ${(gwRps / fwdRps).toFixed(2)} (what the checks cost)`);
   console.log(`gateway / direct throughput: ${(gwRps / best(load[targets[0].name], 'rps')).toFixed(2)}`);
   console.log(`added median latency, 1 connection: gateway ${ms(added)} (goal < 1 ms), nginx ${ms(nginxAdded)}`);
 } finally {
