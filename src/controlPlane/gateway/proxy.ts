@@ -172,6 +172,9 @@ function mapUpstreamError(err: unknown, origin: string): { status: number; code:
   if (code === 'UPSTREAM_HEADERS_TIMEOUT' || code === 'UPSTREAM_CONNECT_TIMEOUT' || code === 'UPSTREAM_BODY_TIMEOUT') {
     return { status: 504, code: 'upstream_timeout', message: `The service at ${origin} did not answer in time.` };
   }
+  if (code === 'CALLER_BODY_TIMEOUT') {
+    return { status: 408, code: 'request_timeout', message: `The request body stopped arriving before it was complete, so the call to the service at ${origin} was given up.` };
+  }
   if (code === 'ECONNREFUSED') {
     return { status: 502, code: 'upstream_unavailable', message: `The service at ${origin} refused the connection; is it running?` };
   }

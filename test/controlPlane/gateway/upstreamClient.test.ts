@@ -360,6 +360,35 @@ describe('gateway upstream client: bodies, back-pressure, https', function () {
     assert.match(error.message, /certificate/i);
   });
 
+  it('answers 408 request_timeout, not the service\'s fault, when the caller stops sending its body', async () => {
+    let upstreamGot = 0;
+    const url = await nodeUpstream((req, res) => {
+      req.on('data', (c: Buffer) => (upstreamGot += c.length));
+      req.on('end', () => res.end('complete'));
+    });
+    const impatient = new GatewayProxy({ bodyTimeoutMs: 300 });
+    closers.push(() => impatient.close());
+    const gw = await gatewayFor(impatient, () => url);
+    closers.push(() => stop(gw.server));
+    const started = Date.now();
+    const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${gw.url}/upload`, { method: 'PUT', agent: false, headers: { 'content-length': '1000' } }, (r) => {
+        let body = '';
+        r.on('data', (c) => (body += c));
+        r.on('end', () => resolve({ status: r.statusCode!, body }));
+      });
+      req.on('error', reject);
+      req.write('x'.repeat(100)); // and then nothing: 900 bytes never come
+    });
+    assert.equal(res.status, 408, res.body);
+    const error = JSON.parse(res.body).error as { code: string; message: string };
+    assert.equal(error.code, 'request_timeout');
+    assert.match(error.message, /request body stopped arriving/);
+    const waited = Date.now() - started;
+    assert.ok(waited >= 300 && waited < 3_000, `after the 300 ms body time-out, not the 5 s connect one (${waited} ms)`);
+    assert.equal(upstreamGot, 100, 'what the caller sent did reach the service');
+  });
+
   it('answers 504 upstream_timeout when the upstream\'s headers are late', async () => {
     const slow = await nodeUpstream((_req, res) => void setTimeout(() => res.end('late'), 1_000));
     const quick = new GatewayProxy({ headersTimeoutMs: 200 });

@@ -90,6 +90,8 @@ export class UpstreamConnection implements ResponseEvents {
   private paused = false;
   /** A request body is still being sent. */
   private body: Readable | null = null;
+  /** The request body is paused because the upstream is not taking more (its socket's buffer is full). */
+  private bodyWaitsForUpstream = false;
   private chunked = false;
   /** When the current wait (connect, headers, body silence) times out, or the idle connection expires. */
   deadline = 0;
@@ -214,7 +216,8 @@ export class UpstreamConnection implements ResponseEvents {
 
   private readonly onConnect = (): void => {
     this.connected = true;
-    if (this.exchange !== undefined && this.body === null) this.arm(Date.now() + this.owner.headersTimeoutMs);
+    // From now on the wait is for the headers, or, while a request body streams, for its next bytes.
+    if (this.exchange !== undefined) this.arm(Date.now() + (this.body === null ? this.owner.headersTimeoutMs : this.owner.bodyTimeoutMs));
   };
 
   private readonly onData = (buf: Buffer): void => {
@@ -267,7 +270,10 @@ export class UpstreamConnection implements ResponseEvents {
       ok = socket.write(chunk);
     }
     if (!this.headReceived) this.deadline = Date.now() + this.owner.bodyTimeoutMs;
-    if (!ok) this.body?.pause();
+    if (!ok) {
+      this.bodyWaitsForUpstream = true;
+      this.body?.pause();
+    }
   };
 
   private readonly onBodyEnd = (): void => {
@@ -277,6 +283,7 @@ export class UpstreamConnection implements ResponseEvents {
   };
 
   private readonly onSocketDrain = (): void => {
+    this.bodyWaitsForUpstream = false;
     this.body?.resume();
   };
 
@@ -294,7 +301,10 @@ export class UpstreamConnection implements ResponseEvents {
     }
     if (!this.connected) this.fail(new UpstreamError('UPSTREAM_CONNECT_TIMEOUT', 'connecting timed out'));
     else if (!this.headReceived && this.body === null) this.fail(new UpstreamError('UPSTREAM_HEADERS_TIMEOUT', 'the response headers did not arrive in time'));
-    else this.fail(new UpstreamError('UPSTREAM_BODY_TIMEOUT', 'the body went silent for too long'));
+    else if (!this.headReceived && this.body !== null && !this.bodyWaitsForUpstream) {
+      // The upstream was ready for more of the request body, and the caller sent none.
+      this.fail(new UpstreamError('CALLER_BODY_TIMEOUT', 'the request body stopped arriving'));
+    } else this.fail(new UpstreamError('UPSTREAM_BODY_TIMEOUT', 'the body went silent for too long'));
   };
 
   /** Sets the deadline; re-arms the timer only when it would fire too late (a later deadline is checked when it fires). */
@@ -311,6 +321,7 @@ export class UpstreamConnection implements ResponseEvents {
     const body = this.body;
     if (body === null) return;
     this.body = null;
+    this.bodyWaitsForUpstream = false;
     body.off('data', this.onBodyData);
     body.off('end', this.onBodyEnd);
     body.resume(); // if the socket had paused it; what is left is Node's to discard
