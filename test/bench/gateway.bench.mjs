@@ -8,14 +8,12 @@
 // Goal (issue 4): at least 0.5 of nginx's requests per second, under 1 ms added at the median.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { api, buildControlPlane, startControlPlane, startProcess } from './tokens/controlPlane.mjs';
+import { api, controlPlaneBundle, freePort, startControlPlane, startProcess } from './tokens/controlPlane.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
 const seconds = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 8);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const tmp = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
@@ -31,14 +29,6 @@ const s = http.createServer({ keepAliveTimeout: 60000 }, (req, res) => {
 });
 s.listen(0, '127.0.0.1', () => console.log('listening http://127.0.0.1:' + s.address().port));
 `;
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function toMs(value, unit) {
   return Number(value) * { us: 0.001, ms: 1, s: 1000 }[unit];
@@ -142,7 +132,7 @@ try {
   const forwarding = await startProcess(process.execPath, [join(here, 'gateway', 'ourProxy.mjs'), upstream.url], /^listening (\S+)$/m);
   children.push(forwarding.child);
 
-  const bundle = await buildControlPlane(repoRoot, tmp);
+  const bundle = await controlPlaneBundle();
   const cp = await startControlPlane(bundle, join(tmp, 'data'));
   children.push(cp.child);
   const org = 'stark-industries';

@@ -7,11 +7,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { api, buildControlPlane, startControlPlane, startProcess } from './tokens/controlPlane.mjs';
+import { api, controlPlaneBundle, startControlPlane, startProcess } from './tokens/controlPlane.mjs';
 import { wrkTokens } from './tokens/wrk.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, '..', '..');
 const seconds = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const tmp = mkdtempSync(join(tmpdir(), 'tokens-bench-'));
@@ -22,7 +21,7 @@ try {
   const rawSign = Number(execFileSync(process.execPath, [join(here, 'tokens', 'rawSign.mjs'), String(Math.min(seconds, 5))], { encoding: 'utf8' }));
 
   // ours
-  const bundle = await buildControlPlane(repoRoot, tmp);
+  const bundle = await controlPlaneBundle();
   const cp = await startControlPlane(bundle, join(tmp, 'data'));
   children.push(cp.child);
   await api(cp, 'POST', '/api/v1/orgs', { name: 'Stark Industries' });

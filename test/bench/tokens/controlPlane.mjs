@@ -1,22 +1,12 @@
-// Builds the control plane bundle into a temp folder and starts it; resolves its URL and admin token.
+// Starts the control plane bundle (built by the control plane tests' helper, as the tests run it) and resolves its URL
+// and admin token; benches run with tsx loaded, so they share that TypeScript helper.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as esbuild from 'esbuild';
+import { createRequire } from 'node:module';
 
-export async function buildControlPlane(repoRoot, outDir) {
-  const outfile = join(outDir, 'controlPlane.js');
-  await esbuild.build({
-    entryPoints: [join(repoRoot, 'src/controlPlane/cli.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'warning',
-  });
-  return outfile;
-}
+// Loaded as CommonJS, as the tests load it (its paths come from __dirname).
+export const { controlPlaneBundle, freePort } = createRequire(import.meta.url)('../../controlPlane/helpers/controlPlane.ts');
 
 export function startProcess(command, args, readyPattern, env = {}) {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });

@@ -3,22 +3,13 @@
  * (oidc-provider, a real OpenID provider), Add Keys, connections, and the gateway's four access rules.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { paths, gatewayUrl, tokenUrl } from '../../../src/api/routes';
 import { startGreetingService, type RunningGreetingService } from '../../../src/controlPlane/sampleService/greetingService';
-import { ControlPlane, tempDir } from '../helpers/controlPlane';
+import { ControlPlane, freePort, tempDir } from '../helpers/controlPlane';
 import { JWT_CLIENT, OPAQUE_CLIENT, startOidcProvider, type RunningProvider } from '../externalIdp/oidcProvider';
 
 const ORG = 'stark-industries';
 const PROJECT = 'default';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function call(url: string, token?: string) {
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
