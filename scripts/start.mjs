@@ -10,9 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { register as registerCjs } from 'tsx/cjs/api';
 import { register as registerEsm } from 'tsx/esm/api';
 import { setupVsCode } from './setup-vscode.mjs';
+import { ensureSystemDeps } from './system-deps.mjs';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+ensureSystemDeps('start');
 console.log('[start] building the extension');
 execFileSync(process.execPath, ['esbuild.config.mjs'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
 setupVsCode();

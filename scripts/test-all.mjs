@@ -7,6 +7,10 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemDeps } from './system-deps.mjs';
+
+// Node's version and the Debian packages every layer needs, installed when missing (or exit 2 with the command).
+ensureSystemDeps('test');
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

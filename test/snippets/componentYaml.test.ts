@@ -8,7 +8,8 @@ import { renamedVariables, serviceResourceRef, SnippetError, upsertConnectionRef
 import { envVariableName, type ConnectionConfig } from '../../src/api/connections';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const schema = JSON.parse(readFileSync(path.resolve(repoRoot, '..', 'shared', 'reference', 'choreo', 'component-yaml-schema-1_2.json'), 'utf8')) as object;
+// The copy the extension ships (package.json's yamlValidation points the YAML extension at it).
+const schema = JSON.parse(readFileSync(path.join(repoRoot, 'schemas', 'component-yaml-1.2.json'), 'utf8')) as object;
 const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
 
 function assertValid(text: string): Record<string, unknown> {
