@@ -9,7 +9,7 @@
 // When everything is present it prints nothing.
 //
 //   node scripts/system-deps.mjs start|test|bench [...]
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,16 +111,20 @@ export function ensureSystemDeps(...names) {
   }
   const started = Date.now();
   say(`installing ${list} (for ${names.join(' and ')})`);
-  const apt = (args) =>
-    execFileSync(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...args], {
-      stdio: ['ignore', 'inherit', 'inherit'],
+  // apt-get's and dpkg's own lines are kept back, and shown only when it fails.
+  let output = '';
+  const apt = (args) => {
+    const result = spawnSync(prefix[0] ?? 'apt-get', [...prefix.slice(1), ...(prefix.length ? ['apt-get'] : []), ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
-  try {
-    apt(['update', '-qq']);
-    apt(['install', '-y', '-qq', '--no-install-recommends', ...missing.map((p) => p.name)]);
-  } catch {
-    console.error(`[system-deps] apt-get failed (see above). Run it yourself:\n  ${command}`);
+    output += `${result.stdout ?? ''}${result.stderr ?? ''}`;
+    return result.status === 0;
+  };
+  if (!apt(['update', '-qq']) || !apt(['install', '-y', '-qq', '--no-install-recommends', ...missing.map((p) => p.name)])) {
+    console.error(output.trimEnd());
+    console.error(`[system-deps] apt-get failed (above). Run it yourself, then the same npm command again:\n  ${command}`);
     process.exit(2);
   }
   const still = missing.filter((p) => !present(p));
