@@ -60,19 +60,28 @@ function present({ probe }) {
   return probe.file ? existsSync(probe.file) : hasProgram(probe.program, probe.dirs);
 }
 
-/** Node as old as `engines.node` (a `>=x.y.z` range) or older stops everything with one line. */
-export function checkNode() {
-  const range = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).engines?.node ?? '';
+/** Why Node `version` does not satisfy `range` (a `>=x.y.z` range, as package.json's engines.node), or undefined. */
+export function nodeTooOld(range, version) {
   const wanted = /^>=\s*(\d+)\.(\d+)\.(\d+)$/.exec(range.trim());
-  if (!wanted) return;
-  const have = process.versions.node.split('.').map(Number);
+  if (!wanted) return undefined;
+  const have = version.replace(/^v/, '').split('.').map(Number);
   const need = wanted.slice(1).map(Number);
   for (let i = 0; i < 3; i++) {
-    if (have[i] > need[i]) return;
+    if (have[i] > need[i]) return undefined;
     if (have[i] < need[i]) {
-      console.error(`[system-deps] this project needs Node ${range.trim()} (package.json engines); this is Node ${process.versions.node}. Install Node 20 or later and try again.`);
-      process.exit(2);
+      return `this project needs Node ${range.trim()} (package.json engines); this is Node ${version.replace(/^v/, '')}. Install Node 20 or later and try again.`;
     }
+  }
+  return undefined;
+}
+
+/** Node older than `engines.node` stops everything with one line. */
+function checkNode() {
+  const range = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).engines?.node ?? '';
+  const tooOld = nodeTooOld(range, process.versions.node);
+  if (tooOld) {
+    console.error(`[system-deps] ${tooOld}`);
+    process.exit(2);
   }
 }
 
