@@ -16,6 +16,9 @@ export const IdentityProvider = z.object({
   tokenEndpoint: z.string(),
   jwksUri: z.string(),
   environments: z.union([z.literal('all'), z.array(z.string())]),
+  /** External providers: the audiences (`aud`) their access tokens must carry one of. Empty: the gateway's own
+   * audience, `{base}/gw`, the one the built-in provider's tokens carry (ask the provider for tokens for that resource). */
+  audiences: z.array(z.string()).optional(),
   createdAt: isoDate,
   refreshedAt: isoDate.optional(),
 });
@@ -26,6 +29,18 @@ export const CreateIdentityProvider = z.strictObject({
   description: description.default(''),
   wellKnownUrl: z.url({ protocol: /^https?$/, error: 'Enter the provider\'s Well-Known URL (…/.well-known/openid-configuration).' }),
   environments: z.union([z.literal('all'), z.array(z.string()).min(1)]).default('all'),
+  /** The audiences the provider's access tokens must carry one of; empty or absent: this gateway's own, `{base}/gw`. */
+  audiences: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, 'An audience is a non-empty string, such as the API identifier set in the provider.')
+        .max(512, 'An audience has at most 512 characters.')
+        .regex(/^[\x21-\x7e]+$/, 'An audience has no spaces or control characters.'),
+    )
+    .max(20, 'Give at most 20 audiences.')
+    .default([]),
 });
 export type CreateIdentityProvider = z.input<typeof CreateIdentityProvider>;
 

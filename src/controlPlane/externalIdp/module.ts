@@ -11,15 +11,16 @@ import { C, type IdentityProviderRecord, type OrganizationRecord } from '../doma
 import { identityProviderView } from '../domain/views';
 import { readJson } from '../http/body';
 import { ApiError, conflict, nameTaken, notFound, validationFailed } from '../http/errors';
+import type { OutboundPolicy } from '../http/outbound';
 import type { Router } from '../http/router';
 import { gatewayState } from '../gateway/state';
 import { UniqueViolation, type Store } from '../store/store';
 import { discoverProvider, DiscoveryError, type DiscoveredProvider } from './discovery';
 import { describeUses, findConsumerConfigs } from './usage';
 
-async function discover(wellKnownUrl: string): Promise<DiscoveredProvider> {
+async function discover(wellKnownUrl: string, outbound: OutboundPolicy): Promise<DiscoveredProvider> {
   try {
-    return await discoverProvider(wellKnownUrl);
+    return await discoverProvider(wellKnownUrl, { outbound });
   } catch (err) {
     if (err instanceof DiscoveryError) {
       throw new ApiError(400, 'discovery_failed', err.message, [{ path: 'wellKnownUrl', message: err.message }]);
@@ -52,7 +53,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
           .map(({ e, i }) => ({ path: `environments.${i}`, message: `There is no environment "${e}"; use one of: ${[...known].join(', ')}.` }));
         if (fields.length) throw validationFailed(fields[0].message, fields);
       }
-      const found = await discover(input.wellKnownUrl);
+      const found = await discover(input.wellKnownUrl, ctx.outbound);
       await requireNewIssuer(store, org, found.issuer);
       const record: IdentityProviderRecord = {
         id: randomUUID(),
@@ -65,6 +66,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
         tokenEndpoint: found.tokenEndpoint,
         jwksUri: found.jwksUri,
         environments: input.environments,
+        audiences: [...new Set(input.audiences)],
         createdAt: new Date().toISOString(),
       };
       try {
@@ -89,7 +91,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
       if (idp.kind === 'built-in' || !idp.wellKnownUrl) {
         throw conflict('The built-in identity provider is part of this control plane; there is nothing to refresh.');
       }
-      const found = await discover(idp.wellKnownUrl);
+      const found = await discover(idp.wellKnownUrl, ctx.outbound);
       await requireNewIssuer(store, org, found.issuer, idp.id);
       const updated: IdentityProviderRecord = {
         ...idp,
