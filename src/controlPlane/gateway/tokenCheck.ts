@@ -255,7 +255,7 @@ function describeVerifyError(err: unknown): string {
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     if (err.claim === 'nbf') return 'The access token is not valid yet (nbf is in the future). Check the clocks.';
     if (err.claim === 'aud') {
-      return 'The access token is not for this gateway: its audience (aud) is missing or is none of the audiences the identity provider was registered with.';
+      return 'The access token is not for this gateway: its audience (aud) is missing or is not one this gateway accepts (for an external identity provider: the audiences it was registered with, or this gateway\'s URL).';
     }
     if (err.claim === 'exp') return 'The access token has no expiry (exp); JWT access tokens must have one.';
     return `The access token's ${err.claim} claim is not acceptable: ${err.reason}.`;
