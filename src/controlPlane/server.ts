@@ -11,7 +11,7 @@ import { Cascade, ControlPlaneContext } from './context';
 import { registerCoreCascades } from './domain/cascades';
 import { AuthConfigRecord, C, coreCollections } from './domain/records';
 import { AdminTokenAuthenticator, identityProof, loadOrCreateAdminToken } from './http/auth';
-import { sendError, ApiError } from './http/errors';
+import { ApiError, sendError } from './http/errors';
 import { HostCheck, hostHeader } from './http/hostCheck';
 import { answerError, Router } from './http/router';
 import { SigningKeys } from './idp/signingKeys';
@@ -67,8 +67,8 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
   let server: http.Server | undefined;
   try {
     const signingKeys = SigningKeys.load(dataDir);
-    const authenticators = [new AdminTokenAuthenticator(loadOrCreateAdminToken(dataDir))];
-
+    const adminToken = loadOrCreateAdminToken(dataDir);
+    const authenticators = [new AdminTokenAuthenticator(adminToken)];
 
     let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => {
       res.writeHead(503, { 'retry-after': '1' }).end();
@@ -88,7 +88,6 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
 
     const cascade = new Cascade();
     registerCoreCascades(cascade);
-    const adminToken = loadOrCreateAdminToken(dataDir);
     const ctx: ControlPlaneContext = {
       store,
       baseUrl,

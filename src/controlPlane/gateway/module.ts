@@ -108,13 +108,16 @@ function builtInKeys(ctx: ControlPlaneContext): JWTVerifyGetKey {
 /** What the gateway needs of an external identity provider to verify its tokens. */
 interface ExternalIssuer {
   jwksUri: string;
-  /** The audiences its tokens must carry one of (the registration's, or this gateway's own when none were given). */
+  /** The audiences its tokens must carry one of: those of every registration of this issuer (each organization's
+   * own are checked again in `issuerServes`). */
   audiences: string[];
 }
 
+/** The audiences an external provider's tokens must carry one of: its registration's, or this gateway's own. */
+const audiencesOf = (idp: IdentityProviderRecord, baseUrl: string): string[] => (idp.audiences?.length ? idp.audiences : [gatewayAudience(baseUrl)]);
+
 /** issuer → JWKS URL and audiences of every external identity provider, rebuilt after providers change. */
 function externalIssuers(store: Store, ctx: ControlPlaneContext) {
-  const defaultAudiences = [gatewayAudience(ctx.baseUrl)];
   let map: Promise<Map<string, ExternalIssuer>> | undefined;
   const rebuild = async () => {
     const issuers = new Map<string, ExternalIssuer>();
@@ -124,7 +127,8 @@ function externalIssuers(store: Store, ctx: ControlPlaneContext) {
       for (const org of page.items) {
         for (const idp of await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)) {
           if (idp.kind === 'external' && idp.issuer && idp.jwksUri) {
-            issuers.set(idp.issuer, { jwksUri: idp.jwksUri, audiences: idp.audiences?.length ? idp.audiences : defaultAudiences });
+            const audiences = [...new Set([...(issuers.get(idp.issuer)?.audiences ?? []), ...audiencesOf(idp, ctx.baseUrl)])];
+            issuers.set(idp.issuer, { jwksUri: idp.jwksUri, audiences });
           }
         }
       }
@@ -268,11 +272,14 @@ export const gateway: ControlPlaneModule = {
     };
 
     /** Whether the token's issuer is one of the organization's identity providers (its built-in one, or an external
-     * one registered there). */
+     * one registered there, with an audience of that registration). */
     const issuerServes = async (token: VerifiedToken, org: OrganizationRecord): Promise<boolean> => {
       if (token.issuer.startsWith(builtInPrefix)) return token.issuer === issuerUrl(baseUrl, org.handle);
-      const idps = await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id);
-      return idps.some((i) => i.kind === 'external' && i.issuer === token.issuer);
+      const idp = (await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)).find((i) => i.kind === 'external' && i.issuer === token.issuer);
+      if (!idp) return false;
+      const aud = token.claims.aud;
+      const allowed = audiencesOf(idp, baseUrl);
+      return (Array.isArray(aud) ? aud : [aud]).some((a) => typeof a === 'string' && allowed.includes(a));
     };
 
     state.dispatch = (req, res, url) => {
