@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
 import { normaliseRestPath, RequestPathRefused } from '../../src/controlPlane/gateway/requestPath';
-import { isNonPublicAddress, OutboundRefused, outboundDispatcher, resolvePublic } from '../../src/controlPlane/http/outbound';
+import { checkOutboundUrl, isNonPublicAddress, OutboundRefused, outboundDispatcher, resolvePublic } from '../../src/controlPlane/http/outbound';
 
 describe('outbound address rule', () => {
   it('tells public addresses from loopback, link-local, private and other non-public ones', () => {
@@ -19,6 +19,13 @@ describe('outbound address rule', () => {
     await assert.rejects(resolvePublic('localhost'), OutboundRefused);
     await assert.rejects(resolvePublic('vm'), /leads to 127\.0\.0\.1/);
     await assert.rejects(resolvePublic('169.254.169.254'), OutboundRefused);
+  });
+
+  it('applies to the URLs a discovery document names (jwks_uri, token_endpoint) as to the document itself', async () => {
+    for (const url of ['http://127.0.0.1:7480/api/v1/orgs', 'https://169.254.169.254/latest/meta-data/', 'https://[fd00::1]/jwks', 'https://vm/jwks']) {
+      await assert.rejects(checkOutboundUrl(new URL(url), { publicOnly: true }), OutboundRefused, url);
+      await checkOutboundUrl(new URL(url), { publicOnly: false }); // a local control plane: no rule
+    }
   });
 
   it('refuses before connecting, and connects to the very address it checked', async () => {

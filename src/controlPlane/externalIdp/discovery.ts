@@ -101,10 +101,6 @@ export function wellKnownAndIssuer(raw: string): { wellKnownUrl: URL; expectedIs
 
 const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
-function describeNetworkError(err: unknown, url: URL): string {
-  return describeOutboundFailure(err, url, 'discovery document');
-}
-
 /** Stops reading a body we will not use; the abort it causes is expected, not an error. */
 function discard(body: Dispatcher.ResponseData['body']): void {
   body.on('error', () => undefined);
@@ -142,7 +138,7 @@ async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: A
         signal,
       });
     } catch (err) {
-      throw new DiscoveryError(describeNetworkError(err, url));
+      throw new DiscoveryError(describeOutboundFailure(err, url, 'discovery document'));
     }
     if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
       discard(res.body);
@@ -179,7 +175,7 @@ async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: A
       text = await readLimited(res.body, opts.maxBytes, url);
     } catch (err) {
       if (err instanceof DiscoveryError) throw err;
-      throw new DiscoveryError(describeNetworkError(err, url));
+      throw new DiscoveryError(describeOutboundFailure(err, url, 'discovery document'));
     }
     try {
       return JSON.parse(text);
