@@ -159,6 +159,12 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
           (await rawExchange(cp.url, head('GET', `${b.gw}/ext`, cp.url, [['Authorization', `Bearer ${await other.sign({ aud, client_id: 'p' })}`], ['Connection', 'close']]))).status;
         assert.equal(await callB('api://partner'), 200);
         assert.equal(await callB(`${cp.url}/gw`), 401, 'with audiences given, the default one no longer passes');
+        // A registration's audiences can be changed later (a provider registered before they were asked for).
+        const patched = await cp.call('PATCH', paths.identityProvider(b.org, res.body.id), { audiences: ['api://renamed'] });
+        assert.equal(patched.status, 200, patched.text);
+        assert.deepEqual(patched.body.audiences, ['api://renamed']);
+        assert.equal(await callB('api://renamed'), 200);
+        assert.equal(await callB('api://partner'), 401, 'an audience taken off no longer passes');
       } finally {
         await other.close();
       }

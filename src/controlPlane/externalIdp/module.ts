@@ -4,7 +4,7 @@
  * routes/identityProviders.ts; this module adds the routes that need discovery, and the `in_use` rule on delete.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateIdentityProvider } from '../../api/identityProviders';
+import { CreateIdentityProvider, UpdateIdentityProvider } from '../../api/identityProviders';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { environmentsOf, findOrg } from '../domain/lookups';
 import { C, type IdentityProviderRecord, type OrganizationRecord } from '../domain/records';
@@ -82,6 +82,19 @@ export const externalIdentityProviders: ControlPlaneModule = {
       }
       gateway.issuersChanged();
       return { status: 201, body: identityProviderView(record, org, baseUrl) };
+    });
+
+    // The audiences its tokens must carry (e.g. for a provider registered before they were asked for).
+    router.api('PATCH', '/orgs/:org/identity-providers/:idp', async ({ req, params }) => {
+      const org = await findOrg(store, params.org);
+      const input = await readJson(req, UpdateIdentityProvider);
+      const idp = await store.get<IdentityProviderRecord>(C.identityProviders, params.idp);
+      if (!idp || idp.orgId !== org.id) throw notFound(`Organization "${org.handle}" has no identity provider "${params.idp}".`);
+      if (idp.kind === 'built-in') throw conflict('The built-in identity provider\'s tokens are for this gateway; there is nothing to change.');
+      const updated: IdentityProviderRecord = { ...idp, audiences: [...new Set(input.audiences)] };
+      await store.write([{ op: 'put', collection: C.identityProviders, record: updated }]);
+      gateway.issuersChanged();
+      return { status: 200, body: identityProviderView(updated, org, baseUrl) };
     });
 
     router.api('POST', '/orgs/:org/identity-providers/:idp/refresh', async ({ params }) => {
