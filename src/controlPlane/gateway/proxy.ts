@@ -1,10 +1,11 @@
 /**
  * Forwards a gateway call to the service's upstream over our own lean HTTP/1.1 client (./upstream/: a strict
- * incremental response parser, keep-alive connections, a pool per upstream origin); undici's per-call cost was most
- * of the gateway's. Bodies are streamed both ways with back-pressure (never buffered), hop-by-hop headers dropped
- * (RFC 9110 §7.6.1), X-Forwarded-* set (Forwarded and X-Real-IP dropped), the path normalised (requestPath.ts), and upstream failures answered as 502 (unreachable, broken, malformed) or 504
- * (too slow) with the management API's JSON error body. A malformed or ambiguous upstream response is never guessed
- * at: the caller gets 502 and the upstream connection is destroyed.
+ * incremental response parser, keep-alive connections, a pool per organization and upstream origin); undici's
+ * per-call cost was most of the gateway's. Bodies are streamed both ways with back-pressure (never buffered), with
+ * the framing the gateway decided; hop-by-hop headers dropped (RFC 9110 §7.6.1), X-Forwarded-* set (the caller's
+ * Forwarded and X-Real-IP dropped), the path normalised (requestPath.ts), and upstream failures answered as 502
+ * (unreachable, broken, malformed) or 504 (too slow) with the management API's JSON error body. A malformed or
+ * ambiguous upstream response is never guessed at: the caller gets 502 and the upstream connection is destroyed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
