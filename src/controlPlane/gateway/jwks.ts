@@ -45,8 +45,6 @@ export class KeysUnavailable extends Error {
 export class JwksRegistry {
   private readonly remotes = new Map<string, JWTVerifyGetKey>();
   private readonly opts: Required<RemoteKeyOptions>;
-  /** Fetches made (for tests and figures). */
-  fetches = 0;
 
   constructor(options: RemoteKeyOptions = {}) {
     this.opts = { ...DEFAULTS, ...options };
@@ -72,7 +70,6 @@ export class JwksRegistry {
   }
 
   private readonly fetchJwks = (url: string, init: RequestInit): Promise<Response> => {
-    this.fetches++;
     const dispatcher = outboundDispatcher(this.opts.outbound, this.opts.timeoutMs);
     return undiciFetch(url, { ...(init as object), dispatcher } as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
   };
