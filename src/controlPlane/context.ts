@@ -16,7 +16,7 @@ export interface ControlPlaneContext {
   sampleService: boolean;
   /** Which addresses the server may fetch from (discovery, JWKS): see http/outbound.ts. */
   outbound: OutboundPolicy;
-  /** The proof that this server holds its data folder's admin token, for a challenge (http/auth.ts identityProof). */
+  /** The proof that this server holds its data folder's admin token, for a challenge (src/api/identityProof.ts). */
   proveIdentity(challenge: string): string;
 }
 

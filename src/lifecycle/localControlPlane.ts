@@ -6,12 +6,13 @@
  *
  * Anyone on the machine can listen on 127.0.0.1 first, so whatever answers on the port must prove it is the control
  * plane of this data folder before the admin token is sent to it: it answers a fresh random challenge with an HMAC
- * under the admin token (the server's identityProof), which only a process that can read the data folder can give.
+ * under the admin token (src/api/identityProof.ts), which only a process that can read the data folder can give.
  */
 import { spawn } from 'node:child_process';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { identityProof } from '../api/identityProof';
 import { probe, probeHealth } from './healthProbe';
 
 export interface LocalControlPlaneOptions {
@@ -33,11 +34,6 @@ export class LocalControlPlaneError extends Error {
  * program, or nothing. */
 export type Identity = 'ours' | 'foreign' | 'down';
 
-/** Must match the control plane's identityProof (src/controlPlane/http/auth.ts); not imported, to keep the
- * extension bundle free of server code. */
-function expectedProof(adminToken: string, challenge: string): Buffer {
-  return createHmac('sha256', adminToken).update(`choreo-control-plane/${challenge}`).digest();
-}
 
 export class LocalControlPlane {
   readonly baseUrl: string;
@@ -87,7 +83,7 @@ export class LocalControlPlane {
     if (!answer.healthy) return 'down';
     if (token === undefined || answer.proof === undefined) return 'foreign';
     const given = Buffer.from(answer.proof, 'base64url');
-    const expected = expectedProof(token, challenge);
+    const expected = Buffer.from(identityProof(token, challenge), 'base64url');
     return given.length === expected.length && timingSafeEqual(given, expected) ? 'ours' : 'foreign';
   }
 

@@ -3,7 +3,7 @@
  * into the data folder. A team server adds per-user tokens by adding an Authenticator that looks a token up in the
  * store (token hash → principal); routes only ever see the Principal.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IncomingMessage } from 'node:http';
@@ -70,14 +70,4 @@ export function requirePrincipal(req: IncomingMessage, authenticators: Authentic
   throw new ApiError(401, 'unauthorized', 'The access token is not valid for this control plane. Check that it is the current one from its data folder.', undefined, {
     'www-authenticate': 'Bearer realm="choreo-control-plane", error="invalid_token"',
   });
-}
-
-/**
- * The answer to `GET /healthz?challenge=<nonce>`: HMAC-SHA256 of the nonce under the admin token. The extension that
- * started the local control plane reads the token from the data folder (0700) and checks this answer before it sends
- * the token: a program of another user that took the port first cannot answer it, and learns nothing it could replay
- * (each nonce is fresh, and the token itself never travels to it).
- */
-export function identityProof(adminToken: string, challenge: string): string {
-  return createHmac('sha256', adminToken).update(`choreo-control-plane/${challenge}`).digest('base64url');
 }

@@ -7,7 +7,7 @@ const CHALLENGE = /^[A-Za-z0-9_-]{16,128}$/;
 
 export const health: ControlPlaneModule = {
   register(router: Router, ctx: ControlPlaneContext) {
-    // With ?challenge=…, the answer proves this server holds its data folder's admin token (see identityProof).
+    // With ?challenge=…, the answer proves this server holds its data folder's admin token (src/api/identityProof.ts).
     router.public('GET', '/healthz', ({ query }) => {
       const body: { status: string; version: string; proof?: string } = { status: 'ok', version: CONTROL_PLANE_VERSION };
       if (typeof query.challenge === 'string' && CHALLENGE.test(query.challenge)) body.proof = ctx.proveIdentity(query.challenge);
