@@ -11,6 +11,8 @@ export const AuthConfiguration = z.object({
   clientId: z.string(),
   /** True when the built-in provider holds a secret for this client (only its hash is stored). */
   hasSecret: z.boolean(),
+  /** When the secret was last regenerated: the gateway refuses every token of this client issued before then. */
+  secretRegeneratedAt: isoDate.optional(),
   tokenUrl: z.string(),
   createdAt: isoDate,
   updatedAt: isoDate,

@@ -69,6 +69,8 @@ export const ErrorCode = z.enum([
   'method_not_allowed',
   'rate_limited',
   'discovery_failed',
+  /** The request's Host header names another server (421). */
+  'misdirected_request',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -16,18 +16,43 @@ export const IdentityProvider = z.object({
   tokenEndpoint: z.string(),
   jwksUri: z.string(),
   environments: z.union([z.literal('all'), z.array(z.string())]),
+  /** External providers: the audiences (`aud`) their access tokens must carry one of. Empty: the gateway's own
+   * audience, `{base}/gw`, the one the built-in provider's tokens carry (ask the provider for tokens for that resource). */
+  audiences: z.array(z.string()).optional(),
   createdAt: isoDate,
   refreshedAt: isoDate.optional(),
 });
 export type IdentityProvider = z.infer<typeof IdentityProvider>;
+
+/** The `aud` values an external provider's access tokens may carry (issue 14). */
+function audiences() {
+  return z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, 'An audience is a non-empty string, such as the API identifier set in the provider.')
+        .max(512, 'An audience has at most 512 characters.')
+        .regex(/^[\x21-\x7e]+$/, 'An audience has no spaces or control characters.'),
+    )
+    .max(20, 'Give at most 20 audiences.');
+}
 
 export const CreateIdentityProvider = z.strictObject({
   name: displayName,
   description: description.default(''),
   wellKnownUrl: z.url({ protocol: /^https?$/, error: 'Enter the provider\'s Well-Known URL (…/.well-known/openid-configuration).' }),
   environments: z.union([z.literal('all'), z.array(z.string()).min(1)]).default('all'),
+  /** The audiences the provider's access tokens must carry one of; empty or absent: this gateway's own, `{base}/gw`. */
+  audiences: audiences().default([]),
 });
 export type CreateIdentityProvider = z.input<typeof CreateIdentityProvider>;
+
+/** What can change on a registered external provider without registering it again. */
+export const UpdateIdentityProvider = z.strictObject({
+  audiences: audiences(),
+});
+export type UpdateIdentityProvider = z.input<typeof UpdateIdentityProvider>;
 
 /** The part of an OIDC discovery document the control plane keeps. */
 export const DiscoveryDocument = z.looseObject({

@@ -8,7 +8,7 @@
  *   GET|DELETE      /api/v1/orgs/:org
  *   GET             /api/v1/orgs/:org/environments        → { items: Environment[] }
  *   GET|POST        /api/v1/orgs/:org/identity-providers  → { items: IdentityProvider[] } | IdentityProvider (201)
- *   GET|DELETE      /api/v1/orgs/:org/identity-providers/:idp
+ *   GET|PATCH|DELETE /api/v1/orgs/:org/identity-providers/:idp   (PATCH: { audiences })
  *   POST            /api/v1/orgs/:org/identity-providers/:idp/refresh
  *   GET|POST        /api/v1/orgs/:org/projects            → Page<Project> | Project (201)
  *   GET|PATCH|DELETE /api/v1/orgs/:org/projects/:project

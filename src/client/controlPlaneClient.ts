@@ -30,6 +30,7 @@ import {
   type CreateOrganization,
   type CreateProject,
   type Page,
+  type UpdateIdentityProvider,
 } from '../api';
 import { ControlPlaneError } from './errors';
 
@@ -98,6 +99,11 @@ export class ControlPlaneClient {
   }
   createIdentityProvider(org: string, body: CreateIdentityProvider) {
     return this.call('POST', paths.identityProviders(org), IdentityProvider, { body });
+  }
+
+  /** Sets the audiences an external provider's tokens must carry. */
+  updateIdentityProvider(org: string, idp: string, body: UpdateIdentityProvider) {
+    return this.call('PATCH', paths.identityProvider(org, idp), IdentityProvider, { body });
   }
 
   // ---- projects and components

@@ -7,7 +7,7 @@ import { validateWith } from './validation';
 
 /**
  * Add Identity Provider to an organization from its Well-Known URL (the control plane reads the discovery document).
- * Arguments: `{ org, name, wellKnownUrl, description?, environments? }`.
+ * Arguments: `{ org, name, wellKnownUrl, description?, environments?, audiences? }`.
  */
 export async function addIdentityProvider(ctx: CommandContext, arg?: unknown): Promise<IdentityProvider> {
   const { CreateIdentityProvider } = await import('../api/identityProviders.js');
@@ -25,10 +25,11 @@ export async function addIdentityProvider(ctx: CommandContext, arg?: unknown): P
     }));
   const description = field(given, 'description') ?? (field(given, 'name') ? '' : await askText({ title, prompt: 'Description (optional)' }));
   const environments = (given as { environments?: 'all' | string[] } | undefined)?.environments ?? 'all';
+  const audiences = (given as { audiences?: string[] } | undefined)?.audiences;
   const client = await ctx.client();
   const idp = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Reading ${wellKnownUrl}…` },
-    () => client.createIdentityProvider(org, { name, description, wellKnownUrl, environments }),
+    () => client.createIdentityProvider(org, { name, description, wellKnownUrl, environments, audiences }),
   );
   ctx.log.info(`Added identity provider ${idp.name} (${idp.issuer}) to ${org}`);
   void vscode.window.showInformationMessage(`Identity provider ${idp.name} added to ${org}. Issuer: ${idp.issuer}`);

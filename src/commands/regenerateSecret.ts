@@ -17,7 +17,7 @@ export async function regenerateSecret(ctx: CommandContext, arg?: unknown): Prom
   }
   await confirm(
     `Regenerate the secret of ${target.displayName} in ${target.environmentName}?`,
-    'The current secret stops working at once: every app that uses it gets invalid_client until it has the new one. The client ID stays.',
+    'The current secret stops working at once: every app that uses it gets invalid_client until it has the new one, and the gateway refuses the tokens already issued with it. The client ID stays.',
     'Regenerate Secret',
     (refOf(arg) as { confirm?: unknown } | undefined)?.confirm,
   );

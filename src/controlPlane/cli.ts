@@ -1,9 +1,11 @@
 /**
  * Command line of the control plane (bundled as dist/controlPlane.js).
  *
- *   serve --data DIR [--host 127.0.0.1] [--port 7480] [--public-url URL] [--sample-service]
+ *   serve --data DIR [--host 127.0.0.1] [--port 7480] [--public-url URL] [--sample-service] [--allow-private-addresses]
  *     Serves until SIGTERM/SIGINT. With --sample-service every organization created gets the sample service
- *     "Greeting Service" in its default project (the extension's local control plane runs with it). When ready it prints exactly one line on stdout:
+ *     "Greeting Service" in its default project, and its upstream is served (the extension's local control plane
+ *     runs with it). With --public-url (a team server) discovery documents and JWKS are fetched only from public
+ *     addresses, unless --allow-private-addresses is given (identity providers inside the team's network). When ready it prints exactly one line on stdout:
  *       Choreo control plane listening on <base URL>
  *     A parent finds the URL with /^Choreo control plane listening on (\S+)$/m. The admin token is in
  *     DIR/admin-token (mode 0600). Everything else is logged on stderr.
@@ -25,7 +27,7 @@ import { DataFolderLocked, lockDataFolder } from './store/lock';
 export const READY_PREFIX = 'Choreo control plane listening on ';
 const DEFAULT_PORT = 7480;
 const USAGE = `Usage:
-  controlPlane serve --data DIR [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--sample-service]
+  controlPlane serve --data DIR [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--sample-service] [--allow-private-addresses]
   controlPlane rotate-keys --data DIR`;
 
 class UsageError extends Error {}
@@ -50,6 +52,7 @@ async function serve(args: string[]): Promise<number> {
       port: { type: 'string', default: String(DEFAULT_PORT) },
       'public-url': { type: 'string' },
       'sample-service': { type: 'boolean', default: false },
+      'allow-private-addresses': { type: 'boolean', default: false },
       // Journal size that triggers compaction into a snapshot (tests make it small).
       'compact-bytes': { type: 'string' },
     },
@@ -68,6 +71,7 @@ async function serve(args: string[]): Promise<number> {
     publicUrl: values['public-url'],
     compactBytes: values['compact-bytes'] ? Number(values['compact-bytes']) : undefined,
     sampleService: values['sample-service'],
+    allowPrivateAddresses: values['allow-private-addresses'],
   });
   process.stdout.write(`${READY_PREFIX}${running.url}\n`);
   await new Promise<void>((resolve) => {

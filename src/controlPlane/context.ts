@@ -2,6 +2,7 @@
 import type { CollectionSpec, Store, StoredRecord, WriteOp } from './store/store';
 import type { SigningKeys } from './idp/signingKeys';
 import type { Router } from './http/router';
+import type { OutboundPolicy } from './http/outbound';
 
 export interface ControlPlaneContext {
   store: Store;
@@ -10,8 +11,13 @@ export interface ControlPlaneContext {
   baseUrl: string;
   signingKeys: SigningKeys;
   cascade: Cascade;
-  /** `serve --sample-service`: new organizations get the sample service (see sampleService/seeding.ts). */
+  /** `serve --sample-service`: new organizations get the sample service (see sampleService/seeding.ts), and its
+   * upstream is served. */
   sampleService: boolean;
+  /** Which addresses the server may fetch from (discovery, JWKS): see http/outbound.ts. */
+  outbound: OutboundPolicy;
+  /** The proof that this server holds its data folder's admin token, for a challenge (src/api/identityProof.ts). */
+  proveIdentity(challenge: string): string;
 }
 
 /** A feature of the control plane: the collections it stores and the routes it answers. */

@@ -10,7 +10,10 @@ import * as path from 'node:path';
 import { Cascade, ControlPlaneContext } from './context';
 import { registerCoreCascades } from './domain/cascades';
 import { AuthConfigRecord, C, coreCollections } from './domain/records';
+import { identityProof } from '../api/identityProof';
 import { AdminTokenAuthenticator, loadOrCreateAdminToken } from './http/auth';
+import { ApiError, sendError } from './http/errors';
+import { HostCheck, hostHeader } from './http/hostCheck';
 import { answerError, Router } from './http/router';
 import { SigningKeys } from './idp/signingKeys';
 import { BuiltInClient, ClientLookup, TokenEndpoint } from './idp/tokenEndpoint';
@@ -26,14 +29,21 @@ export interface ServeOptions {
   /** The URL clients use, for a server behind a proxy or a team server; else http://host:port. */
   publicUrl?: string;
   compactBytes?: number;
-  /** Every organization created gets the sample "Greeting Service" in its default project (the local control plane
-   * the extension starts; a team server stays empty). */
+  /** Every organization created gets the sample "Greeting Service" in its default project, and its upstream is
+   * served (the local control plane the extension starts; a team server stays empty and serves no sample). */
   sampleService?: boolean;
+  /** A team server (with publicUrl) fetches discovery documents and JWKS only from public addresses unless this is
+   * set (`--allow-private-addresses`: identity providers inside the team's network). See http/outbound.ts. */
+  allowPrivateAddresses?: boolean;
 }
 
 export interface RunningControlPlane {
   url: string;
   close(): Promise<void>;
+}
+
+function refuseHost(res: http.ServerResponse): void {
+  sendError(res, new ApiError(421, 'misdirected_request', 'This control plane answers only requests addressed to it: localhost, a loopback address, or the host of its public URL.'));
 }
 
 /** Written while serving so that `rotate-keys` can reach the running process instead of fighting its lock. */
@@ -58,7 +68,8 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
   let server: http.Server | undefined;
   try {
     const signingKeys = SigningKeys.load(dataDir);
-    const authenticators = [new AdminTokenAuthenticator(loadOrCreateAdminToken(dataDir))];
+    const adminToken = loadOrCreateAdminToken(dataDir);
+    const authenticators = [new AdminTokenAuthenticator(adminToken)];
 
     let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => {
       res.writeHead(503, { 'retry-after': '1' }).end();
@@ -78,18 +89,32 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
 
     const cascade = new Cascade();
     registerCoreCascades(cascade);
-    const ctx: ControlPlaneContext = { store, baseUrl, signingKeys, cascade, sampleService: options.sampleService ?? false };
+    const ctx: ControlPlaneContext = {
+      store,
+      baseUrl,
+      signingKeys,
+      cascade,
+      sampleService: options.sampleService ?? false,
+      outbound: { publicOnly: publicUrl !== undefined && !options.allowPrivateAddresses },
+      proveIdentity: (challenge) => identityProof(adminToken, challenge),
+    };
     const router = new Router(authenticators);
     for (const m of modules) m.register(router, ctx);
 
     const lookup: ClientLookup = (clientId) => {
       const r = store.findUniqueNow<AuthConfigRecord>(C.authConfigs, 'clientId', clientId);
-      return r?.secretHash ? ({ clientId: r.clientId, orgHandle: r.orgHandle, secretHash: r.secretHash } satisfies BuiltInClient) : undefined;
+      if (!r?.secretHash) return undefined;
+      const client: BuiltInClient = { clientId: r.clientId, orgHandle: r.orgHandle, secretHash: r.secretHash };
+      if (r.secretRegeneratedAt !== undefined) client.secretVersion = Date.parse(r.secretRegeneratedAt);
+      return client;
     };
     const tokens = new TokenEndpoint(baseUrl, signingKeys, lookup);
     const gateway = gatewayState(ctx).dispatch;
+    const hosts = new HostCheck(baseUrl);
     handler = (req, res) => {
       try {
+        const host = hostHeader(req.rawHeaders);
+        if (!hosts.allows(host)) return refuseHost(res);
         const url = req.url ?? '';
         // A gateway URL it does not take (another method, a malformed path) goes on to the router.
         if (gateway !== undefined && url.startsWith('/gw/') && gateway(req, res, url)) return;

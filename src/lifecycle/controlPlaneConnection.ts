@@ -123,6 +123,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
       this.setState('unreachable', `The control plane at ${this.baseUrl} cannot be reached.`);
       return false;
     }
+    this.local.distrust();
     this.log.warn(`The local control plane on ${this.baseUrl} does not answer; starting it again.`);
     await this.ready();
     if (this.state === 'ready') this.restartedEmitter.fire();
@@ -131,7 +132,20 @@ export class ControlPlaneConnection implements vscode.Disposable {
 
   private async check(): Promise<void> {
     if (this.readyPromise || this.shutDown) return;
-    const healthy = await probeHealth(this.baseUrl);
+    let healthy: boolean;
+    if (this.local) {
+      // The local one must still be ours: a program that took the port after it stopped gets nothing.
+      const identity = await this.local.identify();
+      if (identity === 'foreign') {
+        this.local.distrust();
+        this.setState('unreachable', `Another program answers on ${this.baseUrl}; it is not this extension's control plane.`);
+        return;
+      }
+      healthy = identity === 'ours';
+      if (!healthy) this.local.distrust();
+    } else {
+      healthy = await probeHealth(this.baseUrl);
+    }
     if (healthy && this.state !== 'ready') {
       this.setState('ready');
       this.restartedEmitter.fire();

@@ -4,13 +4,25 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 
-export function probeHealth(baseUrl: string, timeoutMs = 1_000): Promise<boolean> {
+export interface HealthAnswer {
+  healthy: boolean;
+  /** The server's answer to `challenge` (see the control plane's identityProof), when one was asked and given. */
+  proof?: string;
+}
+
+export async function probeHealth(baseUrl: string, timeoutMs = 1_000): Promise<boolean> {
+  return (await probe(baseUrl, timeoutMs)).healthy;
+}
+
+/** `GET /healthz`, with `?challenge=` when given. Never rejects. */
+export function probe(baseUrl: string, timeoutMs = 1_000, challenge?: string): Promise<HealthAnswer> {
   return new Promise((resolve) => {
     let url: URL;
     try {
       url = new URL('/healthz', baseUrl);
+      if (challenge !== undefined) url.searchParams.set('challenge', challenge);
     } catch {
-      resolve(false);
+      resolve({ healthy: false });
       return;
     }
     const get = url.protocol === 'https:' ? https.get : http.get;
@@ -20,13 +32,15 @@ export function probeHealth(baseUrl: string, timeoutMs = 1_000): Promise<boolean
       res.on('data', (c: string) => (body += c.length < 4096 ? c : ''));
       res.on('end', () => {
         try {
-          resolve(res.statusCode === 200 && (JSON.parse(body) as { status?: string }).status === 'ok');
+          const answer = JSON.parse(body) as { status?: string; proof?: unknown };
+          const healthy = res.statusCode === 200 && answer.status === 'ok';
+          resolve(healthy && typeof answer.proof === 'string' ? { healthy, proof: answer.proof } : { healthy });
         } catch {
-          resolve(false);
+          resolve({ healthy: false });
         }
       });
     });
     req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
+    req.on('error', () => resolve({ healthy: false }));
   });
 }

@@ -1,12 +1,19 @@
 /**
  * Finds or starts the local control plane: its own process, run with the extension host's Node
  * (`process.execPath`, as plain Node under Electron), detached so it outlives this window and serves every window
- * on the same port. Its data (store, signing keys, admin token) lives in the extension's global storage.
+ * on the same port. Its data (store, signing keys, admin token) lives in the extension's global storage, in a folder
+ * only this user can read (0700; its log 0600).
+ *
+ * Anyone on the machine can listen on 127.0.0.1 first, so whatever answers on the port must prove it is the control
+ * plane of this data folder before the admin token is sent to it: it answers a fresh random challenge with an HMAC
+ * under the admin token (src/api/identityProof.ts), which only a process that can read the data folder can give.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { probeHealth } from './healthProbe';
+import { identityProof } from '../api/identityProof';
+import { probe, probeHealth } from './healthProbe';
 
 export interface LocalControlPlaneOptions {
   /** The control plane bundle, `dist/controlPlane.js` of this extension. */
@@ -23,12 +30,19 @@ export class LocalControlPlaneError extends Error {
   }
 }
 
+/** What answers on the port: our control plane (it proved it holds the data folder's admin token), another
+ * program, or nothing. */
+export type Identity = 'ours' | 'foreign' | 'down';
+
+
 export class LocalControlPlane {
   readonly baseUrl: string;
   /** Process id when this window started it; undefined when another window did. */
   pid: number | undefined;
   private starting: Promise<'found' | 'started'> | undefined;
   private cachedToken: string | undefined;
+  /** The server on the port proved itself since it was last found or started. */
+  private proven = false;
 
   constructor(private readonly o: LocalControlPlaneOptions) {
     this.baseUrl = `http://127.0.0.1:${o.port}`;
@@ -48,8 +62,38 @@ export class LocalControlPlane {
     return this.starting;
   }
 
-  /** The admin token the control plane wrote into its data folder at first start. */
+  /** The admin token the control plane wrote into its data folder at first start, once the server on the port has
+   * proved it is that control plane; throws LocalControlPlaneError when another program answers there. */
   async token(): Promise<string | undefined> {
+    const token = await this.readToken();
+    if (token === undefined) return undefined;
+    if (!this.proven) {
+      const identity = await this.identify();
+      if (identity === 'foreign') throw this.foreign();
+      this.proven = identity === 'ours';
+    }
+    return token;
+  }
+
+  /** Asks whatever answers on the port to prove it holds this data folder's admin token. */
+  async identify(): Promise<Identity> {
+    const token = await this.readToken();
+    const challenge = randomBytes(24).toString('base64url');
+    const answer = await probe(this.baseUrl, 1_000, challenge);
+    if (!answer.healthy) return 'down';
+    if (token === undefined || answer.proof === undefined) return 'foreign';
+    const given = Buffer.from(answer.proof, 'base64url');
+    const expected = Buffer.from(identityProof(token, challenge), 'base64url');
+    return given.length === expected.length && timingSafeEqual(given, expected) ? 'ours' : 'foreign';
+  }
+
+  /** Forget that the server proved itself (it stopped answering, or was restarted): it is asked again before the
+   * token is sent. */
+  distrust(): void {
+    this.proven = false;
+  }
+
+  private async readToken(): Promise<string | undefined> {
     if (this.cachedToken) return this.cachedToken;
     try {
       this.cachedToken = (await fs.promises.readFile(path.join(this.o.dataDir, 'admin-token'), 'utf8')).trim();
@@ -57,6 +101,14 @@ export class LocalControlPlane {
       return undefined;
     }
     return this.cachedToken;
+  }
+
+  private foreign(): LocalControlPlaneError {
+    this.proven = false;
+    return new LocalControlPlaneError(
+      `Another program answers on ${this.baseUrl}, and it is not this extension's control plane (it could not prove it holds the admin token of ${this.o.dataDir}), so nothing is sent to it. Stop that program, or set choreo.controlPlane.localPort to a free port.`,
+      '',
+    );
   }
 
   /** Stops the process this window started (SIGTERM: the server closes its store cleanly). */
@@ -74,14 +126,20 @@ export class LocalControlPlane {
   }
 
   private async findOrStart(): Promise<'found' | 'started'> {
-    if (await this.isHealthy()) return 'found';
+    this.proven = false;
+    const found = await this.identify();
+    if (found === 'ours') return this.provenAs('found');
+    if (found === 'foreign') throw this.foreign();
     this.cachedToken = undefined;
-    await fs.promises.mkdir(this.o.dataDir, { recursive: true });
+    // Only this user may read the data folder (its admin token, signing keys, store) and the log.
+    await fs.promises.mkdir(this.o.dataDir, { recursive: true, mode: 0o700 });
+    await fs.promises.chmod(this.o.dataDir, 0o700);
     if (!fs.existsSync(this.o.entry)) {
       throw new LocalControlPlaneError(`The control plane program is missing at ${this.o.entry}. Rebuild the extension.`, '');
     }
     const logStart = fileSize(this.logFile);
-    const out = fs.openSync(this.logFile, 'a');
+    const out = fs.openSync(this.logFile, 'a', 0o600);
+    fs.fchmodSync(out, 0o600);
     const env: NodeJS.ProcessEnv = { ...process.env };
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
     // --sample-service: each organization made here comes with a service to connect to, so a new user can walk the
@@ -98,15 +156,19 @@ export class LocalControlPlane {
 
     const deadline = Date.now() + (this.o.startTimeoutMs ?? 20_000);
     while (Date.now() < deadline) {
-      if (await this.isHealthy()) {
+      const identity = await this.identify();
+      if (identity === 'ours') {
         this.o.log(`Local control plane is up on ${this.baseUrl} (pid ${child.pid})`);
-        return 'started';
+        return this.provenAs('started');
       }
+      if (identity === 'foreign' && exit !== undefined) throw this.foreign();
       if (exit !== undefined) {
         this.pid = undefined;
         // Another window may have won the race for the data folder's lock and be starting it right now.
         for (let i = 0; i < 30; i++) {
-          if (await this.isHealthy()) return 'found';
+          const again = await this.identify();
+          if (again === 'ours') return this.provenAs('found');
+          if (again === 'foreign') throw this.foreign();
           await sleep(100);
         }
         const tail = readTail(this.logFile, logStart);
@@ -116,6 +178,11 @@ export class LocalControlPlane {
     }
     const tail = readTail(this.logFile, logStart);
     throw new LocalControlPlaneError(`The local control plane did not answer on ${this.baseUrl} in time.`, tail);
+  }
+
+  private provenAs(how: 'found' | 'started'): 'found' | 'started' {
+    this.proven = true;
+    return how;
   }
 
   /** When another window started it, the server's pid file (if it writes one) lets Restart stop it. */

@@ -5,6 +5,7 @@
 // with no token check (gateway/bareProxy.mjs, the issue's own reference), and the gateway's forwarding alone, with its
 // own upstream client and no token check or routing (gateway/ourProxy.mjs): the gap to it is what checking costs. CPU/request is the server process's CPU time (user + system)
 // per request under load: on a shared machine it moves less than req/s. Run: node --import tsx test/bench/gateway.bench.mjs [seconds]
+// BENCH_BASELINE_BUNDLE=/path/controlPlane.js adds a row for another build of the control plane (e.g. main's) in the same rounds.
 // Goal (issue 4): at least 0.5 of nginx's requests per second, under 1 ms added at the median.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -132,34 +133,43 @@ try {
   const forwarding = await startProcess(process.execPath, [join(here, 'gateway', 'ourProxy.mjs'), upstream.url], /^listening (\S+)$/m);
   children.push(forwarding.child);
 
-  const bundle = await controlPlaneBundle();
-  const cp = await startControlPlane(bundle, join(tmp, 'data'));
-  children.push(cp.child);
-  const org = 'stark-industries';
-  const comps = `/api/v1/orgs/${org}/projects/default/components`;
-  await api(cp, 'POST', '/api/v1/orgs', { name: 'Stark Industries' });
-  const service = await api(cp, 'POST', comps, {
-    displayName: 'Bench Service',
-    name: 'bench-service',
-    type: 'service',
-    endpoints: [{ name: 'hello', upstreamUrls: { development: upstream.url } }],
-  });
-  await api(cp, 'POST', comps, { displayName: 'Bench Consumer', name: 'bench-consumer', type: 'external-consumer' });
-  const keys = await api(cp, 'POST', `${comps}/bench-consumer/auth/development/generate-keys`);
-  await api(cp, 'POST', `${comps}/bench-consumer/connections`, { name: 'Bench', serviceComponentName: 'bench-service', endpointName: 'hello' });
-  const tokenRes = await fetch(keys.authConfiguration.tokenUrl, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${keys.authConfiguration.clientId}:${keys.clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
-  const { access_token: token } = await tokenRes.json();
-  const gw = `${service.endpoints[0].gatewayUrls.development}/greeting`;
-  const check = await fetch(gw, { headers: { authorization: `Bearer ${token}` } });
-  if (check.status !== 200) throw new Error(`gateway answered ${check.status}: ${await check.text()}`);
-  if ((await fetch(gw)).status !== 401) throw new Error('the gateway let a call without a token through');
+  /** A control plane from `bundle` with a service on the upstream, a consumer, its keys and a connection: the
+   * gateway URL to load and a token for it. */
+  async function gatewayUnderTest(bundle, dataDir) {
+    const cp = await startControlPlane(bundle, dataDir);
+    children.push(cp.child);
+    const org = 'stark-industries';
+    const comps = `/api/v1/orgs/${org}/projects/default/components`;
+    await api(cp, 'POST', '/api/v1/orgs', { name: 'Stark Industries' });
+    const service = await api(cp, 'POST', comps, {
+      displayName: 'Bench Service',
+      name: 'bench-service',
+      type: 'service',
+      endpoints: [{ name: 'hello', upstreamUrls: { development: upstream.url } }],
+    });
+    await api(cp, 'POST', comps, { displayName: 'Bench Consumer', name: 'bench-consumer', type: 'external-consumer' });
+    const keys = await api(cp, 'POST', `${comps}/bench-consumer/auth/development/generate-keys`);
+    await api(cp, 'POST', `${comps}/bench-consumer/connections`, { name: 'Bench', serviceComponentName: 'bench-service', endpointName: 'hello' });
+    const tokenRes = await fetch(keys.authConfiguration.tokenUrl, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${keys.authConfiguration.clientId}:${keys.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials',
+    });
+    const { access_token: token } = await tokenRes.json();
+    const gw = `${service.endpoints[0].gatewayUrls.development}/greeting`;
+    const check = await fetch(gw, { headers: { authorization: `Bearer ${token}` } });
+    if (check.status !== 200) throw new Error(`gateway answered ${check.status}: ${await check.text()}`);
+    if ((await fetch(gw)).status !== 401) throw new Error('the gateway let a call without a token through');
+    return { cp, gw, token };
+  }
+  const { cp, gw, token } = await gatewayUnderTest(await controlPlaneBundle(), join(tmp, 'data'));
+  // BENCH_BASELINE_BUNDLE=path/to/controlPlane.js adds a row for another build (e.g. main's), under the same load in
+  // the same rounds, so a change's cost shows as a same-run ratio.
+  const baselineBundle = process.env.BENCH_BASELINE_BUNDLE;
+  const baseline = baselineBundle ? await gatewayUnderTest(baselineBundle, join(tmp, 'baseline-data')) : undefined;
 
   const targets = [
     { name: 'upstream direct', url: `${upstream.url}/greeting`, pids: [upstream.child.pid] },
@@ -167,6 +177,7 @@ try {
     { name: 'our gateway (JWT checked)', url: gw, token, pids: [cp.child.pid] },
     { name: 'bare undici proxy', url: `${bare.url}/greeting`, token, pids: [bare.child.pid] },
     { name: 'our forwarding, no checks', url: `${forwarding.url}/greeting`, token, pids: [forwarding.child.pid] },
+    ...(baseline ? [{ name: 'gateway, baseline bundle', url: baseline.gw, token: baseline.token, pids: [baseline.cp.child.pid] }] : []),
   ];
   for (const t of targets) wrk(t.url, { connections: 10, secs: 1, token: t.token }); // warm-up (JIT, pools)
   const load = Object.fromEntries(targets.map((t) => [t.name, []]));
@@ -206,6 +217,11 @@ try {
   console.log(`our forwarding alone / nginx: ${(fwdRps / nginxRps).toFixed(2)}; gateway / our forwarding alone: ${(gwRps / fwdRps).toFixed(2)} (what the checks cost)`);
   console.log(`gateway / direct throughput: ${(gwRps / best(load[targets[0].name], 'rps')).toFixed(2)}`);
   console.log(`added median latency, 1 connection: gateway ${ms(added)} (goal < 1 ms), nginx ${ms(nginxAdded)}`);
+  if (baseline) {
+    const rounds = load[targets[2].name].map((g, r) => (g.rps / load[targets[5].name][r].rps).toFixed(3));
+    const cpu = (t) => median(load[t.name].map((x) => x.cpuUs));
+    console.log(`gateway / baseline bundle throughput per round: ${rounds.join(', ')}; CPU/request ${cpu(targets[2]).toFixed(1)} µs vs ${cpu(targets[5]).toFixed(1)} µs`);
+  }
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 300));

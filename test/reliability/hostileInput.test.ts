@@ -12,7 +12,7 @@ import { AddExternalKeys } from '../../src/api/auth';
 import { ApiErrorBody } from '../../src/api/common';
 import { CreateComponent, UpdateComponent } from '../../src/api/components';
 import { CreateConnection } from '../../src/api/connections';
-import { CreateIdentityProvider } from '../../src/api/identityProviders';
+import { CreateIdentityProvider, UpdateIdentityProvider } from '../../src/api/identityProviders';
 import { CreateOrganization, CreateProject, UpdateProject } from '../../src/api/organizations';
 import { API_PREFIX } from '../../src/api/routes';
 import { ControlPlane, tempDir } from '../controlPlane/helpers/controlPlane';
@@ -56,6 +56,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/orgs/:org/identity-providers' },
   { method: 'POST', path: '/orgs/:org/identity-providers', body: CreateIdentityProvider },
   { method: 'GET', path: '/orgs/:org/identity-providers/:idp' },
+  { method: 'PATCH', path: '/orgs/:org/identity-providers/:idp', body: UpdateIdentityProvider },
   { method: 'DELETE', path: '/orgs/:org/identity-providers/:idp', action: true },
   { method: 'POST', path: '/orgs/:org/identity-providers/:idp/refresh', action: true },
   { method: 'GET', path: '/orgs/:org/projects' },

@@ -34,6 +34,8 @@ export interface IdentityProviderRecord {
   tokenEndpoint?: string;
   jwksUri?: string;
   environments: 'all' | string[];
+  /** External providers: the `aud` values their access tokens may carry; empty or absent means the gateway's own. */
+  audiences?: string[];
   createdAt: string;
   refreshedAt?: string;
 }
@@ -74,6 +76,9 @@ export interface AuthConfigRecord {
   clientId: string;
   /** Built-in provider only: SHA-256 of the client secret (see idp/clientSecret.ts). */
   secretHash?: string;
+  /** Built-in provider only: when Regenerate Secret last made a new secret (ISO). Tokens issued before it are refused
+   * by the gateway (each token carries its secret's time, see idp/tokenEndpoint.ts). Absent: never regenerated. */
+  secretRegeneratedAt?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -67,6 +67,7 @@ export function identityProviderView(r: IdentityProviderRecord, org: Organizatio
     createdAt: r.createdAt,
   };
   if (r.wellKnownUrl) idp.wellKnownUrl = r.wellKnownUrl;
+  if (!builtIn) idp.audiences = r.audiences ?? [];
   if (r.refreshedAt) idp.refreshedAt = r.refreshedAt;
   return idp;
 }
@@ -80,6 +81,7 @@ export function authConfigurationView(r: AuthConfigRecord, idp: IdentityProvider
     identityProviderName: idp?.name ?? (r.kind === 'built-in' ? BUILT_IN_IDP_NAME : 'Removed identity provider'),
     clientId: r.clientId,
     hasSecret: r.secretHash !== undefined,
+    ...(r.secretRegeneratedAt ? { secretRegeneratedAt: r.secretRegeneratedAt } : {}),
     tokenUrl: r.kind === 'built-in' ? tokenUrl(baseUrl, r.orgHandle) : (idp?.tokenEndpoint ?? ''),
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,

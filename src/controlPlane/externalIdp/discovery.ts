@@ -3,10 +3,13 @@
  *
  * The URL comes from a user, so the fetch is defensive: https only (loopback excepted, for local providers and
  * tests), bounded time for connect, headers and the whole body, a size limit enforced while the body streams in,
- * and redirects followed only on the same host and never from https down to http.
+ * and redirects followed only on the same host and never from https down to http. Which addresses it may reach, and
+ * what a failed fetch says, is the one rule of ../http/outbound.ts, which the document's jwks_uri and token_endpoint
+ * are checked against too.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { DiscoveryDocument } from '../../api/identityProviders';
+import { checkOutboundUrl, describeOutboundFailure, OPEN_POLICY, outboundDispatcher, type OutboundPolicy } from '../http/outbound';
 
 export const WELL_KNOWN_SUFFIX = '/.well-known/openid-configuration';
 const OAUTH_WELL_KNOWN = '/.well-known/oauth-authorization-server';
@@ -18,6 +21,8 @@ export interface DiscoveryOptions {
   totalTimeoutMs?: number;
   maxBytes?: number;
   maxRedirects?: number;
+  /** Which addresses may be fetched from (the server's rule; open by default, as on a local control plane). */
+  outbound?: OutboundPolicy;
 }
 
 const DEFAULTS: Required<DiscoveryOptions> = {
@@ -26,6 +31,7 @@ const DEFAULTS: Required<DiscoveryOptions> = {
   totalTimeoutMs: 15_000,
   maxBytes: 256 * 1024,
   maxRedirects: 3,
+  outbound: OPEN_POLICY,
 };
 
 /** What the control plane keeps from a discovery document. */
@@ -95,39 +101,6 @@ export function wellKnownAndIssuer(raw: string): { wellKnownUrl: URL; expectedIs
 
 const sameIssuer = (a: string, b: string) => a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 
-// One agent for every discovery fetch; its connect time-out is the default. Tests pass their own limits.
-let sharedAgent: Agent | undefined;
-const agents = new Map<number, Agent>();
-function agentFor(connectTimeoutMs: number): Dispatcher {
-  if (connectTimeoutMs === DEFAULTS.connectTimeoutMs) {
-    sharedAgent ??= new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 1_000 });
-    return sharedAgent;
-  }
-  let agent = agents.get(connectTimeoutMs);
-  if (!agent) {
-    agent = new Agent({ connect: { timeout: connectTimeoutMs }, keepAliveTimeout: 1_000 });
-    agents.set(connectTimeoutMs, agent);
-  }
-  return agent;
-}
-
-function describeNetworkError(err: unknown, url: URL, opts: Required<DiscoveryOptions>): string {
-  const code = (err as { code?: string }).code ?? '';
-  const name = (err as { name?: string }).name ?? '';
-  if (code === 'UND_ERR_CONNECT_TIMEOUT') {
-    return `Could not connect to ${url.host} within ${opts.connectTimeoutMs / 1000} s. Check the URL and that the provider is reachable.`;
-  }
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || name === 'TimeoutError' || name === 'AbortError') {
-    return `The provider at ${url.host} did not send its discovery document within ${opts.totalTimeoutMs / 1000} s. Try again, or check the provider.`;
-  }
-  if (code === 'ECONNREFUSED') return `Nothing answers at ${url.host} (connection refused). Check the host and port.`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `The host ${url.hostname} could not be found. Check the URL.`;
-  if (code.startsWith('ERR_TLS') || code.includes('CERT') || code.startsWith('DEPTH_ZERO')) {
-    return `The TLS certificate of ${url.host} was not accepted (${code}). The provider needs a certificate trusted by this machine.`;
-  }
-  return `Could not fetch ${url.href}: ${(err as Error).message || code || 'network error'}.`;
-}
-
 /** Stops reading a body we will not use; the abort it causes is expected, not an error. */
 function discard(body: Dispatcher.ResponseData['body']): void {
   body.on('error', () => undefined);
@@ -159,13 +132,13 @@ async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: A
       res = await request(url, {
         method: 'GET',
         headers: { accept: 'application/json' },
-        dispatcher: agentFor(opts.connectTimeoutMs),
+        dispatcher: outboundDispatcher(opts.outbound, opts.connectTimeoutMs),
         headersTimeout: opts.headersTimeoutMs,
         bodyTimeout: opts.totalTimeoutMs,
         signal,
       });
     } catch (err) {
-      throw new DiscoveryError(describeNetworkError(err, url, opts));
+      throw new DiscoveryError(describeOutboundFailure(err, url, 'discovery document'));
     }
     if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
       discard(res.body);
@@ -202,7 +175,7 @@ async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: A
       text = await readLimited(res.body, opts.maxBytes, url);
     } catch (err) {
       if (err instanceof DiscoveryError) throw err;
-      throw new DiscoveryError(describeNetworkError(err, url, opts));
+      throw new DiscoveryError(describeOutboundFailure(err, url, 'discovery document'));
     }
     try {
       return JSON.parse(text);
@@ -232,7 +205,16 @@ export async function discoverProvider(wellKnownUrl: string, options: DiscoveryO
         'OpenID Connect requires them to match; use the Well-Known URL of that issuer.',
     );
   }
-  requireSafeUrl(doc.token_endpoint, 'token endpoint');
-  requireSafeUrl(doc.jwks_uri, 'JWKS URL');
+  for (const [raw, what] of [
+    [doc.token_endpoint, 'token endpoint'],
+    [doc.jwks_uri, 'JWKS URL'],
+  ] as const) {
+    try {
+      await checkOutboundUrl(requireSafeUrl(raw, what), opts.outbound);
+    } catch (err) {
+      if (err instanceof DiscoveryError) throw err;
+      throw new DiscoveryError(`The ${what} of the discovery document: ${describeOutboundFailure(err, new URL(raw), what)}`);
+    }
+  }
   return { wellKnownUrl: url.href, issuer: doc.issuer, tokenEndpoint: doc.token_endpoint, jwksUri: doc.jwks_uri };
 }

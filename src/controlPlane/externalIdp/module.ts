@@ -4,22 +4,23 @@
  * routes/identityProviders.ts; this module adds the routes that need discovery, and the `in_use` rule on delete.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateIdentityProvider } from '../../api/identityProviders';
+import { CreateIdentityProvider, UpdateIdentityProvider } from '../../api/identityProviders';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { environmentsOf, findOrg } from '../domain/lookups';
 import { C, type IdentityProviderRecord, type OrganizationRecord } from '../domain/records';
 import { identityProviderView } from '../domain/views';
 import { readJson } from '../http/body';
 import { ApiError, conflict, nameTaken, notFound, validationFailed } from '../http/errors';
+import type { OutboundPolicy } from '../http/outbound';
 import type { Router } from '../http/router';
 import { gatewayState } from '../gateway/state';
 import { UniqueViolation, type Store } from '../store/store';
 import { discoverProvider, DiscoveryError, type DiscoveredProvider } from './discovery';
 import { describeUses, findConsumerConfigs } from './usage';
 
-async function discover(wellKnownUrl: string): Promise<DiscoveredProvider> {
+async function discover(wellKnownUrl: string, outbound: OutboundPolicy): Promise<DiscoveredProvider> {
   try {
-    return await discoverProvider(wellKnownUrl);
+    return await discoverProvider(wellKnownUrl, { outbound });
   } catch (err) {
     if (err instanceof DiscoveryError) {
       throw new ApiError(400, 'discovery_failed', err.message, [{ path: 'wellKnownUrl', message: err.message }]);
@@ -52,7 +53,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
           .map(({ e, i }) => ({ path: `environments.${i}`, message: `There is no environment "${e}"; use one of: ${[...known].join(', ')}.` }));
         if (fields.length) throw validationFailed(fields[0].message, fields);
       }
-      const found = await discover(input.wellKnownUrl);
+      const found = await discover(input.wellKnownUrl, ctx.outbound);
       await requireNewIssuer(store, org, found.issuer);
       const record: IdentityProviderRecord = {
         id: randomUUID(),
@@ -65,6 +66,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
         tokenEndpoint: found.tokenEndpoint,
         jwksUri: found.jwksUri,
         environments: input.environments,
+        audiences: [...new Set(input.audiences)],
         createdAt: new Date().toISOString(),
       };
       try {
@@ -82,6 +84,19 @@ export const externalIdentityProviders: ControlPlaneModule = {
       return { status: 201, body: identityProviderView(record, org, baseUrl) };
     });
 
+    // The audiences its tokens must carry (e.g. for a provider registered before they were asked for).
+    router.api('PATCH', '/orgs/:org/identity-providers/:idp', async ({ req, params }) => {
+      const org = await findOrg(store, params.org);
+      const input = await readJson(req, UpdateIdentityProvider);
+      const idp = await store.get<IdentityProviderRecord>(C.identityProviders, params.idp);
+      if (!idp || idp.orgId !== org.id) throw notFound(`Organization "${org.handle}" has no identity provider "${params.idp}".`);
+      if (idp.kind === 'built-in') throw conflict('The built-in identity provider\'s tokens are for this gateway; there is nothing to change.');
+      const updated: IdentityProviderRecord = { ...idp, audiences: [...new Set(input.audiences)] };
+      await store.write([{ op: 'put', collection: C.identityProviders, record: updated }]);
+      gateway.issuersChanged();
+      return { status: 200, body: identityProviderView(updated, org, baseUrl) };
+    });
+
     router.api('POST', '/orgs/:org/identity-providers/:idp/refresh', async ({ params }) => {
       const org = await findOrg(store, params.org);
       const idp = await store.get<IdentityProviderRecord>(C.identityProviders, params.idp);
@@ -89,7 +104,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
       if (idp.kind === 'built-in' || !idp.wellKnownUrl) {
         throw conflict('The built-in identity provider is part of this control plane; there is nothing to refresh.');
       }
-      const found = await discover(idp.wellKnownUrl);
+      const found = await discover(idp.wellKnownUrl, ctx.outbound);
       await requireNewIssuer(store, org, found.issuer, idp.id);
       const updated: IdentityProviderRecord = {
         ...idp,

@@ -2,7 +2,8 @@
  * The gateway's access rules. A call to a service endpoint in an environment passes only with a Bearer JWT that
  *   (1) verifies against the built-in provider's keys or the external provider's JWKS (tokenCheck.ts),
  *   (2) comes from the identity provider configured for the consumer in that environment,
- *   (3) names a client ID that belongs to that consumer (`client_id` or `azp`), and
+ *   (3) names a client ID that belongs to that consumer (`client_id` or `azp`), for the built-in provider with the
+ *       consumer's current secret (a token issued before Regenerate Secret is refused), and
  *   (4) where a connection from that consumer to that endpoint exists.
  * (1)–(3) failing is 401 (who is calling is not established); (4) failing is 403 naming the missing connection.
  */
@@ -64,6 +65,12 @@ async function authorizeBuiltIn(store: Store, token: VerifiedToken, t: GatewayTa
   const consumer = config && (await store.get<ComponentRecord>(C.components, config.componentId));
   if (!config || !consumer || config.orgId !== t.org.id) {
     throw deny401(`The client ID ${token.clientId} belongs to no external consumer of "${t.org.handle}" (its keys were removed, or the consumer deleted).`);
+  }
+  if (config.secretRegeneratedAt !== undefined) {
+    const version = token.claims.secret_version;
+    if (typeof version !== 'number' || version < Date.parse(config.secretRegeneratedAt)) {
+      throw deny401(`The token was issued before ${consumer.name}'s secret was regenerated (${config.secretRegeneratedAt}); get a new token with the new secret.`);
+    }
   }
   if (config.environment !== t.env.handle) {
     throw deny401(

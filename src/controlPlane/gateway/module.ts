@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPMethod } from 'find-my-way';
-import { gatewayAudience } from '../../api/routes';
+import { gatewayAudience, issuerUrl } from '../../api/routes';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { C, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
 import { answerError, type Handler, type Router } from '../http/router';
@@ -105,17 +105,31 @@ function builtInKeys(ctx: ControlPlaneContext): JWTVerifyGetKey {
   };
 }
 
-/** issuer → JWKS URL of every external identity provider, rebuilt after providers change. */
+/** What the gateway needs of an external identity provider to verify its tokens. */
+interface ExternalIssuer {
+  jwksUri: string;
+  /** The audiences its tokens must carry one of: those of every registration of this issuer (each organization's
+   * own are checked again in `issuerServes`). */
+  audiences: string[];
+}
+
+/** The audiences an external provider's tokens must carry one of: its registration's, or this gateway's own. */
+const audiencesOf = (idp: IdentityProviderRecord, baseUrl: string): string[] => (idp.audiences?.length ? idp.audiences : [gatewayAudience(baseUrl)]);
+
+/** issuer → JWKS URL and audiences of every external identity provider, rebuilt after providers change. */
 function externalIssuers(store: Store, ctx: ControlPlaneContext) {
-  let map: Promise<Map<string, string>> | undefined;
+  let map: Promise<Map<string, ExternalIssuer>> | undefined;
   const rebuild = async () => {
-    const issuers = new Map<string, string>();
+    const issuers = new Map<string, ExternalIssuer>();
     let after: string | undefined;
     for (;;) {
       const page = await store.page<OrganizationRecord>(C.orgs, { group: '', after, limit: 500 });
       for (const org of page.items) {
         for (const idp of await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)) {
-          if (idp.kind === 'external' && idp.issuer && idp.jwksUri) issuers.set(idp.issuer, idp.jwksUri);
+          if (idp.kind === 'external' && idp.issuer && idp.jwksUri) {
+            const audiences = [...new Set([...(issuers.get(idp.issuer)?.audiences ?? []), ...audiencesOf(idp, ctx.baseUrl)])];
+            issuers.set(idp.issuer, { jwksUri: idp.jwksUri, audiences });
+          }
         }
       }
       if (page.last === undefined) return issuers;
@@ -140,6 +154,8 @@ const ROUTED_METHODS = new Set<string>(METHODS);
 interface PassedCall {
   generation: number;
   upstreamUrl: string;
+  /** The organization's id: its calls have upstream connections of their own (proxy.ts). */
+  orgId: string;
 }
 
 /** Routes remembered per token; a token calling more is someone walking URLs, not a client calling its services. */
@@ -155,11 +171,17 @@ export const gateway: ControlPlaneModule = {
 
     const lookup: IssuerLookup = async (issuer) => {
       if (issuer.startsWith(builtInPrefix)) {
-        const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', decodeURIComponent(issuer.slice(builtInPrefix.length)));
+        let handle: string;
+        try {
+          handle = decodeURIComponent(issuer.slice(builtInPrefix.length));
+        } catch {
+          return undefined; // a malformed percent-escape names no organization of ours
+        }
+        const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', handle);
         return org ? builtIn : undefined;
       }
-      const jwksUri = await external(issuer);
-      return jwksUri ? { keys: state.jwks.remote(jwksUri) } : undefined;
+      const found = await external(issuer);
+      return found ? { keys: state.jwks.remote(found.jwksUri), audience: found.audiences, accessTokensOnly: true } : undefined;
     };
     const checker = new TokenChecker(lookup, { realm: REALM });
     const proxy = new GatewayProxy();
@@ -188,7 +210,7 @@ export const gateway: ControlPlaneModule = {
       }
       const call = token && passed.get(token)?.get(p.route as string);
       if (call === undefined || call.generation !== store.generation) return false;
-      proxy.forward(req, res, call.upstreamUrl, p.rest, p.search);
+      proxy.forward(req, res, call.upstreamUrl, p.rest, p.search, call.orgId);
       return true;
     };
 
@@ -197,16 +219,30 @@ export const gateway: ControlPlaneModule = {
         'www-authenticate': err.wwwAuthenticate(REALM),
       });
 
-    /** One gateway call: find the endpoint, check the token and the access rules, forward. Never rejects: whatever
-     * throws is answered as the router answers it (one async function per call, no promise chained on). */
+    /** One gateway call: check the token, then find the endpoint and check the access rules, forward. The token
+     * comes first, so a caller without one learns nothing of what exists (every such call gets the same 401), and a
+     * token of one organization learns nothing of another's services. Never rejects: whatever throws is answered as
+     * the router answers it (one async function per call, no promise chained on). */
     const serve = async (req: IncomingMessage, res: ServerResponse, p: GatewayPath): Promise<void> => {
       // Read before the first await: a write while this call is judged leaves its decision stale at once.
       const generation = store.generation;
       try {
+        let token;
+        try {
+          // A token seen before is answered from the cache without a promise; a new one is verified.
+          const authorization = headerValue(req.rawHeaders, 'authorization');
+          token = checker.cached(authorization) ?? (await checker.check(authorization));
+        } catch (err) {
+          if (!(err instanceof TokenRejected)) throw err;
+          return refuseToken(res, err);
+        }
         const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
-        const project = org && (await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`));
+        if (!org || !(await issuerServes(token, org))) {
+          return refuseToken(res, new TokenRejected('invalid_token', `The token was not issued for "${p.org}": get a token from that organization's token URL or one of its identity providers.`));
+        }
+        const project = await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`);
         const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${p.component}`));
-        if (!org || !project || !service || service.type !== 'service') {
+        if (!project || !service || service.type !== 'service') {
           return sendGatewayError(res, 404, 'not_found', `There is no service ${p.org}/${p.project}/${p.component} behind this gateway URL.`);
         }
         const endpoint = service.endpoints?.find((e) => e.name === p.endpoint);
@@ -216,16 +252,6 @@ export const gateway: ControlPlaneModule = {
         const upstreamUrl = endpoint.upstreamUrls[env.handle];
         if (!upstreamUrl) {
           return sendGatewayError(res, 503, 'upstream_unavailable', `The endpoint "${endpoint.name}" of "${service.name}" has no upstream URL in ${env.name}; set one on the service.`);
-        }
-
-        let token;
-        try {
-          // A token seen before is answered from the cache without a promise; a new one is verified.
-          const authorization = headerValue(req.rawHeaders, 'authorization');
-          token = checker.cached(authorization) ?? (await checker.check(authorization));
-        } catch (err) {
-          if (!(err instanceof TokenRejected)) throw err;
-          return refuseToken(res, err);
         }
         try {
           await authorizeCall(store, baseUrl, token, { org, service, endpointName: endpoint.name, env });
@@ -238,11 +264,22 @@ export const gateway: ControlPlaneModule = {
               : { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope"` };
           return sendGatewayError(res, err.status, err.status === 401 ? 'unauthorized' : 'forbidden', err.message, headers);
         }
-        if (p.route !== undefined) remember(token, p.route, { generation, upstreamUrl });
-        proxy.forward(req, res, upstreamUrl, p.rest, p.search);
+        if (p.route !== undefined) remember(token, p.route, { generation, upstreamUrl, orgId: org.id });
+        proxy.forward(req, res, upstreamUrl, p.rest, p.search, org.id);
       } catch (err) {
         answerError(res, err);
       }
+    };
+
+    /** Whether the token's issuer is one of the organization's identity providers (its built-in one, or an external
+     * one registered there, with an audience of that registration). */
+    const issuerServes = async (token: VerifiedToken, org: OrganizationRecord): Promise<boolean> => {
+      if (token.issuer.startsWith(builtInPrefix)) return token.issuer === issuerUrl(baseUrl, org.handle);
+      const idp = (await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)).find((i) => i.kind === 'external' && i.issuer === token.issuer);
+      if (!idp) return false;
+      const aud = token.claims.aud;
+      const allowed = audiencesOf(idp, baseUrl);
+      return (Array.isArray(aud) ? aud : [aud]).some((a) => typeof a === 'string' && allowed.includes(a));
     };
 
     state.dispatch = (req, res, url) => {

@@ -1,16 +1,18 @@
 /**
  * Forwards a gateway call to the service's upstream over our own lean HTTP/1.1 client (./upstream/: a strict
- * incremental response parser, keep-alive connections, a pool per upstream origin); undici's per-call cost was most
- * of the gateway's. Bodies are streamed both ways with back-pressure (never buffered), hop-by-hop headers dropped
- * (RFC 9110 §7.6.1), X-Forwarded-* set, and upstream failures answered as 502 (unreachable, broken, malformed) or 504
- * (too slow) with the management API's JSON error body. A malformed or ambiguous upstream response is never guessed
- * at: the caller gets 502 and the upstream connection is destroyed.
+ * incremental response parser, keep-alive connections, a pool per organization and upstream origin); undici's
+ * per-call cost was most of the gateway's. Bodies are streamed both ways with back-pressure (never buffered), with
+ * the framing the gateway decided; hop-by-hop headers dropped (RFC 9110 §7.6.1), X-Forwarded-* set (the caller's
+ * Forwarded and X-Real-IP dropped), the path normalised (requestPath.ts), and upstream failures answered as 502
+ * (unreachable, broken, malformed) or 504 (too slow) with the management API's JSON error body. A malformed or
+ * ambiguous upstream response is never guessed at: the caller gets 502 and the upstream connection is destroyed.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { UpstreamConnection, UpstreamExchange } from './upstream/connection';
+import { normaliseRestPath, RequestPathRefused } from './requestPath';
 import { UpstreamPool } from './upstream/pool';
 
 export interface ProxyOptions {
@@ -51,7 +53,7 @@ const HOP_BY_HOP = new Set([
 
 /** Joins the upstream URL's own path with the rest of the gateway path and the query. */
 export function upstreamPath(upstream: URL, rest: string, search: string): string {
-  return joinPath(upstream.pathname.replace(/\/+$/, ''), upstream.search.replace(/^\?/, ''), rest, search);
+  return joinPath(upstream.pathname.replace(/\/+$/, ''), upstream.search.replace(/^\?/, ''), normaliseRestPath(rest), search);
 }
 
 /** `base` without trailing slashes, `query` without '?', `rest` as it came ('' or any path), `search` with '?'. */
@@ -86,10 +88,30 @@ interface RequestBody {
   chunked: boolean;
 }
 
+/** A call refused before anything went upstream: its framing or its path is not beyond doubt (400). */
+export class RequestRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestRefused';
+  }
+}
+
+/** Headers the gateway writes itself, or drops, whatever the caller sent: the forwarding headers are set from what the
+ * gateway saw (X-Forwarded-*), and the ones an upstream might take the caller's word from (Forwarded, X-Real-IP) are
+ * not passed on. */
+const SET_BY_GATEWAY = new Set(['host', 'content-length', 'forwarded', 'x-real-ip']);
+
 /**
  * The request head for the upstream: the request line, `host` = the upstream's, the caller's headers in one pass
  * over rawHeaders (reading `req.headers` would build an object for every call) minus hop-by-hop ones and the token,
  * and X-Forwarded-*. Sets `into`'s body and framing.
+ *
+ * The framing is decided once, from what Node's parser did with the caller's request (it refuses a request with
+ * both Content-Length and Transfer-Encoding, or with differing lengths), and written by the gateway itself: one
+ * `content-length`, or the body re-chunked. A header that frames the body is never dropped: a request whose
+ * Connection header names Content-Length or Transfer-Encoding is refused (dropping it turned the body into a second
+ * request, smuggled past the gateway's checks), and so is a transfer coding other than chunked (the gateway would
+ * pass the body on without it).
  */
 function requestHead(req: IncomingMessage, forwardAuthorization: boolean, start: string, into: RequestBody): string {
   const raw = req.rawHeaders;
@@ -97,22 +119,23 @@ function requestHead(req: IncomingMessage, forwardAuthorization: boolean, start:
   let priorFor: string | undefined;
   let host: string | undefined;
   let connection: string | undefined;
-  let chunked = false;
-  let hasBody = false;
+  let transferEncoding: string | undefined;
+  let contentLength: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i];
     const value = raw[i + 1];
     const n = name.length;
     // Names are compared lower-cased only at the lengths that can match.
-    if (n === 4 || n === 13 || n === 14 || n === 2 || n === 7 || n === 10 || (n >= 16 && n <= 19) || (n >= 12 && (name.charCodeAt(0) | 0x20) === 0x78)) {
+    if (n === 4 || n === 9 || n === 13 || n === 14 || n === 2 || n === 7 || n === 10 || (n >= 16 && n <= 19) || (n >= 12 && (name.charCodeAt(0) | 0x20) === 0x78)) {
       const lower = name.toLowerCase();
       if (HOP_BY_HOP.has(lower)) {
         if (lower === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
-        else if (lower === 'transfer-encoding') chunked = true;
+        else if (lower === 'transfer-encoding') transferEncoding = transferEncoding === undefined ? value : `${transferEncoding},${value}`;
         continue;
       }
-      if (lower === 'host') {
-        host ??= value;
+      if (SET_BY_GATEWAY.has(lower)) {
+        if (lower === 'host') host ??= value;
+        else if (lower === 'content-length') contentLength ??= value;
         continue;
       }
       if (lower.startsWith('x-forwarded-')) {
@@ -120,26 +143,33 @@ function requestHead(req: IncomingMessage, forwardAuthorization: boolean, start:
         continue;
       }
       if (lower === 'authorization' && !forwardAuthorization) continue;
-      if (lower === 'content-length' && value !== '0') hasBody = true;
     }
     head += `${name}: ${value}\r\n`;
+  }
+  if (transferEncoding !== undefined && transferEncoding.trim().toLowerCase() !== 'chunked') {
+    throw new RequestRefused(`The gateway takes request bodies sent plainly or with Transfer-Encoding: chunked, not "${transferEncoding.slice(0, 40)}".`);
   }
   if (connection !== undefined && namesOtherHeaders(connection)) {
     // Headers the caller named in Connection are for this hop only (RFC 9110 §7.6.1): rare, so rebuilt here.
     const listed = connectionTokens(connection);
+    if (listed.has('content-length') || listed.has('transfer-encoding')) {
+      throw new RequestRefused('The Connection header names a header that frames the request body (Content-Length or Transfer-Encoding); the gateway does not pass such a request on.');
+    }
     if (listed.has('x-forwarded-for')) priorFor = undefined;
     head = start;
     for (let i = 0; i < raw.length; i += 2) {
       const lower = raw[i].toLowerCase();
-      if (HOP_BY_HOP.has(lower) || listed.has(lower) || lower === 'host' || lower.startsWith('x-forwarded-')) continue;
+      if (HOP_BY_HOP.has(lower) || listed.has(lower) || SET_BY_GATEWAY.has(lower) || lower.startsWith('x-forwarded-')) continue;
       if (lower === 'authorization' && !forwardAuthorization) continue;
       head += `${raw[i]}: ${raw[i + 1]}\r\n`;
     }
   }
+  const chunked = transferEncoding !== undefined;
+  if (!chunked && contentLength !== undefined) head += `content-length: ${contentLength}\r\n`;
   const client = req.socket.remoteAddress ?? '';
   head += `x-forwarded-for: ${priorFor ? `${priorFor}, ${client}` : client}\r\nx-forwarded-proto: ${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}\r\n`;
   if (host !== undefined) head += `x-forwarded-host: ${host}\r\n`;
-  into.body = chunked || hasBody ? req : null;
+  into.body = chunked || (contentLength !== undefined && contentLength !== '0') ? req : null;
   into.chunked = chunked;
   return `${head}\r\n`;
 }
@@ -284,17 +314,25 @@ interface Upstream {
   query: string;
 }
 
+/**
+ * Pools are kept per organization and upstream origin: a connection to an upstream carries calls of one organization
+ * only. The gateway's framing is strict (above), but an upstream's own reading of a request is not the gateway's to
+ * vouch for, so a desync there can at worst mix up calls of the organization that caused it, never hand one
+ * organization's answer to another's caller.
+ */
 export class GatewayProxy {
   private readonly pools = new Map<string, UpstreamPool>();
-  private readonly upstreams = new Map<string, Upstream>();
+  /** partition (organization) → upstream URL → its parsed form. */
+  private readonly upstreams = new Map<string, Map<string, Upstream>>();
   private readonly opts: Settings;
 
   constructor(options: ProxyOptions = {}) {
     this.opts = { ...DEFAULTS, ...options };
   }
 
-  private pool(url: URL): UpstreamPool {
-    let pool = this.pools.get(url.origin);
+  private pool(url: URL, partition: string): UpstreamPool {
+    const key = `${partition}\n${url.origin}`;
+    let pool = this.pools.get(key);
     if (!pool) {
       const secure = url.protocol === 'https:';
       if (!secure && url.protocol !== 'http:') throw new Error(`the gateway forwards only to http: and https: services, not ${url.protocol}`);
@@ -312,44 +350,50 @@ export class GatewayProxy {
           bodyTimeoutMs: this.opts.bodyTimeoutMs,
         },
       );
-      this.pools.set(url.origin, pool);
+      this.pools.set(key, pool);
     }
     return pool;
   }
 
-  /** The parsed upstream, kept per URL so a call parses nothing. */
-  private upstream(url: string | URL): Upstream {
+  /** The parsed upstream, kept per partition and URL so a call parses nothing. */
+  private upstream(url: string | URL, partition: string): Upstream {
     const key = typeof url === 'string' ? url : url.href;
-    let upstream = this.upstreams.get(key);
+    let byUrl = this.upstreams.get(partition);
+    if (byUrl === undefined) {
+      if (this.upstreams.size >= 10_000) this.upstreams.clear(); // organizations deleted do not pile up
+      this.upstreams.set(partition, (byUrl = new Map()));
+    }
+    let upstream = byUrl.get(key);
     if (!upstream) {
       const parsed = typeof url === 'string' ? new URL(url) : url;
       upstream = {
         origin: parsed.origin,
-        pool: this.pool(parsed),
+        pool: this.pool(parsed, partition),
         host: parsed.host,
         base: parsed.pathname.replace(/\/+$/, ''),
         query: parsed.search.replace(/^\?/, ''),
       };
-      if (this.upstreams.size >= 10_000) this.upstreams.clear(); // URLs of deleted services do not pile up
-      this.upstreams.set(key, upstream);
+      if (byUrl.size >= 10_000) byUrl.clear(); // URLs of deleted services do not pile up
+      byUrl.set(key, upstream);
     }
     return upstream;
   }
 
-  /** Open connections per upstream origin (for tests and figures). */
-  stats(origin: string): { open: number; idle: number; waiting: number; opened: number } | undefined {
-    const pool = this.pools.get(origin);
+  /** Open connections per upstream origin and partition (for tests and figures). */
+  stats(origin: string, partition = ''): { open: number; idle: number; waiting: number; opened: number } | undefined {
+    const pool = this.pools.get(`${partition}\n${origin}`);
     return pool && { ...pool.stats(), opened: pool.opened };
   }
 
   /**
-   * Sends `req` to `upstream` + `rest` (the part of the gateway path after the endpoint's prefix) and streams the
-   * answer into `res`; answers 502/504 itself when the upstream fails. Never throws.
+   * Sends `req` to `upstream` + `rest` (the part of the gateway path after the endpoint's prefix, normalised by
+   * requestPath.ts) and streams the answer into `res`; answers 400 itself for a path or framing it will not pass on,
+   * and 502/504 when the upstream fails. `partition` (the organization) picks the connection pool. Never throws.
    */
-  forward(req: IncomingMessage, res: ServerResponse, upstream: string | URL, rest: string, search: string): void {
+  forward(req: IncomingMessage, res: ServerResponse, upstream: string | URL, rest: string, search: string, partition = ''): void {
     let u: Upstream;
     try {
-      u = this.upstream(upstream);
+      u = this.upstream(upstream, partition);
     } catch (err) {
       return sendGatewayError(res, 502, 'upstream_failed', `The service's upstream URL cannot be used: ${(err as Error).message}.`);
     }
@@ -357,7 +401,14 @@ export class GatewayProxy {
     if (caller.destroyed) return; // the caller has already gone
     const method = req.method ?? 'GET';
     const forward = new Forward(res, caller, u.origin, method);
-    forward.head = requestHead(req, this.opts.forwardAuthorization, `${method} ${joinPath(u.base, u.query, rest, search)} HTTP/1.1\r\nhost: ${u.host}\r\n`, forward);
+    try {
+      const path = joinPath(u.base, u.query, normaliseRestPath(rest), search);
+      forward.head = requestHead(req, this.opts.forwardAuthorization, `${method} ${path} HTTP/1.1\r\nhost: ${u.host}\r\n`, forward);
+    } catch (err) {
+      if (!(err instanceof RequestRefused || err instanceof RequestPathRefused)) throw err;
+      // The body, if any, is not read: the connection closes after the answer, so nothing of it is taken for a request.
+      return sendGatewayError(res, 400, 'invalid_request', err.message, { connection: 'close' });
+    }
     const current = caller[kForward];
     if (current === undefined) {
       caller.on('close', onCallerClose);

@@ -21,7 +21,7 @@ export function gatewayState(ctx: ControlPlaneContext): GatewayState {
   if (!state) {
     const listeners: Array<() => void> = [];
     state = {
-      jwks: new JwksRegistry(),
+      jwks: new JwksRegistry({ outbound: ctx.outbound }),
       issuersChanged: () => listeners.forEach((l) => l()),
       onIssuersChanged: (l) => listeners.push(l),
     };

@@ -17,6 +17,8 @@ export interface TrustedIssuer {
   keys: JWTVerifyGetKey;
   /** When set, the token's `aud` must contain one of these. */
   audience?: string | string[];
+  /** Refuse what is not an access token (an external provider's ID tokens, logout tokens…): see accessTokenProblem. */
+  accessTokensOnly?: boolean;
 }
 
 /** Looks an issuer up among the identity providers the control plane knows; undefined if it knows none such.
@@ -205,8 +207,36 @@ export class TokenChecker {
     if (!clientId) {
       throw new TokenRejected('invalid_token', 'The access token names no client (neither client_id nor azp), so it cannot be tied to a consumer.');
     }
+    if (trusted.accessTokensOnly) {
+      const problem = accessTokenProblem(decodeProtectedHeader(token).typ, payload, clientId);
+      if (problem) throw new TokenRejected('invalid_token', problem);
+    }
     return { issuer, clientId, expiresAt: payload.exp as number, claims: payload };
   }
+}
+
+/** Claims only an OpenID Connect ID token carries (Core 1.0 §2, §3.1.3.6, §3.3.2.11; FAPI's s_hash). */
+const ID_TOKEN_CLAIMS = ['nonce', 'at_hash', 'c_hash', 's_hash'];
+
+/**
+ * Why a verified JWT of an external provider is not an access token, or undefined when it is one. Providers that
+ * follow RFC 9068 say so in the header (`typ: at+jwt`), and such a token passes. Many issue access tokens as plain
+ * `JWT` (or with no `typ`), so those pass too, unless they have the shape of an ID token: an ID token's `aud` is the
+ * client it was issued to, and it may carry claims no access token has. An access token is for a resource (RFC 9068
+ * §3: `aud` names it), never for the client that asked for it, so a plain JWT whose audience is its own client is
+ * refused whatever its other claims. Any other `typ` (logout+jwt, secevent+jwt, dpop+jwt…) is refused.
+ */
+export function accessTokenProblem(typ: unknown, payload: JWTPayload, clientId: string): string | undefined {
+  const type = typeof typ === 'string' ? typ.toLowerCase().replace(/^application\//, '') : undefined;
+  if (type === 'at+jwt') return undefined;
+  if (type !== undefined && type !== 'jwt') {
+    return `The token is a "${quoteSafe(String(typ)).slice(0, 40)}" JWT, not an access token. Send an access token from the provider's token endpoint.`;
+  }
+  const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+  if (aud.includes(clientId) || ID_TOKEN_CLAIMS.some((c) => payload[c] !== undefined)) {
+    return 'The token is an ID token (its audience is the client itself, or it has ID token claims), not an access token. Send the access token from the provider\'s token endpoint.';
+  }
+  return undefined;
 }
 
 function bearerToken(authorization: string | undefined): string {
@@ -224,7 +254,9 @@ function describeVerifyError(err: unknown): string {
   if (err instanceof joseErrors.JWTExpired) return 'The access token has expired. Get a new one from the token URL.';
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     if (err.claim === 'nbf') return 'The access token is not valid yet (nbf is in the future). Check the clocks.';
-    if (err.claim === 'aud') return 'The access token is for another audience.';
+    if (err.claim === 'aud') {
+      return 'The access token is not for this gateway: its audience (aud) is missing or is not one this gateway accepts (for an external identity provider: the audiences it was registered with, or this gateway\'s URL).';
+    }
     if (err.claim === 'exp') return 'The access token has no expiry (exp); JWT access tokens must have one.';
     return `The access token's ${err.claim} claim is not acceptable: ${err.reason}.`;
   }

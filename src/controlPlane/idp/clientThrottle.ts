@@ -1,8 +1,11 @@
 /**
  * Slows down guessing of a client's secret at the token endpoint. Each client ID gets a few free failures; past
- * those, every further failure closes that client ID for a while (doubling each time, up to a ceiling) and the token
- * endpoint answers 429 with Retry-After, even to the right secret, so a guesser gains nothing by waiting less.
- * Other client IDs are never affected, and a success clears the count.
+ * those, every further failure closes that client ID to wrong secrets for a while (doubling each time, up to a
+ * ceiling): the token endpoint answers them 429 with Retry-After. The right secret is never refused: client IDs are
+ * not secret, so a lock that also held the owner out would let anyone (any web page, with a form POST) lock a client
+ * out. What a guesser learns from a 200 it could learn anyway, and a 256-bit secret is not guessed. Other client IDs
+ * are never affected; a success does not clear the count (a guesser's failures are not forgiven because the owner
+ * got a token meanwhile); a client ID with no failure for a while starts again from zero.
  *
  * Why per client ID and not per address: a secret belongs to one client ID, and a local control plane sees every
  * caller as 127.0.0.1, so an address limit would lock out every consumer at once.
@@ -64,11 +67,6 @@ export class ClientThrottle {
     e.lastFailureAt = now;
     const over = e.count - this.freeFailures;
     if (over > 0) e.closedUntil = now + Math.min(this.baseDelayMs * 2 ** Math.min(over - 1, 30), this.maxDelayMs);
-  }
-
-  /** A success clears the client ID's failures. */
-  succeeded(clientId: string): void {
-    if (this.entries.size !== 0) this.entries.delete(clientId);
   }
 
   get tracked(): number {

@@ -18,6 +18,9 @@ export interface BuiltInClient {
   clientId: string;
   orgHandle: string;
   secretHash: string;
+  /** When its secret was regenerated (ms since the epoch), if ever: its tokens carry it as `secret_version`, and the
+   * gateway refuses tokens of an older secret (gateway/access.ts). */
+  secretVersion?: number;
 }
 
 /** Synchronous when the store holds its data in memory (the file store); a remote store may answer a promise. */
@@ -128,18 +131,18 @@ export class TokenEndpoint {
     org: string,
   ): string {
     if (!client || client.orgHandle !== org) throw badClient();
-    const now = Date.now();
-    // Checked before the secret, so that while a client ID is closed a guess, right or wrong, tells nothing.
-    const waitMs = this.throttle.retryAfterMs(clientId, now);
-    if (waitMs > 0) {
-      const seconds = Math.ceil(waitMs / 1000);
-      throw new OAuthError(429, 'slow_down', `Too many failed client authentications for this client ID; try again in ${seconds} s.`, false, seconds);
-    }
+    // The right secret always gets its token: client IDs are not secret, so anyone (a web page's form POST too) can
+    // send wrong secrets for one, and those must not lock its owner out. Only wrong secrets are slowed down.
     if (!clientSecretMatches(secret, client.secretHash)) {
+      const now = Date.now();
+      const waitMs = this.throttle.retryAfterMs(clientId, now);
+      if (waitMs > 0) {
+        const seconds = Math.ceil(waitMs / 1000);
+        throw new OAuthError(429, 'slow_down', `Too many failed client authentications for this client ID; try again in ${seconds} s.`, false, seconds);
+      }
       this.throttle.failed(clientId, now);
       throw badClient();
     }
-    this.throttle.succeeded(clientId);
     const grant = params.get('grant_type');
     if (!grant) throw new OAuthError(400, 'invalid_request', 'The grant_type parameter is missing; use client_credentials.');
     if (grant !== 'client_credentials') {
@@ -152,9 +155,10 @@ export class TokenEndpoint {
       head = `{"iss":${JSON.stringify(issuerUrl(this.baseUrl, org))},"aud":${JSON.stringify(this.audience)},`;
       this.payloadHeads.set(org, head);
     }
-    const iat = Math.floor(now / 1000);
+    const iat = Math.floor(Date.now() / 1000);
     // clientId, scope and the UUID are URL-safe / NQCHAR-checked strings: no JSON escaping needed.
-    const payload = `${head}"sub":"${clientId}","client_id":"${clientId}","iat":${iat},"exp":${iat + TOKEN_LIFETIME_SEC},"jti":"${randomUUID()}","scope":"${scope}"}`;
+    const version = client.secretVersion === undefined ? '' : `,"secret_version":${client.secretVersion}`;
+    const payload = `${head}"sub":"${clientId}","client_id":"${clientId}","iat":${iat},"exp":${iat + TOKEN_LIFETIME_SEC},"jti":"${randomUUID()}","scope":"${scope}"${version}}`;
     const key = this.keys.active;
     const signingInput = `${key.headerB64}.${Buffer.from(payload).toString('base64url')}`;
     const signature = sign('sha256', Buffer.from(signingInput, 'latin1'), { key: key.key, dsaEncoding: 'ieee-p1363' });

@@ -90,9 +90,11 @@ export const authConfigurations: ControlPlaneModule = {
         throw conflict(`"${component.name}" uses an external identity provider in ${env.name}; its secret lives in that provider.`);
       }
       const { secret, hash } = newClientSecret();
-      const record: AuthConfigRecord = { ...existing, secretHash: hash, updatedAt: new Date().toISOString() };
+      const now = new Date().toISOString();
+      const record: AuthConfigRecord = { ...existing, secretHash: hash, secretRegeneratedAt: now, updatedAt: now };
       // Once this write is acknowledged the old hash is gone from the store the token endpoint reads: the old
-      // secret is refused from the next request on.
+      // secret is refused from the next request on, and the gateway refuses the tokens it got (they carry an older
+      // secret_version, or none).
       await writeConfig(store, component, env.name, record);
       const body: IssuedKeys = { authConfiguration: await view(record), clientSecret: secret };
       return { status: 200, body };

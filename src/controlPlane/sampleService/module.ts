@@ -4,7 +4,8 @@
  * flow, consumer → keys → connection → a call through the gateway, without writing a service. With
  * `serve --sample-service` every new organization gets it at creation (seeding.ts).
  *
- * Its upstream is served by this control plane itself at {base}/sample-services/greeting, so the upstream URL
+ * Its upstream is served by this control plane itself at {base}/sample-services/greeting (only with --sample-service:
+ * without it the route does not exist and creating the sample is refused), so the upstream URL
  * stored in the service, like the gateway URLs, depends only on the settings and stays valid across restarts.
  */
 import { randomUUID } from 'node:crypto';
@@ -12,7 +13,7 @@ import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { environmentsOf, findProject } from '../domain/lookups';
 import { C, type ComponentRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
 import { componentView } from '../domain/views';
-import { nameTaken } from '../http/errors';
+import { conflict, nameTaken } from '../http/errors';
 import type { Router } from '../http/router';
 import { UniqueViolation } from '../store/store';
 import { greetingHandler } from './greetingService';
@@ -48,18 +49,24 @@ export function sampleServiceRecord(org: OrganizationRecord, project: ProjectRec
 }
 
 export const sampleService: ControlPlaneModule = {
-  register(router: Router, { store, baseUrl }: ControlPlaneContext) {
-    const greet = greetingHandler();
-    for (const path of [SAMPLE_UPSTREAM_PATH, `${SAMPLE_UPSTREAM_PATH}/*`]) {
-      for (const method of ['GET', 'POST'] as const) {
-        router.public(method, path, ({ req, res }) => {
-          greet(req, res);
-        });
+  register(router: Router, { store, baseUrl, sampleService: enabled }: ControlPlaneContext) {
+    // Served only by a control plane started with --sample-service: a team server answers nothing it was not set up to.
+    if (enabled) {
+      const greet = greetingHandler();
+      for (const path of [SAMPLE_UPSTREAM_PATH, `${SAMPLE_UPSTREAM_PATH}/*`]) {
+        for (const method of ['GET', 'POST'] as const) {
+          router.public(method, path, ({ req, res }) => {
+            greet(req, res);
+          });
+        }
       }
     }
 
     router.api('POST', '/orgs/:org/projects/:project/sample-service', async ({ params }) => {
       const { org, project } = await findProject(store, params.org, params.project);
+      if (!enabled) {
+        throw conflict('This control plane was started without --sample-service, so it serves no sample service; connect to a service of your own.');
+      }
       const envs = (await environmentsOf(store, org.id)).map((e) => e.handle);
       const existing = await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${SAMPLE_SERVICE.name}`);
       if (existing) {

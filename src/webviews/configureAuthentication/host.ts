@@ -35,7 +35,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
           const go = 'Regenerate Secret';
           const answer = await vscode.window.showWarningMessage(
             `Regenerate the secret of ${componentName} in ${this.environmentName || environment}?`,
-            { modal: true, detail: 'The current secret stops working at once: apps using it get "invalid_client" until they use the new one.' },
+            { modal: true, detail: 'The current secret stops working at once: apps using it get "invalid_client" until they use the new one, and the gateway refuses the tokens already issued with it.' },
             go,
           );
           if (answer !== go) return;

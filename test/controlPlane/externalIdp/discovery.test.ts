@@ -138,13 +138,13 @@ describe('external identity provider discovery', function () {
     const started = Date.now();
     const err = await refusal(discoverProvider(`${base}/.well-known/openid-configuration`, { totalTimeoutMs: 400 }));
     assert.ok(Date.now() - started < 2_000, 'gave up near the limit');
-    assert.match(err.message, /did not send its discovery document within/);
+    assert.match(err.message, /No usable answer came from/);
   });
 
   it('refuses a server that never answers', async () => {
     const base = await fake(() => undefined);
     const err = await refusal(discoverProvider(`${base}/.well-known/openid-configuration`, { headersTimeoutMs: 300, totalTimeoutMs: 1_000 }));
-    assert.match(err.message, /within/);
+    assert.match(err.message, /No usable answer came from/);
   });
 
   it('follows a redirect on the same host, refuses one to another host', async () => {
@@ -183,6 +183,6 @@ describe('external identity provider discovery', function () {
     assert.match((await refusal(discoverProvider(`${missing}/.well-known/openid-configuration`))).message, /HTTP 404/);
     const closed = await serve(() => undefined);
     await new Promise((r) => closed.server.close(r));
-    assert.match((await refusal(discoverProvider(`${closed.base}/.well-known/openid-configuration`))).message, /connection refused/);
+    assert.match((await refusal(discoverProvider(`${closed.base}/.well-known/openid-configuration`))).message, /No usable answer came from/);
   });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { paths, gatewayUrl, tokenUrl } from '../../../src/api/routes';
 import { startGreetingService, type RunningGreetingService } from '../../../src/controlPlane/sampleService/greetingService';
 import { ControlPlane, freePort, tempDir } from '../helpers/controlPlane';
-import { JWT_CLIENT, OPAQUE_CLIENT, startOidcProvider, type RunningProvider } from '../externalIdp/oidcProvider';
+import { GATEWAY_RESOURCE, JWT_CLIENT, OPAQUE_CLIENT, startOidcProvider, type RunningProvider } from '../externalIdp/oidcProvider';
 
 const ORG = 'stark-industries';
 const PROJECT = 'default';
@@ -65,7 +65,7 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
   before(async () => {
     [idp, otherIdp, upstream] = await Promise.all([startOidcProvider(), startOidcProvider(), startGreetingService()]);
     port = await freePort();
-    cp = await ControlPlane.start(dataDir, ['--port', String(port)]);
+    cp = await ControlPlane.start(dataDir, ['--port', String(port), '--sample-service']);
     await ok('POST', paths.orgs(), { name: 'Stark Industries' });
     await ok('POST', paths.components(ORG, PROJECT), {
       displayName: 'Greeting',
@@ -76,7 +76,8 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
         { name: 'broken', upstreamUrls: { development: 'http://127.0.0.1:1' } },
       ],
     });
-    const registered = await cp.call('POST', paths.identityProviders(ORG), { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl });
+    // oidc-provider issues its access tokens for GATEWAY_RESOURCE, so that is the audience the gateway must take.
+    const registered = await cp.call('POST', paths.identityProviders(ORG), { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl, audiences: [GATEWAY_RESOURCE] });
     assert.equal(registered.status, 201, registered.text);
     assert.equal(registered.body.issuer, idp.issuer);
     assert.equal(registered.body.tokenEndpoint, idp.tokenEndpoint);
@@ -296,8 +297,9 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
   });
 
   it('the sample Greeting Service works through the gateway, with the same URLs after a restart', async () => {
+    // With --sample-service the organization came with it: asking for it answers that one.
     const created = await cp.call('POST', `${paths.project(ORG, PROJECT)}/sample-service`);
-    assert.equal(created.status, 201, created.text);
+    assert.equal(created.status, 200, created.text);
     assert.equal(created.body.displayName, 'Greeting Service');
     const url = created.body.endpoints[0].gatewayUrls.development;
     assert.equal((await cp.call('POST', `${paths.project(ORG, PROJECT)}/sample-service`)).status, 200, 'asking again is harmless');
@@ -312,7 +314,7 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
     assert.equal(before.body.message, 'Hello, Pepper!');
 
     await cp.stop();
-    cp = await ControlPlane.start(dataDir, ['--port', String(port)]);
+    cp = await ControlPlane.start(dataDir, ['--port', String(port), '--sample-service']);
     const after = await ok('GET', component('greeting-service'));
     assert.equal(after.endpoints[0].gatewayUrls.development, url);
     const again = await call(`${url}?name=Pepper`, token);
