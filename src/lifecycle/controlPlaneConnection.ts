@@ -192,7 +192,6 @@ export class ControlPlaneConnection implements vscode.Disposable {
 
   dispose(): void {
     if (this.watchdog) clearInterval(this.watchdog);
-    void this.clientPromise?.then((c) => c.close());
     this.stateEmitter.dispose();
     this.restartedEmitter.dispose();
   }
@@ -202,9 +201,5 @@ export class ControlPlaneConnection implements vscode.Disposable {
 export async function verifyAccessToken(baseUrl: string, token: string): Promise<void> {
   const { ControlPlaneClient } = await import('../client/controlPlaneClient.js');
   const client = new ControlPlaneClient({ baseUrl, token: async () => token, timeoutMs: 10_000 });
-  try {
-    await client.listOrganizations({ limit: 1 });
-  } finally {
-    await client.close();
-  }
+  await client.listOrganizations({ limit: 1 });
 }

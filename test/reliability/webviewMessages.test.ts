@@ -16,7 +16,8 @@ import { createExternalConsumerProtocol } from '../../src/webviews/createExterna
 import { FormPanel, type AnyProtocol } from '../../src/webviews/formPanel';
 import type { FormNavigation } from '../../src/webviews/navigation';
 import { overviewProtocol } from '../../src/webviews/overview/protocol';
-import type { WebviewServices } from '../../src/webviews/services';
+import type { UseCaseContext } from '../../src/useCases/context';
+import { addIdentityProviderProtocol } from '../../src/webviews/addIdentityProvider/protocol';
 import { printFigures } from './helpers/world';
 
 const executed: unknown[][] = [];
@@ -65,7 +66,7 @@ function recordingLog() {
   return { lines, log: { info: (s: string) => lines.push(`info ${s}`), warn: (s: string) => lines.push(`warn ${s}`), error: (s: string) => lines.push(`error ${s}`) } };
 }
 
-const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol] as AnyProtocol[];
+const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol, addIdentityProviderProtocol] as AnyProtocol[];
 
 /** The message types a protocol's host accepts (the discriminated union's options). */
 function typesOf(p: AnyProtocol): string[] {
@@ -77,7 +78,7 @@ describe('webview messages that must be refused', () => {
   const figures = { tried: 0, refused: 0, acted: 0, notShown: 0 };
   after(() =>
     printFigures('webview messages', {
-      'generated messages sent to the four forms': figures.tried,
+      'generated messages sent to the five forms': figures.tried,
       'refused by shape (never reached a handler)': figures.refused,
       'valid by chance, handled': figures.acted,
       'Overview commands for things not shown, refused': figures.notShown,
@@ -108,7 +109,7 @@ describe('webview messages that must be refused', () => {
         fc.asyncProperty(messageArb, async (message) => {
           const fake = fakePanel();
           const { lines, log } = recordingLog();
-          const host = new Recording(fake.panel as never, protocol, { log } as unknown as WebviewServices);
+          const host = new Recording(fake.panel as never, protocol, { log } as unknown as UseCaseContext);
           await host.receive(message);
           figures.tried++;
           if (protocol.toHost.safeParse(message).success) {
@@ -151,10 +152,10 @@ describe('webview messages that must be refused', () => {
       getConnection: async () => ({ id: 'k1', componentId: 'c1', name: 'Greeting', serviceProjectHandle: 'default', serviceComponentName: 'greeting', endpointName: 'hello', createdAt: at }),
     };
     const opened: unknown[] = [];
-    const nav = { openConfigure: (r: unknown) => opened.push(r), openCreateConnection: () => {}, onDidChangeComponent: () => ({ dispose() {} }) } as unknown as FormNavigation;
+    const nav = { openConfigure: (r: unknown) => opened.push(r), openCreateConnection: () => {}, onDidChange: () => ({ dispose() {} }) } as unknown as FormNavigation;
     const fake = fakePanel();
     const { lines, log } = recordingLog();
-    new OverviewPanel(fake.panel as never, ref, { client: async () => client, log } as unknown as WebviewServices, nav);
+    new OverviewPanel(fake.panel as never, ref, { client: async () => client, log } as unknown as UseCaseContext, nav);
 
     // Before the panel has shown anything, nothing is shown: refused.
     await fake.send({ type: 'configure', environment: 'development' });
