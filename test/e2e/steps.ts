@@ -55,3 +55,98 @@ export async function createOrganization(page: Page, name: string): Promise<void
   await page.keyboard.press('Enter');
   await page.locator('.part.sidebar').getByText(name).first().waitFor({ state: 'visible', timeout: 30_000 });
 }
+
+/** The rows of the Choreo view whose label is exactly `label` (the deepest last). */
+export function treeRows(page: Page, label: string) {
+  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+}
+
+/** Clicks the row of the Choreo view labelled `label` (the `nth` of several), which expands a collapsed one. */
+export async function clickTreeRow(page: Page, label: string, nth = 0): Promise<void> {
+  const row = treeRows(page, label).nth(nth);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click();
+}
+
+/** Expands the row labelled `label` if it is collapsed. */
+export async function expandTreeRow(page: Page, label: string, nth = 0): Promise<void> {
+  const row = treeRows(page, label).nth(nth);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+}
+
+/** Right-clicks the row labelled `label` and runs `item` of its context menu. */
+export async function treeContextMenu(page: Page, label: string, item: string, nth = 0): Promise<void> {
+  const row = treeRows(page, label).nth(nth);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ state: 'visible' });
+  await menu.locator('.action-item', { hasText: new RegExp(`^${escapeRegExp(item)}`) }).first().click();
+}
+
+/** The VS Code modal dialog: its text, then a click on `button`. */
+export async function answerDialog(page: Page, button: string): Promise<string> {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  const text = (await dialog.textContent()) ?? '';
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  return text;
+}
+
+/** Saves the active untitled editor at `file` (an absolute path) through the Save As dialog. */
+export async function saveAs(page: Page, file: string): Promise<void> {
+  await page.keyboard.press('Control+S');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  await input.fill(file);
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab', { hasText: file.split('/').pop()! }).waitFor({ timeout: 30_000 });
+}
+
+/** What the clipboard holds (the test granted the page clipboard access). */
+export function clipboard(page: Page): Promise<string> {
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Every key and value the workbench page keeps (localStorage and every IndexedDB store), as text: where VS Code in
+ * the browser keeps SecretStorage, so a test can tell whether a secret's entry is still there.
+ */
+export async function workbenchStorage(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const text = (v: unknown): string => {
+      if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+      if (v instanceof ArrayBuffer) return new TextDecoder().decode(new Uint8Array(v));
+      if (v instanceof Map) return JSON.stringify([...v.entries()]);
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    };
+    const parts: string[] = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const key = localStorage.key(i)!;
+      parts.push(key, localStorage.getItem(key) ?? '');
+    }
+    for (const info of await indexedDB.databases()) {
+      if (!info.name) continue;
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open(info.name!);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      for (const store of [...db.objectStoreNames]) {
+        const tx = db.transaction(store, 'readonly').objectStore(store);
+        const [keys, values] = await Promise.all(
+          [tx.getAllKeys(), tx.getAll()].map((req) => new Promise<unknown[]>((resolve) => ((req.onsuccess = () => resolve(req.result as unknown[])), (req.onerror = () => resolve([]))))),
+        );
+        keys!.forEach((k, i) => parts.push(text(k), text(values![i])));
+      }
+      db.close();
+    }
+    return parts.join('\n');
+  });
+}
