@@ -23,12 +23,13 @@ import { openWorkbench, type Workbench } from '../harness/workbench';
 import {
   answerDialog,
   clickTreeRow,
-  clipboard,
+  copied,
   createOrganization,
   expandTreeRow,
   form,
   openChoreoView,
   pick,
+  retype,
   runCommand,
   saveAs,
   themeKind,
@@ -74,6 +75,10 @@ describe('The seed flow through the UI, to a running client', () => {
         page = workbench.page;
         await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: workbench.server.origin });
         await openChoreoView(page);
+      });
+      afterEach(async function () {
+        // A failed step leaves its picture: what the person would have seen.
+        if (this.currentTest?.state === 'failed' && page) console.log(`      screenshot of the failure: ${await workbench.screenshot(`forms-${t.id}-failed`)}`);
       });
       after(async () => {
         await workbench?.close();
@@ -174,17 +179,14 @@ describe('The seed flow through the UI, to a running client', () => {
         await answerDialog(page, 'Regenerate Secret');
         const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Secret regenerated' });
         await toast.waitFor({ timeout: 30_000 });
-        await toast.getByRole('button', { name: 'Copy Secret' }).click();
-        const fromTree = await clipboard(page);
+        const fromTree = await copied(page, () => toast.getByRole('button', { name: 'Copy Secret' }).click());
         assert.ok(fromTree.length >= 16 && fromTree !== secret, 'a new secret');
         secret = fromTree;
         await form(page).locator('#configure-development').click();
         const f = form(page);
         await f.getByRole('heading', { name: 'Configure Development' }).waitFor({ timeout: 30_000 });
-        await page.evaluate(() => navigator.clipboard.writeText(''));
-        await f.locator('#copy-secret').click();
-        await f.locator('.form-message', { hasText: 'Secret copied' }).waitFor({ timeout: 30_000 });
-        assert.equal(await clipboard(page), secret, 'the secret in force, not the one the form issued before');
+        const fromForm = await copied(page, () => f.locator('#copy-secret').click());
+        assert.equal(fromForm, secret, 'the secret in force, not the one the form issued before');
       });
 
       it('adds an external identity provider in its form: a URL where nothing answers is refused under the field, nothing typed is lost', async () => {
@@ -219,9 +221,7 @@ describe('The seed flow through the UI, to a running client', () => {
         assert.equal(await value(f, '#wellKnownUrl'), nowhere);
         await shot('10-add-identity-provider-refused');
 
-        await f.locator('#wellKnownUrl').click();
-        await page.keyboard.press('Control+A');
-        await page.keyboard.type(idp.wellKnownUrl);
+        await retype(page, f.locator('#wellKnownUrl'), idp.wellKnownUrl);
         await f.locator('#wellKnownUrl-error').waitFor({ state: 'hidden' });
         assert.equal(await f.locator('.form-message').isVisible(), false, 'the line above went with the field\'s error');
         await f.locator('#add').click();
@@ -261,9 +261,7 @@ describe('The seed flow through the UI, to a running client', () => {
         assert.equal(await tabs().count(), 1, 'Create Connection opened in the consumer\'s tab');
         await shot('14-create-connection');
         // Empty the name: the form says so, under the field and once above it.
-        await f.locator('#name').click();
-        await page.keyboard.press('Control+A');
-        await page.keyboard.press('Backspace');
+        await retype(page, f.locator('#name'), '');
         await f.locator('#create').click();
         await f.locator('#name-error').waitFor({ state: 'visible', timeout: 30_000 });
         assert.match((await f.locator('.form-message').textContent()) ?? '', /Check the fields marked below/);
@@ -280,8 +278,9 @@ describe('The seed flow through the UI, to a running client', () => {
       it('writes the connection config to .env from the connection\'s row, with the secret, and shows the file', async () => {
         await expandTreeRow(page, 'Connections');
         for (const round of [1, 2]) {
-          // The connection row, not the service of the same name: the last row with that label.
-          await treeContextMenu(page, 'Greeting Service', 'Write Connection Config to .env', (await treeRows(page, 'Greeting Service').count()) - 1);
+          // The connection row (under Connections), not the service of the same name above it.
+          await treeRows(page, 'Greeting Service').nth(1).waitFor({ timeout: 30_000 });
+          await treeContextMenu(page, 'Greeting Service', 'Write Connection Config to .env', 1);
           await pick(page, 'Environment for Greeting Service', 'Development');
           await answerDialog(page, 'Include Secret');
           await page.locator('.tabs-container .tab', { hasText: '.env' }).waitFor({ timeout: 30_000 });
@@ -301,7 +300,7 @@ describe('The seed flow through the UI, to a running client', () => {
       ]) {
         it(`inserts the ${language.label} snippet from the connection's row, saves it, and it runs outside VS Code with that .env`, async () => {
           await runCommand(page, 'View: Close All Editors');
-          await treeContextMenu(page, 'Greeting Service', 'Insert Connection Snippet', (await treeRows(page, 'Greeting Service').count()) - 1);
+          await treeContextMenu(page, 'Greeting Service', 'Insert Connection Snippet', 1);
           await pick(page, 'Environment for Greeting Service', 'Development');
           await pick(page, 'Insert Connection Snippet: Greeting Service', language.label);
           await page.locator('.editor-instance .view-lines', { hasText: 'CHOREO_GREETING_SERVICE' }).first().waitFor({ timeout: 30_000 });

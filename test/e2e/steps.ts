@@ -1,6 +1,6 @@
 // What a person does in the test VS Code, as small steps shared by the e2e tests and the forms bench: run a command
 // from the palette, answer an input box, pick from a quick pick, reach the form in the visible webview panel.
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 /** The form in the visible webview panel (VS Code nests the page in two iframes). */
 export function form(page: Page): FrameLocator {
@@ -82,7 +82,11 @@ export async function treeContextMenu(page: Page, label: string, item: string, n
   await row.click({ button: 'right' });
   const menu = page.locator('.context-view .monaco-menu');
   await menu.waitFor({ state: 'visible' });
-  await menu.locator('.action-item', { hasText: new RegExp(`^${escapeRegExp(item)}`) }).first().click();
+  // Hovered, the item is the menu's focused one; Enter runs it (a click just after the menu opens can go unheard).
+  await menu.locator('.action-item', { hasText: new RegExp(`^${escapeRegExp(item)}`) }).first().hover();
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden' });
 }
 
 /** The VS Code modal dialog: its text, then a click on `button`. */
@@ -110,6 +114,18 @@ export function clipboard(page: Page): Promise<string> {
   return page.evaluate(() => navigator.clipboard.readText());
 }
 
+/** Empties the clipboard, runs `copy`, and waits until something lands there (the extension writes it a moment later). */
+export async function copied(page: Page, copy: () => Promise<void>): Promise<string> {
+  await page.evaluate(() => navigator.clipboard.writeText(''));
+  await copy();
+  for (let i = 0; i < 100; i++) {
+    const text = await clipboard(page);
+    if (text) return text;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('nothing was copied to the clipboard');
+}
+
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -119,34 +135,41 @@ function escapeRegExp(s: string): string {
  * the browser keeps SecretStorage, so a test can tell whether a secret's entry is still there.
  */
 export async function workbenchStorage(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const text = (v: unknown): string => {
+  // A string, not a function: the test's TypeScript is compiled with helpers (`__name`) the page does not have.
+  return page.evaluate(`(async () => {
+    const text = (v) => {
       if (v instanceof Uint8Array) return new TextDecoder().decode(v);
       if (v instanceof ArrayBuffer) return new TextDecoder().decode(new Uint8Array(v));
       if (v instanceof Map) return JSON.stringify([...v.entries()]);
       return typeof v === 'string' ? v : JSON.stringify(v);
     };
-    const parts: string[] = [];
+    const parts = [];
     for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i)!;
+      const key = localStorage.key(i);
       parts.push(key, localStorage.getItem(key) ?? '');
     }
     for (const info of await indexedDB.databases()) {
       if (!info.name) continue;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const r = indexedDB.open(info.name!);
+      const db = await new Promise((resolve, reject) => {
+        const r = indexedDB.open(info.name);
         r.onsuccess = () => resolve(r.result);
         r.onerror = () => reject(r.error);
       });
       for (const store of [...db.objectStoreNames]) {
-        const tx = db.transaction(store, 'readonly').objectStore(store);
-        const [keys, values] = await Promise.all(
-          [tx.getAllKeys(), tx.getAll()].map((req) => new Promise<unknown[]>((resolve) => ((req.onsuccess = () => resolve(req.result as unknown[])), (req.onerror = () => resolve([]))))),
-        );
-        keys!.forEach((k, i) => parts.push(text(k), text(values![i])));
+        const os = db.transaction(store, 'readonly').objectStore(store);
+        const all = (req) => new Promise((resolve) => { req.onsuccess = () => resolve(req.result); req.onerror = () => resolve([]); });
+        const [keys, values] = await Promise.all([all(os.getAllKeys()), all(os.getAll())]);
+        keys.forEach((k, i) => parts.push(text(k), text(values[i])));
       }
       db.close();
     }
-    return parts.join('\n');
-  });
+    return parts.join('\\n');
+  })()`);
+}
+
+/** Replaces what a text field holds, as a person does: select it all (triple click), delete, type. */
+export async function retype(page: Page, field: Locator, text: string): Promise<void> {
+  await field.click({ clickCount: 3 });
+  await page.keyboard.press('Backspace');
+  if (text) await page.keyboard.type(text);
 }
