@@ -131,40 +131,23 @@ function escapeRegExp(s: string): string {
 }
 
 /**
- * Every key and value the workbench page keeps (localStorage and every IndexedDB store), as text: where VS Code in
- * the browser keeps SecretStorage, so a test can tell whether a secret's entry is still there.
+ * Which of `needles` the workbench page's memory holds, after a garbage collection. VS Code in the browser (code-server)
+ * keeps SecretStorage in memory in the workbench when no encryption is available, so its entries (keys
+ * `secret://{…"key":"choreo.secret/…"}` and their values) are found in a heap snapshot, and a deleted one is not.
  */
-export async function workbenchStorage(page: Page): Promise<string> {
-  // A string, not a function: the test's TypeScript is compiled with helpers (`__name`) the page does not have.
-  return page.evaluate(`(async () => {
-    const text = (v) => {
-      if (v instanceof Uint8Array) return new TextDecoder().decode(v);
-      if (v instanceof ArrayBuffer) return new TextDecoder().decode(new Uint8Array(v));
-      if (v instanceof Map) return JSON.stringify([...v.entries()]);
-      return typeof v === 'string' ? v : JSON.stringify(v);
-    };
-    const parts = [];
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i);
-      parts.push(key, localStorage.getItem(key) ?? '');
-    }
-    for (const info of await indexedDB.databases()) {
-      if (!info.name) continue;
-      const db = await new Promise((resolve, reject) => {
-        const r = indexedDB.open(info.name);
-        r.onsuccess = () => resolve(r.result);
-        r.onerror = () => reject(r.error);
-      });
-      for (const store of [...db.objectStoreNames]) {
-        const os = db.transaction(store, 'readonly').objectStore(store);
-        const all = (req) => new Promise((resolve) => { req.onsuccess = () => resolve(req.result); req.onerror = () => resolve([]); });
-        const [keys, values] = await Promise.all([all(os.getAllKeys()), all(os.getAll())]);
-        keys.forEach((k, i) => parts.push(text(k), text(values[i])));
-      }
-      db.close();
-    }
-    return parts.join('\\n');
-  })()`);
+export async function heapHolds(page: Page, needles: readonly string[]): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const chunks: string[] = [];
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => void chunks.push(e.chunk));
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    const snapshot = chunks.join('');
+    return needles.filter((n) => snapshot.includes(n));
+  } finally {
+    await cdp.detach();
+  }
 }
 
 /** Replaces what a text field holds, as a person does: select it all (triple click), delete, type. */
