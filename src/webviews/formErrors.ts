@@ -8,7 +8,7 @@ import type { FormError } from './ipc';
 /** The form's own field for a server field path or a code (`code:name_taken`), where they differ. */
 export type FieldFor = Partial<Record<string, string>>;
 
-export const CHECK_FIELDS = 'Check the fields marked below.';
+export const CHECK_FIELDS = 'Check the marked fields.';
 
 export function toFormError(e: unknown, fieldFor: FieldFor = {}): FormError {
   const err = e as { code?: unknown; message?: unknown; fields?: unknown };

@@ -264,12 +264,12 @@ describe('The seed flow through the UI, to a running client', () => {
         await retype(page, f.locator('#name'), '');
         await f.locator('#create').click();
         await f.locator('#name-error').waitFor({ state: 'visible', timeout: 30_000 });
-        assert.match((await f.locator('.form-message').textContent()) ?? '', /Check the fields marked below/);
+        assert.match((await f.locator('.form-message').textContent()) ?? '', /Check the marked fields/);
         await shot('15-create-connection-no-name');
         await f.locator('#name').click();
         await page.keyboard.type('Greeting Service');
         await f.locator('#name-error').waitFor({ state: 'hidden' });
-        assert.equal(await f.locator('.form-message').isVisible(), false, '"Check the fields marked below." went once every field was valid');
+        assert.equal(await f.locator('.form-message').isVisible(), false, '"Check the marked fields." went once every field was valid');
         await f.locator('#create').click();
         await f.getByText('Connection "Greeting Service" created.').waitFor({ timeout: 30_000 });
         await shot('16-connection-created');

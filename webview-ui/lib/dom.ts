@@ -94,7 +94,7 @@ export interface FieldErrors {
 
 /**
  * The errors of a form's fields and the line that speaks for them: once the last marked field is valid again (edited,
- * or filled in by the form itself), the line "Check the fields marked below." goes too, instead of staying red.
+ * or filled in by the form itself), the line "Check the marked fields." goes too, instead of staying red.
  */
 export function trackFieldErrors(fields: Readonly<Record<string, Field>>, message: MessageLine): FieldErrors {
   let aboutFields = false;

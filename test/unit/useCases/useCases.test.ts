@@ -133,7 +133,7 @@ describe('use cases, shared by commands and forms', function () {
       const error = fake.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; message: string; fields: Record<string, string> };
       assert.equal(error.code, 'discovery_failed');
       assert.ok(error.fields.wellKnownUrl, 'the error sits under the Well-Known URL');
-      assert.equal(error.message, 'Check the fields marked below.', 'said once: under the field');
+      assert.equal(error.message, 'Check the marked fields.', 'said once: under the field');
       assert.doesNotMatch(JSON.stringify(error), /wellKnownUrl:/);
       assert.equal(fake.panel.disposed, false, 'the form stays, with what was typed');
       world.changes.length = 0;

@@ -84,7 +84,7 @@ describe('webview hosts', () => {
     it('land on their field: name_taken on the unique name, field paths on their field', () => {
       const taken = toFormError({ code: 'name_taken', message: 'The name "app" is taken in project default.' }, { 'code:name_taken': 'name' });
       // Said once: under the field; the line above only points at it.
-      assert.deepEqual(taken, { type: 'formError', code: 'name_taken', message: 'Check the fields marked below.', fields: { name: 'The name "app" is taken in project default.' } });
+      assert.deepEqual(taken, { type: 'formError', code: 'name_taken', message: 'Check the marked fields.', fields: { name: 'The name "app" is taken in project default.' } });
       const invalid = toFormError({ code: 'validation_failed', message: 'Check the fields.', fields: [{ path: 'body.displayName', message: 'Enter a display name.' }] });
       assert.deepEqual(invalid.fields, { displayName: 'Enter a display name.' });
       const unknown = toFormError(new TypeError(''));
@@ -160,7 +160,7 @@ describe('webview hosts', () => {
       const error = form.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; message: string; fields: Record<string, string> };
       assert.equal(error.code, 'name_taken');
       assert.match(error.fields.name!, /already has a component named "stark-mobile-app"/);
-      assert.equal(error.message, 'Check the fields marked below.', 'the sentence is under the field, not said twice');
+      assert.equal(error.message, 'Check the marked fields.', 'the sentence is under the field, not said twice');
       assert.doesNotMatch(JSON.stringify(error), /name: /, 'no internal field name in what the user reads');
       assert.deepEqual(form.opened, []);
       assert.equal(form.panel.disposed, false);
