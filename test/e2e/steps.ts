@@ -104,7 +104,14 @@ export async function saveAs(page: Page, file: string): Promise<void> {
   await page.keyboard.press('Control+S');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
-  await input.fill(file);
+  // The dialog fills in a path of its own (folder, then a name with its extension selected) a moment after it opens,
+  // and completes what is typed: wait for its path, then replace it all, until it holds exactly ours.
+  for (let i = 0; i < 50 && !(await input.inputValue()); i++) await page.waitForTimeout(100);
+  for (let i = 0; i < 5 && (await input.inputValue()) !== file; i++) {
+    await input.fill(file);
+    await page.waitForTimeout(300);
+  }
+  if ((await input.inputValue()) !== file) throw new Error(`the Save As dialog holds ${await input.inputValue()}, not ${file}`);
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab', { hasText: file.split('/').pop()! }).waitFor({ timeout: 30_000 });
 }
