@@ -1,19 +1,23 @@
-// Composition root: builds the services (vault, control-plane connection, tree, status bar), registers the view and
-// the commands, and returns the API the integration tests use. Nothing heavy loads here: the client (undici, zod)
-// and each command's file load on first use, and the control plane is found or started after activate() returns.
+// Composition root: builds the services (vault, control-plane session, view, status bar, forms, the use cases'
+// context), registers the commands, and returns the API the integration tests use. Nothing heavy loads here: the
+// client (zod) and each command's file load on first use, and the control plane is found or started after
+// activate() returns.
 import * as vscode from 'vscode';
-import { ControlPlaneError } from './client/errors';
 import type { CommandContext } from './commands/commandContext';
+import { quickInput } from './commands/prompts';
 import { disposeReadOnlyDocuments } from './commands/readOnlyDocuments';
 import { commandLoaders, registerCommands } from './commands/registry';
 import { CommandFailures } from './commands/runCommand';
-import { ControlPlaneConnection, readSettings, type ConnectionSettings } from './lifecycle/controlPlaneConnection';
+import type { ControlPlaneConnection } from './lifecycle/controlPlaneConnection';
+import { ControlPlaneSession } from './lifecycle/controlPlaneSession';
 import { ControlPlaneStatusBar } from './lifecycle/statusBar';
 import { CredentialVault } from './secrets/credentialVault';
-import { ResourcesTreeProvider, type ViewState } from './tree/resourcesTreeProvider';
+import type { ResourcesTreeProvider, ViewState } from './tree/resourcesTreeProvider';
+import { ResourcesView } from './tree/resourcesView';
+import type { Change, UseCaseContext } from './useCases/context';
 import { registerWebviews } from './webviews';
 
-/** What activate() returns: for tests, and for the webview forms to swap the Overview in. */
+/** What activate() returns: for tests. */
 export interface ChoreoApi {
   readonly tree: ResourcesTreeProvider;
   readonly vault: CredentialVault;
@@ -35,129 +39,54 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
   const vault = new CredentialVault(context.secrets);
   const failures = new CommandFailures();
   const statusBar = new ControlPlaneStatusBar();
-  const storageDir = context.globalStorageUri.fsPath;
 
-  let settings: ConnectionSettings = readSettings();
-  let connection = new ControlPlaneConnection(settings, storageDir, context.extensionPath, vault, log);
-  let viewState: ViewState | undefined;
-  let view: vscode.TreeView<unknown> | undefined;
-
-  const setViewState = (state: ViewState, message?: string) => {
-    if (view) view.message = state === 'unreachable' ? (message ?? connection.lastError) : undefined;
-    if (state === viewState) return;
-    viewState = state;
-    void vscode.commands.executeCommand('setContext', 'choreo.state', state);
-  };
-
-  const readyClient = async () => {
-    if (connection.state !== 'ready') await connection.ready();
-    if (connection.state !== 'ready') {
-      throw new ControlPlaneError('unreachable', connection.lastError ?? `The control plane at ${connection.baseUrl} cannot be reached.`);
-    }
-    return connection.client();
-  };
-
-  const tree = new ResourcesTreeProvider({ client: readyClient, setViewState });
-  view = vscode.window.createTreeView('choreo.resources', { treeDataProvider: tree, showCollapseAll: true });
-
-  let connectionEvents: vscode.Disposable[] = [];
-  const follow = (c: ControlPlaneConnection) => {
-    connectionEvents.forEach((d) => d.dispose());
-    let previous = c.state;
-    connectionEvents = [
-      c.onDidRestart(() => tree.refresh()),
-      c.onDidChangeState((state) => {
-        if (state === 'starting' || state === 'unreachable') setViewState(state, c.lastError);
-        else if (previous === 'unreachable') tree.refresh();
-        previous = state;
-      }),
-    ];
-    statusBar.follow(c);
-    void vscode.commands.executeCommand('setContext', 'choreo.remote', c.kind === 'remote');
-    setViewState('starting');
-    // After activate() returns: finding or starting the control plane must not hold up the window.
-    setTimeout(() => {
-      void c.ready();
-      c.startWatchdog();
-    }, 0);
-  };
-  follow(connection);
-
-  // After a form creates or changes a component: reload its project and select the component's row, so the tree
-  // shows what was just made instead of staying collapsed.
-  const showComponent = async (c: { orgHandle: string; projectHandle: string; name: string }) => {
-    tree.refreshById(`project:${c.orgHandle}/${c.projectHandle}`);
-    if (!view?.visible) return;
-    const node = await tree
-      .resolvePath([`org:${c.orgHandle}`, `project:${c.orgHandle}/${c.projectHandle}`, `component:${c.orgHandle}/${c.projectHandle}/${c.name}`])
-      .catch(() => undefined);
-    if (node) await view.reveal(node, { select: true, focus: false, expand: false });
-  };
-
-  // The webview forms: the Overview, and the forms the create/configure commands open.
-  const forms = registerWebviews(context, {
-    client: readyClient,
-    vault,
-    log,
-    onComponentChanged: (c) => void showComponent(c),
+  const view = new ResourcesView(() => session.client(), () => session.connection.lastError);
+  const session: ControlPlaneSession = new ControlPlaneSession(context.globalStorageUri.fsPath, context.extensionPath, vault, log, statusBar, {
+    onDidReturn: () => view.tree.refresh(),
+    onDidChangeState: (state, error) => view.setState(state, error),
   });
 
-  const ctx: CommandContext = {
-    get connection() {
-      return connection;
-    },
-    client: readyClient,
-    vault,
-    tree,
-    log,
-    overview: { open: (component) => forms.openOverview(component) },
-    forms,
-    showComponent,
-    async reconnect() {
-      const next = readSettings();
-      if (next.remoteUrl === settings.remoteUrl && next.localPort === settings.localPort) {
-        // Already switched (the settings-change handler got here first): still resolve only once it is connected,
-        // so a caller such as Switch Control Plane returns with the new control plane ready.
-        await connection.ready();
-        return;
-      }
-      settings = next;
-      connection.dispose();
-      connection = new ControlPlaneConnection(settings, storageDir, context.extensionPath, vault, log);
-      follow(connection);
-      await connection.ready();
-      tree.refresh();
-    },
+  const changed = (change: Change) => {
+    void view.changed(change);
+    forms.changed(change);
   };
-
+  const useCases: UseCaseContext = { client: () => session.client(), vault, log, ui: quickInput, changed };
+  const forms = registerWebviews(context, useCases);
+  const ctx: CommandContext = {
+    ...useCases,
+    vault,
+    log,
+    get connection() {
+      return session.connection;
+    },
+    tree: view.tree,
+    forms,
+    reconnect: () => session.reconnect(),
+  };
 
   context.subscriptions.push(
     log,
     view,
-    tree,
     statusBar,
     failures,
+    session,
     ...registerCommands(ctx, failures),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('choreo.controlPlane')) void ctx.reconnect();
+      if (e.affectsConfiguration('choreo.controlPlane')) void session.reconnect();
     }),
   );
   log.info(`activate() took ${(performance.now() - activateStarted).toFixed(1)} ms`);
-  teardown = () => {
-    connectionEvents.forEach((d) => d.dispose());
-    connection.dispose();
-    disposeReadOnlyDocuments();
-  };
+  teardown = () => disposeReadOnlyDocuments();
 
   return {
-    tree,
+    tree: view.tree,
     vault,
     get connection() {
-      return connection;
+      return session.connection;
     },
     failures,
     get viewState() {
-      return viewState;
+      return view.state;
     },
     commandIds: Object.keys(commandLoaders),
     get statusBar() {

@@ -66,12 +66,6 @@ export class ControlPlaneClient {
     this.timeoutMs = options.timeoutMs ?? 15_000;
   }
 
-  /**
-   * Nothing to release: the connections belong to the runtime's global dispatcher, shared by every client, and an
-   * idle one closes by itself after a few seconds. Kept so callers need not know which HTTP stack is underneath.
-   */
-  async close(): Promise<void> {}
-
   // ---- organizations, environments, identity providers
   health() {
     return this.call('GET', '/healthz', Health, { auth: false });

@@ -23,10 +23,13 @@ export class ControlPlaneError extends Error {
     return this.code === 'unreachable' || this.code === 'timeout' || this.code === 'internal' || this.code === 'rate_limited';
   }
 
-  /** The message with the field problems the server listed, for a notification. */
+  /**
+   * The message with the field problems the server listed, for a notification: each said once (a field problem that
+   * repeats the message is not added again), and without the request's field paths, which are not the user's words.
+   */
   describe(): string {
-    if (!this.fields?.length) return this.message;
-    return `${this.message} ${this.fields.map((f) => (f.path ? `${f.path}: ${f.message}` : f.message)).join(' ')}`;
+    const more = [...new Set((this.fields ?? []).map((f) => f.message))].filter((m) => m && !this.message.includes(m));
+    return [this.message, ...more].join(' ');
   }
 }
 

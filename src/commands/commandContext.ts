@@ -1,52 +1,33 @@
-/** What every command gets: the services of the composition root. */
+/** What every command gets: the use cases' context (with the quick-input prompter) and the composition root's services. */
 import type * as vscode from 'vscode';
-import type { ControlPlaneClient } from '../client/controlPlaneClient';
 import type { ControlPlaneConnection } from '../lifecycle/controlPlaneConnection';
 import type { CredentialVault } from '../secrets/credentialVault';
 import type { ResourcesTreeProvider } from '../tree/resourcesTreeProvider';
-import type { ComponentRef } from '../tree/refs';
+import type { UseCaseContext } from '../useCases/context';
 import type { WebviewForms } from '../webviews';
 
-/** Opens a component's Overview (the webview form). */
-export interface OverviewOpener {
-  open(component: ComponentRef): Promise<void>;
-}
+export { Cancelled, UseCaseError as CommandError } from '../useCases/errors';
 
-export interface CommandContext {
+export interface CommandContext extends UseCaseContext {
   /** The control plane in use; changes when the user switches. */
   readonly connection: ControlPlaneConnection;
-  /** A client once the control plane is up; throws a ControlPlaneError (`unreachable`) when it is not. */
-  client(): Promise<ControlPlaneClient>;
+  /** The whole vault: the settings commands keep a remote control plane's access token in it too. */
   readonly vault: CredentialVault;
-  readonly tree: ResourcesTreeProvider;
   readonly log: vscode.LogOutputChannel;
-  overview: OverviewOpener;
-  /** The webview forms; absent, the commands run their quick-input flows. */
-  forms?: WebviewForms;
-  /** Reloads a component's project in the tree and selects the component's row. */
-  showComponent(component: { orgHandle: string; projectHandle: string; name: string }): Promise<void>;
+  readonly tree: ResourcesTreeProvider;
+  /** The webview forms: Create External Consumer, Overview, Configure, Create Connection, Add Identity Provider. */
+  readonly forms: WebviewForms;
   /** Re-reads the settings and connects to the control plane they name. */
   reconnect(): Promise<void>;
 }
 
-/** A command: the first argument is a tree node (from a menu), a plain object (from tests, forms), or nothing. */
-export type Command = (ctx: CommandContext, arg?: unknown, ...rest: unknown[]) => Promise<unknown>;
+/**
+ * A command: its typed target first (a tree node, whose `ref` it reads, or the same shape from a form or a test),
+ * then its options. VS Code may pass more (the selected rows); commands read only what they declare.
+ */
+export type Command = (ctx: CommandContext, ...args: never[]) => Promise<unknown>;
 
-/** The user dismissed a prompt: the command stops without an error message. */
-export class Cancelled extends Error {
-  constructor() {
-    super('Cancelled');
-    this.name = 'Cancelled';
-  }
-}
-
-/** An error a command raises itself, with a stable code like the API's. */
-export class CommandError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CommandError';
-  }
+/** The options argument, when it is one: VS Code passes the selected rows (an array) in that place from a menu. */
+export function optionsOf<O extends object>(o: O | undefined): Partial<O> {
+  return o && typeof o === 'object' && !Array.isArray(o) && !('ref' in o) ? (o as Partial<O>) : {};
 }

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import type { CommandContext } from './commandContext';
-import { CommandError } from './commandContext';
-import { targetEnvironment } from './targets';
+import type { EnvironmentRef } from '../tree/refs';
+import { refOf, resolveEnvironment, type Target } from '../useCases/targets';
+import { CommandError, type CommandContext } from './commandContext';
 
 /** Copy Client ID of an environment's keys. */
-export async function copyClientId(ctx: CommandContext, arg?: unknown): Promise<string> {
-  const target = await targetEnvironment(ctx, arg);
-  if (!target.auth) throw new CommandError('not_configured', `${target.displayName} has no keys in ${target.environmentName} yet.`);
-  await vscode.env.clipboard.writeText(target.auth.clientId);
-  void vscode.window.setStatusBarMessage(`Copied the Client ID of ${target.displayName} (${target.environmentName})`, 3000);
-  return target.auth.clientId;
+export async function copyClientId(ctx: CommandContext, target?: Target<EnvironmentRef>): Promise<string> {
+  const env = await resolveEnvironment(ctx, refOf(target));
+  if (!env.auth) throw new CommandError('not_configured', `${env.displayName} has no keys in ${env.environmentName} yet.`);
+  await vscode.env.clipboard.writeText(env.auth.clientId);
+  void vscode.window.setStatusBarMessage(`Copied the Client ID of ${env.displayName} (${env.environmentName})`, 3000);
+  return env.auth.clientId;
 }

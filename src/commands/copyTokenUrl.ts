@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import type { CommandContext } from './commandContext';
-import { CommandError } from './commandContext';
-import { targetEnvironment } from './targets';
+import type { EnvironmentRef } from '../tree/refs';
+import { refOf, resolveEnvironment, type Target } from '../useCases/targets';
+import { CommandError, type CommandContext } from './commandContext';
 
 /** Copy Token URL of the identity provider an environment's keys belong to. */
-export async function copyTokenUrl(ctx: CommandContext, arg?: unknown): Promise<string> {
-  const target = await targetEnvironment(ctx, arg);
-  if (!target.auth) throw new CommandError('not_configured', `${target.displayName} has no keys in ${target.environmentName} yet.`);
-  await vscode.env.clipboard.writeText(target.auth.tokenUrl);
-  void vscode.window.setStatusBarMessage(`Copied the Token URL for ${target.environmentName}`, 3000);
-  return target.auth.tokenUrl;
+export async function copyTokenUrl(ctx: CommandContext, target?: Target<EnvironmentRef>): Promise<string> {
+  const env = await resolveEnvironment(ctx, refOf(target));
+  if (!env.auth) throw new CommandError('not_configured', `${env.displayName} has no keys in ${env.environmentName} yet.`);
+  await vscode.env.clipboard.writeText(env.auth.tokenUrl);
+  void vscode.window.setStatusBarMessage(`Copied the Token URL for ${env.environmentName}`, 3000);
+  return env.auth.tokenUrl;
 }

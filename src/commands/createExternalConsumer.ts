@@ -1,46 +1,27 @@
-import * as vscode from 'vscode';
 import type { Component } from '../api';
-import type { CommandContext } from './commandContext';
-import { askText, field } from './prompts';
-import { componentRef, refOf, targetProject } from './targets';
-import { validateWith } from './validation';
+import type { ProjectRef } from '../tree/refs';
+import { createExternalConsumer as create, type NewExternalConsumer } from '../useCases/createExternalConsumer';
+import { refOf, resolveProject, type Target } from '../useCases/targets';
+import { optionsOf, type CommandContext } from './commandContext';
 
 /**
- * Create External Consumer: display name → unique name (derived from it, DNS-label rules) → description, then its
- * Overview opens, as in Choreo. The keyboard flow of the form the webview issue brings.
- * Arguments (tests, forms): `{ org, project, displayName, name?, description?, openOverview? }`.
+ * Create External Consumer: opens the form on the project of the row it was run on (a project, or any row under
+ * one). Only the project is read from the row: its other fields are not the new consumer's. With the consumer's
+ * fields given (tests), it is created at once and its Overview opens.
  */
-export async function createExternalConsumer(ctx: CommandContext, arg?: unknown): Promise<Component | undefined> {
-  // Without the fields given, the form asks for them (pre-filled with the project it was opened from).
-  if (ctx.forms && !field(refOf(arg), 'displayName')) {
-    const r = refOf(arg);
-    const org = field(r, 'org');
-    const project = field(r, 'project');
+export async function createExternalConsumer(
+  ctx: CommandContext,
+  target?: Target<ProjectRef>,
+  input?: NewExternalConsumer & { openOverview?: boolean },
+): Promise<Component | undefined> {
+  const { org, project } = refOf(target);
+  const given = optionsOf(input);
+  if (!given.displayName) {
     await ctx.forms.openCreateExternalConsumer(org && project ? { org, project } : undefined);
     return undefined;
   }
-  const { displayName: displayNameRule, dnsLabel, description: descriptionRule, toDnsLabel } = await import('../api/common.js');
-  const { org, project } = await targetProject(ctx, arg);
-  const given = refOf(arg);
-  const title = 'Create External Consumer';
-  const displayName =
-    field(given, 'displayName') ??
-    (await askText({ title, prompt: 'Display name', placeHolder: 'Stark Mobile App', validateInput: validateWith(displayNameRule) }));
-  const name =
-    field(given, 'name') ??
-    (field(given, 'displayName')
-      ? toDnsLabel(displayName)
-      : await askText({ title, prompt: 'Unique name: lower-case letters, digits and hyphens', value: toDnsLabel(displayName), validateInput: validateWith(dnsLabel) }));
-  const description =
-    field(given, 'description') ??
-    (field(given, 'displayName') ? '' : await askText({ title, prompt: 'Description (optional)', validateInput: validateWith(descriptionRule) }));
-  const client = await ctx.client();
-  const component = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Creating external consumer ${displayName}…` },
-    () => client.createComponent(org, project, { displayName, name, description, type: 'external-consumer' }),
-  );
-  ctx.log.info(`Created external consumer ${org}/${project}/${component.name}`);
-  await ctx.showComponent(component);
-  if ((given as { openOverview?: unknown } | undefined)?.openOverview !== false) await ctx.overview.open(componentRef(component));
+  const where = await resolveProject(ctx, { org, project });
+  const component = await create(ctx, where, { displayName: given.displayName, name: given.name, description: given.description });
+  if (given.openOverview !== false) await ctx.forms.openOverview({ org: where.org, project: where.project, component: component.name });
   return component;
 }

@@ -1,22 +1,17 @@
-import * as vscode from 'vscode';
-import type { Organization } from '../api';
-import type { CommandContext } from './commandContext';
-import { askText, field } from './prompts';
-import { validateWith } from './validation';
+import { displayName, type Organization } from '../api';
+import { optionsOf, type CommandContext } from './commandContext';
+import { quickInput, validateWith } from './prompts';
 
 /** Create Organization: a name ("Stark Industries"); the control plane adds its environments, identity provider and a default project. */
-export async function createOrganization(ctx: CommandContext, arg?: unknown): Promise<Organization> {
-  const { displayName } = await import('../api/common.js');
+export async function createOrganization(ctx: CommandContext, input?: { name?: string; handle?: string }): Promise<Organization> {
+  const given = optionsOf(input);
   const name =
-    field(arg, 'name') ??
-    (await askText({ title: 'Create Organization', prompt: 'Name of the organization', placeHolder: 'Stark Industries', validateInput: validateWith(displayName) }));
-  const handle = field(arg, 'handle');
+    given.name ??
+    (await quickInput.ask({ title: 'Create Organization', prompt: 'Name of the organization', placeHolder: 'Stark Industries', validate: validateWith(displayName) }));
   const client = await ctx.client();
-  const org = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Creating organization ${name}…` },
-    () => client.createOrganization({ name, ...(handle ? { handle } : {}) }),
-  );
+  const org = await quickInput.progress(`Creating organization ${name}…`, () => client.createOrganization({ name, ...(given.handle ? { handle: given.handle } : {}) }));
   ctx.log.info(`Created organization ${org.handle}`);
-  ctx.tree.refresh();
+  ctx.changed({});
   return org;
 }
+

@@ -1,8 +1,8 @@
+import type { ComponentRef } from '../tree/refs';
+import { refOf, resolveComponent, type Target } from '../useCases/targets';
 import type { CommandContext } from './commandContext';
-import { targetComponent } from './targets';
 
-/** Open Overview of a component. The opener is swappable (`ctx.overview`): today a read-only document, later the webview. */
-export async function openOverview(ctx: CommandContext, arg?: unknown): Promise<void> {
-  const component = await targetComponent(ctx, arg);
-  await ctx.overview.open(component);
+/** Open Overview of a component. */
+export async function openOverview(ctx: CommandContext, target?: Target<ComponentRef>): Promise<void> {
+  await ctx.forms.openOverview(await resolveComponent(ctx, refOf(target)));
 }

@@ -1,28 +1,50 @@
-/** Small prompt steps: each resolves a value or throws {@link Cancelled}, so commands read as a list of steps. */
+/** The quick-input prompter the commands give the use cases: each prompt resolves a value or throws {@link Cancelled}. */
 import * as vscode from 'vscode';
-import { Cancelled } from './commandContext';
+import type { z } from 'zod';
+import type { Prompter } from '../useCases/context';
+import { Cancelled } from '../useCases/errors';
 
-export async function askText(o: vscode.InputBoxOptions): Promise<string> {
-  const v = await vscode.window.showInputBox({ ignoreFocusOut: true, ...o });
-  if (v === undefined) throw new Cancelled();
-  return v;
-}
+export const quickInput: Prompter = {
+  async pick(items, o) {
+    const v = await vscode.window.showQuickPick([...items], { ignoreFocusOut: true, ...o });
+    if (!v) throw new Cancelled();
+    return v;
+  },
+  async ask(o) {
+    const v = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
+      title: o.title,
+      prompt: o.prompt,
+      value: o.value,
+      placeHolder: o.placeHolder,
+      password: o.password,
+      validateInput: o.validate,
+    });
+    if (v === undefined) throw new Cancelled();
+    return v;
+  },
+  async confirm(message, detail, action) {
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
+    if (answer !== action) throw new Cancelled();
+  },
+  async choose(message, detail, answers) {
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, ...answers);
+    if (answer === undefined) throw new Cancelled();
+    return answer;
+  },
+  progress: (title, job) => Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, job)),
+};
 
-export async function pickOne<T extends vscode.QuickPickItem>(items: T[] | Promise<T[]>, o: vscode.QuickPickOptions): Promise<T> {
-  const v = await vscode.window.showQuickPick(items, { ignoreFocusOut: true, ...o });
-  if (!v) throw new Cancelled();
-  return v;
-}
-
-/** Asks before something that cannot be undone; `confirmed` (from a form or a test) skips the question. */
-export async function confirm(message: string, detail: string, action: string, confirmed?: unknown): Promise<void> {
-  if (confirmed === true) return;
-  const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, action);
-  if (answer !== action) throw new Cancelled();
-}
-
-/** Reads a string field of a plain-object argument. */
+/** Reads a string field of a plain-object argument (the settings commands' `{ url, token }`). */
 export function field(arg: unknown, name: string): string | undefined {
   const v = arg && typeof arg === 'object' ? (arg as Record<string, unknown>)[name] : undefined;
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/** An input box validator from a zod schema of `src/api/`: the same rule the control plane applies. */
+export function validateWith(schema: z.ZodType): (value: string) => string | undefined {
+  return (value) => {
+    const r = schema.safeParse(value);
+    return r.success ? undefined : r.error.issues[0]?.message;
+  };
 }

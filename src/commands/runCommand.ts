@@ -37,7 +37,7 @@ export function wrapCommand(id: string, load: () => Promise<Command>, ctx: Comma
   const run = async (...args: unknown[]): Promise<unknown> => {
     try {
       const command = await load();
-      return await command(ctx, ...args);
+      return await command(ctx, ...(args as never[]));
     } catch (e) {
       if (e instanceof Cancelled) return undefined;
       const { code, message, retryable } = describeError(e);

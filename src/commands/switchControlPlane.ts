@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommandContext } from './commandContext';
 import { CommandError } from './commandContext';
-import { askText, field, pickOne } from './prompts';
+import { field, quickInput } from './prompts';
 import { readSettings, verifyAccessToken } from '../lifecycle/controlPlaneConnection';
 
 /**
@@ -14,7 +14,7 @@ export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Pr
   let url = field(arg, 'url');
   if (!wantsLocal && !url) {
     const current = readSettings();
-    const picked = await pickOne(
+    const picked = await quickInput.pick(
       [
         { label: '$(vm) Local control plane', description: `127.0.0.1:${current.localPort}${current.remoteUrl ? '' : ' (in use)'}`, local: true },
         { label: '$(globe) Remote control plane…', description: current.remoteUrl ? `${current.remoteUrl} (in use)` : 'a team server, by URL', local: false },
@@ -22,11 +22,11 @@ export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Pr
       { title: 'Switch Control Plane' },
     );
     if (!picked.local) {
-      url = await askText({
+      url = await quickInput.ask({
         title: 'Remote control plane',
         prompt: 'URL of the control plane',
         value: current.remoteUrl || 'https://',
-        validateInput: (v) => (/^https?:\/\/[^\s/]+/.test(v.trim()) ? undefined : 'Enter an http or https URL.'),
+        validate: (v) => (/^https?:\/\/[^\s/]+/.test(v.trim()) ? undefined : 'Enter an http or https URL.'),
       });
     }
   }
@@ -47,7 +47,7 @@ export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Pr
   const token =
     field(arg, 'token') ??
     (await ctx.vault.getAccessToken(base)) ??
-    (await askText({ title: `Sign in to ${base}`, prompt: 'Access token of the control plane (kept in SecretStorage)', password: true }));
+    (await quickInput.ask({ title: `Sign in to ${base}`, prompt: 'Access token of the control plane (kept in SecretStorage)', password: true }));
   // Throws (e.g. `unauthorized`, `unreachable`) before anything is written.
   await verifyAccessToken(base, token);
   await ctx.vault.storeAccessToken(base, token);

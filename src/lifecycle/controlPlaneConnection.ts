@@ -1,6 +1,6 @@
 /**
  * Which control plane the extension talks to (the local one it starts, or a remote URL from the settings), whether it
- * is healthy, and the client for it. The client module (undici + zod) is imported on first use, not at activation.
+ * is healthy, and the client for it. The client module (the API schemas, zod) is imported on first use, not at activation.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';
@@ -206,7 +206,6 @@ export class ControlPlaneConnection implements vscode.Disposable {
 
   dispose(): void {
     if (this.watchdog) clearInterval(this.watchdog);
-    void this.clientPromise?.then((c) => c.close());
     this.stateEmitter.dispose();
     this.restartedEmitter.dispose();
   }
@@ -216,9 +215,5 @@ export class ControlPlaneConnection implements vscode.Disposable {
 export async function verifyAccessToken(baseUrl: string, token: string): Promise<void> {
   const { ControlPlaneClient } = await import('../client/controlPlaneClient.js');
   const client = new ControlPlaneClient({ baseUrl, token: async () => token, timeoutMs: 10_000 });
-  try {
-    await client.listOrganizations({ limit: 1 });
-  } finally {
-    await client.close();
-  }
+  await client.listOrganizations({ limit: 1 });
 }

@@ -132,11 +132,23 @@ function finish(
   comment: string | undefined,
 ): EnvMergeResult {
   const added = variables.map((v) => v.name).filter((name) => !seen.has(name));
-  let result = out.join('');
-  if (added.length > 0) {
-    if (result.length > 0 && !result.endsWith('\n')) result += eol;
-    if (comment) result += `# ${comment.replace(/[\r\n]+/g, ' ')}${eol}`;
-    for (const name of added) result += `${name}=${wanted.get(name)}${eol}`;
+  const header = comment ? `# ${comment.replace(/[\r\n]+/g, ' ')}` : undefined;
+  // A second write (say, now with the secret) adds to the block its header already heads, not a second header.
+  const at = header ? out.findIndex((line) => line.replace(/\r?\n$/, '') === header) : -1;
+  let result: string;
+  if (added.length > 0 && at >= 0) {
+    let end = at + 1;
+    while (end < out.length && ASSIGNMENT.test(out[end]!.replace(/\r?\n$/, ''))) end++;
+    if (!/\n$/.test(out[end - 1]!)) out[end - 1] += eol;
+    out.splice(end, 0, ...added.map((name) => `${name}=${wanted.get(name)}${eol}`));
+    result = out.join('');
+  } else {
+    result = out.join('');
+    if (added.length > 0) {
+      if (result.length > 0 && !result.endsWith('\n')) result += eol;
+      if (header) result += `${header}${eol}`;
+      for (const name of added) result += `${name}=${wanted.get(name)}${eol}`;
+    }
   }
   return {
     text: result,

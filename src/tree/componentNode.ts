@@ -7,6 +7,7 @@ import type { Component, Connection, Endpoint, Environment, AuthConfiguration } 
 import { TreeNode, type TreeContext } from './treeNode';
 import { CachedNode } from './cachedNode';
 import { authContextValue, authStateLabel } from './authLabel';
+import { nodeIds } from './nodeIds';
 import type { ComponentRef, ConnectionRef, EndpointRef, EnvironmentRef } from './refs';
 
 export class ComponentNode extends CachedNode {
@@ -14,7 +15,7 @@ export class ComponentNode extends CachedNode {
   readonly ref: ComponentRef;
   constructor(parent: TreeNode, ctx: TreeContext, readonly component: Component) {
     super(parent, ctx);
-    this.id = `component:${component.orgHandle}/${component.projectHandle}/${component.name}`;
+    this.id = nodeIds.component(component.orgHandle, component.projectHandle, component.name);
     this.ref = {
       org: component.orgHandle,
       project: component.projectHandle,
@@ -59,7 +60,7 @@ export class EnvironmentNode extends TreeNode {
   readonly ref: EnvironmentRef;
   constructor(parent: TreeNode, ctx: TreeContext, owner: ComponentRef, readonly environment: Environment, auth: AuthConfiguration | undefined) {
     super(parent, ctx);
-    this.id = `env:${owner.org}/${owner.project}/${owner.component}/${environment.handle}`;
+    this.id = nodeIds.environment(owner.org, owner.project, owner.component, environment.handle);
     this.ref = { ...owner, environment: environment.handle, environmentName: environment.name, auth };
   }
   getTreeItem(): vscode.TreeItem {
@@ -80,7 +81,7 @@ export class ConnectionsNode extends CachedNode {
   readonly id: string;
   constructor(parent: TreeNode, ctx: TreeContext, readonly owner: ComponentRef) {
     super(parent, ctx);
-    this.id = `connections:${owner.org}/${owner.project}/${owner.component}`;
+    this.id = nodeIds.connections(owner.org, owner.project, owner.component);
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Connections', vscode.TreeItemCollapsibleState.Collapsed);
@@ -103,7 +104,7 @@ export class ConnectionNode extends TreeNode {
   readonly id: string;
   constructor(parent: TreeNode, ctx: TreeContext, readonly ref: ConnectionRef) {
     super(parent, ctx);
-    this.id = `connection:${ref.org}/${ref.project}/${ref.component}/${ref.connection.name}`;
+    this.id = nodeIds.connection(ref.org, ref.project, ref.component, ref.connection.name);
   }
   getTreeItem(): vscode.TreeItem {
     const c = this.ref.connection;
@@ -120,7 +121,7 @@ export class EndpointNode extends TreeNode {
   readonly id: string;
   constructor(parent: TreeNode, ctx: TreeContext, readonly ref: EndpointRef) {
     super(parent, ctx);
-    this.id = `endpoint:${ref.org}/${ref.project}/${ref.component}/${ref.endpoint.name}`;
+    this.id = nodeIds.endpoint(ref.org, ref.project, ref.component, ref.endpoint.name);
   }
   getTreeItem(): vscode.TreeItem {
     const e: Endpoint = this.ref.endpoint;

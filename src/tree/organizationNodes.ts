@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Organization, Project } from '../api';
 import { PagedNode, PAGE_SIZE, type TreeContext, type TreeNode } from './treeNode';
 import { ProjectNode } from './projectNode';
+import { nodeIds } from './nodeIds';
 import type { OrgRef } from './refs';
 
 export class OrganizationsRoot extends PagedNode<Organization> {
@@ -26,7 +27,7 @@ export class OrganizationNode extends PagedNode<Project> {
   readonly ref: OrgRef;
   constructor(parent: TreeNode, ctx: TreeContext, readonly organization: Organization) {
     super(parent, ctx);
-    this.id = `org:${organization.handle}`;
+    this.id = nodeIds.org(organization.handle);
     this.ref = { org: organization.handle };
   }
   protected override emptyLabel(): string {

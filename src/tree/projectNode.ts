@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { Component, Project } from '../api';
 import { PagedNode, PAGE_SIZE, type TreeContext, type TreeNode } from './treeNode';
 import { ComponentNode } from './componentNode';
+import { nodeIds } from './nodeIds';
 import type { ProjectRef } from './refs';
 
 export class ProjectNode extends PagedNode<Component> {
@@ -10,7 +11,7 @@ export class ProjectNode extends PagedNode<Component> {
   readonly ref: ProjectRef;
   constructor(parent: TreeNode, ctx: TreeContext, readonly project: Project) {
     super(parent, ctx);
-    this.id = `project:${project.orgHandle}/${project.handle}`;
+    this.id = nodeIds.project(project.orgHandle, project.handle);
     this.ref = { org: project.orgHandle, project: project.handle };
   }
   protected override emptyLabel(): string {

@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { ControlPlaneClient } from '../client/controlPlaneClient';
+import type { Change } from '../useCases/context';
+import { idsFor } from './nodeIds';
 import { OrganizationsRoot } from './organizationNodes';
 import { ProjectNode } from './projectNode';
 import { PagedNode, type TreeContext, type TreeNode } from './treeNode';
@@ -82,9 +84,11 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.changed.fire(node);
   }
 
-  /** Reloads the subtree of the node with this id if it has been shown, else the whole tree. */
-  refreshById(id: string): void {
-    const node = this.nodes.get(id)?.deref();
+  /** Reloads the nearest row a change touches that the tree has shown (the whole tree when it has shown none). */
+  refreshFor(change: Change): void {
+    const node = idsFor(change)
+      .map((id) => this.nodes.get(id)?.deref())
+      .find((n) => n !== undefined);
     this.refresh(node);
   }
 
@@ -119,10 +123,6 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       if (i < ids.length - 1) children = await node.getChildren();
     }
     return node;
-  }
-
-  findById(id: string): TreeNode | undefined {
-    return this.nodes.get(id)?.deref();
   }
 
   dispose(): void {

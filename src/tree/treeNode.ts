@@ -99,10 +99,6 @@ export abstract class PagedNode<T> extends TreeNode {
     return this.nodes ?? [];
   }
 
-  get hasMore(): boolean {
-    return !!this.nextCursor;
-  }
-
   async loadMore(): Promise<void> {
     if (this.nextCursor) await this.load(this.nextCursor);
   }

@@ -1,27 +1,37 @@
 /**
- * The four forms' panel kinds, built on first use (see index.ts): nothing here loads at activation.
+ * The forms' panel kinds, built on first use (see index.ts): nothing here loads at activation.
+ *
+ * One panel per consumer: its Overview, Configure and Create Connection are pages of one tab that navigates (as a
+ * browser tab does), so walking Overview → Configure → Back to Overview leaves one tab, not three. Create External
+ * Consumer becomes the new consumer's Overview; Add Identity Provider, an organization's form, closes once the
+ * provider is added and the Configure page that opened it offers the new provider.
  */
 import * as vscode from 'vscode';
+import type { OrgRef } from '../tree/refs';
+import type { Change, UseCaseContext } from '../useCases/context';
+import { AddIdentityProviderPanel } from './addIdentityProvider/host';
+import { addIdentityProviderProtocol, OrgFormRef } from './addIdentityProvider/protocol';
 import { ConfigureAuthenticationPanel } from './configureAuthentication/host';
 import { ConfigureRef, configureAuthenticationProtocol } from './configureAuthentication/protocol';
 import { CreateConnectionPanel } from './createConnection/host';
 import { createConnectionProtocol } from './createConnection/protocol';
 import { CreateExternalConsumerPanel } from './createExternalConsumer/host';
 import { CREATE_FORM, createExternalConsumerProtocol } from './createExternalConsumer/protocol';
+import type { ComponentLike, ProjectLike } from './index';
 import { ComponentRef, ProjectRef } from './ipc';
-import { PanelKind } from './panelKind';
 import { componentKey, type FormNavigation } from './navigation';
 import { OverviewPanel } from './overview/host';
 import { overviewProtocol } from './overview/protocol';
-import type { WebviewServices } from './services';
-
-import type { ComponentLike, ProjectLike } from './index';
+import type { AnyProtocol, FormPanel } from './formPanel';
+import { PanelKind } from './panelKind';
 
 export interface Forms {
   openCreateExternalConsumer(project?: ProjectLike): void;
   openOverview(component: ComponentLike): void;
-  openConfigureAuthentication(component: ComponentLike, environment: string): void;
+  openConfigureAuthentication(environment: ComponentLike & { environment: string }): void;
   openCreateConnection(component: ComponentLike): void;
+  openAddIdentityProvider(org: OrgRef): void;
+  changed(change: Change): void;
   /** Hands a panel VS Code restored after a reload to the panel kind of its viewType. */
   restore(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
 }
@@ -41,16 +51,22 @@ export function toProjectRef(p: ProjectLike): ProjectRef {
   return ProjectRef.parse({ orgHandle: r.orgHandle ?? r.org, projectHandle: r.projectHandle ?? r.project ?? r.handle });
 }
 
-export function createForms(context: vscode.ExtensionContext, services: WebviewServices): Forms {
-  const changes = new vscode.EventEmitter<ComponentRef>();
-  const common = { extensionUri: context.extensionUri, log: services.log };
+export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContext): Forms {
+  const changes = new vscode.EventEmitter<Change>();
+  /** The action the Configure page about to open runs once it is up. */
+  let pendingConfigure: 'generateKeys' | undefined;
+  const common = { extensionUri: context.extensionUri, log: ctx.log };
 
   const nav: FormNavigation = {
-    openOverview: (ref) => void overview.show(ref),
-    openConfigure: (ref) => void configure.show(ref),
-    openCreateConnection: (ref) => void createConnection.show(ref),
-    componentChanged: (ref) => changes.fire(ref),
-    onDidChangeComponent: changes.event,
+    openOverview: (ref) => void page(overview, ref),
+    openConfigure: (ref, then) => {
+      pendingConfigure = then;
+      page(configure, ref);
+      pendingConfigure = undefined;
+    },
+    openCreateConnection: (ref) => void page(createConnection, ref),
+    openAddIdentityProvider: (org) => void addIdentityProvider.show(OrgFormRef.parse({ orgHandle: org.org })),
+    onDidChange: changes.event,
   };
 
   const overview = new PanelKind({
@@ -59,15 +75,15 @@ export function createForms(context: vscode.ExtensionContext, services: WebviewS
     refSchema: ComponentRef,
     key: componentKey,
     title: (ref: ComponentRef) => ref.componentName,
-    create: (panel, ref: ComponentRef) => new OverviewPanel(panel, ref, services, nav),
+    create: (panel, ref: ComponentRef) => new OverviewPanel(panel, ref, ctx, nav),
   });
   const configure = new PanelKind({
     ...common,
     protocol: configureAuthenticationProtocol,
     refSchema: ConfigureRef,
-    key: (ref: ConfigureRef) => `${componentKey(ref)}#${ref.environment}`,
+    key: componentKey,
     title: (ref: ConfigureRef) => `Configure ${ref.environment} · ${ref.componentName}`,
-    create: (panel, ref: ConfigureRef) => new ConfigureAuthenticationPanel(panel, ref, services, nav),
+    create: (panel, ref: ConfigureRef) => new ConfigureAuthenticationPanel(panel, ref, ctx, nav, pendingConfigure),
   });
   const createConnection = new PanelKind({
     ...common,
@@ -75,8 +91,9 @@ export function createForms(context: vscode.ExtensionContext, services: WebviewS
     refSchema: ComponentRef,
     key: componentKey,
     title: (ref: ComponentRef) => `Create Connection · ${ref.componentName}`,
-    create: (panel, ref: ComponentRef) => new CreateConnectionPanel(panel, ref, services, nav),
+    create: (panel, ref: ComponentRef) => new CreateConnectionPanel(panel, ref, ctx, nav),
   });
+  const consumerPages = [overview, configure, createConnection] as const;
   // One Create form at a time: a second open re-targets it to the project it was opened from.
   const createConsumer = new PanelKind({
     ...common,
@@ -84,12 +101,29 @@ export function createForms(context: vscode.ExtensionContext, services: WebviewS
     refSchema: CREATE_FORM,
     key: () => CREATE_FORM.value,
     title: () => 'Create an External Consumer',
-    create: (panel) => new CreateExternalConsumerPanel(panel, undefined, services, nav),
+    create: (panel) => new CreateExternalConsumerPanel(panel, undefined, ctx, nav),
   });
+  const addIdentityProvider = new PanelKind({
+    ...common,
+    protocol: addIdentityProviderProtocol,
+    refSchema: OrgFormRef,
+    key: (ref: OrgFormRef) => ref.orgHandle,
+    title: (ref: OrgFormRef) => `Add Identity Provider · ${ref.orgHandle}`,
+    create: (panel, ref: OrgFormRef) => new AddIdentityProviderPanel(panel, ref, ctx),
+  });
+
+  /** Shows one page of a consumer in the tab its other page had, and closes that page: one tab per consumer. */
+  function page<R extends ComponentRef>(kind: PanelKind<R, FormPanel<AnyProtocol>>, ref: R): void {
+    const key = componentKey(ref);
+    const others = consumerPages.filter((k) => k !== (kind as unknown));
+    const column = others.map((k) => k.panelAt(key)?.viewColumn).find((c) => c !== undefined);
+    kind.show(ref, column);
+    for (const k of others) k.closeAt(key);
+  }
 
   context.subscriptions.push(changes);
   const kinds = new Map<string, vscode.WebviewPanelSerializer>(
-    [overview, configure, createConnection, createConsumer].map((kind) => [kind.viewType, kind]),
+    [...consumerPages, createConsumer, addIdentityProvider].map((kind) => [kind.viewType, kind]),
   );
 
   return {
@@ -97,10 +131,11 @@ export function createForms(context: vscode.ExtensionContext, services: WebviewS
       const ref = project ? toProjectRef(project) : undefined;
       createConsumer.show(CREATE_FORM.value).select(ref);
     },
-    openOverview: (component) => void overview.show(toComponentRef(component)),
-    openConfigureAuthentication: (component, environment) =>
-      void configure.show(ConfigureRef.parse({ ...toComponentRef(component), environment })),
-    openCreateConnection: (component) => void createConnection.show(toComponentRef(component)),
+    openOverview: (component) => page(overview, toComponentRef(component)),
+    openConfigureAuthentication: (environment) => page(configure, ConfigureRef.parse({ ...toComponentRef(environment), environment: environment.environment })),
+    openCreateConnection: (component) => page(createConnection, toComponentRef(component)),
+    openAddIdentityProvider: (org) => nav.openAddIdentityProvider(org),
+    changed: (change) => changes.fire(change),
     async restore(viewType, panel, state) {
       const kind = kinds.get(viewType);
       if (kind) await kind.deserializeWebviewPanel(panel, state);

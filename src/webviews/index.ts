@@ -1,15 +1,15 @@
 /**
- * The webview forms: Create an External Consumer, Overview, Configure (authentication per environment) and Create
- * Connection. The composition root calls {@link registerWebviews} once; commands call the returned API.
+ * The webview forms: Create an External Consumer, Overview, Configure (authentication per environment), Create
+ * Connection and Add Identity Provider. The composition root calls {@link registerWebviews} once; commands call the
+ * returned API. Each form's actions run the same use cases (src/useCases) as the commands.
  *
  * Only this file loads at activation (it registers the serializers that restore panels after a reload); the forms,
  * their protocols and zod load on first use, so activation stays fast.
  */
 import * as vscode from 'vscode';
+import type { OrgRef } from '../tree/refs';
+import type { Change, UseCaseContext } from '../useCases/context';
 import type { Forms } from './forms';
-import type { WebviewServices } from './services';
-
-export type { FormsClient, FormsVault, WebviewServices } from './services';
 
 /** A component as the tree, the API or a form names it. */
 export type ComponentLike =
@@ -22,16 +22,25 @@ export type ProjectLike = { org: string; project: string } | { orgHandle: string
 export interface WebviewForms {
   openCreateExternalConsumer(project?: ProjectLike): Promise<void>;
   openOverview(component: ComponentLike): Promise<void>;
-  openConfigureAuthentication(component: ComponentLike, environment: string): Promise<void>;
+  openConfigureAuthentication(environment: { org: string; project: string; component: string; environment: string }): Promise<void>;
   openCreateConnection(component: ComponentLike): Promise<void>;
+  openAddIdentityProvider(org: OrgRef): Promise<void>;
+  /** Tells open forms what changed (they reload if it is theirs); a no-op before any form was opened. */
+  changed(change: Change): void;
 }
 
 /** The viewTypes of the forms' panels (also their `onWebviewPanel:` activation events). */
-export const FORM_VIEW_TYPES = ['choreo.overview', 'choreo.configureAuthentication', 'choreo.createConnection', 'choreo.createExternalConsumer'] as const;
+export const FORM_VIEW_TYPES = [
+  'choreo.overview',
+  'choreo.configureAuthentication',
+  'choreo.createConnection',
+  'choreo.createExternalConsumer',
+  'choreo.addIdentityProvider',
+] as const;
 
-export function registerWebviews(context: vscode.ExtensionContext, services: WebviewServices): WebviewForms {
+export function registerWebviews(context: vscode.ExtensionContext, ctx: UseCaseContext): WebviewForms {
   let forms: Forms | undefined;
-  const load = async () => (forms ??= (await import('./forms.js')).createForms(context, services));
+  const load = async () => (forms ??= (await import('./forms.js')).createForms(context, ctx));
   for (const viewType of FORM_VIEW_TYPES) {
     context.subscriptions.push(
       vscode.window.registerWebviewPanelSerializer(viewType, {
@@ -42,7 +51,9 @@ export function registerWebviews(context: vscode.ExtensionContext, services: Web
   return {
     openCreateExternalConsumer: async (project) => (await load()).openCreateExternalConsumer(project),
     openOverview: async (component) => (await load()).openOverview(component),
-    openConfigureAuthentication: async (component, environment) => (await load()).openConfigureAuthentication(component, environment),
+    openConfigureAuthentication: async (environment) => (await load()).openConfigureAuthentication(environment),
     openCreateConnection: async (component) => (await load()).openCreateConnection(component),
+    openAddIdentityProvider: async (org) => (await load()).openAddIdentityProvider(org),
+    changed: (change) => forms?.changed(change),
   };
 }

@@ -1,20 +1,32 @@
 import type * as vscode from 'vscode';
+import type { OrgRef } from '../tree/refs';
+import type { Change } from '../useCases/context';
 import type { ConfigureRef } from './configureAuthentication/protocol';
 import type { ComponentRef } from './ipc';
 
-/** How one form opens another and tells the others that a component changed (so an open Overview reloads). */
+/** How one form opens another, and hears that something changed (so an open Overview reloads). */
 export interface FormNavigation {
   openOverview(ref: ComponentRef): void;
-  openConfigure(ref: ConfigureRef): void;
+  /** With `then`, the Configure page runs that action once it is up. */
+  openConfigure(ref: ConfigureRef, then?: 'generateKeys'): void;
   openCreateConnection(ref: ComponentRef): void;
-  componentChanged(ref: ComponentRef): void;
-  readonly onDidChangeComponent: vscode.Event<ComponentRef>;
-}
-
-export function sameComponent(a: ComponentRef, b: ComponentRef): boolean {
-  return a.orgHandle === b.orgHandle && a.projectHandle === b.projectHandle && a.componentName === b.componentName;
+  openAddIdentityProvider(org: OrgRef): void;
+  readonly onDidChange: vscode.Event<Change>;
 }
 
 export function componentKey(ref: ComponentRef): string {
   return `${ref.orgHandle}/${ref.projectHandle}/${ref.componentName}`;
+}
+
+/** The handles a use case takes, from a form's ref. */
+export function targetOf(ref: ComponentRef): { org: string; project: string; component: string } {
+  return { org: ref.orgHandle, project: ref.projectHandle, component: ref.componentName };
+}
+
+/** Whether a change concerns this component (or, with `orgWide`, anything of its organization such as a new provider). */
+export function touches(change: Change, ref: ComponentRef, orgWide = false): boolean {
+  if (change.org === undefined) return true;
+  if (change.org !== ref.orgHandle) return false;
+  if (change.project === undefined) return orgWide;
+  return change.project === ref.projectHandle && (change.component === undefined || change.component === ref.componentName);
 }

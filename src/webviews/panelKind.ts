@@ -2,22 +2,22 @@ import * as vscode from 'vscode';
 import type { z } from 'zod';
 import type { AnyProtocol, FormPanel } from './formPanel';
 import { renderFormPage } from './html';
-import type { WebviewServices } from './services';
 
 export interface PanelKindOptions<Ref, Host extends FormPanel<AnyProtocol>> {
   protocol: AnyProtocol;
   extensionUri: vscode.Uri;
-  log: WebviewServices['log'];
+  log: Pick<vscode.LogOutputChannel, 'warn'>;
   /** The resource a panel is about, checked again when a reload hands back the saved state. */
   refSchema: z.ZodType<Ref>;
+  /** The panel's slot: one panel per key (for the consumer's forms, the consumer). */
   key(ref: Ref): string;
   title(ref: Ref): string;
   create(panel: vscode.WebviewPanel, ref: Ref): Host;
 }
 
-/** All panels of one form: one per resource (a second open reveals it), and their restore after a reload. */
+/** All panels of one form: one per key (a second open reveals it, or re-targets it), and their restore after a reload. */
 export class PanelKind<Ref, Host extends FormPanel<AnyProtocol>> implements vscode.WebviewPanelSerializer {
-  private readonly open = new Map<string, Host>();
+  private readonly open = new Map<string, { ref: Ref; host: Host }>();
 
   constructor(private readonly o: PanelKindOptions<Ref, Host>) {}
 
@@ -25,23 +25,27 @@ export class PanelKind<Ref, Host extends FormPanel<AnyProtocol>> implements vsco
     return this.o.protocol.viewType;
   }
 
-  /** Opens the panel of this resource, or reveals it when it is already open. */
+  /** Opens the panel of this resource, or reveals it when it is already open for the same ref. */
   show(ref: Ref, column: vscode.ViewColumn = vscode.ViewColumn.Active): Host {
-    const existing = this.open.get(this.o.key(ref));
-    if (existing) {
-      existing.panel.reveal(column);
-      return existing;
+    const key = this.o.key(ref);
+    const existing = this.open.get(key);
+    if (existing && JSON.stringify(existing.ref) === JSON.stringify(ref)) {
+      existing.host.panel.reveal(column);
+      return existing.host;
     }
     const panel = vscode.window.createWebviewPanel(this.viewType, this.o.title(ref), column, this.webviewOptions());
+    existing?.host.close();
     return this.adopt(panel, ref);
   }
 
-  get(ref: Ref): Host | undefined {
-    return this.open.get(this.o.key(ref));
+  /** The open panel in this slot, if any. */
+  panelAt(key: string): vscode.WebviewPanel | undefined {
+    return this.open.get(key)?.host.panel;
   }
 
-  all(): Host[] {
-    return [...this.open.values()];
+  /** Closes the panel in this slot, if any. */
+  closeAt(key: string): void {
+    this.open.get(key)?.host.close();
   }
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
@@ -74,9 +78,9 @@ export class PanelKind<Ref, Host extends FormPanel<AnyProtocol>> implements vsco
       ref,
     });
     const host = this.o.create(panel, ref);
-    this.open.set(key, host);
+    this.open.set(key, { ref, host });
     panel.onDidDispose(() => {
-      if (this.open.get(key) === host) this.open.delete(key);
+      if (this.open.get(key)?.host === host) this.open.delete(key);
       host.dispose();
     });
     return host;

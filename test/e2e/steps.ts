@@ -1,6 +1,6 @@
 // What a person does in the test VS Code, as small steps shared by the e2e tests and the forms bench: run a command
 // from the palette, answer an input box, pick from a quick pick, reach the form in the visible webview panel.
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 
 /** The form in the visible webview panel (VS Code nests the page in two iframes). */
 export function form(page: Page): FrameLocator {
@@ -54,4 +54,112 @@ export async function createOrganization(page: Page, name: string): Promise<void
   await input.fill(name);
   await page.keyboard.press('Enter');
   await page.locator('.part.sidebar').getByText(name).first().waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/** The rows of the Choreo view whose label is exactly `label` (the deepest last). */
+export function treeRows(page: Page, label: string) {
+  return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+}
+
+/** Clicks the row of the Choreo view labelled `label` (the `nth` of several), which expands a collapsed one. */
+export async function clickTreeRow(page: Page, label: string, nth = 0): Promise<void> {
+  const row = treeRows(page, label).nth(nth);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click();
+}
+
+/** Expands the row labelled `label` if it is collapsed. */
+export async function expandTreeRow(page: Page, label: string, nth = 0): Promise<void> {
+  const row = treeRows(page, label).nth(nth);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+}
+
+/** Right-clicks the row labelled `label` and runs `item` of its context menu. */
+export async function treeContextMenu(page: Page, label: string, item: string, nth = 0): Promise<void> {
+  const row = treeRows(page, label).nth(nth);
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.waitFor({ state: 'visible' });
+  // Hovered, the item is the menu's focused one; Enter runs it (a click just after the menu opens can go unheard).
+  await menu.locator('.action-item', { hasText: new RegExp(`^${escapeRegExp(item)}`) }).first().hover();
+  await page.waitForTimeout(150);
+  await page.keyboard.press('Enter');
+  await menu.waitFor({ state: 'hidden' });
+}
+
+/** The VS Code modal dialog: its text, then a click on `button`. */
+export async function answerDialog(page: Page, button: string): Promise<string> {
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  const text = (await dialog.textContent()) ?? '';
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  return text;
+}
+
+/** Saves the active untitled editor at `file` (an absolute path) through the Save As dialog. */
+export async function saveAs(page: Page, file: string): Promise<void> {
+  await page.keyboard.press('Control+S');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 30_000 });
+  // The dialog fills in a path of its own (folder, then a name with its extension selected) a moment after it opens,
+  // and completes what is typed: wait for its path, then replace it all, until it holds exactly ours.
+  for (let i = 0; i < 50 && !(await input.inputValue()); i++) await page.waitForTimeout(100);
+  for (let i = 0; i < 5 && (await input.inputValue()) !== file; i++) {
+    await input.fill(file);
+    await page.waitForTimeout(300);
+  }
+  if ((await input.inputValue()) !== file) throw new Error(`the Save As dialog holds ${await input.inputValue()}, not ${file}`);
+  await page.keyboard.press('Enter');
+  await page.locator('.tabs-container .tab', { hasText: file.split('/').pop()! }).waitFor({ timeout: 30_000 });
+}
+
+/** What the clipboard holds (the test granted the page clipboard access). */
+export function clipboard(page: Page): Promise<string> {
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+/** Empties the clipboard, runs `copy`, and waits until something lands there (the extension writes it a moment later). */
+export async function copied(page: Page, copy: () => Promise<void>): Promise<string> {
+  await page.evaluate(() => navigator.clipboard.writeText(''));
+  await copy();
+  for (let i = 0; i < 100; i++) {
+    const text = await clipboard(page);
+    if (text) return text;
+    await page.waitForTimeout(100);
+  }
+  throw new Error('nothing was copied to the clipboard');
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Which of `needles` the workbench page's memory holds, after a garbage collection. VS Code in the browser (code-server)
+ * keeps SecretStorage in memory in the workbench when no encryption is available, so its entries (keys
+ * `secret://{…"key":"choreo.secret/…"}` and their values) are found in a heap snapshot, and a deleted one is not.
+ */
+export async function heapHolds(page: Page, needles: readonly string[]): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('HeapProfiler.enable');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const chunks: string[] = [];
+    cdp.on('HeapProfiler.addHeapSnapshotChunk', (e) => void chunks.push(e.chunk));
+    await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    const snapshot = chunks.join('');
+    return needles.filter((n) => snapshot.includes(n));
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Replaces what a text field holds, as a person does: select it all (triple click), delete, type. */
+export async function retype(page: Page, field: Locator, text: string): Promise<void> {
+  await field.click({ clickCount: 3 });
+  await page.keyboard.press('Backspace');
+  if (text) await page.keyboard.type(text);
 }

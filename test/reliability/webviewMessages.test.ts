@@ -7,8 +7,6 @@
  * `vscode` is the edge here: a small stand-in records what the Overview would have run.
  */
 import * as assert from 'node:assert/strict';
-import Module from 'node:module';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { configureAuthenticationProtocol } from '../../src/webviews/configureAuthentication/protocol';
 import { createConnectionProtocol } from '../../src/webviews/createConnection/protocol';
@@ -16,31 +14,13 @@ import { createExternalConsumerProtocol } from '../../src/webviews/createExterna
 import { FormPanel, type AnyProtocol } from '../../src/webviews/formPanel';
 import type { FormNavigation } from '../../src/webviews/navigation';
 import { overviewProtocol } from '../../src/webviews/overview/protocol';
-import type { WebviewServices } from '../../src/webviews/services';
+import type { UseCaseContext } from '../../src/useCases/context';
+import { addIdentityProviderProtocol } from '../../src/webviews/addIdentityProvider/protocol';
 import { printFigures } from './helpers/world';
+import { fakeVscode, requireWithFakeVscode } from '../unit/useCases/fakeVscode';
 
 const executed: unknown[][] = [];
-const fakeVscode = {
-  commands: { executeCommand: async (...args: unknown[]) => executed.push(args) },
-  env: { clipboard: { writeText: async () => {} } },
-  window: { setStatusBarMessage: () => {} },
-};
-
-/** Loads a module with `vscode` resolved to the stand-in above. */
-function requireWithFakeVscode<T>(id: string): T {
-  const fake = path.join(__dirname, 'vscode-stand-in.js');
-  require.cache[fake] = { id: fake, filename: fake, loaded: true, exports: fakeVscode } as NodeJS.Module;
-  const m = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-  const original = m._resolveFilename;
-  m._resolveFilename = function (request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? fake : original.call(this, request, ...rest);
-  };
-  try {
-    return require(id) as T;
-  } finally {
-    m._resolveFilename = original;
-  }
-}
+fakeVscode.commands.executeCommand = async (...args: unknown[]) => void executed.push(args);
 
 function fakePanel() {
   let listener: ((m: unknown) => void) | undefined;
@@ -65,7 +45,7 @@ function recordingLog() {
   return { lines, log: { info: (s: string) => lines.push(`info ${s}`), warn: (s: string) => lines.push(`warn ${s}`), error: (s: string) => lines.push(`error ${s}`) } };
 }
 
-const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol] as AnyProtocol[];
+const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol, addIdentityProviderProtocol] as AnyProtocol[];
 
 /** The message types a protocol's host accepts (the discriminated union's options). */
 function typesOf(p: AnyProtocol): string[] {
@@ -77,7 +57,7 @@ describe('webview messages that must be refused', () => {
   const figures = { tried: 0, refused: 0, acted: 0, notShown: 0 };
   after(() =>
     printFigures('webview messages', {
-      'generated messages sent to the four forms': figures.tried,
+      'generated messages sent to the five forms': figures.tried,
       'refused by shape (never reached a handler)': figures.refused,
       'valid by chance, handled': figures.acted,
       'Overview commands for things not shown, refused': figures.notShown,
@@ -108,7 +88,7 @@ describe('webview messages that must be refused', () => {
         fc.asyncProperty(messageArb, async (message) => {
           const fake = fakePanel();
           const { lines, log } = recordingLog();
-          const host = new Recording(fake.panel as never, protocol, { log } as unknown as WebviewServices);
+          const host = new Recording(fake.panel as never, protocol, { log } as unknown as UseCaseContext);
           await host.receive(message);
           figures.tried++;
           if (protocol.toHost.safeParse(message).success) {
@@ -137,7 +117,7 @@ describe('webview messages that must be refused', () => {
   });
 
   it('the Overview refuses Configure for an environment and Insert Snippet for a connection it does not show', async () => {
-    const { OverviewPanel } = requireWithFakeVscode<typeof import('../../src/webviews/overview/host')>('../../src/webviews/overview/host');
+    const { OverviewPanel } = requireWithFakeVscode<typeof import('../../src/webviews/overview/host')>(require.resolve('../../src/webviews/overview/host'));
     const ref = { orgHandle: 'stark-industries', projectHandle: 'default', componentName: 'stark-mobile-app' };
     const at = '2025-01-01T00:00:00.000Z';
     const client = {
@@ -151,10 +131,10 @@ describe('webview messages that must be refused', () => {
       getConnection: async () => ({ id: 'k1', componentId: 'c1', name: 'Greeting', serviceProjectHandle: 'default', serviceComponentName: 'greeting', endpointName: 'hello', createdAt: at }),
     };
     const opened: unknown[] = [];
-    const nav = { openConfigure: (r: unknown) => opened.push(r), openCreateConnection: () => {}, onDidChangeComponent: () => ({ dispose() {} }) } as unknown as FormNavigation;
+    const nav = { openConfigure: (r: unknown) => opened.push(r), openCreateConnection: () => {}, onDidChange: () => ({ dispose() {} }) } as unknown as FormNavigation;
     const fake = fakePanel();
     const { lines, log } = recordingLog();
-    new OverviewPanel(fake.panel as never, ref, { client: async () => client, log } as unknown as WebviewServices, nav);
+    new OverviewPanel(fake.panel as never, ref, { client: async () => client, log } as unknown as UseCaseContext, nav);
 
     // Before the panel has shown anything, nothing is shown: refused.
     await fake.send({ type: 'configure', environment: 'development' });

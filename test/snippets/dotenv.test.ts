@@ -74,6 +74,16 @@ describe('.env merge', () => {
     assert.deepEqual(twice.unchanged.sort(), ours.map((v) => v.name).sort());
   });
 
+  it('a second write with a variable more (the secret, now included) adds it to its block, not a second header', () => {
+    const comment = 'Choreo connection HR (development)';
+    const first = mergeEnvText('OTHER=1\n', ours.slice(0, 2), comment).text;
+    const second = mergeEnvText(first, ours, comment).text;
+    assert.equal(second.split('\n').filter((l) => l === `# ${comment}`).length, 1, second);
+    assert.deepEqual(second.split('\n'), ['OTHER=1', `# ${comment}`, ...ours.map((v) => `${v.name}=${formatEnvValue(v.name, v.value)}`), '']);
+    const third = mergeEnvText(second, ours, comment);
+    assert.equal(third.changed, false);
+  });
+
   it('creates the file text when there is none, LF by default', () => {
     const result = mergeEnvText(undefined, ours.slice(0, 2));
     assert.equal(result.text, 'CHOREO_HR_SERVICEURL=http://127.0.0.1:7480/gw/acme/hr/v1\nCHOREO_HR_CONSUMERKEY=client-123\n');

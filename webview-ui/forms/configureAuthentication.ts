@@ -5,7 +5,7 @@ import {
   type ConfigureState,
   type ConfigureTab,
 } from '../../src/webviews/configureAuthentication/protocol';
-import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, showFormError } from '../lib/dom';
+import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 
 const TABS: ConfigureTab[] = ['built-in', 'external'];
@@ -29,9 +29,7 @@ const host = connect(protocol, (m) => {
       message.show(m.message, 'info');
       return;
     case 'formError':
-      clientId.setError(m.fields.clientId);
-      provider.setError(m.fields.identityProviderId);
-      showFormError(message, m.message, !!data, 'Configure authentication');
+      errors.answer(m, !!data, 'Configure authentication');
       return;
   }
 });
@@ -46,6 +44,7 @@ const clientId = field({
   help: 'The Client ID of the OIDC / OAuth 2.0 application you created in that identity provider.',
   control: h('vscode-textfield', { placeholder: 'Paste the Client ID', maxLength: 255 }),
 });
+const errors = trackFieldErrors({ clientId, identityProviderId: provider }, message);
 state.follow(clientId, 'input', 'clientId');
 state.follow(provider, 'change', 'identityProviderId');
 
@@ -103,7 +102,13 @@ function builtInPanel(d: ConfigureData): HTMLElement {
   return h(
     'div',
     { class: 'tab-body' },
-    h('p', { class: 'note' }, 'The Choreo built-in identity provider is configured by default, so this step is optional. Generate Keys creates an OAuth client for this environment and shows its secret once.'),
+    h(
+      'p',
+      { class: 'note' },
+      hasKeys
+        ? `${d.component.displayName || d.component.name} has keys of the Choreo built-in identity provider in ${d.environment.name}. Regenerate Secret replaces the secret; the Client ID stays.`
+        : `No keys yet in ${d.environment.name}. Generate Keys creates an OAuth client of the Choreo built-in identity provider for this environment and shows its secret once.`,
+    ),
     a?.identityProviderKind === 'external'
       ? h('p', { class: 'note' }, `This environment now uses ${a.identityProviderName}. Generate Keys switches it back to the built-in identity provider.`)
       : null,
@@ -132,7 +137,10 @@ function secretBox(s: NonNullable<typeof issued>): HTMLElement {
 
 function externalPanel(d: ConfigureData, external: ConfigureData['identityProviders']): HTMLElement {
   const a = d.authConfiguration;
-  const selected = state.current?.identityProviderId ?? (a?.identityProviderKind === 'external' ? a.identityProviderId : external[0]?.id);
+  // The one in use, else the newest (one just added from this form's link).
+  const newest = [...external].sort((x, y) => y.createdAt.localeCompare(x.createdAt))[0];
+  const saved = external.some((p) => p.id === state.current?.identityProviderId) ? state.current?.identityProviderId : undefined;
+  const selected = saved ?? (a?.identityProviderKind === 'external' ? a.identityProviderId : newest?.id);
   replaceChildren(provider.control, ...external.map((p) => h('vscode-option', { value: p.id, description: p.issuer, selected: p.id === selected }, p.name)));
   if (state.current?.clientId !== undefined) clientId.control.value = state.current.clientId;
   else if (a?.identityProviderKind === 'external') clientId.control.value = a.clientId;

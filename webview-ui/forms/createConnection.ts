@@ -1,3 +1,4 @@
+import { CHECK_FIELDS } from '../../src/webviews/formErrors';
 import { ComponentRef } from '../../src/webviews/ipc';
 import {
   createConnectionProtocol as protocol,
@@ -5,7 +6,7 @@ import {
   type CreateConnectionState,
   type ServiceChoice,
 } from '../../src/webviews/createConnection/protocol';
-import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, showFormError } from '../lib/dom';
+import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 
 let data: CreateConnectionData | undefined;
@@ -21,11 +22,7 @@ const host = connect(protocol, (m) => {
       document.getElementById('insert-snippet')?.focus();
       return;
     case 'formError':
-      service.setError(m.fields.service);
-      endpoint.setError(m.fields.endpointName);
-      name.setError(m.fields.name);
-      showFormError(message, m.message, !!data, 'Create Connection');
-      (m.fields.name ? name : m.fields.service ? service : endpoint).control.focus();
+      errors.answer(m, !!data, 'Create Connection');
       return;
   }
 });
@@ -47,6 +44,7 @@ const name = field({
   help: 'Names the connection and its environment variables (CHOREO_<NAME>_SERVICEURL, …).',
   control: h('vscode-textfield', { maxLength: 63 }),
 });
+const errors = trackFieldErrors({ service, endpointName: endpoint, name }, message);
 
 const keyOf = (s: ServiceChoice) => `${s.projectHandle}/${s.service.name}`;
 const picked = () => data?.services.find((s) => keyOf(s) === state.current?.service);
@@ -61,6 +59,8 @@ service.control.addEventListener('change', () => {
     name.control.value = suggestedName(s);
     state.save({ name: name.control.value });
   }
+  // Filled in by the form: no longer wrong.
+  if (name.control.value.trim()) name.setError();
   fillEndpoints();
 });
 state.follow(endpoint, 'change', 'endpointName');
@@ -77,11 +77,17 @@ function fillEndpoints(): void {
   const chosen = state.current?.endpointName ?? endpoints[0]?.name;
   if (chosen !== state.current?.endpointName) state.save({ endpointName: chosen });
   replaceChildren(endpoint.control, ...endpoints.map((e) => h('vscode-option', { value: e.name, description: e.visibility, selected: e.name === chosen }, e.name)));
+  if (chosen) endpoint.setError();
 }
 
 function create(): void {
   message.clear();
   const s = picked();
+  if (!s) {
+    errors.show({ service: 'Pick the service to connect to.' }, CHECK_FIELDS);
+    errors.focusFirst();
+    return;
+  }
   host.post({
     type: 'create',
     name: name.control.value.trim(),
@@ -120,6 +126,10 @@ function render(): void {
       message.el,
     );
   } else {
+    // A single service is the one: picked at once, with its endpoint and a name.
+    if (!state.current?.service && d.services.length === 1) {
+      state.save({ service: keyOf(d.services[0]!), name: state.current?.name || suggestedName(d.services[0]) });
+    }
     replaceChildren(service.control, ...d.services.map((s) => h('vscode-option', { value: keyOf(s), description: `${s.projectName} · ${s.service.name}`, selected: keyOf(s) === state.current?.service }, s.service.displayName || s.service.name)));
     name.control.value = state.current?.name ?? '';
     fillEndpoints();

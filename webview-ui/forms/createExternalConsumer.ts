@@ -5,7 +5,8 @@ import {
   type CreateExternalConsumerState,
   type ProjectChoice,
 } from '../../src/webviews/createExternalConsumer/protocol';
-import { button, field, form, h, markReady, messageLine, replaceChildren, root } from '../lib/dom';
+import { CHECK_FIELDS } from '../../src/webviews/formErrors';
+import { button, field, form, h, markReady, messageLine, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect } from '../lib/host';
 
 let state: CreateExternalConsumerState = { ref: CREATE_FORM.value, displayName: '', name: '', nameEdited: false, description: '' };
@@ -49,6 +50,7 @@ const description = field({
 });
 const project = field({ id: 'project', label: 'Project', required: true, control: h('vscode-single-select') });
 const fields = { displayName, name, description, project };
+const errors = trackFieldErrors(fields, message);
 
 displayName.control.addEventListener('input', () => {
   state.displayName = displayName.control.value;
@@ -92,20 +94,15 @@ function sameProject(p: ProjectChoice, ref: CreateExternalConsumerState['project
   return !!ref && p.orgHandle === ref.orgHandle && p.projectHandle === ref.projectHandle;
 }
 
-function showErrors(errors: Record<string, string>, text: string): void {
-  let first: HTMLElement | undefined;
-  for (const [key, f] of Object.entries(fields)) {
-    f.setError(errors[key]);
-    if (errors[key] && !first) first = f.control;
-  }
-  message.show(text);
-  first?.focus();
+function showErrors(fieldErrors: Record<string, string>, text: string): void {
+  errors.show(fieldErrors, text);
+  errors.focusFirst();
 }
 
 function create(): void {
   message.clear();
   if (!state.project) {
-    showErrors({ project: 'Pick the project to create the external consumer in.' }, 'Check the fields marked below.');
+    showErrors({ project: 'Pick the project to create the external consumer in.' }, CHECK_FIELDS);
     return;
   }
   host.post({

@@ -25,7 +25,7 @@ function refreshButton(): HTMLElement {
 }
 
 function authState(a: AuthConfiguration | undefined): string {
-  if (!a) return 'Not configured';
+  if (!a) return 'No keys yet';
   if (a.identityProviderKind === 'built-in') return a.hasSecret ? 'Keys generated' : 'Client created, no secret';
   return 'Client ID added';
 }
@@ -72,7 +72,7 @@ function authSection(d: OverviewData): HTMLElement {
     'section',
     { 'aria-labelledby': 'auth-h' },
     h('h2', { id: 'auth-h' }, 'Authentication Configurations'),
-    h('p', { class: 'help' }, 'Per environment, the identity provider that issues this consumer\'s access tokens. The Choreo built-in identity provider is configured by default.'),
+    h('p', { class: 'help' }, 'Per environment, the identity provider that issues this consumer\'s access tokens: the Choreo built-in one (Generate Keys) or an external one (Add Keys, in Configure).'),
     h(
       'table',
       { class: 'grid' },
@@ -91,14 +91,24 @@ function authSection(d: OverviewData): HTMLElement {
             'tr',
             { 'data-environment': env.handle },
             h('th', { scope: 'row' }, env.name),
-            h('td', {}, a ? a.identityProviderName : '—'),
+            h('td', {}, a ? a.identityProviderName : 'Choreo built-in (suggested)'),
             h('td', {}, a ? h('code', { class: 'wrap' }, a.clientId) : '—'),
             h('td', {}, authState(a)),
-            h('td', { class: 'cell-action' }, button('Configure', () => host.post({ type: 'configure', environment: env.handle }), {
-              secondary: true,
-              id: `configure-${env.handle}`,
-              'aria-label': `Configure ${env.name}`,
-            })),
+            h(
+              'td',
+              { class: 'cell-action' },
+              a
+                ? null
+                : button('Generate Keys', () => host.post({ type: 'generateKeys', environment: env.handle }), {
+                    id: `generate-keys-${env.handle}`,
+                    'aria-label': `Generate Keys for ${env.name}`,
+                  }),
+              button('Configure', () => host.post({ type: 'configure', environment: env.handle }), {
+                secondary: true,
+                id: `configure-${env.handle}`,
+                'aria-label': `Configure ${env.name}`,
+              }),
+            ),
           );
         }),
       ),

@@ -43,6 +43,8 @@ export interface Field {
   readonly group: HTMLElement;
   readonly control: HTMLElement & { value: string; invalid?: boolean };
   setError(message?: string): void;
+  /** Whether an error shows under the field now. */
+  readonly hasError: boolean;
 }
 
 /**
@@ -63,14 +65,61 @@ export function field(o: { id: string; label: string; control: HTMLElement; help
     o.help ? h('p', { class: 'help', id: `${o.id}-help` }, o.help) : null,
     error,
   );
-  return {
+  const listeners: (() => void)[] = [];
+  const f = {
     group,
     control,
-    setError(message) {
+    setError(message?: string) {
       error.textContent = message ?? '';
       error.hidden = !message;
       if (message) control.setAttribute('invalid', '');
       else control.removeAttribute('invalid');
+      if (!message) listeners.forEach((l) => l());
+    },
+    get hasError() {
+      return !error.hidden;
+    },
+    onCleared: (l: () => void) => listeners.push(l),
+  };
+  return f;
+}
+
+export interface FieldErrors {
+  /** Puts each message under its field (clearing the others) and `text` on the form's message line. */
+  show(errors: Readonly<Record<string, string | undefined>>, text: string): void;
+  focusFirst(): void;
+  /** A form error from the host: on the fields and the line (what was typed stays), focus on the first field marked. */
+  answer(error: { fields: Readonly<Record<string, string>>; message: string }, loaded: boolean, title: string): void;
+}
+
+/**
+ * The errors of a form's fields and the line that speaks for them: once the last marked field is valid again (edited,
+ * or filled in by the form itself), the line "Check the marked fields." goes too, instead of staying red.
+ */
+export function trackFieldErrors(fields: Readonly<Record<string, Field>>, message: MessageLine): FieldErrors {
+  let aboutFields = false;
+  for (const f of Object.values(fields)) {
+    (f as Field & { onCleared(l: () => void): void }).onCleared(() => {
+      if (aboutFields && !Object.values(fields).some((x) => x.hasError)) {
+        aboutFields = false;
+        message.clear();
+      }
+    });
+  }
+  return {
+    show(errors, text) {
+      aboutFields = false;
+      for (const [key, f] of Object.entries(fields)) f.setError(errors[key]);
+      aboutFields = Object.values(fields).some((x) => x.hasError);
+      message.show(text);
+    },
+    focusFirst() {
+      Object.values(fields).find((f) => f.hasError)?.control.focus();
+    },
+    answer(error, loaded, title) {
+      this.show(error.fields, error.message);
+      showFormError(message, error.message, loaded, title);
+      this.focusFirst();
     },
   };
 }

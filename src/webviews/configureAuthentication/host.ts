@@ -1,74 +1,52 @@
 import * as vscode from 'vscode';
-import { AddExternalKeys, type IssuedKeys } from '../../api/auth';
-import type { Component } from '../../api/components';
+import type { IssuedKeys } from '../../api';
+import type { EnvironmentRef } from '../../tree/refs';
+import type { UseCaseContext } from '../../useCases/context';
+import { addKeys, generateKeys, regenerateSecret, storedSecret } from '../../useCases/keys';
+import { componentRefOf } from '../../useCases/targets';
 import { FormPanel } from '../formPanel';
-import type { FormNavigation } from '../navigation';
-import { zodFieldErrors, type ConsumerSecretRef, type WebviewServices } from '../services';
-import { configureAuthenticationProtocol, type ConfigureRef, type ConfigureToHost } from './protocol';
+import { targetOf, touches, type FormNavigation } from '../navigation';
+import { configureAuthenticationProtocol, type ConfigureData, type ConfigureRef, type ConfigureToHost } from './protocol';
 
 export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuthenticationProtocol> {
-  private component: Component | undefined;
-  private environmentName = '';
-  private controlPlane = '';
+  /** The environment as last loaded: the use cases act on it. */
+  private env: EnvironmentRef | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
     readonly ref: ConfigureRef,
-    services: WebviewServices,
+    ctx: UseCaseContext,
     private readonly nav: FormNavigation,
+    /** Run once the form is up: the Overview's Generate Keys lands here to show the secret once. */
+    private pending?: 'generateKeys',
   ) {
-    super(panel, configureAuthenticationProtocol, services);
+    super(panel, configureAuthenticationProtocol, ctx);
+    // A provider added in the Add Identity Provider form (an organization-wide change) appears here at once.
+    this.disposables.push(nav.onDidChange((change) => touches(change, ref, true) && void this.load().catch((e) => this.fail(e))));
   }
 
   protected async handle(m: ConfigureToHost): Promise<void> {
-    const { orgHandle, projectHandle, componentName, environment } = this.ref;
-    const client = await this.services.client();
     switch (m.type) {
-      case 'ready':
-        return this.load();
+      case 'ready': {
+        await this.load();
+        const pending = this.pending;
+        this.pending = undefined;
+        if (pending === 'generateKeys' && !this.env?.auth) return this.action(async () => this.issued(await generateKeys(this.ctx, await this.target())));
+        return;
+      }
       case 'generateKeys':
-        return this.action(async () => {
-          await this.issued(await client.generateKeys(orgHandle, projectHandle, componentName, environment));
-        });
+        return this.action(async () => this.issued(await generateKeys(this.ctx, await this.target())));
       case 'regenerateSecret':
-        return this.action(async () => {
-          const go = 'Regenerate Secret';
-          const answer = await vscode.window.showWarningMessage(
-            `Regenerate the secret of ${componentName} in ${this.environmentName || environment}?`,
-            { modal: true, detail: 'The current secret stops working at once: apps using it get "invalid_client" until they use the new one, and the gateway refuses the tokens already issued with it.' },
-            go,
-          );
-          if (answer !== go) return;
-          await this.issued(await client.regenerateSecret(orgHandle, projectHandle, componentName, environment));
-        });
+        return this.action(async () => this.issued(await regenerateSecret(this.ctx, await this.target())));
       case 'addKeys':
         return this.action(async () => {
-          const body = AddExternalKeys.safeParse({ identityProviderId: m.identityProviderId, clientId: m.clientId });
-          if (!body.success) {
-            await this.invalid(zodFieldErrors(body.error.issues));
-            return;
-          }
-          try {
-            await client.addExternalKeys(orgHandle, projectHandle, componentName, environment, body.data);
-          } catch (e) {
-            this.fail(e, { 'code:not_found': 'identityProviderId' });
-            return;
-          }
-          // The built-in client of this environment is replaced: a secret kept for it would only mislead.
-          const secretRef = this.secretRef();
-          if (secretRef) await this.services.vault.deleteConsumerSecret(secretRef);
-          await this.post({ type: 'notice', message: `Keys added: ${this.environmentName || environment} now accepts tokens of that provider for this Client ID.` });
-          this.changed();
-          await this.load();
-        });
+          await addKeys(this.ctx, await this.target(), { identityProviderId: m.identityProviderId, clientId: m.clientId });
+          await this.post({ type: 'notice', message: `Keys added: ${this.env?.environmentName ?? this.ref.environment} now accepts tokens of that provider for this Client ID.` });
+        }, { 'code:not_found': 'identityProviderId' });
       case 'copySecret': {
-        const ref = this.secretRef();
-        const secret = ref && (await this.services.vault.getConsumerSecret(ref));
+        const secret = await storedSecret(this.ctx, await this.target());
         if (!secret) {
-          await this.post({
-            type: 'notice',
-            message: 'This VS Code holds no secret for this environment. Regenerate Secret to get a new one.',
-          });
+          await this.post({ type: 'notice', message: 'This VS Code holds no secret for this environment. Regenerate Secret to get a new one.' });
           return;
         }
         await vscode.env.clipboard.writeText(secret);
@@ -76,8 +54,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
         return;
       }
       case 'copyClientId': {
-        const configs = await client.listAuthConfigurations(orgHandle, projectHandle, componentName);
-        const clientId = configs.find((a) => a.environment === environment)?.clientId;
+        const clientId = (await this.target()).auth?.clientId;
         if (clientId) {
           await vscode.env.clipboard.writeText(clientId);
           await this.post({ type: 'notice', message: 'Client ID copied to the clipboard.' });
@@ -85,65 +62,47 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
         return;
       }
       case 'addIdentityProvider':
-        await vscode.commands.executeCommand('choreo.addIdentityProvider', { org: orgHandle });
-        return this.load();
+        this.nav.openAddIdentityProvider({ org: this.ref.orgHandle });
+        return;
       case 'openOverview':
-        this.nav.openOverview({ orgHandle, projectHandle, componentName });
+        this.nav.openOverview({ orgHandle: this.ref.orgHandle, projectHandle: this.ref.projectHandle, componentName: this.ref.componentName });
         return;
     }
   }
 
-  async load(): Promise<void> {
-    const { orgHandle, projectHandle, componentName, environment } = this.ref;
-    const c = await this.services.client();
-    const [component, environments, configs, providers] = await Promise.all([
-      c.getComponent(orgHandle, projectHandle, componentName),
-      c.listEnvironments(orgHandle),
-      c.listAuthConfigurations(orgHandle, projectHandle, componentName),
-      c.listIdentityProviders(orgHandle),
+  /** The environment with its keys as they are now (another window or the tree may have changed them). */
+  private async target(): Promise<EnvironmentRef> {
+    await this.load(false);
+    return this.env!;
+  }
+
+  async load(post = true): Promise<void> {
+    const { org, project, component } = targetOf(this.ref);
+    const c = await this.ctx.client();
+    const [consumer, environments, configs, providers] = await Promise.all([
+      c.getComponent(org, project, component),
+      c.listEnvironments(org),
+      c.listAuthConfigurations(org, project, component),
+      c.listIdentityProviders(org),
     ]);
-    this.controlPlane = c.baseUrl;
-    const env = environments.find((e) => e.handle === environment);
-    if (!env) throw Object.assign(new Error(`The organization ${orgHandle} has no environment "${environment}".`), { code: 'not_found' });
-    this.component = component;
-    this.environmentName = env.name;
-    this.panel.title = `Configure ${env.name} · ${component.displayName || component.name}`;
-    await this.post({
+    const env = environments.find((e) => e.handle === this.ref.environment);
+    if (!env) throw Object.assign(new Error(`The organization ${org} has no environment "${this.ref.environment}".`), { code: 'not_found' });
+    const auth = configs.find((a) => a.environment === env.handle);
+    this.env = { ...componentRefOf(consumer), environment: env.handle, environmentName: env.name, auth };
+    if (!post) return;
+    this.panel.title = `Configure ${env.name} · ${consumer.displayName || consumer.name}`;
+    const data: ConfigureData = {
       type: 'data',
-      component,
+      component: consumer,
       environment: env,
-      authConfiguration: configs.find((a) => a.environment === environment) ?? null,
-      identityProviders: providers.filter((p) => p.environments === 'all' || p.environments.includes(environment)),
-    });
+      authConfiguration: auth ?? null,
+      identityProviders: providers.filter((p) => p.environments === 'all' || p.environments.includes(env.handle)),
+    };
+    await this.post(data);
   }
 
-  /** The secret goes to SecretStorage first, then to the form once; the form never stores it. */
+  /** The secret is in SecretStorage already (the use case put it there); the form shows it once and never stores it. */
   private async issued(keys: IssuedKeys): Promise<void> {
-    const client = await this.services.client();
-    this.controlPlane = client.baseUrl;
-    if (!this.component) {
-      const { orgHandle, projectHandle, componentName } = this.ref;
-      this.component = await client.getComponent(orgHandle, projectHandle, componentName);
-    }
-    await this.services.vault.storeConsumerSecret(this.secretRef()!, keys.clientSecret);
-    await this.post({
-      type: 'secretIssued',
-      clientId: keys.authConfiguration.clientId,
-      clientSecret: keys.clientSecret,
-      tokenUrl: keys.authConfiguration.tokenUrl,
-    });
-    this.changed();
-    await this.load();
-  }
-
-  private secretRef(): ConsumerSecretRef | undefined {
-    if (!this.component) return undefined;
-    return { controlPlane: this.controlPlane, componentId: this.component.id, environment: this.ref.environment };
-  }
-
-  private changed(): void {
-    const { orgHandle, projectHandle, componentName } = this.ref;
-    this.nav.componentChanged({ orgHandle, projectHandle, componentName });
-    if (this.component) this.services.onComponentChanged?.(this.component);
+    await this.post({ type: 'secretIssued', clientId: keys.authConfiguration.clientId, clientSecret: keys.clientSecret, tokenUrl: keys.authConfiguration.tokenUrl });
   }
 }

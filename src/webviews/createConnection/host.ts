@@ -1,68 +1,58 @@
-import * as vscode from 'vscode';
-import { CreateConnection } from '../../api/connections';
-import { connectionArg } from '../commandArgs';
+import type * as vscode from 'vscode';
+import { readAll } from '../../client/readAll';
+import type { UseCaseContext } from '../../useCases/context';
+import { insertSnippet } from '../../useCases/connectionCode';
+import { createConnection } from '../../useCases/createConnection';
+import { resolveComponent, resolveConnection } from '../../useCases/targets';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../ipc';
-import type { FormNavigation } from '../navigation';
-import { zodFieldErrors, type WebviewServices } from '../services';
-import { readAll } from '../../client/readAll';
+import { targetOf, type FormNavigation } from '../navigation';
 import { createConnectionProtocol, MAX_SERVICES, type CreateConnectionToHost, type ServiceChoice } from './protocol';
 
-/** Server error codes that belong to one field of this form. */
+/** Server error codes and fields that belong to one field of this form. */
 const FIELD_FOR = { 'code:name_taken': 'name', 'code:conflict': 'name', serviceComponentName: 'service', serviceProjectHandle: 'service' };
 
 export class CreateConnectionPanel extends FormPanel<typeof createConnectionProtocol> {
   constructor(
     panel: vscode.WebviewPanel,
     readonly ref: ComponentRef,
-    services: WebviewServices,
+    ctx: UseCaseContext,
     private readonly nav: FormNavigation,
   ) {
-    super(panel, createConnectionProtocol, services);
+    super(panel, createConnectionProtocol, ctx);
   }
 
   protected async handle(m: CreateConnectionToHost): Promise<void> {
-    const { orgHandle, projectHandle, componentName } = this.ref;
     switch (m.type) {
       case 'ready':
         return this.load();
       case 'openOverview':
         this.nav.openOverview(this.ref);
         return;
-      case 'insertSnippet':
-        await vscode.commands.executeCommand('choreo.insertConnectionSnippet', await connectionArg(await this.services.client(), this.ref, m.connectionName));
+      case 'insertSnippet': {
+        const connections = await (await this.ctx.client()).listConnections(this.ref.orgHandle, this.ref.projectHandle, this.ref.componentName);
+        const connection = connections.find((c) => c.name === m.connectionName);
+        if (!connection) throw Object.assign(new Error(`${this.ref.componentName} has no connection named "${m.connectionName}" any more.`), { code: 'not_found' });
+        await insertSnippet(this.ctx, await resolveConnection(this.ctx, { ...targetOf(this.ref), connection }));
         return;
+      }
       case 'create':
         return this.action(async () => {
-          const body = CreateConnection.safeParse({
+          const consumer = await resolveComponent(this.ctx, targetOf(this.ref), 'external-consumer');
+          const connection = await createConnection(this.ctx, consumer, {
             name: m.name,
-            serviceProjectHandle: m.serviceProjectHandle,
+            serviceProjectHandle: m.serviceProjectHandle || undefined,
             serviceComponentName: m.serviceComponentName,
             endpointName: m.endpointName,
           });
-          if (!body.success) {
-            const fields = zodFieldErrors(body.error.issues);
-            if (fields.serviceComponentName || fields.serviceProjectHandle) fields.service = 'Pick a service.';
-            if (fields.endpointName) fields.endpointName = 'Pick an endpoint of the service.';
-            await this.invalid(fields);
-            return;
-          }
-          try {
-            const connection = await (await this.services.client()).createConnection(orgHandle, projectHandle, componentName, body.data);
-            this.services.log.info(`Created connection ${connection.name} of ${orgHandle}/${projectHandle}/${componentName}`);
-            await this.post({ type: 'created', connection });
-            this.nav.componentChanged(this.ref);
-            this.services.onComponentChanged?.({ orgHandle, projectHandle, name: componentName });
-          } catch (e) {
-            await this.refused('Create Connection', e, FIELD_FOR);
-          }
-        });
+          await this.post({ type: 'created', connection });
+        }, FIELD_FOR);
     }
   }
 
   async load(): Promise<void> {
     const { orgHandle, projectHandle, componentName } = this.ref;
-    const c = await this.services.client();
+    const c = await this.ctx.client();
     const [component, projects] = await Promise.all([
       c.getComponent(orgHandle, projectHandle, componentName),
       readAll((o) => c.listProjects(orgHandle, o), MAX_SERVICES),
@@ -81,7 +71,7 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
       });
     }
     if (truncated || services.length > MAX_SERVICES) {
-      this.services.log.warn(`Create Connection offers the first ${MAX_SERVICES} services of ${orgHandle}; there are more.`);
+      this.ctx.log.warn(`Create Connection offers the first ${MAX_SERVICES} services of ${orgHandle}; there are more.`);
     }
     services.splice(MAX_SERVICES);
     this.panel.title = `Create Connection · ${component.displayName || component.name}`;

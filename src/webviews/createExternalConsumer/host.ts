@@ -1,10 +1,10 @@
 import type * as vscode from 'vscode';
-import { CreateComponent } from '../../api/components';
+import { readAll } from '../../client/readAll';
+import type { UseCaseContext } from '../../useCases/context';
+import { createExternalConsumer } from '../../useCases/createExternalConsumer';
 import { FormPanel } from '../formPanel';
 import type { ProjectRef } from '../ipc';
 import type { FormNavigation } from '../navigation';
-import { zodFieldErrors, type WebviewServices } from '../services';
-import { readAll } from '../../client/readAll';
 import { createExternalConsumerProtocol, MAX_PROJECTS, type CreateExternalConsumerToHost, type ProjectChoice } from './protocol';
 
 /** Server error codes that belong to one field of this form. */
@@ -14,10 +14,10 @@ export class CreateExternalConsumerPanel extends FormPanel<typeof createExternal
   constructor(
     panel: vscode.WebviewPanel,
     private selected: ProjectRef | undefined,
-    services: WebviewServices,
+    ctx: UseCaseContext,
     private readonly nav: FormNavigation,
   ) {
-    super(panel, createExternalConsumerProtocol, services);
+    super(panel, createExternalConsumerProtocol, ctx);
   }
 
   /** A second open from another project re-targets the open form instead of opening a second one. */
@@ -32,40 +32,22 @@ export class CreateExternalConsumerPanel extends FormPanel<typeof createExternal
       case 'ready':
         return this.sendProjects();
       case 'cancel':
-        this.panel.dispose();
+        this.close();
         return;
       case 'create':
         return this.action(async () => {
-          const body = CreateComponent.safeParse({
-            displayName: m.displayName,
-            name: m.name,
-            description: m.description,
-            type: 'external-consumer',
-          });
-          if (!body.success) {
-            await this.invalid(zodFieldErrors(body.error.issues));
-            return;
-          }
           const { orgHandle, projectHandle } = m.project;
-          try {
-            const component = await (await this.services.client()).createComponent(orgHandle, projectHandle, body.data);
-            this.services.log.info(`Created external consumer ${orgHandle}/${projectHandle}/${component.name}`);
-            const ref = { orgHandle, projectHandle, componentName: component.name };
-            this.nav.componentChanged(ref);
-            this.services.onComponentChanged?.(component);
-            // As in the seed: Create takes you to the component's Overview.
-            this.nav.openOverview(ref);
-            this.panel.dispose();
-          } catch (e) {
-            await this.refused('Create External Consumer', e, FIELD_FOR);
-          }
-        });
+          const component = await createExternalConsumer(this.ctx, { org: orgHandle, project: projectHandle }, { displayName: m.displayName, name: m.name, description: m.description });
+          // Create takes you to the component's Overview, in this form's place.
+          this.nav.openOverview({ orgHandle, projectHandle, componentName: component.name });
+          this.close();
+        }, FIELD_FOR);
     }
   }
 
   private async sendProjects(): Promise<void> {
     const projects: ProjectChoice[] = [];
-    const client = await this.services.client();
+    const client = await this.ctx.client();
     const orgs = await readAll((o) => client.listOrganizations(o), MAX_PROJECTS);
     let truncated = orgs.truncated;
     for (const org of orgs.items) {
@@ -74,7 +56,7 @@ export class CreateExternalConsumerPanel extends FormPanel<typeof createExternal
       truncated ||= list.truncated;
       for (const p of list.items) projects.push({ orgHandle: org.handle, orgName: org.name, projectHandle: p.handle, projectName: p.name });
     }
-    if (truncated) this.services.log.warn(`Create External Consumer offers the first ${MAX_PROJECTS} projects; there are more.`);
+    if (truncated) this.ctx.log.warn(`Create External Consumer offers the first ${MAX_PROJECTS} projects; there are more.`);
     await this.post({ type: 'init', projects, ...(this.selected ? { selected: this.selected } : {}) });
   }
 }

@@ -1,27 +1,29 @@
 import * as vscode from 'vscode';
-import { connectionArg } from '../commandArgs';
+import type { Connection } from '../../api';
+import type { UseCaseContext } from '../../useCases/context';
+import { insertSnippet } from '../../useCases/connectionCode';
+import { resolveConnection } from '../../useCases/targets';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../ipc';
-import { sameComponent, type FormNavigation } from '../navigation';
-import type { WebviewServices } from '../services';
+import { targetOf, touches, type FormNavigation } from '../navigation';
 import { overviewProtocol, type OverviewToHost } from './protocol';
 
 export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
   /** Set when the component changed while the panel was hidden: it reloads when shown again. */
   private stale = false;
   /** What the panel shows: a message may only act on these (a forged or stale message naming others is refused). */
-  private shown: { environments: Set<string>; connections: Set<string> } | undefined;
+  private shown: { environments: Set<string>; connections: Map<string, Connection> } | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
     readonly ref: ComponentRef,
-    services: WebviewServices,
+    ctx: UseCaseContext,
     private readonly nav: FormNavigation,
   ) {
-    super(panel, overviewProtocol, services);
+    super(panel, overviewProtocol, ctx);
     this.disposables.push(
-      nav.onDidChangeComponent((changed) => {
-        if (!sameComponent(changed, ref)) return;
+      nav.onDidChange((change) => {
+        if (!touches(change, ref)) return;
         if (panel.visible) void this.load().catch((e) => this.fail(e));
         else this.stale = true;
       }),
@@ -40,13 +42,19 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
         if (!this.shown?.environments.has(m.environment)) return this.refuseNotShown('configure', 'environment');
         this.nav.openConfigure({ ...this.ref, environment: m.environment });
         return;
+      case 'generateKeys':
+        if (!this.shown?.environments.has(m.environment)) return this.refuseNotShown('generateKeys', 'environment');
+        this.nav.openConfigure({ ...this.ref, environment: m.environment }, 'generateKeys');
+        return;
       case 'createConnection':
         this.nav.openCreateConnection(this.ref);
         return;
-      case 'insertSnippet':
-        if (!this.shown?.connections.has(m.connectionName)) return this.refuseNotShown('insertSnippet', 'connection');
-        await vscode.commands.executeCommand('choreo.insertConnectionSnippet', await connectionArg(await this.services.client(), this.ref, m.connectionName));
+      case 'insertSnippet': {
+        const connection = this.shown?.connections.get(m.connectionName);
+        if (!connection) return this.refuseNotShown('insertSnippet', 'connection');
+        await insertSnippet(this.ctx, await resolveConnection(this.ctx, { ...targetOf(this.ref), connection }));
         return;
+      }
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
         vscode.window.setStatusBarMessage('Copied to the clipboard.', 3000);
@@ -56,13 +64,13 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
 
   private refuseNotShown(type: string, what: string): void {
     // The value is not logged: it came from the webview and is not trusted.
-    this.services.log.warn(`${this.protocol.viewType}: refused ${type} (not_shown): that ${what} is not one this panel shows.`);
+    this.ctx.log.warn(`${this.protocol.viewType}: refused ${type} (not_shown): that ${what} is not one this panel shows.`);
   }
 
   async load(): Promise<void> {
     this.stale = false;
     const { orgHandle, projectHandle, componentName } = this.ref;
-    const c = await this.services.client();
+    const c = await this.ctx.client();
     const component = await c.getComponent(orgHandle, projectHandle, componentName);
     const consumer = component.type === 'external-consumer';
     const [environments, authConfigurations, connections] = await Promise.all([
@@ -70,7 +78,7 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
       consumer ? c.listAuthConfigurations(orgHandle, projectHandle, componentName) : Promise.resolve([]),
       consumer ? c.listConnections(orgHandle, projectHandle, componentName) : Promise.resolve([]),
     ]);
-    this.shown = { environments: new Set(environments.map((e) => e.handle)), connections: new Set(connections.map((c) => c.name)) };
+    this.shown = { environments: new Set(environments.map((e) => e.handle)), connections: new Map(connections.map((c) => [c.name, c])) };
     this.panel.title = component.displayName || component.name;
     await this.post({ type: 'data', component, environments, authConfigurations, connections });
   }

@@ -12,6 +12,8 @@ export const overviewProtocol = defineProtocol({
   toHost: toHostMessages(
     z.strictObject({ type: z.literal('refresh') }),
     z.strictObject({ type: z.literal('configure'), environment: dnsLabel }),
+    /** Generate Keys from a row with no keys: the Configure page opens and shows the new secret once. */
+    z.strictObject({ type: z.literal('generateKeys'), environment: dnsLabel }),
     z.strictObject({ type: z.literal('createConnection') }),
     z.strictObject({ type: z.literal('insertSnippet'), connectionName: text(63).min(1) }),
     /** Copies a value the Overview shows (a client ID, a gateway URL). Never a secret: the Overview has none. */

@@ -125,7 +125,19 @@ describe('control-plane client transport (the runtime fetch)', () => {
     const e = await failure(client.createOrganization({ name: 'Acme' }));
     assert.equal(e.code, 'conflict');
     assert.equal(e.status, 409);
-    assert.equal(e.describe(), 'An organization with handle "acme" exists. handle: taken');
+    assert.equal(e.describe(), 'An organization with handle "acme" exists. taken');
+  });
+
+  it('describes a refusal once, without internal field names (the form walk read "Choose another unique name. name: …")', () => {
+    const taken = 'Project "default" already has a component named "greeting-service". Choose another unique name.';
+    assert.equal(new ControlPlaneError('name_taken', taken, 409, [{ path: 'name', message: taken }]).describe(), taken);
+    const nothing = 'Nothing answers at http://127.0.0.1:9/.well-known/openid-configuration. Check the host and port.';
+    assert.equal(new ControlPlaneError('discovery_failed', nothing, 400, [{ path: 'wellKnownUrl', message: nothing }]).describe(), nothing);
+    const two = new ControlPlaneError('validation_failed', 'Check the fields.', 400, [
+      { path: 'body.displayName', message: 'Enter a display name.' },
+      { path: 'body.name', message: 'Use lower-case letters.' },
+    ]);
+    assert.equal(two.describe(), 'Check the fields. Enter a display name. Use lower-case letters.');
   });
 
   it('refuses an answer of the wrong shape as bad_response, and does not follow redirects', async () => {

@@ -45,7 +45,6 @@ describe('local control plane (lifecycle)', function () {
       await assert.rejects(client.listOrganizations({ limit: 1 }));
       assert.deepEqual(seen, [], 'the impostor never received the admin token');
     } finally {
-      await client.close();
       await new Promise<void>((r) => impostor.close(() => r()));
     }
   });

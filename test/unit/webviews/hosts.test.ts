@@ -1,35 +1,15 @@
 // The extension side of the forms, in plain Node: the page's CSP and nonce, the refusal of malformed messages, and the
 // Create an External Consumer host against a real control plane (its errors land on their field).
 import * as assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { ControlPlaneClient } from '../../../src/client/controlPlaneClient';
-import { ADMIN_TOKEN_FILE } from '../../../src/controlPlane/http/auth';
-import { startControlPlane, type RunningControlPlane } from '../../../src/controlPlane/server';
+import type { UseCaseContext } from '../../../src/useCases/context';
 import { CreateExternalConsumerPanel } from '../../../src/webviews/createExternalConsumer/host';
+import { toFormError } from '../../../src/webviews/formErrors';
 import { FormPanel } from '../../../src/webviews/formPanel';
 import { contentSecurityPolicy, createNonce, renderFormPage } from '../../../src/webviews/html';
 import type { FormNavigation } from '../../../src/webviews/navigation';
 import { overviewProtocol, type OverviewToHost } from '../../../src/webviews/overview/protocol';
-import { toFormError, type WebviewServices } from '../../../src/webviews/services';
-
-/** The edge: a webview panel as VS Code hands it to a host, recording what the host posts. */
-function fakePanel() {
-  let listener: ((m: unknown) => void) | undefined;
-  const posted: unknown[] = [];
-  const panel = {
-    disposed: false,
-    webview: {
-      onDidReceiveMessage: (l: (m: unknown) => void) => ((listener = l), { dispose() {} }),
-      postMessage: async (m: unknown) => (posted.push(m), true),
-    },
-    dispose() {
-      panel.disposed = true;
-    },
-  };
-  return { panel, posted, send: (m: unknown) => listener!(m) };
-}
+import { startWorld, type World } from '../useCases/world';
+import { fakePanel } from './fakePanel';
 
 function recordingLog() {
   const lines: string[] = [];
@@ -77,7 +57,7 @@ describe('webview hosts', () => {
     it('is refused and logged, never acted on; a valid one is acted on', async () => {
       const { panel, send } = fakePanel();
       const { lines, log } = recordingLog();
-      const host = new RecordingOverview(panel as never, overviewProtocol, { log } as unknown as WebviewServices);
+      const host = new RecordingOverview(panel as never, overviewProtocol, { log } as unknown as UseCaseContext);
       send({ type: 'configure', environment: 'Production; rm -rf /' });
       send({ type: 'copy' });
       send('refresh');
@@ -93,7 +73,7 @@ describe('webview hosts', () => {
     it('is not sent to the form either: the host checks what it posts', async () => {
       const { panel, posted } = fakePanel();
       const { lines, log } = recordingLog();
-      const host = new RecordingOverview(panel as never, overviewProtocol, { log } as unknown as WebviewServices);
+      const host = new RecordingOverview(panel as never, overviewProtocol, { log } as unknown as UseCaseContext);
       assert.equal(await host.post({ type: 'busy', busy: 'yes' } as never), false);
       assert.deepEqual(posted, []);
       assert.match(lines[0]!, /^error choreo\.overview: did not send a message that breaks the protocol/);
@@ -103,7 +83,8 @@ describe('webview hosts', () => {
   describe('server errors', () => {
     it('land on their field: name_taken on the unique name, field paths on their field', () => {
       const taken = toFormError({ code: 'name_taken', message: 'The name "app" is taken in project default.' }, { 'code:name_taken': 'name' });
-      assert.deepEqual(taken, { type: 'formError', code: 'name_taken', message: 'The name "app" is taken in project default.', fields: { name: 'The name "app" is taken in project default.' } });
+      // Said once: under the field; the line above only points at it.
+      assert.deepEqual(taken, { type: 'formError', code: 'name_taken', message: 'Check the marked fields.', fields: { name: 'The name "app" is taken in project default.' } });
       const invalid = toFormError({ code: 'validation_failed', message: 'Check the fields.', fields: [{ path: 'body.displayName', message: 'Enter a display name.' }] });
       assert.deepEqual(invalid.fields, { displayName: 'Enter a display name.' });
       const unknown = toFormError(new TypeError(''));
@@ -113,30 +94,23 @@ describe('webview hosts', () => {
   });
 
   describe('Create an External Consumer, against a real control plane', () => {
-    let dataDir: string;
-    let cp: RunningControlPlane;
-    let client: ControlPlaneClient;
+    let world: World;
 
     before(async () => {
-      dataDir = await mkdtemp(path.join(tmpdir(), 'choreo-forms-'));
-      cp = await startControlPlane({ dataDir, host: '127.0.0.1', port: 0 });
-      const token = (await readFile(path.join(dataDir, ADMIN_TOKEN_FILE), 'utf8')).trim();
-      client = new ControlPlaneClient({ baseUrl: cp.url, token: async () => token });
-      await client.createOrganization({ name: 'Stark Industries' });
+      world = await startWorld();
+      await world.client.createOrganization({ name: 'Stark Industries' });
     });
     after(async () => {
-      await client?.close();
-      await cp?.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await world?.close();
     });
 
     function openForm() {
       const fake = fakePanel();
-      const { lines, log } = recordingLog();
       const opened: unknown[] = [];
-      const nav = { openOverview: (r: unknown) => opened.push(r), componentChanged: () => {} } as unknown as FormNavigation;
-      new CreateExternalConsumerPanel(fake.panel as never, undefined, { client: async () => client, log, vault: {} as never }, nav);
-      return { ...fake, lines, opened, settle: () => new Promise((r) => setTimeout(r, 200)) };
+      const nav = { openOverview: (r: unknown) => opened.push(r) } as unknown as FormNavigation;
+      world.lines.length = 0;
+      new CreateExternalConsumerPanel(fake.panel as never, undefined, world.ctx, nav);
+      return { ...fake, lines: world.lines, opened, settle: () => new Promise((r) => setTimeout(r, 200)) };
     }
 
     it('offers the organization\'s projects, creates the consumer and opens its Overview', async () => {
@@ -150,15 +124,24 @@ describe('webview hosts', () => {
       await form.settle();
       assert.deepEqual(form.opened, [{ ...project, componentName: 'stark-mobile-app' }]);
       assert.equal(form.panel.disposed, true, 'the Create form closes as the Overview opens');
-      const created = await client.getComponent(project.orgHandle, project.projectHandle, 'stark-mobile-app');
+      const created = await world.client.getComponent(project.orgHandle, project.projectHandle, 'stark-mobile-app');
       assert.equal(created.type, 'external-consumer');
       assert.equal(created.description, 'The iOS app');
+      assert.deepEqual(world.changes.at(-1), { org: project.orgHandle, project: project.projectHandle, component: 'stark-mobile-app', created: true }, 'the tree is told, to select the new row');
+    });
+
+    it('logs no error after Create closes the form (it once posted "busy: false" to the disposed webview)', async () => {
+      const form = openForm();
+      form.send({ type: 'create', project: { orgHandle: 'stark-industries', projectHandle: 'default' }, displayName: 'Stark Watch App', name: 'stark-watch-app', description: '' });
+      await form.settle();
+      assert.equal(form.panel.disposed, true);
+      assert.deepEqual(form.lines.filter((l) => l.startsWith('error')), []);
     });
 
     it('offers every project, not just the first page of each list', async () => {
-      const wayne = await client.createOrganization({ name: 'Wayne Enterprises' });
+      const wayne = await world.client.createOrganization({ name: 'Wayne Enterprises' });
       for (let i = 0; i < 130; i += 10) {
-        await Promise.all(Array.from({ length: 10 }, (_, j) => client.createProject(wayne.handle, { name: `Project ${String(i + j).padStart(3, '0')}`, description: '' })));
+        await Promise.all(Array.from({ length: 10 }, (_, j) => world.client.createProject(wayne.handle, { name: `Project ${String(i + j).padStart(3, '0')}`, description: '' })));
       }
       const form = openForm();
       form.send({ type: 'ready' });
@@ -170,17 +153,15 @@ describe('webview hosts', () => {
       assert.ok(!form.lines.some((l) => l.startsWith('warn')), 'nothing was left out, so nothing is said to be');
     });
 
-    it('puts "name already taken" under the unique name and keeps the form open', async () => {
+    it('puts "name already taken" under the unique name, says it once, and keeps the form open', async () => {
       const form = openForm();
-      form.send({ type: 'ready' });
+      form.send({ type: 'create', project: { orgHandle: 'stark-industries', projectHandle: 'default' }, displayName: 'Another', name: 'stark-mobile-app', description: '' });
       await form.settle();
-      const init = form.posted.find((m) => (m as { type: string }).type === 'init') as { projects: { orgHandle: string; projectHandle: string }[] };
-      const project = { orgHandle: init.projects[0]!.orgHandle, projectHandle: init.projects[0]!.projectHandle };
-      form.send({ type: 'create', project, displayName: 'Another', name: 'stark-mobile-app', description: '' });
-      await form.settle();
-      const error = form.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; fields: Record<string, string> };
+      const error = form.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; message: string; fields: Record<string, string> };
       assert.equal(error.code, 'name_taken');
-      assert.ok(error.fields.name, 'the message sits on the unique name field');
+      assert.match(error.fields.name!, /already has a component named "stark-mobile-app"/);
+      assert.equal(error.message, 'Check the marked fields.', 'the sentence is under the field, not said twice');
+      assert.doesNotMatch(JSON.stringify(error), /name: /, 'no internal field name in what the user reads');
       assert.deepEqual(form.opened, []);
       assert.equal(form.panel.disposed, false);
       assert.deepEqual(form.posted.filter((m) => (m as { type: string }).type === 'busy'), [{ type: 'busy', busy: true }, { type: 'busy', busy: false }]);

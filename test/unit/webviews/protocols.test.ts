@@ -1,5 +1,6 @@
 // Every form's protocol accepts the messages its two sides send and refuses malformed ones with a stable code.
 import * as assert from 'node:assert/strict';
+import { addIdentityProviderProtocol } from '../../../src/webviews/addIdentityProvider/protocol';
 import { configureAuthenticationProtocol } from '../../../src/webviews/configureAuthentication/protocol';
 import { createConnectionProtocol } from '../../../src/webviews/createConnection/protocol';
 import { createExternalConsumerProtocol } from '../../../src/webviews/createExternalConsumer/protocol';
@@ -189,6 +190,29 @@ describe('webview protocols', () => {
     it('remembers a created connection across a reload, so Insert Snippet is still offered', () => {
       accepts(p.state, { ref, service: 'default/reading-list', endpointName: 'books', name: 'Reading List', createdConnection: 'Reading List' });
       refuses(p.state, { service: 'default/reading-list' });
+    });
+  });
+
+  describe('Add Identity Provider', () => {
+    const p = addIdentityProviderProtocol;
+    const create = { type: 'create', name: 'Stark IdP', description: '', wellKnownUrl: 'https://idp.example/.well-known/openid-configuration', environments: ['production'] };
+    it('accepts create (every environment when none is ticked) and cancel', () => {
+      accepts(p.toHost, { type: 'ready' });
+      accepts(p.toHost, create);
+      accepts(p.toHost, { ...create, environments: [] });
+      accepts(p.toHost, { type: 'cancel' });
+    });
+    it('refuses an environment that is not a handle, a flood of text, or the name of another organization', () => {
+      refusesGarbage(p.toHost);
+      refuses(p.toHost, { ...create, environments: ['Production; drop'] }, 'environments');
+      refuses(p.toHost, { ...create, wellKnownUrl: 'x'.repeat(5000) }, 'wellKnownUrl');
+      refuses(p.toHost, { ...create, orgHandle: 'wayne-enterprises' });
+    });
+    it('accepts the organization\'s environments, and keeps a draft across a reload', () => {
+      accepts(p.toWebview, { type: 'data', orgName: 'Stark Industries', environments: [development] });
+      refusesGarbage(p.toWebview);
+      accepts(p.state, { ref: { orgHandle: 'stark' }, name: 'Stark IdP', wellKnownUrl: 'https://idp.example', environments: ['development'] });
+      refuses(p.state, { name: 'Stark IdP' });
     });
   });
 });

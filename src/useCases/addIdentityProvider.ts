@@ -1,0 +1,33 @@
+import { CreateIdentityProvider, type IdentityProvider } from '../api';
+import type { OrgRef } from '../tree/refs';
+import type { UseCaseContext } from './context';
+import { parseInput } from './validate';
+
+export interface NewIdentityProvider {
+  name: string;
+  description?: string;
+  wellKnownUrl: string;
+  /** `all`, or the handles of the environments it applies to. */
+  environments?: 'all' | string[];
+  /** The audiences its access tokens must carry one of; empty: this gateway's own URL (`{base}/gw`). */
+  audiences?: string[];
+}
+
+/**
+ * Add Identity Provider to an organization by its Well-Known URL: the control plane reads the discovery document,
+ * so a URL that does not answer fails here with `discovery_failed` on the URL field, and nothing is stored.
+ */
+export async function addIdentityProvider(ctx: UseCaseContext, org: OrgRef, input: NewIdentityProvider): Promise<IdentityProvider> {
+  const body = parseInput(CreateIdentityProvider, {
+    name: input.name,
+    description: input.description ?? '',
+    wellKnownUrl: input.wellKnownUrl.trim(),
+    environments: input.environments ?? 'all',
+    audiences: input.audiences ?? [],
+  });
+  const client = await ctx.client();
+  const idp = await ctx.ui.progress(`Reading ${body.wellKnownUrl}…`, () => client.createIdentityProvider(org.org, body));
+  ctx.log.info(`Added identity provider ${idp.name} (${idp.issuer}) to ${org.org}`);
+  ctx.changed({ org: org.org });
+  return idp;
+}

@@ -1,0 +1,50 @@
+/**
+ * The one context every use case runs with (in the spirit of vscode-azuretools' wizard context): the services it
+ * acts through and the prompter that fills in what its caller did not give. A command passes the quick-input
+ * prompter; a form fills every input itself, so its use cases never prompt (only to confirm what cannot be undone).
+ * Types are the real ones (`ControlPlaneClient`, `Pick<CredentialVault, …>`), never copies.
+ */
+import type * as vscode from 'vscode';
+import type { ControlPlaneClient } from '../client/controlPlaneClient';
+import type { CredentialVault } from '../secrets/credentialVault';
+
+export interface PickItem {
+  label: string;
+  description?: string;
+  detail?: string;
+}
+
+/** Asks the user; each method throws {@link Cancelled} when the user dismisses it. */
+export interface Prompter {
+  pick<T extends PickItem>(items: readonly T[], o: { title: string; placeHolder?: string }): Promise<T>;
+  ask(o: { title: string; prompt: string; value?: string; placeHolder?: string; password?: boolean; validate?: (value: string) => string | undefined }): Promise<string>;
+  /** Asks before something that cannot be undone; resolves only when the user chose `action`. */
+  confirm(message: string, detail: string, action: string): Promise<void>;
+  /** A modal question with several answers; resolves the one chosen. */
+  choose<A extends string>(message: string, detail: string, answers: readonly A[]): Promise<A>;
+  /** Runs `job` with a progress notification titled `title`. */
+  progress<T>(title: string, job: () => Promise<T>): Promise<T>;
+}
+
+/** What changed, by handles: the tree reloads that subtree (all of it without `org`) and open forms of that component reload. */
+export interface Change {
+  org?: string;
+  project?: string;
+  component?: string;
+  /** The component's connections changed (the tree reloads its Connections group). */
+  connections?: boolean;
+  /** The component was just created: the tree selects its row. */
+  created?: boolean;
+}
+
+export type UseCaseVault = Pick<CredentialVault, 'getConsumerSecret' | 'storeConsumerSecret' | 'deleteConsumerSecret' | 'deleteSecretsUnder'>;
+
+export interface UseCaseContext {
+  /** A client of the control plane in use, once it is up; asked at each use (the user may switch control planes). */
+  client(): Promise<ControlPlaneClient>;
+  readonly vault: UseCaseVault;
+  readonly log: Pick<vscode.LogOutputChannel, 'info' | 'warn' | 'error'>;
+  readonly ui: Prompter;
+  /** Told after a use case changed something, so the tree and open forms show it. */
+  changed(change: Change): void;
+}

@@ -1,0 +1,28 @@
+import { CreateConnection, type Connection } from '../api';
+import type { ComponentRef } from '../tree/refs';
+import type { UseCaseContext } from './context';
+import { parseInput } from './validate';
+
+export interface NewConnection {
+  name: string;
+  /** The service's project; the consumer's own when absent. */
+  serviceProjectHandle?: string;
+  serviceComponentName: string;
+  endpointName: string;
+}
+
+/** Create Connection from an external consumer to a service endpoint: its tokens then pass the gateway there. */
+export async function createConnection(ctx: UseCaseContext, consumer: ComponentRef, input: NewConnection): Promise<Connection> {
+  const body = parseInput(CreateConnection, {
+    name: input.name,
+    serviceComponentName: input.serviceComponentName,
+    endpointName: input.endpointName,
+    ...(input.serviceProjectHandle ? { serviceProjectHandle: input.serviceProjectHandle } : {}),
+  });
+  const client = await ctx.client();
+  const connection = await ctx.ui.progress(`Creating connection ${body.name}…`, () => client.createConnection(consumer.org, consumer.project, consumer.component, body));
+  ctx.log.info(`Created connection ${connection.name} from ${consumer.component} to ${body.serviceComponentName}/${body.endpointName}`);
+  ctx.changed({ org: consumer.org, project: consumer.project, component: consumer.component, connections: true });
+  return connection;
+}
+

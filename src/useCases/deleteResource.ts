@@ -1,0 +1,67 @@
+/**
+ * Delete (asks first, naming what goes with it) an organization, project, component or connection. The consumer
+ * secrets this VS Code keeps for what was deleted leave SecretStorage too.
+ */
+import type { Connection } from '../api';
+import type { UseCaseContext } from './context';
+import { UseCaseError } from './errors';
+
+export interface DeleteTarget {
+  org: string;
+  project?: string;
+  component?: string;
+  connection?: Pick<Connection, 'name'>;
+}
+
+export async function deleteResource(ctx: UseCaseContext, target: Partial<DeleteTarget>, o: { confirmed?: boolean } = {}): Promise<string> {
+  const { org, project, component, connection } = target;
+  if (!org) throw new UseCaseError('no_target', 'Run Delete on a row of the Choreo view.');
+  const client = await ctx.client();
+  const controlPlane = client.baseUrl;
+  let what: string;
+  let goesWith: string;
+  let run: () => Promise<unknown>;
+  let after: () => Promise<unknown>;
+  if (project && component) {
+    const c = await client.getComponent(org, project, component);
+    const name = c.displayName || c.name;
+    if (connection) {
+      what = `connection ${connection.name} of ${name}`;
+      goesWith = `${name} loses access to the endpoint through the gateway. Config already written to files stays there.`;
+      run = () => client.deleteConnection(org, project, component, connection.name);
+      after = async () => ctx.changed({ org, project, component, connections: true });
+    } else {
+      what = `${c.type === 'service' ? 'service' : 'external consumer'} ${name}`;
+      goesWith =
+        c.type === 'service'
+          ? 'Its endpoints and the connections to them go with it.'
+          : 'Its keys in every environment, its connections, and the secrets this VS Code keeps for it in SecretStorage go with it.';
+      run = () => client.deleteComponent(org, project, component);
+      after = async () => {
+        await ctx.vault.deleteSecretsUnder({ controlPlane, org, project, componentId: c.id });
+        ctx.changed({ org, project });
+      };
+    }
+  } else if (project) {
+    what = `project ${project}`;
+    goesWith = 'Every component in it, their keys and connections, and the secrets this VS Code keeps for them go with it.';
+    run = () => client.deleteProject(org, project);
+    after = async () => {
+      await ctx.vault.deleteSecretsUnder({ controlPlane, org, project });
+      ctx.changed({ org });
+    };
+  } else {
+    what = `organization ${org}`;
+    goesWith = 'Its projects, components, identity providers, keys and connections, and the secrets this VS Code keeps for them go with it.';
+    run = () => client.deleteOrganization(org);
+    after = async () => {
+      await ctx.vault.deleteSecretsUnder({ controlPlane, org });
+      ctx.changed({});
+    };
+  }
+  if (!o.confirmed) await ctx.ui.confirm(`Delete ${what}?`, `${goesWith} This cannot be undone.`, 'Delete');
+  await ctx.ui.progress(`Deleting ${what}…`, run);
+  await after();
+  ctx.log.info(`Deleted ${what} (${[org, project, component].filter(Boolean).join('/')})`);
+  return what;
+}

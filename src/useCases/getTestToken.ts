@@ -1,0 +1,74 @@
+/**
+ * Get Test Token for an environment's keys: `client_credentials` at its token URL with the stored secret (built-in
+ * provider) or a secret the user types (external provider; kept in SecretStorage only if they choose), then the
+ * decoded claims and whether the gateway would accept the token. The token itself is never shown or logged.
+ */
+import { gatewayAudience } from '../api/routes';
+import type { TokenCheck } from '../client/testToken';
+import type { EnvironmentRef } from '../tree/refs';
+import type { UseCaseContext } from './context';
+import { UseCaseError } from './errors';
+import { secretRefOf } from './targets';
+
+export interface TestToken {
+  check: TokenCheck;
+  /** The report in Markdown: what the gateway would say, the header and the claims (never the token). */
+  report: string;
+}
+
+export async function getTestToken(ctx: UseCaseContext, env: EnvironmentRef, o: { clientSecret?: string; keepSecret?: boolean } = {}): Promise<TestToken> {
+  const auth = env.auth;
+  if (!auth) throw new UseCaseError('not_configured', `${env.displayName} has no keys in ${env.environmentName}. Configure Authentication first.`);
+  const client = await ctx.client();
+  let secret: string | undefined;
+  if (auth.identityProviderKind === 'built-in') {
+    secret = await ctx.vault.getConsumerSecret(secretRefOf(client.baseUrl, env));
+    if (!secret) {
+      throw new UseCaseError('no_secret', `This VS Code keeps no secret for ${env.displayName} in ${env.environmentName} (it was generated elsewhere). Regenerate Secret to get one here.`);
+    }
+  } else {
+    const ref = secretRefOf(client.baseUrl, env, auth.identityProviderId);
+    secret = o.clientSecret ?? (await ctx.vault.getConsumerSecret(ref));
+    if (!secret) {
+      secret = await ctx.ui.ask({ title: `Get Test Token from ${auth.identityProviderName}`, prompt: `Client secret of ${auth.clientId} (the control plane never sees it)`, password: true });
+      const keep = await ctx.ui.pick([{ label: 'Use once' }, { label: 'Keep in SecretStorage' }], { title: 'Keep this secret for the next test token?' });
+      if (keep.label === 'Keep in SecretStorage') await ctx.vault.storeConsumerSecret(ref, secret);
+    } else if (o.keepSecret) {
+      await ctx.vault.storeConsumerSecret(ref, secret);
+    }
+  }
+  const idp = await client.getIdentityProvider(env.org, auth.identityProviderId);
+  const { requestClientCredentialsToken, checkAccessToken, fetchJwks, TokenRequestError } = await import('../client/testToken.js');
+  let check: TokenCheck;
+  try {
+    const token = await ctx.ui.progress(`Requesting a test token from ${auth.tokenUrl}…`, () => requestClientCredentialsToken(auth.tokenUrl, auth.clientId, secret));
+    // The signature, kid and (for the built-in provider) audience are checked as the gateway will; without the
+    // issuer's keys the check falls back to the claims alone.
+    const jwks = await fetchJwks(idp.jwksUri);
+    const audience = auth.identityProviderKind === 'built-in' ? gatewayAudience(client.baseUrl) : undefined;
+    check = await checkAccessToken(token, { issuer: idp.issuer, clientId: auth.clientId, audience, jwks });
+  } catch (e) {
+    if (e instanceof TokenRequestError) throw new UseCaseError(e.code, e.message);
+    throw e;
+  }
+  ctx.log.info(`Test token for ${env.component} in ${env.environment}: ${check.ok ? 'accepted' : `refused (${check.problems.length} problem(s))`}`);
+  const report = [
+    `# Test token: ${env.displayName} in ${env.environmentName}`,
+    '',
+    check.ok ? '**The gateway would accept this token** (a JWT, the right issuer and client ID).' : '**The gateway would refuse this token:**',
+    ...check.problems.map((p) => `- ${p}`),
+    '',
+    `Token URL: ${auth.tokenUrl}  `,
+    `Identity provider: ${idp.name} (${idp.issuer})`,
+    '',
+    '## Header',
+    '```json',
+    JSON.stringify(check.header ?? {}, null, 2),
+    '```',
+    '## Claims',
+    '```json',
+    JSON.stringify(check.claims ?? {}, null, 2),
+    '```',
+  ].join('\n');
+  return { check, report };
+}

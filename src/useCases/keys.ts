@@ -1,0 +1,82 @@
+/**
+ * The keys of an external consumer in one environment: Generate Keys and Regenerate Secret with the built-in
+ * identity provider (the secret goes to SecretStorage first, then to the caller to show once), Add Keys with an
+ * external one (a Client ID; no secret is given to the control plane).
+ */
+import { AddExternalKeys, type AuthConfiguration, type IssuedKeys } from '../api';
+import type { EnvironmentRef } from '../tree/refs';
+import type { UseCaseContext } from './context';
+import { UseCaseError } from './errors';
+import { secretRefOf } from './targets';
+import { parseInput } from './validate';
+
+export async function generateKeys(ctx: UseCaseContext, env: EnvironmentRef): Promise<IssuedKeys> {
+  if (env.auth?.identityProviderKind === 'built-in') {
+    throw new UseCaseError('conflict', `${env.displayName} already has keys in ${env.environmentName}. Use Regenerate Secret for a new secret.`);
+  }
+  const client = await ctx.client();
+  const issued = await ctx.ui.progress(`Generating keys for ${env.displayName} in ${env.environmentName}…`, () =>
+    client.generateKeys(env.org, env.project, env.component, env.environment),
+  );
+  return keep(ctx, client.baseUrl, env, issued, 'Generated keys');
+}
+
+/** Asks first (unless `confirmed`): the old secret stops working at once. */
+export async function regenerateSecret(ctx: UseCaseContext, env: EnvironmentRef, o: { confirmed?: boolean } = {}): Promise<IssuedKeys> {
+  if (env.auth?.identityProviderKind !== 'built-in') {
+    throw new UseCaseError('not_configured', `${env.displayName} has no built-in keys in ${env.environmentName}. Use Generate Keys first.`);
+  }
+  if (!o.confirmed) {
+    await ctx.ui.confirm(
+      `Regenerate the secret of ${env.displayName} in ${env.environmentName}?`,
+      'The current secret stops working at once: every app that uses it gets invalid_client until it has the new one, and the gateway refuses the tokens already issued with it. The client ID stays.',
+      'Regenerate Secret',
+    );
+  }
+  const client = await ctx.client();
+  const issued = await ctx.ui.progress(`Regenerating the secret of ${env.displayName} in ${env.environmentName}…`, () =>
+    client.regenerateSecret(env.org, env.project, env.component, env.environment),
+  );
+  return keep(ctx, client.baseUrl, env, issued, 'Regenerated the secret');
+}
+
+async function keep(ctx: UseCaseContext, controlPlane: string, env: EnvironmentRef, issued: IssuedKeys, verb: string): Promise<IssuedKeys> {
+  await ctx.vault.storeConsumerSecret(secretRefOf(controlPlane, env), issued.clientSecret);
+  ctx.log.info(`${verb} for ${env.org}/${env.project}/${env.component} in ${env.environment}; client ID ${issued.authConfiguration.clientId}`);
+  ctx.changed({ org: env.org, project: env.project, component: env.component });
+  return issued;
+}
+
+export interface ExternalKeys {
+  identityProviderId: string;
+  clientId: string;
+}
+
+/** Add Keys: this environment accepts the tokens an external provider issues to this Client ID. */
+export async function addKeys(ctx: UseCaseContext, env: EnvironmentRef, input: ExternalKeys): Promise<AuthConfiguration> {
+  const body = parseInput(AddExternalKeys, { identityProviderId: input.identityProviderId, clientId: input.clientId.trim() });
+  const client = await ctx.client();
+  const auth = await ctx.ui.progress(`Adding keys to ${env.displayName} in ${env.environmentName}…`, () =>
+    client.addExternalKeys(env.org, env.project, env.component, env.environment, body),
+  );
+  // The built-in client of this environment is replaced: a secret kept for it would only mislead.
+  await ctx.vault.deleteConsumerSecret(secretRefOf(client.baseUrl, env));
+  ctx.log.info(`Added keys of ${auth.identityProviderName} for ${env.org}/${env.project}/${env.component} in ${env.environment}`);
+  ctx.changed({ org: env.org, project: env.project, component: env.component });
+  return auth;
+}
+
+/** The secret this VS Code keeps for an environment's built-in keys, if any (Copy Secret). */
+export async function storedSecret(ctx: UseCaseContext, env: EnvironmentRef): Promise<string | undefined> {
+  const client = await ctx.client();
+  const external = env.auth?.identityProviderKind === 'external' ? env.auth.identityProviderId : undefined;
+  return ctx.vault.getConsumerSecret(secretRefOf(client.baseUrl, env, external));
+}
+
+/** The external identity providers that apply to an environment (for Add Keys' picker). */
+export async function externalProvidersFor(ctx: UseCaseContext, env: Pick<EnvironmentRef, 'org' | 'environment'>) {
+  const client = await ctx.client();
+  return (await client.listIdentityProviders(env.org)).filter(
+    (p) => p.kind === 'external' && (p.environments === 'all' || p.environments.includes(env.environment)),
+  );
+}

@@ -1,0 +1,128 @@
+/**
+ * What a use case acts on: the refs of src/tree/refs.ts, given whole by a tree row, a form or a test, or in part
+ * (`{ org, project, component, environment }`); the prompt steps here fill in the rest, asking only for what is
+ * missing and fetching what the server knows (a component's id, an environment's name and keys).
+ */
+import type { Component, ComponentType, ConnectionConfig } from '../api';
+import type { ConsumerSecretRef } from '../secrets/credentialVault';
+import type { ComponentRef, ConnectionRef, EnvironmentRef, OrgRef, ProjectRef } from '../tree/refs';
+import type { UseCaseContext } from './context';
+import { UseCaseError } from './errors';
+
+/** A target as a command receives it: a tree node (its `ref`), the ref itself, or part of it. */
+export type Target<R> = Partial<R> | { readonly ref: Partial<R> } | undefined;
+
+/** The ref of a tree node, or the argument itself; anything else (an array VS Code passes, a string) is no target. */
+export function refOf<R>(arg: Target<R>): Partial<R> {
+  if (!arg || typeof arg !== 'object' || Array.isArray(arg)) return {};
+  const ref = (arg as { ref?: unknown }).ref;
+  return (ref && typeof ref === 'object' ? ref : arg) as Partial<R>;
+}
+
+/** The most items a picker offers. */
+const PICK_LIMIT = 500;
+
+export async function resolveOrg(ctx: UseCaseContext, given: Partial<OrgRef>): Promise<OrgRef> {
+  if (given.org) return { org: given.org };
+  const client = await ctx.client();
+  const { items } = await client.listOrganizations({ limit: PICK_LIMIT });
+  if (!items.length) throw new UseCaseError('no_organization', 'There is no organization yet. Run "Create Organization" first.');
+  if (items.length === 1) return { org: items[0]!.handle };
+  const picked = await ctx.ui.pick(items.map((o) => ({ label: o.name, description: o.handle, org: o.handle })), { title: 'Organization' });
+  return { org: picked.org };
+}
+
+export async function resolveProject(ctx: UseCaseContext, given: Partial<ProjectRef>): Promise<ProjectRef> {
+  const { org } = await resolveOrg(ctx, given);
+  if (given.project) return { org, project: given.project };
+  const client = await ctx.client();
+  const { items } = await client.listProjects(org, { limit: PICK_LIMIT });
+  if (!items.length) throw new UseCaseError('no_project', `Organization ${org} has no project yet. Run "Create Project" first.`);
+  if (items.length === 1) return { org, project: items[0]!.handle };
+  const picked = await ctx.ui.pick(items.map((p) => ({ label: p.name, description: p.handle, project: p.handle })), { title: 'Project' });
+  return { org, project: picked.project };
+}
+
+export function componentRefOf(c: Component): ComponentRef {
+  return { org: c.orgHandle, project: c.projectHandle, component: c.name, componentId: c.id, type: c.type, displayName: c.displayName };
+}
+
+export async function resolveComponent(ctx: UseCaseContext, given: Partial<ComponentRef>, type?: ComponentType): Promise<ComponentRef> {
+  let ref: ComponentRef;
+  if (given.org && given.project && given.component && given.componentId && given.type && given.displayName) {
+    ref = { org: given.org, project: given.project, component: given.component, componentId: given.componentId, type: given.type, displayName: given.displayName };
+  } else {
+    const { org, project } = await resolveProject(ctx, given);
+    const client = await ctx.client();
+    if (given.component) {
+      ref = componentRefOf(await client.getComponent(org, project, given.component));
+    } else {
+      const { items } = await client.listComponents(org, project, { limit: PICK_LIMIT, type });
+      const what = type === 'service' ? 'service' : type ? 'external consumer' : 'component';
+      if (!items.length) throw new UseCaseError('no_component', `Project ${project} has no ${what} yet.`);
+      const picked = await ctx.ui.pick(items.map((c) => ({ label: c.displayName, description: c.name, component: c })), { title: type === 'external-consumer' ? 'External consumer' : 'Component' });
+      ref = componentRefOf(picked.component);
+    }
+  }
+  if (type === 'external-consumer' && ref.type !== 'external-consumer') {
+    throw new UseCaseError('not_external_consumer', `${ref.displayName} is a service; authentication and connections belong to external consumers.`);
+  }
+  return ref;
+}
+
+/** An environment of an external consumer, with its authentication configuration as it is now (fetched fresh). */
+export async function resolveEnvironment(ctx: UseCaseContext, given: Partial<EnvironmentRef>): Promise<EnvironmentRef> {
+  const owner = await resolveComponent(ctx, given, 'external-consumer');
+  const client = await ctx.client();
+  const [environments, auth] = await Promise.all([client.listEnvironments(owner.org), client.listAuthConfigurations(owner.org, owner.project, owner.component)]);
+  const handle =
+    given.environment ??
+    (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: `Environment of ${owner.displayName}` })).handle;
+  const env = environments.find((e) => e.handle === handle);
+  if (!env) throw new UseCaseError('not_found', `Organization ${owner.org} has no environment "${handle}".`);
+  return { ...owner, environment: env.handle, environmentName: env.name, auth: auth.find((a) => a.environment === env.handle) };
+}
+
+/** A connection of an external consumer in one environment, with its config there. */
+export interface ConnectionTarget {
+  ref: ConnectionRef;
+  environment: string;
+  environmentName: string;
+  config: ConnectionConfig;
+}
+
+export async function resolveConnection(ctx: UseCaseContext, given: Partial<ConnectionRef & { environment: string }>): Promise<ConnectionTarget> {
+  const owner = await resolveComponent(ctx, given, 'external-consumer');
+  const client = await ctx.client();
+  let connection = given.connection;
+  if (!connection) {
+    const connections = await client.listConnections(owner.org, owner.project, owner.component);
+    if (!connections.length) throw new UseCaseError('no_connection', `${owner.displayName} has no connection yet. Run "Create Connection" first.`);
+    connection =
+      connections.length === 1
+        ? connections[0]!
+        : (await ctx.ui.pick(connections.map((c) => ({ label: c.name, description: `→ ${c.serviceComponentName}/${c.endpointName}`, connection: c })), { title: `Connection of ${owner.displayName}` })).connection;
+  }
+  const environments = await client.listEnvironments(owner.org);
+  const handle =
+    given.environment ??
+    (environments.length === 1
+      ? environments[0]!.handle
+      : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: `Environment for ${connection.name}` })).handle);
+  const env = environments.find((e) => e.handle === handle);
+  if (!env) throw new UseCaseError('not_found', `Organization ${owner.org} has no environment "${handle}".`);
+  const config = await client.getConnectionConfig(owner.org, owner.project, owner.component, connection.name, env.handle);
+  return { ref: { ...owner, connection }, environment: env.handle, environmentName: env.name, config };
+}
+
+/**
+ * Where a consumer's secret lives in the vault: this one function builds the key for every use case, so a secret
+ * stored by a form is the one a command finds (they once built it apart, and the form's lacked org and project).
+ */
+export function secretRefOf(
+  controlPlane: string,
+  env: Pick<EnvironmentRef, 'org' | 'project' | 'componentId' | 'environment'>,
+  identityProvider?: string,
+): ConsumerSecretRef {
+  return { controlPlane, org: env.org, project: env.project, componentId: env.componentId, environment: env.environment, ...(identityProvider ? { identityProvider } : {}) };
+}

@@ -1,0 +1,29 @@
+/**
+ * `vscode` at the edge, for modules that import it but whose behaviour under test runs in plain Node (the form hosts):
+ * a stand-in that records clipboard writes and status-bar messages.
+ */
+import Module from 'node:module';
+import * as path from 'node:path';
+
+export const fakeVscode = {
+  clipboard: [] as string[],
+  commands: { executeCommand: async (..._args: unknown[]): Promise<unknown> => undefined },
+  env: { clipboard: { writeText: async (text: string) => void fakeVscode.clipboard.push(text) } },
+  window: { setStatusBarMessage: () => ({ dispose() {} }) },
+};
+
+/** Loads a module with `vscode` resolved to the stand-in above. */
+export function requireWithFakeVscode<T>(id: string): T {
+  const fake = path.join(__dirname, 'vscode-stand-in.js');
+  require.cache[fake] = { id: fake, filename: fake, loaded: true, exports: fakeVscode } as NodeJS.Module;
+  const m = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
+  const original = m._resolveFilename;
+  m._resolveFilename = function (request: string, ...rest: unknown[]) {
+    return request === 'vscode' ? fake : original.call(this, request, ...rest);
+  };
+  try {
+    return require(id) as T;
+  } finally {
+    m._resolveFilename = original;
+  }
+}
