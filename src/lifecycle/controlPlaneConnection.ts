@@ -1,6 +1,6 @@
 /**
  * Which control plane the extension talks to (the local one it starts, or a remote URL from the settings), whether it
- * is healthy, and the client for it. The client module (undici + zod) is imported on first use, not at activation.
+ * is healthy, and the client for it. The client module (the API schemas, zod) is imported on first use, not at activation.
  */
 import * as vscode from 'vscode';
 import * as path from 'node:path';

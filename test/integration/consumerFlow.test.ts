@@ -68,14 +68,13 @@ describe('External consumer flow through the extension', function () {
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Stark Industries' }))!;
     assert.ok(org, `createOrganization failed: ${api.failures.last?.message}`);
     assert.equal(org.handle, 'stark-industries');
-    project = (await vscode.commands.executeCommand<Project>('choreo.createProject', { org: org.handle, name: 'Mobile', description: 'Apps' }))!;
+    project = (await vscode.commands.executeCommand<Project>('choreo.createProject', { org: org.handle }, { name: 'Mobile', description: 'Apps' }))!;
     assert.ok(project, `createProject failed: ${api.failures.last?.message}`);
-    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', {
-      org: org.handle,
-      project: project.handle,
-      displayName: 'Stark Mobile App',
-      description: 'The iOS app',
-    }))!;
+    consumer = (await vscode.commands.executeCommand<Component>(
+      'choreo.createExternalConsumer',
+      { org: org.handle, project: project.handle },
+      { displayName: 'Stark Mobile App', description: 'The iOS app' },
+    ))!;
     assert.ok(consumer, `createExternalConsumer failed: ${api.failures.last?.message}`);
     assert.equal(consumer.name, 'stark-mobile-app');
     assert.equal(consumer.type, 'external-consumer');
@@ -102,13 +101,11 @@ describe('External consumer flow through the extension', function () {
   });
 
   it('refuses a bad unique name with the control plane\'s message, creating nothing', async () => {
-    const made = await vscode.commands.executeCommand('choreo.createExternalConsumer', {
-      org: org.handle,
-      project: project.handle,
-      displayName: 'Bad',
-      name: 'Not_A_DNS_Label',
-      openOverview: false,
-    });
+    const made = await vscode.commands.executeCommand(
+      'choreo.createExternalConsumer',
+      { org: org.handle, project: project.handle },
+      { displayName: 'Bad', name: 'Not_A_DNS_Label', openOverview: false },
+    );
     assert.equal(made, undefined);
     assert.equal(api.failures.last?.code, 'validation_failed');
     assert.match(api.failures.last!.message, /lower-case letters/);
@@ -142,7 +139,7 @@ describe('External consumer flow through the extension', function () {
   });
 
   it('Get Test Token gets a JWT with the right issuer and client ID using the stored secret', async () => {
-    const check = await vscode.commands.executeCommand<{ ok: boolean; problems: string[]; claims: Record<string, unknown> }>('choreo.getTestToken', { ...dev(), show: false });
+    const check = await vscode.commands.executeCommand<{ ok: boolean; problems: string[]; claims: Record<string, unknown> }>('choreo.getTestToken', dev(), { show: false });
     assert.ok(check, `getTestToken failed: ${api.failures.last?.message}`);
     assert.deepEqual(check.problems, []);
     assert.equal(check.ok, true);
@@ -151,7 +148,7 @@ describe('External consumer flow through the extension', function () {
 
   it('Regenerate Secret stores the new secret, and the token endpoint refuses the old one', async () => {
     const old = (await api.vault.getConsumerSecret(secretRef()))!;
-    const auth = (await vscode.commands.executeCommand<AuthConfiguration>('choreo.regenerateSecret', { ...dev(), confirm: true }))!;
+    const auth = (await vscode.commands.executeCommand<AuthConfiguration>('choreo.regenerateSecret', dev(), { confirm: true }))!;
     assert.ok(auth, `regenerateSecret failed: ${api.failures.last?.message}`);
     const fresh = (await api.vault.getConsumerSecret(secretRef()))!;
     assert.ok(fresh);
@@ -163,14 +160,13 @@ describe('External consumer flow through the extension', function () {
   });
 
   it('pages a long component list at 100 with a "Load more…" row, and filters by name', async () => {
-    const many = (await vscode.commands.executeCommand<Project>('choreo.createProject', { org: org.handle, name: 'Many' }))!;
+    const many = (await vscode.commands.executeCommand<Project>('choreo.createProject', { org: org.handle }, { name: 'Many' }))!;
     for (let i = 0; i < 103; i++) {
-      const c = await vscode.commands.executeCommand('choreo.createExternalConsumer', {
-        org: org.handle,
-        project: many.handle,
-        displayName: `App ${String(i).padStart(3, '0')}`,
-        openOverview: false,
-      });
+      const c = await vscode.commands.executeCommand(
+        'choreo.createExternalConsumer',
+        { org: org.handle, project: many.handle },
+        { displayName: `App ${String(i).padStart(3, '0')}`, openOverview: false },
+      );
       assert.ok(c, api.failures.last?.message);
     }
     const orgRow = await child(api, undefined, 'Stark Industries');
@@ -218,7 +214,7 @@ describe('External consumer flow through the extension', function () {
 
   it('Delete removes the external consumer and its secrets from SecretStorage', async () => {
     assert.ok(await api.vault.getConsumerSecret(secretRef()));
-    await vscode.commands.executeCommand('choreo.delete', { org: org.handle, project: project.handle, component: consumer.name, confirm: true });
+    await vscode.commands.executeCommand('choreo.delete', { org: org.handle, project: project.handle, component: consumer.name }, { confirm: true });
     assert.equal(api.failures.last?.command === 'choreo.delete' ? api.failures.last.message : undefined, undefined);
     assert.equal(await api.vault.getConsumerSecret(secretRef()), undefined);
     const projectRow = await child(api, (await child(api, undefined, 'Stark Industries')).node, 'Mobile');

@@ -23,12 +23,11 @@ describe('The extension recovers its tree after the local control plane is SIGKI
     const suffix = randomUUID().slice(0, 8);
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: `Fault Tolerant ${suffix}` }))!;
     assert.ok(org, api.failures.last?.message);
-    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', {
-      org: org.handle,
-      project: 'default',
-      displayName: 'Survivor App',
-      openOverview: false,
-    }))!;
+    consumer = (await vscode.commands.executeCommand<Component>(
+      'choreo.createExternalConsumer',
+      { org: org.handle, project: 'default' },
+      { displayName: 'Survivor App', openOverview: false },
+    ))!;
     assert.ok(consumer, api.failures.last?.message);
   });
   after(async () => {
@@ -40,7 +39,7 @@ describe('The extension recovers its tree after the local control plane is SIGKI
     const recoveries: number[] = [];
     for (let round = 1; round <= KILLS; round++) {
       // A write the control plane acknowledged just before it dies must be there after the restart.
-      const project = await vscode.commands.executeCommand<Project>('choreo.createProject', { org: org.handle, name: `Round ${round}` });
+      const project = await vscode.commands.executeCommand<Project>('choreo.createProject', { org: org.handle }, { name: `Round ${round}` });
       assert.ok(project, `round ${round}: createProject failed: ${api.failures.last?.message}`);
       projects.push(project.name);
 

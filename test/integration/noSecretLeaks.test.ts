@@ -27,12 +27,11 @@ describe('No secret leaks after the seed\'s flow', function () {
   it('runs the flow: organization, consumer, Generate Keys, Regenerate Secret, a connection, Get Test Token, .env', async () => {
     const org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Leak Check Industries' }))!;
     assert.ok(org, api.failures.last?.message);
-    const consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', {
-      org: org.handle,
-      project: 'default',
-      displayName: 'Leak Check App',
-      openOverview: false,
-    }))!;
+    const consumer = (await vscode.commands.executeCommand<Component>(
+      'choreo.createExternalConsumer',
+      { org: org.handle, project: 'default' },
+      { displayName: 'Leak Check App', openOverview: false },
+    ))!;
     assert.ok(consumer, api.failures.last?.message);
     const ref = (environment: string) => ({ controlPlane: api.connection.baseUrl, org: org.handle, project: 'default', componentId: consumer.id, environment });
     const target = (environment: string) => ({ org: org.handle, project: 'default', component: consumer.name, environment });
@@ -42,7 +41,7 @@ describe('No secret leaks after the seed\'s flow', function () {
       assert.ok(auth, api.failures.last?.message);
       secrets.push((await api.vault.getConsumerSecret(ref(env)))!);
     }
-    const again = await vscode.commands.executeCommand<AuthConfiguration>('choreo.regenerateSecret', { ...target('development'), confirm: true });
+    const again = await vscode.commands.executeCommand<AuthConfiguration>('choreo.regenerateSecret', target('development'), { confirm: true });
     assert.ok(again, api.failures.last?.message);
     secrets.push((await api.vault.getConsumerSecret(ref('development')))!);
     assert.equal(new Set(secrets).size, 3);
@@ -58,15 +57,14 @@ describe('No secret leaks after the seed\'s flow', function () {
     const sampleText = await sample.text();
     assert.ok(sample.ok, sampleText);
     const service = JSON.parse(sampleText) as Component;
-    const connection = await vscode.commands.executeCommand('choreo.createConnection', {
-      ...target('development'),
+    const connection = await vscode.commands.executeCommand('choreo.createConnection', target('development'), {
       name: 'Greeting',
       serviceComponentName: service.name,
       endpointName: service.endpoints![0]!.name,
     });
     assert.ok(connection, api.failures.last?.message);
 
-    const check = await vscode.commands.executeCommand<{ ok: boolean; problems: string[] }>('choreo.getTestToken', { ...target('development'), show: false });
+    const check = await vscode.commands.executeCommand<{ ok: boolean; problems: string[] }>('choreo.getTestToken', target('development'), { show: false });
     assert.ok(check, api.failures.last?.message);
     assert.deepEqual(check.problems, []);
 
@@ -80,8 +78,7 @@ describe('No secret leaks after the seed\'s flow', function () {
         componentId: consumer.id,
         connection: { name: 'Greeting' },
         environment: 'development',
-        includeSecret: false,
-      });
+      }, { includeSecret: false });
       assert.ok(written, api.failures.last?.message);
     }
   });

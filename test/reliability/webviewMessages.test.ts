@@ -7,8 +7,6 @@
  * `vscode` is the edge here: a small stand-in records what the Overview would have run.
  */
 import * as assert from 'node:assert/strict';
-import Module from 'node:module';
-import * as path from 'node:path';
 import fc from 'fast-check';
 import { configureAuthenticationProtocol } from '../../src/webviews/configureAuthentication/protocol';
 import { createConnectionProtocol } from '../../src/webviews/createConnection/protocol';
@@ -19,29 +17,10 @@ import { overviewProtocol } from '../../src/webviews/overview/protocol';
 import type { UseCaseContext } from '../../src/useCases/context';
 import { addIdentityProviderProtocol } from '../../src/webviews/addIdentityProvider/protocol';
 import { printFigures } from './helpers/world';
+import { fakeVscode, requireWithFakeVscode } from '../unit/useCases/fakeVscode';
 
 const executed: unknown[][] = [];
-const fakeVscode = {
-  commands: { executeCommand: async (...args: unknown[]) => executed.push(args) },
-  env: { clipboard: { writeText: async () => {} } },
-  window: { setStatusBarMessage: () => {} },
-};
-
-/** Loads a module with `vscode` resolved to the stand-in above. */
-function requireWithFakeVscode<T>(id: string): T {
-  const fake = path.join(__dirname, 'vscode-stand-in.js');
-  require.cache[fake] = { id: fake, filename: fake, loaded: true, exports: fakeVscode } as NodeJS.Module;
-  const m = Module as unknown as { _resolveFilename: (request: string, ...rest: unknown[]) => string };
-  const original = m._resolveFilename;
-  m._resolveFilename = function (request: string, ...rest: unknown[]) {
-    return request === 'vscode' ? fake : original.call(this, request, ...rest);
-  };
-  try {
-    return require(id) as T;
-  } finally {
-    m._resolveFilename = original;
-  }
-}
+fakeVscode.commands.executeCommand = async (...args: unknown[]) => void executed.push(args);
 
 function fakePanel() {
   let listener: ((m: unknown) => void) | undefined;
@@ -138,7 +117,7 @@ describe('webview messages that must be refused', () => {
   });
 
   it('the Overview refuses Configure for an environment and Insert Snippet for a connection it does not show', async () => {
-    const { OverviewPanel } = requireWithFakeVscode<typeof import('../../src/webviews/overview/host')>('../../src/webviews/overview/host');
+    const { OverviewPanel } = requireWithFakeVscode<typeof import('../../src/webviews/overview/host')>(require.resolve('../../src/webviews/overview/host'));
     const ref = { orgHandle: 'stark-industries', projectHandle: 'default', componentName: 'stark-mobile-app' };
     const at = '2025-01-01T00:00:00.000Z';
     const client = {

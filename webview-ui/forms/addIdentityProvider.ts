@@ -4,7 +4,7 @@ import {
   type AddIdentityProviderData,
   type AddIdentityProviderState,
 } from '../../src/webviews/addIdentityProvider/protocol';
-import { button, field, form, h, markReady, messageLine, replaceChildren, root, showFormError, trackFieldErrors } from '../lib/dom';
+import { button, field, form, h, markReady, messageLine, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 
 let data: AddIdentityProviderData | undefined;
@@ -15,10 +15,7 @@ const host = connect(protocol, (m) => {
       render();
       return;
     case 'formError':
-      // What was typed stays: only the messages change.
-      errors.show(m.fields, m.message);
-      showFormError(message, m.message, !!data, 'Add Identity Provider');
-      errors.focusFirst();
+      errors.answer(m, !!data, 'Add Identity Provider');
       return;
   }
 });

@@ -5,7 +5,7 @@ import {
   type ConfigureState,
   type ConfigureTab,
 } from '../../src/webviews/configureAuthentication/protocol';
-import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, showFormError, trackFieldErrors } from '../lib/dom';
+import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 
 const TABS: ConfigureTab[] = ['built-in', 'external'];
@@ -29,8 +29,7 @@ const host = connect(protocol, (m) => {
       message.show(m.message, 'info');
       return;
     case 'formError':
-      errors.show(m.fields, m.message);
-      showFormError(message, m.message, !!data, 'Configure authentication');
+      errors.answer(m, !!data, 'Configure authentication');
       return;
   }
 });

@@ -6,7 +6,7 @@ import {
   type CreateConnectionState,
   type ServiceChoice,
 } from '../../src/webviews/createConnection/protocol';
-import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, showFormError, trackFieldErrors } from '../lib/dom';
+import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 
 let data: CreateConnectionData | undefined;
@@ -22,9 +22,7 @@ const host = connect(protocol, (m) => {
       document.getElementById('insert-snippet')?.focus();
       return;
     case 'formError':
-      errors.show(m.fields, m.message);
-      showFormError(message, m.message, !!data, 'Create Connection');
-      errors.focusFirst();
+      errors.answer(m, !!data, 'Create Connection');
       return;
   }
 });

@@ -88,6 +88,8 @@ export interface FieldErrors {
   /** Puts each message under its field (clearing the others) and `text` on the form's message line. */
   show(errors: Readonly<Record<string, string | undefined>>, text: string): void;
   focusFirst(): void;
+  /** A form error from the host: on the fields and the line (what was typed stays), focus on the first field marked. */
+  answer(error: { fields: Readonly<Record<string, string>>; message: string }, loaded: boolean, title: string): void;
 }
 
 /**
@@ -113,6 +115,11 @@ export function trackFieldErrors(fields: Readonly<Record<string, Field>>, messag
     },
     focusFirst() {
       Object.values(fields).find((f) => f.hasError)?.control.focus();
+    },
+    answer(error, loaded, title) {
+      this.show(error.fields, error.message);
+      showFormError(message, error.message, loaded, title);
+      this.focusFirst();
     },
   };
 }

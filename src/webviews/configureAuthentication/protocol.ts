@@ -1,4 +1,4 @@
-/** Configure authentication of one external consumer in one environment: the two tabs of the seed. */
+/** Configure authentication of one external consumer in one environment: the built-in and the external identity provider tabs. */
 import { z } from 'zod';
 import { AuthConfiguration } from '../../api/auth';
 import { dnsLabel } from '../../api/common';

@@ -1,19 +1,8 @@
 // The vault over an in-memory SecretStorage (the edge): keys per control plane, consumer and environment, and
 // removal of everything under a deleted consumer, project or organization.
 import * as assert from 'node:assert/strict';
-import type { SecretStorage } from 'vscode';
 import { CredentialVault } from '../../../src/secrets/credentialVault';
-
-function memorySecrets(): SecretStorage & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    get: async (k: string) => data.get(k),
-    store: async (k: string, v: string) => void data.set(k, v),
-    delete: async (k: string) => void data.delete(k),
-    onDidChange: (() => ({ dispose() {} })) as never,
-  } as SecretStorage & { data: Map<string, string> };
-}
+import { memorySecrets } from '../useCases/memorySecrets';
 
 const cp = 'http://127.0.0.1:7480';
 const ref = (componentId: string, environment: string, project = 'mobile', org = 'stark') => ({ controlPlane: cp, org, project, componentId, environment });

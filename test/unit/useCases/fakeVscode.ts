@@ -7,7 +7,7 @@ import * as path from 'node:path';
 
 export const fakeVscode = {
   clipboard: [] as string[],
-  commands: { executeCommand: async () => undefined },
+  commands: { executeCommand: async (..._args: unknown[]): Promise<unknown> => undefined },
   env: { clipboard: { writeText: async (text: string) => void fakeVscode.clipboard.push(text) } },
   window: { setStatusBarMessage: () => ({ dispose() {} }) },
 };

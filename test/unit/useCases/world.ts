@@ -6,13 +6,13 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SecretStorage } from 'vscode';
 import { ControlPlaneClient } from '../../../src/client/controlPlaneClient';
 import { ADMIN_TOKEN_FILE } from '../../../src/controlPlane/http/auth';
 import { startControlPlane, type RunningControlPlane } from '../../../src/controlPlane/server';
 import { CredentialVault } from '../../../src/secrets/credentialVault';
 import type { Change, PickItem, Prompter, UseCaseContext } from '../../../src/useCases/context';
 import { Cancelled } from '../../../src/useCases/errors';
+import { memorySecrets } from './memorySecrets';
 
 export interface Asked {
   kind: 'pick' | 'ask' | 'confirm' | 'choose';
@@ -35,18 +35,6 @@ export interface World {
   changes: Change[];
   answer(...answers: Answer[]): void;
   close(): Promise<void>;
-}
-
-export function memorySecrets(): SecretStorage & { data: Map<string, string> } {
-  const data = new Map<string, string>();
-  return {
-    data,
-    get: async (k: string) => data.get(k),
-    store: async (k: string, v: string) => void data.set(k, v),
-    delete: async (k: string) => void data.delete(k),
-    keys: async () => [...data.keys()],
-    onDidChange: (() => ({ dispose() {} })) as never,
-  } as unknown as SecretStorage & { data: Map<string, string> };
 }
 
 export async function startWorld(): Promise<World> {
