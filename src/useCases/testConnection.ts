@@ -105,8 +105,9 @@ function adviceFor(status: number, body: string, target: ConnectionTarget): stri
   if (status !== 401 && status !== 403) return undefined;
   let said = '';
   try {
-    const parsed = JSON.parse(body) as { message?: unknown; error_description?: unknown };
-    said = String(parsed.message ?? parsed.error_description ?? '');
+    // The gateway answers `{ error: { code, message } }`; an OAuth-style body says `error_description`.
+    const parsed = JSON.parse(body) as { error?: { message?: unknown }; message?: unknown; error_description?: unknown };
+    said = String(parsed.error?.message ?? parsed.message ?? parsed.error_description ?? '');
   } catch {
     said = body.slice(0, 300);
   }
