@@ -11,10 +11,11 @@ const MARKERS = ['.choreo/consumer.json', '.choreo/component.yaml', '.choreo/com
 
 export class EditorLoader implements vscode.Disposable {
   private features: Promise<EditorFeatures> | undefined;
-  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/.choreo/{consumer.json,component.yaml,component.yml}', false, true, true);
+  // `.choreo` itself too: a folder that arrives whole (git pull, a copy) may be reported as the folder alone.
+  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/.choreo{,/**}', false, true, true);
 
   constructor(private readonly deps: EditorDeps) {
-    this.watcher.onDidCreate(() => void this.start().then((f) => f.reloadLinks()));
+    this.watcher.onDidCreate(() => void this.startIfLinked().then(() => this.features?.then((f) => f.reloadLinks())));
     setTimeout(() => void this.startIfLinked(), 0);
   }
 

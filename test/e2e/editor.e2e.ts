@@ -4,7 +4,7 @@
 // connection are made through the management API (the forms e2e walks those through the UI). Screenshots under
 // test-results/editor-<theme>-<step>.png.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ControlPlaneClient } from '../../src/client/controlPlaneClient';
@@ -120,4 +120,19 @@ describe('In the editor: CHOREO_* variables completed, explained and checked', (
       });
     });
   }
+});
+
+describe('In the editor: a link that arrives after the window opened (git pull)', () => {
+  it('loads the editor features and names the consumer in the status bar', async () => {
+    const workbench = await openWorkbench();
+    try {
+      await openChoreoView(workbench.page);
+      // The folder arrives whole, as a pull or a copy brings it (the watcher may report only the folder).
+      mkdirSync(path.join(workbench.workspace, '.choreo'), { recursive: true });
+      writeFileSync(path.join(workbench.workspace, '.choreo', 'consumer.json'), JSON.stringify({ controlPlane: 'local', organization: 'stark-industries', project: 'default', externalConsumer: 'pulled-app' }));
+      await workbench.page.locator('.statusbar-item', { hasText: 'pulled-app' }).waitFor({ state: 'visible', timeout: 30_000 });
+    } finally {
+      await workbench.close();
+    }
+  });
 });

@@ -174,4 +174,11 @@ describe('In the editor: connection variables completed, explained and checked',
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(warnings(doc.uri).length, 0);
   });
+
+  it('a link that arrives from outside VS Code (git pull) is picked up', async () => {
+    writeFileSync(path.join(folder, '.choreo', 'consumer.json'), JSON.stringify({ controlPlane: 'local', organization: org.handle, project: 'default', externalConsumer: consumer.name }));
+    // Its connection was deleted above, so a CHOREO_ name in code is now flagged: the link was read.
+    const { doc } = await open('pulled.ts', 'const u = process.env.CHOREO_GREETING_SERVICEURL;\n');
+    await waitFor('the pulled link to be read', () => warnings(doc.uri).length === 1, 20_000);
+  });
 });
