@@ -111,15 +111,18 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
     if (!known) return;
     const version = document.version;
     const found: vscode.Diagnostic[] = [];
+    // A file repeats its names: each unknown one is matched against the known ones once.
+    const messages = new Map<string, string>();
     for (const { name, offset } of choreoNamesIn(document.getText())) {
       if (known.has(name)) continue;
       const range = new vscode.Range(document.positionAt(offset), document.positionAt(offset + name.length));
-      const near = nearestName(name, known.keys());
-      const d = new vscode.Diagnostic(
-        range,
-        `No connection of ${consumer.link.externalConsumer} yields ${name}.${near ? ` Did you mean ${near}?` : ' Create a connection, or check the name.'}`,
-        vscode.DiagnosticSeverity.Warning,
-      );
+      let message = messages.get(name);
+      if (message === undefined) {
+        const near = nearestName(name, known.keys());
+        message = `No connection of ${consumer.link.externalConsumer} yields ${name}.${near ? ` Did you mean ${near}?` : ' Create a connection, or check the name.'}`;
+        messages.set(name, message);
+      }
+      const d = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Warning);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = UNKNOWN_VARIABLE;
       found.push(d);
@@ -163,6 +166,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
   const describe = (v: ConnectionVariable) =>
     `Connection ${v.connection.name} → ${v.connection.serviceComponentName} / ${v.connection.endpointName}${v.sensitive ? ' · sensitive' : ''}`;
 
+  const documented = new WeakMap<vscode.CompletionItem, { v: ConnectionVariable; consumer: string }>();
   const completion: vscode.CompletionItemProvider = {
     async provideCompletionItems(document, position) {
       const language = readingLanguage(document.languageId, document.fileName);
@@ -177,15 +181,24 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       return [...known.values()].map((v) => {
         const item = new vscode.CompletionItem({ label: v.name, description: v.sensitive ? 'sensitive' : v.key }, vscode.CompletionItemKind.Variable);
         item.detail = describe(v);
-        item.documentation = new vscode.MarkdownString(
-          v.sensitive
-            ? `The consumer secret of **${consumer.link.externalConsumer}**: kept in SecretStorage, written to .env only when you ask.`
-            : `The **${v.key}** of connection **${v.connection.name}** (service ${v.connection.serviceComponentName}, endpoint ${v.connection.endpointName}).`,
-        );
         item.range = range;
         item.sortText = `0${v.name}`;
+        documented.set(item, { v, consumer: consumer.link.externalConsumer });
         return item;
       });
+    },
+    // The documentation is made only for the row the user looks at.
+    resolveCompletionItem(item) {
+      const entry = documented.get(item);
+      if (entry) {
+        const { v, consumer } = entry;
+        item.documentation = new vscode.MarkdownString(
+          v.sensitive
+            ? `The consumer secret of **${consumer}**: kept in SecretStorage, written to .env only when you ask.`
+            : `The **${v.key}** of connection **${v.connection.name}** (service ${v.connection.serviceComponentName}, endpoint ${v.connection.endpointName}).`,
+        );
+      }
+      return item;
     },
   };
 
