@@ -72,6 +72,16 @@ describe('In the editor: connection variables completed, explained and checked',
     rmSync(path.join(folder, '.choreo'), { recursive: true, force: true });
   });
 
+  it('Write .env records the folder\'s consumer in .choreo/consumer.json: handles and "local", no secret, no path', async () => {
+    rmSync(path.join(folder, '.choreo'), { recursive: true, force: true });
+    const written = await vscode.commands.executeCommand('choreo.writeEnv', { ...target(), componentId: consumer.id, connection: { name: 'Greeting' }, environment: 'development' }, { includeSecret: false, folder, show: false });
+    assert.ok(written, api.failures.last?.message);
+    const link = JSON.parse(readFileSync(path.join(folder, '.choreo', 'consumer.json'), 'utf8')) as Record<string, string>;
+    assert.deepEqual({ ...link, $comment: undefined }, { $comment: undefined, controlPlane: 'local', organization: org.handle, project: 'default', externalConsumer: consumer.name });
+    const secret = await api.vault.getConsumerSecret({ controlPlane: api.connection.baseUrl, org: org.handle, project: 'default', componentId: consumer.id, environment: 'development' });
+    assert.ok(secret && !JSON.stringify(link).includes(secret));
+  });
+
   it('Link Workspace records the consumer in .choreo/consumer.json: handles and "local", no secret, no path', async () => {
     const linked = await vscode.commands.executeCommand<{ file: string }>('choreo.linkWorkspace', target(), { folder });
     assert.ok(linked, api.failures.last?.message);
