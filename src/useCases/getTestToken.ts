@@ -36,8 +36,8 @@ export async function secretForTokenRequest(ctx: UseCaseContext, env: Environmen
     const ref = secretRefOf(client.baseUrl, env, auth.identityProviderId);
     secret = o.clientSecret ?? (await ctx.vault.getConsumerSecret(ref));
     if (!secret) {
-      secret = await ctx.ui.ask({ title: `Get Test Token from ${auth.identityProviderName}`, prompt: `Client secret of ${auth.clientId} (the control plane never sees it)`, password: true });
-      const keep = await ctx.ui.pick([{ label: 'Use once' }, { label: 'Keep in SecretStorage' }], { title: 'Keep this secret for the next test token?' });
+      secret = await ctx.ui.ask({ title: `A token from ${auth.identityProviderName}`, prompt: `Client secret of ${auth.clientId} (the control plane never sees it)`, password: true });
+      const keep = await ctx.ui.pick([{ label: 'Use once' }, { label: 'Keep in SecretStorage' }], { title: 'Keep this secret for the next test token or Test Connection?' });
       if (keep.label === 'Keep in SecretStorage') await ctx.vault.storeConsumerSecret(ref, secret);
     } else if (o.keepSecret) {
       await ctx.vault.storeConsumerSecret(ref, secret);
