@@ -37,6 +37,7 @@ const englishOnlyZodLocales = {
 //   client.js     the first view's data: the control-plane client, the API schemas, zod.
 //   commands.js   every command's own file, the snippet library (templates, yaml), jose (Get Test Token).
 //   forms.js      the webview forms' extension side and their protocols.
+//   editor.js     completion, hover and checks of CHOREO_* names, component.yaml references (a linked folder only).
 // A module lives in exactly one part: the first, in this order, whose imports reach it. Another part that imports it
 // gets that part's instance (via the owner's `__modules` table, `require('./<owner>.js')`), never a copy, so classes
 // (instanceof ControlPlaneError, Cancelled, the tree's nodes) and module state (read-only documents) stay one. The
@@ -50,6 +51,7 @@ const extensionParts = [
   // Every command file, minus those the parts above already hold (the registry, the wrapper, the shared types).
   { name: 'commands', entries: readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => `src/commands/${f}`) },
   { name: 'forms', entries: ['src/webviews/forms.ts'], lazyOnly: true },
+  { name: 'editor', entries: ['src/editor/index.ts'], lazyOnly: true },
 ];
 const PART_NS = 'choreo-part';
 const repoRelative = (abs) => path.relative(process.cwd(), abs).split(path.sep).join('/');

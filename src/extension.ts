@@ -11,6 +11,7 @@ import { CommandFailures } from './commands/runCommand';
 import type { ControlPlaneConnection } from './lifecycle/controlPlaneConnection';
 import { ControlPlaneSession } from './lifecycle/controlPlaneSession';
 import { ControlPlaneStatusBar } from './lifecycle/statusBar';
+import { EditorLoader } from './editor/loader';
 import { CredentialVault } from './secrets/credentialVault';
 import type { ResourcesTreeProvider, ViewState } from './tree/resourcesTreeProvider';
 import { ResourcesView } from './tree/resourcesView';
@@ -49,8 +50,11 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
   const changed = (change: Change) => {
     void view.changed(change);
     forms.changed(change);
+    editor.changed(change);
   };
   const useCases: UseCaseContext = { client: () => session.client(), vault, log, ui: quickInput, changed };
+  // Completion, hover and checks of CHOREO_* names: loaded only for a folder linked to a consumer.
+  const editor = new EditorLoader({ useCases });
   const forms = registerWebviews(context, useCases);
   const ctx: CommandContext = {
     ...useCases,
@@ -70,6 +74,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
     statusBar,
     failures,
     session,
+    editor,
     ...registerCommands(ctx, failures),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('choreo.controlPlane')) void session.reconnect();

@@ -17,6 +17,7 @@ export interface EnvWritten {
 export async function writeEnv(ctx: UseCaseContext, target: ConnectionTarget, o: { folder: Uri; includeSecret?: boolean }): Promise<EnvWritten> {
   const { connectionVariables } = await import('../snippets/index.js');
   const { writeEnvFile } = await import('../snippets/vscodeInsert.js');
+  const { recordLink } = await import('../editor/workspaceLink.js');
   const { ref, environment } = target;
   const client = await ctx.client();
   const auth = (await client.listAuthConfigurations(ref.org, ref.project, ref.component)).find((a) => a.environment === environment);
@@ -36,6 +37,7 @@ export async function writeEnv(ctx: UseCaseContext, target: ConnectionTarget, o:
   }
   const { variables, missing } = connectionVariables(target.config, secrets);
   await writeEnvFile(o.folder, variables, `Choreo connection ${ref.connection.name} (${environment})`);
+  await recordLink(o.folder, client.baseUrl, ref);
   // Names only: values can be secrets.
   ctx.log.info(`Wrote ${variables.map((v) => v.name).join(', ')} to .env${missing.length ? `; missing: ${missing.join(', ')}` : ''}`);
   return { written: variables.map((v) => v.name), missing, why: missing.length ? why : '' };
@@ -58,6 +60,12 @@ export async function insertSnippet(
       )
     ).language;
   const where = await insertConnectionSnippet(renderConnectionSnippet(language, target.config), language.languageId, o.where ?? 'cursor');
+  // The folder the code went into (an untitled document: the only folder) now knows its consumer.
+  const { window, workspace } = await import('vscode');
+  const { recordLink } = await import('../editor/workspaceLink.js');
+  const active = window.activeTextEditor?.document.uri;
+  const folder = (active && workspace.getWorkspaceFolder(active)) ?? (workspace.workspaceFolders?.length === 1 ? workspace.workspaceFolders[0] : undefined);
+  if (folder) await recordLink(folder.uri, (await ctx.client()).baseUrl, target.ref);
   ctx.log.info(`Inserted the ${language.label} snippet of connection ${target.ref.connection.name} (${target.environment})`);
   return { language: language.id, where };
 }

@@ -4,6 +4,7 @@
  * decoded claims and whether the gateway would accept the token. The token itself is never shown or logged.
  */
 import { gatewayAudience } from '../api/routes';
+import type { AuthConfiguration } from '../api';
 import type { TokenCheck } from '../client/testToken';
 import type { EnvironmentRef } from '../tree/refs';
 import type { UseCaseContext } from './context';
@@ -16,7 +17,12 @@ export interface TestToken {
   report: string;
 }
 
-export async function getTestToken(ctx: UseCaseContext, env: EnvironmentRef, o: { clientSecret?: string; keepSecret?: boolean } = {}): Promise<TestToken> {
+/**
+ * The client secret a token request for `env`'s keys uses: the one kept in SecretStorage (built-in provider: the only
+ * source), else for an external provider the one given or typed (kept only if the user chooses). Get Test Token and
+ * Test Connection both ask through here.
+ */
+export async function secretForTokenRequest(ctx: UseCaseContext, env: EnvironmentRef, o: { clientSecret?: string; keepSecret?: boolean } = {}): Promise<{ auth: AuthConfiguration; secret: string }> {
   const auth = env.auth;
   if (!auth) throw new UseCaseError('not_configured', `${env.displayName} has no keys in ${env.environmentName}. Configure Authentication first.`);
   const client = await ctx.client();
@@ -30,13 +36,19 @@ export async function getTestToken(ctx: UseCaseContext, env: EnvironmentRef, o: 
     const ref = secretRefOf(client.baseUrl, env, auth.identityProviderId);
     secret = o.clientSecret ?? (await ctx.vault.getConsumerSecret(ref));
     if (!secret) {
-      secret = await ctx.ui.ask({ title: `Get Test Token from ${auth.identityProviderName}`, prompt: `Client secret of ${auth.clientId} (the control plane never sees it)`, password: true });
-      const keep = await ctx.ui.pick([{ label: 'Use once' }, { label: 'Keep in SecretStorage' }], { title: 'Keep this secret for the next test token?' });
+      secret = await ctx.ui.ask({ title: `A token from ${auth.identityProviderName}`, prompt: `Client secret of ${auth.clientId} (the control plane never sees it)`, password: true });
+      const keep = await ctx.ui.pick([{ label: 'Use once' }, { label: 'Keep in SecretStorage' }], { title: 'Keep this secret for the next test token or Test Connection?' });
       if (keep.label === 'Keep in SecretStorage') await ctx.vault.storeConsumerSecret(ref, secret);
     } else if (o.keepSecret) {
       await ctx.vault.storeConsumerSecret(ref, secret);
     }
   }
+  return { auth, secret };
+}
+
+export async function getTestToken(ctx: UseCaseContext, env: EnvironmentRef, o: { clientSecret?: string; keepSecret?: boolean } = {}): Promise<TestToken> {
+  const { auth, secret } = await secretForTokenRequest(ctx, env, o);
+  const client = await ctx.client();
   const idp = await client.getIdentityProvider(env.org, auth.identityProviderId);
   const { requestClientCredentialsToken, checkAccessToken, fetchJwks, TokenRequestError } = await import('../client/testToken.js');
   let check: TokenCheck;

@@ -1,7 +1,7 @@
 // Runs a bundled mocha suite inside the extension host of a fresh code-server, opened by headless chromium with a
 // payload naming the extension under development and the suite's index. The index writes its results to a file
 // (CHOREO_TEST_RESULTS) that we poll; nothing else tells us that the run ended, since the host keeps running.
-import { cpSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SuiteResults } from '../integration/index';
 import { launchBrowser } from './browser';
@@ -17,6 +17,8 @@ export interface RunSuiteOptions {
   verbose?: boolean;
   /** Extra environment for the extension host. */
   env?: Record<string, string>;
+  /** Files the workspace holds before the window opens (path relative to it → text). */
+  files?: Record<string, string>;
 }
 
 export interface SuiteRun {
@@ -37,6 +39,10 @@ export async function runSuiteInCodeServer(options: RunSuiteOptions): Promise<Su
   const scratch = await tempDir('results');
   const resultsFile = path.join(scratch, 'results.json');
   const workspace = await freshWorkspace();
+  for (const [file, text] of Object.entries(options.files ?? {})) {
+    mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+    writeFileSync(path.join(workspace, file), text);
+  }
   const controlPlanePort = await freePort();
   const server = await startCodeServer({
     workspace,

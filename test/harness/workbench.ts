@@ -1,6 +1,6 @@
 // The workbench as a person sees it, for e2e tests: a fresh code-server with the extension loaded (payload with only
 // extensionDevelopmentPath) in a fresh workspace, opened in headless chromium, plus screenshots under test-results/.
-import { mkdirSync, symlinkSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser } from './browser';
@@ -36,10 +36,16 @@ export interface WorkbenchOptions {
   /** More user settings, written before the workbench opens (e.g. `workbench.colorTheme`: a theme set there is the
    * one the first paint uses; switching later through the palette is not reliably applied before a screenshot). */
   settings?: Record<string, unknown>;
+  /** Files in the workspace before the window opens (path relative to it → text), as a cloned repository has them. */
+  files?: Record<string, string>;
 }
 
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
   const workspace = await freshWorkspace();
+  for (const [file, text] of Object.entries(options.files ?? {})) {
+    mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
+    writeFileSync(path.join(workspace, file), text);
+  }
   const controlPlanePort = await freePort();
   const server = await startCodeServer({
     workspace,

@@ -17,8 +17,17 @@ describe('activation time', () => {
   it('activates the extension once, timed', async () => {
     const extension = vscode.extensions.getExtension<{ storage: { logUri: vscode.Uri } }>(`${manifest.publisher}.${manifest.name}`);
     assert.ok(extension, 'the extension under development is loaded');
-    // Activation is on our views and commands only, so nothing should have activated it before this point.
-    assert.equal(extension.isActive, false, 'the extension was already active: an activation event fired at start-up');
+    // In a linked workspace (CHOREO_BENCH_LINKED) VS Code activates the extension at start-up (workspaceContains):
+    // then only activate()'s own figure is read. Otherwise activation is on our views and commands only, so nothing
+    // should have activated it before this point.
+    const linked = process.env.CHOREO_BENCH_LINKED === '1';
+    if (linked) {
+      const deadline = Date.now() + 30_000;
+      while (!extension.isActive && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(extension.isActive, true, 'a linked workspace activates the extension at start-up');
+    } else {
+      assert.equal(extension.isActive, false, 'the extension was already active: an activation event fired at start-up');
+    }
 
     const main = path.join(extension.extensionPath, manifest.main);
     const proto = (Module as unknown as { prototype: { _compile: Compile } }).prototype;
@@ -41,7 +50,7 @@ describe('activation time', () => {
       proto._compile = compile;
     }
     assert.equal(extension.isActive, true);
-    assert.ok(loaded.some((l) => l.file === path.basename(main)), `${manifest.main} was loaded`);
+    if (!linked) assert.ok(loaded.some((l) => l.file === path.basename(main)), `${manifest.main} was loaded`);
 
     // activate() logs its own time; the log file is written a moment later.
     const logDir = extension.exports.storage.logUri.fsPath;

@@ -1,0 +1,34 @@
+import type { ConnectionRef } from '../tree/refs';
+import { refOf, resolveConnection, type Target } from '../useCases/targets';
+import { TEST_METHODS, testConnection as test, type TestConnectionInput, type TestConnectionResult, type TestMethod } from '../useCases/testConnection';
+import { optionsOf, type CommandContext } from './commandContext';
+import { showReadOnlyMarkdown } from './readOnlyDocuments';
+
+/**
+ * Test Connection (tree, CodeLens, palette): pick the environment, the method and the path, call the service through
+ * the gateway with a real token, and show status, time, headers and body in a read-only editor. With `method` and
+ * `path` given (tests, the CodeLens), it asks only what is missing.
+ */
+export async function testConnection(
+  ctx: CommandContext,
+  target?: Target<ConnectionRef & { environment: string }>,
+  options?: TestConnectionInput & { show?: boolean },
+): Promise<TestConnectionResult> {
+  const connection = await resolveConnection(ctx, refOf(target));
+  const o = optionsOf(options);
+  const method: TestMethod =
+    o.method ?? (await ctx.ui.pick(TEST_METHODS.map((m) => ({ label: m, method: m })), { title: `Test Connection ${connection.ref.connection.name}: method` })).method;
+  const path =
+    o.path ??
+    (await ctx.ui.ask({
+      title: `Test Connection ${connection.ref.connection.name}: ${method}`,
+      prompt: `Path after ${connection.config.entries.find((e) => e.key === 'ServiceURL')?.value ?? 'the service URL'}`,
+      value: '/',
+      validate: (v) => (v.trim().startsWith('/') && !v.trim().startsWith('//') ? undefined : 'Start the path with "/".'),
+    }));
+  const result = await ctx.ui.progress(`Testing ${connection.ref.connection.name} (${connection.environmentName})…`, () =>
+    test(ctx, connection, { method, path, accessToken: o.accessToken, clientSecret: o.clientSecret }),
+  );
+  if (o.show !== false) await showReadOnlyMarkdown(`Test Connection ${connection.ref.connection.name}-${connection.environment}`, result.report);
+  return result;
+}
