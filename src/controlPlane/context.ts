@@ -2,6 +2,7 @@
 import type { CollectionSpec, Store, StoredRecord, WriteOp } from './store/store';
 import type { SigningKeys } from './idp/signingKeys';
 import type { Router } from './http/router';
+import type { UsersIdp } from './members/usersIdp';
 
 export interface ControlPlaneContext {
   store: Store;
@@ -12,6 +13,8 @@ export interface ControlPlaneContext {
   cascade: Cascade;
   /** `serve --sample-service`: new organizations get the sample service (see sampleService/seeding.ts). */
   sampleService: boolean;
+  /** `serve --users-idp`: the team's identity provider, which signs people in (members/usersIdp.ts). */
+  usersIdp?: UsersIdp;
 }
 
 /** A feature of the control plane: the collections it stores and the routes it answers. */

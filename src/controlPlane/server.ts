@@ -18,6 +18,10 @@ import { modules } from './routes';
 import { writeFileAtomicSync } from './store/atomicFile';
 import { FileStore } from './store/fileStore';
 import { gatewayState } from './gateway/state';
+import { MembersGuard, UserTokenAuthenticator } from './members/access';
+import { PersonalAccessTokenAuthenticator } from './members/personalTokens';
+import { UsersIdp, type UsersIdpOptions } from './members/usersIdp';
+import type { Authenticator } from './http/auth';
 
 export interface ServeOptions {
   dataDir: string;
@@ -29,6 +33,8 @@ export interface ServeOptions {
   /** Every organization created gets the sample "Greeting Service" in its default project (the local control plane
    * the extension starts; a team server stays empty). */
   sampleService?: boolean;
+  /** The team's identity provider, which signs people in (--users-idp, --users-client-id, --users-audience). */
+  usersIdp?: UsersIdpOptions;
 }
 
 export interface RunningControlPlane {
@@ -58,7 +64,7 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
   let server: http.Server | undefined;
   try {
     const signingKeys = SigningKeys.load(dataDir);
-    const authenticators = [new AdminTokenAuthenticator(loadOrCreateAdminToken(dataDir))];
+    const authenticators: Authenticator[] = [new AdminTokenAuthenticator(loadOrCreateAdminToken(dataDir))];
 
     let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => {
       res.writeHead(503, { 'retry-after': '1' }).end();
@@ -79,7 +85,14 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
     const cascade = new Cascade();
     registerCoreCascades(cascade);
     const ctx: ControlPlaneContext = { store, baseUrl, signingKeys, cascade, sampleService: options.sampleService ?? false };
-    const router = new Router(authenticators);
+    // Team members: people signed in with the team's identity provider, their tokens, roles and the audit log.
+    if (options.usersIdp) {
+      ctx.usersIdp = new UsersIdp(options.usersIdp);
+      authenticators.push(new UserTokenAuthenticator(ctx.usersIdp, store));
+      void ctx.usersIdp.provider().catch((err: Error) => console.error(`control plane: ${err.message} (tried again on the next sign-in)`));
+    }
+    authenticators.push(new PersonalAccessTokenAuthenticator(store));
+    const router = new Router(authenticators, new MembersGuard(store));
     for (const m of modules) m.register(router, ctx);
 
     const lookup: ClientLookup = (clientId) => {

@@ -34,6 +34,8 @@ export interface DiscoveredProvider {
   issuer: string;
   tokenEndpoint: string;
   jwksUri: string;
+  /** The whole document (for the endpoints a sign-in needs: device authorization, revocation). */
+  document: DiscoveryDocument;
 }
 
 /** Every refusal carries the management API's `discovery_failed` code and a sentence a person can act on. */
@@ -234,5 +236,5 @@ export async function discoverProvider(wellKnownUrl: string, options: DiscoveryO
   }
   requireSafeUrl(doc.token_endpoint, 'token endpoint');
   requireSafeUrl(doc.jwks_uri, 'JWKS URL');
-  return { wellKnownUrl: url.href, issuer: doc.issuer, tokenEndpoint: doc.token_endpoint, jwksUri: doc.jwks_uri };
+  return { wellKnownUrl: url.href, issuer: doc.issuer, tokenEndpoint: doc.token_endpoint, jwksUri: doc.jwks_uri, document: doc };
 }
