@@ -45,6 +45,8 @@ export interface UsersIdentityProvider {
   approve(userCode: string, login: string): Promise<void>;
   /** The whole device flow for one person: tokens for `resource` (the team server unless said). */
   signIn(login: string, resource?: string): Promise<Tokens>;
+  /** Lifetime of access tokens issued from now on (seconds). */
+  accessTokenTtlSec: number;
   close(): Promise<void>;
 }
 
@@ -76,7 +78,7 @@ export async function startUsersIdentityProvider(options: { accessTokenTtlSec?: 
     findAccount: (_ctx: unknown, id: string) => ({ accountId: id, claims: () => account(id) }),
     claims: { openid: ['sub'], profile: ['name'], email: ['email', 'email_verified'] },
     scopes: ['openid', 'offline_access', 'profile', 'email'],
-    ttl: { AccessToken: ttl, IdToken: ttl, DeviceCode: 600, RefreshToken: 3600, Grant: 3600, Session: 3600, Interaction: 600 },
+    ttl: { AccessToken: () => idp.accessTokenTtlSec, IdToken: 300, DeviceCode: 600, RefreshToken: 3600, Grant: 3600, Session: 3600, Interaction: 600 },
     // Access tokens carry who the person is, as Keycloak's and Asgardeo's do.
     extraTokenClaims: (_ctx: unknown, token: { kind: string; accountId: string }) => {
       if (token.kind !== 'AccessToken') return undefined;
@@ -94,7 +96,7 @@ export async function startUsersIdentityProvider(options: { accessTokenTtlSec?: 
         getResourceServerInfo: (_ctx: unknown, resource: string) => ({
           scope: 'openid profile email offline_access',
           audience: resource,
-          accessTokenTTL: ttl,
+          accessTokenTTL: idp.accessTokenTtlSec,
           accessTokenFormat: 'jwt',
           jwt: { sign: { alg: 'ES256' } },
         }),
@@ -114,6 +116,7 @@ export async function startUsersIdentityProvider(options: { accessTokenTtlSec?: 
   const idp: UsersIdentityProvider = {
     issuer,
     wellKnownUrl: `${issuer}/.well-known/openid-configuration`,
+    accessTokenTtlSec: ttl,
     async deviceAuthorization(resource = TEAM_AUDIENCE) {
       const { status, body } = await post('/device/auth', { client_id: EXTENSION_CLIENT_ID, scope: 'openid profile email offline_access', resource });
       if (status !== 200) throw new Error(`device authorization failed: ${status} ${JSON.stringify(body)}`);
