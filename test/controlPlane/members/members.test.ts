@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { paths } from '../../../src/api/routes';
-import { ControlPlane } from '../helpers/controlPlane';
+import { ControlPlane, runCli } from '../helpers/controlPlane';
 import { startTeamServer, teamServerArgs, type TeamServer } from './teamServer';
 import { EXTENSION_CLIENT_ID, PEOPLE } from './usersIdentityProvider';
 
@@ -156,7 +156,6 @@ describe('team members', function () {
   });
 
   it('refuses --users-idp without --users-client-id', async () => {
-    const { runCli } = await import('../helpers/controlPlane');
     const args = teamServerArgs(team.idp);
     const r = await runCli(['serve', '--data', team.cp.dataDir + '-x', '--port', '0', args[0], args[1]]);
     assert.equal(r.code, 2);

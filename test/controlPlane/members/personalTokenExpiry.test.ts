@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { coreCollections, C } from '../../../src/controlPlane/domain/records';
 import { ApiError } from '../../../src/controlPlane/http/errors';
 import { createToken, PersonalAccessTokenAuthenticator } from '../../../src/controlPlane/members/personalTokens';
-import { M, memberCollections } from '../../../src/controlPlane/members/records';
+import { M, memberCollections, type MemberRecord, type UserRecord } from '../../../src/controlPlane/members/records';
 import { FileStore } from '../../../src/controlPlane/store/fileStore';
 import { tempDir } from '../helpers/controlPlane';
 
@@ -13,10 +13,12 @@ describe('personal access token expiry', () => {
     try {
       const now = new Date().toISOString();
       const org = { id: 'o1', handle: 'stark', name: 'Stark', createdAt: now };
+      const user: UserRecord = { id: 'u1', issuer: 'https://id.example', subject: 'dev', emailVerified: false, createdAt: now, updatedAt: now };
+      const member: MemberRecord = { id: 'm1', orgId: 'o1', orgHandle: 'stark', role: 'developer', userId: 'u1', invitedBy: 'admin', createdAt: now, updatedAt: now };
       await store.write([
         { op: 'put', collection: C.orgs, record: org },
-        { op: 'put', collection: M.users, record: { id: 'u1', issuer: 'https://id.example', subject: 'dev', emailVerified: false, createdAt: now, updatedAt: now } },
-        { op: 'put', collection: M.members, record: { id: 'm1', orgId: 'o1', orgHandle: 'stark', role: 'developer', userId: 'u1', invitedBy: 'admin', createdAt: now, updatedAt: now } },
+        { op: 'put', collection: M.users, record: user },
+        { op: 'put', collection: M.members, record: member },
       ]);
       const { record, secret } = await createToken(store, { kind: 'user', id: 'u1' }, org, { name: 'ci', orgHandle: 'stark', role: 'viewer', expiresInDays: 7 });
       const expiry = Date.parse(record.expiresAt);
