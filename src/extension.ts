@@ -10,6 +10,7 @@ import { CommandFailures } from './commands/runCommand';
 import { ControlPlaneConnection, readSettings, type ConnectionSettings } from './lifecycle/controlPlaneConnection';
 import { ControlPlaneStatusBar } from './lifecycle/statusBar';
 import { CredentialVault } from './secrets/credentialVault';
+import { TeamSignIns } from './auth/teamSignIns';
 import { ResourcesTreeProvider, type ViewState } from './tree/resourcesTreeProvider';
 import { registerWebviews } from './webviews';
 
@@ -23,6 +24,8 @@ export interface ChoreoApi {
   readonly commandIds: readonly string[];
   /** The status-bar item's text and tooltip as shown: which control plane is in use and whether it is healthy. */
   readonly statusBar: { readonly text: string; readonly tooltip: string };
+  /** The team sign-in ("Choreo (host)" in the Accounts menu). */
+  readonly signIns: TeamSignIns;
   /** Where the extension could keep state and logs, so tests can check no secret landed there. */
   readonly storage: { globalState: vscode.Memento; workspaceState: vscode.Memento; logUri: vscode.Uri };
 }
@@ -38,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
   const storageDir = context.globalStorageUri.fsPath;
 
   let settings: ConnectionSettings = readSettings();
-  let connection = new ControlPlaneConnection(settings, storageDir, context.extensionPath, vault, log);
+  const signIns = new TeamSignIns(context.secrets, log);
+  let connection = new ControlPlaneConnection(settings, storageDir, context.extensionPath, vault, log, signIns);
   let viewState: ViewState | undefined;
   let view: vscode.TreeView<unknown> | undefined;
 
@@ -108,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
     },
     client: readyClient,
     vault,
+    signIns,
     tree,
     log,
     overview: { open: (component) => forms.openOverview(component) },
@@ -123,7 +128,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
       }
       settings = next;
       connection.dispose();
-      connection = new ControlPlaneConnection(settings, storageDir, context.extensionPath, vault, log);
+      connection = new ControlPlaneConnection(settings, storageDir, context.extensionPath, vault, log, signIns);
       follow(connection);
       await connection.ready();
       tree.refresh();
@@ -133,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
 
   context.subscriptions.push(
     log,
+    signIns,
     view,
     tree,
     statusBar,
@@ -152,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
   return {
     tree,
     vault,
+    signIns,
     get connection() {
       return connection;
     },

@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import type { ControlPlaneClient } from '../client/controlPlaneClient';
 import type { ControlPlaneConnection } from '../lifecycle/controlPlaneConnection';
 import type { CredentialVault } from '../secrets/credentialVault';
+import type { TeamSignIns } from '../auth/teamSignIns';
 import type { ResourcesTreeProvider } from '../tree/resourcesTreeProvider';
 import type { ComponentRef } from '../tree/refs';
 import type { WebviewForms } from '../webviews';
@@ -18,6 +19,8 @@ export interface CommandContext {
   /** A client once the control plane is up; throws a ControlPlaneError (`unreachable`) when it is not. */
   client(): Promise<ControlPlaneClient>;
   readonly vault: CredentialVault;
+  /** Signing in to a team's control plane with its identity provider. */
+  readonly signIns?: TeamSignIns;
   readonly tree: ResourcesTreeProvider;
   readonly log: vscode.LogOutputChannel;
   overview: OverviewOpener;

@@ -32,6 +32,7 @@ export const commandLoaders: Record<string, Loader> = {
   'choreo.controlPlane.restart': () => import('./restartControlPlane.js').then((m) => m.restartControlPlane),
   'choreo.controlPlane.showLogs': () => import('./showLogs.js').then((m) => m.showLogs),
   'choreo.controlPlane.switch': () => import('./switchControlPlane.js').then((m) => m.switchControlPlane),
+  'choreo.signIn': () => import('./signIn.js').then((m) => m.signIn),
   'choreo.signOut': () => import('./signOut.js').then((m) => m.signOut),
   [STATUS_MENU_COMMAND]: () => import('./controlPlaneMenu.js').then((m) => m.controlPlaneMenu),
 };
