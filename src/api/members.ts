@@ -5,14 +5,11 @@
  */
 import { z } from 'zod';
 import { displayName, isoDate } from './common';
+import { ROLES } from './roles';
 
-/** Viewer reads everything in the organization; Developer also changes projects, components, keys and connections;
- * Admin also manages members, identity providers and the organization itself. */
-export const Role = z.enum(['viewer', 'developer', 'admin']);
+export { ROLE_NAMES, ROLES, roleAtLeast } from './roles';
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
-export const ROLES: readonly Role[] = Role.options;
-export const ROLE_NAMES: Record<Role, string> = { viewer: 'Viewer', developer: 'Developer', admin: 'Admin' };
-export const roleAtLeast = (role: Role, needed: Role) => ROLES.indexOf(role) >= ROLES.indexOf(needed);
 
 /** How a client signs a person in with the team's identity provider (RFC 8628 device authorization grant). */
 export const SignInInfo = z.object({

@@ -40,7 +40,7 @@
  *   {base}/oauth2/:org/token                               token endpoint (client_credentials)
  * Gateway: {base}/gw/:org/:project/:component/:endpoint/:env/…  → the endpoint's upstream in that environment.
  */
-import type { Role } from './members';
+import type { Role } from './roles';
 
 export const API_PREFIX = '/api/v1';
 
