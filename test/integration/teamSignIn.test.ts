@@ -116,12 +116,41 @@ describe('Sign in to a team control plane with its identity provider', function 
     assert.deepEqual(findLeaks([secret, adminToken], [{ file: 'audit log', text: audit.text }]), []);
   });
 
+  it('shows Members under the organization, with Invite, Change Role and Remove for an Admin, and Show Audit Log', async () => {
+    const org = (await rows(api)).find((r) => r.label === annOrg.name)!;
+    assert.equal(org.contextValue, 'organization', 'an Admin\'s rows carry no role limit');
+    const members = (await rows(api, org.node)).find((r) => r.label === 'Members');
+    assert.ok(members, 'a Members row under the organization');
+    assert.equal(members.contextValue, 'members');
+    const people = async () => (await rows(api, members.node)).map((r) => `${r.label}: ${r.description} [${r.contextValue}]`);
+    assert.deepEqual(await people(), [`${PEOPLE.ann.name}: Admin [member.active]`, `${PEOPLE.vic.name}: Viewer [member.active]`]);
+
+    const invited = await vscode.commands.executeCommand<{ id: string }>('choreo.inviteMember', { org: annOrg.handle, email: 'newcomer@stark.example', role: 'developer' });
+    assert.ok(invited, api.failures.last?.message);
+    assert.ok((await people()).includes('newcomer@stark.example: Developer · invited [member.pending]'), (await people()).join('\n'));
+    const changed = await vscode.commands.executeCommand<{ role: string }>('choreo.changeMemberRole', { org: annOrg.handle, member: invited.id, role: 'viewer' });
+    assert.equal(changed?.role, 'viewer', api.failures.last?.message);
+    await vscode.commands.executeCommand('choreo.removeMember', { org: annOrg.handle, member: invited.id, name: 'newcomer@stark.example', confirm: true });
+    assert.ok(!(await people()).some((p) => p.startsWith('newcomer@')), 'removed');
+
+    const log = await vscode.commands.executeCommand<Array<{ action: string; actor: { name: string } }>>('choreo.showAuditLog', { org: annOrg.handle, show: false });
+    assert.ok(log, api.failures.last?.message);
+    assert.deepEqual(log.slice(0, 3).map((e) => e.action), ['DELETE /orgs/:org/members/:member', 'PATCH /orgs/:org/members/:member', 'POST /orgs/:org/members']);
+    for (const e of log) assert.equal(e.actor.name, `${PEOPLE.ann.name} <${PEOPLE.ann.email}>`);
+  });
+
   it('Sign Out forgets the sign-in; as a Viewer a write is refused, naming the role needed and the Admins', async () => {
     await vscode.commands.executeCommand('choreo.signOut');
     assert.deepEqual(await vscode.authentication.getAccounts('choreo'), []);
     approveAs = 'vic';
     const label = await vscode.commands.executeCommand<string>('choreo.signIn', { url: team!.url });
     assert.equal(label, PEOPLE.vic.name, api.failures.last?.message);
+    // What a Viewer may not do is not offered: the rows say the role, the menus follow it.
+    const org = (await rows(api)).find((r) => r.label === annOrg.name)!;
+    assert.equal(org.contextValue, 'organization~viewer');
+    const members = (await rows(api, org.node)).find((r) => r.label === 'Members')!;
+    assert.equal(members.contextValue, 'members~viewer');
+    assert.deepEqual((await rows(api, members.node)).map((r) => r.contextValue), ['member.active~viewer', 'member.active~viewer']);
     const made = await vscode.commands.executeCommand('choreo.createProject', { org: annOrg.handle, name: 'Not Allowed' });
     assert.equal(made, undefined);
     assert.equal(api.failures.last?.code, 'forbidden');
