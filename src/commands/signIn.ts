@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommandContext } from './commandContext';
 import { CommandError } from './commandContext';
+import { controlPlaneBase } from './controlPlaneUrl';
 import { field } from './prompts';
 
 /**
@@ -11,14 +12,7 @@ import { field } from './prompts';
 export async function signIn(ctx: CommandContext, arg?: unknown): Promise<string> {
   const url = field(arg, 'url') ?? ctx.connection.remoteUrl;
   if (!url) throw new CommandError('not_remote', 'The local control plane needs no sign-in. Switch to your team\'s control plane to sign in to it.');
-  let base: string;
-  try {
-    const parsed = new URL(url.trim());
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
-    base = parsed.origin + parsed.pathname.replace(/\/+$/, '');
-  } catch {
-    throw new CommandError('invalid_url', `"${url}" is not an http or https URL.`);
-  }
+  const base = controlPlaneBase(url);
   if (!ctx.signIns) throw new CommandError('sign_in_unavailable', 'Signing in is not available in this window.');
   const session = await ctx.signIns.for(base).createSession();
   if (ctx.connection.kind === 'remote' && ctx.connection.baseUrl === base) ctx.tree.refresh();
