@@ -110,7 +110,7 @@ export async function invite(store: Store, org: OrganizationRecord, input: Invit
     if (found.length === 1) user = found[0];
   }
   const now = new Date().toISOString();
-  const record: MemberRecord = { id: randomUUID(), orgId: org.id, orgHandle: org.handle, role: input.role!, invitedBy: by.id, createdAt: now, updatedAt: now };
+  const record: MemberRecord = { id: randomUUID(), orgId: org.id, orgHandle: org.handle, role: input.role, invitedBy: by.id, createdAt: now, updatedAt: now };
   if (user) record.userId = user.id;
   if (input.email !== undefined) record.invitedEmail = input.email;
   else record.invitedSubject = input.subject;
