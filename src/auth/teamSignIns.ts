@@ -1,10 +1,12 @@
 /** The one "Choreo (host)" authentication provider VS Code can hold at a time (its id is fixed in package.json): the
- * one for the team control plane in use, or for the one being signed in to. */
+ * one for the team control plane in use, or for the one being signed in to. The provider loads with the client
+ * (dist/client.js), on first use: the local control plane never needs it. */
 import * as vscode from 'vscode';
-import { ChoreoAuthenticationProvider, type UserCodePrompt } from './choreoAuthenticationProvider';
+import type { ChoreoAuthenticationProvider, UserCodePrompt } from './choreoAuthenticationProvider';
 
 export class TeamSignIns implements vscode.Disposable {
-  private provider: ChoreoAuthenticationProvider | undefined;
+  private provider: Promise<ChoreoAuthenticationProvider> | undefined;
+  private providerUrl: string | undefined;
   private forwarding: vscode.Disposable | undefined;
   private readonly prompts = new vscode.EventEmitter<UserCodePrompt & { baseUrl: string }>();
   /** A sign-in shows its user code (tests enter it on the identity provider's page, as a person would). */
@@ -16,20 +18,25 @@ export class TeamSignIns implements vscode.Disposable {
   ) {}
 
   /** The provider for this control plane, registered in place of any other. */
-  for(baseUrl: string): ChoreoAuthenticationProvider {
-    if (this.provider?.baseUrl !== baseUrl) {
-      this.forwarding?.dispose();
-      this.provider?.dispose();
-      const provider = new ChoreoAuthenticationProvider(baseUrl, this.secrets, this.log);
-      this.forwarding = provider.onDidPromptUserCode((p) => this.prompts.fire({ ...p, baseUrl }));
-      this.provider = provider;
+  for(baseUrl: string): Promise<ChoreoAuthenticationProvider> {
+    if (this.providerUrl !== baseUrl || !this.provider) {
+      const previous = this.provider;
+      this.providerUrl = baseUrl;
+      this.provider = (async () => {
+        (await previous)?.dispose();
+        this.forwarding?.dispose();
+        const { ChoreoAuthenticationProvider } = await import('./choreoAuthenticationProvider.js');
+        const provider = new ChoreoAuthenticationProvider(baseUrl, this.secrets, this.log);
+        this.forwarding = provider.onDidPromptUserCode((p) => this.prompts.fire({ ...p, baseUrl }));
+        return provider;
+      })();
     }
     return this.provider;
   }
 
   dispose(): void {
     this.forwarding?.dispose();
-    this.provider?.dispose();
+    void this.provider?.then((p) => p.dispose());
     this.prompts.dispose();
   }
 }

@@ -14,7 +14,7 @@ export async function signIn(ctx: CommandContext, arg?: unknown): Promise<string
   if (!url) throw new CommandError('not_remote', 'The local control plane needs no sign-in. Switch to your team\'s control plane to sign in to it.');
   const base = controlPlaneBase(url);
   if (!ctx.signIns) throw new CommandError('sign_in_unavailable', 'Signing in is not available in this window.');
-  const session = await ctx.signIns.for(base).createSession();
+  const session = await (await ctx.signIns.for(base)).createSession();
   if (ctx.connection.kind === 'remote' && ctx.connection.baseUrl === base) ctx.tree.refresh();
   else {
     await vscode.workspace.getConfiguration('choreo.controlPlane').update('url', base, vscode.ConfigurationTarget.Global);

@@ -51,7 +51,8 @@ export class ControlPlaneConnection implements vscode.Disposable {
   ) {
     if (settings.remoteUrl) {
       this.remoteUrl = settings.remoteUrl;
-      signIns?.for(settings.remoteUrl);
+      // Registered now, so the Accounts menu shows a sign-in kept from before.
+      void signIns?.for(settings.remoteUrl);
     } else {
       this.local = new LocalControlPlane({
         entry: path.join(extensionPath, 'dist', 'controlPlane.js'),
@@ -168,7 +169,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
   private async token(): Promise<string | undefined> {
     if (this.local) return this.local.token();
     // A person signed in with the team's identity provider; else a pasted (personal access) token.
-    const signedIn = await this.signIns?.for(this.baseUrl).accessToken();
+    const signedIn = await (await this.signIns?.for(this.baseUrl))?.accessToken();
     if (signedIn) return signedIn;
     const stored = await this.vault.getAccessToken(this.baseUrl);
     if (stored) return stored;
@@ -188,7 +189,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
       );
       if (!how) return undefined;
       if (how.signIn) {
-        const provider = this.signIns.for(this.baseUrl);
+        const provider = await this.signIns.for(this.baseUrl);
         await provider.createSession();
         return provider.accessToken();
       }

@@ -88,7 +88,7 @@ describe('Sign in to a team control plane with its identity provider', function 
     assert.ok(labels.includes(annOrg.name), `Ann's organization is in the tree; got ${labels.join(', ')}`);
     assert.ok(!labels.includes(daveOrg.name), 'Dave\'s organization is not');
 
-    const token = (await api.signIns.for(team!.url).accessToken())!;
+    const token = (await (await api.signIns.for(team!.url)).accessToken())!;
     assert.ok(token);
     assert.equal(await api.vault.getAccessToken(team!.url), undefined, 'no pasted token was needed');
     assert.deepEqual(findLeaks([token], placesToSearch(api)).map((l) => l.place), [], 'the access token is only in SecretStorage');
