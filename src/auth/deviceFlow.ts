@@ -50,7 +50,27 @@ export async function signInInfo(baseUrl: string): Promise<SignInInfo> {
   }
   const parsed = SignInInfo.safeParse(body);
   if (!parsed.success) throw new SignInError('sign_in_unavailable', `The control plane at ${baseUrl} did not say how to sign in.`);
+  const { deviceAuthorizationEndpoint, tokenEndpoint, revocationEndpoint } = parsed.data;
+  for (const url of [deviceAuthorizationEndpoint, tokenEndpoint, revocationEndpoint]) if (url) requireSafeUrl(url, 'endpoint');
   return parsed.data;
+}
+
+/**
+ * Tokens travel to these endpoints and the verification page is opened in the browser: https only (plain http on
+ * loopback, for a provider on this machine), never another scheme (a `command:` or `file:` URI from a hostile server
+ * would be opened by VS Code).
+ */
+export function requireSafeUrl(raw: string, what: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new SignInError('provider_error', `The identity provider's ${what} "${raw}" is not a URL.`);
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return url.href;
+  throw new SignInError('provider_error', `The identity provider's ${what} ${url.href} is not an https URL; signing in there is refused.`);
 }
 
 async function postForm(url: string, fields: Record<string, string | undefined>): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -91,11 +111,12 @@ export async function startDeviceAuthorization(info: SignInInfo): Promise<Device
   if (status !== 200 || !deviceCode || !userCode || !verificationUri) {
     throw new SignInError('provider_error', `The identity provider refused to start the sign-in: ${str(body.error_description) ?? str(body.error) ?? `HTTP ${status}`}.`);
   }
+  const complete = str(body.verification_uri_complete);
   return {
     deviceCode,
     userCode,
-    verificationUri,
-    verificationUriComplete: str(body.verification_uri_complete),
+    verificationUri: requireSafeUrl(verificationUri, 'verification page'),
+    verificationUriComplete: complete && requireSafeUrl(complete, 'verification page'),
     expiresAt: Date.now() + (Number(body.expires_in) > 0 ? Number(body.expires_in) : 600) * 1000,
     // RFC 8628 §3.2: 5 seconds when the provider says nothing.
     intervalSec: Number(body.interval) > 0 ? Number(body.interval) : 5,
