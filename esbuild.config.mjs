@@ -34,7 +34,7 @@ const englishOnlyZodLocales = {
 // extension is built as several CommonJS bundles, each loaded on first use:
 //   extension.js  at activation: activate(), the tree, the lifecycle (finding/starting the control plane), the status
 //                 bar, the command registry and its error wrapper. No zod, no HTTP client.
-//   client.js     the first view's data: the control-plane client, the API schemas, zod.
+//   client.js     the first view's data: the control-plane client, the API schemas, zod; the team sign-in (its authentication provider and device flow).
 //   commands.js   every command's own file, the snippet library (templates, yaml), jose (Get Test Token).
 //   forms.js      the webview forms' extension side and their protocols.
 //   editor.js     completion, hover and checks of CHOREO_* names, component.yaml references (a linked folder only).
@@ -47,7 +47,7 @@ const englishOnlyZodLocales = {
 // command file imported statically by an earlier part simply stays in that part.
 const extensionParts = [
   { name: 'extension', entries: ['src/extension.ts'] },
-  { name: 'client', entries: ['src/client/controlPlaneClient.ts'], lazyOnly: true },
+  { name: 'client', entries: ['src/client/controlPlaneClient.ts', 'src/auth/deviceFlow.ts', 'src/auth/choreoAuthenticationProvider.ts'], lazyOnly: true },
   // Every command file, minus those the parts above already hold (the registry, the wrapper, the shared types).
   { name: 'commands', entries: readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => `src/commands/${f}`) },
   { name: 'forms', entries: ['src/webviews/forms.ts'], lazyOnly: true },

@@ -16,6 +16,7 @@ import { CredentialVault } from './secrets/credentialVault';
 import type { ResourcesTreeProvider, ViewState } from './tree/resourcesTreeProvider';
 import { ResourcesView } from './tree/resourcesView';
 import type { Change, UseCaseContext } from './useCases/context';
+import { TeamSignIns } from './auth/teamSignIns';
 import { registerWebviews } from './webviews';
 
 /** What activate() returns: for tests. */
@@ -28,6 +29,8 @@ export interface ChoreoApi {
   readonly commandIds: readonly string[];
   /** The status-bar item's text and tooltip as shown: which control plane is in use and whether it is healthy. */
   readonly statusBar: { readonly text: string; readonly tooltip: string };
+  /** The team sign-in ("Choreo (host)" in the Accounts menu). */
+  readonly signIns: TeamSignIns;
   /** Where the extension could keep state and logs, so tests can check no secret landed there. */
   readonly storage: { globalState: vscode.Memento; workspaceState: vscode.Memento; logUri: vscode.Uri };
 }
@@ -41,11 +44,12 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
   const failures = new CommandFailures();
   const statusBar = new ControlPlaneStatusBar();
 
+  const signIns = new TeamSignIns(context.secrets, log);
   const view = new ResourcesView(() => session.client(), () => session.connection.lastError);
   const session: ControlPlaneSession = new ControlPlaneSession(context.globalStorageUri.fsPath, context.extensionPath, vault, log, statusBar, {
     onDidReturn: () => view.tree.refresh(),
     onDidChangeState: (state, error) => view.setState(state, error),
-  });
+  }, signIns);
 
   const changed = (change: Change) => {
     void view.changed(change);
@@ -59,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
   const ctx: CommandContext = {
     ...useCases,
     vault,
+    signIns,
     log,
     get connection() {
       return session.connection;
@@ -70,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
 
   context.subscriptions.push(
     log,
+    signIns,
     view,
     statusBar,
     failures,
@@ -86,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
   return {
     tree: view.tree,
     vault,
+    signIns,
     get connection() {
       return session.connection;
     },

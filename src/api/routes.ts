@@ -23,6 +23,15 @@
  *   GET|DELETE      …/components/:component/connections/:connection
  *   GET             …/components/:component/connections/:connection/config/:env → ConnectionConfig
  *   POST            /api/v1/signing-keys/rotate            → { kid }   (built-in provider key rotation)
+ *   GET             /api/v1/sign-in                        → SignInInfo (no token needed; 404 without --users-idp)
+ *   GET             /api/v1/me                             → Me
+ *   GET|POST        /api/v1/orgs/:org/members              → { items: Member[] } | Member (201)
+ *   PATCH|DELETE    /api/v1/orgs/:org/members/:member      → Member | 204
+ *   DELETE          /api/v1/orgs/:org/members/me           → 204 (leave)
+ *   GET             /api/v1/orgs/:org/audit                → Page<AuditEntry>, newest first
+ *   GET|POST        /api/v1/tokens                         → { items: PersonalAccessToken[] } | IssuedPersonalAccessToken (201)
+ *   DELETE          /api/v1/tokens/:token
+ * Who may call each of these is in ACCESS below.
  *
  * Built-in identity provider, one issuer per organization:
  *   {base}/oauth2/:org                                     issuer
@@ -31,6 +40,8 @@
  *   {base}/oauth2/:org/token                               token endpoint (client_credentials)
  * Gateway: {base}/gw/:org/:project/:component/:endpoint/:env/…  → the endpoint's upstream in that environment.
  */
+import type { Role } from './roles';
+
 export const API_PREFIX = '/api/v1';
 
 const seg = encodeURIComponent;
@@ -56,6 +67,77 @@ export const paths = {
   connectionConfig: (org: string, project: string, component: string, connection: string, env: string) =>
     `${paths.connection(org, project, component, connection)}/config/${seg(env)}`,
   rotateSigningKey: () => `${API_PREFIX}/signing-keys/rotate`,
+  signIn: () => `${API_PREFIX}/sign-in`,
+  me: () => `${API_PREFIX}/me`,
+  members: (org: string) => `${paths.org(org)}/members`,
+  member: (org: string, member: string) => `${paths.members(org)}/${seg(member)}`,
+  leave: (org: string) => `${paths.members(org)}/me`,
+  audit: (org: string) => `${paths.org(org)}/audit`,
+  tokens: () => `${API_PREFIX}/tokens`,
+  token: (id: string) => `${paths.tokens()}/${seg(id)}`,
+};
+
+/**
+ * Who may call a management route:
+ * - `{ org: role }`: a member of the organization in the path with at least that role (the admin token always);
+ * - `any`: whoever has a valid token (what they see is their own);
+ * - `people`: a signed-in person or the admin token, not a personal access token (creating organizations);
+ * - `user`: a signed-in person only (their own personal access tokens);
+ * - `operator`: the admin token only.
+ * Every route the server registers under /api/v1 must have its rule here: the router refuses to start otherwise, and
+ * the role matrix test is generated from this table.
+ */
+export type Access = { org: Role } | 'any' | 'people' | 'user' | 'operator';
+
+const viewer = { org: 'viewer' } as const;
+const developer = { org: 'developer' } as const;
+const admin = { org: 'admin' } as const;
+const component = '/orgs/:org/projects/:project/components/:component';
+
+export const ACCESS: Readonly<Record<string, Access>> = {
+  'GET /me': 'any',
+  'GET /orgs': 'any',
+  'POST /orgs': 'people',
+  'GET /orgs/:org': viewer,
+  'DELETE /orgs/:org': admin,
+  'GET /orgs/:org/environments': viewer,
+  'GET /orgs/:org/identity-providers': viewer,
+  'POST /orgs/:org/identity-providers': admin,
+  'GET /orgs/:org/identity-providers/:idp': viewer,
+  'DELETE /orgs/:org/identity-providers/:idp': admin,
+  'POST /orgs/:org/identity-providers/:idp/refresh': admin,
+  'GET /orgs/:org/projects': viewer,
+  'POST /orgs/:org/projects': developer,
+  'GET /orgs/:org/projects/:project': viewer,
+  'PATCH /orgs/:org/projects/:project': developer,
+  'DELETE /orgs/:org/projects/:project': developer,
+  'POST /orgs/:org/projects/:project/sample-service': developer,
+  'GET /orgs/:org/projects/:project/components': viewer,
+  'POST /orgs/:org/projects/:project/components': developer,
+  [`GET ${component}`]: viewer,
+  [`PATCH ${component}`]: developer,
+  [`DELETE ${component}`]: developer,
+  [`GET ${component}/auth`]: viewer,
+  [`GET ${component}/auth/:env`]: viewer,
+  [`DELETE ${component}/auth/:env`]: developer,
+  [`POST ${component}/auth/:env/generate-keys`]: developer,
+  [`POST ${component}/auth/:env/regenerate-secret`]: developer,
+  [`PUT ${component}/auth/:env/external`]: developer,
+  [`GET ${component}/connections`]: viewer,
+  [`POST ${component}/connections`]: developer,
+  [`GET ${component}/connections/:connection`]: viewer,
+  [`DELETE ${component}/connections/:connection`]: developer,
+  [`GET ${component}/connections/:connection/config/:env`]: viewer,
+  'GET /orgs/:org/members': viewer,
+  'POST /orgs/:org/members': admin,
+  'PATCH /orgs/:org/members/:member': admin,
+  'DELETE /orgs/:org/members/:member': admin,
+  'DELETE /orgs/:org/members/me': viewer,
+  'GET /orgs/:org/audit': admin,
+  'GET /tokens': 'user',
+  'POST /tokens': 'user',
+  'DELETE /tokens/:token': 'user',
+  'POST /signing-keys/rotate': 'operator',
 };
 
 export function issuerUrl(base: string, org: string): string {

@@ -32,6 +32,7 @@ import {
   type Page,
   type UpdateIdentityProvider,
 } from '../api';
+import { AuditEntry, Me, Member, type InviteMember, type Role } from '../api/members';
 import { ControlPlaneError } from './errors';
 
 export interface ListOptions {
@@ -151,6 +152,28 @@ export class ControlPlaneClient {
   }
   getConnectionConfig(org: string, project: string, component: string, connection: string, env: string) {
     return this.call('GET', paths.connectionConfig(org, project, component, connection, env), ConnectionConfig);
+  }
+
+  // ---- team members (a team control plane started with --users-idp)
+  me() {
+    return this.call('GET', paths.me(), Me);
+  }
+  listMembers(org: string) {
+    return this.call('GET', paths.members(org), Items(Member)).then((r) => r.items);
+  }
+  inviteMember(org: string, body: InviteMember) {
+    return this.call('POST', paths.members(org), Member, { body });
+  }
+  changeMemberRole(org: string, member: string, role: Role) {
+    return this.call('PATCH', paths.member(org, member), Member, { body: { role } });
+  }
+  removeMember(org: string, member: string) {
+    return this.call('DELETE', paths.member(org, member), z.unknown());
+  }
+  listAudit(org: string, o: { limit?: number; cursor?: string } = {}) {
+    const query: Record<string, string> = { limit: String(o.limit ?? PAGE_LIMIT_DEFAULT) };
+    if (o.cursor) query.cursor = o.cursor;
+    return this.call('GET', paths.audit(org), page(AuditEntry), { query }) as Promise<Page<AuditEntry>>;
   }
 
   /** One call, checked: the answer must match `schema`, an error answer becomes a {@link ControlPlaneError}. */

@@ -2,6 +2,7 @@
 import type * as vscode from 'vscode';
 import type { ControlPlaneConnection } from '../lifecycle/controlPlaneConnection';
 import type { CredentialVault } from '../secrets/credentialVault';
+import type { TeamSignIns } from '../auth/teamSignIns';
 import type { ResourcesTreeProvider } from '../tree/resourcesTreeProvider';
 import type { UseCaseContext } from '../useCases/context';
 import type { WebviewForms } from '../webviews';
@@ -13,6 +14,8 @@ export interface CommandContext extends UseCaseContext {
   readonly connection: ControlPlaneConnection;
   /** The whole vault: the settings commands keep a remote control plane's access token in it too. */
   readonly vault: CredentialVault;
+  /** Signing in to a team's control plane with its identity provider. */
+  readonly signIns?: TeamSignIns;
   readonly log: vscode.LogOutputChannel;
   readonly tree: ResourcesTreeProvider;
   /** The webview forms: Create External Consumer, Overview, Configure, Create Connection, Add Identity Provider. */

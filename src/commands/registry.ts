@@ -35,6 +35,11 @@ export const commandLoaders: Record<string, Loader> = {
   'choreo.controlPlane.restart': () => import('./restartControlPlane.js').then((m) => m.restartControlPlane),
   'choreo.controlPlane.showLogs': () => import('./showLogs.js').then((m) => m.showLogs),
   'choreo.controlPlane.switch': () => import('./switchControlPlane.js').then((m) => m.switchControlPlane),
+  'choreo.signIn': () => import('./signIn.js').then((m) => m.signIn),
+  'choreo.inviteMember': () => import('./members.js').then((m) => m.inviteMember),
+  'choreo.changeMemberRole': () => import('./members.js').then((m) => m.changeMemberRole),
+  'choreo.removeMember': () => import('./members.js').then((m) => m.removeMember),
+  'choreo.showAuditLog': () => import('./showAuditLog.js').then((m) => m.showAuditLog),
   'choreo.signOut': () => import('./signOut.js').then((m) => m.signOut),
   [STATUS_MENU_COMMAND]: () => import('./controlPlaneMenu.js').then((m) => m.controlPlaneMenu),
 };

@@ -8,8 +8,10 @@ export async function signOut(ctx: CommandContext, arg?: unknown): Promise<void>
   const url = field(arg, 'url') ?? ctx.connection.remoteUrl;
   if (!url) throw new CommandError('not_remote', 'The local control plane needs no sign-in.');
   await ctx.vault.deleteAccessToken(url);
+  // And the sign-in with the team's identity provider (revoked there where it can be).
+  await (await ctx.signIns?.for(url))?.removeSession();
   ctx.log.info(`Signed out of ${url}`);
-  void vscode.window.showInformationMessage(`Signed out of ${url}. Its access token was removed from SecretStorage.`, 'Use Local Control Plane').then((c) => {
+  void vscode.window.showInformationMessage(`Signed out of ${url}. Its tokens were removed from SecretStorage.`, 'Use Local Control Plane').then((c) => {
     if (c) void vscode.commands.executeCommand('choreo.controlPlane.switch', { local: true });
   });
 }

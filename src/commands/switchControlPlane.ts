@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CommandContext } from './commandContext';
-import { CommandError } from './commandContext';
+import { controlPlaneBase } from './controlPlaneUrl';
 import { field, quickInput } from './prompts';
 import { readSettings, verifyAccessToken } from '../lifecycle/controlPlaneConnection';
 
@@ -36,14 +36,7 @@ export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Pr
     await ctx.reconnect();
     return ctx.connection.baseUrl;
   }
-  let base: string;
-  try {
-    const parsed = new URL(url.trim());
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error();
-    base = parsed.origin + parsed.pathname.replace(/\/+$/, '');
-  } catch {
-    throw new CommandError('invalid_url', `"${url}" is not an http or https URL.`);
-  }
+  const base = controlPlaneBase(url);
   const token =
     field(arg, 'token') ??
     (await ctx.vault.getAccessToken(base)) ??

@@ -9,6 +9,9 @@
  *       Choreo control plane listening on <base URL>
  *     A parent finds the URL with /^Choreo control plane listening on (\S+)$/m. The admin token is in
  *     DIR/admin-token (mode 0600). Everything else is logged on stderr.
+ *     With --users-idp (the Well-Known URL of the team's OIDC provider) and --users-client-id (the extension's public
+ *     client there) people sign in with that provider and get roles per organization; --users-audience is the `aud`
+ *     of its access tokens for this server (default: the client ID).
  *   rotate-keys --data DIR
  *     Makes a new signing key for the built-in identity provider; old keys stay in the JWKS until tokens signed
  *     with them have expired. Works with the control plane running (through its API) or stopped.
@@ -28,6 +31,7 @@ export const READY_PREFIX = 'Choreo control plane listening on ';
 const DEFAULT_PORT = 7480;
 const USAGE = `Usage:
   controlPlane serve --data DIR [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--sample-service] [--allow-private-addresses]
+                     [--users-idp WELL_KNOWN_URL --users-client-id ID [--users-audience AUD]]
   controlPlane rotate-keys --data DIR`;
 
 class UsageError extends Error {}
@@ -53,6 +57,9 @@ async function serve(args: string[]): Promise<number> {
       'public-url': { type: 'string' },
       'sample-service': { type: 'boolean', default: false },
       'allow-private-addresses': { type: 'boolean', default: false },
+      'users-idp': { type: 'string' },
+      'users-client-id': { type: 'string' },
+      'users-audience': { type: 'string' },
       // Journal size that triggers compaction into a snapshot (tests make it small).
       'compact-bytes': { type: 'string' },
     },
@@ -64,6 +71,10 @@ async function serve(args: string[]): Promise<number> {
   if (values['public-url'] !== undefined && !/^https?:\/\/[^/]+(\/.*)?$/.test(values['public-url'])) {
     throw new UsageError('--public-url must be an http(s) URL, such as https://choreo-cp.example.com.');
   }
+  if ((values['users-idp'] === undefined) !== (values['users-client-id'] === undefined)) {
+    throw new UsageError('--users-idp and --users-client-id go together: the Well-Known URL of the team\'s identity provider and the client ID of the extension\'s public client there.');
+  }
+  if (values['users-audience'] !== undefined && values['users-idp'] === undefined) throw new UsageError('--users-audience needs --users-idp.');
   const running = await startControlPlane({
     dataDir: values.data,
     host: values.host!,
@@ -72,6 +83,9 @@ async function serve(args: string[]): Promise<number> {
     compactBytes: values['compact-bytes'] ? Number(values['compact-bytes']) : undefined,
     sampleService: values['sample-service'],
     allowPrivateAddresses: values['allow-private-addresses'],
+    usersIdp: values['users-idp']
+      ? { wellKnownUrl: values['users-idp'], clientId: values['users-client-id']!, audience: values['users-audience'] }
+      : undefined,
   });
   process.stdout.write(`${READY_PREFIX}${running.url}\n`);
   await new Promise<void>((resolve) => {

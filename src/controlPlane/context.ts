@@ -3,6 +3,7 @@ import type { CollectionSpec, Store, StoredRecord, WriteOp } from './store/store
 import type { SigningKeys } from './idp/signingKeys';
 import type { Router } from './http/router';
 import type { OutboundPolicy } from './http/outbound';
+import type { UsersIdp } from './members/usersIdp';
 
 export interface ControlPlaneContext {
   store: Store;
@@ -18,6 +19,8 @@ export interface ControlPlaneContext {
   outbound: OutboundPolicy;
   /** The proof that this server holds its data folder's admin token, for a challenge (src/api/identityProof.ts). */
   proveIdentity(challenge: string): string;
+  /** `serve --users-idp`: the team's identity provider, which signs people in (members/usersIdp.ts). */
+  usersIdp?: UsersIdp;
 }
 
 /** A feature of the control plane: the collections it stores and the routes it answers. */

@@ -21,6 +21,10 @@ import { modules } from './routes';
 import { writeFileAtomicSync } from './store/atomicFile';
 import { FileStore } from './store/fileStore';
 import { gatewayState } from './gateway/state';
+import { MembersGuard, UserTokenAuthenticator } from './members/access';
+import { PersonalAccessTokenAuthenticator } from './members/personalTokens';
+import { UsersIdp, type UsersIdpOptions } from './members/usersIdp';
+import type { Authenticator } from './http/auth';
 
 export interface ServeOptions {
   dataDir: string;
@@ -35,6 +39,8 @@ export interface ServeOptions {
   /** A team server (with publicUrl) fetches discovery documents and JWKS only from public addresses unless this is
    * set (`--allow-private-addresses`: identity providers inside the team's network). See http/outbound.ts. */
   allowPrivateAddresses?: boolean;
+  /** The team's identity provider, which signs people in (--users-idp, --users-client-id, --users-audience). */
+  usersIdp?: UsersIdpOptions;
 }
 
 export interface RunningControlPlane {
@@ -69,7 +75,7 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
   try {
     const signingKeys = SigningKeys.load(dataDir);
     const adminToken = loadOrCreateAdminToken(dataDir);
-    const authenticators = [new AdminTokenAuthenticator(adminToken)];
+    const authenticators: Authenticator[] = [new AdminTokenAuthenticator(adminToken)];
 
     let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => {
       res.writeHead(503, { 'retry-after': '1' }).end();
@@ -98,7 +104,14 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
       outbound: { publicOnly: publicUrl !== undefined && !options.allowPrivateAddresses },
       proveIdentity: (challenge) => identityProof(adminToken, challenge),
     };
-    const router = new Router(authenticators);
+    // Team members: people signed in with the team's identity provider, their tokens, roles and the audit log.
+    if (options.usersIdp) {
+      ctx.usersIdp = new UsersIdp(options.usersIdp);
+      authenticators.push(new UserTokenAuthenticator(ctx.usersIdp, store));
+      void ctx.usersIdp.provider().catch((err: Error) => console.error(`control plane: ${err.message} (tried again on the next sign-in)`));
+    }
+    authenticators.push(new PersonalAccessTokenAuthenticator(store));
+    const router = new Router(authenticators, new MembersGuard(store));
     for (const m of modules) m.register(router, ctx);
 
     const lookup: ClientLookup = (clientId) => {

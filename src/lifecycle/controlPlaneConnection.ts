@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import type { ControlPlaneClient } from '../client/controlPlaneClient';
 import type { CredentialVault } from '../secrets/credentialVault';
+import type { TeamSignIns } from '../auth/teamSignIns';
 import { LocalControlPlane } from './localControlPlane';
 import { probeHealth } from './healthProbe';
 
@@ -45,9 +46,13 @@ export class ControlPlaneConnection implements vscode.Disposable {
     extensionPath: string,
     private readonly vault: CredentialVault,
     private readonly log: vscode.LogOutputChannel,
+    /** Signing people in to a team's control plane (its account shows in the Accounts menu). */
+    private readonly signIns?: TeamSignIns,
   ) {
     if (settings.remoteUrl) {
       this.remoteUrl = settings.remoteUrl;
+      // Registered now, so the Accounts menu shows a sign-in kept from before.
+      void signIns?.for(settings.remoteUrl);
     } else {
       this.local = new LocalControlPlane({
         entry: path.join(extensionPath, 'dist', 'controlPlane.js'),
@@ -177,6 +182,9 @@ export class ControlPlaneConnection implements vscode.Disposable {
 
   private async token(): Promise<string | undefined> {
     if (this.local) return this.local.token();
+    // A person signed in with the team's identity provider; else a pasted (personal access) token.
+    const signedIn = await (await this.signIns?.for(this.baseUrl))?.accessToken();
+    if (signedIn) return signedIn;
     const stored = await this.vault.getAccessToken(this.baseUrl);
     if (stored) return stored;
     // Asked once per session at most; kept in SecretStorage once the control plane accepted it.
@@ -185,6 +193,21 @@ export class ControlPlaneConnection implements vscode.Disposable {
   }
 
   private async askToken(): Promise<string | undefined> {
+    if (this.signIns && (await offersSignIn(this.baseUrl))) {
+      const how = await vscode.window.showQuickPick(
+        [
+          { label: '$(account) Sign in with your team\'s identity provider', signIn: true },
+          { label: '$(key) Paste a personal access token', signIn: false },
+        ],
+        { title: `Sign in to ${this.baseUrl}`, ignoreFocusOut: true },
+      );
+      if (!how) return undefined;
+      if (how.signIn) {
+        const provider = await this.signIns.for(this.baseUrl);
+        await provider.createSession();
+        return provider.accessToken();
+      }
+    }
     const token = await vscode.window.showInputBox({
       title: `Sign in to ${this.baseUrl}`,
       prompt: 'Access token of the control plane (kept in SecretStorage).',
@@ -209,6 +232,15 @@ export class ControlPlaneConnection implements vscode.Disposable {
     this.stateEmitter.dispose();
     this.restartedEmitter.dispose();
   }
+}
+
+/** Whether the team's control plane signs people in (it was started with --users-idp). */
+async function offersSignIn(baseUrl: string): Promise<boolean> {
+  const { signInInfo } = await import('../auth/deviceFlow.js');
+  return signInInfo(baseUrl).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Checks a token against a control plane with one cheap call; throws the client's error (e.g. `unauthorized`). */

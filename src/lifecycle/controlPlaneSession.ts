@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ControlPlaneClient } from '../client/controlPlaneClient';
 import { ControlPlaneError } from '../client/errors';
+import type { TeamSignIns } from '../auth/teamSignIns';
 import type { CredentialVault } from '../secrets/credentialVault';
 import { ControlPlaneConnection, readSettings, type ConnectionSettings, type ConnectionState } from './controlPlaneConnection';
 import type { ControlPlaneStatusBar } from './statusBar';
@@ -27,8 +28,10 @@ export class ControlPlaneSession implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly statusBar: ControlPlaneStatusBar,
     private readonly listener: SessionListener,
+    /** Signing in to a team's control plane with its identity provider. */
+    private readonly signIns?: TeamSignIns,
   ) {
-    this.current = this.follow(new ControlPlaneConnection(this.settings, storageDir, extensionPath, vault, log));
+    this.current = this.follow(new ControlPlaneConnection(this.settings, storageDir, extensionPath, vault, log, signIns));
   }
 
   get connection(): ControlPlaneConnection {
@@ -54,7 +57,7 @@ export class ControlPlaneSession implements vscode.Disposable {
     }
     this.settings = next;
     this.current.dispose();
-    this.current = this.follow(new ControlPlaneConnection(next, this.storageDir, this.extensionPath, this.vault, this.log));
+    this.current = this.follow(new ControlPlaneConnection(next, this.storageDir, this.extensionPath, this.vault, this.log, this.signIns));
     await this.current.ready();
     this.listener.onDidReturn();
   }

@@ -9,6 +9,8 @@ export const nodeIds = {
   connections: (org: string, project: string, component: string) => `connections:${org}/${project}/${component}`,
   connection: (org: string, project: string, component: string, connection: string) => `connection:${org}/${project}/${component}/${connection}`,
   endpoint: (org: string, project: string, component: string, endpoint: string) => `endpoint:${org}/${project}/${component}/${endpoint}`,
+  members: (org: string) => `members:${org}`,
+  member: (org: string, member: string) => `member:${org}/${member}`,
 };
 
 /**
@@ -23,6 +25,7 @@ export function idsFor(change: Change): string[] {
     if (change.connections) ids.push(nodeIds.connections(org, project, component));
     if (!change.created) ids.push(nodeIds.component(org, project, component));
   }
+  if (change.members) ids.push(nodeIds.members(org));
   if (project) ids.push(nodeIds.project(org, project));
   ids.push(nodeIds.org(org));
   return ids;

@@ -5,6 +5,7 @@ import { PagedNode, PAGE_SIZE, type TreeContext, type TreeNode } from './treeNod
 import { ProjectNode } from './projectNode';
 import { nodeIds } from './nodeIds';
 import type { OrgRef } from './refs';
+import { MembersNode } from './membersNode';
 
 export class OrganizationsRoot extends PagedNode<Organization> {
   readonly id = 'orgs';
@@ -42,6 +43,16 @@ export class OrganizationNode extends PagedNode<Project> {
     item.tooltip = `Organization ${this.organization.name} (${this.organization.handle})`;
     return item;
   }
+  /** Projects, then Members on a team control plane. */
+  override async getChildren(): Promise<TreeNode[]> {
+    const rows = await super.getChildren();
+    if (!this.ctx.roles.forPerson) return rows;
+    this.members ??= new MembersNode(this, this.ctx, this.organization.handle);
+    this.ctx.register(this.members);
+    return [...rows, this.members];
+  }
+  private members: MembersNode | undefined;
+
   protected async fetchPage(cursor: string | undefined) {
     return (await this.ctx.client()).listProjects(this.organization.handle, { limit: PAGE_SIZE, cursor });
   }

@@ -10,6 +10,8 @@ import { idsFor } from './nodeIds';
 import { OrganizationsRoot } from './organizationNodes';
 import { ProjectNode } from './projectNode';
 import { PagedNode, type TreeContext, type TreeNode } from './treeNode';
+import { OrganizationNode } from './organizationNodes';
+import { OrgRoles } from './roles';
 
 export type ViewState = 'empty' | 'starting' | 'unreachable' | 'ready';
 
@@ -26,6 +28,7 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   private root: OrganizationsRoot;
   private filterPrefix: string | undefined;
   private readonly ctx: TreeContext;
+  private readonly roles = new OrgRoles();
 
   constructor(private readonly services: TreeServices) {
     const self = this;
@@ -39,6 +42,7 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
         return self.filterPrefix;
       },
       register: (n) => this.nodes.set(n.id, new WeakRef(n)),
+      roles: this.roles,
     };
     this.root = new OrganizationsRoot(this.ctx);
   }
@@ -48,7 +52,11 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    return node.getTreeItem();
+    const item = node.getTreeItem();
+    // The menus follow the caller's role in the node's organization (see roles.ts).
+    const org = organizationOf(node);
+    if (org && item.contextValue && item.contextValue !== 'message') item.contextValue += this.roles.suffix(org);
+    return item;
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -62,6 +70,7 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       this.services.setViewState('unreachable');
       return [];
     }
+    await this.roles.load(client);
     const rows = await this.root.getChildren();
     if (this.root.failure !== undefined && !this.root.loaded.length) {
       const message = this.root.failure instanceof Error ? this.root.failure.message : String(this.root.failure);
@@ -128,4 +137,10 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
   dispose(): void {
     this.changed.dispose();
   }
+}
+
+/** The handle of the organization a node is in (itself included). */
+function organizationOf(node: TreeNode): string | undefined {
+  for (let n: TreeNode | undefined = node; n; n = n.parent) if (n instanceof OrganizationNode) return n.organization.handle;
+  return undefined;
 }

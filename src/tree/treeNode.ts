@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Page } from '../api/common';
 import type { ControlPlaneClient } from '../client/controlPlaneClient';
+import type { OrgRoles } from './roles';
 
 export const PAGE_SIZE = 100;
 
@@ -14,6 +15,8 @@ export interface TreeContext {
   readonly filter: string | undefined;
   /** Lets the provider find a node by id to refresh just its subtree. */
   register(node: TreeNode): void;
+  /** The caller's role per organization (team control planes). */
+  readonly roles: OrgRoles;
 }
 
 export abstract class TreeNode {

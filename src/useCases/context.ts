@@ -35,6 +35,8 @@ export interface Change {
   connections?: boolean;
   /** The component was just created: the tree selects its row. */
   created?: boolean;
+  /** The organization's members changed (the tree reloads its Members row). */
+  members?: boolean;
 }
 
 export type UseCaseVault = Pick<CredentialVault, 'getConsumerSecret' | 'storeConsumerSecret' | 'deleteConsumerSecret' | 'deleteSecretsUnder'>;

@@ -16,6 +16,7 @@ describe('No secret leaks after the seed\'s flow', function () {
   this.timeout(120_000);
   let api: ChoreoApi;
   const secrets: string[] = [];
+  let orgHandle = '';
 
   before(async () => {
     api = await activeApi();
@@ -27,6 +28,7 @@ describe('No secret leaks after the seed\'s flow', function () {
   it('runs the flow: organization, consumer, Generate Keys, Regenerate Secret, a connection, Get Test Token, .env', async () => {
     const org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Leak Check Industries' }))!;
     assert.ok(org, api.failures.last?.message);
+    orgHandle = org.handle;
     const consumer = (await vscode.commands.executeCommand<Component>(
       'choreo.createExternalConsumer',
       { org: org.handle, project: 'default' },
@@ -95,5 +97,21 @@ describe('No secret leaks after the seed\'s flow', function () {
     assert.deepEqual(leaks, []);
     // The data folder does hold the current secrets' hashes (the regenerated-away secret's hash may be compacted out).
     assert.ok(hashesFound >= 2, `only ${hashesFound} hashes found in the data folder`);
+  });
+
+  it('has every write of the flow in the audit log, by the operator, with no secret in it', async () => {
+    const adminToken = readFileSync(path.join(controlPlaneDataDir(api), 'admin-token'), 'utf8').trim();
+    const res = await fetch(`${api.connection.baseUrl}/api/v1/orgs/${orgHandle}/audit`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const text = await res.text();
+    assert.equal(res.status, 200, text);
+    const entries = (JSON.parse(text) as { items: Array<{ action: string; actor: { kind: string; name: string }; result: string }> }).items;
+    const actions = entries.map((e) => e.action).reverse();
+    const c = 'POST /orgs/:org/projects/:project/components';
+    for (const a of ['POST /orgs', c, `${c}/:component/auth/:env/generate-keys`, `${c}/:component/auth/:env/regenerate-secret`, 'POST /orgs/:org/projects/:project/sample-service', `${c}/:component/connections`]) {
+      assert.ok(actions.includes(a), `${a} is not in the audit log: ${actions.join(', ')}`);
+    }
+    assert.equal(actions.filter((a) => a.endsWith('/generate-keys')).length, 2);
+    for (const e of entries) assert.deepEqual([e.actor.kind, e.actor.name, e.result], ['admin', 'operator (admin token)', 'succeeded'], JSON.stringify(e));
+    assert.deepEqual(findLeaks(secrets, [{ file: 'audit log', text }]), []);
   });
 });

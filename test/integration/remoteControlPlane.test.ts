@@ -1,7 +1,7 @@
 // Switch Control Plane, the status bar and Sign Out (issue 5), against a second real control plane that this test
 // starts itself (dist/controlPlane.js on port 0, its own data folder) and reaches by URL as a team's remote one.
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -9,37 +9,10 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
 import type { Organization } from '../../src/api';
-import { activeApi, extensionId, rows } from './support';
+import { activeApi, extensionId, rows, startControlPlane } from './support';
 import { findLeaks, placesToSearch } from './leakSearch';
 
 
-
-/** A second control plane in its own temp data folder; resolves with its URL once it prints its ready line. */
-function startControlPlane(entry: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  // The extension host is Node under code-server and Electron under test-electron; ELECTRON_RUN_AS_NODE covers both.
-  const child = spawn(process.execPath, [entry, 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0'], {
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`the second control plane did not start: ${err}`)), 15_000);
-    child.stderr!.on('data', (d) => (err += String(d)));
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /^Choreo control plane listening on (\S+)$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1]! });
-      }
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the second control plane exited (${code}): ${err}`));
-    });
-  });
-}
 
 describe('Switch Control Plane to a remote one by URL, the status bar, Sign Out, and back to local', function () {
   this.timeout(60_000);

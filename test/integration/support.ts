@@ -1,6 +1,7 @@
 /** What the integration tests share: the extension's test API with a running local control plane, waiting, and
  * reading the tree as a person sees it. */
 import * as assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
 import manifest from '../../package.json';
@@ -50,4 +51,31 @@ export async function child(api: ChoreoApi, parent: unknown, label: string): Pro
   const found = all.find((r) => r.label === label);
   assert.ok(found, `a row "${label}" under the parent; got ${all.map((r) => r.label).join(', ')}`);
   return found;
+}
+
+/** A second control plane (a team's, reached by URL) in its own temp data folder; resolves with its URL once it prints its ready line. */
+export function startControlPlane(entry: string, dataDir: string, extraArgs: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  // The extension host is Node under code-server and Electron under test-electron; ELECTRON_RUN_AS_NODE covers both.
+  const child = spawn(process.execPath, [entry, 'serve', '--data', dataDir, '--host', '127.0.0.1', '--port', '0', ...extraArgs], {
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`the second control plane did not start: ${err}`)), 15_000);
+    child.stderr!.on('data', (d) => (err += String(d)));
+    child.stdout!.on('data', (d) => {
+      out += String(d);
+      const m = /^Choreo control plane listening on (\S+)$/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1]! });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the second control plane exited (${code}): ${err}`));
+    });
+  });
 }

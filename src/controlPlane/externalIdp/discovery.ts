@@ -40,6 +40,8 @@ export interface DiscoveredProvider {
   issuer: string;
   tokenEndpoint: string;
   jwksUri: string;
+  /** The whole document (for the endpoints a sign-in needs: device authorization, revocation). */
+  document: DiscoveryDocument;
 }
 
 /** Every refusal carries the management API's `discovery_failed` code and a sentence a person can act on. */
@@ -216,5 +218,5 @@ export async function discoverProvider(wellKnownUrl: string, options: DiscoveryO
       throw new DiscoveryError(`The ${what} of the discovery document: ${describeOutboundFailure(err, new URL(raw), what)}`);
     }
   }
-  return { wellKnownUrl: url.href, issuer: doc.issuer, tokenEndpoint: doc.token_endpoint, jwksUri: doc.jwks_uri };
+  return { wellKnownUrl: url.href, issuer: doc.issuer, tokenEndpoint: doc.token_endpoint, jwksUri: doc.jwks_uri, document: doc };
 }

@@ -1,23 +1,30 @@
 /**
- * Who is calling the management API. Today there is one principal, the admin, whose token the first start writes
- * into the data folder. A team server adds per-user tokens by adding an Authenticator that looks a token up in the
- * store (token hash → principal); routes only ever see the Principal.
+ * Who is calling the management API: the admin (the operator), whose token the first start writes into the data
+ * folder; on a team server also people signed in with the team's identity provider and their personal access tokens
+ * (members/authenticators.ts). Routes only ever see the Principal.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { writeFileAtomicSync } from '../store/atomicFile';
+import type { Role } from '../../api/members';
 import { ApiError } from './errors';
 
 export interface Principal {
-  kind: 'admin' | 'user';
+  /** `token`: a person's personal access token, for one organization with a capped role. */
+  kind: 'admin' | 'user' | 'token';
+  /** The admin: "admin"; a person and their tokens: the user's id. */
   id: string;
+  /** How the audit log and messages name the caller. */
+  name?: string;
+  token?: { id: string; orgId: string; role: Role };
 }
 
 export interface Authenticator {
-  /** The principal a bearer token stands for, or undefined if it stands for none. */
-  authenticate(token: string): Principal | undefined;
+  /** The principal a bearer token stands for, or undefined if it stands for none. May throw a 401 ApiError that
+   * says why a token meant for it is refused (expired, another audience). */
+  authenticate(token: string): Principal | undefined | Promise<Principal | undefined>;
 }
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -51,7 +58,7 @@ function sha256(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-export function requirePrincipal(req: IncomingMessage, authenticators: Authenticator[]): Principal {
+export async function requirePrincipal(req: IncomingMessage, authenticators: Authenticator[]): Promise<Principal> {
   const header = req.headers.authorization;
   const match = header ? /^Bearer[ ]+([\x21-\x7e]+)\s*$/i.exec(header) : null;
   if (!match) {
@@ -64,7 +71,7 @@ export function requirePrincipal(req: IncomingMessage, authenticators: Authentic
     );
   }
   for (const a of authenticators) {
-    const principal = a.authenticate(match[1]);
+    const principal = await a.authenticate(match[1]);
     if (principal) return principal;
   }
   throw new ApiError(401, 'unauthorized', 'The access token is not valid for this control plane. Check that it is the current one from its data folder.', undefined, {

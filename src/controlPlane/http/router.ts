@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay, { type HTTPMethod } from 'find-my-way';
-import { API_PREFIX } from '../../api/routes';
+import { Access, ACCESS, API_PREFIX } from '../../api/routes';
 import { ApiError, sendError, sendJson } from './errors';
 import { Authenticator, Principal, requirePrincipal } from './auth';
 
@@ -20,46 +20,92 @@ export interface RouteContext {
 export type Answer = { status: number; body?: unknown; headers?: Record<string, string> } | void;
 export type Handler = (ctx: RouteContext) => Answer | Promise<Answer>;
 
+/** Who may call a management route, and the record of each write (team members, see members/access.ts). */
+export interface Guard {
+  /** Throws (403, 404) unless the principal may call the route; runs before the handler reads anything. */
+  authorize(ctx: RouteContext, access: Access): Promise<void>;
+  /** A write (any method but GET) was answered with this status: recorded before the answer is sent. */
+  written(ctx: RouteContext, route: string, status: number): Promise<void>;
+}
+
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 export class Router {
   private readonly fmw = findMyWay({ ignoreTrailingSlash: true, maxParamLength: 256 });
 
-  constructor(private readonly authenticators: Authenticator[]) {}
+  /** "METHOD /path" of every management route registered, as keyed in ACCESS. */
+  readonly apiRoutes: string[] = [];
 
-  /** A management route under /api/v1: needs a principal. */
+  constructor(
+    private readonly authenticators: Authenticator[],
+    private readonly guard?: Guard,
+  ) {}
+
+  /** A management route under /api/v1: needs a principal allowed by the route's rule in ACCESS (src/api/routes.ts). */
   api(method: HTTPMethod, path: string, handler: Handler): void {
-    this.add(method, API_PREFIX + path, handler, true);
+    const route = `${method} ${path}`;
+    const access = ACCESS[route];
+    if (!access) throw new Error(`The route ${route} has no access rule: add it to ACCESS in src/api/routes.ts.`);
+    this.apiRoutes.push(route);
+    this.fmw.on(method, API_PREFIX + path, (req, res, params, _store, searchParams) => {
+      void this.runApi(req, res, handler, route, access, params as Record<string, string>, searchParams as Record<string, string>);
+    });
   }
 
   /** A route anyone may call (health, discovery, JWKS, the gateway). */
   public(method: HTTPMethod, path: string, handler: Handler): void {
-    this.add(method, path, handler, false);
+    this.fmw.on(method, path, (req, res, params, _store, searchParams) => {
+      void this.run(req, res, handler, params as Record<string, string>, searchParams as Record<string, string>);
+    });
   }
 
-  private add(method: HTTPMethod, path: string, handler: Handler, authenticated: boolean): void {
-    this.fmw.on(method, path, (req, res, params, _store, searchParams) => {
-      void this.run(req, res, handler, authenticated, params as Record<string, string>, searchParams as Record<string, string>);
-    });
+  private async runApi(
+    req: IncomingMessage,
+    res: ServerResponse,
+    handler: Handler,
+    route: string,
+    access: Access,
+    params: Record<string, string>,
+    query: Record<string, string>,
+  ): Promise<void> {
+    const ctx: RouteContext = { req, res, params, query: { ...query } };
+    try {
+      ctx.principal = await requirePrincipal(req, this.authenticators);
+    } catch (err) {
+      answerError(res, err);
+      return;
+    }
+    let answer: Answer = undefined;
+    let failure: unknown;
+    try {
+      await this.guard?.authorize(ctx, access);
+      answer = await handler(ctx);
+    } catch (err) {
+      failure = err;
+    }
+    if (this.guard && req.method !== 'GET') {
+      const status = failure === undefined ? (answer ? answer.status : res.statusCode) : failure instanceof ApiError ? failure.status : 500;
+      try {
+        await this.guard.written(ctx, route, status);
+      } catch (err) {
+        // A write that cannot be recorded is not answered as done: the operator must see the audit log fail.
+        failure ??= err;
+      }
+    }
+    if (failure !== undefined) answerError(res, failure);
+    else send(res, answer);
   }
 
   private async run(
     req: IncomingMessage,
     res: ServerResponse,
     handler: Handler,
-    authenticated: boolean,
     params: Record<string, string>,
     query: Record<string, string>,
   ): Promise<void> {
     try {
       const ctx: RouteContext = { req, res, params, query: { ...query } };
-      if (authenticated) ctx.principal = requirePrincipal(req, this.authenticators);
-      const answer = await handler(ctx);
-      if (!answer) return;
-      if (answer.status === 204) {
-        res.writeHead(204, answer.headers);
-        res.end();
-      } else sendJson(res, answer.status, answer.body, answer.headers);
+      send(res, await handler(ctx));
     } catch (err) {
       answerError(res, err);
     }
@@ -80,6 +126,14 @@ export class Router {
       sendError(res, new ApiError(404, 'not_found', `There is no ${req.method} ${path} on this control plane. Check the URL.`));
     }
   }
+}
+
+function send(res: ServerResponse, answer: Answer): void {
+  if (!answer) return;
+  if (answer.status === 204) {
+    res.writeHead(204, answer.headers);
+    res.end();
+  } else sendJson(res, answer.status, answer.body, answer.headers);
 }
 
 function pathOf(url: string): string {

@@ -12,6 +12,7 @@ import { signingKeys } from './signingKeys';
 import { connections } from '../connections/module';
 import { externalIdentityProviders } from '../externalIdp/module';
 import { gateway } from '../gateway/module';
+import { members } from '../members/module';
 import { sampleService } from '../sampleService/module';
 
 export const modules: ControlPlaneModule[] = [
@@ -27,4 +28,5 @@ export const modules: ControlPlaneModule[] = [
   connections,
   gateway,
   sampleService,
+  members,
 ];

@@ -10,19 +10,31 @@ import { environmentView, organizationView } from '../domain/views';
 import { parseQuery, readJson } from '../http/body';
 import type { Router } from '../http/router';
 import { sampleServiceSeedOps } from '../sampleService/seeding';
+import { auditUnder } from '../members/access';
+import { creatorMembership } from '../members/membership';
+import { visibleOrgs } from '../members/module';
 
 export const organizations: ControlPlaneModule = {
   register(router: Router, { store, cascade, baseUrl, sampleService }: ControlPlaneContext) {
-    router.api('GET', '/orgs', async ({ query }) => ({
+    router.api('GET', '/orgs', async ({ query, principal }) => ({
       status: 200,
-      body: await listPage<OrganizationRecord, ReturnType<typeof organizationView>>(store, C.orgs, '', parseQuery(ListQuery, query), organizationView),
+      body: await listPage<OrganizationRecord, ReturnType<typeof organizationView>>(
+        store,
+        C.orgs,
+        '',
+        parseQuery(ListQuery, query),
+        organizationView,
+        await visibleOrgs(store, principal),
+      ),
     }));
 
-    router.api('POST', '/orgs', async ({ req }) => {
+    router.api('POST', '/orgs', async ({ req, principal }) => {
       const input = await readJson(req, CreateOrganization);
-      const org = await createOrganization(store, input, (o, project, envs) =>
-        sampleService ? sampleServiceSeedOps(o, project, envs, baseUrl) : [],
-      );
+      const org = await createOrganization(store, input, (o, project, envs) => [
+        ...(sampleService ? sampleServiceSeedOps(o, project, envs, baseUrl) : []),
+        ...creatorMembership(principal, o),
+      ]);
+      auditUnder(req, org.id);
       return { status: 201, body: organizationView(org) };
     });
 

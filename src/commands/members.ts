@@ -1,0 +1,95 @@
+/**
+ * Members of an organization (team control planes, Admins): Invite Member, Change Role, Remove Member. Each takes a
+ * row of the tree (Members or a member), or the same shape from a test: `{ org }` with `{ email | subject, role }`,
+ * `{ org, member }` with `{ role }` or `{ confirm: true }` (in the target or as the options).
+ */
+import * as vscode from 'vscode';
+import type { Member } from '../api/members';
+import { ROLE_NAMES, ROLES, type Role } from '../api/roles';
+import type { OrgRef } from '../tree/refs';
+import { refOf, resolveOrg, type Target } from '../useCases/targets';
+import { CommandError, optionsOf, type CommandContext } from './commandContext';
+
+interface MemberRef extends OrgRef {
+  member: string;
+  role?: Role;
+  name?: string;
+}
+
+interface MemberInput {
+  email?: string;
+  subject?: string;
+  role?: Role;
+  confirm?: boolean;
+}
+
+const ROLE_HELP: Record<Role, string> = {
+  viewer: 'reads everything in the organization',
+  developer: 'also changes projects, components, keys and connections',
+  admin: 'also manages members, identity providers and the organization',
+};
+
+/** What a command was given: the row's ref (or the plain object), with the options over it. */
+function given<R>(target: Target<R>, options: MemberInput | undefined): Partial<R> & MemberInput {
+  return { ...refOf(target), ...optionsOf(options) } as Partial<R> & MemberInput;
+}
+
+const isRole = (r: unknown): r is Role => typeof r === 'string' && (ROLES as readonly string[]).includes(r);
+
+async function pickRole(ctx: CommandContext, title: string, current?: Role): Promise<Role> {
+  const picked = await ctx.ui.pick(
+    ROLES.map((r) => ({ label: ROLE_NAMES[r], description: ROLE_HELP[r] + (r === current ? ' (now)' : ''), role: r })),
+    { title },
+  );
+  return picked.role;
+}
+
+export async function inviteMember(ctx: CommandContext, target?: Target<OrgRef>, options?: MemberInput): Promise<Member> {
+  const g = given(target, options);
+  const { org } = await resolveOrg(ctx, g);
+  let { email, subject } = g;
+  if (!email && !subject) {
+    const who = (
+      await ctx.ui.ask({
+        title: `Invite to ${org}`,
+        prompt: 'Email address, or the subject (user ID) at your identity provider. They are a member once they first sign in.',
+        validate: (v) => (v.trim() ? undefined : 'Enter an email address or a subject.'),
+      })
+    ).trim();
+    if (who.includes('@')) email = who;
+    else subject = who;
+  }
+  const role = isRole(g.role) ? g.role : await pickRole(ctx, `Role of ${email ?? subject} in ${org}`);
+  const member = await (await ctx.client()).inviteMember(org, email ? { email, role } : { subject, role });
+  ctx.changed({ org, members: true });
+  ctx.log.info(`Invited ${email ?? subject} to ${org} as ${ROLE_NAMES[role]}`);
+  return member;
+}
+
+function memberTarget(g: Partial<MemberRef>): MemberRef & { name: string } {
+  if (!g.org || !g.member) throw new CommandError('no_target', 'Run this on a member in the Members of an organization.');
+  return { org: g.org, member: g.member, role: isRole(g.role) ? g.role : undefined, name: g.name ?? g.member };
+}
+
+export async function changeMemberRole(ctx: CommandContext, target?: Target<MemberRef>, options?: MemberInput): Promise<Member> {
+  const g = given(target, options);
+  const m = memberTarget(g);
+  // A row's ref carries the member's current role, so it is asked; a role given beside a plain target is the new one.
+  const fromRow = typeof target === 'object' && target !== null && 'ref' in target;
+  const wanted = optionsOf(options).role ?? (fromRow ? undefined : g.role);
+  const role = isRole(wanted) ? wanted : await pickRole(ctx, `Role of ${m.name} in ${m.org}`, m.role);
+  const member = await (await ctx.client()).changeMemberRole(m.org, m.member, role);
+  ctx.changed({ org: m.org, members: true });
+  return member;
+}
+
+export async function removeMember(ctx: CommandContext, target?: Target<MemberRef>, options?: MemberInput): Promise<void> {
+  const g = given(target, options);
+  const m = memberTarget(g);
+  if (g.confirm !== true) {
+    await ctx.ui.confirm(`Remove ${m.name} from ${m.org}?`, 'They lose access to the organization at once, and their personal access tokens for it stop working.', 'Remove');
+  }
+  await (await ctx.client()).removeMember(m.org, m.member);
+  ctx.changed({ org: m.org, members: true });
+  void vscode.window.showInformationMessage(`${m.name} was removed from ${m.org}.`);
+}

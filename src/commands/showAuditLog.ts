@@ -1,0 +1,41 @@
+import type { AuditEntry } from '../api/members';
+import type { OrgRef } from '../tree/refs';
+import { refOf, resolveOrg, type Target } from '../useCases/targets';
+import { optionsOf, type CommandContext } from './commandContext';
+import { showReadOnlyMarkdown } from './readOnlyDocuments';
+
+/** How much of the log one Show Audit Log reads (newest first); the API pages through the rest. */
+const MAX_ENTRIES = 1_000;
+
+/** Show Audit Log (Admins): every write in the organization, newest first, in a read-only tab. Argument: a row or
+ * `{ org, show?: false }`. Returns the entries shown. */
+export async function showAuditLog(ctx: CommandContext, target?: Target<OrgRef>, options?: { show?: boolean }): Promise<AuditEntry[]> {
+  const { org } = await resolveOrg(ctx, refOf(target));
+  const show = optionsOf(options).show ?? (refOf(target) as { show?: boolean }).show;
+  const client = await ctx.client();
+  const entries: AuditEntry[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await client.listAudit(org, { limit: 500, cursor });
+    entries.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor && entries.length < MAX_ENTRIES);
+  if (show !== false) await showReadOnlyMarkdown(`Audit log of ${org}`, auditMarkdown(org, entries, cursor !== undefined));
+  return entries;
+}
+
+const cell = (text: string) => text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+
+export function auditMarkdown(org: string, entries: readonly AuditEntry[], more: boolean): string {
+  const rows = entries.map((e) => `| ${e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} | ${cell(e.actor.name)} | ${cell(e.action)} | ${cell(e.resource)} | ${cell(e.address)} | ${e.result} (${e.status}) |`);
+  return [
+    `# Audit log of ${cell(org)}`,
+    '',
+    entries.length ? `Every write, newest first${more ? ` (the newest ${entries.length})` : ''}.` : 'No writes recorded yet.',
+    '',
+    '| When (UTC) | Who | What | Resource | From | Result |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,81 @@
+/**
+ * Who may call which management route (the rules are in ACCESS, src/api/routes.ts) and the audit record of every
+ * write: the router's Guard. Also the authenticator of people signed in with the team's identity provider.
+ */
+import type { IncomingMessage } from 'node:http';
+import { ROLE_NAMES, roleAtLeast } from '../../api/members';
+import type { Access } from '../../api/routes';
+import { C, type OrganizationRecord } from '../domain/records';
+import type { Authenticator, Principal } from '../http/auth';
+import { ApiError, notFound } from '../http/errors';
+import type { Guard, RouteContext } from '../http/router';
+import type { Store } from '../store/store';
+import { auditRecord, recordWrite } from './audit';
+import { adminNames, personName, roleOf, signedIn } from './membership';
+import type { UsersIdp } from './usersIdp';
+
+export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
+export const noSuchOrg = (handle: string) => notFound(`There is no organization "${handle}". List organizations to see their handles.`);
+
+/** The organization a write is recorded under, when its path names none (a new organization, a token's). */
+const auditOrgs = new WeakMap<IncomingMessage, string>();
+export function auditUnder(req: IncomingMessage, orgId: string): void {
+  auditOrgs.set(req, orgId);
+}
+
+export class UserTokenAuthenticator implements Authenticator {
+  constructor(
+    private readonly idp: UsersIdp,
+    private readonly store: Store,
+  ) {}
+
+  async authenticate(token: string): Promise<Principal | undefined> {
+    const claims = await this.idp.verify(token);
+    if (!claims) return undefined;
+    const user = await signedIn(this.store, claims);
+    return { kind: 'user', id: user.id, name: personName(user) };
+  }
+}
+
+export class MembersGuard implements Guard {
+  constructor(private readonly store: Store) {}
+
+  async authorize(ctx: RouteContext, access: Access): Promise<void> {
+    const p = ctx.principal!;
+    if (access === 'any') return;
+    if (access === 'user') {
+      if (p.kind === 'user') return;
+      throw forbidden(
+        p.kind === 'token'
+          ? 'A personal access token cannot manage tokens: sign in as yourself to do this.'
+          : 'Personal access tokens belong to people: sign in with the team\'s identity provider to manage yours.',
+      );
+    }
+    if (p.kind === 'admin') {
+      const org = ctx.params.org ? await this.store.findUnique<OrganizationRecord>(C.orgs, 'handle', ctx.params.org) : undefined;
+      if (org) auditUnder(ctx.req, org.id);
+      return;
+    }
+    if (access === 'operator') throw forbidden('Only the operator of this control plane, with its admin token, may do this.');
+    if (access === 'people') {
+      if (p.kind === 'token') throw forbidden('A personal access token works in its one organization only: sign in as yourself to do this.');
+      return;
+    }
+    const org = await this.store.findUnique<OrganizationRecord>(C.orgs, 'handle', ctx.params.org);
+    // An organization that does not exist is the handler's 404; one the caller is not in looks the same.
+    if (!org) return;
+    auditUnder(ctx.req, org.id);
+    const role = await roleOf(this.store, p, org.id);
+    if (!role) throw noSuchOrg(ctx.params.org);
+    if (roleAtLeast(role, access.org)) return;
+    const yours = p.kind === 'token' ? `this token acts as a ${ROLE_NAMES[role]}` : `you are a ${ROLE_NAMES[role]}`;
+    throw forbidden(
+      `This needs the ${ROLE_NAMES[access.org]} role in organization "${org.handle}"; ${yours}. Ask one of its Admins: ${await adminNames(this.store, org.id)}.`,
+    );
+  }
+
+  async written(ctx: RouteContext, route: string, status: number): Promise<void> {
+    const orgId = auditOrgs.get(ctx.req) ?? '';
+    await recordWrite(this.store, auditRecord(orgId, ctx.principal!, route, ctx.req, status));
+  }
+}

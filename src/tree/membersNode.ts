@@ -1,0 +1,68 @@
+/** Members under an organization (team control planes): who belongs to it with which role, and who is invited. */
+import { nodeIds } from './nodeIds';
+import * as vscode from 'vscode';
+import type { Member } from '../api/members';
+import { ROLE_NAMES } from '../api/roles';
+import { errorRow, MessageNode, type TreeContext, type TreeNode as Node, TreeNode } from './treeNode';
+import type { OrgRef } from './refs';
+
+export class MembersNode extends TreeNode {
+  readonly id: string;
+  readonly ref: OrgRef;
+  private members: MemberNode[] | undefined;
+
+  constructor(parent: Node, ctx: TreeContext, org: string) {
+    super(parent, ctx);
+    this.id = nodeIds.members(org);
+    this.ref = { org };
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Members', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('person');
+    item.contextValue = 'members';
+    item.tooltip = `Members of ${this.ref.org} and their roles`;
+    return item;
+  }
+
+  override async getChildren(): Promise<Node[]> {
+    try {
+      this.members ??= (await (await this.ctx.client()).listMembers(this.ref.org)).map((m) => new MemberNode(this, this.ctx, m));
+    } catch (e) {
+      return [errorRow(this, this.ctx, e)];
+    }
+    this.members.forEach((m) => this.ctx.register(m));
+    return this.members.length ? this.members : [new MessageNode(this, this.ctx, 'No members yet', 'info')];
+  }
+
+  override reset(): void {
+    this.members = undefined;
+  }
+}
+
+export class MemberNode extends TreeNode {
+  readonly id: string;
+  readonly ref: OrgRef & { member: string; role: Member['role']; name: string };
+
+  constructor(parent: Node, ctx: TreeContext, readonly member: Member) {
+    super(parent, ctx);
+    this.id = nodeIds.member(member.orgHandle, member.id);
+    this.ref = { org: member.orgHandle, member: member.id, role: member.role, name: memberName(member) };
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const m = this.member;
+    const item = new vscode.TreeItem(memberName(m), vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = m.status === 'pending' ? `${ROLE_NAMES[m.role]} · invited` : ROLE_NAMES[m.role];
+    item.iconPath = new vscode.ThemeIcon(m.status === 'pending' ? 'mail' : 'account');
+    item.contextValue = `member.${m.status}`;
+    item.tooltip = [m.user?.name, m.user?.email ?? m.invitedEmail, `subject: ${m.user?.subject ?? m.invitedSubject ?? '—'}`, `${ROLE_NAMES[m.role]}${m.status === 'pending' ? ', pending until first sign-in' : ''}`]
+      .filter(Boolean)
+      .join('\n');
+    return item;
+  }
+}
+
+export const memberName = (m: Member) => m.user?.name ?? m.user?.email ?? m.invitedEmail ?? m.invitedSubject ?? m.id;

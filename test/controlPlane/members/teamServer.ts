@@ -1,0 +1,52 @@
+/** A team server for the members tests: the control plane process started with the users identity provider, and
+ * the people of PEOPLE signed in through the device flow. */
+import { paths } from '../../../src/api/routes';
+import { ControlPlane, tempDir } from '../helpers/controlPlane';
+import { EXTENSION_CLIENT_ID, PEOPLE, startUsersIdentityProvider, TEAM_AUDIENCE, type UsersIdentityProvider } from './usersIdentityProvider';
+
+export interface TeamServer {
+  cp: ControlPlane;
+  idp: UsersIdentityProvider;
+  /** Access tokens of ann, dev, vic and out. */
+  tokens: Record<keyof typeof PEOPLE, string>;
+  /** A new organization made by Ann (Admin), with Dave as Developer (invited by email) and Vic as Viewer (by subject). */
+  organization(): Promise<{ handle: string; id: string }>;
+  close(): Promise<void>;
+}
+
+export const teamServerArgs = (idp: UsersIdentityProvider) => ['--users-idp', idp.wellKnownUrl, '--users-client-id', EXTENSION_CLIENT_ID, '--users-audience', TEAM_AUDIENCE];
+
+let orgs = 0;
+
+export async function startTeamServer(): Promise<TeamServer> {
+  const idp = await startUsersIdentityProvider();
+  const cp = await ControlPlane.start(tempDir(), teamServerArgs(idp));
+  const tokens = {} as TeamServer['tokens'];
+  for (const who of Object.keys(PEOPLE) as (keyof typeof PEOPLE)[]) {
+    tokens[who] = (await idp.signIn(who)).access_token;
+    // The first call makes the user, so that invitations by subject find them signed in.
+    const me = await cp.call('GET', paths.me(), undefined, { token: tokens[who] });
+    if (me.status !== 200) throw new Error(`${who} could not sign in: ${me.text}`);
+  }
+  const must = async (status: number, r: Promise<{ status: number; text: string; body: any }>) => {
+    const got = await r;
+    if (got.status !== status) throw new Error(`expected ${status}, got ${got.status}: ${got.text}`);
+    return got.body;
+  };
+  return {
+    cp,
+    idp,
+    tokens,
+    async organization() {
+      const name = `Stark ${++orgs} ${Math.random().toString(36).slice(2, 6)}`;
+      const org = await must(201, cp.call('POST', paths.orgs(), { name }, { token: tokens.ann }));
+      await must(201, cp.call('POST', paths.members(org.handle), { email: PEOPLE.dev.email, role: 'developer' }, { token: tokens.ann }));
+      await must(201, cp.call('POST', paths.members(org.handle), { subject: PEOPLE.vic.subject, role: 'viewer' }, { token: tokens.ann }));
+      return { handle: org.handle, id: org.id };
+    },
+    async close() {
+      await cp.stop();
+      await idp.close();
+    },
+  };
+}
