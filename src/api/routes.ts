@@ -104,6 +104,7 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /orgs/:org/identity-providers': viewer,
   'POST /orgs/:org/identity-providers': admin,
   'GET /orgs/:org/identity-providers/:idp': viewer,
+  'PATCH /orgs/:org/identity-providers/:idp': admin,
   'DELETE /orgs/:org/identity-providers/:idp': admin,
   'POST /orgs/:org/identity-providers/:idp/refresh': admin,
   'GET /orgs/:org/projects': viewer,
