@@ -100,7 +100,7 @@ async function rotateKeys(args: string[]): Promise<number> {
     return 0;
   }
   try {
-    const kid = SigningKeys.load(dataDir).rotate();
+    const kid = await SigningKeys.load(dataDir).rotate();
     console.log(`New signing key ${kid}. Old keys stay published until the tokens they signed have expired.`);
     return 0;
   } finally {
