@@ -69,6 +69,7 @@ export const ErrorCode = z.enum([
   'method_not_allowed',
   'rate_limited',
   'discovery_failed',
+  'store_unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -182,6 +182,11 @@ export class FileStore implements Store {
     this.journalBytes = 0;
   }
 
+  /** Every record of every collection (export to a team database). */
+  allRecords(): Record<string, StoredRecord[]> {
+    return Object.fromEntries(this.index.collectionNames().map((name) => [name, [...this.index.all(name)]]));
+  }
+
   health(): StoreHealth {
     return this.failed ? { status: 'degraded', reason: this.failed.message } : { status: 'ok' };
   }

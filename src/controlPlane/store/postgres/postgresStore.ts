@@ -59,6 +59,8 @@ interface Table {
 }
 
 const LIST_CACHE_MAX = 200;
+/** The notice of a change too wide to list (an import): every replica drops its whole cache and reloads its keys. */
+export const EVERYTHING = 'everything';
 const RETRIES = 3;
 
 export class PostgresStore implements Store {
@@ -156,7 +158,8 @@ export class PostgresStore implements Store {
 
   private applyChanges(changes: Change[]): void {
     for (const ch of changes) {
-      if ('n' in ch) for (const l of this.noticeListeners.get(ch.n) ?? []) l();
+      if ('n' in ch && ch.n === EVERYTHING) this.feedHandlers().reset();
+      else if ('n' in ch) for (const l of this.noticeListeners.get(ch.n) ?? []) l();
       else this.cache.invalidate(recordRef(ch.c, ch.id), [getKey(ch.c, ch.id), ...ch.k]);
     }
   }
@@ -284,6 +287,11 @@ export class PostgresStore implements Store {
   }
 
   // ---- writes
+
+  /** Applies operations inside a transaction of `transaction()` (an import writes records and keys in one). */
+  async writeIn(client: PoolClient, ops: WriteOp[]): Promise<void> {
+    for (const op of ops) await this.applyOp(client, op);
+  }
 
   async write(ops: WriteOp[]): Promise<void> {
     const changes: Change[] = [];
