@@ -26,8 +26,8 @@ export interface Team {
 /** The URL clients use (the load balancer's); replicas put it in issuers and token URLs. */
 export const TEAM_PUBLIC_URL = 'http://choreo-team.test';
 
-export async function startTeam(count: number, extraArgs: string[] = [], publicUrl = TEAM_PUBLIC_URL): Promise<Team> {
-  const cluster = await sharedCluster();
+export async function startTeam(count: number, extraArgs: string[] = [], publicUrl = TEAM_PUBLIC_URL, on?: PostgresCluster): Promise<Team> {
+  const cluster = on ?? (await sharedCluster());
   const databaseUrl = await cluster.createDatabase('team');
   const encryptionKey = randomBytes(32).toString('hex');
   const env = { CHOREO_DATABASE_URL: databaseUrl, CHOREO_ENCRYPTION_KEY: encryptionKey };

@@ -70,7 +70,7 @@ export class ChangeFeed {
       failed = true;
       client.removeAllListeners('notification');
       void client.end().catch(() => {});
-      this.handlers.status(`the change feed lost its connection (${err.message})`);
+      this.handlers.status(`the database cannot be reached (the change feed's connection: ${err.message})`);
       this.reconnectTimer = setTimeout(() => void this.listen(), this.backoffMs);
       this.reconnectTimer.unref();
       this.backoffMs = Math.min(this.backoffMs * 2, 2_000);

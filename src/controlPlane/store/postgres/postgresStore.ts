@@ -471,6 +471,7 @@ export function unavailableOr(err: unknown): unknown {
   const message = e.message ?? '';
   const connection =
     /^(08|57P|53)/.test(code) ||
+    code === '57014' || // statement_timeout: the database is hung or a lock is held too long
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) ||
     /timeout|Connection terminated|connection error|Client was closed|not queryable/i.test(message);
   if (!connection) return err;

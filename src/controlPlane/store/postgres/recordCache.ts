@@ -8,8 +8,11 @@
  * absent record that now exists, a list it joined), is dropped.
  *
  * A read that raced a change must not store what it read before the change: `epoch` grows with every change, and a
- * read stores its answer only if the epoch is the one it started in.
+ * read stores its answer only if no change since it started named its key or one of its records (the recent
+ * changes are remembered for that, up to RECENT of them; a read older than those stores nothing).
  */
+
+const RECENT = 50_000;
 
 interface Entry {
   value: unknown;
@@ -22,6 +25,12 @@ export class RecordCache {
   private readonly byRecord = new Map<string, Set<string>>();
   /** Grows with every invalidation (the store's generation). */
   epoch = 0;
+  /** Key or record → epoch of the last change that named it; `order` lists them oldest first, to forget the oldest. */
+  private readonly recent = new Map<string, number>();
+  private readonly order: Array<[string, number]> = [];
+  private orderStart = 0;
+  /** Epochs before this one are forgotten (a clear, or trimmed from `recent`). */
+  private knownSince = 0;
 
   constructor(private readonly maxEntries: number) {}
 
@@ -41,7 +50,7 @@ export class RecordCache {
 
   /** Stores an answer read while the epoch was `epoch`; ignored if a change came meanwhile. */
   set(key: string, value: unknown, records: string[], epoch: number): void {
-    if (epoch !== this.epoch || this.maxEntries === 0) return;
+    if (this.maxEntries === 0 || this.changedSince(key, records, epoch)) return;
     this.drop(key);
     this.entries.set(key, { value, records });
     for (const r of records) {
@@ -52,16 +61,41 @@ export class RecordCache {
     if (this.entries.size > this.maxEntries) this.drop(this.entries.keys().next().value as string);
   }
 
+  private changedSince(key: string, records: string[], epoch: number): boolean {
+    if (epoch === this.epoch) return false;
+    if (epoch < this.knownSince) return true;
+    if ((this.recent.get(key) ?? -1) > epoch) return true;
+    for (const r of records) if ((this.recent.get(r) ?? -1) > epoch) return true;
+    return false;
+  }
+
   /** Drops every answer that holds the record, and the answers under `keys`. */
   invalidate(record: string, keys: readonly string[]): void {
-    this.epoch++;
+    const epoch = ++this.epoch;
     const holding = this.byRecord.get(record);
     if (holding) for (const k of [...holding]) this.drop(k);
     for (const k of keys) this.drop(k);
+    for (const name of [record, ...keys]) {
+      this.recent.set(name, epoch);
+      this.order.push([name, epoch]);
+    }
+    while (this.order.length - this.orderStart > RECENT) {
+      const [name, at] = this.order[this.orderStart++];
+      if (this.recent.get(name) === at) this.recent.delete(name);
+      this.knownSince = at + 1;
+    }
+    if (this.orderStart > RECENT) {
+      this.order.splice(0, this.orderStart);
+      this.orderStart = 0;
+    }
   }
 
   clear(): void {
     this.epoch++;
+    this.knownSince = this.epoch;
+    this.recent.clear();
+    this.order.length = 0;
+    this.orderStart = 0;
     this.entries.clear();
     this.byRecord.clear();
   }
