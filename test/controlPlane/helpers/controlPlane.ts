@@ -90,6 +90,12 @@ export class ControlPlane {
     return ControlPlane.serve(['--data', dataDir, '--port', '0', ...extraArgs], dataDir);
   }
 
+  /** A local control plane that puts `publicUrl` in its URLs (as behind a proxy); called here on its own port. */
+  static async startBehind(publicUrl: string, dataDir = tempDir()): Promise<ControlPlane> {
+    const port = await freePort();
+    return ControlPlane.serve(['--data', dataDir, '--port', String(port), '--public-url', publicUrl], dataDir, undefined, undefined, `http://127.0.0.1:${port}`);
+  }
+
   /** A replica of a team control plane (serve --database-url, the URL and key given by environment as an operator
    * would), managed with `token` (from `admin-token`). */
   static async startTeam(databaseUrl: string, encryptionKey: string, token: string, publicUrl: string, extraArgs: string[] = []): Promise<ControlPlane> {
