@@ -149,6 +149,8 @@ const bundles = [
     target: 'node20',
     format: 'cjs',
     metafile: true,
+    // pg's optional native binding (libpq), which we do not use; pg loads it only when asked for `pg.native`.
+    external: ['pg-native'],
   },
 ];
 // The webview forms: one ESM entry per form (src/webviews/<form>/ is its extension side), the shared code split into

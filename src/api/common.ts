@@ -71,6 +71,7 @@ export const ErrorCode = z.enum([
   'discovery_failed',
   /** The request's Host header names another server (421). */
   'misdirected_request',
+  'store_unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

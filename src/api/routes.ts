@@ -3,7 +3,7 @@
  * Every path segment that names a resource is its handle (organization handle, project handle, component name,
  * environment handle, connection name), so URLs read like the product and stay stable across restarts.
  *
- *   GET  /healthz                                         → { status: "ok", version }
+ *   GET  /healthz                                         → { status: "ok" | "degraded", reason?, version }
  *   GET|POST        /api/v1/orgs                          → Page<Organization> | Organization (201)
  *   GET|DELETE      /api/v1/orgs/:org
  *   GET             /api/v1/orgs/:org/environments        → { items: Environment[] }

@@ -54,7 +54,8 @@ export interface ClientOptions {
 }
 
 const Items = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item) });
-const Health = z.object({ status: z.literal('ok'), version: z.string().optional() }).loose();
+/** `degraded` (a team control plane whose database is away) still answers tokens and gateway calls for known clients. */
+const Health = z.object({ status: z.enum(['ok', 'degraded']), reason: z.string().optional(), version: z.string().optional() }).loose();
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

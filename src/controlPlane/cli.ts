@@ -12,6 +12,13 @@
  *     With --users-idp (the Well-Known URL of the team's OIDC provider) and --users-client-id (the extension's public
  *     client there) people sign in with that provider and get roles per organization; --users-audience is the `aud`
  *     of its access tokens for this server (default: the client ID).
+ *   serve --database-url URL --encryption-key-file FILE [--host …] [--port …] [--public-url URL]
+ *     A replica of a team control plane on PostgreSQL (README, "Run a team control plane"). The URL may instead come
+ *     from CHOREO_DATABASE_URL and the key from CHOREO_ENCRYPTION_KEY, which keeps the password out of `ps`.
+ *   migrate --database-url URL            applies the schema migrations (serve does too) and prints the version
+ *   admin-token --database-url URL        makes an admin token of a team control plane and prints it, once
+ *   export --data DIR --out FILE          writes everything a data folder holds into FILE (mode 0600)
+ *   import --database-url URL --in FILE [--replace]  writes an export into a team database (empty, or --replace)
  *   rotate-keys --data DIR
  *     Makes a new signing key for the built-in identity provider; old keys stay in the JWKS until tokens signed
  *     with them have expired. Works with the control plane running (through its API) or stopped.
@@ -24,15 +31,49 @@ import { parseArgs } from 'node:util';
 import { paths } from '../api/routes';
 import { ADMIN_TOKEN_FILE } from './http/auth';
 import { SigningKeys } from './idp/signingKeys';
+import { coreCollections } from './domain/records';
+import { modules } from './routes';
 import { SERVER_INFO_FILE, startControlPlane } from './server';
 import { DataFolderLocked, lockDataFolder } from './store/lock';
+import { createAdminToken } from './store/postgres/adminTokens';
+import { migrate, SCHEMA_VERSION } from './store/postgres/migrations';
+import { PostgresStore } from './store/postgres/postgresStore';
+import { readEncryptionKey } from './store/postgres/sharedSigningKeys';
+import { exportDataFolder, importIntoDatabase, type ExportFile } from './store/transfer';
 
 export const READY_PREFIX = 'Choreo control plane listening on ';
 const DEFAULT_PORT = 7480;
+const DATABASE_URL_ENV = 'CHOREO_DATABASE_URL';
 const USAGE = `Usage:
   controlPlane serve --data DIR [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--sample-service] [--allow-private-addresses]
                      [--users-idp WELL_KNOWN_URL --users-client-id ID [--users-audience AUD]]
-  controlPlane rotate-keys --data DIR`;
+  controlPlane serve --database-url URL --encryption-key-file FILE [--host …] [--port …] [--public-url URL] [--allow-private-addresses]
+                     [--users-idp …]
+  controlPlane migrate --database-url URL
+  controlPlane admin-token --database-url URL
+  controlPlane export --data DIR --out FILE
+  controlPlane import --database-url URL --in FILE [--encryption-key-file FILE] [--replace]
+  controlPlane rotate-keys --data DIR
+The database URL may come from ${DATABASE_URL_ENV} instead, the encryption key from CHOREO_ENCRYPTION_KEY.`;
+
+const collections = () => [...coreCollections, ...modules.flatMap((m) => m.collections ?? [])];
+
+function databaseUrl(given: string | undefined): string {
+  const url = given ?? process.env[DATABASE_URL_ENV];
+  if (!url) throw new UsageError(`Give the team database: --database-url postgres://… or ${DATABASE_URL_ENV}.`);
+  if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('The database URL must start with postgres:// (e.g. postgres://choreo@db.example:5432/choreo).');
+  return url;
+}
+
+/** The store alone, for the operator commands (no change feed consumers, no listening). */
+async function withDatabase<T>(url: string, fn: (store: PostgresStore) => Promise<T>): Promise<T> {
+  const store = await PostgresStore.open({ databaseUrl: url, collections: collections(), cacheEntries: 0 });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
 
 class UsageError extends Error {}
 
@@ -40,6 +81,10 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'serve') return serve(rest);
   if (command === 'rotate-keys') return rotateKeys(rest);
+  if (command === 'migrate') return migrateCommand(rest);
+  if (command === 'admin-token') return adminToken(rest);
+  if (command === 'export') return exportCommand(rest);
+  if (command === 'import') return importCommand(rest);
   if (command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return 0;
@@ -62,10 +107,16 @@ async function serve(args: string[]): Promise<number> {
       'users-audience': { type: 'string' },
       // Journal size that triggers compaction into a snapshot (tests make it small).
       'compact-bytes': { type: 'string' },
+      'database-url': { type: 'string' },
+      'encryption-key-file': { type: 'string' },
+      'cache-entries': { type: 'string' },
+      'pool-size': { type: 'string' },
     },
     strict: true,
   });
-  if (!values.data) throw new UsageError('--data DIR is required: the folder that holds the control plane\'s data.');
+  const team = values['database-url'] !== undefined || (values.data === undefined && process.env[DATABASE_URL_ENV] !== undefined);
+  if (team && values.data) throw new UsageError('Give --data DIR (a local control plane) or --database-url (a team one), not both.');
+  if (!team && !values.data) throw new UsageError('--data DIR is required: the folder that holds the control plane\'s data (or --database-url for a team control plane).');
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}".`);
   if (values['public-url'] !== undefined && !/^https?:\/\/[^/]+(\/.*)?$/.test(values['public-url'])) {
@@ -75,8 +126,23 @@ async function serve(args: string[]): Promise<number> {
     throw new UsageError('--users-idp and --users-client-id go together: the Well-Known URL of the team\'s identity provider and the client ID of the extension\'s public client there.');
   }
   if (values['users-audience'] !== undefined && values['users-idp'] === undefined) throw new UsageError('--users-audience needs --users-idp.');
+  const count = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a whole number, not "${v}".`);
+    return n;
+  };
   const running = await startControlPlane({
     dataDir: values.data,
+    database: team
+      ? {
+          databaseUrl: databaseUrl(values['database-url']),
+          // Read first: a replica without the key refuses to start before it touches the database.
+          encryptionKey: readEncryptionKey(values['encryption-key-file']),
+          cacheEntries: count('cache-entries', values['cache-entries']),
+          poolSize: count('pool-size', values['pool-size']),
+        }
+      : undefined,
     host: values.host!,
     port,
     publicUrl: values['public-url'],
@@ -118,12 +184,64 @@ async function rotateKeys(args: string[]): Promise<number> {
     return 0;
   }
   try {
-    const kid = SigningKeys.load(dataDir).rotate();
+    const kid = await SigningKeys.load(dataDir).rotate();
     console.log(`New signing key ${kid}. Old keys stay published until the tokens they signed have expired.`);
     return 0;
   } finally {
     lock.release();
   }
+}
+
+async function migrateCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'database-url': { type: 'string' } }, strict: true });
+  const { Pool } = await import('pg');
+  const pool = new Pool({ connectionString: databaseUrl(values['database-url']), max: 1 });
+  try {
+    const result = await migrate(pool);
+    console.log(
+      result.applied.length
+        ? `Schema migrated from version ${result.from} to ${result.to} (${result.applied.map((m) => `${m.version}: ${m.name}`).join('; ')}).`
+        : `Schema is at version ${result.from}, the latest this control plane knows (${SCHEMA_VERSION}); nothing to do.`,
+    );
+    return 0;
+  } finally {
+    await pool.end();
+  }
+}
+
+async function adminToken(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'database-url': { type: 'string' } }, strict: true });
+  const token = await withDatabase(databaseUrl(values['database-url']), createAdminToken);
+  console.error('New admin token (shown only now; the database keeps its hash). Give it to the extension as the control plane\'s access token:');
+  console.log(token);
+  return 0;
+}
+
+async function exportCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { data: { type: 'string' }, out: { type: 'string' } }, strict: true });
+  if (!values.data) throw new UsageError('--data DIR is required: the data folder to export.');
+  if (!values.out) throw new UsageError('--out FILE is required: the export holds private signing keys, so it goes to a file of mode 0600.');
+  const data = await exportDataFolder(path.resolve(values.data), collections());
+  // 'wx': never overwrite a file that is there.
+  fs.writeFileSync(values.out, JSON.stringify(data), { mode: 0o600, flag: 'wx' });
+  const records = Object.values(data.collections).reduce((n, list) => n + list.length, 0);
+  console.error(`Exported ${records} records and ${data.signingKeys.length} signing keys to ${values.out}. It holds private keys: delete it once imported.`);
+  return 0;
+}
+
+async function importCommand(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { 'database-url': { type: 'string' }, in: { type: 'string' }, 'encryption-key-file': { type: 'string' }, replace: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (!values.in) throw new UsageError('--in FILE is required: a file written by `export`.');
+  const url = databaseUrl(values['database-url']);
+  const key = readEncryptionKey(values['encryption-key-file']);
+  const data = JSON.parse(fs.readFileSync(values.in, 'utf8')) as ExportFile;
+  const result = await withDatabase(url, (store) => importIntoDatabase(store, data, key, values.replace!));
+  console.error(`Imported ${result.records} records and ${result.signingKeys} signing keys.`);
+  return 0;
 }
 
 main(process.argv.slice(2)).then(

@@ -17,8 +17,9 @@ export interface ControlPlaneContext {
   sampleService: boolean;
   /** Which addresses the server may fetch from (discovery, JWKS): see http/outbound.ts. */
   outbound: OutboundPolicy;
-  /** The proof that this server holds its data folder's admin token, for a challenge (src/api/identityProof.ts). */
-  proveIdentity(challenge: string): string;
+  /** The proof that this server holds its data folder's admin token, for a challenge (src/api/identityProof.ts);
+   * absent on a team database. */
+  proveIdentity?(challenge: string): string;
   /** `serve --users-idp`: the team's identity provider, which signs people in (members/usersIdp.ts). */
   usersIdp?: UsersIdp;
 }

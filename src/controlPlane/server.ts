@@ -1,6 +1,6 @@
 /**
- * The control plane process: opens the store (locking the data folder), loads the signing keys and the admin
- * token, listens, and answers. The token endpoint and the gateway are dispatched before the router (they are the
+ * The control plane process: opens its backend (a data folder, which it locks, or a team database; backend.ts) with
+ * the store, the signing keys and the admin token, listens, and answers. The token endpoint and the gateway are dispatched before the router (they are the
  * hot paths); everything else goes through the router, which the feature modules in routes/index.ts fill.
  */
 import * as fs from 'node:fs';
@@ -11,23 +11,23 @@ import { Cascade, ControlPlaneContext } from './context';
 import { registerCoreCascades } from './domain/cascades';
 import { AuthConfigRecord, C, coreCollections } from './domain/records';
 import { identityProof } from '../api/identityProof';
-import { AdminTokenAuthenticator, loadOrCreateAdminToken } from './http/auth';
 import { ApiError, sendError } from './http/errors';
 import { HostCheck, hostHeader } from './http/hostCheck';
 import { answerError, Router } from './http/router';
-import { SigningKeys } from './idp/signingKeys';
 import { BuiltInClient, ClientLookup, TokenEndpoint } from './idp/tokenEndpoint';
 import { modules } from './routes';
 import { writeFileAtomicSync } from './store/atomicFile';
-import { FileStore } from './store/fileStore';
+import { NOT_IN_MEMORY } from './store/store';
 import { gatewayState } from './gateway/state';
 import { MembersGuard, UserTokenAuthenticator } from './members/access';
 import { PersonalAccessTokenAuthenticator } from './members/personalTokens';
 import { UsersIdp, type UsersIdpOptions } from './members/usersIdp';
-import type { Authenticator } from './http/auth';
+import { openBackend, type TeamDatabase } from './backend';
 
 export interface ServeOptions {
-  dataDir: string;
+  /** The data folder; or `database` for a team control plane on PostgreSQL. */
+  dataDir?: string;
+  database?: TeamDatabase;
   host: string;
   port: number;
   /** The URL clients use, for a server behind a proxy or a team server; else http://host:port. */
@@ -56,26 +56,19 @@ function refuseHost(res: http.ServerResponse): void {
 export const SERVER_INFO_FILE = 'server.json';
 
 export async function startControlPlane(options: ServeOptions): Promise<RunningControlPlane> {
-  const dataDir = path.resolve(options.dataDir);
+  const dataDir = options.dataDir === undefined ? undefined : path.resolve(options.dataDir);
   const publicUrl = options.publicUrl?.replace(/\/+$/, '');
   if (!publicUrl && (options.host === '0.0.0.0' || options.host === '::')) {
     throw new Error(`Listening on all interfaces (${options.host}) needs --public-url, the URL clients will use; it goes into issuers and token URLs.`);
   }
   const modulesCollections = modules.flatMap((m) => m.collections ?? []);
-  const store = await FileStore.open({
-    dataDir,
-    collections: [...coreCollections, ...modulesCollections],
-    compactBytes: options.compactBytes,
-    onFatal: (err) => {
-      console.error(`control plane: ${err.message}. Stopping: the data on disk may be behind what was answered.`);
-      process.exit(70);
-    },
-  });
+  const backend = await openBackend(
+    options.database ? { database: options.database } : { dataDir: dataDir ?? fail('a data folder or a database is needed'), compactBytes: options.compactBytes },
+    [...coreCollections, ...modulesCollections],
+  );
+  const { store, signingKeys, authenticators } = backend;
   let server: http.Server | undefined;
   try {
-    const signingKeys = SigningKeys.load(dataDir);
-    const adminToken = loadOrCreateAdminToken(dataDir);
-    const authenticators: Authenticator[] = [new AdminTokenAuthenticator(adminToken)];
 
     let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => {
       res.writeHead(503, { 'retry-after': '1' }).end();
@@ -102,7 +95,7 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
       cascade,
       sampleService: options.sampleService ?? false,
       outbound: { publicOnly: publicUrl !== undefined && !options.allowPrivateAddresses },
-      proveIdentity: (challenge) => identityProof(adminToken, challenge),
+      proveIdentity: backend.adminToken === undefined ? undefined : (challenge) => identityProof(backend.adminToken!, challenge),
     };
     // Team members: people signed in with the team's identity provider, their tokens, roles and the audit log.
     if (options.usersIdp) {
@@ -114,12 +107,16 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
     const router = new Router(authenticators, new MembersGuard(store));
     for (const m of modules) m.register(router, ctx);
 
-    const lookup: ClientLookup = (clientId) => {
-      const r = store.findUniqueNow<AuthConfigRecord>(C.authConfigs, 'clientId', clientId);
+    const builtInClient = (r: AuthConfigRecord | undefined): BuiltInClient | undefined => {
       if (!r?.secretHash) return undefined;
       const client: BuiltInClient = { clientId: r.clientId, orgHandle: r.orgHandle, secretHash: r.secretHash };
       if (r.secretRegeneratedAt !== undefined) client.secretVersion = Date.parse(r.secretRegeneratedAt);
       return client;
+    };
+    // A client in memory is answered without a promise; a team store fetches a cold one with one indexed query.
+    const lookup: ClientLookup = (clientId) => {
+      const r = store.findUniqueNow<AuthConfigRecord>(C.authConfigs, 'clientId', clientId);
+      return r === NOT_IN_MEMORY ? store.findUnique<AuthConfigRecord>(C.authConfigs, 'clientId', clientId).then(builtInClient) : builtInClient(r);
     };
     const tokens = new TokenEndpoint(baseUrl, signingKeys, lookup);
     const gateway = gatewayState(ctx).dispatch;
@@ -139,8 +136,8 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
       }
     };
 
-    const infoFile = path.join(dataDir, SERVER_INFO_FILE);
-    writeFileAtomicSync(infoFile, JSON.stringify({ url: baseUrl, pid: process.pid }), 0o600);
+    const infoFile = dataDir === undefined ? undefined : path.join(dataDir, SERVER_INFO_FILE);
+    if (infoFile) writeFileAtomicSync(infoFile, JSON.stringify({ url: baseUrl, pid: process.pid }), 0o600);
 
     let closing: Promise<void> | undefined;
     return {
@@ -153,15 +150,19 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
             // Requests in flight get a moment to finish; then the rest are cut.
             setTimeout(() => listening.closeAllConnections(), 2000).unref();
           });
-          fs.rmSync(infoFile, { force: true });
-          await store.close();
+          if (infoFile) fs.rmSync(infoFile, { force: true });
+          await backend.close();
         })();
         return closing;
       },
     };
   } catch (err) {
     server?.close();
-    await store.close();
+    await backend.close();
     throw err;
   }
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }

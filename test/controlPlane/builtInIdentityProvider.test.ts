@@ -184,13 +184,13 @@ describe('built-in identity provider', function () {
 });
 
 describe('signing keys', () => {
-  it('drops a retired key from the JWKS only once every token it signed has expired', () => {
+  it('drops a retired key from the JWKS only once every token it signed has expired', async () => {
     const dir = tempDir('keys-');
     let now = Date.parse('2030-01-01T00:00:00Z');
     const keys = SigningKeys.load(dir, () => now);
     const first = keys.active.kid;
     now += 1000;
-    const second = keys.rotate();
+    const second = await keys.rotate();
     assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [first, second]);
     now += (TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000 - 1;
     assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [first, second], 'a token signed just before rotation may still be valid');

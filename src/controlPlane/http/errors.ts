@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ApiErrorBody, ErrorCode, FieldError } from '../../api/common';
+import { MissingRecord, StoreUnavailable, UniqueViolation, WriteConflict } from '../store/store';
 
 export class ApiError extends Error {
   constructor(
@@ -48,4 +49,16 @@ export function sendError(res: ServerResponse, err: ApiError): void {
   const body: ApiErrorBody = { error: { code: err.code, message: err.message } };
   if (err.fields?.length) body.error.fields = err.fields;
   sendJson(res, err.status, body, err.headers);
+}
+
+/** A store error no route turned into its own answer: the database unreachable (503, retry), or a race the routes'
+ * checks did not see and the store's constraints caught (409, 404). */
+export function storeErrorAnswer(err: unknown): ApiError | undefined {
+  if (err instanceof StoreUnavailable) {
+    return new ApiError(503, 'store_unavailable', err.message, undefined, { 'retry-after': String(err.retryAfter) });
+  }
+  if (err instanceof WriteConflict) return conflict(err.message);
+  if (err instanceof UniqueViolation) return conflict('Another write took this name at the same moment. Reload and try again.');
+  if (err instanceof MissingRecord) return notFound('What this change belongs to was deleted a moment ago. Reload and try again.');
+  return undefined;
 }

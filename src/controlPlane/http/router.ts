@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import findMyWay, { type HTTPMethod } from 'find-my-way';
 import { Access, ACCESS, API_PREFIX } from '../../api/routes';
-import { ApiError, sendError, sendJson } from './errors';
+import { ApiError, sendError, sendJson, storeErrorAnswer } from './errors';
 import { Authenticator, Principal, requirePrincipal } from './auth';
 
 export interface RouteContext {
@@ -148,6 +148,11 @@ export function answerError(res: ServerResponse, err: unknown): void {
   }
   if (err instanceof ApiError) {
     sendError(res, err);
+    return;
+  }
+  const fromStore = storeErrorAnswer(err);
+  if (fromStore) {
+    sendError(res, fromStore);
     return;
   }
   // Never echo internals (they may hold paths or secrets); the log has the detail.

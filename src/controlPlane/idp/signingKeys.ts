@@ -1,6 +1,7 @@
 /**
- * The built-in identity provider's signing keys: ES256 (P-256), made at first start, kept in
- * `signing-keys.json` in the data folder (mode 0600, replaced atomically). `kid` is the key's RFC 7638 thumbprint.
+ * The built-in identity provider's signing keys: ES256 (P-256), made at first start. A local control plane keeps them
+ * in `signing-keys.json` in the data folder (mode 0600, replaced atomically); a team control plane in its database,
+ * encrypted, shared by every replica (store/postgres/sharedSigningKeys.ts). `kid` is the key's RFC 7638 thumbprint.
  *
  * Rotation makes a new active key; the old one stops signing at once but stays in the JWKS until every token it
  * signed has expired (token lifetime plus a margin for clock skew), so tokens already handed out keep verifying.
@@ -15,7 +16,7 @@ export const TOKEN_LIFETIME_SEC = 3600;
 /** How long a retired key stays published beyond the last token it can have signed. */
 export const RETIRED_KEY_MARGIN_SEC = 300;
 
-interface StoredKey {
+export interface StoredKey {
   kid: string;
   privateJwk: JsonWebKey;
   createdAt: string;
@@ -40,20 +41,26 @@ export interface PublicJwk {
   alg: 'ES256';
 }
 
+/** Where the keys are kept. */
+export interface SigningKeyStorage {
+  /** Stores a rotation: `added` becomes the active key, the active one retires at `added.createdAt`, keys for which
+   * `expired` is true are dropped. Answers the key set now stored. */
+  rotate(current: StoredKey[], added: StoredKey, expired: (k: StoredKey) => boolean): StoredKey[] | Promise<StoredKey[]>;
+}
+
 export class SigningKeys {
-  private keys: StoredKey[];
+  private keys: StoredKey[] = [];
   private activeKey!: ActiveKey;
   private jwksCache!: { keys: PublicJwk[] };
   private jwksValidUntil = 0;
   private readonly listeners: Array<() => void> = [];
 
-  private constructor(
-    private readonly file: string,
+  constructor(
+    private readonly storage: SigningKeyStorage,
     keys: StoredKey[],
-    private readonly now: () => number,
+    private readonly now: () => number = Date.now,
   ) {
-    this.keys = keys;
-    this.refresh();
+    this.replace(keys);
   }
 
   /** Loads the keys from the data folder, making the first one if there is none. */
@@ -67,9 +74,9 @@ export class SigningKeys {
         throw new Error(`${file} cannot be read (${(err as Error).message}). Restore it, or delete it to make a new key (tokens already issued will then stop verifying).`);
       }
     }
-    const signingKeys = new SigningKeys(file, keys, now);
-    if (!keys.some((k) => !k.retiredAt)) signingKeys.rotate();
-    return signingKeys;
+    const storage = fileKeyStorage(file);
+    if (!keys.some((k) => !k.retiredAt)) keys = storage.rotate(keys, newSigningKey(now), () => false);
+    return new SigningKeys(storage, keys, now);
   }
 
   get active(): ActiveKey {
@@ -83,20 +90,18 @@ export class SigningKeys {
   }
 
   /** Makes a new active key and retires the current one. Returns the new kid. */
-  rotate(): string {
-    const nowIso = new Date(this.now()).toISOString();
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const privateJwk = privateKey.export({ format: 'jwk' });
-    const kid = thumbprint(privateJwk);
-    const keys = this.keys
-      .filter((k) => !this.expired(k))
-      .map((k) => (k.retiredAt ? k : { ...k, retiredAt: nowIso }));
-    keys.push({ kid, privateJwk, createdAt: nowIso });
-    writeFileAtomicSync(this.file, JSON.stringify({ keys }, null, 2), 0o600);
+  async rotate(): Promise<string> {
+    const added = newSigningKey(this.now);
+    this.replace(await this.storage.rotate(this.keys, added, (k) => this.expired(k)));
+    return added.kid;
+  }
+
+  /** Takes the key set as stored now (after a rotation, here or, for a team control plane, by another replica). */
+  replace(keys: StoredKey[]): void {
+    const changed = this.keys.length > 0;
     this.keys = keys;
     this.refresh();
-    for (const l of this.listeners) l();
-    return kid;
+    if (changed) for (const l of this.listeners) l();
   }
 
   onRotate(listener: () => void): void {
@@ -134,6 +139,25 @@ export class SigningKeys {
     );
     this.jwksValidUntil = Number.isFinite(nextExpiry) ? nextExpiry : Number.POSITIVE_INFINITY;
   }
+}
+
+/** A new ES256 key, not yet stored. */
+export function newSigningKey(now: () => number = Date.now): StoredKey {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const privateJwk = privateKey.export({ format: 'jwk' });
+  return { kid: thumbprint(privateJwk), privateJwk, createdAt: new Date(now()).toISOString() };
+}
+
+/** signing-keys.json in a data folder. */
+function fileKeyStorage(file: string) {
+  return {
+    rotate(current: StoredKey[], added: StoredKey, expired: (k: StoredKey) => boolean): StoredKey[] {
+      const keys = current.filter((k) => !expired(k)).map((k) => (k.retiredAt ? k : { ...k, retiredAt: added.createdAt }));
+      keys.push(added);
+      writeFileAtomicSync(file, JSON.stringify({ keys }, null, 2), 0o600);
+      return keys;
+    },
+  } satisfies SigningKeyStorage;
 }
 
 /** RFC 7638 JWK thumbprint of an EC key. */

@@ -9,6 +9,7 @@
 import { randomUUID, sign } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gatewayAudience, issuerUrl } from '../../api/routes';
+import { StoreUnavailable } from '../store/store';
 import { clientSecretMatches } from './clientSecret';
 import { ClientThrottle } from './clientThrottle';
 import { SigningKeys, TOKEN_LIFETIME_SEC } from './signingKeys';
@@ -172,6 +173,10 @@ export class TokenEndpoint {
   }
 
   private fail(res: ServerResponse, err: unknown): void {
+    if (err instanceof StoreUnavailable) {
+      // A client not in memory while the database is away (RFC 6749 has no code for it; 503 with Retry-After).
+      err = new OAuthError(503, 'temporarily_unavailable', 'The token endpoint cannot look this client up right now; try again shortly.', false, err.retryAfter);
+    }
     if (!(err instanceof OAuthError)) {
       console.error('control plane: token endpoint failed:', err);
       err = new OAuthError(500, 'server_error', 'The token endpoint failed; try again.');

@@ -4,6 +4,6 @@ import type { Router } from '../http/router';
 
 export const signingKeys: ControlPlaneModule = {
   register(router: Router, { signingKeys: keys }: ControlPlaneContext) {
-    router.api('POST', '/signing-keys/rotate', () => ({ status: 200, body: { kid: keys.rotate() } }));
+    router.api('POST', '/signing-keys/rotate', async () => ({ status: 200, body: { kid: await keys.rotate() } }));
   },
 };

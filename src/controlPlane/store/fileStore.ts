@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { writeFileAtomicSync } from './atomicFile';
 import { DataFolderLock, lockDataFolder } from './lock';
 import { MemoryIndex } from './memoryIndex';
-import { CollectionSpec, PageRequest, PageResult, Store, StoredRecord, WriteOp } from './store';
+import { CollectionSpec, NOT_IN_MEMORY, PageRequest, PageResult, Store, StoreHealth, StoredRecord, WriteOp } from './store';
 
 const JOURNAL = 'journal.jsonl';
 const SNAPSHOT = 'snapshot.json';
@@ -101,8 +101,8 @@ export class FileStore implements Store {
     return this.index.findUnique(collection, index, key) as T | undefined;
   }
 
-  /** Synchronous lookup for the token endpoint's hot path (see idp/tokenEndpoint.ts). */
-  findUniqueNow<T extends StoredRecord>(collection: string, index: string, key: string): T | undefined {
+  /** Synchronous lookup for the token endpoint's hot path (see idp/tokenEndpoint.ts): all is in memory. */
+  findUniqueNow<T extends StoredRecord>(collection: string, index: string, key: string): T | undefined | typeof NOT_IN_MEMORY {
     return this.index.findUnique(collection, index, key) as T | undefined;
   }
 
@@ -121,7 +121,11 @@ export class FileStore implements Store {
     // change, so two creates of the same name cannot both succeed. Readers may see the change a few milliseconds
     // before it is durable (while its sync runs); if the sync fails, onFatal stops the process, so nothing is ever
     // acknowledged that is not on disk.
-    this.index.check(ops);
+    try {
+      this.index.check(ops);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     this.index.apply(ops);
     const seq = ++this.seq;
     const json = JSON.stringify({ seq, ops });
@@ -176,6 +180,15 @@ export class FileStore implements Store {
     fs.ftruncateSync(this.journal.fd, 0);
     fs.fsyncSync(this.journal.fd);
     this.journalBytes = 0;
+  }
+
+  /** Every record of every collection (export to a team database). */
+  allRecords(): Record<string, StoredRecord[]> {
+    return Object.fromEntries(this.index.collectionNames().map((name) => [name, [...this.index.all(name)]]));
+  }
+
+  health(): StoreHealth {
+    return this.failed ? { status: 'degraded', reason: this.failed.message } : { status: 'ok' };
   }
 
   async close(): Promise<void> {

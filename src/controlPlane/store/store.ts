@@ -58,8 +58,17 @@ export interface Store {
   page<T extends StoredRecord>(collection: string, request: PageRequest): Promise<PageResult<T>>;
   /** Applies the operations atomically; resolves once they are durable. */
   write(ops: WriteOp[]): Promise<void>;
+  /** The record if the store can answer without waiting (it holds it, or knows it is absent), else NOT_IN_MEMORY:
+   * the token endpoint's hot path takes the synchronous answer and awaits findUnique only for the rest. */
+  findUniqueNow<T extends StoredRecord>(collection: string, index: string, key: string): T | undefined | typeof NOT_IN_MEMORY;
+  /** Whether the store can serve everything; 'degraded' with a reason a person can act on when it cannot. */
+  health(): StoreHealth;
   close(): Promise<void>;
 }
+
+export const NOT_IN_MEMORY: unique symbol = Symbol('not in memory');
+
+export type StoreHealth = { status: 'ok' } | { status: 'degraded'; reason: string };
 
 export class UniqueViolation extends Error {
   constructor(
@@ -79,3 +88,19 @@ export class MissingRecord extends Error {
     super(`${collection}: ${id} does not exist`);
   }
 }
+
+/** The store cannot be reached right now (its database is down, hung or out of connections): try again shortly.
+ * Nothing was written. */
+export class StoreUnavailable extends Error {
+  constructor(
+    message: string,
+    /** Seconds after which a retry makes sense. */
+    readonly retryAfter = 2,
+  ) {
+    super(message);
+  }
+}
+
+/** The batch lost a race with another write that the store only saw at commit (a record gained a dependent while
+ * being deleted): nothing was written; reading again and retrying resolves it. */
+export class WriteConflict extends Error {}

@@ -26,6 +26,7 @@ export function controlPlaneBundle(): Promise<string> {
       format: 'cjs',
       outfile,
       logLevel: 'warning',
+      external: ['pg-native'],
     });
     return outfile;
   })();
@@ -64,8 +65,8 @@ export interface Cli {
 }
 
 /** Runs a CLI command to completion. */
-export async function runCli(args: string[]): Promise<Cli> {
-  const child = spawn(process.execPath, [await controlPlaneBundle(), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function runCli(args: string[], env?: NodeJS.ProcessEnv): Promise<Cli> {
+  const child = spawn(process.execPath, [await controlPlaneBundle(), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env && { ...process.env, ...env } });
   running.add(child);
   let stdout = '';
   let stderr = '';
@@ -86,8 +87,28 @@ export class ControlPlane {
   ) {}
 
   static async start(dataDir = tempDir(), extraArgs: string[] = []): Promise<ControlPlane> {
-    const child = spawn(process.execPath, [await controlPlaneBundle(), 'serve', '--data', dataDir, '--port', '0', ...extraArgs], {
+    return ControlPlane.serve(['--data', dataDir, '--port', '0', ...extraArgs], dataDir);
+  }
+
+  /** A local control plane that puts `publicUrl` in its URLs (as behind a proxy); called here on its own port. */
+  static async startBehind(publicUrl: string, dataDir = tempDir()): Promise<ControlPlane> {
+    const port = await freePort();
+    return ControlPlane.serve(['--data', dataDir, '--port', String(port), '--public-url', publicUrl], dataDir, undefined, undefined, `http://127.0.0.1:${port}`);
+  }
+
+  /** A replica of a team control plane (serve --database-url, the URL and key given by environment as an operator
+   * would), managed with `token` (from `admin-token`). */
+  static async startTeam(databaseUrl: string, encryptionKey: string, token: string, publicUrl: string, extraArgs: string[] = []): Promise<ControlPlane> {
+    const env = { ...process.env, CHOREO_DATABASE_URL: databaseUrl, CHOREO_ENCRYPTION_KEY: encryptionKey };
+    // Replicas share one public URL (the load balancer's); each is called here on its own port.
+    const port = await freePort();
+    return ControlPlane.serve(['--port', String(port), '--public-url', publicUrl, ...extraArgs], '', token, env, `http://127.0.0.1:${port}`);
+  }
+
+  private static async serve(args: string[], dataDir: string, token?: string, env?: NodeJS.ProcessEnv, address?: string): Promise<ControlPlane> {
+    const child = spawn(process.execPath, [await controlPlaneBundle(), 'serve', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env,
     });
     running.add(child);
     let out = '';
@@ -102,8 +123,8 @@ export class ControlPlane {
       child.stdout!.setEncoding('utf8').on('data', onData);
       child.once('exit', (code) => reject(new Error(`control plane exited with ${code} before it was ready:\n${err}`)));
     });
-    const token = fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
-    return new ControlPlane(child, url, dataDir, token, () => err);
+    token ??= fs.readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+    return new ControlPlane(child, address ?? url, dataDir, token, () => err);
   }
 
   /** SIGTERM and wait for a clean exit. */

@@ -1,0 +1,210 @@
+/**
+ * The team store's schema, as versioned, forward-only migrations. A replica applies the missing ones at start, all
+ * in one transaction under an advisory lock, so replicas starting together apply each exactly once (the others wait
+ * for the lock, then find nothing left to do). A replica older than the database's schema refuses to start.
+ *
+ * Never edit a migration that has shipped: add the next version.
+ */
+import type { Pool, PoolClient } from 'pg';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Foreign keys are checked at commit, so a write batch may list its operations in any order (a delete cascade lists
+ * children first, a create lists parents first; both are one transaction). */
+const fk = (column: string, table: string) => `${column} uuid NOT NULL REFERENCES ${table} (id) DEFERRABLE INITIALLY DEFERRED`;
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'resources, signing keys, admin tokens, change log',
+    sql: `
+CREATE TABLE organizations (
+  id uuid PRIMARY KEY,
+  handle text COLLATE "C" NOT NULL,
+  name text NOT NULL,
+  name_key text COLLATE "C" NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX organizations_name_key ON organizations (name_key);
+CREATE UNIQUE INDEX organizations_handle_key ON organizations (handle);
+
+CREATE TABLE environments (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  handle text COLLATE "C" NOT NULL,
+  name text NOT NULL,
+  critical boolean NOT NULL,
+  position integer NOT NULL
+);
+CREATE UNIQUE INDEX environments_handle_key ON environments (org_id, handle);
+
+CREATE TABLE identity_providers (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  kind text NOT NULL CHECK (kind IN ('built-in', 'external')),
+  name text NOT NULL,
+  name_key text COLLATE "C" NOT NULL,
+  description text NOT NULL,
+  well_known_url text,
+  issuer text,
+  token_endpoint text,
+  jwks_uri text,
+  environments jsonb NOT NULL,
+  created_at timestamptz NOT NULL,
+  refreshed_at timestamptz
+);
+CREATE UNIQUE INDEX identity_providers_name_key ON identity_providers (org_id, name_key);
+
+CREATE TABLE projects (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  org_handle text COLLATE "C" NOT NULL,
+  handle text COLLATE "C" NOT NULL,
+  name text NOT NULL,
+  description text NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX projects_handle_key ON projects (org_id, handle);
+
+CREATE TABLE components (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  org_handle text COLLATE "C" NOT NULL,
+  ${fk('project_id', 'projects')},
+  project_handle text COLLATE "C" NOT NULL,
+  name text COLLATE "C" NOT NULL,
+  display_name text NOT NULL,
+  description text NOT NULL,
+  type text NOT NULL CHECK (type IN ('external-consumer', 'service')),
+  endpoints jsonb,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX components_name_key ON components (project_id, name);
+CREATE INDEX components_org ON components (org_id);
+
+CREATE TABLE auth_configurations (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  org_handle text COLLATE "C" NOT NULL,
+  ${fk('component_id', 'components')},
+  environment text COLLATE "C" NOT NULL,
+  ${fk('identity_provider_id', 'identity_providers')},
+  kind text NOT NULL CHECK (kind IN ('built-in', 'external')),
+  client_id text COLLATE "C" NOT NULL,
+  secret_hash text,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL,
+  CHECK ((kind = 'built-in') = (secret_hash IS NOT NULL))
+);
+CREATE UNIQUE INDEX auth_configurations_slot_key ON auth_configurations (component_id, environment);
+-- Client IDs of the built-in provider are ours and globally unique; an external provider's name one app there.
+CREATE UNIQUE INDEX auth_configurations_client_id_key ON auth_configurations (client_id) WHERE kind = 'built-in';
+CREATE UNIQUE INDEX auth_configurations_external_client_id_key ON auth_configurations (identity_provider_id, client_id) WHERE kind = 'external';
+CREATE INDEX auth_configurations_org ON auth_configurations (org_id);
+CREATE INDEX auth_configurations_identity_provider ON auth_configurations (identity_provider_id);
+
+CREATE TABLE connections (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  ${fk('component_id', 'components')},
+  name text NOT NULL,
+  name_key text COLLATE "C" NOT NULL,
+  ${fk('service_component_id', 'components')},
+  service_project_handle text COLLATE "C" NOT NULL,
+  service_component_name text COLLATE "C" NOT NULL,
+  endpoint_name text COLLATE "C" NOT NULL,
+  created_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX connections_name_key ON connections (component_id, name_key);
+CREATE INDEX connections_target ON connections (service_component_id, endpoint_name);
+CREATE INDEX connections_pair ON connections (component_id, service_component_id, endpoint_name);
+CREATE INDEX connections_org ON connections (org_id);
+
+-- The built-in identity provider's keys, shared by every replica. The private key is AES-256-GCM encrypted with the
+-- operator's key (12-byte nonce, ciphertext, 16-byte tag); the public half is published in the JWKS.
+CREATE TABLE signing_keys (
+  kid text PRIMARY KEY,
+  public_jwk jsonb NOT NULL,
+  private_key_encrypted bytea NOT NULL,
+  created_at timestamptz NOT NULL,
+  retired_at timestamptz
+);
+CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys ((true)) WHERE retired_at IS NULL;
+
+-- SHA-256 of each admin token; the token itself is printed once by \`control-plane admin-token\`.
+CREATE TABLE admin_tokens (
+  id uuid PRIMARY KEY,
+  token_hash bytea NOT NULL UNIQUE,
+  created_at timestamptz NOT NULL
+);
+
+-- Every committed write batch gets the next number (the row lock on the counter makes commits take numbers in
+-- commit order, with no gaps), and its entry in the log says which records changed. Replicas follow the log
+-- (LISTEN/NOTIFY, and a poll of the counter) to drop what they cached.
+CREATE TABLE change_counter (
+  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  seq bigint NOT NULL
+);
+INSERT INTO change_counter (seq) VALUES (0);
+CREATE TABLE change_log (
+  seq bigint PRIMARY KEY,
+  changes jsonb NOT NULL,
+  committed_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Arbitrary, fixed: the advisory lock every replica takes to migrate. */
+const MIGRATION_LOCK = 7_480_016;
+
+export class SchemaTooNew extends Error {}
+
+export interface MigrationResult {
+  from: number;
+  to: number;
+  applied: Migration[];
+}
+
+/** Brings the database's schema to SCHEMA_VERSION; refuses one newer than this code knows. */
+export async function migrate(pool: Pool, migrations: Migration[] = MIGRATIONS): Promise<MigrationResult> {
+  const latest = migrations[migrations.length - 1].version;
+  const client: PoolClient = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`);
+    const { rows } = await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    const from = rows[0].v ?? 0;
+    if (from > latest) {
+      throw new SchemaTooNew(
+        `The database's schema is version ${from}; this control plane knows versions up to ${latest}. ` +
+          'Run a control plane as new as the one that migrated the database (schemas only move forward).',
+      );
+    }
+    const applied = migrations.filter((m) => m.version > from);
+    for (const m of applied) {
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    }
+    await client.query('COMMIT');
+    return { from, to: Math.max(from, latest), applied };
+  } catch (err) {
+    await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,301 @@
+/**
+ * One contract, both stores: every Store operation, uniqueness, parents (`require`), paging with prefixes, atomic
+ * batches and the generation, run against the file store and against the PostgreSQL store on a real PostgreSQL 15.
+ */
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { connectionCollection, CONNECTIONS, pair, type ConnectionRecord } from '../../src/controlPlane/connections/records';
+import {
+  C,
+  coreCollections,
+  type AuthConfigRecord,
+  type ComponentRecord,
+  type EnvironmentRecord,
+  type IdentityProviderRecord,
+  type OrganizationRecord,
+  type ProjectRecord,
+} from '../../src/controlPlane/domain/records';
+import { FileStore } from '../../src/controlPlane/store/fileStore';
+import { PostgresStore } from '../../src/controlPlane/store/postgres/postgresStore';
+import { MissingRecord, UniqueViolation, type Store, type WriteOp } from '../../src/controlPlane/store/store';
+import { tempDir } from './helpers/controlPlane';
+import { sharedCluster } from './helpers/postgres';
+
+const collections = [...coreCollections, connectionCollection];
+const now = () => new Date().toISOString();
+
+export const fixtures = {
+  org(name = `Org ${randomUUID().slice(0, 8)}`, handle = name.toLowerCase().replace(/[^a-z0-9]+/g, '-')): OrganizationRecord {
+    return { id: randomUUID(), handle, name, createdAt: now() };
+  },
+  env(org: OrganizationRecord, handle: string, order = 0): EnvironmentRecord {
+    return { id: randomUUID(), orgId: org.id, handle, name: handle.toUpperCase(), critical: handle === 'production', order };
+  },
+  idp(org: OrganizationRecord, name: string, kind: 'built-in' | 'external' = 'external'): IdentityProviderRecord {
+    const base = { id: randomUUID(), orgId: org.id, kind, name, description: `${name} provider`, createdAt: now() };
+    return kind === 'built-in'
+      ? { ...base, environments: 'all' }
+      : {
+          ...base,
+          wellKnownUrl: 'https://idp.example/.well-known/openid-configuration',
+          issuer: `https://idp.example/${name}`,
+          tokenEndpoint: 'https://idp.example/token',
+          jwksUri: 'https://idp.example/jwks',
+          environments: ['development'],
+          refreshedAt: now(),
+        };
+  },
+  project(org: OrganizationRecord, handle: string): ProjectRecord {
+    return { id: randomUUID(), orgId: org.id, orgHandle: org.handle, handle, name: handle, description: 'd', createdAt: now() };
+  },
+  component(project: ProjectRecord, name: string, type: ComponentRecord['type'] = 'external-consumer'): ComponentRecord {
+    const r: ComponentRecord = {
+      id: randomUUID(),
+      orgId: project.orgId,
+      orgHandle: project.orgHandle,
+      projectId: project.id,
+      projectHandle: project.handle,
+      name,
+      displayName: name.toUpperCase(),
+      description: '',
+      type,
+      createdAt: now(),
+      updatedAt: now(),
+    };
+    if (type === 'service') r.endpoints = [{ name: 'api', visibility: 'Project', upstreamUrls: { development: 'http://127.0.0.1:9/x' } }];
+    return r;
+  },
+  auth(component: ComponentRecord, idp: IdentityProviderRecord, environment: string, clientId: string = randomUUID()): AuthConfigRecord {
+    return {
+      id: randomUUID(),
+      orgId: component.orgId,
+      orgHandle: component.orgHandle,
+      componentId: component.id,
+      environment,
+      identityProviderId: idp.id,
+      kind: idp.kind,
+      clientId,
+      ...(idp.kind === 'built-in' ? { secretHash: 'aGFzaA' } : {}),
+      createdAt: now(),
+      updatedAt: now(),
+    };
+  },
+  connection(consumer: ComponentRecord, service: ComponentRecord, name: string): ConnectionRecord {
+    return {
+      id: randomUUID(),
+      orgId: consumer.orgId,
+      componentId: consumer.id,
+      name,
+      serviceComponentId: service.id,
+      serviceProjectHandle: service.projectHandle,
+      serviceComponentName: service.name,
+      endpointName: 'api',
+      createdAt: now(),
+    };
+  },
+};
+
+const put = (collection: string, record: { id: string }): WriteOp => ({ op: 'put', collection, record });
+
+interface Kind {
+  name: string;
+  open(): Promise<Store>;
+}
+
+const kinds: Kind[] = [
+  { name: 'file store', open: () => FileStore.open({ dataDir: tempDir(), collections }) },
+  {
+    name: 'PostgreSQL store',
+    open: async () => PostgresStore.open({ databaseUrl: await (await sharedCluster()).createDatabase('contract'), collections }),
+  },
+];
+
+for (const kind of kinds) {
+  describe(`store contract: ${kind.name}`, function () {
+    this.timeout(60_000);
+    let store: Store;
+    beforeEach(async () => (store = await kind.open()));
+    afterEach(async () => store.close());
+
+    /** An organization with its environments, the built-in provider, a project, a consumer and a service. */
+    async function world() {
+      const org = fixtures.org();
+      const dev = fixtures.env(org, 'development', 0);
+      const prod = fixtures.env(org, 'production', 1);
+      const builtIn = fixtures.idp(org, 'Choreo', 'built-in');
+      const project = fixtures.project(org, 'default');
+      const consumer = fixtures.component(project, 'mobile-app');
+      const service = fixtures.component(project, 'orders', 'service');
+      await store.write([
+        put(C.orgs, org),
+        put(C.environments, dev),
+        put(C.environments, prod),
+        put(C.identityProviders, builtIn),
+        put(C.projects, project),
+        put(C.components, consumer),
+        put(C.components, service),
+      ]);
+      return { org, dev, prod, builtIn, project, consumer, service };
+    }
+
+    it('gives back every kind of record as it was written', async () => {
+      const w = await world();
+      const external = fixtures.idp(w.org, 'Okta');
+      const builtInKeys = fixtures.auth(w.consumer, w.builtIn, 'development');
+      const externalKeys = fixtures.auth(w.consumer, external, 'production', 'okta-app');
+      const connection = fixtures.connection(w.consumer, w.service, 'Orders');
+      await store.write([put(C.identityProviders, external), put(C.authConfigs, builtInKeys), put(C.authConfigs, externalKeys), put(CONNECTIONS, connection)]);
+      const expect: Array<[string, { id: string }]> = [
+        [C.orgs, w.org],
+        [C.environments, w.prod],
+        [C.identityProviders, w.builtIn],
+        [C.identityProviders, external],
+        [C.projects, w.project],
+        [C.components, w.consumer],
+        [C.components, w.service],
+        [C.authConfigs, builtInKeys],
+        [C.authConfigs, externalKeys],
+        [CONNECTIONS, connection],
+      ];
+      for (const [collection, record] of expect) assert.deepEqual(await store.get(collection, record.id), record, collection);
+      assert.equal(await store.get(C.orgs, randomUUID()), undefined);
+      assert.equal(await store.get(C.orgs, 'not-an-id'), undefined);
+    });
+
+    it('finds records by every unique index, and forgets keys a change frees', async () => {
+      const w = await world();
+      assert.deepEqual(await store.findUnique(C.orgs, 'handle', w.org.handle), w.org);
+      assert.deepEqual(await store.findUnique(C.orgs, 'name', w.org.name.toLowerCase()), w.org);
+      assert.deepEqual(await store.findUnique(C.projects, 'handle', `${w.org.id}/default`), w.project);
+      assert.deepEqual(await store.findUnique(C.components, 'name', `${w.project.id}/orders`), w.service);
+      assert.deepEqual(await store.findUnique(C.environments, 'handle', `${w.org.id}/production`), w.prod);
+      assert.equal(await store.findUnique(C.components, 'name', `${w.project.id}/nothing`), undefined);
+      assert.equal(await store.findUnique(C.components, 'name', 'garbage'), undefined);
+      const renamed = { ...w.org, name: 'Renamed Org' };
+      await store.write([put(C.orgs, renamed)]);
+      assert.equal(await store.findUnique(C.orgs, 'name', w.org.name.toLowerCase()), undefined, 'the old name is free');
+      assert.deepEqual(await store.findUnique(C.orgs, 'name', 'renamed org'), renamed);
+      assert.deepEqual(await store.get(C.orgs, w.org.id), renamed);
+    });
+
+    it('refuses a duplicate under every unique index, naming the index, and writes nothing of the batch', async () => {
+      const w = await world();
+      const before = store.generation;
+      const sameName = fixtures.org(w.org.name.toUpperCase(), 'other-handle');
+      await assert.rejects(store.write([put(C.orgs, sameName)]), (e: unknown) => e instanceof UniqueViolation && e.collection === C.orgs && e.index === 'name');
+      const sameHandle = fixtures.org('Other name', w.org.handle);
+      await assert.rejects(store.write([put(C.orgs, sameHandle)]), (e: unknown) => e instanceof UniqueViolation && e.index === 'handle');
+      const p2 = fixtures.project(w.org, 'second');
+      const dup = fixtures.component(w.project, 'orders');
+      await assert.rejects(store.write([put(C.projects, p2), put(C.components, dup)]), (e: unknown) => e instanceof UniqueViolation && e.collection === C.components);
+      assert.equal(await store.get(C.projects, p2.id), undefined, 'the batch is all or nothing');
+      assert.equal(store.generation, before, 'a refused batch changes nothing');
+
+      // Built-in client IDs are unique everywhere; an external one only per provider.
+      const other = fixtures.component(w.project, 'web-app');
+      await store.write([put(C.components, other), put(C.authConfigs, fixtures.auth(w.consumer, w.builtIn, 'development', 'cid-1'))]);
+      await assert.rejects(store.write([put(C.authConfigs, fixtures.auth(other, w.builtIn, 'development', 'cid-1'))]), (e: unknown) => e instanceof UniqueViolation && e.index === 'clientId');
+      const okta = fixtures.idp(w.org, 'Okta');
+      const auth0 = fixtures.idp(w.org, 'Auth0');
+      await store.write([put(C.identityProviders, okta), put(C.identityProviders, auth0), put(C.authConfigs, fixtures.auth(w.consumer, okta, 'production', 'shared-app'))]);
+      await store.write([put(C.authConfigs, fixtures.auth(other, auth0, 'production', 'shared-app'))]);
+      await assert.rejects(store.write([put(C.authConfigs, fixtures.auth(other, okta, 'development', 'shared-app'))]), (e: unknown) => e instanceof UniqueViolation && e.index === 'externalClientId');
+      await assert.rejects(store.write([put(C.authConfigs, fixtures.auth(w.consumer, okta, 'production', 'x'))]), (e: unknown) => e instanceof UniqueViolation && e.index === 'slot');
+      const conn = fixtures.connection(w.consumer, w.service, 'Orders');
+      await store.write([put(CONNECTIONS, conn)]);
+      await assert.rejects(store.write([put(CONNECTIONS, fixtures.connection(w.consumer, w.service, 'ORDERS'))]), (e: unknown) => e instanceof UniqueViolation && e.collection === CONNECTIONS);
+    });
+
+    it('lets a batch delete a record and take its key', async () => {
+      const w = await world();
+      const replacement = fixtures.component(w.project, 'orders', 'service');
+      await store.write([{ op: 'delete', collection: C.components, id: w.service.id }, put(C.components, replacement)]);
+      assert.deepEqual(await store.findUnique(C.components, 'name', `${w.project.id}/orders`), replacement);
+      assert.equal(await store.get(C.components, w.service.id), undefined);
+    });
+
+    it('refuses a batch whose required parent is missing or deleted in the same batch', async () => {
+      const w = await world();
+      const orphan = fixtures.component(fixtures.project(w.org, 'gone'), 'c');
+      await assert.rejects(
+        store.write([{ op: 'require', collection: C.projects, id: orphan.projectId }, put(C.components, orphan)]),
+        (e: unknown) => e instanceof MissingRecord && e.collection === C.projects,
+      );
+      await assert.rejects(
+        store.write([
+          { op: 'delete', collection: C.components, id: w.consumer.id },
+          { op: 'require', collection: C.components, id: w.consumer.id },
+        ]),
+        MissingRecord,
+      );
+      assert.deepEqual(await store.get(C.components, w.consumer.id), w.consumer, 'nothing of the refused batch was written');
+      assert.equal(await store.get(C.components, orphan.id), undefined);
+    });
+
+    it('keeps lookups in step with puts and deletes', async () => {
+      const w = await world();
+      assert.deepEqual((await store.findAll<EnvironmentRecord>(C.environments, 'org', w.org.id)).map((e) => e.handle).sort(), ['development', 'production']);
+      const conn = fixtures.connection(w.consumer, w.service, 'Orders');
+      assert.deepEqual(await store.findAll(CONNECTIONS, 'pair', pair(w.consumer.id, w.service.id, 'api')), []);
+      await store.write([put(CONNECTIONS, conn)]);
+      assert.deepEqual(await store.findAll(CONNECTIONS, 'pair', pair(w.consumer.id, w.service.id, 'api')), [conn]);
+      assert.deepEqual(await store.findAll(CONNECTIONS, 'target', `${w.service.id}/api`), [conn]);
+      assert.deepEqual(await store.findAll(CONNECTIONS, 'service', w.service.id), [conn]);
+      await store.write([{ op: 'delete', collection: CONNECTIONS, id: conn.id }]);
+      assert.deepEqual(await store.findAll(CONNECTIONS, 'pair', pair(w.consumer.id, w.service.id, 'api')), []);
+      assert.deepEqual(await store.findAll(C.authConfigs, 'component', w.consumer.id), []);
+    });
+
+    it('pages lists in order, with prefixes, cursors and filters', async () => {
+      const w = await world();
+      const names = ['alpha', 'alpine', 'beta', 'gamma', 'alps', 'delta', 'al'];
+      const ops: WriteOp[] = names.map((n, i) => put(C.components, fixtures.component(w.project, n, i % 2 ? 'service' : 'external-consumer')));
+      await store.write(ops);
+      const all = [...names, 'mobile-app', 'orders'].sort();
+      const collect = async (prefix?: string, limit = 2, filter?: (r: ComponentRecord) => boolean) => {
+        const got: string[] = [];
+        let after: string | undefined;
+        for (let i = 0; i < 20; i++) {
+          const p = await store.page<ComponentRecord>(C.components, { group: w.project.id, prefix, after, limit, filter: filter as never });
+          assert.ok(p.items.length <= limit);
+          got.push(...p.items.map((c) => c.name));
+          if (p.last === undefined) return got;
+          assert.equal(p.last, p.items[p.items.length - 1].name);
+          after = p.last;
+        }
+        throw new Error('paging did not end');
+      };
+      assert.deepEqual(await collect(), all);
+      assert.deepEqual(await collect(undefined, 100), all);
+      assert.deepEqual(await collect('al'), ['al', 'alpha', 'alpine', 'alps']);
+      assert.deepEqual(await collect('alp', 1), ['alpha', 'alpine', 'alps']);
+      assert.deepEqual(await collect('zzz'), []);
+      assert.deepEqual(await collect(undefined, 2, (r) => r.type === 'service'), ['alpine', 'delta', 'gamma', 'orders']);
+      const exact = await store.page(C.components, { group: w.project.id, limit: all.length });
+      assert.equal(exact.items.length, all.length);
+      assert.equal(exact.last, undefined, 'no cursor when nothing follows');
+      assert.deepEqual((await store.page(C.components, { group: randomUUID(), limit: 10 })).items, []);
+      const orgs = await store.page<OrganizationRecord>(C.orgs, { group: '', prefix: w.org.handle, limit: 10 });
+      assert.deepEqual(orgs.items, [w.org]);
+    });
+
+    it('grows the generation with every applied write', async () => {
+      const g0 = store.generation;
+      const w = await world();
+      const g1 = store.generation;
+      assert.ok(g1 > g0);
+      await store.write([put(C.projects, { ...w.project, description: 'changed' } as ProjectRecord)]);
+      assert.ok(store.generation > g1);
+    });
+
+    it('answers the token endpoint synchronously for what it holds', async () => {
+      const w = await world();
+      const keys = fixtures.auth(w.consumer, w.builtIn, 'development', 'sync-client');
+      await store.write([put(C.authConfigs, keys)]);
+      // Read once (the PostgreSQL store then holds it); from then on the answer is synchronous.
+      assert.deepEqual(await store.findUnique(C.authConfigs, 'clientId', 'sync-client'), keys);
+      assert.deepEqual(store.findUniqueNow(C.authConfigs, 'clientId', 'sync-client'), keys);
+      assert.equal(store.health().status, 'ok');
+    });
+  });
+}
