@@ -15,13 +15,22 @@ import {
   type OrganizationRecord,
   type ProjectRecord,
 } from '../../src/controlPlane/domain/records';
+import {
+  M,
+  memberCollections,
+  subjectKey,
+  type AuditRecord,
+  type MemberRecord,
+  type PersonalAccessTokenRecord,
+  type UserRecord,
+} from '../../src/controlPlane/members/records';
 import { FileStore } from '../../src/controlPlane/store/fileStore';
 import { PostgresStore } from '../../src/controlPlane/store/postgres/postgresStore';
 import { MissingRecord, UniqueViolation, type Store, type WriteOp } from '../../src/controlPlane/store/store';
 import { tempDir } from './helpers/controlPlane';
 import { sharedCluster } from './helpers/postgres';
 
-const collections = [...coreCollections, connectionCollection];
+const collections = [...coreCollections, connectionCollection, ...memberCollections];
 const now = () => new Date().toISOString();
 
 export const fixtures = {
@@ -93,6 +102,30 @@ export const fixtures = {
       createdAt: now(),
     };
   },
+  user(subject: string, email?: string, emailVerified = true): UserRecord {
+    const r: UserRecord = { id: randomUUID(), issuer: 'https://login.stark.example/', subject, emailVerified, createdAt: now(), updatedAt: now() };
+    if (email !== undefined) Object.assign(r, { name: subject.toUpperCase(), email });
+    return r;
+  },
+  member(org: OrganizationRecord, role: MemberRecord['role'], who: { userId: string } | { invitedEmail: string } | { invitedSubject: string }): MemberRecord {
+    return { id: randomUUID(), orgId: org.id, orgHandle: org.handle, role, ...who, invitedBy: 'admin', createdAt: now(), updatedAt: now() };
+  },
+  token(user: UserRecord, org: OrganizationRecord, hash: string = randomUUID()): PersonalAccessTokenRecord {
+    return { id: randomUUID(), userId: user.id, orgId: org.id, orgHandle: org.handle, name: 'ci', role: 'viewer', hash, createdAt: now(), expiresAt: now() };
+  },
+  audit(orgId: string, sortKey: string): AuditRecord {
+    return {
+      id: randomUUID(),
+      orgId,
+      sortKey,
+      at: now(),
+      actor: { kind: 'token', userId: randomUUID(), name: 'Ann (token "ci")', tokenId: randomUUID() },
+      action: 'POST /orgs/:org/members',
+      resource: '/api/v1/orgs/x/members',
+      address: '127.0.0.1',
+      status: 201,
+    };
+  },
 };
 
 const put = (collection: string, record: { id: string }): WriteOp => ({ op: 'put', collection, record });
@@ -160,6 +193,112 @@ for (const kind of kinds) {
       for (const [collection, record] of expect) assert.deepEqual(await store.get(collection, record.id), record, collection);
       assert.equal(await store.get(C.orgs, randomUUID()), undefined);
       assert.equal(await store.get(C.orgs, 'not-an-id'), undefined);
+    });
+
+    it('gives back the fields the security work added: Regenerate Secret\'s time, a provider\'s audiences', async () => {
+      const w = await world();
+      const external: IdentityProviderRecord = { ...fixtures.idp(w.org, 'Okta'), audiences: ['https://api.stark.example', 'orders'] };
+      const keys: AuthConfigRecord = { ...fixtures.auth(w.consumer, w.builtIn, 'development'), secretRegeneratedAt: now() };
+      await store.write([put(C.identityProviders, external), put(C.authConfigs, keys)]);
+      assert.deepEqual(await store.get(C.identityProviders, external.id), external);
+      assert.deepEqual(await store.findUnique(C.authConfigs, 'clientId', keys.clientId), keys);
+      const cleared = { ...external, audiences: [] };
+      await store.write([put(C.identityProviders, cleared)]);
+      assert.deepEqual(await store.get(C.identityProviders, external.id), cleared, 'an empty list stays a list');
+    });
+
+    it('holds team members: people, memberships and invitations, personal access tokens, the audit log', async () => {
+      const w = await world();
+      const ann = fixtures.user('ann', 'Ann@Stark.example');
+      const unverified = fixtures.user('eve', 'eve@stark.example', false);
+      const bare = fixtures.user('bare');
+      const admin = fixtures.member(w.org, 'admin', { userId: ann.id });
+      const byEmail = fixtures.member(w.org, 'developer', { invitedEmail: 'dev@stark.example' });
+      const bySubject = fixtures.member(w.org, 'viewer', { invitedSubject: 'vic' });
+      const pat = fixtures.token(ann, w.org);
+      const used: PersonalAccessTokenRecord = { ...fixtures.token(ann, w.org), lastUsedAt: now() };
+      await store.write([
+        put(M.users, ann),
+        put(M.users, unverified),
+        put(M.users, bare),
+        put(M.members, admin),
+        put(M.members, byEmail),
+        put(M.members, bySubject),
+      ]);
+      await store.write([{ op: 'require', collection: M.members, id: admin.id }, put(M.tokens, pat), put(M.tokens, used)]);
+      for (const [collection, record] of [[M.users, ann], [M.users, bare], [M.members, admin], [M.members, byEmail], [M.members, bySubject], [M.tokens, pat], [M.tokens, used]] as const) {
+        assert.deepEqual(await store.get(collection, record.id), record, collection);
+      }
+      const ids = (records: { id: string }[]) => records.map((r) => r.id).sort();
+
+      assert.deepEqual(await store.findUnique(M.users, 'subject', subjectKey(ann.issuer, 'ann')), ann);
+      assert.equal(await store.findUnique(M.users, 'subject', subjectKey('https://login.other.example/', 'ann')), undefined);
+      assert.deepEqual(await store.findAll(M.users, 'email', 'ann@stark.example'), [ann], 'by the lower-cased verified email');
+      assert.deepEqual(await store.findAll(M.users, 'email', 'eve@stark.example'), [], 'an unverified email finds no one');
+      assert.deepEqual(ids(await store.findAll(M.users, 'email', '')), ids([unverified, bare]));
+      assert.deepEqual(await store.findAll(M.users, 'bySubject', 'ann'), [ann]);
+
+      assert.deepEqual(await store.findUnique(M.members, 'user', `${w.org.id}/${ann.id}`), admin);
+      assert.deepEqual(await store.findUnique(M.members, 'invitation', `${w.org.id}/email:dev@stark.example`), byEmail);
+      assert.deepEqual(await store.findUnique(M.members, 'invitation', `${w.org.id}/subject:vic`), bySubject);
+      assert.equal(await store.findUnique(M.members, 'invitation', `${w.org.id}/`), undefined, 'a membership is no invitation');
+      assert.deepEqual(ids(await store.findAll(M.members, 'org', w.org.id)), ids([admin, byEmail, bySubject]));
+      assert.deepEqual(await store.findAll(M.members, 'user', ann.id), [admin]);
+      assert.deepEqual(ids(await store.findAll(M.members, 'user', '')), ids([byEmail, bySubject]), "'' lists the invitations");
+      assert.deepEqual(await store.findAll(M.members, 'invitation', 'subject:vic'), [bySubject]);
+      assert.deepEqual(await store.findAll(M.members, 'invitation', ''), [admin], "'' lists the memberships");
+
+      assert.deepEqual(await store.findUnique(M.tokens, 'hash', pat.hash), pat);
+      assert.deepEqual(ids(await store.findAll(M.tokens, 'user', ann.id)), ids([pat, used]));
+      assert.deepEqual(ids(await store.findAll(M.tokens, 'org', w.org.id)), ids([pat, used]));
+
+      // Uniqueness: one user per issuer and subject, one membership per person and one invitation per address.
+      await assert.rejects(store.write([put(M.users, fixtures.user('ann'))]), (e: unknown) => e instanceof UniqueViolation && e.collection === M.users && e.index === 'subject');
+      await assert.rejects(store.write([put(M.members, fixtures.member(w.org, 'viewer', { userId: ann.id }))]), (e: unknown) => e instanceof UniqueViolation && e.collection === M.members && e.index === 'user');
+      await assert.rejects(store.write([put(M.members, fixtures.member(w.org, 'viewer', { invitedSubject: 'vic' }))]), (e: unknown) => e instanceof UniqueViolation && e.index === 'invitation');
+      await assert.rejects(store.write([put(M.tokens, fixtures.token(ann, w.org, pat.hash))]), (e: unknown) => e instanceof UniqueViolation && e.collection === M.tokens && e.index === 'hash');
+      const other = fixtures.org();
+      const elsewhere = fixtures.member(other, 'viewer', { invitedSubject: 'vic' });
+      await store.write([put(C.orgs, other), put(M.members, elsewhere)]);
+
+      // Vic signs in: the invitation becomes a membership, its key is free again and the lookups follow.
+      const vic = fixtures.user('vic', 'vic@stark.example');
+      const joined: MemberRecord = { ...bySubject, userId: vic.id, updatedAt: now() };
+      await store.write([put(M.users, vic), put(M.members, joined)]);
+      assert.equal(await store.findUnique(M.members, 'invitation', `${w.org.id}/subject:vic`), undefined);
+      assert.deepEqual(await store.findUnique(M.members, 'user', `${w.org.id}/${vic.id}`), joined);
+      assert.deepEqual(await store.findAll(M.members, 'user', vic.id), [joined]);
+      assert.deepEqual(ids(await store.findAll(M.members, 'user', '')), ids([byEmail, elsewhere]));
+      assert.deepEqual(await store.findAll(M.members, 'invitation', 'subject:vic'), [elsewhere], 'the other organization\'s invitation only');
+      await store.write([put(M.members, fixtures.member(w.org, 'viewer', { invitedSubject: 'vic' }))]);
+
+      await store.write([{ op: 'delete', collection: M.tokens, id: pat.id }]);
+      assert.equal(await store.findUnique(M.tokens, 'hash', pat.hash), undefined);
+      assert.deepEqual(await store.findAll(M.tokens, 'user', ann.id), [used]);
+      const touched: PersonalAccessTokenRecord = { ...pat, lastUsedAt: now() };
+      await assert.rejects(store.write([{ op: 'require', collection: M.tokens, id: pat.id }, put(M.tokens, touched)]), MissingRecord);
+      assert.equal(await store.get(M.tokens, pat.id), undefined, 'a revoked token does not come back with its last use');
+    });
+
+    it('pages the audit log per organization, newest first, and under no organization', async () => {
+      const w = await world();
+      const entries = ['0003', '0001', '0005', '0002', '0004'].map((k) => fixtures.audit(w.org.id, k));
+      const elsewhere = fixtures.audit(randomUUID(), '0000');
+      const unowned = fixtures.audit('', '0009');
+      await store.write([...entries, elsewhere, unowned].map((r) => put(M.audit, r)));
+      const first = await store.page<AuditRecord>(M.audit, { group: w.org.id, limit: 2 });
+      assert.deepEqual(first.items.map((r) => r.sortKey), ['0001', '0002']);
+      assert.equal(first.last, '0002');
+      const rest = await store.page<AuditRecord>(M.audit, { group: w.org.id, after: first.last, limit: 10 });
+      assert.deepEqual(rest.items.map((r) => r.sortKey), ['0003', '0004', '0005']);
+      assert.equal(rest.last, undefined);
+      assert.deepEqual(rest.items[2], entries[2], 'an entry comes back as it was written');
+      const refused = await store.page<AuditRecord>(M.audit, { group: w.org.id, limit: 10, filter: (r) => (r as AuditRecord).sortKey > '0003' });
+      assert.deepEqual(refused.items.map((r) => r.sortKey), ['0004', '0005']);
+      assert.deepEqual((await store.page(M.audit, { group: '', limit: 10 })).items, [unowned]);
+      // The log outlives its organization.
+      await store.write([{ op: 'delete', collection: C.orgs, id: w.org.id }, ...[w.dev, w.prod].map((e) => ({ op: 'delete' as const, collection: C.environments, id: e.id })), { op: 'delete', collection: C.identityProviders, id: w.builtIn.id }, { op: 'delete', collection: C.components, id: w.consumer.id }, { op: 'delete', collection: C.components, id: w.service.id }, { op: 'delete', collection: C.projects, id: w.project.id }]);
+      assert.equal((await store.page(M.audit, { group: w.org.id, limit: 10 })).items.length, 5);
     });
 
     it('finds records by every unique index, and forgets keys a change frees', async () => {

@@ -158,6 +158,83 @@ CREATE TABLE change_log (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'secret regeneration time, identity provider audiences; team members, personal access tokens, audit log',
+    sql: `
+-- The security work (issue 14): Regenerate Secret's time (the gateway refuses tokens issued before it) and the
+-- audiences an external provider's tokens must carry.
+ALTER TABLE auth_configurations ADD COLUMN secret_regenerated_at timestamptz;
+ALTER TABLE identity_providers ADD COLUMN audiences jsonb;
+
+-- Team members (issue 17), src/controlPlane/members/records.ts.
+CREATE TABLE users (
+  id uuid PRIMARY KEY,
+  issuer text COLLATE "C" NOT NULL,
+  subject text COLLATE "C" NOT NULL,
+  subject_key text COLLATE "C" NOT NULL,
+  name text,
+  email text,
+  email_key text COLLATE "C" NOT NULL,
+  email_verified boolean NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX users_subject_key ON users (subject_key);
+CREATE INDEX users_email ON users (email_key);
+CREATE INDEX users_by_subject ON users (subject);
+
+-- A membership (user_id set) or an invitation pending until that person first signs in (no user_id).
+CREATE TABLE members (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  org_handle text COLLATE "C" NOT NULL,
+  role text NOT NULL CHECK (role IN ('viewer', 'developer', 'admin')),
+  user_id uuid REFERENCES users (id) DEFERRABLE INITIALLY DEFERRED,
+  invited_email text,
+  invited_subject text,
+  invitation_key text COLLATE "C" NOT NULL,
+  invited_by text NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX members_user_key ON members (org_id, user_id) WHERE user_id IS NOT NULL;
+CREATE UNIQUE INDEX members_invitation_key ON members (org_id, invitation_key) WHERE user_id IS NULL;
+CREATE INDEX members_user ON members (user_id);
+CREATE INDEX members_invitation ON members (invitation_key);
+
+CREATE TABLE personal_access_tokens (
+  id uuid PRIMARY KEY,
+  ${fk('user_id', 'users')},
+  ${fk('org_id', 'organizations')},
+  org_handle text COLLATE "C" NOT NULL,
+  name text NOT NULL,
+  role text NOT NULL CHECK (role IN ('viewer', 'developer', 'admin')),
+  hash text COLLATE "C" NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL,
+  last_used_at timestamptz
+);
+CREATE UNIQUE INDEX personal_access_tokens_hash_key ON personal_access_tokens (hash);
+CREATE INDEX personal_access_tokens_user ON personal_access_tokens (user_id);
+CREATE INDEX personal_access_tokens_org ON personal_access_tokens (org_id);
+
+-- An organization's audit log stays when the organization goes, so org_id is no foreign key; it is '' for a write
+-- under no organization (a refused create).
+CREATE TABLE audit_log (
+  id uuid PRIMARY KEY,
+  org_id text COLLATE "C" NOT NULL,
+  sort_key text COLLATE "C" NOT NULL,
+  at timestamptz NOT NULL,
+  actor jsonb NOT NULL,
+  action text NOT NULL,
+  resource text NOT NULL,
+  address text NOT NULL,
+  status integer NOT NULL
+);
+CREATE INDEX audit_log_list ON audit_log (org_id, sort_key);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

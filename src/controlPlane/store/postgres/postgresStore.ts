@@ -33,7 +33,7 @@ import {
 import { ChangeFeed, CHANNEL, MAX_PAYLOAD, type Change } from './changeFeed';
 import { migrate } from './migrations';
 import { getKey, lookupKey, RecordCache, recordRef, uniqueKey } from './recordCache';
-import { isUuid, splitKey, tables, uniqueIndexName, type Column, type IndexColumns, type TableMapping } from './tables';
+import { columnKind, isUuid, splitKey, tables, uniqueIndexName, type Column, type IndexColumns, type TableMapping } from './tables';
 
 export interface PostgresStoreOptions {
   databaseUrl: string;
@@ -239,11 +239,12 @@ export class PostgresStore implements Store {
   private async select(t: Table, cols: IndexColumns, key: string, limit?: number): Promise<StoredRecord[]> {
     const values = splitKey(t.mapping, cols, key);
     if (!values) return [];
-    const where = cols.columns.map((c, i) => `${c} = $${i + 1}`);
+    const params: unknown[] = [];
+    const where = cols.columns.map((c, i) => (values[i] === null ? `${c} IS NULL` : `${c} = $${params.push(values[i])}`));
     if (cols.where) where.push(cols.where);
     const rows = await this.query(
       `SELECT ${t.selectList} FROM ${t.mapping.table} WHERE ${where.join(' AND ')}${limit ? ` LIMIT ${limit}` : ''}`,
-      values,
+      params,
     );
     return rows.map((r) => toRecord(t, r));
   }
@@ -258,7 +259,7 @@ export class PostgresStore implements Store {
     const values: unknown[] = [];
     const param = (v: unknown) => `$${values.push(v)}`;
     if (ordered.group) {
-      if (!isUuid(req.group)) return { items: [] };
+      if (columnKind(t.mapping, ordered.group) === 'uuid' && !isUuid(req.group)) return { items: [] };
       where.push(`${ordered.group} = ${param(req.group)}`);
     }
     // Prefix as a range (the columns sort as "C": bytes of UTF-8, in which U+10FFFF sorts after any character).

@@ -11,6 +11,7 @@
  */
 import { CONNECTIONS } from '../../connections/records';
 import { C } from '../../domain/records';
+import { inviteKey, M, subjectKey } from '../../members/records';
 
 export type ColumnKind = 'uuid' | 'text' | 'bool' | 'int' | 'json' | 'time';
 
@@ -28,6 +29,8 @@ export interface IndexColumns {
   columns: string[];
   /** Extra condition of a partial index (the Store's key function answers undefined for the other rows). */
   where?: string;
+  /** The key function writes '' for a record whose (last) column is NULL (`r.userId ?? ''`): '' finds those. */
+  emptyIsNull?: boolean;
 }
 
 export interface TableMapping {
@@ -84,6 +87,7 @@ export const tables: Record<string, TableMapping> = {
       col('token_endpoint', 'tokenEndpoint', 'text', true),
       col('jwks_uri', 'jwksUri', 'text', true),
       col('environments', 'environments', 'json'),
+      col('audiences', 'audiences', 'json', true),
       col('created_at', 'createdAt', 'time'),
       col('refreshed_at', 'refreshedAt', 'time', true),
     ],
@@ -137,6 +141,7 @@ export const tables: Record<string, TableMapping> = {
       col('kind', 'kind', 'text'),
       col('client_id', 'clientId', 'text'),
       col('secret_hash', 'secretHash', 'text', true),
+      col('secret_regenerated_at', 'secretRegeneratedAt', 'time', true),
       col('created_at', 'createdAt', 'time'),
       col('updated_at', 'updatedAt', 'time'),
     ],
@@ -169,6 +174,85 @@ export const tables: Record<string, TableMapping> = {
     },
     ordered: { group: 'component_id', sort: 'name_key' },
   },
+  [M.users]: {
+    table: 'users',
+    columns: [
+      id,
+      col('issuer', 'issuer', 'text'),
+      col('subject', 'subject', 'text'),
+      { column: 'subject_key', kind: 'text', derive: (r) => subjectKey(r.issuer, r.subject) },
+      col('name', 'name', 'text', true),
+      col('email', 'email', 'text', true),
+      // Only a verified email finds its person (the Store's key function says how).
+      { column: 'email_key', kind: 'text', derive: (r) => (r.emailVerified && r.email ? r.email.toLowerCase() : '') },
+      col('email_verified', 'emailVerified', 'bool'),
+      col('created_at', 'createdAt', 'time'),
+      col('updated_at', 'updatedAt', 'time'),
+    ],
+    unique: { subject: { columns: ['subject_key'] } },
+    lookup: { email: { columns: ['email_key'] }, bySubject: { columns: ['subject'] } },
+  },
+  [M.members]: {
+    table: 'members',
+    columns: [
+      id,
+      col('org_id', 'orgId', 'uuid'),
+      col('org_handle', 'orgHandle', 'text'),
+      col('role', 'role', 'text'),
+      col('user_id', 'userId', 'uuid', true),
+      col('invited_email', 'invitedEmail', 'text', true),
+      col('invited_subject', 'invitedSubject', 'text', true),
+      // '' for a membership: its invitation was taken.
+      { column: 'invitation_key', kind: 'text', derive: (r) => (r.userId ? '' : inviteKey(r)) },
+      col('invited_by', 'invitedBy', 'text'),
+      col('created_at', 'createdAt', 'time'),
+      col('updated_at', 'updatedAt', 'time'),
+    ],
+    unique: {
+      user: { columns: ['org_id', 'user_id'], where: 'user_id IS NOT NULL' },
+      invitation: { columns: ['org_id', 'invitation_key'], where: 'user_id IS NULL' },
+    },
+    lookup: {
+      org: { columns: ['org_id'] },
+      user: { columns: ['user_id'], emptyIsNull: true },
+      invitation: { columns: ['invitation_key'] },
+    },
+  },
+  [M.tokens]: {
+    table: 'personal_access_tokens',
+    columns: [
+      id,
+      col('user_id', 'userId', 'uuid'),
+      col('org_id', 'orgId', 'uuid'),
+      col('org_handle', 'orgHandle', 'text'),
+      col('name', 'name', 'text'),
+      col('role', 'role', 'text'),
+      col('hash', 'hash', 'text'),
+      col('created_at', 'createdAt', 'time'),
+      col('expires_at', 'expiresAt', 'time'),
+      col('last_used_at', 'lastUsedAt', 'time', true),
+    ],
+    unique: { hash: { columns: ['hash'] } },
+    lookup: { user: { columns: ['user_id'] }, org: { columns: ['org_id'] } },
+  },
+  [M.audit]: {
+    table: 'audit_log',
+    columns: [
+      id,
+      // Text, not uuid: '' for a write under no organization.
+      col('org_id', 'orgId', 'text'),
+      col('sort_key', 'sortKey', 'text'),
+      col('at', 'at', 'time'),
+      col('actor', 'actor', 'json'),
+      col('action', 'action', 'text'),
+      col('resource', 'resource', 'text'),
+      col('address', 'address', 'text'),
+      col('status', 'status', 'int'),
+    ],
+    unique: {},
+    lookup: {},
+    ordered: { group: 'org_id', sort: 'sort_key' },
+  },
 };
 
 /** The name of the UNIQUE index behind a Store unique index (what PostgreSQL reports as the violated constraint). */
@@ -176,7 +260,8 @@ export const uniqueIndexName = (mapping: TableMapping, index: string) => `${mapp
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The column values a Store key stands for; undefined when it cannot name a row (an id part that is no UUID). */
+/** The column values a Store key stands for (null: the column is NULL, see emptyIsNull); undefined when it cannot name a
+ * row (an id part that is no UUID). */
 export function splitKey(mapping: TableMapping, index: IndexColumns, key: string): unknown[] | undefined {
   const parts: string[] = [];
   let rest = key;
@@ -187,11 +272,14 @@ export function splitKey(mapping: TableMapping, index: IndexColumns, key: string
     rest = rest.slice(at + 1);
   }
   parts.push(rest);
+  const values: unknown[] = parts;
   for (let i = 0; i < parts.length; i++) {
-    const kind = mapping.columns.find((c) => c.column === index.columns[i])!.kind;
-    if (kind === 'uuid' && !UUID.test(parts[i])) return undefined;
+    if (index.emptyIsNull && i === parts.length - 1 && parts[i] === '') values[i] = null;
+    else if (columnKind(mapping, index.columns[i]) === 'uuid' && !UUID.test(parts[i])) return undefined;
   }
-  return parts;
+  return values;
 }
+
+export const columnKind = (mapping: TableMapping, column: string) => mapping.columns.find((c) => c.column === column)!.kind;
 
 export const isUuid = (text: string) => UUID.test(text);
