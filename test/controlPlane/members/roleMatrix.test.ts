@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import { ROLE_NAMES, roleAtLeast, type Role } from '../../../src/api/members';
 import { ACCESS, API_PREFIX, paths, type Access } from '../../../src/api/routes';
 import { Router } from '../../../src/controlPlane/http/router';
-import { startTeamServer, type TeamServer } from './teamServer';
+import { startTeamServer, TEAM_STORES, type TeamServer, type TeamStore } from './teamServer';
 import { PEOPLE, startUsersIdentityProvider, type UsersIdentityProvider } from './usersIdentityProvider';
 
 type Caller = 'operator' | 'admin' | 'developer' | 'viewer' | 'token' | 'outsider' | 'other-issuer' | 'expired' | 'wrong-audience' | 'none';
@@ -28,12 +28,15 @@ function expected(access: Access, caller: Caller): 'allowed' | 401 | 403 | 404 {
 
 describe('role matrix (generated from the route table)', function () {
   this.timeout(240_000);
+  /** The same people and identity provider on a data folder and on PostgreSQL. */
+  const servers = {} as Record<TeamStore, TeamServer>;
   let team: TeamServer;
   let other: UsersIdentityProvider;
   const bad: Partial<Record<Caller, string>> = {};
 
   before(async () => {
-    team = await startTeamServer();
+    team = servers['file store'] = await startTeamServer();
+    servers.PostgreSQL = await startTeamServer('PostgreSQL', team.idp);
     other = await startUsersIdentityProvider();
     bad['other-issuer'] = (await other.signIn('ann')).access_token;
     bad['wrong-audience'] = (await team.idp.signIn('ann', 'urn:another:api')).access_token;
@@ -44,6 +47,7 @@ describe('role matrix (generated from the route table)', function () {
     await new Promise((r) => setTimeout(r, 7_000));
   });
   after(async () => {
+    await servers.PostgreSQL?.close();
     await team?.close();
     await other?.close();
   });
@@ -52,7 +56,8 @@ describe('role matrix (generated from the route table)', function () {
     assert.throws(() => new Router([]).api('GET', '/orgs/:org/something-new', () => ({ status: 200 })), /no access rule: add it to ACCESS/);
   });
 
-  it('answers every route for every caller as its rule says', async () => {
+  for (const store of TEAM_STORES) it(`answers every route for every caller as its rule says (${store})`, async () => {
+    const team = servers[store];
     const failures: string[] = [];
     let checked = 0;
     for (const [route, access] of Object.entries(ACCESS)) {

@@ -29,8 +29,9 @@ export const teamServerArgs = (idp: UsersIdentityProvider) => ['--users-idp', id
 
 let orgs = 0;
 
-export async function startTeamServer(store: TeamStore = 'file store'): Promise<TeamServer> {
-  const idp = await startUsersIdentityProvider();
+/** `idp`: a users identity provider another team server signs in with already (the close of this one leaves it). */
+export async function startTeamServer(store: TeamStore = 'file store', shared?: UsersIdentityProvider): Promise<TeamServer> {
+  const idp = shared ?? (await startUsersIdentityProvider());
   const team = store === 'PostgreSQL' ? await startTeam(1, teamServerArgs(idp)) : undefined;
   const cp = team ? team.replicas[0] : await ControlPlane.start(tempDir(), teamServerArgs(idp));
   const tokens = {} as TeamServer['tokens'];
@@ -68,7 +69,7 @@ export async function startTeamServer(store: TeamStore = 'file store'): Promise<
     },
     async close() {
       await cp.stop();
-      await idp.close();
+      if (!shared) await idp.close();
     },
   };
 }
