@@ -62,11 +62,11 @@ export async function importIntoDatabase(store: PostgresStore, data: ExportFile,
   let records = 0;
   await store.transaction(async (client) => {
     const { rows } = await client.query<{ n: string }>(
-      `SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM signing_keys) + (SELECT count(*) FROM admin_tokens) AS n`,
+      `SELECT (SELECT count(*) FROM organizations) + (SELECT count(*) FROM users) + (SELECT count(*) FROM signing_keys) + (SELECT count(*) FROM admin_tokens) AS n`,
     );
     if (Number(rows[0].n) > 0) {
       if (!replace) {
-        throw new DatabaseNotEmpty('The database already holds a control plane (organizations, signing keys or admin tokens). Import into an empty database, or pass --replace to delete what it holds first.');
+        throw new DatabaseNotEmpty('The database already holds a control plane (organizations, people who signed in, signing keys or admin tokens). Import into an empty database, or pass --replace to delete what it holds first.');
       }
       await client.query(`TRUNCATE ${[...resourceTables, 'signing_keys', 'admin_tokens'].join(', ')}`);
     }

@@ -10,9 +10,11 @@ import * as path from 'node:path';
 import { Pool } from 'pg';
 import { paths } from '../../../src/api';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../src/controlPlane/store/postgres/migrations';
+import { M } from '../../../src/controlPlane/members/records';
+import { GATEWAY_RESOURCE, startOidcProvider } from '../externalIdp/oidcProvider';
 import { ControlPlane, runCli, tempDir } from '../helpers/controlPlane';
 import { sharedCluster, sql } from '../helpers/postgres';
-import { ORG, PROJECT, seed, TEAM_PUBLIC_URL, token, upstream } from '../helpers/team';
+import { gatewayCall, ORG, PROJECT, seed, TEAM_PUBLIC_URL, token, upstream } from '../helpers/team';
 
 describe('team control plane: operations', function () {
   this.timeout(120_000);
@@ -77,17 +79,33 @@ describe('team control plane: operations', function () {
 
   it('carries a local control plane into a team database: same ids, client IDs, secrets, keys and admin token', async () => {
     const up = await upstream('carried');
+    const idp = await startOidcProvider();
     const dataDir = tempDir();
-    const local = await ControlPlane.startBehind(TEAM_PUBLIC_URL, dataDir);
+    const local = await ControlPlane.startBehind(TEAM_PUBLIC_URL, dataDir, ['--allow-private-addresses']);
     const s = await seed(local, up.url);
-    const before = await local.call('GET', paths.component(ORG, PROJECT, s.consumer));
     const localToken = await token(local.url, s.clientId, s.secret);
+    // What later work added: Regenerate Secret's time (a token from before it stays refused), a provider's audiences.
+    const beforeRegeneration = localToken.accessToken!;
+    const regen = await local.call('POST', `${paths.authFor(ORG, PROJECT, s.consumer, 'development')}/regenerate-secret`);
+    assert.equal(regen.status, 200, regen.text);
+    s.secret = regen.body.clientSecret;
+    const registered = await local.call('POST', paths.identityProviders(ORG), { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl, audiences: [GATEWAY_RESOURCE] });
+    assert.equal(registered.status, 201, registered.text);
+    await idp.close();
+    const localAfter = await token(local.url, s.clientId, s.secret);
+    const before = await local.call('GET', paths.component(ORG, PROJECT, s.consumer));
+    const keysBefore = await local.call('GET', paths.authFor(ORG, PROJECT, s.consumer, 'development'));
+    const providerBefore = await local.call('GET', paths.identityProvider(ORG, registered.body.id));
+    const auditBefore = await local.call('GET', `${paths.audit(ORG)}?limit=100`);
+    assert.ok(auditBefore.body.items.length >= 6, 'the writes above are in the audit log');
     await local.stop();
 
     const out = path.join(tempDir('export-'), 'export.json');
     const exported = await runCli(['export', '--data', dataDir, '--out', out]);
     assert.equal(exported.code, 0, exported.stderr);
     assert.equal(fs.statSync(out).mode & 0o777, 0o600);
+    const file = JSON.parse(fs.readFileSync(out, 'utf8'));
+    for (const collection of Object.values(M)) assert.ok(Array.isArray(file.collections[collection]), `the export holds ${collection}`);
 
     const url = await (await sharedCluster()).createDatabase('import');
     const key = randomBytes(32).toString('hex');
@@ -104,12 +122,18 @@ describe('team control plane: operations', function () {
       const after = await team.call('GET', paths.component(ORG, PROJECT, s.consumer));
       assert.equal(after.status, 200, 'the local admin token manages the team control plane');
       assert.deepEqual(after.body, before.body);
+      assert.deepEqual((await team.call('GET', paths.authFor(ORG, PROJECT, s.consumer, 'development'))).body, keysBefore.body, 'with the time of the regeneration');
+      assert.deepEqual((await team.call('GET', paths.identityProvider(ORG, registered.body.id))).body, providerBefore.body, 'with its audiences');
+      const auditAfter = await team.call('GET', `${paths.audit(ORG)}?limit=100`);
+      assert.deepEqual(auditAfter.body.items, auditBefore.body.items, 'the audit log comes along');
       const t = await token(team.url, s.clientId, s.secret);
       assert.equal(t.status, 200, 'the client secret still works');
       const kid = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).kid;
-      assert.equal(kid(t.accessToken!), kid(localToken.accessToken!), 'the same signing key');
-      const gw = await fetch(`${team.url}/gw/${ORG}/${PROJECT}/${s.service}/api/development`, { headers: { authorization: `Bearer ${localToken.accessToken}` } });
+      assert.equal(kid(t.accessToken!), kid(localAfter.accessToken!), 'the same signing key');
+      const gw = await gatewayCall(team.url, s, localAfter.accessToken!);
       assert.equal(gw.status, 200, 'a token issued by the local control plane passes the team gateway');
+      const old = await gatewayCall(team.url, s, beforeRegeneration);
+      assert.equal(old.status, 401, 'a token issued before Regenerate Secret stays refused');
     } finally {
       await team.stop();
       await up.close();
