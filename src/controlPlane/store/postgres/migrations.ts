@@ -200,6 +200,8 @@ CREATE TABLE members (
 );
 CREATE UNIQUE INDEX members_user_key ON members (org_id, user_id) WHERE user_id IS NOT NULL;
 CREATE UNIQUE INDEX members_invitation_key ON members (org_id, invitation_key) WHERE user_id IS NULL;
+-- The two partial indexes above each hold part of an organization's members: its list needs one of its own.
+CREATE INDEX members_org ON members (org_id);
 CREATE INDEX members_user ON members (user_id);
 CREATE INDEX members_invitation ON members (invitation_key);
 
