@@ -4,13 +4,15 @@
  * admin token, the private keys encrypted at rest, and a local control plane carried into a team database losslessly.
  */
 import * as assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Pool } from 'pg';
 import { paths } from '../../../src/api';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../src/controlPlane/store/postgres/migrations';
-import { M } from '../../../src/controlPlane/members/records';
+import { C, coreCollections, type OrganizationRecord } from '../../../src/controlPlane/domain/records';
+import { M, memberCollections, type AuditRecord } from '../../../src/controlPlane/members/records';
+import { PostgresStore } from '../../../src/controlPlane/store/postgres/postgresStore';
 import { GATEWAY_RESOURCE, startOidcProvider } from '../externalIdp/oidcProvider';
 import { ControlPlane, runCli, tempDir } from '../helpers/controlPlane';
 import { sharedCluster, sql } from '../helpers/postgres';
@@ -34,6 +36,30 @@ describe('team control plane: operations', function () {
     const cli = await runCli(['migrate', '--database-url', url]);
     assert.equal(cli.code, 0, cli.stderr);
     assert.match(cli.stdout, new RegExp(`version ${SCHEMA_VERSION}.*nothing to do`));
+  });
+
+  it('brings a database of schema version 1 forward, keeping what it holds', async () => {
+    const url = await (await sharedCluster()).createDatabase('upgrade');
+    const pool = new Pool({ connectionString: url, max: 1 });
+    const org = { id: randomUUID(), handle: 'stark', name: 'Stark' };
+    try {
+      assert.equal((await migrate(pool, MIGRATIONS.slice(0, 1))).to, 1);
+      await sql(url, "INSERT INTO organizations (id, handle, name, name_key, created_at) VALUES ($1, $2, $3, 'stark', now())", [org.id, org.handle, org.name]);
+      const result = await migrate(pool);
+      assert.deepEqual([result.from, result.to, result.applied.map((m) => m.version)], [1, SCHEMA_VERSION, MIGRATIONS.slice(1).map((m) => m.version)]);
+    } finally {
+      await pool.end();
+    }
+    const store = await PostgresStore.open({ databaseUrl: url, collections: [...coreCollections, ...memberCollections] });
+    try {
+      assert.equal((await store.get<OrganizationRecord>(C.orgs, org.id))?.handle, 'stark');
+      const now = new Date().toISOString();
+      const entry: AuditRecord = { id: randomUUID(), orgId: org.id, sortKey: '1', at: now, actor: { kind: 'admin', name: 'operator' }, action: 'POST /orgs', resource: '/api/v1/orgs', address: '127.0.0.1', status: 201 };
+      await store.write([{ op: 'put', collection: M.audit, record: entry }]);
+      assert.equal((await store.page(M.audit, { group: org.id, limit: 10 })).items.length, 1);
+    } finally {
+      await store.close();
+    }
   });
 
   it('refuses to start on a schema newer than it knows, naming both versions', async () => {
