@@ -7,6 +7,7 @@ import findMyWay, { type HTTPMethod } from 'find-my-way';
 import { Access, ACCESS, API_PREFIX } from '../../api/routes';
 import { ApiError, sendError, sendJson, storeErrorAnswer } from './errors';
 import { Authenticator, Principal, requirePrincipal } from './auth';
+import { StoreUnavailable } from '../store/store';
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -83,8 +84,11 @@ export class Router {
     } catch (err) {
       failure = err;
     }
-    if (this.guard && req.method !== 'GET') {
-      const status = failure === undefined ? (answer ? answer.status : res.statusCode) : failure instanceof ApiError ? failure.status : 500;
+    // With the store away nothing was written, and its audit entry cannot be either: trying would only make the caller
+    // wait out the store's time-outs a second time before the same 503.
+    if (this.guard && req.method !== 'GET' && !(failure instanceof StoreUnavailable)) {
+      const status =
+        failure === undefined ? (answer ? answer.status : res.statusCode) : failure instanceof ApiError ? failure.status : (storeErrorAnswer(failure)?.status ?? 500);
       try {
         await this.guard.written(ctx, route, status);
       } catch (err) {
