@@ -71,6 +71,7 @@ describe('team control plane: the database away', function () {
     up = await upstream('service');
   });
   after(async () => {
+    for (const r of team?.replicas ?? []) if (r.child.exitCode !== null || r.child.signalCode !== null) console.log(`      a replica died (exit ${r.child.exitCode}, signal ${r.child.signalCode}):\n${r.stderr()}`);
     await team?.stop();
     await up?.close();
     cluster?.remove();

@@ -356,6 +356,10 @@ export class PostgresStore implements Store {
         throw unavailableOr(err);
       }
       let broken: Error | undefined;
+      // The server may end the connection between two queries of the batch (a restart): pg then emits 'error' on
+      // the client, which would end the process without a listener; the next query fails and is answered as usual.
+      const lost = (err: Error) => (broken = err);
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         const changes = await work(client);
@@ -385,6 +389,7 @@ export class PostgresStore implements Store {
         if ((code === '40P01' || code === '40001') && attempt < RETRIES) continue;
         throw this.mapError(err);
       } finally {
+        client.off('error', lost);
         client.release(broken);
       }
     }
