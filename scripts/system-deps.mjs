@@ -37,6 +37,9 @@ export const purposes = {
     pkg('golang-go', { program: 'go' }, 'runs the generated Go connection snippet'),
     pkg('default-jdk-headless', { program: 'javac' }, 'runs the generated Java connection snippet'),
     pkg('strace', { program: 'strace' }, "the durability test reads the control plane's system calls"),
+    pkg('postgresql', { file: '/usr/lib/postgresql/15/bin/initdb' }, 'the team store tests run their own PostgreSQL 15 cluster'),
+    pkg('nginx-light', { program: 'nginx', dirs: ['/usr/sbin'] }, 'three team replicas behind one URL, as the README deploys them'),
+    pkg('openssl', { program: 'openssl' }, "the test certificate of nginx's TLS"),
   ],
   bench: [
     ...vscode,

@@ -75,7 +75,10 @@ describe('In the editor: CHOREO_* variables completed, explained and checked', (
       });
 
       it('process.env. offers the connection\'s variables, each saying its connection and endpoint', async () => {
-        await page.keyboard.type('const url = process.env.', { delay: 20 });
+        // Inserted as pasted text (no suggestions of the language's own on the way), then the "." typed, as a person
+        // would type it: the trigger character.
+        await page.keyboard.insertText('const url = process.env');
+        await page.keyboard.type('.');
         const suggest = page.locator('.suggest-widget');
         const row = suggest.locator('.monaco-list-row', { hasText: 'CHOREO_GREETING_SERVICEURL' });
         await row.waitFor({ state: 'visible', timeout: 30_000 });
@@ -104,7 +107,7 @@ describe('In the editor: CHOREO_* variables completed, explained and checked', (
       it('a typo is underlined, and its quick fix offers the name meant', async () => {
         await page.mouse.move(900, 600);
         await page.keyboard.press('Control+End');
-        await page.keyboard.type('const token = process.env.CHOREO_GREETNG_TOKENURL;', { delay: 10 });
+        await page.keyboard.insertText('const token = process.env.CHOREO_GREETNG_TOKENURL;');
         await page.keyboard.press('Escape');
         await page.locator('.squiggly-warning').first().waitFor({ state: 'visible', timeout: 30_000 });
         await page.keyboard.press('ArrowLeft');

@@ -95,12 +95,11 @@ describe('Sign in to a team control plane with its identity provider', function 
   });
 
   it('records the seed\'s writes under the signed-in person\'s name, with no secret', async () => {
-    const consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', {
-      org: annOrg.handle,
-      project: 'default',
-      displayName: 'Audited App',
-      openOverview: false,
-    }))!;
+    const consumer = (await vscode.commands.executeCommand<Component>(
+      'choreo.createExternalConsumer',
+      { org: annOrg.handle, project: 'default' },
+      { displayName: 'Audited App', openOverview: false },
+    ))!;
     assert.ok(consumer, api.failures.last?.message);
     const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { org: annOrg.handle, project: 'default', component: consumer.name, environment: 'development' });
     assert.ok(auth, api.failures.last?.message);
@@ -151,7 +150,7 @@ describe('Sign in to a team control plane with its identity provider', function 
     const members = (await rows(api, org.node)).find((r) => r.label === 'Members')!;
     assert.equal(members.contextValue, 'members~viewer');
     assert.deepEqual((await rows(api, members.node)).map((r) => r.contextValue), ['member.active~viewer', 'member.active~viewer']);
-    const made = await vscode.commands.executeCommand('choreo.createProject', { org: annOrg.handle, name: 'Not Allowed' });
+    const made = await vscode.commands.executeCommand('choreo.createProject', { org: annOrg.handle }, { name: 'Not Allowed' });
     assert.equal(made, undefined);
     assert.equal(api.failures.last?.code, 'forbidden');
     assert.match(api.failures.last!.message, /needs the Developer role in organization ".*"; you are a Viewer/);

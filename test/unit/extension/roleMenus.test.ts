@@ -15,6 +15,8 @@ const NEEDS: Record<string, 'viewer' | 'developer' | 'admin'> = {
   'choreo.copyServiceUrl': 'viewer',
   'choreo.insertConnectionSnippet': 'viewer',
   'choreo.writeEnv': 'viewer',
+  'choreo.testConnection': 'viewer',
+  'choreo.linkWorkspace': 'viewer',
   'choreo.refresh': 'viewer',
   'choreo.createProject': 'developer',
   'choreo.createExternalConsumer': 'developer',

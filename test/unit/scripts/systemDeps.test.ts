@@ -51,7 +51,7 @@ describe('system-deps (the set-up step both README commands run)', () => {
     const result = runWithout('start');
     assert.equal(result.status, 2, result.stderr);
     assert.match(result.stderr, /ripgrep/);
-    assert.doesNotMatch(result.stderr, /golang-go|strace|wrk|nginx|chromium/);
+    assert.doesNotMatch(result.stderr, /golang-go|strace|wrk|nginx|chromium|postgresql/);
   });
 
   it('says nothing when everything is present', () => {

@@ -195,7 +195,7 @@ describe('webview protocols', () => {
 
   describe('Add Identity Provider', () => {
     const p = addIdentityProviderProtocol;
-    const create = { type: 'create', name: 'Stark IdP', description: '', wellKnownUrl: 'https://idp.example/.well-known/openid-configuration', environments: ['production'] };
+    const create = { type: 'create', name: 'Stark IdP', description: '', wellKnownUrl: 'https://idp.example/.well-known/openid-configuration', environments: ['production'], audiences: [] };
     it('accepts create (every environment when none is ticked) and cancel', () => {
       accepts(p.toHost, { type: 'ready' });
       accepts(p.toHost, create);
@@ -206,10 +206,11 @@ describe('webview protocols', () => {
       refusesGarbage(p.toHost);
       refuses(p.toHost, { ...create, environments: ['Production; drop'] }, 'environments');
       refuses(p.toHost, { ...create, wellKnownUrl: 'x'.repeat(5000) }, 'wellKnownUrl');
+      refuses(p.toHost, { ...create, audiences: Array.from({ length: 51 }, (_, i) => `https://api${i}.example`) }, 'audiences');
       refuses(p.toHost, { ...create, orgHandle: 'wayne-enterprises' });
     });
     it('accepts the organization\'s environments, and keeps a draft across a reload', () => {
-      accepts(p.toWebview, { type: 'data', orgName: 'Stark Industries', environments: [development] });
+      accepts(p.toWebview, { type: 'data', orgName: 'Stark Industries', environments: [development], gatewayAudience: 'http://127.0.0.1:7480/gw' });
       refusesGarbage(p.toWebview);
       accepts(p.state, { ref: { orgHandle: 'stark' }, name: 'Stark IdP', wellKnownUrl: 'https://idp.example', environments: ['development'] });
       refuses(p.state, { name: 'Stark IdP' });
