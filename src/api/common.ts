@@ -69,6 +69,8 @@ export const ErrorCode = z.enum([
   'method_not_allowed',
   'rate_limited',
   'discovery_failed',
+  /** An endpoint's visibility does not admit this consumer (a connection refused, or a call at the gateway). */
+  'not_visible',
   /** The request's Host header names another server (421). */
   'misdirected_request',
   'store_unavailable',
@@ -79,12 +81,28 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 export const FieldError = z.object({ path: z.string(), message: z.string() });
 export type FieldError = z.infer<typeof FieldError>;
 
+/** One thing that stands in the way of a change (a `in_use` or `not_visible` refusal): the external consumer, and
+ * the connection or environment through which it uses what was to be changed. Lets a client link to each. */
+export const ResourceUse = z.object({
+  orgHandle: z.string(),
+  projectHandle: z.string(),
+  componentName: z.string(),
+  displayName: z.string(),
+  /** The connection (refusals about services and endpoints). */
+  connectionName: z.string().optional(),
+  /** The environment whose keys use it (refusals about identity providers). */
+  environment: z.string().optional(),
+});
+export type ResourceUse = z.infer<typeof ResourceUse>;
+
 /** Body of every 4xx/5xx answer of the management API. */
 export const ApiErrorBody = z.object({
   error: z.object({
     code: ErrorCode,
     message: z.string(),
     fields: z.array(FieldError).optional(),
+    /** What the refusal names, when it names consumers or connections (`in_use`, `not_visible`). */
+    uses: z.array(ResourceUse).optional(),
   }),
 });
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;

@@ -26,6 +26,24 @@ export const EndpointInput = z.strictObject({
 });
 export type EndpointInput = z.input<typeof EndpointInput>;
 
+/** Changes one endpoint of a service. `upstreamUrls` is merged per environment: an environment given gets that URL
+ * (null removes it), the others keep theirs. Narrowing `visibility` while connections exist that it would refuse is
+ * refused (409 `in_use`, naming them). Takes effect at the gateway on the next call. */
+export const UpdateEndpoint = z.strictObject({
+  visibility: Visibility.optional(),
+  upstreamUrls: z.record(dnsLabel, httpUrl.nullable()).optional(),
+});
+export type UpdateEndpoint = z.input<typeof UpdateEndpoint>;
+
+/** An external consumer connected to one of a service's endpoints (the Service Overview lists them). It may be in
+ * another project, or for a `Public` endpoint in another organization. */
+export const ConnectedConsumer = z.object({
+  endpointName: z.string(),
+  connectionName: z.string(),
+  consumer: z.object({ orgHandle: z.string(), projectHandle: z.string(), name: z.string(), displayName: z.string() }),
+});
+export type ConnectedConsumer = z.infer<typeof ConnectedConsumer>;
+
 export const Component = z.object({
   id: z.string(),
   orgHandle: dnsLabel,

@@ -7,6 +7,8 @@ export const Connection = z.object({
   id: z.string(),
   componentId: z.string(),
   name: z.string(),
+  /** The service's organization: the consumer's own, or another one's for a `Public` endpoint. */
+  serviceOrgHandle: dnsLabel.optional(),
   serviceProjectHandle: dnsLabel,
   serviceComponentName: dnsLabel,
   endpointName: dnsLabel,
@@ -21,6 +23,9 @@ export const CreateConnection = z.strictObject({
     .min(1, 'Enter a connection name.')
     .max(63, 'Use at most 63 characters.')
     .regex(/^[A-Za-z][A-Za-z0-9 _-]*$/, 'Start with a letter; use letters, digits, spaces, hyphens and underscores.'),
+  /** Default: the consumer's organization. Another organization's endpoint must be `Public`. */
+  serviceOrgHandle: dnsLabel.optional(),
+  /** Default: the consumer's project. Another project's endpoint must be `Organization` or `Public`. */
   serviceProjectHandle: dnsLabel.optional(),
   serviceComponentName: dnsLabel,
   endpointName: dnsLabel,

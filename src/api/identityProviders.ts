@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { description, displayName, isoDate } from './common';
+import { description, displayName, isoDate, ResourceUse } from './common';
 
 export const IdentityProviderKind = z.enum(['built-in', 'external']);
 
@@ -21,8 +21,27 @@ export const IdentityProvider = z.object({
   audiences: z.array(z.string()).optional(),
   createdAt: isoDate,
   refreshedAt: isoDate.optional(),
+  /** The external consumers whose keys in an environment come from this provider (external providers; the
+   * built-in one's are the consumers with Generate Keys). Each names `environment`. */
+  usedBy: z.array(ResourceUse).optional(),
 });
 export type IdentityProvider = z.infer<typeof IdentityProvider>;
+
+/** What a refresh (re-reading the Well-Known URL and the JWKS) found different from before. */
+export const IdentityProviderChange = z.object({
+  field: z.enum(['issuer', 'tokenEndpoint', 'jwksUri', 'signingKeys']),
+  /** For `signingKeys`: the key IDs (`kid`) joined with ", ". */
+  before: z.string(),
+  after: z.string(),
+});
+export type IdentityProviderChange = z.infer<typeof IdentityProviderChange>;
+
+/** Answer of POST …/identity-providers/:idp/refresh: the provider as it is now, and what changed (empty: nothing). */
+export const RefreshedIdentityProvider = z.object({
+  provider: IdentityProvider,
+  changes: z.array(IdentityProviderChange),
+});
+export type RefreshedIdentityProvider = z.infer<typeof RefreshedIdentityProvider>;
 
 /** The `aud` values an external provider's access tokens may carry (issue 14). */
 function audiences() {

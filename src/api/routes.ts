@@ -9,11 +9,13 @@
  *   GET             /api/v1/orgs/:org/environments        → { items: Environment[] }
  *   GET|POST        /api/v1/orgs/:org/identity-providers  → { items: IdentityProvider[] } | IdentityProvider (201)
  *   GET|PATCH|DELETE /api/v1/orgs/:org/identity-providers/:idp   (PATCH: { audiences })
- *   POST            /api/v1/orgs/:org/identity-providers/:idp/refresh
+ *   POST            /api/v1/orgs/:org/identity-providers/:idp/refresh  → RefreshedIdentityProvider
  *   GET|POST        /api/v1/orgs/:org/projects            → Page<Project> | Project (201)
  *   GET|PATCH|DELETE /api/v1/orgs/:org/projects/:project
  *   GET|POST        …/projects/:project/components        → Page<Component> | Component (201)   (?type= filters)
- *   GET|PATCH|DELETE …/components/:component
+ *   GET|PATCH|DELETE …/components/:component          (DELETE of a service with connections: 409 in_use)
+ *   PATCH           …/components/:component/endpoints/:endpoint  → Component   (UpdateEndpoint)
+ *   GET             …/components/:component/connected-consumers → { items: ConnectedConsumer[] }  (services)
  *   GET             …/components/:component/auth           → { items: AuthConfiguration[] }
  *   GET|DELETE      …/components/:component/auth/:env      → AuthConfiguration
  *   POST            …/components/:component/auth/:env/generate-keys      → IssuedKeys (201)
@@ -60,6 +62,10 @@ export const paths = {
   auth: (org: string, project: string, component: string) => `${paths.component(org, project, component)}/auth`,
   authFor: (org: string, project: string, component: string, env: string) =>
     `${paths.auth(org, project, component)}/${seg(env)}`,
+  endpoint: (org: string, project: string, component: string, endpoint: string) =>
+    `${paths.component(org, project, component)}/endpoints/${seg(endpoint)}`,
+  connectedConsumers: (org: string, project: string, component: string) =>
+    `${paths.component(org, project, component)}/connected-consumers`,
   connections: (org: string, project: string, component: string) =>
     `${paths.component(org, project, component)}/connections`,
   connection: (org: string, project: string, component: string, connection: string) =>
@@ -118,6 +124,8 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${component}`]: viewer,
   [`PATCH ${component}`]: developer,
   [`DELETE ${component}`]: developer,
+  [`PATCH ${component}/endpoints/:endpoint`]: developer,
+  [`GET ${component}/connected-consumers`]: viewer,
   [`GET ${component}/auth`]: viewer,
   [`GET ${component}/auth/:env`]: viewer,
   [`DELETE ${component}/auth/:env`]: developer,
