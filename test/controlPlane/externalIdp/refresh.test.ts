@@ -120,4 +120,16 @@ describe('external identity provider: usage, refresh and delete (control plane p
     assert.equal((await cp.call('DELETE', paths.identityProvider(ORG, id))).status, 204);
     assert.equal((await cp.call('GET', paths.identityProvider(ORG, id))).status, 404);
   });
+
+  it('an organization is deleted with its provider and the consumers that use it (their keys go in the same write)', async () => {
+    const org = 'wayne-enterprises';
+    await ok('POST', paths.orgs(), { name: 'Wayne Enterprises' });
+    const wayne = await ok('POST', paths.identityProviders(org), { name: 'Wayne IdP', wellKnownUrl: `${issuer.base}/.well-known/openid-configuration` });
+    await ok('POST', paths.components(org, P), { name: 'bat-app', displayName: 'Bat App', type: 'external-consumer' });
+    await ok('PUT', `${paths.authFor(org, P, 'bat-app', 'development')}/external`, { identityProviderId: wayne.id, clientId: 'bat' });
+    assert.equal((await cp.call('DELETE', paths.identityProvider(org, wayne.id))).status, 409, 'alone, it is in use');
+    const deleted = await cp.call('DELETE', paths.org(org));
+    assert.equal(deleted.status, 204, deleted.text);
+    assert.equal((await cp.call('GET', paths.org(org))).status, 404);
+  });
 });
