@@ -11,13 +11,13 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { gatewayUrl, paths, tokenUrl } from '../../../src/api/routes';
+import { gatewayUrl, paths } from '../../../src/api/routes';
 import { CONNECTIONS, type ConnectionRecord } from '../../../src/controlPlane/connections/records';
 import { coreCollections, type ComponentRecord } from '../../../src/controlPlane/domain/records';
 import { modules } from '../../../src/controlPlane/routes';
 import { FileStore } from '../../../src/controlPlane/store/fileStore';
 import { GATEWAY_RESOURCE, JWT_CLIENT, startOidcProvider, type RunningProvider } from '../externalIdp/oidcProvider';
-import { ControlPlane, freePort, tempDir } from '../helpers/controlPlane';
+import { builtInAccessToken, ControlPlane, freePort, tempDir } from '../helpers/controlPlane';
 
 const A = 'stark-industries';
 const B = 'wayne-enterprises';
@@ -92,17 +92,6 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     const text = await res.text();
     return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
   };
-  async function builtInToken(org: string, clientId: string, secret: string): Promise<string> {
-    const res = await fetch(tokenUrl(cp.url, org), {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    });
-    const body = (await res.json()) as { access_token: string };
-    assert.equal(res.status, 200, JSON.stringify(body));
-    return body.access_token;
-  }
-
   before(async () => {
     [upstream, idp] = await Promise.all([startUpstream(), startOidcProvider()]);
     port = await freePort();
@@ -120,7 +109,7 @@ describe('endpoint visibility: connections and the gateway (control plane proces
       const c = CONSUMERS[w];
       await ok('POST', paths.components(c.org, c.project), { name: c.name, displayName: c.name, type: 'external-consumer' });
       const keys = await ok('POST', `${paths.authFor(c.org, c.project, c.name, 'development')}/generate-keys`);
-      tokens[w] = await builtInToken(c.org, keys.authConfiguration.clientId, keys.clientSecret);
+      tokens[w] = await builtInAccessToken(cp.url, c.org, keys.authConfiguration.clientId, keys.clientSecret);
     }
     // An external provider registered in the other organization only, and a consumer there with keys of it.
     const registered = await ok('POST', paths.identityProviders(B), { name: 'Wayne IdP', wellKnownUrl: idp.wellKnownUrl, audiences: [GATEWAY_RESOURCE] });

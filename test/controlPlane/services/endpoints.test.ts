@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gatewayUrl, paths, tokenUrl } from '../../../src/api/routes';
-import { ControlPlane } from '../helpers/controlPlane';
+import { gatewayUrl, paths } from '../../../src/api/routes';
+import { builtInAccessToken, ControlPlane } from '../helpers/controlPlane';
 
 const ORG = 'stark-industries';
 const P = 'default';
@@ -55,15 +55,7 @@ describe('service endpoints: PATCH of one endpoint (control plane process)', fun
     await ok('POST', paths.components(ORG, P), { name: 'mobile-app', displayName: 'Mobile App', type: 'external-consumer' });
     const keys = await ok('POST', `${paths.authFor(ORG, P, 'mobile-app', 'development')}/generate-keys`);
     await ok('POST', paths.connections(ORG, P, 'mobile-app'), { name: 'Orders', serviceComponentName: 'orders', endpointName: 'api' });
-    const res = await fetch(tokenUrl(cp.url, ORG), {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${keys.authConfiguration.clientId}:${keys.clientSecret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials',
-    });
-    token = ((await res.json()) as { access_token: string }).access_token;
+    token = await builtInAccessToken(cp.url, ORG, keys.authConfiguration.clientId, keys.clientSecret);
   });
   after(async () => {
     await cp?.stop();
