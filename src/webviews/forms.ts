@@ -17,7 +17,7 @@ import { CreateConnectionPanel } from './createConnection/host';
 import { createConnectionProtocol } from './createConnection/protocol';
 import { CreateExternalConsumerPanel } from './createExternalConsumer/host';
 import { CREATE_FORM, createExternalConsumerProtocol } from './createExternalConsumer/protocol';
-import type { ComponentLike, ProjectLike } from './index';
+import type { ComponentLike, ConnectionSuggestion, ProjectLike } from './index';
 import { ComponentRef, ProjectRef } from './ipc';
 import { componentKey, type FormNavigation } from './navigation';
 import { OverviewPanel } from './overview/host';
@@ -29,7 +29,7 @@ export interface Forms {
   openCreateExternalConsumer(project?: ProjectLike): void;
   openOverview(component: ComponentLike): void;
   openConfigureAuthentication(environment: ComponentLike & { environment: string }): void;
-  openCreateConnection(component: ComponentLike): void;
+  openCreateConnection(component: ComponentLike, suggested?: ConnectionSuggestion): void;
   openAddIdentityProvider(org: OrgRef): void;
   changed(change: Change): void;
   /** Hands a panel VS Code restored after a reload to the panel kind of its viewType. */
@@ -113,12 +113,13 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
   });
 
   /** Shows one page of a consumer in the tab its other page had, and closes that page: one tab per consumer. */
-  function page<R extends ComponentRef>(kind: PanelKind<R, FormPanel<AnyProtocol>>, ref: R): void {
+  function page<R extends ComponentRef, H extends FormPanel<AnyProtocol>>(kind: PanelKind<R, H>, ref: R): H {
     const key = componentKey(ref);
     const others = consumerPages.filter((k) => k !== (kind as unknown));
     const column = others.map((k) => k.panelAt(key)?.viewColumn).find((c) => c !== undefined);
-    kind.show(ref, column);
+    const host = kind.show(ref, column);
     for (const k of others) k.closeAt(key);
+    return host;
   }
 
   context.subscriptions.push(changes);
@@ -133,7 +134,10 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     },
     openOverview: (component) => page(overview, toComponentRef(component)),
     openConfigureAuthentication: (environment) => page(configure, ConfigureRef.parse({ ...toComponentRef(environment), environment: environment.environment })),
-    openCreateConnection: (component) => page(createConnection, toComponentRef(component)),
+    openCreateConnection: (component, suggested) => {
+      const host = page(createConnection, toComponentRef(component));
+      if (suggested?.name) host.suggest(suggested.name);
+    },
     openAddIdentityProvider: (org) => nav.openAddIdentityProvider(org),
     changed: (change) => changes.fire(change),
     async restore(viewType, panel, state) {

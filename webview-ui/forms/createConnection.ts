@@ -14,6 +14,8 @@ const host = connect(protocol, (m) => {
   switch (m.type) {
     case 'data':
       data = m;
+      // The editor's quick fix names the connection after the variable the code reads; a name the user typed stays.
+      if (m.suggestedName && (!state.current?.name || state.current.name === suggestedName(picked()))) state.save({ name: m.suggestedName });
       render();
       return;
     case 'created':
