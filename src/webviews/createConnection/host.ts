@@ -10,7 +10,13 @@ import { targetOf, type FormNavigation } from '../navigation';
 import { createConnectionProtocol, MAX_SERVICES, type CreateConnectionToHost, type ServiceChoice } from './protocol';
 
 /** Server error codes and fields that belong to one field of this form. */
-const FIELD_FOR = { 'code:name_taken': 'name', 'code:conflict': 'name', serviceComponentName: 'service', serviceProjectHandle: 'service' };
+const FIELD_FOR = {
+  'code:name_taken': 'name',
+  'code:conflict': 'name',
+  'code:not_visible': 'endpointName',
+  serviceComponentName: 'service',
+  serviceProjectHandle: 'service',
+};
 
 export class CreateConnectionPanel extends FormPanel<typeof createConnectionProtocol> {
   /** The name to start with (the editor's quick fix), until the form has been loaded with it. */
