@@ -147,6 +147,9 @@ export class ControlPlaneClient {
   regenerateSecret(org: string, project: string, component: string, env: string) {
     return this.call('POST', `${paths.authFor(org, project, component, env)}/regenerate-secret`, IssuedKeys, { body: {} });
   }
+  deleteAuthConfiguration(org: string, project: string, component: string, env: string) {
+    return this.call('DELETE', paths.authFor(org, project, component, env), z.unknown());
+  }
   addExternalKeys(org: string, project: string, component: string, env: string, body: AddExternalKeys) {
     return this.call('PUT', `${paths.authFor(org, project, component, env)}/external`, AuthConfiguration, { body });
   }

@@ -21,6 +21,7 @@ export const commandLoaders: Record<string, Loader> = {
   'choreo.refreshIdentityProvider': () => import('./identityProviders.js').then((m) => m.refreshIdentityProvider),
   'choreo.deleteIdentityProvider': () => import('./identityProviders.js').then((m) => m.deleteIdentityProvider),
   'choreo.addKeys': () => import('./addKeys.js').then((m) => m.addKeys),
+  'choreo.removeKeys': () => import('./removeKeys.js').then((m) => m.removeKeys),
   'choreo.createConnection': () => import('./createConnection.js').then((m) => m.createConnection),
   'choreo.insertConnectionSnippet': () => import('./insertConnectionSnippet.js').then((m) => m.insertConnectionSnippet),
   'choreo.writeEnv': () => import('./writeEnv.js').then((m) => m.writeEnv),

@@ -26,6 +26,7 @@ const NEEDS: Record<string, 'viewer' | 'developer' | 'admin'> = {
   'choreo.generateKeys': 'developer',
   'choreo.regenerateSecret': 'developer',
   'choreo.addKeys': 'developer',
+  'choreo.removeKeys': 'developer',
   'choreo.addIdentityProvider': 'admin',
   'choreo.refreshIdentityProvider': 'admin',
   'choreo.deleteIdentityProvider': 'admin',
