@@ -37,6 +37,7 @@ export interface ControlPlaneModule {
  */
 export class Cascade {
   private readonly rules = new Map<string, Array<(record: StoredRecord, store: Store) => Promise<WriteOp[]>>>();
+  private readonly guards: DeleteGuard[] = [];
 
   onDelete(collection: string, rule: (record: StoredRecord, store: Store) => Promise<WriteOp[]>): void {
     const list = this.rules.get(collection) ?? [];
@@ -44,7 +45,20 @@ export class Cascade {
     this.rules.set(collection, list);
   }
 
-  /** The delete of this record and of everything that hangs off it, children first. */
+  /** A rule that sees a whole delete (what was asked, and every op it takes along) and may refuse it by throwing. */
+  refuseDelete(guard: DeleteGuard): void {
+    this.guards.push(guard);
+  }
+
+  /** What a route writes to delete this record: deleteOps, once every guard has accepted them. */
+  async deletion(collection: string, record: StoredRecord, store: Store): Promise<WriteOp[]> {
+    const ops = await this.deleteOps(collection, record, store);
+    for (const guard of this.guards) await guard({ collection, record, ops }, store);
+    return ops;
+  }
+
+  /** The delete of this record and of everything that hangs off it, children first (for rules; routes ask
+   * `deletion`). */
   async deleteOps(collection: string, record: StoredRecord, store: Store): Promise<WriteOp[]> {
     const ops: WriteOp[] = [];
     for (const rule of this.rules.get(collection) ?? []) ops.push(...(await rule(record, store)));
@@ -52,3 +66,5 @@ export class Cascade {
     return ops;
   }
 }
+
+export type DeleteGuard = (deletion: { collection: string; record: StoredRecord; ops: WriteOp[] }, store: Store) => Promise<void>;

@@ -16,11 +16,13 @@ import type { Router } from '../http/router';
 import { MissingRecord, UniqueViolation, type Store } from '../store/store';
 import { CONNECTIONS, connectionCollection, type ConnectionRecord } from './records';
 
-export function connectionView(r: ConnectionRecord): Connection {
+/** `consumerOrgHandle`: the service's organization of connections made before it was kept. */
+export function connectionView(r: ConnectionRecord, consumerOrgHandle: string): Connection {
   return {
     id: r.id,
     componentId: r.componentId,
     name: r.name,
+    serviceOrgHandle: r.serviceOrgHandle ?? consumerOrgHandle,
     serviceProjectHandle: r.serviceProjectHandle,
     serviceComponentName: r.serviceComponentName,
     endpointName: r.endpointName,
@@ -66,7 +68,7 @@ export const connections: ControlPlaneModule = {
 
     router.api('GET', base, async ({ params }) => {
       const { component } = await consumerOf(store, params);
-      return { status: 200, body: { items: (await allOf(store, component.id)).map(connectionView) } };
+      return { status: 200, body: { items: (await allOf(store, component.id)).map((r) => connectionView(r, component.orgHandle)) } };
     });
 
     router.api('POST', base, async ({ req, params }) => {
@@ -97,18 +99,18 @@ export const connections: ControlPlaneModule = {
         if (err instanceof MissingRecord) throw notFound('The consumer or the service was deleted a moment ago. Reload and try again.');
         throw err;
       }
-      return { status: 201, body: connectionView(record) };
+      return { status: 201, body: connectionView(record, org.handle) };
     });
 
     router.api('GET', `${base}/:connection`, async ({ params }) => {
       const { component } = await consumerOf(store, params);
-      return { status: 200, body: connectionView(await findConnection(store, component, params.connection)) };
+      return { status: 200, body: connectionView(await findConnection(store, component, params.connection), component.orgHandle) };
     });
 
     router.api('DELETE', `${base}/:connection`, async ({ params }) => {
       const { component } = await consumerOf(store, params);
       const r = await findConnection(store, component, params.connection);
-      await store.write(await cascade.deleteOps(CONNECTIONS, r, store));
+      await store.write(await cascade.deletion(CONNECTIONS, r, store));
       return { status: 204 };
     });
 

@@ -6,11 +6,14 @@ export const CONNECTIONS = 'connections';
 
 export interface ConnectionRecord {
   id: string;
+  /** The consumer's organization (a connection to a Public endpoint may point into another one). */
   orgId: string;
   /** The external consumer. */
   componentId: string;
   name: string;
   serviceComponentId: string;
+  /** Absent in connections made before issue 15, which are all in the consumer's organization. */
+  serviceOrgHandle?: string;
   serviceProjectHandle: string;
   serviceComponentName: string;
   endpointName: string;

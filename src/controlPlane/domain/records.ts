@@ -38,6 +38,9 @@ export interface IdentityProviderRecord {
   audiences?: string[];
   createdAt: string;
   refreshedAt?: string;
+  /** External providers: the key IDs of their JWKS when registered or last refreshed (absent: it could not be read
+   * then, or the provider was registered before they were kept). */
+  signingKeyIds?: string[];
 }
 
 export interface ProjectRecord {

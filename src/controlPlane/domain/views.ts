@@ -1,5 +1,6 @@
 /** Stored records → the API's response shapes (src/api). URLs are derived from the base URL at answer time. */
 import type { AuthConfiguration } from '../../api/auth';
+import type { ResourceUse } from '../../api/common';
 import type { Component } from '../../api/components';
 import type { IdentityProvider } from '../../api/identityProviders';
 import type { Environment, Organization, Project } from '../../api/organizations';
@@ -51,7 +52,16 @@ export function componentView(r: ComponentRecord, baseUrl: string, envHandles: s
   return c;
 }
 
-export function identityProviderView(r: IdentityProviderRecord, org: OrganizationRecord, baseUrl: string): IdentityProvider {
+/** An external consumer as a refusal or a usage list names it, with the connection or environment of the use. */
+export const resourceUse = (consumer: ComponentRecord, through: Pick<ResourceUse, 'connectionName' | 'environment'>): ResourceUse => ({
+  orgHandle: consumer.orgHandle,
+  projectHandle: consumer.projectHandle,
+  componentName: consumer.name,
+  displayName: consumer.displayName,
+  ...through,
+});
+
+export function identityProviderView(r: IdentityProviderRecord, org: OrganizationRecord, baseUrl: string, usedBy?: ResourceUse[]): IdentityProvider {
   const builtIn = r.kind === 'built-in';
   const issuer = builtIn ? issuerUrl(baseUrl, org.handle) : r.issuer!;
   const idp: IdentityProvider = {
@@ -69,6 +79,7 @@ export function identityProviderView(r: IdentityProviderRecord, org: Organizatio
   if (r.wellKnownUrl) idp.wellKnownUrl = r.wellKnownUrl;
   if (!builtIn) idp.audiences = r.audiences ?? [];
   if (r.refreshedAt) idp.refreshedAt = r.refreshedAt;
+  if (usedBy) idp.usedBy = usedBy;
   return idp;
 }
 

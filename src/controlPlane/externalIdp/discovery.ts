@@ -109,7 +109,7 @@ function discard(body: Dispatcher.ResponseData['body']): void {
   body.destroy();
 }
 
-async function readLimited(body: Dispatcher.ResponseData['body'], maxBytes: number, url: URL): Promise<string> {
+async function readLimited(body: Dispatcher.ResponseData['body'], maxBytes: number, url: URL, what: Fetched): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -117,7 +117,7 @@ async function readLimited(body: Dispatcher.ResponseData['body'], maxBytes: numb
     if (size > maxBytes) {
       discard(body);
       throw new DiscoveryError(
-        `The discovery document at ${url.href} is larger than ${Math.round(maxBytes / 1024)} KiB; that is not an OpenID Connect discovery document.`,
+        `The ${what.name} at ${url.href} is larger than ${Math.round(maxBytes / 1024)} KiB; that is not an OpenID Connect ${what.name}.`,
       );
     }
     chunks.push(chunk as Buffer);
@@ -125,8 +125,19 @@ async function readLimited(body: Dispatcher.ResponseData['body'], maxBytes: numb
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** What fetchJson fetches, for its messages. */
+interface Fetched {
+  name: string;
+  /** What the user gave (or the provider published) to fetch it from. */
+  urlName: string;
+  /** What to check when it did not answer as it should. */
+  check: string;
+}
+const DOCUMENT: Fetched = { name: 'discovery document', urlName: 'Well-Known URL', check: `Check the Well-Known URL (it usually ends in ${WELL_KNOWN_SUFFIX}).` };
+const KEY_SET: Fetched = { name: 'JWKS', urlName: 'JWKS URL', check: 'Check the provider\'s jwks_uri; refresh again once it answers.' };
+
 /** Fetches the document, following same-host redirects only, and returns its parsed JSON. */
-async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: AbortSignal): Promise<unknown> {
+async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: AbortSignal, what: Fetched = DOCUMENT): Promise<unknown> {
   let url = start;
   for (let hop = 0; ; hop++) {
     let res: Dispatcher.ResponseData;
@@ -140,17 +151,17 @@ async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: A
         signal,
       });
     } catch (err) {
-      throw new DiscoveryError(describeOutboundFailure(err, url, 'discovery document'));
+      throw new DiscoveryError(describeOutboundFailure(err, url, what.name));
     }
     if (res.statusCode >= 300 && res.statusCode < 400 && res.headers.location) {
       discard(res.body);
       if (hop >= opts.maxRedirects) {
-        throw new DiscoveryError(`${start.href} redirected more than ${opts.maxRedirects} times. Use the final Well-Known URL.`);
+        throw new DiscoveryError(`${start.href} redirected more than ${opts.maxRedirects} times. Use the final ${what.urlName}.`);
       }
       const next = new URL(String(res.headers.location), url);
       if (next.host !== url.host) {
         throw new DiscoveryError(
-          `${url.href} redirects to another host (${next.host}); redirects to other hosts are not followed. Use the provider's own Well-Known URL.`,
+          `${url.href} redirects to another host (${next.host}); redirects to other hosts are not followed. Use the provider's own ${what.urlName}.`,
         );
       }
       if (url.protocol === 'https:' && next.protocol !== 'https:') {
@@ -163,28 +174,42 @@ async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: A
     if (Number.isFinite(declared) && declared > opts.maxBytes) {
       discard(res.body);
       throw new DiscoveryError(
-        `The discovery document at ${url.href} is larger than ${Math.round(opts.maxBytes / 1024)} KiB; that is not an OpenID Connect discovery document.`,
+        `The ${what.name} at ${url.href} is larger than ${Math.round(opts.maxBytes / 1024)} KiB; that is not an OpenID Connect ${what.name}.`,
       );
     }
     if (res.statusCode !== 200) {
       discard(res.body);
       throw new DiscoveryError(
-        `${url.href} answered HTTP ${res.statusCode}. Check the Well-Known URL (it usually ends in ${WELL_KNOWN_SUFFIX}).`,
+        `${url.href} answered HTTP ${res.statusCode}. ${what.check}`,
       );
     }
     let text: string;
     try {
-      text = await readLimited(res.body, opts.maxBytes, url);
+      text = await readLimited(res.body, opts.maxBytes, url, what);
     } catch (err) {
       if (err instanceof DiscoveryError) throw err;
-      throw new DiscoveryError(describeOutboundFailure(err, url, 'discovery document'));
+      throw new DiscoveryError(describeOutboundFailure(err, url, what.name));
     }
     try {
       return JSON.parse(text);
     } catch {
-      throw new DiscoveryError(`${url.href} did not answer with JSON; check that it is the provider's Well-Known URL.`);
+      throw new DiscoveryError(`${url.href} did not answer with JSON. ${what.check}`);
     }
   }
+}
+
+/** The key IDs (`kid`) of the signing keys in a provider's JWKS, sorted, read with the same limits and outbound rule
+ * as the discovery document (a refresh reports which were added or removed). Keys without a `kid` count as "(none)". */
+export async function readSigningKeyIds(jwksUri: string, options: DiscoveryOptions = {}): Promise<string[]> {
+  const opts = { ...DEFAULTS, ...options };
+  const url = requireSafeUrl(jwksUri, 'JWKS URL');
+  const json = await fetchJson(url, opts, AbortSignal.timeout(opts.totalTimeoutMs), KEY_SET);
+  const keys = (json as { keys?: unknown } | null)?.keys;
+  if (!Array.isArray(keys)) throw new DiscoveryError(`${url.href} did not answer with a JSON Web Key Set (an object with "keys").`);
+  const ids = keys
+    .filter((k): k is Record<string, unknown> => typeof k === 'object' && k !== null && (k.use === undefined || k.use === 'sig'))
+    .map((k) => (typeof k.kid === 'string' ? k.kid : '(none)'));
+  return [...new Set(ids)].sort();
 }
 
 /** Fetches, validates and checks an external identity provider's discovery document. */

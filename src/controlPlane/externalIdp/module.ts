@@ -4,19 +4,19 @@
  * routes/identityProviders.ts; this module adds the routes that need discovery, and the `in_use` rule on delete.
  */
 import { randomUUID } from 'node:crypto';
-import { CreateIdentityProvider, UpdateIdentityProvider } from '../../api/identityProviders';
+import { CreateIdentityProvider, UpdateIdentityProvider, type IdentityProviderChange, type RefreshedIdentityProvider } from '../../api/identityProviders';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { environmentsOf, findOrg } from '../domain/lookups';
 import { C, type IdentityProviderRecord, type OrganizationRecord } from '../domain/records';
 import { identityProviderView } from '../domain/views';
 import { readJson } from '../http/body';
-import { ApiError, conflict, nameTaken, notFound, validationFailed } from '../http/errors';
+import { ApiError, conflict, inUse, nameTaken, notFound, validationFailed } from '../http/errors';
 import type { OutboundPolicy } from '../http/outbound';
 import type { Router } from '../http/router';
 import { gatewayState } from '../gateway/state';
 import { UniqueViolation, type Store } from '../store/store';
-import { discoverProvider, DiscoveryError, type DiscoveredProvider } from './discovery';
-import { describeUses, findConsumerConfigs } from './usage';
+import { discoverProvider, DiscoveryError, readSigningKeyIds, type DiscoveredProvider } from './discovery';
+import { describeUses, findConsumerConfigs, usedBy, usesOf } from './usage';
 
 async function discover(wellKnownUrl: string, outbound: OutboundPolicy): Promise<DiscoveredProvider> {
   try {
@@ -27,6 +27,32 @@ async function discover(wellKnownUrl: string, outbound: OutboundPolicy): Promise
     }
     throw err;
   }
+}
+
+/** The JWKS's key IDs; at registration a JWKS that does not answer yet is no refusal (the gateway says so on the
+ * first call), at a refresh it is: the user asked to have everything read again. */
+async function signingKeyIds(jwksUri: string, outbound: OutboundPolicy, required: boolean): Promise<string[] | undefined> {
+  try {
+    return await readSigningKeyIds(jwksUri, { outbound });
+  } catch (err) {
+    if (!(err instanceof DiscoveryError)) throw err;
+    if (!required) return undefined;
+    throw new ApiError(400, 'discovery_failed', `The provider's signing keys could not be read: ${err.message}`);
+  }
+}
+
+/** What a refresh found different. Key IDs not read before (a provider registered while its JWKS was down) are not
+ * reported as a change: nothing is known to compare with. */
+function changesOf(before: IdentityProviderRecord, after: IdentityProviderRecord): IdentityProviderChange[] {
+  const changes: IdentityProviderChange[] = [];
+  for (const field of ['issuer', 'tokenEndpoint', 'jwksUri'] as const) {
+    if (before[field] !== after[field]) changes.push({ field, before: before[field] ?? '', after: after[field] ?? '' });
+  }
+  const keys = (ids: string[] | undefined) => (ids ?? []).join(', ');
+  if (before.signingKeyIds && keys(before.signingKeyIds) !== keys(after.signingKeyIds)) {
+    changes.push({ field: 'signingKeys', before: keys(before.signingKeyIds), after: keys(after.signingKeyIds) });
+  }
+  return changes;
 }
 
 /** One provider per issuer in an organization: the gateway maps a token's `iss` to exactly one provider. */
@@ -55,6 +81,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
       }
       const found = await discover(input.wellKnownUrl, ctx.outbound);
       await requireNewIssuer(store, org, found.issuer);
+      const keyIds = await signingKeyIds(found.jwksUri, ctx.outbound, false);
       const record: IdentityProviderRecord = {
         id: randomUUID(),
         orgId: org.id,
@@ -68,6 +95,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
         environments: input.environments,
         audiences: [...new Set(input.audiences)],
         createdAt: new Date().toISOString(),
+        ...(keyIds ? { signingKeyIds: keyIds } : {}),
       };
       try {
         await store.write([
@@ -81,7 +109,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
         throw err;
       }
       gateway.issuersChanged();
-      return { status: 201, body: identityProviderView(record, org, baseUrl) };
+      return { status: 201, body: identityProviderView(record, org, baseUrl, []) };
     });
 
     // The audiences its tokens must carry (e.g. for a provider registered before they were asked for).
@@ -94,7 +122,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
       const updated: IdentityProviderRecord = { ...idp, audiences: [...new Set(input.audiences)] };
       await store.write([{ op: 'put', collection: C.identityProviders, record: updated }]);
       gateway.issuersChanged();
-      return { status: 200, body: identityProviderView(updated, org, baseUrl) };
+      return { status: 200, body: identityProviderView(updated, org, baseUrl, await usedBy(store, org.id, updated.id)) };
     });
 
     router.api('POST', '/orgs/:org/identity-providers/:idp/refresh', async ({ params }) => {
@@ -111,13 +139,18 @@ export const externalIdentityProviders: ControlPlaneModule = {
         issuer: found.issuer,
         tokenEndpoint: found.tokenEndpoint,
         jwksUri: found.jwksUri,
+        signingKeyIds: await signingKeyIds(found.jwksUri, ctx.outbound, true),
         refreshedAt: new Date().toISOString(),
       };
       await store.write([{ op: 'put', collection: C.identityProviders, record: updated }]);
       // A refresh also means "fetch the keys again now".
       if (idp.jwksUri) gateway.jwks.forget(idp.jwksUri);
       gateway.issuersChanged();
-      return { status: 200, body: identityProviderView(updated, org, baseUrl) };
+      const body: RefreshedIdentityProvider = {
+        provider: identityProviderView(updated, org, baseUrl, await usedBy(store, org.id, updated.id)),
+        changes: changesOf(idp, updated),
+      };
+      return { status: 200, body };
     });
 
     cascade.onDelete(C.identityProviders, async (record, store) => {
@@ -126,11 +159,10 @@ export const externalIdentityProviders: ControlPlaneModule = {
       const uses = await findConsumerConfigs(store, idp.orgId, (c) => c.identityProviderId === idp.id);
       if (uses.length > 0) {
         const envs = new Map((await environmentsOf(store, idp.orgId)).map((e) => [e.handle, e.name]));
-        throw new ApiError(
-          409,
-          'in_use',
+        throw inUse(
           `"${idp.name}" is used by ${uses.length === 1 ? 'the external consumer' : 'these external consumers'}: ` +
             `${describeUses(uses, (h) => envs.get(h) ?? h)}. Remove their keys for this provider first.`,
+          usesOf(uses),
         );
       }
       // Deleted: its keys and issuer stop being trusted right after this write.

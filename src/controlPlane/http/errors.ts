@@ -1,7 +1,7 @@
-/** Every refused management call answers `{ error: { code, message, fields? } }` (ApiErrorBody) with a 4xx. */
+/** Every refused management call answers `{ error: { code, message, fields?, uses? } }` (ApiErrorBody) with a 4xx. */
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { ApiErrorBody, ErrorCode, FieldError } from '../../api/common';
+import type { ApiErrorBody, ErrorCode, FieldError, ResourceUse } from '../../api/common';
 import { MissingRecord, StoreUnavailable, UniqueViolation, WriteConflict } from '../store/store';
 
 export class ApiError extends Error {
@@ -11,6 +11,8 @@ export class ApiError extends Error {
     message: string,
     readonly fields?: FieldError[],
     readonly headers?: Record<string, string>,
+    /** What stands in the way (`in_use`, `not_visible`): the consumers and connections the message names. */
+    readonly uses?: ResourceUse[],
   ) {
     super(message);
   }
@@ -20,6 +22,8 @@ export const notFound = (message: string) => new ApiError(404, 'not_found', mess
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
 export const nameTaken = (message: string, path: string) =>
   new ApiError(409, 'name_taken', message, [{ path, message }]);
+/** A change refused because of what uses the thing changed: the message names them, `uses` lists them. */
+export const inUse = (message: string, uses: ResourceUse[]) => new ApiError(409, 'in_use', message, undefined, undefined, uses);
 export const validationFailed = (message: string, fields: FieldError[]) =>
   new ApiError(400, 'validation_failed', message, fields);
 
@@ -48,6 +52,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 export function sendError(res: ServerResponse, err: ApiError): void {
   const body: ApiErrorBody = { error: { code: err.code, message: err.message } };
   if (err.fields?.length) body.error.fields = err.fields;
+  if (err.uses?.length) body.error.uses = err.uses;
   sendJson(res, err.status, body, err.headers);
 }
 

@@ -48,7 +48,7 @@ export const authConfigurations: ControlPlaneModule = {
     router.api('DELETE', `${base}/:env`, async ({ params }) => {
       const { component, env, existing } = await slot(params);
       if (!existing) throw notConfigured(component, env.name);
-      await store.write(await cascade.deleteOps(C.authConfigs, existing, store));
+      await store.write(await cascade.deletion(C.authConfigs, existing, store));
       return { status: 204 };
     });
 

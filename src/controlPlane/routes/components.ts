@@ -1,14 +1,15 @@
 /** Components of a project: external consumers and services (with endpoints). */
 import { randomUUID } from 'node:crypto';
 import { ListQuery } from '../../api/common';
-import { ComponentType, CreateComponent, EndpointInput, UpdateComponent } from '../../api/components';
+import { ComponentType, CreateComponent, EndpointInput, UpdateComponent, UpdateEndpoint, type ConnectedConsumer } from '../../api/components';
+import { incomingConnections, refuseStrandingConnections } from '../connections/incoming';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { environmentsOf, findComponent, findProject } from '../domain/lookups';
 import { listPage } from '../domain/paging';
 import { C, ComponentRecord, OrganizationRecord } from '../domain/records';
 import { componentView } from '../domain/views';
 import { parseQuery, readJson } from '../http/body';
-import { nameTaken, notFound, validationFailed } from '../http/errors';
+import { conflict, nameTaken, notFound, validationFailed } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Store } from '../store/store';
 import { MissingRecord, UniqueViolation } from '../store/store';
@@ -84,18 +85,64 @@ export const components: ControlPlaneModule = {
       if (input.endpoints !== undefined) {
         if (component.type !== 'service') throw onlyServicesHaveEndpoints();
         updated.endpoints = await checkEndpoints(store, org, input.endpoints);
+        await refuseStrandingConnections(store, component, updated.endpoints);
       }
       await store.write([{ op: 'put', collection: C.components, record: updated }]);
       return { status: 200, body: await view(org, updated) };
     });
 
+    // One endpoint: its visibility, and its upstream URLs merged per environment (the Service Overview's edits).
+    router.api('PATCH', `${base}/:component/endpoints/:endpoint`, async ({ req, params }) => {
+      const { org, component } = await findComponent(store, params.org, params.project, params.component);
+      if (component.type !== 'service') throw onlyServicesHaveEndpoints();
+      const input = await readJson(req, UpdateEndpoint);
+      const endpoints = component.endpoints ?? [];
+      const at = endpoints.findIndex((e) => e.name === params.endpoint);
+      if (at === -1) throw noSuchEndpoint(component, params.endpoint);
+      const envs = (await environmentsOf(store, org.id)).map((e) => e.handle);
+      const fields = Object.keys(input.upstreamUrls ?? {})
+        .filter((env) => !envs.includes(env))
+        .map((env) => ({ path: `upstreamUrls.${env}`, message: unknownEnvironment(env, envs) }));
+      if (fields.length) throw validationFailed(`The endpoint change is not valid: ${fields[0].path}: ${fields[0].message}`, fields);
+      const upstreamUrls = { ...endpoints[at].upstreamUrls };
+      for (const [env, url] of Object.entries(input.upstreamUrls ?? {})) {
+        if (url === null) delete upstreamUrls[env];
+        else upstreamUrls[env] = url;
+      }
+      const next = endpoints.map((e, i) => (i === at ? { ...e, visibility: input.visibility ?? e.visibility, upstreamUrls } : e));
+      await refuseStrandingConnections(store, component, next);
+      const updated: ComponentRecord = { ...component, endpoints: next, updatedAt: new Date().toISOString() };
+      await store.write([{ op: 'put', collection: C.components, record: updated }]);
+      return { status: 200, body: await view(org, updated) };
+    });
+
+    router.api('GET', `${base}/:component/connected-consumers`, async ({ params }) => {
+      const { component } = await findComponent(store, params.org, params.project, params.component);
+      if (component.type !== 'service') {
+        throw conflict(`"${component.name}" is an external consumer; consumers connect to services, so only a service has connected consumers.`);
+      }
+      const items: ConnectedConsumer[] = (await incomingConnections(store, component.id)).map(({ connection, consumer }) => ({
+        endpointName: connection.endpointName,
+        connectionName: connection.name,
+        consumer: { orgHandle: consumer.orgHandle, projectHandle: consumer.projectHandle, name: consumer.name, displayName: consumer.displayName },
+      }));
+      return { status: 200, body: { items } };
+    });
+
     router.api('DELETE', `${base}/:component`, async ({ params }) => {
       const { component } = await findComponent(store, params.org, params.project, params.component);
-      await store.write(await cascade.deleteOps(C.components, component, store));
+      await store.write(await cascade.deletion(C.components, component, store));
       return { status: 204 };
     });
   },
 };
+
+function noSuchEndpoint(service: ComponentRecord, name: string) {
+  const names = (service.endpoints ?? []).map((e) => e.name);
+  return notFound(`"${service.name}" has no endpoint "${name}"${names.length ? ` (it has: ${names.join(', ')})` : ' (it has none)'}.`);
+}
+
+const unknownEnvironment = (env: string, envs: Iterable<string>) => `There is no environment "${env}"; use one of: ${[...envs].join(', ')}.`;
 
 function onlyServicesHaveEndpoints() {
   const message = 'Only services have endpoints; an external consumer calls them through connections.';
@@ -111,7 +158,7 @@ async function checkEndpoints(store: Store, org: OrganizationRecord, endpoints: 
     seen.add(e.name);
     for (const env of Object.keys(e.upstreamUrls ?? {})) {
       if (!envs.has(env)) {
-        fields.push({ path: `endpoints.${i}.upstreamUrls.${env}`, message: `There is no environment "${env}"; use one of: ${[...envs].join(', ')}.` });
+        fields.push({ path: `endpoints.${i}.upstreamUrls.${env}`, message: unknownEnvironment(env, envs) });
       }
     }
   });

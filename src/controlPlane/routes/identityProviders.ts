@@ -4,6 +4,7 @@ import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { findOrg } from '../domain/lookups';
 import { C, IdentityProviderRecord } from '../domain/records';
 import { identityProviderView } from '../domain/views';
+import { usedBy, usesByProvider } from '../externalIdp/usage';
 import { conflict, notFound } from '../http/errors';
 import type { Router } from '../http/router';
 
@@ -14,7 +15,8 @@ export const identityProviders: ControlPlaneModule = {
       const idps = await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id);
       // The built-in provider first, then the others by name.
       idps.sort((a, b) => (a.kind === b.kind ? a.name.localeCompare(b.name) : a.kind === 'built-in' ? -1 : 1));
-      return { status: 200, body: { items: idps.map((i) => identityProviderView(i, org, baseUrl)) } };
+      const uses = await usesByProvider(store, org.id);
+      return { status: 200, body: { items: idps.map((i) => identityProviderView(i, org, baseUrl, uses.get(i.id) ?? [])) } };
     });
 
     const find = async (params: Record<string, string>) => {
@@ -26,13 +28,13 @@ export const identityProviders: ControlPlaneModule = {
 
     router.api('GET', '/orgs/:org/identity-providers/:idp', async ({ params }) => {
       const { org, idp } = await find(params);
-      return { status: 200, body: identityProviderView(idp, org, baseUrl) };
+      return { status: 200, body: identityProviderView(idp, org, baseUrl, await usedBy(store, org.id, idp.id)) };
     });
 
     router.api('DELETE', '/orgs/:org/identity-providers/:idp', async ({ params }) => {
       const { idp } = await find(params);
       if (idp.kind === 'built-in') throw conflict('The built-in identity provider belongs to the organization and cannot be deleted.');
-      await store.write(await cascade.deleteOps(C.identityProviders, idp, store));
+      await store.write(await cascade.deletion(C.identityProviders, idp, store));
       return { status: 204 };
     });
   },

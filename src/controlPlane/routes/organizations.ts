@@ -42,7 +42,7 @@ export const organizations: ControlPlaneModule = {
 
     router.api('DELETE', '/orgs/:org', async ({ params }) => {
       const org = await findOrg(store, params.org);
-      await store.write(await cascade.deleteOps(C.orgs, org, store));
+      await store.write(await cascade.deletion(C.orgs, org, store));
       return { status: 204 };
     });
 

@@ -66,7 +66,7 @@ export const projects: ControlPlaneModule = {
 
     router.api('DELETE', '/orgs/:org/projects/:project', async ({ params }) => {
       const { project } = await findProject(store, params.org, params.project);
-      await store.write(await cascade.deleteOps(C.projects, project, store));
+      await store.write(await cascade.deletion(C.projects, project, store));
       return { status: 204 };
     });
   },

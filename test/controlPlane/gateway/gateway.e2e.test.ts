@@ -291,7 +291,8 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
     assert.equal(sameName.status, 409);
     assert.equal(sameName.body.error.code, 'name_taken');
     const refreshed = await ok('POST', `${paths.identityProvider(ORG, idpId)}/refresh`);
-    assert.ok(refreshed.refreshedAt);
+    assert.ok(refreshed.provider.refreshedAt);
+    assert.deepEqual(refreshed.changes, [], 'nothing changed at the provider');
     const list = await ok('GET', paths.identityProviders(ORG));
     assert.deepEqual(list.items.map((i: { kind: string }) => i.kind), ['built-in', 'external']);
   });

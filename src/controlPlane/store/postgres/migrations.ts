@@ -237,6 +237,18 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_log_list ON audit_log (org_id, sort_key);
 `,
   },
+  {
+    version: 3,
+    name: "a connection's service organization; an identity provider's signing key IDs",
+    sql: `
+-- Issue 15: a connection to a Public endpoint may cross organizations, so it keeps the service's organization (the
+-- connections made before were all within the consumer's own, which org_id names).
+ALTER TABLE connections ADD COLUMN service_org_handle text COLLATE "C";
+UPDATE connections c SET service_org_handle = o.handle FROM organizations o WHERE o.id = c.org_id;
+-- The key IDs of an external provider's JWKS when it was registered or last refreshed (a refresh reports changes).
+ALTER TABLE identity_providers ADD COLUMN signing_key_ids jsonb;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
