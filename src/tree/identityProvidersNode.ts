@@ -78,7 +78,6 @@ export class IdentityProviderNode extends TreeNode {
       `Environments: ${environmentsLabel(p, this.envName)}`,
       this.uses.length ? `Used by: ${this.uses.map((u) => `${u.displayName} (${u.environment ? this.envName(u.environment) : u.projectHandle})`).join(', ')}` : 'Used by no external consumer',
     ].join('\n');
-    item.command = { command: 'choreo.openIdentityProvider', title: 'Open Identity Provider', arguments: [this.ref] };
     return item;
   }
   override async getChildren(): Promise<TreeNode[]> {

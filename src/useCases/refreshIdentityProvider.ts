@@ -20,11 +20,17 @@ const LABELS: Record<IdentityProviderChange['field'], string> = {
   signingKeys: 'signing keys',
 };
 
-/** What a refresh found different, in one line (its first letter capitalized). */
+const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+/** Each change on a line of its own ("Token endpoint: a → b"), for a list. */
+export function changeLines(changes: readonly IdentityProviderChange[]): string[] {
+  return changes.map((c) => capitalized(`${LABELS[c.field]}: ${c.before || 'none'} → ${c.after || 'none'}`));
+}
+
+/** What a refresh found different, in one line: "Nothing changed", or "Token endpoint: a → b; signing keys: …". */
 export function describeChanges(changes: readonly IdentityProviderChange[]): string {
   if (!changes.length) return 'Nothing changed';
-  const line = changes.map((c) => `${LABELS[c.field]}: ${c.before || 'none'} → ${c.after || 'none'}`).join('; ');
-  return line.charAt(0).toUpperCase() + line.slice(1);
+  return capitalized(changes.map((c) => `${LABELS[c.field]}: ${c.before || 'none'} → ${c.after || 'none'}`).join('; '));
 }
 
 export async function refreshIdentityProvider(ctx: UseCaseContext, target: Pick<IdentityProviderRef, 'org'> & { identityProvider: Pick<IdentityProvider, 'id' | 'name'> }): Promise<RefreshedProvider> {

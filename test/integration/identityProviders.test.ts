@@ -72,9 +72,7 @@ describe('Identity providers in the tree', function () {
   });
 
   it('Open shows the provider\'s overview', async () => {
-    const command = api.tree.getTreeItem((await providerRow()).node as never).command!;
-    assert.equal(command.command, 'choreo.openIdentityProvider');
-    await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
+    await vscode.commands.executeCommand('choreo.openIdentityProvider', (await providerRow()).node);
     await waitFor('the provider\'s overview', () => tabOpen(/Identity Provider/), 10_000);
   });
 

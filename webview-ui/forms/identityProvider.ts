@@ -39,6 +39,16 @@ function urlRow(label: string, url: string | undefined, id: string): HTMLElement
   ];
 }
 
+/** What the Refresh just done found: "Nothing changed", or a line per change. */
+function refreshedNote(lines: string[]): HTMLElement {
+  return h(
+    'div',
+    { class: 'note', id: 'refreshed', role: 'status' },
+    lines.length ? h('strong', {}, 'Refreshed. What changed:') : h('strong', {}, 'Refreshed. Nothing changed.'),
+    lines.length ? h('ul', {}, ...lines.map((l) => h('li', {}, l))) : null,
+  );
+}
+
 function render(d: IdentityProviderData): void {
   const p = d.provider;
   const builtIn = p.kind === 'built-in';
@@ -47,7 +57,6 @@ function render(d: IdentityProviderData): void {
   const hadFocus = document.activeElement?.id;
   loaded = true;
   message.clear();
-  if (d.refreshed) message.show(`Refreshed. ${d.refreshed}.`, 'info');
   const actions = builtIn
     ? reloadButton()
     : h(
@@ -62,6 +71,7 @@ function render(d: IdentityProviderData): void {
     pageHeader(p.name, builtIn ? 'Built-in identity provider' : 'External identity provider', actions),
     p.description ? h('p', { class: 'intro' }, p.description) : null,
     message.el,
+    d.refreshed ? refreshedNote(d.refreshed) : null,
     h(
       'section',
       { 'aria-labelledby': 'details-h' },
@@ -101,7 +111,7 @@ function render(d: IdentityProviderData): void {
                   'div',
                   {},
                   linkButton(u.displayName, () => host.post({ type: 'openConsumer', index }), { 'aria-label': `Open ${u.displayName}` }),
-                  h('span', { class: 'muted' }, ` ${u.projectHandle}${u.environment ? ` · its keys in ${name(u.environment)}` : ''}`),
+                  h('span', { class: 'muted' }, [u.environment ? `keys in ${name(u.environment)}` : '', `project ${u.projectHandle}`].filter(Boolean).map((t) => ` · ${t}`).join('')),
                 ),
               ),
             ),

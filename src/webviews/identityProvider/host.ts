@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ResourceUse } from '../../api';
 import type { UseCaseContext } from '../../useCases/context';
 import { deleteResource } from '../../useCases/deleteResource';
-import { refreshIdentityProvider } from '../../useCases/refreshIdentityProvider';
+import { changeLines, refreshIdentityProvider } from '../../useCases/refreshIdentityProvider';
 import { FormPanel } from '../formPanel';
 import type { FormNavigation } from '../navigation';
 import { identityProviderProtocol, type IdentityProviderFormRef, type IdentityProviderToHost } from './protocol';
@@ -43,8 +43,8 @@ export class IdentityProviderPanel extends FormPanel<typeof identityProviderProt
         return this.load();
       case 'refresh':
         return this.action(async () => {
-          const { summary } = await refreshIdentityProvider(this.ctx, this.target);
-          await this.load(summary);
+          const { changes } = await refreshIdentityProvider(this.ctx, this.target);
+          await this.load(changeLines(changes));
         });
       case 'delete':
         return this.action(async () => {
@@ -73,7 +73,7 @@ export class IdentityProviderPanel extends FormPanel<typeof identityProviderProt
     }
   }
 
-  async load(refreshed?: string): Promise<void> {
+  async load(refreshed?: string[]): Promise<void> {
     this.stale = false;
     const client = await this.ctx.client();
     const [provider, environments] = await Promise.all([

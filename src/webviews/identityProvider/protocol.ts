@@ -27,8 +27,8 @@ export const identityProviderProtocol = defineProtocol({
       type: z.literal('data'),
       provider: IdentityProvider,
       environments: z.array(Environment).max(100),
-      /** After a Refresh from this page: what changed, in a line ("Nothing changed", or "Token endpoint: a → b"). */
-      refreshed: text(4000).optional(),
+      /** After a Refresh from this page: what changed, a line each ("Token endpoint: a → b"); empty: nothing. */
+      refreshed: z.array(text(4000)).max(10).optional(),
     }),
   ),
   state: z.strictObject({ ref: IdentityProviderFormRef }),

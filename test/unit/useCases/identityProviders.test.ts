@@ -113,7 +113,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
 
     fake.send({ type: 'refresh' });
     await settle();
-    assert.equal((last(fake.posted, 'data') as Posted).refreshed, 'Nothing changed');
+    assert.deepEqual((last(fake.posted, 'data') as Posted).refreshed, [], 'the page says nothing changed');
   });
 
   it('Delete asks naming the provider, and is refused while a consumer uses it: the message names the consumer once, the notification offers to open it', async () => {
