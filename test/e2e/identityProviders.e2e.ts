@@ -150,6 +150,18 @@ describe('Identity providers in the workbench', function () {
         await toast.getByRole('button', { name: 'Open Wayne Field App' }).click();
         await page.locator('.tabs-container .tab', { hasText: /Wayne Field App/ }).waitFor({ timeout: 30_000 });
       });
+
+      it('the built-in provider\'s overview offers neither Refresh nor Delete', async () => {
+        const row = treeRows(page, 'Choreo Built-in Identity Provider').first();
+        await row.hover();
+        await row.getByRole('button', { name: 'Open Identity Provider' }).click();
+        await page.locator('.tabs-container .tab', { hasText: 'Identity Provider · Choreo Built-in' }).waitFor({ timeout: 30_000 });
+        const f = form(page);
+        await f.locator('h1', { hasText: 'Choreo Built-in Identity Provider' }).waitFor({ timeout: 30_000 });
+        assert.equal(await f.locator('#refresh, #delete').count(), 0);
+        assert.match((await f.locator('#used-by').textContent()) ?? '', /Wayne Field App · keys in Production/);
+        await shot('05-built-in-overview');
+      });
     });
   }
 });
