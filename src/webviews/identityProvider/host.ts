@@ -10,7 +10,8 @@ import { identityProviderProtocol, type IdentityProviderFormRef, type IdentityPr
 export class IdentityProviderPanel extends FormPanel<typeof identityProviderProtocol> {
   /** The consumers the page lists, by place: `openConsumer` may only open one of these. */
   private shown: { name: string; uses: ResourceUse[] } | undefined;
-  private stale = false;
+  /** While its Delete runs, a change is not reloaded: the provider may be gone (the panel then closes). */
+  private deleting = false;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -19,17 +20,8 @@ export class IdentityProviderPanel extends FormPanel<typeof identityProviderProt
     private readonly nav: FormNavigation,
   ) {
     super(panel, identityProviderProtocol, ctx);
-    this.disposables.push(
-      // Keys added or removed anywhere in the organization change who uses the provider.
-      nav.onDidChange((change) => {
-        if (change.org !== undefined && change.org !== ref.orgHandle) return;
-        if (panel.visible) void this.load().catch((e) => this.fail(e));
-        else this.stale = true;
-      }),
-      panel.onDidChangeViewState(() => {
-        if (panel.visible && this.stale) void this.load().catch((e) => this.fail(e));
-      }),
-    );
+    // Keys added or removed anywhere in the organization change who uses the provider.
+    this.reloadOn(nav.onDidChange, (change) => !this.deleting && (change.org === undefined || change.org === ref.orgHandle), () => this.load());
   }
 
   private get target() {
@@ -48,12 +40,15 @@ export class IdentityProviderPanel extends FormPanel<typeof identityProviderProt
         });
       case 'delete':
         return this.action(async () => {
+          this.deleting = true;
           try {
             await deleteResource(this.ctx, this.target);
           } catch (e) {
             // Refused while in use: the list of consumers on the page is brought up to date beside the message.
             await this.load().catch(() => undefined);
             throw e;
+          } finally {
+            this.deleting = false;
           }
           this.close();
         });
@@ -74,7 +69,6 @@ export class IdentityProviderPanel extends FormPanel<typeof identityProviderProt
   }
 
   async load(refreshed?: string[]): Promise<void> {
-    this.stale = false;
     const client = await this.ctx.client();
     const [provider, environments] = await Promise.all([
       client.getIdentityProvider(this.ref.orgHandle, this.ref.identityProviderId),
