@@ -17,7 +17,7 @@ import { CreateConnectionPanel } from './createConnection/host';
 import { createConnectionProtocol } from './createConnection/protocol';
 import { CreateExternalConsumerPanel } from './createExternalConsumer/host';
 import { CREATE_FORM, createExternalConsumerProtocol } from './createExternalConsumer/protocol';
-import type { ComponentLike, ProjectLike } from './index';
+import type { ComponentLike, ConnectionSuggestion, ProjectLike } from './index';
 import { ComponentRef, ProjectRef } from './ipc';
 import { componentKey, type FormNavigation } from './navigation';
 import { IdentityProviderPanel } from './identityProvider/host';
@@ -31,7 +31,7 @@ export interface Forms {
   openCreateExternalConsumer(project?: ProjectLike): void;
   openOverview(component: ComponentLike): void;
   openConfigureAuthentication(environment: ComponentLike & { environment: string }): void;
-  openCreateConnection(component: ComponentLike): void;
+  openCreateConnection(component: ComponentLike, suggested?: ConnectionSuggestion): void;
   openAddIdentityProvider(org: OrgRef): void;
   openIdentityProvider(provider: OrgRef & { identityProvider: string }): void;
   changed(change: Change): void;
@@ -126,12 +126,13 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
   });
 
   /** Shows one page of a consumer in the tab its other page had, and closes that page: one tab per consumer. */
-  function page<R extends ComponentRef>(kind: PanelKind<R, FormPanel<AnyProtocol>>, ref: R): void {
+  function page<R extends ComponentRef, H extends FormPanel<AnyProtocol>>(kind: PanelKind<R, H>, ref: R): H {
     const key = componentKey(ref);
     const others = consumerPages.filter((k) => k !== (kind as unknown));
     const column = others.map((k) => k.panelAt(key)?.viewColumn).find((c) => c !== undefined);
-    kind.show(ref, column);
+    const host = kind.show(ref, column);
     for (const k of others) k.closeAt(key);
+    return host;
   }
 
   context.subscriptions.push(changes);
@@ -146,7 +147,10 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     },
     openOverview: (component) => page(overview, toComponentRef(component)),
     openConfigureAuthentication: (environment) => page(configure, ConfigureRef.parse({ ...toComponentRef(environment), environment: environment.environment })),
-    openCreateConnection: (component) => page(createConnection, toComponentRef(component)),
+    openCreateConnection: (component, suggested) => {
+      const host = page(createConnection, toComponentRef(component));
+      if (suggested?.name) host.suggest(suggested.name);
+    },
     openAddIdentityProvider: (org) => nav.openAddIdentityProvider(org),
     openIdentityProvider: (p) => void identityProvider.show(IdentityProviderFormRef.parse({ orgHandle: p.org, identityProviderId: p.identityProvider })),
     changed: (change) => changes.fire(change),

@@ -16,6 +16,10 @@ export type ComponentLike =
   | { org: string; project: string; component: string }
   | { orgHandle: string; projectHandle: string; name: string }
   | { orgHandle: string; projectHandle: string; componentName: string };
+/** What Create Connection opens with besides the consumer (the editor's quick fix names the connection). */
+export interface ConnectionSuggestion {
+  name?: string;
+}
 /** A project as the tree, the API or a form names it. */
 export type ProjectLike = { org: string; project: string } | { orgHandle: string; handle: string } | { orgHandle: string; projectHandle: string };
 
@@ -23,7 +27,7 @@ export interface WebviewForms {
   openCreateExternalConsumer(project?: ProjectLike): Promise<void>;
   openOverview(component: ComponentLike): Promise<void>;
   openConfigureAuthentication(environment: { org: string; project: string; component: string; environment: string }): Promise<void>;
-  openCreateConnection(component: ComponentLike): Promise<void>;
+  openCreateConnection(component: ComponentLike, suggested?: ConnectionSuggestion): Promise<void>;
   openAddIdentityProvider(org: OrgRef): Promise<void>;
   /** An identity provider's overview, by the provider's id. */
   openIdentityProvider(provider: OrgRef & { identityProvider: string }): Promise<void>;
@@ -55,7 +59,7 @@ export function registerWebviews(context: vscode.ExtensionContext, ctx: UseCaseC
     openCreateExternalConsumer: async (project) => (await load()).openCreateExternalConsumer(project),
     openOverview: async (component) => (await load()).openOverview(component),
     openConfigureAuthentication: async (environment) => (await load()).openConfigureAuthentication(environment),
-    openCreateConnection: async (component) => (await load()).openCreateConnection(component),
+    openCreateConnection: async (component, suggested) => (await load()).openCreateConnection(component, suggested),
     openAddIdentityProvider: async (org) => (await load()).openAddIdentityProvider(org),
     openIdentityProvider: async (provider) => (await load()).openIdentityProvider(provider),
     changed: (change) => forms?.changed(change),
