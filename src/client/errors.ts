@@ -13,7 +13,7 @@ export class ControlPlaneError extends Error {
     message: string,
     readonly status?: number,
     readonly fields?: FieldError[],
-    /** What an `in_use` or `not_visible` refusal names (consumers, connections), so the caller can link to each. */
+    /** What an `in_use` or `not_visible` refusal names (consumers, connections), so a form can link to each. */
     readonly uses?: ResourceUse[],
   ) {
     super(message);
