@@ -75,7 +75,7 @@ describe('menus follow the role', () => {
     assert.ok(on('connection').includes('choreo.insertConnectionSnippet'));
     assert.ok(on('members').includes('choreo.inviteMember'));
     assert.ok(on('identityProviders').includes('choreo.addIdentityProvider'));
-    assert.deepEqual(on('identityProvider.builtIn'), ['choreo.openIdentityProvider']);
+    assert.deepEqual(new Set(on('identityProvider.builtIn')), new Set(['choreo.openIdentityProvider']));
     assert.deepEqual(new Set(on('identityProvider.external')), new Set(['choreo.openIdentityProvider', 'choreo.refreshIdentityProvider', 'choreo.deleteIdentityProvider']));
   });
 });
