@@ -20,6 +20,8 @@ import { CREATE_FORM, createExternalConsumerProtocol } from './createExternalCon
 import type { ComponentLike, ConnectionSuggestion, ProjectLike } from './index';
 import { ComponentRef, ProjectRef } from './ipc';
 import { componentKey, type FormNavigation } from './navigation';
+import { IdentityProviderPanel } from './identityProvider/host';
+import { IdentityProviderFormRef, identityProviderProtocol } from './identityProvider/protocol';
 import { OverviewPanel } from './overview/host';
 import { overviewProtocol } from './overview/protocol';
 import type { AnyProtocol, FormPanel } from './formPanel';
@@ -31,6 +33,7 @@ export interface Forms {
   openConfigureAuthentication(environment: ComponentLike & { environment: string }): void;
   openCreateConnection(component: ComponentLike, suggested?: ConnectionSuggestion): void;
   openAddIdentityProvider(org: OrgRef): void;
+  openIdentityProvider(provider: OrgRef & { identityProvider: string }): void;
   changed(change: Change): void;
   /** Hands a panel VS Code restored after a reload to the panel kind of its viewType. */
   restore(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
@@ -112,6 +115,16 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     create: (panel, ref: OrgFormRef) => new AddIdentityProviderPanel(panel, ref, ctx),
   });
 
+  // An identity provider's overview: one tab per provider.
+  const identityProvider = new PanelKind({
+    ...common,
+    protocol: identityProviderProtocol,
+    refSchema: IdentityProviderFormRef,
+    key: (ref: IdentityProviderFormRef) => `${ref.orgHandle}/${ref.identityProviderId}`,
+    title: () => 'Identity Provider',
+    create: (panel, ref: IdentityProviderFormRef) => new IdentityProviderPanel(panel, ref, ctx, nav),
+  });
+
   /** Shows one page of a consumer in the tab its other page had, and closes that page: one tab per consumer. */
   function page<R extends ComponentRef, H extends FormPanel<AnyProtocol>>(kind: PanelKind<R, H>, ref: R): H {
     const key = componentKey(ref);
@@ -124,7 +137,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
 
   context.subscriptions.push(changes);
   const kinds = new Map<string, vscode.WebviewPanelSerializer>(
-    [...consumerPages, createConsumer, addIdentityProvider].map((kind) => [kind.viewType, kind]),
+    [...consumerPages, createConsumer, addIdentityProvider, identityProvider].map((kind) => [kind.viewType, kind]),
   );
 
   return {
@@ -139,6 +152,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
       if (suggested?.name) host.suggest(suggested.name);
     },
     openAddIdentityProvider: (org) => nav.openAddIdentityProvider(org),
+    openIdentityProvider: (p) => void identityProvider.show(IdentityProviderFormRef.parse({ orgHandle: p.org, identityProviderId: p.identityProvider })),
     changed: (change) => changes.fire(change),
     async restore(viewType, panel, state) {
       const kind = kinds.get(viewType);
