@@ -82,11 +82,13 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
   });
 
   it('Refresh after the provider moved its token endpoint and added a signing key says both, in one line', async () => {
-    const before = { tokenEndpoint: idp.tokenEndpoint, kids: idp.kids.join(', ') };
+    const before = { tokenEndpoint: idp.tokenEndpoint, kids: [...idp.kids] };
     await idp.reconfigure({ tokenPath: '/oauth2/token' });
     const refreshed = await refreshIdentityProvider(world.ctx, target());
     assert.equal(refreshed.provider.tokenEndpoint, `${idp.issuer}/oauth2/token`);
-    assert.equal(refreshed.summary, `Token endpoint: ${before.tokenEndpoint} → ${idp.tokenEndpoint}; signing keys: ${before.kids} → ${idp.kids.join(', ')}`);
+    const added = idp.kids.filter((k) => !before.kids.includes(k));
+    assert.equal(added.length, 1);
+    assert.equal(refreshed.summary, `Token endpoint: ${before.tokenEndpoint} → ${idp.tokenEndpoint}; signing keys: added ${added[0]}`);
     assert.equal(idp.kids.length, 3);
     provider = refreshed.provider;
   });
@@ -184,7 +186,9 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
         { field: 'jwksUri', before: 'https://a/jwks', after: 'https://b/jwks' },
         { field: 'signingKeys', before: '', after: 'k1' },
       ]),
-      'Issuer: https://a → https://b; JWKS URL: https://a/jwks → https://b/jwks; signing keys: none → k1',
+      'Issuer: https://a → https://b; JWKS URL: https://a/jwks → https://b/jwks; signing keys: added k1',
     );
+    // A rotation: the key that came and the one that went, not two lists to compare by eye.
+    assert.equal(describeChanges([{ field: 'signingKeys', before: 'k1, k2, k3', after: 'k2, k3, k4' }]), 'Signing keys: added k4; removed k1');
   });
 });
