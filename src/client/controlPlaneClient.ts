@@ -18,6 +18,7 @@ import {
   IdentityProvider,
   IssuedKeys,
   Organization,
+  RefreshedIdentityProvider,
   PAGE_LIMIT_DEFAULT,
   Project,
   page,
@@ -102,6 +103,15 @@ export class ControlPlaneClient {
     return this.call('PATCH', paths.identityProvider(org, idp), IdentityProvider, { body });
   }
 
+  /** Re-reads the provider's Well-Known URL and JWKS; the answer says what changed. */
+  refreshIdentityProvider(org: string, idp: string) {
+    return this.call('POST', `${paths.identityProvider(org, idp)}/refresh`, RefreshedIdentityProvider, { body: {} });
+  }
+  /** Refused (409 `in_use`, naming the consumers in `uses`) while an external consumer's keys use it. */
+  deleteIdentityProvider(org: string, idp: string) {
+    return this.call('DELETE', paths.identityProvider(org, idp), z.unknown());
+  }
+
   // ---- projects and components
   listProjects(org: string, o: ListOptions = {}) {
     return this.call('GET', paths.projects(org), page(Project), { query: listQuery(o) }) as Promise<Page<Project>>;
@@ -136,6 +146,9 @@ export class ControlPlaneClient {
   }
   regenerateSecret(org: string, project: string, component: string, env: string) {
     return this.call('POST', `${paths.authFor(org, project, component, env)}/regenerate-secret`, IssuedKeys, { body: {} });
+  }
+  deleteAuthConfiguration(org: string, project: string, component: string, env: string) {
+    return this.call('DELETE', paths.authFor(org, project, component, env), z.unknown());
   }
   addExternalKeys(org: string, project: string, component: string, env: string, body: AddExternalKeys) {
     return this.call('PUT', `${paths.authFor(org, project, component, env)}/external`, AuthConfiguration, { body });
@@ -260,11 +273,11 @@ function parseJson(text: string): unknown {
 function apiError(status: number, json: unknown, baseUrl: string): ControlPlaneError {
   const body = ApiErrorBody.safeParse(json);
   if (body.success) {
-    const { code, message, fields } = body.data.error;
+    const { code, message, fields, uses } = body.data.error;
     if (code === 'unauthorized') {
       return new ControlPlaneError(code, `The control plane at ${baseUrl} refused the access token: ${message}`, status, fields);
     }
-    return new ControlPlaneError(code, message, status, fields);
+    return new ControlPlaneError(code, message, status, fields, uses);
   }
   if (status === 401) return new ControlPlaneError('unauthorized', `The control plane at ${baseUrl} refused the access token.`, status);
   if (status === 404) return new ControlPlaneError('not_found', `The control plane at ${baseUrl} has no such resource or route (404).`, status);

@@ -16,6 +16,7 @@ import type { FormNavigation } from '../../src/webviews/navigation';
 import { overviewProtocol } from '../../src/webviews/overview/protocol';
 import type { UseCaseContext } from '../../src/useCases/context';
 import { addIdentityProviderProtocol } from '../../src/webviews/addIdentityProvider/protocol';
+import { identityProviderProtocol } from '../../src/webviews/identityProvider/protocol';
 import { printFigures } from './helpers/world';
 import { fakeVscode, requireWithFakeVscode } from '../unit/useCases/fakeVscode';
 
@@ -45,7 +46,7 @@ function recordingLog() {
   return { lines, log: { info: (s: string) => lines.push(`info ${s}`), warn: (s: string) => lines.push(`warn ${s}`), error: (s: string) => lines.push(`error ${s}`) } };
 }
 
-const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol, addIdentityProviderProtocol] as AnyProtocol[];
+const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol, addIdentityProviderProtocol, identityProviderProtocol] as AnyProtocol[];
 
 /** The message types a protocol's host accepts (the discriminated union's options). */
 function typesOf(p: AnyProtocol): string[] {
