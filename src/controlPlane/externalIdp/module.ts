@@ -13,7 +13,6 @@ import { readJson } from '../http/body';
 import { ApiError, conflict, nameTaken, notFound, validationFailed } from '../http/errors';
 import type { OutboundPolicy } from '../http/outbound';
 import type { Router } from '../http/router';
-import { gatewayState } from '../gateway/state';
 import { UniqueViolation, type Store } from '../store/store';
 import { discoverProvider, DiscoveryError, type DiscoveredProvider } from './discovery';
 import { describeUses, findConsumerConfigs } from './usage';
@@ -40,7 +39,6 @@ async function requireNewIssuer(store: Store, org: OrganizationRecord, issuer: s
 export const externalIdentityProviders: ControlPlaneModule = {
   register(router: Router, ctx: ControlPlaneContext) {
     const { store, baseUrl, cascade } = ctx;
-    const gateway = gatewayState(ctx);
 
     router.api('POST', '/orgs/:org/identity-providers', async ({ req, params }) => {
       const org = await findOrg(store, params.org);
@@ -80,7 +78,6 @@ export const externalIdentityProviders: ControlPlaneModule = {
         }
         throw err;
       }
-      gateway.issuersChanged();
       return { status: 201, body: identityProviderView(record, org, baseUrl) };
     });
 
@@ -93,7 +90,6 @@ export const externalIdentityProviders: ControlPlaneModule = {
       if (idp.kind === 'built-in') throw conflict('The built-in identity provider\'s tokens are for this gateway; there is nothing to change.');
       const updated: IdentityProviderRecord = { ...idp, audiences: [...new Set(input.audiences)] };
       await store.write([{ op: 'put', collection: C.identityProviders, record: updated }]);
-      gateway.issuersChanged();
       return { status: 200, body: identityProviderView(updated, org, baseUrl) };
     });
 
@@ -113,10 +109,8 @@ export const externalIdentityProviders: ControlPlaneModule = {
         jwksUri: found.jwksUri,
         refreshedAt: new Date().toISOString(),
       };
+      // The gateway of every replica fetches its keys again (gateway/module.ts, externalIssuers).
       await store.write([{ op: 'put', collection: C.identityProviders, record: updated }]);
-      // A refresh also means "fetch the keys again now".
-      if (idp.jwksUri) gateway.jwks.forget(idp.jwksUri);
-      gateway.issuersChanged();
       return { status: 200, body: identityProviderView(updated, org, baseUrl) };
     });
 
@@ -133,11 +127,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
             `${describeUses(uses, (h) => envs.get(h) ?? h)}. Remove their keys for this provider first.`,
         );
       }
-      // Deleted: its keys and issuer stop being trusted right after this write.
-      queueMicrotask(() => {
-        if (idp.jwksUri) gateway.jwks.forget(idp.jwksUri);
-        gateway.issuersChanged();
-      });
+      // Once deleted, every replica's gateway drops its issuer and keys (gateway/module.ts, externalIssuers).
       return [];
     });
   },

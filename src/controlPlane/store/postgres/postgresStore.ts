@@ -17,6 +17,7 @@
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import {
+  ChangeListeners,
   MissingRecord,
   NOT_IN_MEMORY,
   StoreUnavailable,
@@ -69,6 +70,7 @@ export class PostgresStore implements Store {
   private readonly collectionOfTable = new Map<string, string>();
   private readonly uniqueByConstraint = new Map<string, { collection: string; index: string }>();
   private readonly noticeListeners = new Map<string, Array<() => void>>();
+  private readonly changeListeners = new ChangeListeners();
   /** Change numbers of this replica's own writes, applied at commit: the feed skips them when they come round. */
   private readonly ownChanges = new Set<number>();
   private feed!: ChangeFeed;
@@ -146,6 +148,7 @@ export class PostgresStore implements Store {
         this.ownChanges.clear();
         this.cache.clear();
         for (const listeners of this.noticeListeners.values()) for (const l of listeners) l();
+        this.changeListeners.emitAll();
       },
       status: (problem: string | undefined) => {
         if (problem === undefined) {
@@ -157,11 +160,21 @@ export class PostgresStore implements Store {
   }
 
   private applyChanges(changes: Change[]): void {
+    const collections: string[] = [];
     for (const ch of changes) {
       if ('n' in ch && ch.n === EVERYTHING) this.feedHandlers().reset();
       else if ('n' in ch) for (const l of this.noticeListeners.get(ch.n) ?? []) l();
-      else this.cache.invalidate(recordRef(ch.c, ch.id), [getKey(ch.c, ch.id), ...ch.k]);
+      else {
+        this.cache.invalidate(recordRef(ch.c, ch.id), [getKey(ch.c, ch.id), ...ch.k]);
+        collections.push(ch.c);
+      }
     }
+    // After the cache dropped what changed, so a listener reading again reads the new records.
+    this.changeListeners.emit(collections);
+  }
+
+  onChange(collection: string, listener: () => void): void {
+    this.changeListeners.add(collection, listener);
   }
 
   /** Called when a change log entry carries this notice (`{ n: kind }`), on every replica, this one included. */
@@ -377,9 +390,9 @@ export class PostgresStore implements Store {
         await client.query('COMMIT');
         this.lastAnswer = Date.now();
         if (seq !== undefined) {
+          // The feed may have brought the notification first, and applied the changes then.
+          if (seq <= this.feed.applied) return;
           this.ownChanges.add(seq);
-          // Already behind it: the feed has passed this number (it brought the notification first).
-          if (seq <= this.feed.applied) this.ownChanges.delete(seq);
         }
         this.applyChanges(changes);
         return;
