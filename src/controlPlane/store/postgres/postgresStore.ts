@@ -9,8 +9,9 @@
  *
  * Writes: a batch is one transaction. UNIQUE indexes and foreign keys guard the invariants; their violations come
  * back as UniqueViolation / MissingRecord / WriteConflict, which the routes answer as they answer the file store's.
- * The commit takes the next change number and logs what changed; every replica drops those answers from its cache
- * (changeFeed.ts), this one before it acknowledges the write.
+ * The commit takes the next change number (a sequence: concurrent writes do not wait for each other) and logs what
+ * changed; every replica drops those answers from its cache (changeFeed.ts), this one before it acknowledges the
+ * write.
  *
  * The database away: reads the cache holds are still answered (for `outageGraceMs` after the database last
  * answered), everything else fails with StoreUnavailable (503) after at most the connect or query time-out.
@@ -31,7 +32,7 @@ import {
   type StoredRecord,
   type WriteOp,
 } from '../store';
-import { ChangeFeed, CHANNEL, MAX_PAYLOAD, type Change } from './changeFeed';
+import { ChangeFeed, CHANNEL, LOG_CHANGES, MAX_PAYLOAD, type Change } from './changeFeed';
 import { migrate } from './migrations';
 import { getKey, lookupKey, RecordCache, recordRef, uniqueKey } from './recordCache';
 import { columnKind, isUuid, splitKey, tables, uniqueIndexName, type Column, type IndexColumns, type TableMapping } from './tables';
@@ -71,8 +72,6 @@ export class PostgresStore implements Store {
   private readonly uniqueByConstraint = new Map<string, { collection: string; index: string }>();
   private readonly noticeListeners = new Map<string, Array<() => void>>();
   private readonly changeListeners = new ChangeListeners();
-  /** Change numbers of this replica's own writes, applied at commit: the feed skips them when they come round. */
-  private readonly ownChanges = new Set<number>();
   private feed!: ChangeFeed;
   private problem: { reason: string; since: number } | undefined;
   private lastAnswer = Date.now();
@@ -119,8 +118,7 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(pool, options.collections, opts);
     try {
       await migrate(pool);
-      const { rows } = await pool.query<{ seq: string }>('SELECT seq FROM change_counter');
-      store.feed = new ChangeFeed(pool, clientConfig, Number(rows[0].seq), store.feedHandlers(), opts.pollMs);
+      store.feed = await ChangeFeed.open(pool, clientConfig, store.feedHandlers(), opts.pollMs);
       store.feed.start();
       return store;
     } catch (err) {
@@ -134,18 +132,10 @@ export class PostgresStore implements Store {
     return this.cache.epoch;
   }
 
-  /** The highest change number this replica has applied (all before it too). */
-  get appliedChange(): number {
-    return this.feed.applied;
-  }
-
   private feedHandlers() {
     return {
-      apply: (seq: number, changes: Change[]) => {
-        if (!this.ownChanges.delete(seq)) this.applyChanges(changes);
-      },
+      apply: (_seq: number, changes: Change[]) => this.applyChanges(changes),
       reset: () => {
-        this.ownChanges.clear();
         this.cache.clear();
         for (const listeners of this.noticeListeners.values()) for (const l of listeners) l();
         this.changeListeners.emitAll();
@@ -356,8 +346,9 @@ export class PostgresStore implements Store {
 
   /**
    * Runs `work` in a transaction and commits it with the next change number, its log entry and a NOTIFY; then
-   * applies the changes here before returning (so this replica reads its own writes at once). Serialization
-   * failures and deadlocks are retried; constraint violations are mapped to the Store's errors.
+   * applies the changes here before returning (so this replica reads its own writes at once), unless the feed
+   * brought them first. Serialization failures and deadlocks are retried; constraint violations are mapped to the
+   * Store's errors.
    */
   async transaction(work: (client: PoolClient) => Promise<Change[]>): Promise<void> {
     if (this.closed) throw new Error('The store is closed.');
@@ -378,23 +369,16 @@ export class PostgresStore implements Store {
         const changes = await work(client);
         let seq: number | undefined;
         if (changes.length > 0) {
-          // Foreign keys are checked here, before the counter's row lock is taken, so that the lock (which orders
-          // every writer of every replica) is held only for the commit.
+          // Foreign keys are checked here, so that a batch they refuse is answered before it takes a change number.
           await client.query('SET CONSTRAINTS ALL IMMEDIATE');
-          const { rows } = await client.query<{ seq: string }>('UPDATE change_counter SET seq = seq + 1 RETURNING seq');
+          const { rows } = await client.query<{ seq: string }>(LOG_CHANGES, [JSON.stringify(changes)]);
           seq = Number(rows[0].seq);
-          await client.query('INSERT INTO change_log (seq, changes) VALUES ($1, $2)', [seq, JSON.stringify(changes)]);
           const full = JSON.stringify({ s: seq, c: changes });
           await client.query('SELECT pg_notify($1, $2)', [CHANNEL, Buffer.byteLength(full) <= MAX_PAYLOAD ? full : JSON.stringify({ s: seq })]);
         }
         await client.query('COMMIT');
         this.lastAnswer = Date.now();
-        if (seq !== undefined) {
-          // The feed may have brought the notification first, and applied the changes then.
-          if (seq <= this.feed.applied) return;
-          this.ownChanges.add(seq);
-        }
-        this.applyChanges(changes);
+        if (seq !== undefined) this.feed.deliver(seq, changes);
         return;
       } catch (err) {
         await client.query('ROLLBACK').catch((e: Error) => (broken = e));
