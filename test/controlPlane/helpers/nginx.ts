@@ -21,6 +21,8 @@ export interface TeamBehindNginx {
   url: string;
   /** The certificate nginx presents (PEM), for clients to trust; undefined without TLS. */
   certFile?: string;
+  /** nginx's processes (master and workers), for a bench to read their CPU time. */
+  nginxPids(): number[];
   stop(): Promise<void>;
 }
 
@@ -67,5 +69,6 @@ export async function startTeamBehindNginx(count: number, extraArgs: string[] = 
     await stop();
     throw err;
   }
-  return { team, url, certFile, stop };
+  const nginxPids = () => [nginx.pid!, ...spawnSync('pgrep', ['-P', String(nginx.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number)];
+  return { team, url, certFile, nginxPids, stop };
 }

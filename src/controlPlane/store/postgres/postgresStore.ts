@@ -345,9 +345,9 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Runs `work` in a transaction and commits it with the next change number, its log entry and a NOTIFY; then
-   * applies the changes here before returning (so this replica reads its own writes at once), unless the feed
-   * brought them first. Serialization failures and deadlocks are retried; constraint violations are mapped to the
+   * Runs `work` in a transaction and commits it with the next change number and its log entry; then applies the
+   * changes here before returning (so this replica reads its own writes at once), unless the feed brought them
+   * first, and sends the NOTIFY. Serialization failures and deadlocks are retried; constraint violations are mapped to the
    * Store's errors.
    */
   async transaction(work: (client: PoolClient) => Promise<Change[]>): Promise<void> {
@@ -373,12 +373,18 @@ export class PostgresStore implements Store {
           await client.query('SET CONSTRAINTS ALL IMMEDIATE');
           const { rows } = await client.query<{ seq: string }>(LOG_CHANGES, [JSON.stringify(changes)]);
           seq = Number(rows[0].seq);
-          const full = JSON.stringify({ s: seq, c: changes });
-          await client.query('SELECT pg_notify($1, $2)', [CHANNEL, Buffer.byteLength(full) <= MAX_PAYLOAD ? full : JSON.stringify({ s: seq })]);
         }
         await client.query('COMMIT');
         this.lastAnswer = Date.now();
-        if (seq !== undefined) this.feed.deliver(seq, changes);
+        if (seq === undefined) return;
+        this.feed.deliver(seq, changes);
+        // NOTIFY after the commit, in a transaction of its own: inside the write's, PostgreSQL holds one lock for
+        // every notifying commit of the database until the commit is on disk, which queued every write behind the
+        // one before it. Lost with a crash right here, the change still reaches the others by their poll.
+        const full = JSON.stringify({ s: seq, c: changes });
+        await client
+          .query('SELECT pg_notify($1, $2)', [CHANNEL, Buffer.byteLength(full) <= MAX_PAYLOAD ? full : JSON.stringify({ s: seq })])
+          .catch((err: Error) => (broken = err));
         return;
       } catch (err) {
         await client.query('ROLLBACK').catch((e: Error) => (broken = e));
