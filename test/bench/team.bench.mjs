@@ -16,7 +16,8 @@ const require = createRequire(import.meta.url);
 const { paths } = require('../../src/api/routes.ts');
 const { ControlPlane, tempDir } = require('../controlPlane/helpers/controlPlane.ts');
 const { seed, startTeam, timeUntil, token, upstream, ORG, PROJECT } = require('../controlPlane/helpers/team.ts');
-const { NGINX, startTeamBehindNginx } = require('../controlPlane/helpers/nginx.ts');
+const { NGINX, nginxFront, startTeamBehindNginx } = require('../controlPlane/helpers/nginx.ts');
+const { binary, sql } = require('../controlPlane/helpers/postgres.ts');
 import { wrkTokens } from './tokens/wrk.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -119,6 +120,20 @@ const file = await hotPaths('file store', local.url, ls, { replicas: () => [loca
 const fileWrites = await writesPerSecond(local, 'w');
 await local.stop();
 
+// The file store behind the same nginx: what nginx costs on this machine, with the data folder's one process.
+let fileBehind;
+if (NGINX) {
+  const fileFront = await nginxFront({ tls: false });
+  const behindFile = await ControlPlane.startBehind(fileFront.url, tempDir());
+  const fileNginx = await fileFront.start([new URL(behindFile.url).host]);
+  fileBehind = await hotPaths('file store behind nginx', fileFront.url, await seed(behindFile, up.url), {
+    replicas: () => [behindFile.child.pid],
+    nginx: fileNginx.pids,
+  });
+  fileNginx.stop();
+  await behindFile.stop();
+}
+
 // PostgreSQL: three replicas behind nginx (plain HTTP on loopback: the figures are of the replicas, not of TLS);
 // first one of them direct, then all three through nginx.
 const front = NGINX ? await startTeamBehindNginx(3, [], { tls: false }) : undefined;
@@ -128,15 +143,33 @@ const [a, b] = team.replicas;
 const ts = await seed(a, up.url);
 const postgres = () => team.cluster.pids();
 const direct = await hotPaths('PostgreSQL, 1 replica direct', a.url, ts, { replicas: () => [a.child.pid], PostgreSQL: postgres });
+// One of them alone behind another nginx: nginx's cost without the load split three ways.
+let oneBehind;
+if (front) {
+  const oneFront = await nginxFront({ tls: false });
+  const oneNginx = await oneFront.start([new URL(a.url).host]);
+  oneBehind = await hotPaths('PostgreSQL, 1 replica behind nginx', oneFront.url, ts, { replicas: () => [a.child.pid], nginx: oneNginx.pids, PostgreSQL: postgres });
+  oneNginx.stop();
+}
 const behind =
   front &&
   (await hotPaths('PostgreSQL, 3 replicas behind nginx', front.url, ts, {
     replicas: () => team.replicas.map((r) => r.child.pid),
-    nginx: front.nginxPids,
+    nginx: front.nginx.pids,
     PostgreSQL: postgres,
   }));
 
+// Write transactions per WAL flush: 1 when each commit waits for the one before it to be on disk; more when
+// concurrent commits share a flush (PostgreSQL's group commit). A figure of the design, less of the machine's load.
+const walProbe = async () => {
+  const [w] = await sql(team.databaseUrl, 'SELECT wal_sync FROM pg_stat_wal');
+  const [c] = await sql(team.databaseUrl, 'SELECT count(*) AS n FROM change_log');
+  return { syncs: Number(w.wal_sync), commits: Number(c.n) };
+};
+const wal0 = await walProbe();
 const pgWrites = await writesPerSecond(a, 'w');
+const wal1 = await walProbe();
+const commitsPerSync = (wal1.commits - wal0.commits) / (wal1.syncs - wal0.syncs);
 
 // Propagation: 200 revocations through A, each timed to the first refusal on B.
 const times = [];
@@ -154,7 +187,6 @@ await (front ?? team).stop();
 await up.close();
 
 // Scale.
-const { binary, sql } = require('../controlPlane/helpers/postgres.ts');
 const { hashClientSecret } = require('../../src/controlPlane/idp/clientSecret.ts');
 const big = await startTeam(0);
 const id = (kind, n) => `md5('${kind}' || ${n})::uuid`;
@@ -198,11 +230,14 @@ await big.stop();
 console.log('');
 console.log(`  ratio PostgreSQL 1 replica / file store: token endpoint ${(direct.tokens / file.tokens).toFixed(2)}, gateway ${(direct.gateway / file.gateway).toFixed(2)} (goal ≥ 0.9)`);
 if (behind) console.log(`  3 replicas behind nginx / file store:    token endpoint ${(behind.tokens / file.tokens).toFixed(2)}, gateway ${(behind.gateway / file.gateway).toFixed(2)} (one ${os.availableParallelism()}-core machine runs nginx, 3 replicas, PostgreSQL and wrk)`);
+if (oneBehind && fileBehind) console.log(`  behind nginx, 1 PostgreSQL replica / file store: token endpoint ${(oneBehind.tokens / fileBehind.tokens).toFixed(2)}, gateway ${(oneBehind.gateway / fileBehind.gateway).toFixed(2)}`);
+if (behind && fileBehind) console.log(`  behind the same nginx, 3 PostgreSQL replicas / 1 file store: token endpoint ${(behind.tokens / fileBehind.tokens).toFixed(2)}, gateway ${(behind.gateway / fileBehind.gateway).toFixed(2)}`);
 // What the replica costs per gateway call, whatever else shares the machine: file store / PostgreSQL (≥ 0.9 is the goal).
 console.log(`  gateway calls per replica CPU second, PostgreSQL / file store: 1 replica direct ${(file.replicaMsPerCall / direct.replicaMsPerCall).toFixed(2)}` +
-  (behind ? `, 3 replicas behind nginx ${(file.replicaMsPerCall / behind.replicaMsPerCall).toFixed(2)}` : ''));
+  (behind ? `, 3 replicas behind nginx ${(file.replicaMsPerCall / behind.replicaMsPerCall).toFixed(2)}` : '') +
+  (oneBehind && fileBehind ? `, each behind nginx: 1 replica ${(fileBehind.replicaMsPerCall / oneBehind.replicaMsPerCall).toFixed(2)}, 3 replicas ${(fileBehind.replicaMsPerCall / behind.replicaMsPerCall).toFixed(2)}` : ''));
 console.log(`  propagation over ${times.length} revocations: p50 ${quantile(times, 0.5).toFixed(1)} ms, p99 ${quantile(times, 0.99).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (goal < 100 ms, < 1 s)`);
-console.log(`  durable management writes: PostgreSQL ${pgWrites.toFixed(0)}/s, file store ${fileWrites.toFixed(0)}/s, ratio ${(pgWrites / fileWrites).toFixed(2)}`);
+console.log(`  durable management writes: PostgreSQL ${pgWrites.toFixed(0)}/s, file store ${fileWrites.toFixed(0)}/s, ratio ${(pgWrites / fileWrites).toFixed(2)}; ${commitsPerSync.toFixed(2)} write commits per WAL flush`);
 console.log(`  scale, 1,000,000 components in 1,000 organizations (loaded in ${(loaded / 1000).toFixed(1)} s): replica ready in ${(ready / 1000).toFixed(2)} s (goal < 3 s), ${rssMb.toFixed(0)} MB resident after the calls below (goal < 300 MB)`);
 console.log(`    a list page p50 ${quantile(pages, 0.5).toFixed(1)} ms (goal < 20 ms); a token for a client not yet cached p50 ${quantile(cold, 0.5).toFixed(1)} ms (goal < 10 ms)`);
 process.exit(0);

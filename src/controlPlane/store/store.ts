@@ -70,7 +70,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-/** The listeners of Store.onChange, per collection. */
+/** Listeners per name: those of Store.onChange, per collection (and the team store's notices, per kind). */
 export class ChangeListeners {
   private readonly byCollection = new Map<string, Array<() => void>>();
 

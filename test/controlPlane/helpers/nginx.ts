@@ -15,23 +15,28 @@ import { startTeam, timeUntil, type Team } from './team';
 export const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
 const REPO_CONF = path.resolve(__dirname, '../../../deploy/nginx/choreo-control-plane.conf');
 
-export interface TeamBehindNginx {
-  team: Team;
-  /** The one URL clients use: nginx's, https://127.0.0.1:port (or http:// without TLS). */
+/** nginx in front of control planes: where it will listen (its URL, which they put in theirs), then `start`. */
+export interface NginxFront {
+  /** nginx's URL: https://127.0.0.1:port (or http:// without TLS). */
   url: string;
   /** The certificate nginx presents (PEM), for clients to trust; undefined without TLS. */
   certFile?: string;
+  /** Starts nginx in front of these servers (host:port each), once it answers /healthz through them. */
+  start(servers: string[]): Promise<RunningNginx>;
+}
+
+export interface RunningNginx {
   /** nginx's processes (master and workers), for a bench to read their CPU time. */
-  nginxPids(): number[];
-  stop(): Promise<void>;
+  pids(): number[];
+  stop(): void;
 }
 
 /**
- * `count` replicas behind nginx; their public URL is nginx's. Needs nginx (Debian package nginx-light).
- * `tls: false` for a client that cannot be told to trust a throwaway certificate (VS Code's extension host, whose
- * fetch reads the certificates it trusts before a test can name one).
+ * A port and (with TLS) a certificate for nginx. Needs nginx (Debian package nginx-light). `tls: false` for a
+ * client that cannot be told to trust a throwaway certificate (VS Code's extension host, whose fetch reads the
+ * certificates it trusts before a test can name one).
  */
-export async function startTeamBehindNginx(count: number, extraArgs: string[] = [], { tls = true } = {}): Promise<TeamBehindNginx> {
+export async function nginxFront({ tls = true } = {}): Promise<NginxFront> {
   if (!NGINX) throw new Error('nginx is not installed (Debian package nginx-light).');
   const dir = tempDir('cp-nginx-');
   const port = await freePort();
@@ -43,32 +48,59 @@ export async function startTeamBehindNginx(count: number, extraArgs: string[] = 
       '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', certFile]);
     assert.equal(cert.status, 0, cert.stderr.toString());
   }
-  const team = await startTeam(count, extraArgs, url);
-  fs.writeFileSync(path.join(dir, 'choreo-replicas.conf'), team.replicas.map((r) => `server ${new URL(r.url).host} max_fails=2 fail_timeout=5s;`).join('\n'));
-  fs.writeFileSync(
-    path.join(dir, 'choreo-listen.conf'),
-    certFile ? `listen 127.0.0.1:${port} ssl;\nssl_certificate ${certFile};\nssl_certificate_key ${dir}/key.pem;\n` : `listen 127.0.0.1:${port};\n`,
-  );
-  fs.writeFileSync(
-    path.join(dir, 'nginx.conf'),
-    `daemon off;\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  include ${REPO_CONF};\n}\n`,
-  );
-  const nginx = spawn(NGINX, ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf')], { stdio: 'inherit' });
-  const killNginx = () => nginx.kill('SIGTERM');
-  process.once('exit', killNginx);
-  const stop = async () => {
-    process.off('exit', killNginx);
-    killNginx();
-    await team.stop();
+  const start = async (servers: string[]): Promise<RunningNginx> => {
+    fs.writeFileSync(path.join(dir, 'choreo-replicas.conf'), servers.map((host) => `server ${host} max_fails=2 fail_timeout=5s;`).join('\n'));
+    fs.writeFileSync(
+      path.join(dir, 'choreo-listen.conf'),
+      certFile ? `listen 127.0.0.1:${port} ssl;\nssl_certificate ${certFile};\nssl_certificate_key ${dir}/key.pem;\n` : `listen 127.0.0.1:${port};\n`,
+    );
+    fs.writeFileSync(
+      path.join(dir, 'nginx.conf'),
+      `daemon off;\nworker_processes 1;\npid ${dir}/nginx.pid;\nerror_log ${dir}/error.log;\nevents {}\nhttp {\n  access_log off;\n  include ${REPO_CONF};\n}\n`,
+    );
+    const nginx = spawn(NGINX, ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf')], { stdio: 'inherit' });
+    const stop = () => {
+      process.off('exit', stop);
+      nginx.kill('SIGTERM');
+    };
+    process.once('exit', stop);
+    try {
+      const dispatcher = new Agent(certFile ? { connect: { ca: fs.readFileSync(certFile) } } : {});
+      await timeUntil(async () => (await undiciFetch(`${url}/healthz`, { dispatcher }).catch(() => undefined))?.status === 200, 10_000);
+      await dispatcher.close();
+    } catch (err) {
+      stop();
+      throw err;
+    }
+    const pids = () => [nginx.pid!, ...spawnSync('pgrep', ['-P', String(nginx.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number)];
+    return { pids, stop };
   };
+  return { url, certFile, start };
+}
+
+export interface TeamBehindNginx {
+  team: Team;
+  /** The one URL clients use: nginx's. */
+  url: string;
+  certFile?: string;
+  nginx: RunningNginx;
+  stop(): Promise<void>;
+}
+
+/** `count` replicas behind nginx; their public URL is nginx's. */
+export async function startTeamBehindNginx(count: number, extraArgs: string[] = [], { tls = true } = {}): Promise<TeamBehindNginx> {
+  const front = await nginxFront({ tls });
+  const team = await startTeam(count, extraArgs, front.url);
+  let nginx: RunningNginx;
   try {
-    const dispatcher = new Agent(certFile ? { connect: { ca: fs.readFileSync(certFile) } } : {});
-    await timeUntil(async () => (await undiciFetch(`${url}/healthz`, { dispatcher }).catch(() => undefined))?.status === 200, 10_000);
-    await dispatcher.close();
+    nginx = await front.start(team.replicas.map((r) => new URL(r.url).host));
   } catch (err) {
-    await stop();
+    await team.stop();
     throw err;
   }
-  const nginxPids = () => [nginx.pid!, ...spawnSync('pgrep', ['-P', String(nginx.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number)];
-  return { team, url, certFile, nginxPids, stop };
+  const stop = async () => {
+    nginx.stop();
+    await team.stop();
+  };
+  return { team, url: front.url, certFile: front.certFile, nginx, stop };
 }

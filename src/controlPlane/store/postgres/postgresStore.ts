@@ -70,7 +70,7 @@ export class PostgresStore implements Store {
   private readonly tablesByName = new Map<string, Table>();
   private readonly collectionOfTable = new Map<string, string>();
   private readonly uniqueByConstraint = new Map<string, { collection: string; index: string }>();
-  private readonly noticeListeners = new Map<string, Array<() => void>>();
+  private readonly noticeListeners = new ChangeListeners();
   private readonly changeListeners = new ChangeListeners();
   private feed!: ChangeFeed;
   private problem: { reason: string; since: number } | undefined;
@@ -137,7 +137,7 @@ export class PostgresStore implements Store {
       apply: (_seq: number, changes: Change[]) => this.applyChanges(changes),
       reset: () => {
         this.cache.clear();
-        for (const listeners of this.noticeListeners.values()) for (const l of listeners) l();
+        this.noticeListeners.emitAll();
         this.changeListeners.emitAll();
       },
       status: (problem: string | undefined) => {
@@ -153,7 +153,7 @@ export class PostgresStore implements Store {
     const collections: string[] = [];
     for (const ch of changes) {
       if ('n' in ch && ch.n === EVERYTHING) this.feedHandlers().reset();
-      else if ('n' in ch) for (const l of this.noticeListeners.get(ch.n) ?? []) l();
+      else if ('n' in ch) this.noticeListeners.emit([ch.n]);
       else {
         this.cache.invalidate(recordRef(ch.c, ch.id), [getKey(ch.c, ch.id), ...ch.k]);
         collections.push(ch.c);
@@ -169,9 +169,7 @@ export class PostgresStore implements Store {
 
   /** Called when a change log entry carries this notice (`{ n: kind }`), on every replica, this one included. */
   onNotice(kind: string, listener: () => void): void {
-    const list = this.noticeListeners.get(kind) ?? [];
-    list.push(listener);
-    this.noticeListeners.set(kind, list);
+    this.noticeListeners.add(kind, listener);
   }
 
   health(): StoreHealth {
