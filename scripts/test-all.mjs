@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: typecheck and build, then the three test layers in turn (unit in plain Node, integration inside VS Code
-// 1.100.3, e2e driven in chromium). Every layer prints mocha's epilogue ("N passing", "N failing", "N pending"),
+// 1.100.3, once against the local control plane and once against a team one: three replicas on PostgreSQL behind
+// nginx, reached by URL; e2e driven in chromium). Every layer prints mocha's epilogue ("N passing", "N failing", "N pending"),
 // which is read here; a layer that ends non-zero without counting a failure (a crash, a time-out) counts as one
 // failure. Ends with exactly one line `N passed, N failed` (`, N skipped` when some were) and exits non-zero on any
 // failure.
@@ -41,6 +42,7 @@ const steps = [
   { name: 'build', args: ['run', '--silent', 'build'], counted: false },
   { name: 'unit', args: ['run', '--silent', 'test:unit'], counted: true },
   { name: 'integration', args: ['run', '--silent', 'test:integration'], counted: true, needsBuild: true },
+  { name: 'integration (team)', args: ['run', '--silent', 'test:integration:team'], counted: true, needsBuild: true },
   { name: 'e2e', args: ['run', '--silent', 'test:e2e'], counted: true, needsBuild: true },
 ];
 
@@ -82,7 +84,7 @@ const total = rows.reduce((t, r) => ({ passed: t.passed + r.passed, failed: t.fa
 console.log('\n=== summary ===');
 for (const r of rows) {
   const counts = `${r.passed} ok, ${r.failed} not ok${r.skipped ? `, ${r.skipped} skipped` : ''}`;
-  console.log(`  ${r.name.padEnd(12)} ${counts.padEnd(28)} ${r.seconds.toFixed(1).padStart(6)} s${r.note ? `  (${r.note})` : ''}`);
+  console.log(`  ${r.name.padEnd(18)} ${counts.padEnd(28)} ${r.seconds.toFixed(1).padStart(6)} s${r.note ? `  (${r.note})` : ''}`);
 }
 console.log(`${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
 process.exit(total.failed > 0 ? 1 : 0);

@@ -438,6 +438,21 @@ for (const kind of kinds) {
       assert.ok(store.generation > g1);
     });
 
+    it('tells onChange listeners of each write to their collection once, when the change can be read', async () => {
+      const w = await world();
+      const seen: Array<Promise<string[]>> = [];
+      store.onChange(C.identityProviders, () => {
+        // What a listener reads then is the new state (the gateway rebuilds its issuer list from it).
+        seen.push(store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', w.org.id).then((idps) => idps.map((i) => i.name).sort()));
+      });
+      const okta = fixtures.idp(w.org, 'Okta');
+      const auth0 = fixtures.idp(w.org, 'Auth0');
+      await store.write([put(C.identityProviders, okta), put(C.identityProviders, auth0)]);
+      await store.write([put(C.projects, { ...w.project, description: 'not a provider' } as ProjectRecord)]);
+      await store.write([{ op: 'delete', collection: C.identityProviders, id: okta.id }]);
+      assert.deepEqual(await Promise.all(seen), [['Auth0', 'Choreo', 'Okta'], ['Auth0', 'Choreo']]);
+    });
+
     it('answers the token endpoint synchronously for what it holds', async () => {
       const w = await world();
       const keys = fixtures.auth(w.consumer, w.builtIn, 'development', 'sync-client');

@@ -1,10 +1,12 @@
 // The leak search shared by the no-secret-leaks test and its self-check: the places a secret could land (the
 // extension's log output, globalState, workspaceState, settings, the control plane's data folder and log, the
 // workspace) and the forms it could take there. One function, so the self-check proves the search the real test runs.
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
+import { team } from './support';
 
 export interface Place {
   file: string;
@@ -36,11 +38,20 @@ export function controlPlaneDataDir(api: ChoreoApi): string {
   return path.dirname(api.connection.local!.logFile);
 }
 
-/** Everything searched, read now (the local control plane's data folder only while the local one is in use). */
+/** What the control plane in use keeps: the local one's data folder (its log is in it too), or in a team run the
+ * team database, read whole as a backup (pg_dump) reads it. */
+export function controlPlaneData(api: ChoreoApi): Place[] {
+  if (team && api.connection.baseUrl === team.url) {
+    return [{ file: 'the team database (pg_dump)', text: execFileSync(team.pgDump, ['--data-only', '--dbname', team.databaseUrl], { encoding: 'latin1', maxBuffer: 256 * 1024 * 1024 }) }];
+  }
+  return api.connection.local ? filesUnder(controlPlaneDataDir(api)) : [];
+}
+
+/** Everything searched, read now (what the control plane keeps only while it is the one in use). */
 export function placesToSearch(api: ChoreoApi): Place[] {
   const places: Place[] = [
     ...filesUnder(api.storage.logUri.fsPath),
-    ...(api.connection.local ? filesUnder(controlPlaneDataDir(api)) : []),
+    ...controlPlaneData(api),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => filesUnder(f.uri.fsPath)),
   ];
   for (const [name, memento] of [['globalState', api.storage.globalState], ['workspaceState', api.storage.workspaceState]] as const) {

@@ -2,6 +2,8 @@
  * reading the tree as a person sees it. */
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
 import manifest from '../../package.json';
@@ -18,14 +20,42 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
 
 export const healthy = (baseUrl: string): Promise<boolean> => fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
 
-/** The extension's test API once its local control plane is ready (an earlier suite may have stopped it). */
+/** The team control plane of a team run (`npm run test:integration -- --team`: three replicas on PostgreSQL behind
+ * nginx, started by test/harness/integration.ts), reached by URL as a remote control plane; undefined in the usual
+ * run against the local control plane. */
+export const team = process.env.CHOREO_TEST_TEAM_URL
+  ? {
+      url: process.env.CHOREO_TEST_TEAM_URL,
+      token: process.env.CHOREO_TEST_TEAM_TOKEN!,
+      databaseUrl: process.env.CHOREO_TEST_TEAM_DATABASE_URL!,
+      /** pg_dump of the cluster's PostgreSQL, to read the team database as a backup would. */
+      pgDump: process.env.CHOREO_TEST_TEAM_PG_DUMP!,
+    }
+  : undefined;
+
+/** The extension's test API once its control plane is ready: the local one (an earlier suite may have stopped it),
+ * or in a team run the team's, switched to by URL with its admin token. */
 export async function activeApi(): Promise<ChoreoApi> {
   const extension = vscode.extensions.getExtension<ChoreoApi>(extensionId);
   assert.ok(extension, `${extensionId} is installed`);
   const api = await extension.activate();
+  if (team) {
+    if (api.connection.kind !== 'remote' || api.connection.baseUrl !== team.url) {
+      const switched = await vscode.commands.executeCommand<string>('choreo.controlPlane.switch', { url: team.url, token: team.token });
+      assert.equal(switched, team.url, api.failures.last?.message);
+    }
+    await waitFor('the team control plane', () => api.connection.state === 'ready');
+    return api;
+  }
   if (!(await healthy(api.connection.baseUrl))) await api.connection.restart();
   await waitFor('the local control plane', () => api.connection.state === 'ready');
   return api;
+}
+
+/** The admin token of the control plane in use: the local one's from its data folder, or the team's. */
+export function adminToken(api: ChoreoApi): string {
+  if (team && api.connection.baseUrl === team.url) return team.token;
+  return readFileSync(path.join(path.dirname(api.connection.local!.logFile), 'admin-token'), 'utf8').trim();
 }
 
 export interface Row {

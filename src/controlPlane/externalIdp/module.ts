@@ -13,7 +13,6 @@ import { readJson } from '../http/body';
 import { ApiError, conflict, inUse, nameTaken, notFound, validationFailed } from '../http/errors';
 import type { OutboundPolicy } from '../http/outbound';
 import type { Router } from '../http/router';
-import { gatewayState } from '../gateway/state';
 import { UniqueViolation, type Store } from '../store/store';
 import { discoverProvider, DiscoveryError, readSigningKeyIds, type DiscoveredProvider } from './discovery';
 import { describeUses, findConsumerConfigs, usedBy, usesOf } from './usage';
@@ -66,7 +65,6 @@ async function requireNewIssuer(store: Store, org: OrganizationRecord, issuer: s
 export const externalIdentityProviders: ControlPlaneModule = {
   register(router: Router, ctx: ControlPlaneContext) {
     const { store, baseUrl, cascade } = ctx;
-    const gateway = gatewayState(ctx);
 
     router.api('POST', '/orgs/:org/identity-providers', async ({ req, params }) => {
       const org = await findOrg(store, params.org);
@@ -108,7 +106,6 @@ export const externalIdentityProviders: ControlPlaneModule = {
         }
         throw err;
       }
-      gateway.issuersChanged();
       return { status: 201, body: identityProviderView(record, org, baseUrl, []) };
     });
 
@@ -121,7 +118,6 @@ export const externalIdentityProviders: ControlPlaneModule = {
       if (idp.kind === 'built-in') throw conflict('The built-in identity provider\'s tokens are for this gateway; there is nothing to change.');
       const updated: IdentityProviderRecord = { ...idp, audiences: [...new Set(input.audiences)] };
       await store.write([{ op: 'put', collection: C.identityProviders, record: updated }]);
-      gateway.issuersChanged();
       return { status: 200, body: identityProviderView(updated, org, baseUrl, await usedBy(store, org.id, updated.id)) };
     });
 
@@ -142,10 +138,8 @@ export const externalIdentityProviders: ControlPlaneModule = {
         signingKeyIds: await signingKeyIds(found.jwksUri, ctx.outbound, true),
         refreshedAt: new Date().toISOString(),
       };
+      // The gateway of every replica fetches its keys again (gateway/module.ts, externalIssuers).
       await store.write([{ op: 'put', collection: C.identityProviders, record: updated }]);
-      // A refresh also means "fetch the keys again now".
-      if (idp.jwksUri) gateway.jwks.forget(idp.jwksUri);
-      gateway.issuersChanged();
       const body: RefreshedIdentityProvider = {
         provider: identityProviderView(updated, org, baseUrl, await usedBy(store, org.id, updated.id)),
         changes: changesOf(idp, updated),
@@ -154,7 +148,8 @@ export const externalIdentityProviders: ControlPlaneModule = {
     });
 
     // In use: refused, naming the consumers whose keys come from it; keys deleted in the same write (an organization
-    // deleted with its consumers) do not count.
+    // deleted with its consumers) do not count. Once deleted, every replica's gateway drops its issuer and keys
+    // (gateway/module.ts, externalIssuers).
     cascade.refuseDelete(async ({ ops }, s) => {
       const deleted = (collection: string) => new Set(ops.flatMap((o) => (o.op === 'delete' && o.collection === collection ? [o.id] : [])));
       const providers = deleted(C.identityProviders);
@@ -172,17 +167,6 @@ export const externalIdentityProviders: ControlPlaneModule = {
           usesOf(uses),
         );
       }
-    });
-
-    cascade.onDelete(C.identityProviders, async (record) => {
-      const idp = record as IdentityProviderRecord;
-      if (idp.kind !== 'external') return [];
-      // Deleted (if no guard refuses): its keys and issuer stop being trusted right after this write.
-      queueMicrotask(() => {
-        if (idp.jwksUri) gateway.jwks.forget(idp.jwksUri);
-        gateway.issuersChanged();
-      });
-      return [];
     });
   },
 };

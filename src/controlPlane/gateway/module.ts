@@ -111,11 +111,20 @@ interface ExternalIssuer {
   /** The audiences its tokens must carry one of: those of every registration of this issuer (each organization's
    * own are checked again in `issuerServes`). */
   audiences: string[];
+  /** The latest Refresh of its registrations: a refresh means "fetch the keys again now". */
+  refreshedAt?: string;
 }
 
-/** issuer → JWKS URL and audiences of every external identity provider, rebuilt after providers change. */
+/**
+ * issuer → JWKS URL and audiences of every external identity provider. Rebuilt after any write to the identity
+ * providers, through whichever replica it was made (the store's change feed calls onChange on every replica), so a
+ * provider added, refreshed, changed or removed through one is trusted or dropped by all. The key sets of providers
+ * that went or were refreshed are fetched again.
+ */
 function externalIssuers(store: Store, ctx: ControlPlaneContext) {
+  const { jwks } = gatewayState(ctx);
   let map: Promise<Map<string, ExternalIssuer>> | undefined;
+  let built = new Map<string, ExternalIssuer>();
   const rebuild = async () => {
     const issuers = new Map<string, ExternalIssuer>();
     let after: string | undefined;
@@ -124,23 +133,30 @@ function externalIssuers(store: Store, ctx: ControlPlaneContext) {
       for (const org of page.items) {
         for (const idp of await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)) {
           if (idp.kind === 'external' && idp.issuer && idp.jwksUri) {
-            const audiences = [...new Set([...(issuers.get(idp.issuer)?.audiences ?? []), ...audiencesOf(idp, ctx.baseUrl)])];
-            issuers.set(idp.issuer, { jwksUri: idp.jwksUri, audiences });
+            const seen = issuers.get(idp.issuer);
+            const audiences = [...new Set([...(seen?.audiences ?? []), ...audiencesOf(idp, ctx.baseUrl)])];
+            const refreshedAt = [seen?.refreshedAt, idp.refreshedAt].filter((t) => t !== undefined).sort().pop();
+            issuers.set(idp.issuer, { jwksUri: idp.jwksUri, audiences, refreshedAt });
           }
         }
       }
-      if (page.last === undefined) return issuers;
+      if (page.last === undefined) break;
       after = page.last;
     }
+    for (const [issuer, was] of built) {
+      const now = issuers.get(issuer);
+      if (!now || now.jwksUri !== was.jwksUri || now.refreshedAt !== was.refreshedAt) jwks.forget(was.jwksUri);
+    }
+    built = issuers;
+    return issuers;
   };
-  const state = gatewayState(ctx);
-  state.onIssuersChanged(() => {
-    map = undefined;
-    // A delete is written after its cascade rules ran; look again once it has surely landed.
-    setTimeout(() => (map = undefined), 1_000).unref();
-  });
+  // A rebuild already under way may have read the providers before this change: the next lookup starts another.
+  store.onChange(C.identityProviders, () => (map = undefined));
   return async (issuer: string) => {
-    map ??= rebuild();
+    map ??= rebuild().catch((err: unknown) => {
+      map = undefined; // a database away: the next call tries again
+      throw err;
+    });
     return (await map).get(issuer);
   };
 }

@@ -6,9 +6,6 @@ import { JwksRegistry } from './jwks';
 
 export interface GatewayState {
   jwks: JwksRegistry;
-  /** Called when an identity provider is added, refreshed or deleted, so the issuer map is rebuilt. */
-  issuersChanged(): void;
-  onIssuersChanged(listener: () => void): void;
   /** Set by the gateway module: takes a call to a URL under /gw/ before the router (the server's hot path), or
    * returns false to leave it to the router. */
   dispatch?: (req: IncomingMessage, res: ServerResponse, url: string) => boolean;
@@ -19,12 +16,7 @@ const states = new WeakMap<ControlPlaneContext, GatewayState>();
 export function gatewayState(ctx: ControlPlaneContext): GatewayState {
   let state = states.get(ctx);
   if (!state) {
-    const listeners: Array<() => void> = [];
-    state = {
-      jwks: new JwksRegistry({ outbound: ctx.outbound }),
-      issuersChanged: () => listeners.forEach((l) => l()),
-      onIssuersChanged: (l) => listeners.push(l),
-    };
+    state = { jwks: new JwksRegistry({ outbound: ctx.outbound }) };
     states.set(ctx, state);
   }
   return state;

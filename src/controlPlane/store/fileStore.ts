@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import { writeFileAtomicSync } from './atomicFile';
 import { DataFolderLock, lockDataFolder } from './lock';
 import { MemoryIndex } from './memoryIndex';
-import { CollectionSpec, NOT_IN_MEMORY, PageRequest, PageResult, Store, StoreHealth, StoredRecord, WriteOp } from './store';
+import { ChangeListeners, CollectionSpec, NOT_IN_MEMORY, PageRequest, PageResult, Store, StoreHealth, StoredRecord, WriteOp } from './store';
 
 const JOURNAL = 'journal.jsonl';
 const SNAPSHOT = 'snapshot.json';
@@ -51,6 +51,7 @@ export class FileStore implements Store {
   private flushing: Promise<void> | undefined;
   private failed: Error | undefined;
   private closed = false;
+  private readonly changeListeners = new ChangeListeners();
 
   private constructor(
     private readonly dir: string,
@@ -128,6 +129,7 @@ export class FileStore implements Store {
     }
     this.index.apply(ops);
     const seq = ++this.seq;
+    this.changeListeners.emit(ops.flatMap((op) => (op.op === 'require' ? [] : [op.collection])));
     const json = JSON.stringify({ seq, ops });
     const line = `${checksum(json)} ${json}\n`;
     return new Promise<void>((resolve, reject) => {
@@ -185,6 +187,10 @@ export class FileStore implements Store {
   /** Every record of every collection (export to a team database). */
   allRecords(): Record<string, StoredRecord[]> {
     return Object.fromEntries(this.index.collectionNames().map((name) => [name, [...this.index.all(name)]]));
+  }
+
+  onChange(collection: string, listener: () => void): void {
+    this.changeListeners.add(collection, listener);
   }
 
   health(): StoreHealth {

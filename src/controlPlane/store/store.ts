@@ -61,9 +61,34 @@ export interface Store {
   /** The record if the store can answer without waiting (it holds it, or knows it is absent), else NOT_IN_MEMORY:
    * the token endpoint's hot path takes the synchronous answer and awaits findUnique only for the rest. */
   findUniqueNow<T extends StoredRecord>(collection: string, index: string, key: string): T | undefined | typeof NOT_IN_MEMORY;
+  /** Calls `listener` after every write that put or deleted a record of `collection`, once the write is applied
+   * (readable), whether this server made it or, on a store several servers share, another did: what a server
+   * derives from a whole collection (the gateway's issuer list) is rebuilt then, on every server alike. */
+  onChange(collection: string, listener: () => void): void;
   /** Whether the store can serve everything; 'degraded' with a reason a person can act on when it cannot. */
   health(): StoreHealth;
   close(): Promise<void>;
+}
+
+/** Listeners per name: those of Store.onChange, per collection (and the team store's notices, per kind). */
+export class ChangeListeners {
+  private readonly byCollection = new Map<string, Array<() => void>>();
+
+  add(collection: string, listener: () => void): void {
+    const list = this.byCollection.get(collection) ?? [];
+    list.push(listener);
+    this.byCollection.set(collection, list);
+  }
+
+  /** Calls the listeners of each collection named (each collection once, however many records of it changed). */
+  emit(collections: Iterable<string>): void {
+    for (const c of new Set(collections)) for (const l of this.byCollection.get(c) ?? []) l();
+  }
+
+  /** Calls every listener (a change too wide to list: everything may have changed). */
+  emitAll(): void {
+    this.emit(this.byCollection.keys());
+  }
 }
 
 export const NOT_IN_MEMORY: unique symbol = Symbol('not in memory');

@@ -21,6 +21,8 @@ export interface RunningProvider {
   token(client: { clientId: string; clientSecret: string }): Promise<string>;
   /** Registers one more JWT client (a consumer's app) on the fly. */
   addJwtClient(clientId: string, clientSecret: string): void;
+  /** How many times its key set (JWKS) was fetched. */
+  jwksFetches(): number;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,10 @@ export async function startOidcProvider(): Promise<RunningProvider> {
   });
   // Quiet: the provider warns about http and the in-memory adapter, both intended here.
   provider.on('server_error', () => undefined);
+  let jwksFetches = 0;
+  server.on('request', (req) => {
+    if (req.url?.startsWith('/jwks')) jwksFetches++;
+  });
   server.on('request', provider.callback());
 
   const tokenEndpoint = `${issuer}/token`;
@@ -118,6 +124,7 @@ export async function startOidcProvider(): Promise<RunningProvider> {
       // Static clients are read at construction; later ones go through the provider's client store.
       void provider.Client.adapter.upsert(clientId, clientCredentialsClient({ clientId, clientSecret }));
     },
+    jwksFetches: () => jwksFetches,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

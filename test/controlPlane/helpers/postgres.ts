@@ -14,7 +14,8 @@ import { freePort } from './controlPlane';
 
 const BIN_DIRS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'];
 
-function binary(name: string): string {
+/** A PostgreSQL program of the Debian package (initdb, pg_ctl, pg_dump, …). */
+export function binary(name: string): string {
   for (const dir of BIN_DIRS) if (fs.existsSync(path.join(dir, name))) return path.join(dir, name);
   throw new Error(`PostgreSQL's ${name} was not found in ${BIN_DIRS.join(', ')}. Install the Debian package "postgresql".`);
 }

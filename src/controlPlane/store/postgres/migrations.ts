@@ -249,6 +249,23 @@ UPDATE connections c SET service_org_handle = o.handle FROM organizations o WHER
 ALTER TABLE identity_providers ADD COLUMN signing_key_ids jsonb;
 `,
   },
+  {
+    version: 4,
+    name: 'change numbers from a sequence, log entries with their transaction',
+    sql: `
+-- Writers took the next number from change_counter's one row, so its row lock queued every write of every replica
+-- behind the commit before it. A sequence hands numbers out concurrently; they commit in any order and a rolled-back
+-- write leaves a gap, so replicas follow the log by transaction visibility (xid, compared with their snapshots; see
+-- store/postgres/changeFeed.ts), not by counting numbers.
+CREATE SEQUENCE change_seq AS bigint;
+SELECT setval('change_seq', GREATEST(seq, 1), seq > 0) FROM change_counter;
+DROP TABLE change_counter;
+ALTER TABLE change_log ADD COLUMN xid xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX change_log_xid ON change_log (xid);
+-- Pruned by age; entries are appended in time order, which a BRIN index serves at almost no cost to writers.
+CREATE INDEX change_log_committed_at ON change_log USING brin (committed_at);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

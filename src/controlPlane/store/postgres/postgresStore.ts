@@ -9,14 +9,16 @@
  *
  * Writes: a batch is one transaction. UNIQUE indexes and foreign keys guard the invariants; their violations come
  * back as UniqueViolation / MissingRecord / WriteConflict, which the routes answer as they answer the file store's.
- * The commit takes the next change number and logs what changed; every replica drops those answers from its cache
- * (changeFeed.ts), this one before it acknowledges the write.
+ * The commit takes the next change number (a sequence: concurrent writes do not wait for each other) and logs what
+ * changed; every replica drops those answers from its cache (changeFeed.ts), this one before it acknowledges the
+ * write.
  *
  * The database away: reads the cache holds are still answered (for `outageGraceMs` after the database last
  * answered), everything else fails with StoreUnavailable (503) after at most the connect or query time-out.
  */
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import {
+  ChangeListeners,
   MissingRecord,
   NOT_IN_MEMORY,
   StoreUnavailable,
@@ -30,7 +32,7 @@ import {
   type StoredRecord,
   type WriteOp,
 } from '../store';
-import { ChangeFeed, CHANNEL, MAX_PAYLOAD, type Change } from './changeFeed';
+import { ChangeFeed, CHANNEL, LOG_CHANGES, MAX_PAYLOAD, type Change } from './changeFeed';
 import { migrate } from './migrations';
 import { getKey, lookupKey, RecordCache, recordRef, uniqueKey } from './recordCache';
 import { columnKind, isUuid, splitKey, tables, uniqueIndexName, type Column, type IndexColumns, type TableMapping } from './tables';
@@ -68,9 +70,8 @@ export class PostgresStore implements Store {
   private readonly tablesByName = new Map<string, Table>();
   private readonly collectionOfTable = new Map<string, string>();
   private readonly uniqueByConstraint = new Map<string, { collection: string; index: string }>();
-  private readonly noticeListeners = new Map<string, Array<() => void>>();
-  /** Change numbers of this replica's own writes, applied at commit: the feed skips them when they come round. */
-  private readonly ownChanges = new Set<number>();
+  private readonly noticeListeners = new ChangeListeners();
+  private readonly changeListeners = new ChangeListeners();
   private feed!: ChangeFeed;
   private problem: { reason: string; since: number } | undefined;
   private lastAnswer = Date.now();
@@ -117,8 +118,7 @@ export class PostgresStore implements Store {
     const store = new PostgresStore(pool, options.collections, opts);
     try {
       await migrate(pool);
-      const { rows } = await pool.query<{ seq: string }>('SELECT seq FROM change_counter');
-      store.feed = new ChangeFeed(pool, clientConfig, Number(rows[0].seq), store.feedHandlers(), opts.pollMs);
+      store.feed = await ChangeFeed.open(pool, clientConfig, store.feedHandlers(), opts.pollMs);
       store.feed.start();
       return store;
     } catch (err) {
@@ -132,20 +132,13 @@ export class PostgresStore implements Store {
     return this.cache.epoch;
   }
 
-  /** The highest change number this replica has applied (all before it too). */
-  get appliedChange(): number {
-    return this.feed.applied;
-  }
-
   private feedHandlers() {
     return {
-      apply: (seq: number, changes: Change[]) => {
-        if (!this.ownChanges.delete(seq)) this.applyChanges(changes);
-      },
+      apply: (_seq: number, changes: Change[]) => this.applyChanges(changes),
       reset: () => {
-        this.ownChanges.clear();
         this.cache.clear();
-        for (const listeners of this.noticeListeners.values()) for (const l of listeners) l();
+        this.noticeListeners.emitAll();
+        this.changeListeners.emitAll();
       },
       status: (problem: string | undefined) => {
         if (problem === undefined) {
@@ -157,18 +150,26 @@ export class PostgresStore implements Store {
   }
 
   private applyChanges(changes: Change[]): void {
+    const collections: string[] = [];
     for (const ch of changes) {
       if ('n' in ch && ch.n === EVERYTHING) this.feedHandlers().reset();
-      else if ('n' in ch) for (const l of this.noticeListeners.get(ch.n) ?? []) l();
-      else this.cache.invalidate(recordRef(ch.c, ch.id), [getKey(ch.c, ch.id), ...ch.k]);
+      else if ('n' in ch) this.noticeListeners.emit([ch.n]);
+      else {
+        this.cache.invalidate(recordRef(ch.c, ch.id), [getKey(ch.c, ch.id), ...ch.k]);
+        collections.push(ch.c);
+      }
     }
+    // After the cache dropped what changed, so a listener reading again reads the new records.
+    this.changeListeners.emit(collections);
+  }
+
+  onChange(collection: string, listener: () => void): void {
+    this.changeListeners.add(collection, listener);
   }
 
   /** Called when a change log entry carries this notice (`{ n: kind }`), on every replica, this one included. */
   onNotice(kind: string, listener: () => void): void {
-    const list = this.noticeListeners.get(kind) ?? [];
-    list.push(listener);
-    this.noticeListeners.set(kind, list);
+    this.noticeListeners.add(kind, listener);
   }
 
   health(): StoreHealth {
@@ -342,9 +343,10 @@ export class PostgresStore implements Store {
   }
 
   /**
-   * Runs `work` in a transaction and commits it with the next change number, its log entry and a NOTIFY; then
-   * applies the changes here before returning (so this replica reads its own writes at once). Serialization
-   * failures and deadlocks are retried; constraint violations are mapped to the Store's errors.
+   * Runs `work` in a transaction and commits it with the next change number and its log entry; then applies the
+   * changes here before returning (so this replica reads its own writes at once), unless the feed brought them
+   * first, and sends the NOTIFY. Serialization failures and deadlocks are retried; constraint violations are mapped to the
+   * Store's errors.
    */
   async transaction(work: (client: PoolClient) => Promise<Change[]>): Promise<void> {
     if (this.closed) throw new Error('The store is closed.');
@@ -365,23 +367,22 @@ export class PostgresStore implements Store {
         const changes = await work(client);
         let seq: number | undefined;
         if (changes.length > 0) {
-          // Foreign keys are checked here, before the counter's row lock is taken, so that the lock (which orders
-          // every writer of every replica) is held only for the commit.
+          // Foreign keys are checked here, so that a batch they refuse is answered before it takes a change number.
           await client.query('SET CONSTRAINTS ALL IMMEDIATE');
-          const { rows } = await client.query<{ seq: string }>('UPDATE change_counter SET seq = seq + 1 RETURNING seq');
+          const { rows } = await client.query<{ seq: string }>(LOG_CHANGES, [JSON.stringify(changes)]);
           seq = Number(rows[0].seq);
-          await client.query('INSERT INTO change_log (seq, changes) VALUES ($1, $2)', [seq, JSON.stringify(changes)]);
-          const full = JSON.stringify({ s: seq, c: changes });
-          await client.query('SELECT pg_notify($1, $2)', [CHANNEL, Buffer.byteLength(full) <= MAX_PAYLOAD ? full : JSON.stringify({ s: seq })]);
         }
         await client.query('COMMIT');
         this.lastAnswer = Date.now();
-        if (seq !== undefined) {
-          this.ownChanges.add(seq);
-          // Already behind it: the feed has passed this number (it brought the notification first).
-          if (seq <= this.feed.applied) this.ownChanges.delete(seq);
-        }
-        this.applyChanges(changes);
+        if (seq === undefined) return;
+        this.feed.deliver(seq, changes);
+        // NOTIFY after the commit, in a transaction of its own: inside the write's, PostgreSQL holds one lock for
+        // every notifying commit of the database until the commit is on disk, which queued every write behind the
+        // one before it. Lost with a crash right here, the change still reaches the others by their poll.
+        const full = JSON.stringify({ s: seq, c: changes });
+        await client
+          .query('SELECT pg_notify($1, $2)', [CHANNEL, Buffer.byteLength(full) <= MAX_PAYLOAD ? full : JSON.stringify({ s: seq })])
+          .catch((err: Error) => (broken = err));
         return;
       } catch (err) {
         await client.query('ROLLBACK').catch((e: Error) => (broken = e));
