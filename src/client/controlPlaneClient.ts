@@ -12,6 +12,7 @@ import {
   ApiErrorBody,
   AuthConfiguration,
   Component,
+  ConnectedConsumer,
   Connection,
   ConnectionConfig,
   Environment,
@@ -30,6 +31,7 @@ import {
   type CreateOrganization,
   type CreateProject,
   type Page,
+  type UpdateEndpoint,
   type UpdateIdentityProvider,
 } from '../api';
 import { AuditEntry, Me, Member, type InviteMember, type Role } from '../api/members';
@@ -125,6 +127,15 @@ export class ControlPlaneClient {
   }
   deleteComponent(org: string, project: string, component: string) {
     return this.call('DELETE', paths.component(org, project, component), z.unknown());
+  }
+
+  // ---- a service's endpoints, and who is connected to them
+  /** Changes one endpoint (its upstream URL per environment, its visibility); answers the service as it is now. */
+  updateEndpoint(org: string, project: string, component: string, endpoint: string, body: UpdateEndpoint) {
+    return this.call('PATCH', paths.endpoint(org, project, component, endpoint), Component, { body });
+  }
+  listConnectedConsumers(org: string, project: string, component: string) {
+    return this.call('GET', paths.connectedConsumers(org, project, component), Items(ConnectedConsumer)).then((r) => r.items);
   }
 
   // ---- authentication of an external consumer, per environment
@@ -260,11 +271,11 @@ function parseJson(text: string): unknown {
 function apiError(status: number, json: unknown, baseUrl: string): ControlPlaneError {
   const body = ApiErrorBody.safeParse(json);
   if (body.success) {
-    const { code, message, fields } = body.data.error;
+    const { code, message, fields, uses } = body.data.error;
     if (code === 'unauthorized') {
       return new ControlPlaneError(code, `The control plane at ${baseUrl} refused the access token: ${message}`, status, fields);
     }
-    return new ControlPlaneError(code, message, status, fields);
+    return new ControlPlaneError(code, message, status, fields, uses);
   }
   if (status === 401) return new ControlPlaneError('unauthorized', `The control plane at ${baseUrl} refused the access token.`, status);
   if (status === 404) return new ControlPlaneError('not_found', `The control plane at ${baseUrl} has no such resource or route (404).`, status);

@@ -1,4 +1,4 @@
-import type { ErrorCode, FieldError } from '../api/common';
+import type { ErrorCode, FieldError, ResourceUse } from '../api/common';
 
 /** Codes of failures that happen before the control plane answers, or when its answer is not what the contract says. */
 export type TransportErrorCode = 'unreachable' | 'timeout' | 'bad_response';
@@ -13,6 +13,8 @@ export class ControlPlaneError extends Error {
     message: string,
     readonly status?: number,
     readonly fields?: FieldError[],
+    /** What an `in_use` or `not_visible` refusal names (consumers, connections), so a form can link to each. */
+    readonly uses?: ResourceUse[],
   ) {
     super(message);
     this.name = 'ControlPlaneError';

@@ -1,5 +1,5 @@
 /**
- * The webview forms: Create an External Consumer, Overview, Configure (authentication per environment), Create
+ * The webview forms: Create an External Consumer, Create a Service, Overview, Configure (authentication per environment), Create
  * Connection and Add Identity Provider. The composition root calls {@link registerWebviews} once; commands call the
  * returned API. Each form's actions run the same use cases (src/useCases) as the commands.
  *
@@ -21,6 +21,7 @@ export type ProjectLike = { org: string; project: string } | { orgHandle: string
 
 export interface WebviewForms {
   openCreateExternalConsumer(project?: ProjectLike): Promise<void>;
+  openCreateService(project?: ProjectLike): Promise<void>;
   openOverview(component: ComponentLike): Promise<void>;
   openConfigureAuthentication(environment: { org: string; project: string; component: string; environment: string }): Promise<void>;
   openCreateConnection(component: ComponentLike): Promise<void>;
@@ -35,6 +36,7 @@ export const FORM_VIEW_TYPES = [
   'choreo.configureAuthentication',
   'choreo.createConnection',
   'choreo.createExternalConsumer',
+  'choreo.createService',
   'choreo.addIdentityProvider',
 ] as const;
 
@@ -50,6 +52,7 @@ export function registerWebviews(context: vscode.ExtensionContext, ctx: UseCaseC
   }
   return {
     openCreateExternalConsumer: async (project) => (await load()).openCreateExternalConsumer(project),
+    openCreateService: async (project) => (await load()).openCreateService(project),
     openOverview: async (component) => (await load()).openOverview(component),
     openConfigureAuthentication: async (environment) => (await load()).openConfigureAuthentication(environment),
     openCreateConnection: async (component) => (await load()).openCreateConnection(component),

@@ -20,6 +20,7 @@ const NEEDS: Record<string, 'viewer' | 'developer' | 'admin'> = {
   'choreo.refresh': 'viewer',
   'choreo.createProject': 'developer',
   'choreo.createExternalConsumer': 'developer',
+  'choreo.createService': 'developer',
   'choreo.createConnection': 'developer',
   'choreo.configureAuthentication': 'developer',
   'choreo.generateKeys': 'developer',
