@@ -6,6 +6,9 @@
  * When the control plane is a team server and the URL names this machine's loopback, the answer says so: the gateway
  * then calls the server's own localhost, not this one.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
 export const PROBE_TIMEOUT_MS = 3000;
 
 export interface UpstreamProbe {
@@ -26,19 +29,33 @@ export async function probeUpstream(url: string, controlPlaneUrl: string, timeou
       : undefined;
   const note = remoteNote ? { remoteNote } : {};
   try {
-    const res = await fetch(target, { method: 'GET', redirect: 'manual', credentials: 'omit', signal: AbortSignal.timeout(timeoutMs) });
-    await res.body?.cancel().catch(() => undefined);
-    return { answered: true, status: res.status, summary: `answered HTTP ${res.status} from this machine`, ...note };
+    const status = await statusOf(target, timeoutMs);
+    return { answered: true, status, summary: `answered HTTP ${status} from this machine`, ...note };
   } catch (e) {
     return { answered: false, summary: `did not answer: ${reason(e, timeoutMs)}; start your service, the gateway will call it on each request`, ...note };
   }
 }
 
+class ProbeTimeout extends Error {}
+
+/** The status line of a GET, the body left unread (the socket is dropped once the head arrived). */
+function statusOf(url: URL, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'GET', agent: false, headers: { 'user-agent': 'choreo-vscode-probe' } }, (res) => {
+      resolve(res.statusCode ?? 0);
+      res.destroy();
+      req.destroy();
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new ProbeTimeout()));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function reason(e: unknown, timeoutMs: number): string {
-  const name = (e as { name?: string }).name;
-  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  if (name === 'TimeoutError') return `no answer in ${timeoutMs / 1000} s`;
-  switch (cause?.code) {
+  if (e instanceof ProbeTimeout) return `no answer in ${timeoutMs / 1000} s`;
+  const code = (e as { code?: string }).code;
+  switch (code) {
     case 'ECONNREFUSED':
       return 'connection refused';
     case 'ENOTFOUND':
@@ -49,8 +66,14 @@ function reason(e: unknown, timeoutMs: number): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'the host cannot be reached';
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+    case 'CERT_HAS_EXPIRED':
+      return `its TLS certificate is not trusted here (${code})`;
     default:
-      return cause?.code ?? cause?.message ?? (e as Error).message ?? 'no answer';
+      return code ?? (e as Error).message ?? 'no answer';
   }
 }
 
