@@ -9,12 +9,14 @@ import { gatewayUrl, tokenUrl } from '../../api/routes';
 import { CredentialVault } from '../../secrets/credentialVault';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { findComponent, findEnvironment } from '../domain/lookups';
-import { C, type AuthConfigRecord, type ComponentRecord, type IdentityProviderRecord, type ProjectRecord } from '../domain/records';
+import { C, type AuthConfigRecord, type ComponentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
 import { readJson } from '../http/body';
-import { conflict, nameTaken, notFound, validationFailed } from '../http/errors';
+import { ApiError, conflict, inUse, nameTaken, notFound, validationFailed } from '../http/errors';
 import type { Router } from '../http/router';
 import { MissingRecord, UniqueViolation, type Store } from '../store/store';
+import { describeIncoming, incomingConnections, useOf, type IncomingConnection } from './incoming';
 import { CONNECTIONS, connectionCollection, type ConnectionRecord } from './records';
+import { admits, notVisibleMessage } from './visibility';
 
 /** `consumerOrgHandle`: the service's organization of connections made before it was kept. */
 export function connectionView(r: ConnectionRecord, consumerOrgHandle: string): Connection {
@@ -44,12 +46,34 @@ async function findConnection(store: Store, consumer: ComponentRecord, name: str
   return r;
 }
 
-/** The target must be an endpoint of a service in the same organization. */
-async function resolveTarget(store: Store, org: { id: string; handle: string }, defaultProject: ProjectRecord, input: CreateConnection) {
-  const projectHandle = input.serviceProjectHandle ?? defaultProject.handle;
+/**
+ * The endpoint a new connection points at, if its visibility admits the consumer (visibility.ts). In the consumer's
+ * own organization a wrong name is a validation error naming the field, and a visibility that does not admit the
+ * consumer is 403 `not_visible` saying what to change. In another organization every refusal is the same sentence
+ * (no such organization, project, service or endpoint, or one that is not Public), so that trying names learns
+ * nothing of what another organization holds beyond its Public endpoints.
+ */
+async function resolveTarget(store: Store, consumerOrg: OrganizationRecord, consumer: ComponentRecord, input: CreateConnection) {
+  const orgHandle = input.serviceOrgHandle ?? consumerOrg.handle;
+  const projectHandle = input.serviceProjectHandle ?? consumer.projectHandle;
+  if (orgHandle !== consumerOrg.handle) {
+    const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', orgHandle);
+    const project = org && (await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${projectHandle}`));
+    const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${input.serviceComponentName}`));
+    const endpoint = service?.type === 'service' ? service.endpoints?.find((e) => e.name === input.endpointName) : undefined;
+    if (!service || !endpoint || !admits(endpoint.visibility, service, consumer)) {
+      throw new ApiError(
+        403,
+        'not_visible',
+        `Organization "${orgHandle}" has no Public endpoint "${input.endpointName}" of ${projectHandle}/${input.serviceComponentName}; ` +
+          'only Public endpoints take connections from other organizations. Check the names with its owners, or ask them to make the endpoint Public.',
+      );
+    }
+    return { service, endpoint };
+  }
   const bad = (path: string, message: string) => validationFailed(message, [{ path, message }]);
-  const project = await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${projectHandle}`);
-  if (!project) throw bad('serviceProjectHandle', `Organization "${org.handle}" has no project "${projectHandle}".`);
+  const project = await store.findUnique<ProjectRecord>(C.projects, 'handle', `${consumerOrg.id}/${projectHandle}`);
+  if (!project) throw bad('serviceProjectHandle', `Organization "${consumerOrg.handle}" has no project "${projectHandle}".`);
   const service = await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${input.serviceComponentName}`);
   if (!service) throw bad('serviceComponentName', `Project "${projectHandle}" has no component "${input.serviceComponentName}".`);
   if (service.type !== 'service') throw bad('serviceComponentName', `"${service.name}" is not a service; a connection points at a service endpoint.`);
@@ -58,7 +82,8 @@ async function resolveTarget(store: Store, org: { id: string; handle: string }, 
     const names = (service.endpoints ?? []).map((e) => e.name);
     throw bad('endpointName', `"${service.name}" has no endpoint "${input.endpointName}"${names.length ? ` (it has: ${names.join(', ')})` : ' (it has none)'}.`);
   }
-  return { project, service, endpoint };
+  if (!admits(endpoint.visibility, service, consumer)) throw new ApiError(403, 'not_visible', notVisibleMessage(service, endpoint, consumer));
+  return { service, endpoint };
 }
 
 export const connections: ControlPlaneModule = {
@@ -72,15 +97,16 @@ export const connections: ControlPlaneModule = {
     });
 
     router.api('POST', base, async ({ req, params }) => {
-      const { org, project, component } = await consumerOf(store, params);
+      const { org, component } = await consumerOf(store, params);
       const input = await readJson(req, CreateConnection);
-      const { service, endpoint } = await resolveTarget(store, org, project, input);
+      const { service, endpoint } = await resolveTarget(store, org, component, input);
       const record: ConnectionRecord = {
         id: randomUUID(),
         orgId: org.id,
         componentId: component.id,
         name: input.name,
         serviceComponentId: service.id,
+        serviceOrgHandle: service.orgHandle,
         serviceProjectHandle: service.projectHandle,
         serviceComponentName: service.name,
         endpointName: endpoint.name,
@@ -150,7 +176,34 @@ export const connections: ControlPlaneModule = {
       return { status: 200, body };
     });
 
-    // A consumer takes its connections along; a service takes the connections pointing at it.
+    /*
+     * A delete does not drop other people's connections. Deleting a service that consumers of other projects (or,
+     * through a Public endpoint, other organizations) are connected to would break their running clients, and their
+     * owners are not the one deleting: so it is refused, naming those connections, and the deleter can ask them to
+     * disconnect. (A cascade after a confirmation was the alternative; it would leave the choice with the one person
+     * who does not bear its cost.) What is deleted together goes together: a project's or an organization's own
+     * consumers take their connections to its services along.
+     */
+    cascade.refuseDelete(async ({ collection, record, ops }, s) => {
+      const deleted = new Set(ops.flatMap((o) => (o.op === 'delete' && o.collection === C.components ? [o.id] : [])));
+      const stranded: IncomingConnection[] = [];
+      for (const id of deleted) {
+        for (const incoming of await incomingConnections(s, id)) if (!deleted.has(incoming.consumer.id)) stranded.push(incoming);
+      }
+      if (stranded.length === 0) return;
+      const orgId = collection === C.orgs ? record.id : (record as ComponentRecord | ProjectRecord).orgId;
+      const names = describeIncoming(stranded, orgId);
+      const what =
+        collection === C.orgs
+          ? `Organization "${(record as OrganizationRecord).handle}" cannot be deleted while consumers of other organizations are connected to its Public endpoints: ${names}.`
+          : collection === C.projects
+            ? `Project "${(record as ProjectRecord).handle}" cannot be deleted while consumers outside it are connected to its services: ${names}.`
+            : `The service "${(record as ComponentRecord).name}" cannot be deleted while consumers are connected to it: ${names}.`;
+      throw inUse(`${what} Deleting would break their clients: ask their owners to delete those connections, then delete again.`, stranded.map(useOf));
+    });
+
+    // A consumer takes its connections along; a service takes the connections pointing at it (those of consumers
+    // deleted with it: the guard above refuses the others).
     cascade.onDelete(C.components, async (component, s) => {
       const own = await allOf(s, component.id);
       const incoming = await s.findAll<ConnectionRecord>(CONNECTIONS, 'service', component.id);

@@ -4,11 +4,16 @@
  *   (2) comes from the identity provider configured for the consumer in that environment,
  *   (3) names a client ID that belongs to that consumer (`client_id` or `azp`), for the built-in provider with the
  *       consumer's current secret (a token issued before Regenerate Secret is refused), and
- *   (4) where a connection from that consumer to that endpoint exists.
- * (1)–(3) failing is 401 (who is calling is not established); (4) failing is 403 naming the missing connection.
+ *   (4) where a connection from that consumer to that endpoint exists, and
+ *   (5) the endpoint's visibility admits the consumer (../connections/visibility.ts; checked when the connection was
+ *       made, and again here so that no connection the rule does not admit, however it came to be, carries a call).
+ * (1)–(3) failing is 401 (who is calling is not established); (4) failing is 403 naming the missing connection,
+ * (5) 403 `not_visible`. The provider is the consumer's organization's: another organization's for a Public endpoint.
  */
-import { issuerUrl } from '../../api/routes';
+import type { Visibility } from '../../api/components';
+import { gatewayAudience, issuerUrl } from '../../api/routes';
 import { CONNECTIONS, pair, target, type ConnectionRecord } from '../connections/records';
+import { admits, notVisibleMessage } from '../connections/visibility';
 import { C, type AuthConfigRecord, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord } from '../domain/records';
 import { findConsumerConfigs } from '../externalIdp/usage';
 import type { Store } from '../store/store';
@@ -18,6 +23,7 @@ export class AccessDenied extends Error {
   constructor(
     readonly status: 401 | 403,
     message: string,
+    readonly code: 'unauthorized' | 'forbidden' | 'not_visible' = status === 401 ? 'unauthorized' : 'forbidden',
   ) {
     super(message);
   }
@@ -27,7 +33,18 @@ export interface GatewayTarget {
   org: OrganizationRecord;
   service: ComponentRecord;
   endpointName: string;
+  visibility: Visibility;
   env: EnvironmentRecord;
+}
+
+/** The audiences an external provider's tokens must carry one of: its registration's, or this gateway's own. */
+export const audiencesOf = (idp: IdentityProviderRecord, baseUrl: string): string[] => (idp.audiences?.length ? idp.audiences : [gatewayAudience(baseUrl)]);
+
+/** Whether the token carries an audience of that registration of its issuer. */
+export function hasAudience(token: VerifiedToken, idp: IdentityProviderRecord, baseUrl: string): boolean {
+  const aud = token.claims.aud;
+  const allowed = audiencesOf(idp, baseUrl);
+  return (Array.isArray(aud) ? aud : [aud]).some((a) => typeof a === 'string' && allowed.includes(a));
 }
 
 const deny401 = (message: string) => new AccessDenied(401, message);
@@ -47,24 +64,26 @@ function builtInIssuer(baseUrl: string, orgHandle: string): string {
   return issuer;
 }
 
-/** Returns the consumer the call is made for, or throws AccessDenied. */
+/** Returns the consumer the call is made for, or throws AccessDenied. The caller (module.ts) has refused a token of
+ * another organization already unless the endpoint is Public. */
 export function authorizeCall(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget): Promise<ComponentRecord> {
   // Not async itself: returning another async function's promise from an async function costs two more turns of the
   // microtask queue, on every gateway call.
-  if (token.issuer === builtInIssuer(baseUrl, t.org.handle)) return authorizeBuiltIn(store, token, t);
+  if (token.issuer === builtInIssuer(baseUrl, t.org.handle)) return authorizeBuiltIn(store, baseUrl, token, t, t.org.handle);
   if (token.issuer.startsWith(`${baseUrl}/oauth2/`)) {
+    if (t.visibility === 'Public') return authorizeBuiltIn(store, baseUrl, token, t, token.issuer.slice(baseUrl.length + 8));
     return Promise.reject(deny401(`The token was issued for another organization (${token.issuer}); this service belongs to "${t.org.handle}".`));
   }
-  return authorizeExternal(store, token, t);
+  return authorizeExternal(store, baseUrl, token, t);
 }
 
 // The store is awaited directly here (no nested async helper, each of which would cost a promise and turns of the
-// microtask queue per call).
-async function authorizeBuiltIn(store: Store, token: VerifiedToken, t: GatewayTarget): Promise<ComponentRecord> {
+// microtask queue per call). `issuerOrg`: the organization in the token's issuer URL (as it is written there).
+async function authorizeBuiltIn(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget, issuerOrg: string): Promise<ComponentRecord> {
   const config = await store.findUnique<AuthConfigRecord>(C.authConfigs, 'clientId', token.clientId);
   const consumer = config && (await store.get<ComponentRecord>(C.components, config.componentId));
-  if (!config || !consumer || config.orgId !== t.org.id) {
-    throw deny401(`The client ID ${token.clientId} belongs to no external consumer of "${t.org.handle}" (its keys were removed, or the consumer deleted).`);
+  if (!config || !consumer || builtInIssuer(baseUrl, config.orgHandle) !== token.issuer) {
+    throw deny401(`The client ID ${token.clientId} belongs to no external consumer of "${issuerOrg}" (its keys were removed, or the consumer deleted).`);
   }
   if (config.secretRegeneratedAt !== undefined) {
     const version = token.claims.secret_version;
@@ -79,30 +98,39 @@ async function authorizeBuiltIn(store: Store, token: VerifiedToken, t: GatewayTa
   }
   const connections = await store.findAll<ConnectionRecord>(CONNECTIONS, 'pair', pair(consumer.id, t.service.id, t.endpointName));
   if (connections.length === 0) throw noConnection(consumer, t);
+  if (!admits(t.visibility, t.service, consumer)) throw notVisible(consumer, t);
   return consumer;
 }
 
-async function authorizeExternal(store: Store, token: VerifiedToken, t: GatewayTarget): Promise<ComponentRecord> {
-  const idp = (await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', t.org.id)).find(
-    (i) => i.kind === 'external' && i.issuer === token.issuer,
-  );
-  if (!idp) throw deny401(`The token's issuer ${token.issuer} is not an identity provider of "${t.org.handle}".`);
-  const inEnv = idp.environments === 'all' || idp.environments.includes(t.env.handle);
-  const matches = (c: AuthConfigRecord | undefined): c is AuthConfigRecord =>
-    !!c && c.kind === 'external' && c.identityProviderId === idp.id && c.clientId === token.clientId;
-
-  // Fast path: consumers connected to this endpoint whose keys in this environment are this client.
-  if (inEnv) {
-    for (const connection of await store.findAll<ConnectionRecord>(CONNECTIONS, 'target', target(t.service.id, t.endpointName))) {
-      const config = await store.findUnique<AuthConfigRecord>(C.authConfigs, 'slot', `${connection.componentId}/${t.env.handle}`);
-      if (matches(config)) {
-        const consumer = await store.get<ComponentRecord>(C.components, connection.componentId);
-        if (consumer) return consumer;
-      }
-    }
+async function authorizeExternal(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget): Promise<ComponentRecord> {
+  // Fast path: consumers connected to this endpoint whose keys in this environment are this client of this issuer,
+  // registered in the consumer's organization (the service's, or another one's for a Public endpoint).
+  for (const connection of await store.findAll<ConnectionRecord>(CONNECTIONS, 'target', target(t.service.id, t.endpointName))) {
+    const config = await store.findUnique<AuthConfigRecord>(C.authConfigs, 'slot', `${connection.componentId}/${t.env.handle}`);
+    if (!config || config.kind !== 'external' || config.clientId !== token.clientId) continue;
+    const provider = await store.get<IdentityProviderRecord>(C.identityProviders, config.identityProviderId);
+    if (!provider || provider.issuer !== token.issuer || !appliesIn(provider, t.env) || !hasAudience(token, provider, baseUrl)) continue;
+    const consumer = await store.get<ComponentRecord>(C.components, connection.componentId);
+    if (!consumer) continue;
+    if (!admits(t.visibility, t.service, consumer)) throw notVisible(consumer, t);
+    return consumer;
   }
 
   // Refused: find out why, so the answer says what to fix.
+  const idp = (await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', t.org.id)).find(
+    (i) => i.kind === 'external' && i.issuer === token.issuer,
+  );
+  if (!idp) {
+    // Only a Public endpoint gets here with another organization's token (module.ts): that organization's consumers
+    // are not walked for a better reason.
+    throw deny401(
+      `The client ID ${token.clientId} of ${token.issuer} belongs to no external consumer with keys of that provider for ${t.env.name} and a connection to ` +
+        `${t.service.projectHandle}/${t.service.name}/${t.endpointName}. Add the keys to the consumer (Add Keys), and connect it to the endpoint.`,
+    );
+  }
+  const inEnv = appliesIn(idp, t.env);
+  const matches = (c: AuthConfigRecord | undefined): c is AuthConfigRecord =>
+    !!c && c.kind === 'external' && c.identityProviderId === idp.id && c.clientId === token.clientId;
   const uses = await findConsumerConfigs(store, t.org.id, (c) => matches(c));
   const here = uses.find((u) => u.config.environment === t.env.handle);
   if (!inEnv || !here) {
@@ -114,12 +142,19 @@ async function authorizeExternal(store: Store, token: VerifiedToken, t: GatewayT
     );
   }
   await requireConnection(store, here.component, t);
+  if (!admits(t.visibility, t.service, here.component)) throw notVisible(here.component, t);
   return here.component;
 }
+
+const appliesIn = (idp: IdentityProviderRecord, env: EnvironmentRecord) => idp.environments === 'all' || idp.environments.includes(env.handle);
 
 async function requireConnection(store: Store, consumer: ComponentRecord, t: GatewayTarget): Promise<void> {
   const found = await store.findAll<ConnectionRecord>(CONNECTIONS, 'pair', pair(consumer.id, t.service.id, t.endpointName));
   if (found.length === 0) throw noConnection(consumer, t);
+}
+
+function notVisible(consumer: ComponentRecord, t: GatewayTarget): AccessDenied {
+  return new AccessDenied(403, notVisibleMessage(t.service, { name: t.endpointName, visibility: t.visibility }, consumer), 'not_visible');
 }
 
 function noConnection(consumer: ComponentRecord, t: GatewayTarget): AccessDenied {

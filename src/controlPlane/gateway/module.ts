@@ -14,7 +14,7 @@ import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { C, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
 import { answerError, type Handler, type Router } from '../http/router';
 import type { Store } from '../store/store';
-import { AccessDenied, authorizeCall } from './access';
+import { AccessDenied, audiencesOf, authorizeCall, hasAudience } from './access';
 import type { JSONWebKeySet, JWTVerifyGetKey } from './jose';
 import { localKeys } from './jwks';
 import { GatewayProxy, sendGatewayError } from './proxy';
@@ -112,9 +112,6 @@ interface ExternalIssuer {
    * own are checked again in `issuerServes`). */
   audiences: string[];
 }
-
-/** The audiences an external provider's tokens must carry one of: its registration's, or this gateway's own. */
-const audiencesOf = (idp: IdentityProviderRecord, baseUrl: string): string[] => (idp.audiences?.length ? idp.audiences : [gatewayAudience(baseUrl)]);
 
 /** issuer → JWKS URL and audiences of every external identity provider, rebuilt after providers change. */
 function externalIssuers(store: Store, ctx: ControlPlaneContext) {
@@ -236,16 +233,20 @@ export const gateway: ControlPlaneModule = {
           if (!(err instanceof TokenRejected)) throw err;
           return refuseToken(res, err);
         }
+        const notIssuedFor = () =>
+          refuseToken(res, new TokenRejected('invalid_token', `The token was not issued for "${p.org}": get a token from that organization's token URL or one of its identity providers.`));
         const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
-        if (!org || !(await issuerServes(token, org))) {
-          return refuseToken(res, new TokenRejected('invalid_token', `The token was not issued for "${p.org}": get a token from that organization's token URL or one of its identity providers.`));
-        }
+        if (!org) return notIssuedFor();
+        const ownToken = await issuerServes(token, org);
         const project = await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`);
         const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${p.component}`));
+        const endpoint = service?.type === 'service' ? service.endpoints?.find((e) => e.name === p.endpoint) : undefined;
+        // Another organization's token may call a Public endpoint only. For any other URL it gets the answer of an
+        // organization it has nothing in, word for word, so it learns nothing of what exists there.
+        if (!ownToken && endpoint?.visibility !== 'Public') return notIssuedFor();
         if (!project || !service || service.type !== 'service') {
           return sendGatewayError(res, 404, 'not_found', `There is no service ${p.org}/${p.project}/${p.component} behind this gateway URL.`);
         }
-        const endpoint = service.endpoints?.find((e) => e.name === p.endpoint);
         if (!endpoint) return sendGatewayError(res, 404, 'not_found', `The service "${service.name}" has no endpoint "${p.endpoint}".`);
         const env = await store.findUnique<EnvironmentRecord>(C.environments, 'handle', `${org.id}/${p.env}`);
         if (!env) return sendGatewayError(res, 404, 'not_found', `Organization "${org.handle}" has no environment "${p.env}".`);
@@ -254,7 +255,7 @@ export const gateway: ControlPlaneModule = {
           return sendGatewayError(res, 503, 'upstream_unavailable', `The endpoint "${endpoint.name}" of "${service.name}" has no upstream URL in ${env.name}; set one on the service.`);
         }
         try {
-          await authorizeCall(store, baseUrl, token, { org, service, endpointName: endpoint.name, env });
+          await authorizeCall(store, baseUrl, token, { org, service, endpointName: endpoint.name, visibility: endpoint.visibility, env });
         } catch (err) {
           if (!(err instanceof AccessDenied)) throw err;
           const challenge = new TokenRejected(err.status === 401 ? 'invalid_token' : undefined, err.message);
@@ -262,7 +263,7 @@ export const gateway: ControlPlaneModule = {
             err.status === 401
               ? { 'www-authenticate': challenge.wwwAuthenticate(REALM) }
               : { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope"` };
-          return sendGatewayError(res, err.status, err.status === 401 ? 'unauthorized' : 'forbidden', err.message, headers);
+          return sendGatewayError(res, err.status, err.code, err.message, headers);
         }
         if (p.route !== undefined) remember(token, p.route, { generation, upstreamUrl, orgId: org.id });
         proxy.forward(req, res, upstreamUrl, p.rest, p.search, org.id);
@@ -276,10 +277,7 @@ export const gateway: ControlPlaneModule = {
     const issuerServes = async (token: VerifiedToken, org: OrganizationRecord): Promise<boolean> => {
       if (token.issuer.startsWith(builtInPrefix)) return token.issuer === issuerUrl(baseUrl, org.handle);
       const idp = (await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)).find((i) => i.kind === 'external' && i.issuer === token.issuer);
-      if (!idp) return false;
-      const aud = token.claims.aud;
-      const allowed = audiencesOf(idp, baseUrl);
-      return (Array.isArray(aud) ? aud : [aud]).some((a) => typeof a === 'string' && allowed.includes(a));
+      return idp !== undefined && hasAudience(token, idp, baseUrl);
     };
 
     state.dispatch = (req, res, url) => {
