@@ -34,7 +34,7 @@ export async function deleteResource(ctx: UseCaseContext, target: Partial<Delete
       what = `${c.type === 'service' ? 'service' : 'external consumer'} ${name}`;
       goesWith =
         c.type === 'service'
-          ? 'Its endpoints and the connections to them go with it.'
+          ? 'Its endpoints go with it. While external consumers are connected to it, the control plane refuses, naming them: their connections go first.'
           : 'Its keys in every environment, its connections, and the secrets this VS Code keeps for it in SecretStorage go with it.';
       run = () => client.deleteComponent(org, project, component);
       after = async () => {

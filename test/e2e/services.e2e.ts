@@ -213,6 +213,7 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
         await f.locator('#upstream-api-development-probe', { hasText: 'Answered HTTP 200' }).waitFor({ timeout: 30_000 });
         assert.equal(await value(f, '#upstream-api-development'), second.url);
         assert.equal(await value(f, '#upstream-api-production'), first.url, 'Production keeps its own');
+        await runCommand(page, 'Notifications: Clear All Notifications');
         await shot('05-service-overview-upstream-saved');
 
         first.seen.length = 0;

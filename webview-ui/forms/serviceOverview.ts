@@ -137,7 +137,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
             'div',
             { class: 'endpoint-card', id: `endpoint-${ep.name}` },
             h('h3', {}, ep.name, ' ', h('span', { class: 'badge', title: VISIBILITY_HELP[ep.visibility] }, ep.visibility)),
-            h('p', { class: 'help' }, `Visibility ${ep.visibility}: ${VISIBILITY_HELP[ep.visibility]}`),
+            h('p', { class: 'help' }, `${ep.visibility} visibility: ${VISIBILITY_HELP[ep.visibility]}`),
             ...d.environments.map((env) => upstreamRow(ep, env)),
             h('h4', {}, 'Connected consumers'),
             consumersOf(ep, d),
