@@ -4,7 +4,7 @@ import { isControlPlaneError } from '../../client/errors';
 import type { UseCaseContext } from '../../useCases/context';
 import { insertSnippet } from '../../useCases/connectionCode';
 import { UseCaseError } from '../../useCases/errors';
-import { probeUpstream } from '../../useCases/probeUpstream';
+import { isLoopbackHost, probeUpstream } from '../../useCases/probeUpstream';
 import { resolveConnection } from '../../useCases/targets';
 import { updateEndpoint } from '../../useCases/updateEndpoint';
 import { FormPanel } from '../formPanel';
@@ -120,9 +120,15 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
     if (!consumer) await this.probeUpstreams(component);
   }
 
-  /** Says beside each upstream URL whether it answers from this machine (after the page shows, each as it comes). */
+  /**
+   * Says beside each upstream URL whether it answers from this machine (after the page shows, each as it comes); only
+   * on the local control plane. A team server's URLs were written by anyone in the organization: opening the page
+   * must not make this machine call them (a GET into its own loopback or network), and the answer would not say what
+   * the server's gateway gets anyway.
+   */
   private async probeUpstreams(service: Component): Promise<void> {
     const { baseUrl } = await this.ctx.client();
+    if (!isLoopbackHost(new URL(baseUrl).hostname)) return;
     const urls = new Set((service.endpoints ?? []).flatMap((e) => Object.values(e.upstreamUrls)));
     await Promise.all(
       [...urls].map(async (url) => {

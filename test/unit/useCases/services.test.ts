@@ -158,6 +158,40 @@ describe('services: Create Service and the Service Overview', function () {
       assert.match(probed.summary, /^did not answer: connection refused; start your service/);
     });
 
+    it('on a team server, opening the page makes this machine call none of the upstream URLs its members wrote', async () => {
+      const upstream = await listen((_req, res) => res.writeHead(200).end());
+      const seen: string[] = [];
+      upstream.server.on('request', (req) => seen.push(req.url ?? ''));
+      try {
+        await updateEndpoint(world.ctx, { org: ORG, project: PROJECT, component: service.name }, 'api', { upstreamUrls: { development: `${upstream.url}/admin/delete-everything` } });
+        // The same control plane, named as a team server would be (the calls still go where they went).
+        const client = await world.ctx.client();
+        const remote = new Proxy(client, {
+          get: (c, key) => {
+            if (key === 'baseUrl') return 'https://choreo-cp.example.com';
+            const v = Reflect.get(c, key, c) as unknown;
+            return typeof v === 'function' ? v.bind(c) : v;
+          },
+        });
+        const fake = fakePanel();
+        new OverviewPanel(fake.panel as never, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, { ...world.ctx, client: async () => remote }, nav);
+        fake.send({ type: 'ready' });
+        await settle(fake.posted, 'data');
+        await new Promise((r) => setTimeout(r, 300));
+        assert.ok(last(fake.posted, 'data'), 'the page shows');
+        assert.equal(last(fake.posted, 'probed'), undefined);
+        assert.deepEqual(seen, [], 'no call from this machine');
+        // On the local control plane, the same page does probe it.
+        const local = overview();
+        local.send({ type: 'ready' });
+        await settle(local.posted, 'probed');
+        assert.deepEqual(seen, ['/admin/delete-everything']);
+      } finally {
+        await updateEndpoint(world.ctx, { org: ORG, project: PROJECT, component: service.name }, 'api', { upstreamUrls: { development: 'http://127.0.0.1:9/' } });
+        upstream.server.close();
+      }
+    });
+
     it('a connected consumer\'s link opens its Overview; one the page does not show is refused', async () => {
       const fake = overview();
       fake.send({ type: 'ready' });
