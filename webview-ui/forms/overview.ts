@@ -11,7 +11,8 @@ const host = connect(protocol, (m) => {
       render(m);
       return;
     case 'probed':
-    case 'upstreamSaved':
+    case 'saved':
+    case 'refused':
       service.answer(m);
       return;
     case 'formError':

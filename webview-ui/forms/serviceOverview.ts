@@ -1,18 +1,24 @@
 /**
- * The Service Overview's endpoints: per endpoint its visibility and, per environment, the gateway URL (Copy) and the
+ * The Service Overview's endpoints: per endpoint its visibility (editable; a narrowing that connected consumers stand
+ * in the way of is refused, naming each, with a link to it) and, per environment, the gateway URL (Copy) and the
  * upstream URL, editable in place (Save per field; an error lands under the field and what was typed stays, also
  * across a reload of the page), whether that URL answers from this machine, and the consumers connected to it (each
  * a link to its Overview).
  */
-import { httpUrl } from '../../src/api/components';
+import type { ResourceUse } from '../../src/api/common';
+import { httpUrl, Visibility } from '../../src/api/components';
 import type { ConnectedConsumer, Endpoint } from '../../src/api/components';
 import { VISIBILITY_HELP } from '../../src/webviews/createService/protocol';
 import type { HostConnection } from '../lib/host';
-import { overviewProtocol, upstreamFieldId, type OverviewData } from '../../src/webviews/overview/protocol';
+import { overviewProtocol, upstreamFieldId, visibilityFieldId, type OverviewData } from '../../src/webviews/overview/protocol';
 import { button, h, linkButton, type MessageLine } from '../lib/dom';
 import { probeLine, type ProbeResult } from '../lib/probe';
 
-type Answer = { type: 'probed'; url: string } & ProbeResult | { type: 'upstreamSaved'; field: string } | { type: 'formError'; code: string; message: string; fields: Record<string, string> };
+type Answer =
+  | ({ type: 'probed'; url: string } & ProbeResult)
+  | { type: 'saved'; field: string }
+  | { type: 'refused'; field: string; message: string; uses: ResourceUse[] }
+  | { type: 'formError'; code: string; message: string; fields: Record<string, string> };
 
 export interface ServicePage {
   endpoints(d: OverviewData): HTMLElement;
@@ -27,7 +33,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
   const probed = new Map<string, ProbeResult>();
   /** The field just saved: its note shows on the next draw too (the save also reloads the page). */
   let justSaved: string | undefined;
-  const fields = new Map<string, { input: HTMLElement & { value: string }; error: HTMLElement; note: HTMLElement; probe: ReturnType<typeof probeLine> }>();
+  const fields = new Map<string, { input: HTMLElement & { value: string }; error: HTMLElement; note: HTMLElement; probe?: ReturnType<typeof probeLine>; uses?: HTMLElement }>();
 
   function save(endpoint: string, environment: string): void {
     const f = fields.get(upstreamFieldId(endpoint, environment));
@@ -50,7 +56,58 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       f.input.setAttribute('invalid', '');
       f.note.hidden = true;
       f.input.focus();
-    } else f.input.removeAttribute('invalid');
+    } else {
+      f.input.removeAttribute('invalid');
+      f.uses?.replaceChildren();
+    }
+  }
+
+  function openLink(c: { orgHandle: string; projectHandle: string; name: string; displayName: string }): HTMLElement {
+    const label = c.displayName || c.name;
+    return linkButton(label, () => host.post({ type: 'openConsumer', consumer: { orgHandle: c.orgHandle, projectHandle: c.projectHandle, componentName: c.name } }), {
+      'aria-label': `Open the Overview of ${label}`,
+    });
+  }
+
+  function visibilityRow(ep: Endpoint): HTMLElement[] {
+    const id = visibilityFieldId(ep.name);
+    const chosen = Visibility.safeParse(drafts.get(id)).data ?? ep.visibility;
+    const select = h(
+      'vscode-single-select',
+      { id, 'aria-describedby': `${id}-help ${id}-error` },
+      ...Visibility.options.map((o) => h('vscode-option', { value: o, description: VISIBILITY_HELP[o], selected: o === chosen }, o)),
+    ) as HTMLElement & { value: string };
+    (select as unknown as { label: string }).label = `Visibility of ${ep.name}`;
+    const help = h('p', { class: 'help', id: `${id}-help` }, VISIBILITY_HELP[chosen]);
+    const error = h('p', { class: 'field-error', id: `${id}-error`, role: 'alert' });
+    error.hidden = true;
+    const uses = h('ul', { class: 'list uses', id: `${id}-uses` });
+    const note = h('p', { class: 'help', id: `${id}-saved`, role: 'status' }, 'Saved. The gateway applies it from the next call on.');
+    note.hidden = justSaved !== id;
+    select.addEventListener('change', () => {
+      const v = Visibility.safeParse(select.value);
+      if (!v.success) return;
+      if (v.data === ep.visibility) drafts.delete(id);
+      else drafts.set(id, v.data);
+      help.textContent = VISIBILITY_HELP[v.data];
+      showError(id, undefined);
+      note.hidden = true;
+    });
+    fields.set(id, { input: select, error, note, uses });
+    const save = () => {
+      const v = Visibility.safeParse(select.value);
+      if (v.success) host.post({ type: 'saveVisibility', endpoint: ep.name, visibility: v.data });
+    };
+    return [
+      h(
+        'div',
+        { class: 'url-row' },
+        h('vscode-label', { for: id, class: 'url-label' }, 'Visibility'),
+        h('div', { class: 'grow' }, select),
+        button('Save', save, { id: `save-${id}`, secondary: true, 'aria-label': `Save the visibility of ${ep.name}` }),
+      ),
+      h('div', { class: 'url-notes' }, help, error, uses, note),
+    ];
   }
 
   function upstreamRow(ep: Endpoint, env: OverviewData['environments'][number]): HTMLElement {
@@ -115,9 +172,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       h(
         'div',
         {},
-        linkButton(c.consumer.displayName || c.consumer.name, () =>
-          host.post({ type: 'openConsumer', consumer: { orgHandle: c.consumer.orgHandle, projectHandle: c.consumer.projectHandle, componentName: c.consumer.name } }),
-        { 'aria-label': `Open the Overview of ${c.consumer.displayName || c.consumer.name}` }),
+        openLink(c.consumer),
         h('span', { class: 'muted' }, ` · ${elsewhere} · connection ${c.connectionName}`),
       ),
     );
@@ -137,7 +192,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
             'div',
             { class: 'endpoint-card', id: `endpoint-${ep.name}` },
             h('h3', {}, ep.name, ' ', h('span', { class: 'badge', title: VISIBILITY_HELP[ep.visibility] }, ep.visibility)),
-            h('p', { class: 'help' }, `${ep.visibility} visibility: ${VISIBILITY_HELP[ep.visibility]}`),
+            ...visibilityRow(ep),
             ...d.environments.map((env) => upstreamRow(ep, env)),
             h('h4', {}, 'Connected consumers'),
             consumersOf(ep, d),
@@ -151,9 +206,24 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       switch (m.type) {
         case 'probed':
           probed.set(m.url, m);
-          for (const f of fields.values()) if (f.input.value.trim() === m.url) f.probe.show(m);
+          for (const f of fields.values()) if (f.probe && f.input.value.trim() === m.url) f.probe.show(m);
           return true;
-        case 'upstreamSaved': {
+        case 'refused': {
+          const f = fields.get(m.field);
+          if (!f) return false;
+          showError(m.field, m.message);
+          f.uses?.replaceChildren(
+            ...m.uses.map((u) =>
+              h(
+                'li',
+                {},
+                h('div', {}, openLink({ orgHandle: u.orgHandle, projectHandle: u.projectHandle, name: u.componentName, displayName: u.displayName }), h('span', { class: 'muted' }, ` · ${u.projectHandle}${u.connectionName ? ` · connection ${u.connectionName}` : ''}`)),
+              ),
+            ),
+          );
+          return true;
+        }
+        case 'saved': {
           drafts.delete(m.field);
           justSaved = m.field;
           const f = fields.get(m.field);

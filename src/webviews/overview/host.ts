@@ -10,7 +10,7 @@ import { updateEndpoint } from '../../useCases/updateEndpoint';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../ipc';
 import { componentKey, targetOf, touches, type FormNavigation } from '../navigation';
-import { overviewProtocol, upstreamFieldId, type OverviewToHost } from './protocol';
+import { overviewProtocol, upstreamFieldId, visibilityFieldId, type OverviewToHost } from './protocol';
 
 export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
   /** Set when the component changed while the panel was hidden: it reloads when shown again. */
@@ -70,7 +70,25 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
           } catch (e) {
             throw onUpstreamField(e, field);
           }
-          await this.post({ type: 'upstreamSaved', field });
+          await this.post({ type: 'saved', field });
+        });
+      }
+      case 'saveVisibility': {
+        const shown = this.shown;
+        if (!shown?.endpoints.has(m.endpoint)) return this.refuseNotShown('saveVisibility', 'endpoint');
+        const field = visibilityFieldId(m.endpoint);
+        return this.action(async () => {
+          try {
+            await updateEndpoint(this.ctx, targetOf(this.ref), m.endpoint, { visibility: m.visibility });
+          } catch (e) {
+            if (!isControlPlaneError(e) || !e.uses?.length) throw e;
+            // The consumers it names are ones the page may now link to.
+            for (const u of e.uses) shown.consumers.add(componentKey({ orgHandle: u.orgHandle, projectHandle: u.projectHandle, componentName: u.componentName }));
+            this.ctx.log.warn(`${this.protocol.viewType}: ${e.code}: ${e.message}`);
+            await this.post({ type: 'refused', field, code: e.code, message: e.message, uses: e.uses });
+            return;
+          }
+          await this.post({ type: 'saved', field });
         });
       }
       case 'openConsumer':

@@ -5,8 +5,8 @@
  */
 import { z } from 'zod';
 import { AuthConfiguration } from '../../api/auth';
-import { dnsLabel } from '../../api/common';
-import { Component, ConnectedConsumer } from '../../api/components';
+import { dnsLabel, ResourceUse } from '../../api/common';
+import { Component, ConnectedConsumer, Visibility } from '../../api/components';
 import { Connection } from '../../api/connections';
 import { Environment } from '../../api/organizations';
 import { Probed } from '../createService/protocol';
@@ -25,7 +25,9 @@ export const overviewProtocol = defineProtocol({
     z.strictObject({ type: z.literal('copy'), text: text(2000).min(1) }),
     /** Service Overview: saves one endpoint's upstream URL in one environment (empty: removes it there). */
     z.strictObject({ type: z.literal('saveUpstream'), endpoint: dnsLabel, environment: dnsLabel, url: text(2000) }),
-    /** Service Overview: opens the Overview of a consumer it lists as connected. */
+    /** Service Overview: changes one endpoint's visibility (a narrowing that would refuse connected consumers is refused). */
+    z.strictObject({ type: z.literal('saveVisibility'), endpoint: dnsLabel, visibility: Visibility }),
+    /** Service Overview: opens the Overview of a consumer it lists as connected, or one a refusal named. */
     z.strictObject({ type: z.literal('openConsumer'), consumer: ComponentRef }),
   ),
   toWebview: toWebviewMessages(
@@ -42,8 +44,10 @@ export const overviewProtocol = defineProtocol({
     }),
     /** Whether an upstream URL answered from this machine (sent after `data`, one per URL). */
     Probed,
-    /** An upstream URL was saved: the form says so beside the field. */
-    z.strictObject({ type: z.literal('upstreamSaved'), field: text(200) }),
+    /** A field of the Service Overview was saved: the form says so beside it. */
+    z.strictObject({ type: z.literal('saved'), field: text(200) }),
+    /** A change refused because of who uses it (`in_use`): the message once, and each consumer named, to link to. */
+    z.strictObject({ type: z.literal('refused'), field: text(200), code: text(100), message: text(2000), uses: z.array(ResourceUse).max(1000) }),
   ),
   state: z.strictObject({ ref: ComponentRef }),
 });
@@ -55,4 +59,9 @@ export type OverviewState = FormStateOf<typeof overviewProtocol>;
 /** The Service Overview's field for one endpoint's upstream URL in one environment. */
 export function upstreamFieldId(endpoint: string, environment: string): string {
   return `upstream-${endpoint}-${environment}`;
+}
+
+/** The Service Overview's field for one endpoint's visibility. */
+export function visibilityFieldId(endpoint: string): string {
+  return `visibility-${endpoint}`;
 }

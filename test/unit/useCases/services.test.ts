@@ -213,10 +213,37 @@ describe('services: Create Service and the Service Overview', function () {
       assert.deepEqual(last(fake.posted, 'formError')?.fields, { 'upstream-api-production': 'Enter an http or https URL.' });
       assert.deepEqual((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.upstreamUrls, { development: 'http://127.0.0.1:9/', production: 'http://127.0.0.1:9/' });
       fake.send({ type: 'saveUpstream', endpoint: 'api', environment: 'production', url: ' https://catalog.example/ ' });
-      await settle(fake.posted, 'upstreamSaved');
-      assert.deepEqual(last(fake.posted, 'upstreamSaved'), { type: 'upstreamSaved', field: 'upstream-api-production' });
+      await settle(fake.posted, 'saved');
+      assert.deepEqual(last(fake.posted, 'saved'), { type: 'saved', field: 'upstream-api-production' });
       assert.deepEqual((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.upstreamUrls, { development: 'http://127.0.0.1:9/', production: 'https://catalog.example/' });
       assert.deepEqual(world.changes.at(-1), { org: ORG, project: PROJECT, component: service.name });
+    });
+
+    it('narrowing a visibility that a consumer of another project stands in the way of is refused, naming it, with a link the page then follows', async () => {
+      await world.client.createProject(ORG, { name: 'Storefront', description: '' });
+      const other = await createExternalConsumer(world.ctx, { org: ORG, project: 'storefront' }, { displayName: 'Kiosk' });
+      await updateEndpoint(world.ctx, { org: ORG, project: PROJECT, component: service.name }, 'api', { visibility: 'Organization' });
+      await world.client.createConnection(ORG, 'storefront', other.name, { name: 'Catalog', serviceProjectHandle: PROJECT, serviceComponentName: service.name, endpointName: 'api' });
+      const fake = overview();
+      fake.send({ type: 'ready' });
+      await settle(fake.posted, 'data');
+      fake.send({ type: 'saveVisibility', endpoint: 'api', visibility: 'Project' });
+      await settle(fake.posted, 'refused');
+      const refused = last(fake.posted, 'refused') as unknown as { field: string; code: string; message: string; uses: { projectHandle: string; componentName: string; connectionName?: string }[] };
+      assert.equal(refused.field, 'visibility-api');
+      assert.equal(refused.code, 'in_use');
+      assert.match(refused.message, /storefront\/kiosk/);
+      assert.deepEqual(refused.uses.map((u) => [u.projectHandle, u.componentName, u.connectionName]), [['storefront', 'kiosk', 'Catalog']]);
+      assert.equal(last(fake.posted, 'formError'), undefined, 'said once');
+      assert.equal((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.visibility, 'Organization', 'nothing changed');
+      opened.length = 0;
+      fake.send({ type: 'openConsumer', consumer: { orgHandle: ORG, projectHandle: 'storefront', componentName: 'kiosk' } });
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(opened, [{ orgHandle: ORG, projectHandle: 'storefront', componentName: 'kiosk' }]);
+      fake.send({ type: 'saveVisibility', endpoint: 'api', visibility: 'Public' });
+      await settle(fake.posted, 'saved');
+      assert.deepEqual(last(fake.posted, 'saved'), { type: 'saved', field: 'visibility-api' });
+      assert.equal((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.visibility, 'Public');
     });
 
     it('updateEndpoint refuses an unknown environment by name, and an endpoint the service does not have', async () => {
@@ -230,7 +257,7 @@ describe('services: Create Service and the Service Overview', function () {
             await assert.rejects(deleteResource(world.ctx, { org: ORG, project: PROJECT, component: service.name }, { confirmed: true }), (err: Error & { code?: string; uses?: { componentName: string; connectionName?: string }[] }) => {
         assert.equal(err.code, 'in_use');
         assert.match(err.message, /stark-web-shop/);
-        assert.deepEqual(err.uses?.map((u) => [u.componentName, u.connectionName]), [['stark-web-shop', 'Catalog']]);
+        assert.deepEqual(err.uses?.map((u) => [u.componentName, u.connectionName]), [['stark-web-shop', 'Catalog'], ['kiosk', 'Catalog']]);
         return true;
       });
       assert.equal((await world.client.getComponent(ORG, PROJECT, service.name)).name, service.name);

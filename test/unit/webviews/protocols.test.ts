@@ -152,7 +152,9 @@ describe('webview protocols', () => {
       refuses(p.toHost, { type: 'openConsumer', consumer: { ...ref, componentName: 'Stark App' } }, 'consumer.componentName');
       refuses(p.toHost, { type: 'openConsumer', ...ref });
       accepts(p.toWebview, { type: 'data', component: service, environments: [development], authConfigurations: [], connections: [], connectedConsumers: [{ endpointName: 'books', connectionName: 'Reading List', consumer: { orgHandle: 'stark', projectHandle: 'default', name: 'stark-mobile-app', displayName: 'Stark Mobile App' } }] });
-      accepts(p.toWebview, { type: 'upstreamSaved', field: 'upstream-books-development' });
+      accepts(p.toWebview, { type: 'saved', field: 'upstream-books-development' });
+      accepts(p.toHost, { type: 'saveVisibility', endpoint: 'books', visibility: 'Organization' });
+      refuses(p.toHost, { type: 'saveVisibility', endpoint: 'books', visibility: 'organization' }, 'visibility');
     });
     it('accepts the form\'s actions', () => {
       for (const m of [{ type: 'ready' }, { type: 'refresh' }, { type: 'configure', environment: 'production' }, { type: 'createConnection' }, { type: 'insertSnippet', connectionName: 'Reading List' }, { type: 'copy', text: 'http://x' }]) {
