@@ -123,6 +123,16 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
         await probe.filter({ hasText: 'Answered HTTP 200 from this machine' }).waitFor({ timeout: 30_000 });
         assert.ok(first.seen.length >= 1, 'the probe reached the test service');
         await shot('03-create-service-answered');
+        // A URL per environment, when asked: each starts from the one URL.
+        await f.locator('#endpoint-0-per-environment').click();
+        await f.locator('#endpoint-0-url-production').waitFor({ timeout: 30_000 });
+        assert.equal(await value(f, '#endpoint-0-url-development'), first.url);
+        assert.equal(await value(f, '#endpoint-0-url-production'), first.url);
+        await f.locator('#endpoint-0-url-production-probe', { hasText: 'Answered HTTP 200' }).waitFor({ timeout: 30_000 });
+        await shot('03b-create-service-per-environment');
+        await f.locator('#endpoint-0-per-environment').click();
+        await f.locator('#endpoint-0-url').waitFor({ timeout: 30_000 });
+        assert.equal(await value(f, '#endpoint-0-url'), first.url);
         first.seen.length = 0;
         await f.locator('#create').click();
       });
@@ -213,6 +223,7 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
         await f.locator('#upstream-api-development-probe', { hasText: 'Answered HTTP 200' }).waitFor({ timeout: 30_000 });
         assert.equal(await value(f, '#upstream-api-development'), second.url);
         assert.equal(await value(f, '#upstream-api-production'), first.url, 'Production keeps its own');
+        await page.waitForTimeout(1000);
         await runCommand(page, 'Notifications: Clear All Notifications');
         await shot('05-service-overview-upstream-saved');
 

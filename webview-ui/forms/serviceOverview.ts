@@ -191,7 +191,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
           h(
             'div',
             { class: 'endpoint-card', id: `endpoint-${ep.name}` },
-            h('h3', {}, ep.name, ' ', h('span', { class: 'badge', title: VISIBILITY_HELP[ep.visibility] }, ep.visibility)),
+            h('h3', {}, `Endpoint ${ep.name}`),
             ...visibilityRow(ep),
             ...d.environments.map((env) => upstreamRow(ep, env)),
             h('h4', {}, 'Connected consumers'),
