@@ -1,4 +1,4 @@
-import { dnsLabel, toDnsLabel } from '../../src/api/common';
+import { dnsLabel } from '../../src/api/common';
 import { httpUrl, Visibility } from '../../src/api/components';
 import type { ProjectChoice } from '../../src/webviews/createExternalConsumer/protocol';
 import {
@@ -12,6 +12,7 @@ import {
 import { CHECK_FIELDS } from '../../src/webviews/formErrors';
 import { button, field, form, h, linkButton, markReady, messageLine, replaceChildren, root, trackFieldErrors, type Field, type FieldErrors } from '../lib/dom';
 import { connect } from '../lib/host';
+import { namingFields } from '../lib/naming';
 import { probeLine, type ProbeLine } from '../lib/probe';
 
 const newEndpoint = (): EndpointDraft => ({ name: 'api', visibility: 'Project', upstreamUrl: '', perEnvironment: false, upstreamUrls: {} });
@@ -24,10 +25,7 @@ const host = connect(protocol, (m) => {
     case 'init':
       projects = m.projects;
       environments = m.environments;
-      if (m.selected) state.project = m.selected;
-      if (!projects.some((p) => sameProject(p, state.project))) {
-        state.project = projects[0] && { orgHandle: projects[0].orgHandle, projectHandle: projects[0].projectHandle };
-      }
+      naming.offer(projects, m.selected);
       render();
       return;
     case 'probed':
@@ -42,25 +40,14 @@ const host = connect(protocol, (m) => {
 state = host.savedState() ?? state;
 
 const message = messageLine();
-const displayName = field({
-  id: 'displayName',
-  label: 'Display Name',
-  required: true,
-  control: h('vscode-textfield', { placeholder: 'Inventory API', maxLength: 100 }),
+const naming = namingFields({
+  state: () => state,
+  save,
+  placeholders: { displayName: 'Inventory API', name: 'inventory-api', description: 'What this service does' },
+  // Another organization has other environments.
+  onProject: () => renderEndpoints(),
 });
-const name = field({
-  id: 'name',
-  label: 'Unique Name',
-  required: true,
-  help: 'Lower-case letters, digits and hyphens, starting and ending with a letter or digit. Derived from the display name; you can edit it.',
-  control: h('vscode-textfield', { placeholder: 'inventory-api', maxLength: 63 }),
-});
-const description = field({
-  id: 'description',
-  label: 'Description',
-  control: h('vscode-textarea', { rows: 2, maxLength: 1000, placeholder: 'What this service does' }),
-});
-const project = field({ id: 'project', label: 'Project', required: true, control: h('vscode-single-select') });
+const { displayName, name, description, project } = naming;
 const fixedFields = { displayName, name, description, project };
 /** The endpoints' fields, rebuilt with them; with the fixed ones, where the host's field errors land. */
 let endpointFields: Record<string, Field> = {};
@@ -70,48 +57,8 @@ const probes = new Map<string, ProbeLine>();
 let errors: FieldErrors = trackFieldErrors(fixedFields, message);
 const endpointsBox = h('div', { class: 'endpoints' });
 
-displayName.control.addEventListener('input', () => {
-  state.displayName = displayName.control.value;
-  if (!state.nameEdited) {
-    state.name = toDnsLabel(state.displayName);
-    name.control.value = state.name;
-    checkName();
-  }
-  displayName.setError();
-  save();
-});
-name.control.addEventListener('input', () => {
-  state.name = name.control.value;
-  // Clearing the unique name hands it back to the display name.
-  state.nameEdited = state.name !== '';
-  checkName();
-  save();
-});
-description.control.addEventListener('input', () => {
-  state.description = description.control.value;
-  save();
-});
-project.control.addEventListener('change', () => {
-  const [orgHandle, projectHandle] = project.control.value.split('/');
-  if (orgHandle && projectHandle) state.project = { orgHandle, projectHandle };
-  project.setError();
-  save();
-  // Another organization has other environments.
-  renderEndpoints();
-});
-
-function checkName(): void {
-  if (!state.name) return name.setError();
-  const r = dnsLabel.safeParse(state.name);
-  name.setError(r.success ? undefined : r.error.issues[0]?.message);
-}
-
 function save(): void {
   host.saveState(state);
-}
-
-function sameProject(p: ProjectChoice, ref: CreateServiceState['project']): boolean {
-  return !!ref && p.orgHandle === ref.orgHandle && p.projectHandle === ref.projectHandle;
 }
 
 function orgEnvironments(): { handle: string; name: string }[] {
@@ -249,19 +196,10 @@ function create(): void {
 
 let rendered = false;
 function render(): void {
-  replaceChildren(
-    project.control,
-    ...projects.map((p) =>
-      h('vscode-option', { value: `${p.orgHandle}/${p.projectHandle}`, description: p.orgName, selected: sameProject(p, state.project) }, p.projectName),
-    ),
-  );
   renderEndpoints();
   if (rendered) return;
   rendered = true;
-  displayName.control.value = state.displayName;
-  name.control.value = state.name;
-  description.control.value = state.description;
-  checkName();
+  naming.fill();
   replaceChildren(
     root(),
     h('h1', {}, 'Create a Service'),

@@ -1,37 +1,28 @@
 import type * as vscode from 'vscode';
-import { readAll } from '../../client/readAll';
 import { isControlPlaneError } from '../../client/errors';
 import type { UseCaseContext } from '../../useCases/context';
 import { createService } from '../../useCases/createService';
 import { UseCaseError } from '../../useCases/errors';
 import { probeUpstream } from '../../useCases/probeUpstream';
-import { FormPanel } from '../formPanel';
 import type { ProjectRef } from '../ipc';
 import type { FormNavigation } from '../navigation';
-import { MAX_PROJECTS, type ProjectChoice } from '../createExternalConsumer/protocol';
+import { ProjectFormPanel } from '../projectFormPanel';
 import { createServiceProtocol, fieldIdOf, type CreateServiceToHost, type EndpointDraft } from './protocol';
 
-export class CreateServicePanel extends FormPanel<typeof createServiceProtocol> {
+export class CreateServicePanel extends ProjectFormPanel<typeof createServiceProtocol> {
   constructor(
     panel: vscode.WebviewPanel,
-    private selected: ProjectRef | undefined,
+    selected: ProjectRef | undefined,
     ctx: UseCaseContext,
     private readonly nav: FormNavigation,
   ) {
-    super(panel, createServiceProtocol, ctx);
-  }
-
-  /** A second open from another project re-targets the open form instead of opening a second one. */
-  select(project: ProjectRef | undefined): void {
-    if (!project) return;
-    this.selected = project;
-    void this.sendProjects().catch((e) => this.fail(e));
+    super(panel, createServiceProtocol, selected, ctx);
   }
 
   protected async handle(m: CreateServiceToHost): Promise<void> {
     switch (m.type) {
       case 'ready':
-        return this.sendProjects();
+        return this.sendInit();
       case 'cancel':
         this.close();
         return;
@@ -68,20 +59,12 @@ export class CreateServicePanel extends FormPanel<typeof createServiceProtocol> 
     await this.post({ type: 'probed', url, answered: result.answered, summary: result.summary, ...(result.remoteNote ? { remoteNote: result.remoteNote } : {}) });
   }
 
-  private async sendProjects(): Promise<void> {
-    const projects: ProjectChoice[] = [];
-    const environments: Record<string, { handle: string; name: string }[]> = {};
+  protected async sendInit(): Promise<void> {
+    const { projects, orgHandles } = await this.readProjects('Create Service');
     const client = await this.ctx.client();
-    const orgs = await readAll((o) => client.listOrganizations(o), MAX_PROJECTS);
-    let truncated = orgs.truncated;
-    for (const org of orgs.items) {
-      if (projects.length >= MAX_PROJECTS) break;
-      const [list, envs] = await Promise.all([readAll((o) => client.listProjects(org.handle, o), MAX_PROJECTS - projects.length), client.listEnvironments(org.handle)]);
-      truncated ||= list.truncated;
-      environments[org.handle] = envs.map((e) => ({ handle: e.handle, name: e.name }));
-      for (const p of list.items) projects.push({ orgHandle: org.handle, orgName: org.name, projectHandle: p.handle, projectName: p.name });
-    }
-    if (truncated) this.ctx.log.warn(`Create Service offers the first ${MAX_PROJECTS} projects; there are more.`);
+    const environments = Object.fromEntries(
+      await Promise.all(orgHandles.map(async (org) => [org, (await client.listEnvironments(org)).map((e) => ({ handle: e.handle, name: e.name }))] as const)),
+    );
     await this.post({ type: 'init', projects, environments, ...(this.selected ? { selected: this.selected } : {}) });
   }
 }

@@ -5,8 +5,8 @@
 import { z } from 'zod';
 import { dnsLabel } from '../../api/common';
 import { Visibility } from '../../api/components';
-import { ProjectChoice, MAX_PROJECTS } from '../createExternalConsumer/protocol';
-import { defineProtocol, ProjectRef, text, toHostMessages, toWebviewMessages, type FormStateOf, type MessageToHost } from '../ipc';
+import { NamingDraft, NamingInput, ProjectsOffer } from '../createExternalConsumer/protocol';
+import { defineProtocol, text, toHostMessages, toWebviewMessages, type FormStateOf, type MessageToHost } from '../ipc';
 
 /** What each visibility means, in one line: the form shows it beside the choice. */
 export const VISIBILITY_HELP: Readonly<Record<Visibility, string>> = {
@@ -46,15 +46,7 @@ export const CREATE_SERVICE_FORM = z.literal('create-service');
 export const createServiceProtocol = defineProtocol({
   viewType: 'choreo.createService',
   toHost: toHostMessages(
-    z.strictObject({
-      type: z.literal('create'),
-      project: ProjectRef,
-      // Shapes only: the host checks the rules with the API's CreateComponent and answers field by field.
-      displayName: text(200),
-      name: text(100),
-      description: text(2000),
-      endpoints: z.array(EndpointDraft).min(1).max(MAX_ENDPOINTS),
-    }),
+    z.strictObject({ type: z.literal('create'), ...NamingInput, endpoints: z.array(EndpointDraft).min(1).max(MAX_ENDPOINTS) }),
     /** Asks whether a URL answers from this machine (debounced as the user types). */
     z.strictObject({ type: z.literal('probe'), url: text(2000).min(1) }),
     z.strictObject({ type: z.literal('cancel') }),
@@ -62,24 +54,13 @@ export const createServiceProtocol = defineProtocol({
   toWebview: toWebviewMessages(
     z.strictObject({
       type: z.literal('init'),
-      projects: z.array(ProjectChoice).max(MAX_PROJECTS),
+      ...ProjectsOffer,
       /** Organization handle → its environments, for the per-environment URLs. */
       environments: z.record(dnsLabel, z.array(EnvironmentChoice).max(100)),
-      /** Present when the form was opened from a project: it wins over the project the form had saved. */
-      selected: ProjectRef.optional(),
     }),
     Probed,
   ),
-  state: z.strictObject({
-    ref: CREATE_SERVICE_FORM,
-    project: ProjectRef.optional(),
-    displayName: text(200),
-    name: text(100),
-    /** Once the user edits the unique name, typing in the display name no longer overwrites it. */
-    nameEdited: z.boolean(),
-    description: text(2000),
-    endpoints: z.array(EndpointDraft).min(1).max(MAX_ENDPOINTS),
-  }),
+  state: z.strictObject({ ref: CREATE_SERVICE_FORM, ...NamingDraft, endpoints: z.array(EndpointDraft).min(1).max(MAX_ENDPOINTS) }),
 });
 
 export type CreateServiceToHost = MessageToHost<typeof createServiceProtocol>;
