@@ -34,7 +34,7 @@ export async function deleteResource(ctx: UseCaseContext, target: Partial<Delete
       what = `${c.type === 'service' ? 'service' : 'external consumer'} ${name}`;
       goesWith =
         c.type === 'service'
-          ? 'Its endpoints go with it. While external consumers are connected to it, the control plane refuses, naming them: their connections go first.'
+          ? 'Its endpoints go with it. While consumers are connected to it, the control plane refuses and names their connections.'
           : 'Its keys in every environment, its connections, and the secrets this VS Code keeps for it in SecretStorage go with it.';
       run = () => client.deleteComponent(org, project, component);
       after = async () => {
@@ -44,7 +44,9 @@ export async function deleteResource(ctx: UseCaseContext, target: Partial<Delete
     }
   } else if (project) {
     what = `project ${project}`;
-    goesWith = 'Every component in it, their keys and connections, and the secrets this VS Code keeps for them go with it.';
+    goesWith =
+      'Every component in it, their keys and connections, and the secrets this VS Code keeps for them go with it. ' +
+      'While consumers of other projects are connected to its services, the control plane refuses and names their connections.';
     run = () => client.deleteProject(org, project);
     after = async () => {
       await ctx.vault.deleteSecretsUnder({ controlPlane, org, project });

@@ -207,6 +207,17 @@ for (const kind of kinds) {
       assert.deepEqual(await store.get(C.identityProviders, external.id), cleared, 'an empty list stays a list');
     });
 
+    it('gives back the fields issue 15 added: a connection\'s service organization, a provider\'s key IDs', async () => {
+      const w = await world();
+      const external: IdentityProviderRecord = { ...fixtures.idp(w.org, 'Auth0'), signingKeyIds: ['k1', 'k2'] };
+      const across: ConnectionRecord = { ...fixtures.connection(w.consumer, w.service, 'Across'), serviceOrgHandle: 'wayne-enterprises' };
+      const before: ConnectionRecord = fixtures.connection(w.consumer, w.service, 'Before');
+      await store.write([put(C.identityProviders, external), put(CONNECTIONS, across), put(CONNECTIONS, before)]);
+      assert.deepEqual(await store.get(C.identityProviders, external.id), external);
+      assert.deepEqual(await store.get(CONNECTIONS, across.id), across);
+      assert.deepEqual(await store.get(CONNECTIONS, before.id), before, 'absent stays absent (connections made before it was kept)');
+    });
+
     it('holds team members: people, memberships and invitations, personal access tokens, the audit log', async () => {
       const w = await world();
       const ann = fixtures.user('ann', 'Ann@Stark.example');

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import { AddExternalKeys } from '../../src/api/auth';
 import { ApiErrorBody } from '../../src/api/common';
-import { CreateComponent, UpdateComponent } from '../../src/api/components';
+import { CreateComponent, UpdateComponent, UpdateEndpoint } from '../../src/api/components';
 import { CreateConnection } from '../../src/api/connections';
 import { CreateIdentityProvider, UpdateIdentityProvider } from '../../src/api/identityProviders';
 import { CreateOrganization, CreateProject, UpdateProject } from '../../src/api/organizations';
@@ -25,6 +25,7 @@ const STATUS_OF: Record<string, number[]> = {
   validation_failed: [400],
   unauthorized: [401],
   forbidden: [403],
+  not_visible: [403],
   not_found: [404],
   method_not_allowed: [405],
   conflict: [409],
@@ -36,7 +37,7 @@ const STATUS_OF: Record<string, number[]> = {
   rate_limited: [429],
 };
 
-type Param = 'org' | 'project' | 'component' | 'env' | 'idp' | 'connection';
+type Param = 'org' | 'project' | 'component' | 'env' | 'idp' | 'connection' | 'endpoint';
 interface Route {
   method: string;
   path: string;
@@ -70,6 +71,8 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/orgs/:org/projects/:project/components/:component' },
   { method: 'PATCH', path: '/orgs/:org/projects/:project/components/:component', body: UpdateComponent },
   { method: 'DELETE', path: '/orgs/:org/projects/:project/components/:component', action: true },
+  { method: 'PATCH', path: '/orgs/:org/projects/:project/components/:component/endpoints/:endpoint', body: UpdateEndpoint },
+  { method: 'GET', path: '/orgs/:org/projects/:project/components/:component/connected-consumers' },
   { method: 'GET', path: '/orgs/:org/projects/:project/components/:component/auth' },
   { method: 'GET', path: '/orgs/:org/projects/:project/components/:component/auth/:env' },
   { method: 'DELETE', path: '/orgs/:org/projects/:project/components/:component/auth/:env', action: true },
@@ -211,7 +214,7 @@ describe('hostile input, generated (fast-check, real control plane process)', fu
     cp = await ControlPlane.start(tempDir('rel-hostile-'));
     world = await seedWorld(cp, 'http://127.0.0.1:9/never-called');
     const idps = await cp.call('GET', `${API_PREFIX}/orgs/${ORG}/identity-providers`);
-    valid = { org: ORG, project: PROJECT, component: CONSUMER, env: 'development', idp: idps.body.items[0].id, connection: 'Greeting' };
+    valid = { org: ORG, project: PROJECT, component: CONSUMER, env: 'development', idp: idps.body.items[0].id, connection: 'Greeting', endpoint: 'hello' };
   });
   after(async () => {
     await cp?.stop();

@@ -154,7 +154,7 @@ export const connections: ControlPlaneModule = {
         ...extra,
       });
       const entries: ConnectionEntry[] = [
-        entry('ServiceURL', false, { value: gatewayUrl(baseUrl, org.handle, r.serviceProjectHandle, r.serviceComponentName, r.endpointName, env.handle) }),
+        entry('ServiceURL', false, { value: gatewayUrl(baseUrl, r.serviceOrgHandle ?? org.handle, r.serviceProjectHandle, r.serviceComponentName, r.endpointName, env.handle) }),
       ];
       if (config) entries.push(entry('ConsumerKey', false, { value: config.clientId }));
       // Never a value: the secret was handed out once (Generate Keys) or lives in the user's provider. valueRef

@@ -153,19 +153,31 @@ export const externalIdentityProviders: ControlPlaneModule = {
       return { status: 200, body };
     });
 
-    cascade.onDelete(C.identityProviders, async (record, store) => {
-      const idp = record as IdentityProviderRecord;
-      if (idp.kind !== 'external') return [];
-      const uses = await findConsumerConfigs(store, idp.orgId, (c) => c.identityProviderId === idp.id);
-      if (uses.length > 0) {
-        const envs = new Map((await environmentsOf(store, idp.orgId)).map((e) => [e.handle, e.name]));
+    // In use: refused, naming the consumers whose keys come from it; keys deleted in the same write (an organization
+    // deleted with its consumers) do not count.
+    cascade.refuseDelete(async ({ ops }, s) => {
+      const deleted = (collection: string) => new Set(ops.flatMap((o) => (o.op === 'delete' && o.collection === collection ? [o.id] : [])));
+      const providers = deleted(C.identityProviders);
+      if (providers.size === 0) return;
+      const keys = deleted(C.authConfigs);
+      for (const id of providers) {
+        const idp = await s.get<IdentityProviderRecord>(C.identityProviders, id);
+        if (idp?.kind !== 'external') continue;
+        const uses = await findConsumerConfigs(s, idp.orgId, (c) => c.identityProviderId === idp.id && !keys.has(c.id));
+        if (uses.length === 0) continue;
+        const envs = new Map((await environmentsOf(s, idp.orgId)).map((e) => [e.handle, e.name]));
         throw inUse(
           `"${idp.name}" is used by ${uses.length === 1 ? 'the external consumer' : 'these external consumers'}: ` +
             `${describeUses(uses, (h) => envs.get(h) ?? h)}. Remove their keys for this provider first.`,
           usesOf(uses),
         );
       }
-      // Deleted: its keys and issuer stop being trusted right after this write.
+    });
+
+    cascade.onDelete(C.identityProviders, async (record) => {
+      const idp = record as IdentityProviderRecord;
+      if (idp.kind !== 'external') return [];
+      // Deleted (if no guard refuses): its keys and issuer stop being trusted right after this write.
       queueMicrotask(() => {
         if (idp.jwksUri) gateway.jwks.forget(idp.jwksUri);
         gateway.issuersChanged();

@@ -70,8 +70,9 @@ export function authorizeCall(store: Store, baseUrl: string, token: VerifiedToke
   // Not async itself: returning another async function's promise from an async function costs two more turns of the
   // microtask queue, on every gateway call.
   if (token.issuer === builtInIssuer(baseUrl, t.org.handle)) return authorizeBuiltIn(store, baseUrl, token, t, t.org.handle);
-  if (token.issuer.startsWith(`${baseUrl}/oauth2/`)) {
-    if (t.visibility === 'Public') return authorizeBuiltIn(store, baseUrl, token, t, token.issuer.slice(baseUrl.length + 8));
+  const builtInPrefix = `${baseUrl}/oauth2/`;
+  if (token.issuer.startsWith(builtInPrefix)) {
+    if (t.visibility === 'Public') return authorizeBuiltIn(store, baseUrl, token, t, token.issuer.slice(builtInPrefix.length));
     return Promise.reject(deny401(`The token was issued for another organization (${token.issuer}); this service belongs to "${t.org.handle}".`));
   }
   return authorizeExternal(store, baseUrl, token, t);

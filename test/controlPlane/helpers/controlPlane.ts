@@ -166,3 +166,15 @@ export class ControlPlane {
     return { status: res.status, headers: res.headers, body: json, text };
   }
 }
+
+/** An access token from an organization's built-in provider (client_credentials, client_secret_basic). */
+export async function builtInAccessToken(baseUrl: string, org: string, clientId: string, secret: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/oauth2/${encodeURIComponent(org)}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  const body = (await res.json()) as { access_token?: string };
+  if (res.status !== 200 || !body.access_token) throw new Error(`token request for ${clientId} failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}

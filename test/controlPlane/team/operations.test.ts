@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { Pool } from 'pg';
 import { paths } from '../../../src/api';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../src/controlPlane/store/postgres/migrations';
+import { CONNECTIONS, connectionCollection, type ConnectionRecord } from '../../../src/controlPlane/connections/records';
 import { C, coreCollections, type OrganizationRecord } from '../../../src/controlPlane/domain/records';
 import { M, memberCollections, type AuditRecord } from '../../../src/controlPlane/members/records';
 import { PostgresStore } from '../../../src/controlPlane/store/postgres/postgresStore';
@@ -57,6 +58,38 @@ describe('team control plane: operations', function () {
       const entry: AuditRecord = { id: randomUUID(), orgId: org.id, sortKey: '1', at: now, actor: { kind: 'admin', name: 'operator' }, action: 'POST /orgs', resource: '/api/v1/orgs', address: '127.0.0.1', status: 201 };
       await store.write([{ op: 'put', collection: M.audit, record: entry }]);
       assert.equal((await store.page(M.audit, { group: org.id, limit: 10 })).items.length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('brings a database of schema version 2 forward: its connections get the service organization they were made in', async () => {
+    const url = await (await sharedCluster()).createDatabase('upgrade2');
+    const pool = new Pool({ connectionString: url, max: 1 });
+    const [org, project, consumer, service, connection] = [randomUUID(), randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    try {
+      assert.equal((await migrate(pool, MIGRATIONS.slice(0, 2))).to, 2);
+      await sql(url, "INSERT INTO organizations (id, handle, name, name_key, created_at) VALUES ($1, 'stark', 'Stark', 'stark', now())", [org]);
+      await sql(url, "INSERT INTO projects (id, org_id, org_handle, handle, name, description, created_at) VALUES ($1, $2, 'stark', 'default', 'Default', '', now())", [project, org]);
+      for (const [id, name, type] of [[consumer, 'mobile-app', 'external-consumer'], [service, 'orders', 'service']]) {
+        await sql(
+          url,
+          "INSERT INTO components (id, org_id, org_handle, project_id, project_handle, name, display_name, description, type, created_at, updated_at) VALUES ($1, $2, 'stark', $3, 'default', $4, $4, '', $5, now(), now())",
+          [id, org, project, name, type],
+        );
+      }
+      await sql(
+        url,
+        "INSERT INTO connections (id, org_id, component_id, name, name_key, service_component_id, service_project_handle, service_component_name, endpoint_name, created_at) VALUES ($1, $2, $3, 'Orders', 'orders', $4, 'default', 'orders', 'api', now())",
+        [connection, org, consumer, service],
+      );
+      assert.deepEqual((await migrate(pool)).applied.map((m) => m.version), MIGRATIONS.slice(2).map((m) => m.version));
+    } finally {
+      await pool.end();
+    }
+    const store = await PostgresStore.open({ databaseUrl: url, collections: [...coreCollections, connectionCollection] });
+    try {
+      assert.equal((await store.get<ConnectionRecord>(CONNECTIONS, connection))?.serviceOrgHandle, 'stark');
     } finally {
       await store.close();
     }

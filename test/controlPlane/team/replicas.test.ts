@@ -77,6 +77,10 @@ describe('team control plane: three replicas on PostgreSQL', function () {
       const moved = await a.call('PATCH', paths.component(ORG, PROJECT, s.service), { endpoints: [{ name: 'api', upstreamUrls: { development: up2.url } }] });
       assert.equal(moved.status, 200, moved.text);
       await measure('moved upstream', async (url) => (await gatewayCall(url, s, access)).text === 'second');
+      // The same through the endpoint's own PATCH (the Service Overview's edit), back to the first upstream.
+      const movedBack = await a.call('PATCH', paths.endpoint(ORG, PROJECT, s.service, 'api'), { upstreamUrls: { development: up1.url } });
+      assert.equal(movedBack.status, 200, movedBack.text);
+      await measure('moved upstream (endpoint PATCH)', async (url) => (await gatewayCall(url, s, access)).text === 'first');
 
       // A deleted connection: the gateway refuses the consumer.
       const del = await a.call('DELETE', paths.connection(ORG, PROJECT, s.consumer, s.connection));
