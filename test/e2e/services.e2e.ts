@@ -226,6 +226,8 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
         await page.waitForTimeout(1000);
         await runCommand(page, 'Notifications: Clear All Notifications');
         await shot('05-service-overview-upstream-saved');
+        await f.locator('#consumers-api').scrollIntoViewIfNeeded();
+        await shot('06-service-overview-connected-consumers');
 
         first.seen.length = 0;
         second.seen.length = 0;
