@@ -64,3 +64,13 @@ export function envVariablePrefix(connectionName: string): string {
 export function envVariableName(connectionName: string, key: ConnectionKey): string {
   return `${envVariablePrefix(connectionName)}_${key.toUpperCase()}`;
 }
+
+/** A connection name that yields this variable ("CHOREO_ORDERS_API_SERVICEURL" → "Orders Api"), or undefined when
+ * the name is not `CHOREO_<NAME>_<KEY>` with one of the Choreo keys. */
+export function connectionNameFor(variable: string): string | undefined {
+  const m = /^CHOREO_([A-Z][A-Z0-9_]*?)_(SERVICEURL|CONSUMERKEY|CONSUMERSECRET|TOKENURL)$/.exec(variable);
+  if (!m) return undefined;
+  const words = m[1]!.split('_').filter(Boolean);
+  const name = words.map((w) => w[0] + w.slice(1).toLowerCase()).join(' ').slice(0, 63).trim();
+  return envVariablePrefix(name) === `CHOREO_${m[1]}` ? name : m[1]!.slice(0, 63);
+}

@@ -19,6 +19,7 @@ import {
   IdentityProvider,
   IssuedKeys,
   Organization,
+  RefreshedIdentityProvider,
   PAGE_LIMIT_DEFAULT,
   Project,
   page,
@@ -104,6 +105,15 @@ export class ControlPlaneClient {
     return this.call('PATCH', paths.identityProvider(org, idp), IdentityProvider, { body });
   }
 
+  /** Re-reads the provider's Well-Known URL and JWKS; the answer says what changed. */
+  refreshIdentityProvider(org: string, idp: string) {
+    return this.call('POST', `${paths.identityProvider(org, idp)}/refresh`, RefreshedIdentityProvider, { body: {} });
+  }
+  /** Refused (409 `in_use`, naming the consumers in `uses`) while an external consumer's keys use it. */
+  deleteIdentityProvider(org: string, idp: string) {
+    return this.call('DELETE', paths.identityProvider(org, idp), z.unknown());
+  }
+
   // ---- projects and components
   listProjects(org: string, o: ListOptions = {}) {
     return this.call('GET', paths.projects(org), page(Project), { query: listQuery(o) }) as Promise<Page<Project>>;
@@ -147,6 +157,9 @@ export class ControlPlaneClient {
   }
   regenerateSecret(org: string, project: string, component: string, env: string) {
     return this.call('POST', `${paths.authFor(org, project, component, env)}/regenerate-secret`, IssuedKeys, { body: {} });
+  }
+  deleteAuthConfiguration(org: string, project: string, component: string, env: string) {
+    return this.call('DELETE', paths.authFor(org, project, component, env), z.unknown());
   }
   addExternalKeys(org: string, project: string, component: string, env: string, body: AddExternalKeys) {
     return this.call('PUT', `${paths.authFor(org, project, component, env)}/external`, AuthConfiguration, { body });

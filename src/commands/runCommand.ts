@@ -3,6 +3,7 @@
  * and Show Logs where they help) and one line in the log. Messages never carry request bodies or secrets.
  */
 import * as vscode from 'vscode';
+import type { ResourceUse } from '../api/common';
 import { isControlPlaneError } from '../client/errors';
 import { Cancelled, CommandError, type Command, type CommandContext } from './commandContext';
 
@@ -10,6 +11,8 @@ export interface CommandFailure {
   command: string;
   code: string;
   message: string;
+  /** The buttons the notification offered. */
+  actions: string[];
 }
 
 /** The last failures, so tests (and a future "report issue") can see what the user was told. */
@@ -33,6 +36,24 @@ export function describeError(e: unknown): { code: string; message: string; retr
   return { code: typeof err?.code === 'string' ? err.code : 'error', message: String(err?.message ?? e), retryable: false };
 }
 
+/** The most consumers a refusal's notification offers a button for; beyond, one button opens a picker of them. */
+const OPEN_BUTTONS = 3;
+
+/** "Open <consumer>" per consumer a refusal names (each once, whatever its environments), or "Open a Consumer…". */
+export function openActions(uses: readonly ResourceUse[]): Map<string, () => Thenable<unknown>> {
+  const consumers = [...new Map(uses.map((u) => [`${u.orgHandle}/${u.projectHandle}/${u.componentName}`, u])).values()];
+  const label = (u: ResourceUse) =>
+    consumers.filter((c) => c.displayName === u.displayName).length > 1 ? `${u.displayName} (${u.projectHandle})` : u.displayName;
+  const open = (u: ResourceUse) => vscode.commands.executeCommand('choreo.openOverview', { org: u.orgHandle, project: u.projectHandle, component: u.componentName });
+  if (consumers.length <= OPEN_BUTTONS) return new Map(consumers.map((u) => [`Open ${label(u)}`, () => open(u)]));
+  const pick = async () => {
+    const items = consumers.map((u) => ({ label: label(u), description: `${u.projectHandle}/${u.componentName}`, use: u }));
+    const chosen = await vscode.window.showQuickPick(items, { title: 'Open an external consumer that uses it' });
+    if (chosen) await open(chosen.use);
+  };
+  return new Map([[`Open a Consumer (${consumers.length})…`, pick]]);
+}
+
 export function wrapCommand(id: string, load: () => Promise<Command>, ctx: CommandContext, failures: CommandFailures) {
   const run = async (...args: unknown[]): Promise<unknown> => {
     try {
@@ -42,12 +63,15 @@ export function wrapCommand(id: string, load: () => Promise<Command>, ctx: Comma
       if (e instanceof Cancelled) return undefined;
       const { code, message, retryable } = describeError(e);
       ctx.log.error(`${id} failed [${code}]: ${message}`);
-      failures.record({ command: id, code, message });
-      const actions = retryable ? ['Retry', 'Show Logs'] : ['Show Logs'];
+      // A refusal that names consumers (a provider or service still in use) offers to open each of them.
+      const opens = openActions(isControlPlaneError(e) ? (e.uses ?? []) : []);
+      const actions = [...opens.keys(), ...(retryable ? ['Retry', 'Show Logs'] : ['Show Logs'])];
+      failures.record({ command: id, code, message, actions });
       // Not awaited: the command finishes now; the message stays until the user acts on it.
       void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
         if (choice === 'Retry') void run(...args);
         else if (choice === 'Show Logs') ctx.log.show();
+        else if (choice) void opens.get(choice)?.();
       });
       return undefined;
     }

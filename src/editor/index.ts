@@ -7,6 +7,7 @@
  * Loaded on first need (a linked folder, or a component.yaml), never at activation: activate() only looks for links.
  */
 import * as vscode from 'vscode';
+import { connectionNameFor } from '../api/connections';
 import type { Change, UseCaseContext } from '../useCases/context';
 import { LinkedConsumer, type ConnectionVariable } from './linkedConsumer';
 import { nearestName } from './nearMiss';
@@ -250,7 +251,9 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
           }
         }
         const create = new vscode.CodeAction(`Create Connection for ${consumer.link.externalConsumer}…`, vscode.CodeActionKind.QuickFix);
-        create.command = { title: 'Create Connection', command: 'choreo.createConnection', arguments: [target] };
+        // Named so that it yields the variable the code reads; the form still lets the user pick the service.
+        const suggested = d.code === UNKNOWN_VARIABLE ? connectionNameFor(document.getText(d.range)) : undefined;
+        create.command = { title: 'Create Connection', command: 'choreo.createConnection', arguments: [target, suggested ? { name: suggested } : undefined] };
         create.diagnostics = [d];
         out.push(create);
       }

@@ -11,6 +11,10 @@ export const nodeIds = {
   endpoint: (org: string, project: string, component: string, endpoint: string) => `endpoint:${org}/${project}/${component}/${endpoint}`,
   members: (org: string) => `members:${org}`,
   member: (org: string, member: string) => `member:${org}/${member}`,
+  identityProviders: (org: string) => `idps:${org}`,
+  identityProvider: (org: string, idp: string) => `idp:${org}/${idp}`,
+  identityProviderUse: (org: string, idp: string, project: string, component: string, environment: string) =>
+    `idp-use:${org}/${idp}/${project}/${component}/${environment}`,
 };
 
 /**
@@ -26,6 +30,7 @@ export function idsFor(change: Change): string[] {
     if (!change.created) ids.push(nodeIds.component(org, project, component));
   }
   if (change.members) ids.push(nodeIds.members(org));
+  if (change.identityProviders && !project) ids.push(nodeIds.identityProviders(org));
   if (project) ids.push(nodeIds.project(org, project));
   ids.push(nodeIds.org(org));
   return ids;

@@ -6,6 +6,7 @@ import { ProjectNode } from './projectNode';
 import { nodeIds } from './nodeIds';
 import type { OrgRef } from './refs';
 import { MembersNode } from './membersNode';
+import { IdentityProvidersNode } from './identityProvidersNode';
 
 export class OrganizationsRoot extends PagedNode<Organization> {
   readonly id = 'orgs';
@@ -43,15 +44,23 @@ export class OrganizationNode extends PagedNode<Project> {
     item.tooltip = `Organization ${this.organization.name} (${this.organization.handle})`;
     return item;
   }
-  /** Projects, then Members on a team control plane. */
+  /** Projects, then Identity Providers, then Members on a team control plane. */
   override async getChildren(): Promise<TreeNode[]> {
     const rows = await super.getChildren();
-    if (!this.ctx.roles.forPerson) return rows;
+    this.identityProviders ??= new IdentityProvidersNode(this, this.ctx, this.organization.handle);
+    this.ctx.register(this.identityProviders);
+    if (!this.ctx.roles.forPerson) return [...rows, this.identityProviders];
     this.members ??= new MembersNode(this, this.ctx, this.organization.handle);
     this.ctx.register(this.members);
-    return [...rows, this.members];
+    return [...rows, this.identityProviders, this.members];
   }
   private members: MembersNode | undefined;
+  private identityProviders: IdentityProvidersNode | undefined;
+
+  override reset(): void {
+    super.reset();
+    this.identityProviders?.reset();
+  }
 
   protected async fetchPage(cursor: string | undefined) {
     return (await this.ctx.client()).listProjects(this.organization.handle, { limit: PAGE_SIZE, cursor });

@@ -2,7 +2,7 @@
  * What a tree row or a command argument points at, by handle. Commands accept these plain objects as arguments too,
  * so tests and webview forms can run them without prompts.
  */
-import type { AuthConfiguration, ComponentType, Connection, Endpoint, Environment } from '../api';
+import type { AuthConfiguration, ComponentType, Connection, Endpoint, Environment, IdentityProvider } from '../api';
 
 export interface OrgRef {
   org: string;
@@ -26,5 +26,9 @@ export interface ConnectionRef extends ComponentRef {
 }
 export interface EndpointRef extends ComponentRef {
   endpoint: Endpoint;
+}
+/** An identity provider of an organization, as the tree lists it (with the consumers using it). */
+export interface IdentityProviderRef extends OrgRef {
+  identityProvider: IdentityProvider;
 }
 export type { Environment };

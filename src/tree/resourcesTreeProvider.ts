@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { ControlPlaneClient } from '../client/controlPlaneClient';
 import type { Change } from '../useCases/context';
-import { idsFor } from './nodeIds';
+import { idsFor, nodeIds } from './nodeIds';
 import { OrganizationsRoot } from './organizationNodes';
 import { ProjectNode } from './projectNode';
 import { PagedNode, type TreeContext, type TreeNode } from './treeNode';
@@ -99,6 +99,11 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
       .map((id) => this.nodes.get(id)?.deref())
       .find((n) => n !== undefined);
     this.refresh(node);
+    // Keys, consumers and projects come and go with who uses which identity provider: the organization's Identity
+    // Providers row reloads too (one list call), unless the row reloaded above holds it already.
+    if (!node || !change.org || node.id === nodeIds.org(change.org)) return;
+    const providers = this.nodes.get(nodeIds.identityProviders(change.org))?.deref();
+    if (providers && providers !== node) this.refresh(providers);
   }
 
   /** Loads the next page of a paged node. */

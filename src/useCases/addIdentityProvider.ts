@@ -28,6 +28,6 @@ export async function addIdentityProvider(ctx: UseCaseContext, org: OrgRef, inpu
   const client = await ctx.client();
   const idp = await ctx.ui.progress(`Reading ${body.wellKnownUrl}…`, () => client.createIdentityProvider(org.org, body));
   ctx.log.info(`Added identity provider ${idp.name} (${idp.issuer}) to ${org.org}`);
-  ctx.changed({ org: org.org });
+  ctx.changed({ org: org.org, identityProviders: true });
   return idp;
 }

@@ -37,6 +37,8 @@ export interface Change {
   created?: boolean;
   /** The organization's members changed (the tree reloads its Members row). */
   members?: boolean;
+  /** The organization's identity providers, or who uses them, changed (the tree reloads its Identity Providers row). */
+  identityProviders?: boolean;
 }
 
 export type UseCaseVault = Pick<CredentialVault, 'getConsumerSecret' | 'storeConsumerSecret' | 'deleteConsumerSecret' | 'deleteSecretsUnder'>;

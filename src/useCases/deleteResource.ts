@@ -1,8 +1,9 @@
 /**
- * Delete (asks first, naming what goes with it) an organization, project, component or connection. The consumer
- * secrets this VS Code keeps for what was deleted leave SecretStorage too.
+ * Delete (asks first, naming what goes with it) an organization, project, component, connection or identity
+ * provider. The consumer secrets this VS Code keeps for what was deleted leave SecretStorage too. A provider that
+ * consumers' keys use is refused by the control plane, which names them (`uses` on the error).
  */
-import type { Connection } from '../api';
+import type { Connection, IdentityProvider } from '../api';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 
@@ -11,10 +12,11 @@ export interface DeleteTarget {
   project?: string;
   component?: string;
   connection?: Pick<Connection, 'name'>;
+  identityProvider?: Pick<IdentityProvider, 'id' | 'name'>;
 }
 
 export async function deleteResource(ctx: UseCaseContext, target: Partial<DeleteTarget>, o: { confirmed?: boolean } = {}): Promise<string> {
-  const { org, project, component, connection } = target;
+  const { org, project, component, connection, identityProvider } = target;
   if (!org) throw new UseCaseError('no_target', 'Run Delete on a row of the Choreo view.');
   const client = await ctx.client();
   const controlPlane = client.baseUrl;
@@ -22,7 +24,12 @@ export async function deleteResource(ctx: UseCaseContext, target: Partial<Delete
   let goesWith: string;
   let run: () => Promise<unknown>;
   let after: () => Promise<unknown>;
-  if (project && component) {
+  if (identityProvider) {
+    what = `identity provider ${identityProvider.name}`;
+    goesWith = `The gateway stops accepting tokens issued by ${identityProvider.name} at once.`;
+    run = () => client.deleteIdentityProvider(org, identityProvider.id);
+    after = async () => ctx.changed({ org, identityProviders: true });
+  } else if (project && component) {
     const c = await client.getComponent(org, project, component);
     const name = c.displayName || c.name;
     if (connection) {
@@ -64,6 +71,6 @@ export async function deleteResource(ctx: UseCaseContext, target: Partial<Delete
   if (!o.confirmed) await ctx.ui.confirm(`Delete ${what}?`, `${goesWith} This cannot be undone.`, 'Delete');
   await ctx.ui.progress(`Deleting ${what}…`, run);
   await after();
-  ctx.log.info(`Deleted ${what} (${[org, project, component].filter(Boolean).join('/')})`);
+  ctx.log.info(`Deleted ${what} (${[org, project, component, identityProvider?.id].filter(Boolean).join('/')})`);
   return what;
 }

@@ -1,7 +1,7 @@
 /**
  * The keys of an external consumer in one environment: Generate Keys and Regenerate Secret with the built-in
  * identity provider (the secret goes to SecretStorage first, then to the caller to show once), Add Keys with an
- * external one (a Client ID; no secret is given to the control plane).
+ * external one (a Client ID; no secret is given to the control plane), and Remove Keys (either kind).
  */
 import { AddExternalKeys, type AuthConfiguration, type IssuedKeys } from '../api';
 import type { EnvironmentRef } from '../tree/refs';
@@ -64,6 +64,30 @@ export async function addKeys(ctx: UseCaseContext, env: EnvironmentRef, input: E
   ctx.log.info(`Added keys of ${auth.identityProviderName} for ${env.org}/${env.project}/${env.component} in ${env.environment}`);
   ctx.changed({ org: env.org, project: env.project, component: env.component });
   return auth;
+}
+
+/**
+ * Remove Keys (asks first, unless `confirmed`): the environment goes back to no keys, so its tokens stop passing the
+ * gateway; the secret this VS Code kept for it leaves SecretStorage. Lets an external provider be deleted after.
+ */
+export async function removeKeys(ctx: UseCaseContext, env: EnvironmentRef, o: { confirmed?: boolean } = {}): Promise<void> {
+  const auth = env.auth;
+  if (!auth) throw new UseCaseError('not_configured', `${env.displayName} has no keys in ${env.environmentName}.`);
+  if (!o.confirmed) {
+    await ctx.ui.confirm(
+      `Remove the keys of ${env.displayName} in ${env.environmentName}?`,
+      `Its ${auth.identityProviderName} client ${auth.clientId} stops being accepted: the gateway refuses its tokens at once. Configure Authentication again to use it in ${env.environmentName}.`,
+      'Remove Keys',
+    );
+  }
+  const client = await ctx.client();
+  await ctx.ui.progress(`Removing the keys of ${env.displayName} in ${env.environmentName}…`, () =>
+    client.deleteAuthConfiguration(env.org, env.project, env.component, env.environment),
+  );
+  const external = auth.identityProviderKind === 'built-in' ? undefined : auth.identityProviderId;
+  await ctx.vault.deleteConsumerSecret(secretRefOf(client.baseUrl, env, external));
+  ctx.log.info(`Removed the keys of ${env.org}/${env.project}/${env.component} in ${env.environment} (${auth.identityProviderName})`);
+  ctx.changed({ org: env.org, project: env.project, component: env.component });
 }
 
 /** The secret this VS Code keeps for an environment's built-in keys, if any (Copy Secret). */

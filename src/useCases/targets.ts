@@ -3,9 +3,9 @@
  * (`{ org, project, component, environment }`); the prompt steps here fill in the rest, asking only for what is
  * missing and fetching what the server knows (a component's id, an environment's name and keys).
  */
-import type { Component, ComponentType, ConnectionConfig } from '../api';
+import type { Component, ComponentType, ConnectionConfig, IdentityProvider } from '../api';
 import type { ConsumerSecretRef } from '../secrets/credentialVault';
-import type { ComponentRef, ConnectionRef, EnvironmentRef, OrgRef, ProjectRef } from '../tree/refs';
+import type { ComponentRef, ConnectionRef, EnvironmentRef, IdentityProviderRef, OrgRef, ProjectRef } from '../tree/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 
@@ -81,6 +81,27 @@ export async function resolveEnvironment(ctx: UseCaseContext, given: Partial<Env
   const env = environments.find((e) => e.handle === handle);
   if (!env) throw new UseCaseError('not_found', `Organization ${owner.org} has no environment "${handle}".`);
   return { ...owner, environment: env.handle, environmentName: env.name, auth: auth.find((a) => a.environment === env.handle) };
+}
+
+/**
+ * An identity provider of an organization, as the server has it now (fetched fresh: a tree row may be old). Without
+ * one given, a picker of the organization's providers; `external` leaves the built-in one out (Refresh, Delete).
+ */
+export async function resolveIdentityProvider(
+  ctx: UseCaseContext,
+  given: Partial<OrgRef & { identityProvider: Pick<IdentityProvider, 'id'> }>,
+  o: { external?: boolean } = {},
+): Promise<IdentityProviderRef> {
+  const { org } = await resolveOrg(ctx, given);
+  const client = await ctx.client();
+  if (given.identityProvider?.id) return { org, identityProvider: await client.getIdentityProvider(org, given.identityProvider.id) };
+  const providers = (await client.listIdentityProviders(org)).filter((p) => !o.external || p.kind === 'external');
+  if (!providers.length) throw new UseCaseError('no_identity_provider', `Organization ${org} has no external identity provider yet. Run "Add Identity Provider" first.`);
+  const picked =
+    providers.length === 1
+      ? providers[0]!
+      : (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.kind === 'built-in' ? 'built-in' : p.issuer, provider: p })), { title: `Identity provider of ${org}` })).provider;
+  return { org, identityProvider: picked };
 }
 
 /** A connection of an external consumer in one environment, with its config there. */

@@ -6,7 +6,7 @@
 // Type-only use of `vscode`: the message handling runs (and is unit-tested) in plain Node.
 import type * as vscode from 'vscode';
 import { isControlPlaneError } from '../client/errors';
-import type { UseCaseContext } from '../useCases/context';
+import type { Change, UseCaseContext } from '../useCases/context';
 import { Cancelled, UseCaseError } from '../useCases/errors';
 import { toFormError, type FieldFor } from './formErrors';
 import { parseMessage, type AnyProtocol, type MessageToHost as ToHost, type MessageToWebview as ToWebview } from './ipc';
@@ -25,6 +25,28 @@ export abstract class FormPanel<P extends AnyProtocol> implements vscode.Disposa
     protected readonly ctx: UseCaseContext,
   ) {
     this.disposables.push(panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)));
+  }
+
+  /**
+   * Reloads the panel when a change concerns it: at once while it is visible, else once it is shown again (a hidden
+   * panel does not fetch for nothing).
+   */
+  protected reloadOn(changes: vscode.Event<Change>, concerns: (change: Change) => boolean, reload: () => Promise<void>): void {
+    let stale = false;
+    const run = () => {
+      stale = false;
+      void reload().catch((e) => this.fail(e));
+    };
+    this.disposables.push(
+      changes((change) => {
+        if (!concerns(change)) return;
+        if (this.panel.visible) run();
+        else stale = true;
+      }),
+      this.panel.onDidChangeViewState(() => {
+        if (this.panel.visible && stale) run();
+      }),
+    );
   }
 
   /** Acts on one message that already passed the protocol's schema. */

@@ -19,9 +19,11 @@ import { CreateExternalConsumerPanel } from './createExternalConsumer/host';
 import { CREATE_FORM, createExternalConsumerProtocol } from './createExternalConsumer/protocol';
 import { CreateServicePanel } from './createService/host';
 import { CREATE_SERVICE_FORM, createServiceProtocol } from './createService/protocol';
-import type { ComponentLike, ProjectLike } from './index';
+import type { ComponentLike, ConnectionSuggestion, ProjectLike } from './index';
 import { ComponentRef, ProjectRef } from './ipc';
 import { componentKey, type FormNavigation } from './navigation';
+import { IdentityProviderPanel } from './identityProvider/host';
+import { IdentityProviderFormRef, identityProviderProtocol } from './identityProvider/protocol';
 import { OverviewPanel } from './overview/host';
 import { overviewProtocol } from './overview/protocol';
 import type { AnyProtocol, FormPanel } from './formPanel';
@@ -32,8 +34,9 @@ export interface Forms {
   openCreateService(project?: ProjectLike): void;
   openOverview(component: ComponentLike): void;
   openConfigureAuthentication(environment: ComponentLike & { environment: string }): void;
-  openCreateConnection(component: ComponentLike): void;
+  openCreateConnection(component: ComponentLike, suggested?: ConnectionSuggestion): void;
   openAddIdentityProvider(org: OrgRef): void;
+  openIdentityProvider(provider: OrgRef & { identityProvider: string }): void;
   changed(change: Change): void;
   /** Hands a panel VS Code restored after a reload to the panel kind of its viewType. */
   restore(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
@@ -123,18 +126,29 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     create: (panel, ref: OrgFormRef) => new AddIdentityProviderPanel(panel, ref, ctx),
   });
 
+  // An identity provider's overview: one tab per provider.
+  const identityProvider = new PanelKind({
+    ...common,
+    protocol: identityProviderProtocol,
+    refSchema: IdentityProviderFormRef,
+    key: (ref: IdentityProviderFormRef) => `${ref.orgHandle}/${ref.identityProviderId}`,
+    title: () => 'Identity Provider',
+    create: (panel, ref: IdentityProviderFormRef) => new IdentityProviderPanel(panel, ref, ctx, nav),
+  });
+
   /** Shows one page of a consumer in the tab its other page had, and closes that page: one tab per consumer. */
-  function page<R extends ComponentRef>(kind: PanelKind<R, FormPanel<AnyProtocol>>, ref: R): void {
+  function page<R extends ComponentRef, H extends FormPanel<AnyProtocol>>(kind: PanelKind<R, H>, ref: R): H {
     const key = componentKey(ref);
     const others = consumerPages.filter((k) => k !== (kind as unknown));
     const column = others.map((k) => k.panelAt(key)?.viewColumn).find((c) => c !== undefined);
-    kind.show(ref, column);
+    const host = kind.show(ref, column);
     for (const k of others) k.closeAt(key);
+    return host;
   }
 
   context.subscriptions.push(changes);
   const kinds = new Map<string, vscode.WebviewPanelSerializer>(
-    [...consumerPages, createConsumer, createService, addIdentityProvider].map((kind) => [kind.viewType, kind]),
+    [...consumerPages, createConsumer, createService, addIdentityProvider, identityProvider].map((kind) => [kind.viewType, kind]),
   );
 
   return {
@@ -148,8 +162,12 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     },
     openOverview: (component) => page(overview, toComponentRef(component)),
     openConfigureAuthentication: (environment) => page(configure, ConfigureRef.parse({ ...toComponentRef(environment), environment: environment.environment })),
-    openCreateConnection: (component) => page(createConnection, toComponentRef(component)),
+    openCreateConnection: (component, suggested) => {
+      const host = page(createConnection, toComponentRef(component));
+      if (suggested?.name) host.suggest(suggested.name);
+    },
     openAddIdentityProvider: (org) => nav.openAddIdentityProvider(org),
+    openIdentityProvider: (p) => void identityProvider.show(IdentityProviderFormRef.parse({ orgHandle: p.org, identityProviderId: p.identityProvider })),
     changed: (change) => changes.fire(change),
     async restore(viewType, panel, state) {
       const kind = kinds.get(viewType);

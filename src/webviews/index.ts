@@ -1,6 +1,6 @@
 /**
- * The webview forms: Create an External Consumer, Create a Service, Overview, Configure (authentication per environment), Create
- * Connection and Add Identity Provider. The composition root calls {@link registerWebviews} once; commands call the
+ * The webview forms: Create an External Consumer, Create a Service, Overview, Configure (authentication per environment),
+ * Create Connection, Add Identity Provider and an identity provider's overview. The composition root calls {@link registerWebviews} once; commands call the
  * returned API. Each form's actions run the same use cases (src/useCases) as the commands.
  *
  * Only this file loads at activation (it registers the serializers that restore panels after a reload); the forms,
@@ -16,6 +16,10 @@ export type ComponentLike =
   | { org: string; project: string; component: string }
   | { orgHandle: string; projectHandle: string; name: string }
   | { orgHandle: string; projectHandle: string; componentName: string };
+/** What Create Connection opens with besides the consumer (the editor's quick fix names the connection). */
+export interface ConnectionSuggestion {
+  name?: string;
+}
 /** A project as the tree, the API or a form names it. */
 export type ProjectLike = { org: string; project: string } | { orgHandle: string; handle: string } | { orgHandle: string; projectHandle: string };
 
@@ -24,8 +28,10 @@ export interface WebviewForms {
   openCreateService(project?: ProjectLike): Promise<void>;
   openOverview(component: ComponentLike): Promise<void>;
   openConfigureAuthentication(environment: { org: string; project: string; component: string; environment: string }): Promise<void>;
-  openCreateConnection(component: ComponentLike): Promise<void>;
+  openCreateConnection(component: ComponentLike, suggested?: ConnectionSuggestion): Promise<void>;
   openAddIdentityProvider(org: OrgRef): Promise<void>;
+  /** An identity provider's overview, by the provider's id. */
+  openIdentityProvider(provider: OrgRef & { identityProvider: string }): Promise<void>;
   /** Tells open forms what changed (they reload if it is theirs); a no-op before any form was opened. */
   changed(change: Change): void;
 }
@@ -38,6 +44,7 @@ export const FORM_VIEW_TYPES = [
   'choreo.createExternalConsumer',
   'choreo.createService',
   'choreo.addIdentityProvider',
+  'choreo.identityProvider',
 ] as const;
 
 export function registerWebviews(context: vscode.ExtensionContext, ctx: UseCaseContext): WebviewForms {
@@ -55,8 +62,9 @@ export function registerWebviews(context: vscode.ExtensionContext, ctx: UseCaseC
     openCreateService: async (project) => (await load()).openCreateService(project),
     openOverview: async (component) => (await load()).openOverview(component),
     openConfigureAuthentication: async (environment) => (await load()).openConfigureAuthentication(environment),
-    openCreateConnection: async (component) => (await load()).openCreateConnection(component),
+    openCreateConnection: async (component, suggested) => (await load()).openCreateConnection(component, suggested),
     openAddIdentityProvider: async (org) => (await load()).openAddIdentityProvider(org),
+    openIdentityProvider: async (provider) => (await load()).openIdentityProvider(provider),
     changed: (change) => forms?.changed(change),
   };
 }

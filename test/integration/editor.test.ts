@@ -133,6 +133,9 @@ describe('In the editor: connection variables completed, explained and checked',
     const titles = actions.map((a) => a.title);
     assert.ok(titles.includes('Change to CHOREO_GREETING_SERVICEURL'), titles.join(', '));
     assert.ok(titles.some((t) => t.startsWith('Create Connection for editor-app')), titles.join(', '));
+    // Create Connection opens the form with a name that yields the variable the code reads.
+    const create = actions.find((a) => a.title.startsWith('Create Connection for editor-app'))!;
+    assert.deepEqual(create.command?.arguments?.[1], { name: 'Greetng' });
     const change = actions.find((a) => a.title === 'Change to CHOREO_GREETING_SERVICEURL')!;
     assert.ok(await vscode.workspace.applyEdit(change.edit!));
     assert.match(doc.getText(), /os\.environ\["CHOREO_GREETING_SERVICEURL"\]/);

@@ -17,6 +17,7 @@ import type { FormNavigation } from '../../src/webviews/navigation';
 import { overviewProtocol } from '../../src/webviews/overview/protocol';
 import type { UseCaseContext } from '../../src/useCases/context';
 import { addIdentityProviderProtocol } from '../../src/webviews/addIdentityProvider/protocol';
+import { identityProviderProtocol } from '../../src/webviews/identityProvider/protocol';
 import { printFigures } from './helpers/world';
 import { fakeVscode, requireWithFakeVscode } from '../unit/useCases/fakeVscode';
 
@@ -46,7 +47,7 @@ function recordingLog() {
   return { lines, log: { info: (s: string) => lines.push(`info ${s}`), warn: (s: string) => lines.push(`warn ${s}`), error: (s: string) => lines.push(`error ${s}`) } };
 }
 
-const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol, createServiceProtocol, addIdentityProviderProtocol] as AnyProtocol[];
+const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol, createServiceProtocol, addIdentityProviderProtocol, identityProviderProtocol] as AnyProtocol[];
 
 /** The message types a protocol's host accepts (the discriminated union's options). */
 function typesOf(p: AnyProtocol): string[] {
@@ -58,7 +59,7 @@ describe('webview messages that must be refused', () => {
   const figures = { tried: 0, refused: 0, acted: 0, notShown: 0 };
   after(() =>
     printFigures('webview messages', {
-      'generated messages sent to the six forms': figures.tried,
+      'generated messages sent to the seven forms': figures.tried,
       'refused by shape (never reached a handler)': figures.refused,
       'valid by chance, handled': figures.acted,
       'Overview commands for things not shown, refused': figures.notShown,

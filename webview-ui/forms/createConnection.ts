@@ -14,6 +14,8 @@ const host = connect(protocol, (m) => {
   switch (m.type) {
     case 'data':
       data = m;
+      // The editor's quick fix names the connection after the variable the code reads; a name the user typed stays.
+      if (m.suggestedName && (!state.current?.name || state.current.name === suggestedName(picked()))) state.save({ name: m.suggestedName });
       render();
       return;
     case 'created':
@@ -63,7 +65,10 @@ service.control.addEventListener('change', () => {
   if (name.control.value.trim()) name.setError();
   fillEndpoints();
 });
-state.follow(endpoint, 'change', 'endpointName');
+endpoint.control.addEventListener('change', () => {
+  state.save({ endpointName: endpoint.control.value });
+  checkVisibility();
+});
 state.follow(name, 'input', 'name');
 
 function suggestedName(s: ServiceChoice | undefined): string {
@@ -72,12 +77,36 @@ function suggestedName(s: ServiceChoice | undefined): string {
   return /^[A-Za-z]/.test(base) ? base.slice(0, 63) : `Service ${base}`.slice(0, 63);
 }
 
+/** Whether this consumer may connect to the endpoint: a Project endpoint only takes consumers of its own project
+ * (the form lists the consumer's organization's services; the server checks the rule again). */
+function admitted(s: ServiceChoice, e: { visibility: string }): boolean {
+  return e.visibility !== 'Project' || s.projectHandle === data?.component.projectHandle;
+}
+
 function fillEndpoints(): void {
-  const endpoints = picked()?.service.endpoints ?? [];
-  const chosen = state.current?.endpointName ?? endpoints[0]?.name;
+  const s = picked();
+  const endpoints = s?.service.endpoints ?? [];
+  const chosen = state.current?.endpointName ?? (endpoints.find((e) => admitted(s!, e)) ?? endpoints[0])?.name;
   if (chosen !== state.current?.endpointName) state.save({ endpointName: chosen });
-  replaceChildren(endpoint.control, ...endpoints.map((e) => h('vscode-option', { value: e.name, description: e.visibility, selected: e.name === chosen }, e.name)));
+  replaceChildren(
+    endpoint.control,
+    ...endpoints.map((e) =>
+      h('vscode-option', { value: e.name, description: admitted(s!, e) ? e.visibility : `${e.visibility}: project ${s!.projectName} only`, selected: e.name === chosen }, e.name),
+    ),
+  );
   if (chosen) endpoint.setError();
+  checkVisibility();
+}
+
+/** Says at once, under the endpoint, when its visibility leaves this consumer out, and what to change. */
+function checkVisibility(): void {
+  const s = picked();
+  const e = s?.service.endpoints?.find((x) => x.name === state.current?.endpointName);
+  if (!s || !e || admitted(s, e)) return;
+  endpoint.setError(
+    `This endpoint has Project visibility: only consumers in project ${s.projectName} can connect to it. ` +
+      `Make it Organization or Public in the service's Overview, or pick another endpoint.`,
+  );
 }
 
 function create(): void {

@@ -8,7 +8,7 @@ import { ConnectionConfig, CreateConnection, envVariableName, type Connection, t
 import { gatewayUrl, tokenUrl } from '../../api/routes';
 import { CredentialVault } from '../../secrets/credentialVault';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
-import { findComponent, findEnvironment } from '../domain/lookups';
+import { findComponent, findEnvironment, noEndpointMessage } from '../domain/lookups';
 import { C, type AuthConfigRecord, type ComponentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
 import { readJson } from '../http/body';
 import { ApiError, conflict, inUse, nameTaken, notFound, validationFailed } from '../http/errors';
@@ -78,10 +78,7 @@ async function resolveTarget(store: Store, consumerOrg: OrganizationRecord, cons
   if (!service) throw bad('serviceComponentName', `Project "${projectHandle}" has no component "${input.serviceComponentName}".`);
   if (service.type !== 'service') throw bad('serviceComponentName', `"${service.name}" is not a service; a connection points at a service endpoint.`);
   const endpoint = service.endpoints?.find((e) => e.name === input.endpointName);
-  if (!endpoint) {
-    const names = (service.endpoints ?? []).map((e) => e.name);
-    throw bad('endpointName', `"${service.name}" has no endpoint "${input.endpointName}"${names.length ? ` (it has: ${names.join(', ')})` : ' (it has none)'}.`);
-  }
+  if (!endpoint) throw bad('endpointName', noEndpointMessage(service, input.endpointName));
   if (!admits(endpoint.visibility, service, consumer)) throw new ApiError(403, 'not_visible', notVisibleMessage(service, endpoint, consumer));
   return { service, endpoint };
 }

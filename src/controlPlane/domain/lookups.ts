@@ -40,3 +40,9 @@ export async function findEnvironment(store: Store, org: OrganizationRecord, han
   }
   return env;
 }
+
+/** `"orders" has no endpoint "nope" (it has: api, admin).` */
+export function noEndpointMessage(service: Pick<ComponentRecord, 'name' | 'endpoints'>, name: string): string {
+  const names = (service.endpoints ?? []).map((e) => e.name);
+  return `"${service.name}" has no endpoint "${name}"${names.length ? ` (it has: ${names.join(', ')})` : ' (it has none)'}.`;
+}

@@ -4,7 +4,7 @@ import { ListQuery } from '../../api/common';
 import { ComponentType, CreateComponent, EndpointInput, UpdateComponent, UpdateEndpoint, type ConnectedConsumer } from '../../api/components';
 import { incomingConnections, refuseStrandingConnections } from '../connections/incoming';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
-import { environmentsOf, findComponent, findProject } from '../domain/lookups';
+import { environmentsOf, findComponent, findProject, noEndpointMessage } from '../domain/lookups';
 import { listPage } from '../domain/paging';
 import { C, ComponentRecord, OrganizationRecord } from '../domain/records';
 import { componentView } from '../domain/views';
@@ -98,7 +98,7 @@ export const components: ControlPlaneModule = {
       const input = await readJson(req, UpdateEndpoint);
       const endpoints = component.endpoints ?? [];
       const at = endpoints.findIndex((e) => e.name === params.endpoint);
-      if (at === -1) throw noSuchEndpoint(component, params.endpoint);
+      if (at === -1) throw notFound(noEndpointMessage(component, params.endpoint));
       const envs = (await environmentsOf(store, org.id)).map((e) => e.handle);
       const fields = Object.keys(input.upstreamUrls ?? {})
         .filter((env) => !envs.includes(env))
@@ -136,11 +136,6 @@ export const components: ControlPlaneModule = {
     });
   },
 };
-
-function noSuchEndpoint(service: ComponentRecord, name: string) {
-  const names = (service.endpoints ?? []).map((e) => e.name);
-  return notFound(`"${service.name}" has no endpoint "${name}"${names.length ? ` (it has: ${names.join(', ')})` : ' (it has none)'}.`);
-}
 
 const unknownEnvironment = (env: string, envs: Iterable<string>) => `There is no environment "${env}"; use one of: ${[...envs].join(', ')}.`;
 

@@ -10,9 +10,19 @@ import { targetOf, type FormNavigation } from '../navigation';
 import { createConnectionProtocol, MAX_SERVICES, type CreateConnectionToHost, type ServiceChoice } from './protocol';
 
 /** Server error codes and fields that belong to one field of this form. */
-const FIELD_FOR = { 'code:name_taken': 'name', 'code:conflict': 'name', serviceComponentName: 'service', serviceProjectHandle: 'service' };
+const FIELD_FOR = {
+  'code:name_taken': 'name',
+  'code:conflict': 'name',
+  'code:not_visible': 'endpointName',
+  serviceComponentName: 'service',
+  serviceProjectHandle: 'service',
+};
 
 export class CreateConnectionPanel extends FormPanel<typeof createConnectionProtocol> {
+  /** The name to start with (the editor's quick fix), until the form has been loaded with it. */
+  private suggestedName?: string;
+  private loaded = false;
+
   constructor(
     panel: vscode.WebviewPanel,
     readonly ref: ComponentRef,
@@ -50,6 +60,12 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
     }
   }
 
+  /** Starts the form with this connection name (a name the user typed is kept). */
+  suggest(name: string): void {
+    this.suggestedName = name;
+    if (this.loaded) void this.load().catch((e) => this.fail(e));
+  }
+
   async load(): Promise<void> {
     const { orgHandle, projectHandle, componentName } = this.ref;
     const c = await this.ctx.client();
@@ -75,6 +91,7 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
     }
     services.splice(MAX_SERVICES);
     this.panel.title = `Create Connection · ${component.displayName || component.name}`;
-    await this.post({ type: 'data', component, services });
+    await this.post({ type: 'data', component, services, suggestedName: this.suggestedName });
+    this.loaded = true;
   }
 }

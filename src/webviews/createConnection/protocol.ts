@@ -34,6 +34,8 @@ export const createConnectionProtocol = defineProtocol({
       type: z.literal('data'),
       component: Component,
       services: z.array(ServiceChoice).max(MAX_SERVICES),
+      /** A name to start with when the user has typed none (the editor's quick fix). */
+      suggestedName: text(63).optional(),
     }),
     z.strictObject({ type: z.literal('created'), connection: Connection }),
   ),

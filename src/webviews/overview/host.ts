@@ -13,8 +13,6 @@ import { componentKey, targetOf, touches, type FormNavigation } from '../navigat
 import { overviewProtocol, upstreamFieldId, visibilityFieldId, type OverviewToHost } from './protocol';
 
 export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
-  /** Set when the component changed while the panel was hidden: it reloads when shown again. */
-  private stale = false;
   /** What the panel shows: a message may only act on these (a forged or stale message naming others is refused). */
   private shown: { environments: Set<string>; connections: Map<string, Connection>; endpoints: Set<string>; consumers: Set<string> } | undefined;
 
@@ -25,16 +23,7 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
     private readonly nav: FormNavigation,
   ) {
     super(panel, overviewProtocol, ctx);
-    this.disposables.push(
-      nav.onDidChange((change) => {
-        if (!touches(change, ref)) return;
-        if (panel.visible) void this.load().catch((e) => this.fail(e));
-        else this.stale = true;
-      }),
-      panel.onDidChangeViewState(() => {
-        if (panel.visible && this.stale) void this.load().catch((e) => this.fail(e));
-      }),
-    );
+    this.reloadOn(nav.onDidChange, (change) => touches(change, ref), () => this.load());
   }
 
   protected async handle(m: OverviewToHost): Promise<void> {
@@ -108,7 +97,6 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
   }
 
   async load(): Promise<void> {
-    this.stale = false;
     const { orgHandle, projectHandle, componentName } = this.ref;
     const c = await this.ctx.client();
     const component = await c.getComponent(orgHandle, projectHandle, componentName);

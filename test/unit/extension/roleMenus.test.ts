@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import manifest from '../../../package.json';
 
 /** The rows of the tree, as their nodes set contextValue (before the role suffix). */
-const ROWS = ['organization', 'project', 'component.externalConsumer', 'component.service', 'environment.notConfigured', 'environment.builtIn', 'environment.external', 'connection', 'endpoint', 'members', 'member.active', 'member.pending'];
+const ROWS = ['organization', 'project', 'component.externalConsumer', 'component.service', 'environment.notConfigured', 'environment.builtIn', 'environment.external', 'connection', 'endpoint', 'members', 'member.active', 'member.pending', 'identityProviders', 'identityProvider.builtIn', 'identityProvider.external', 'identityProviderUse'];
 /** The least role each command on a row needs (its route's rule in ACCESS). */
 const NEEDS: Record<string, 'viewer' | 'developer' | 'admin'> = {
   'choreo.openOverview': 'viewer',
@@ -18,6 +18,7 @@ const NEEDS: Record<string, 'viewer' | 'developer' | 'admin'> = {
   'choreo.testConnection': 'viewer',
   'choreo.linkWorkspace': 'viewer',
   'choreo.refresh': 'viewer',
+  'choreo.openIdentityProvider': 'viewer',
   'choreo.createProject': 'developer',
   'choreo.createExternalConsumer': 'developer',
   'choreo.createService': 'developer',
@@ -26,7 +27,10 @@ const NEEDS: Record<string, 'viewer' | 'developer' | 'admin'> = {
   'choreo.generateKeys': 'developer',
   'choreo.regenerateSecret': 'developer',
   'choreo.addKeys': 'developer',
+  'choreo.removeKeys': 'developer',
   'choreo.addIdentityProvider': 'admin',
+  'choreo.refreshIdentityProvider': 'admin',
+  'choreo.deleteIdentityProvider': 'admin',
   'choreo.inviteMember': 'admin',
   'choreo.changeMemberRole': 'admin',
   'choreo.removeMember': 'admin',
@@ -71,5 +75,8 @@ describe('menus follow the role', () => {
     assert.ok(on('environment.notConfigured').includes('choreo.generateKeys'));
     assert.ok(on('connection').includes('choreo.insertConnectionSnippet'));
     assert.ok(on('members').includes('choreo.inviteMember'));
+    assert.ok(on('identityProviders').includes('choreo.addIdentityProvider'));
+    assert.deepEqual(new Set(on('identityProvider.builtIn')), new Set(['choreo.openIdentityProvider']));
+    assert.deepEqual(new Set(on('identityProvider.external')), new Set(['choreo.openIdentityProvider', 'choreo.refreshIdentityProvider', 'choreo.deleteIdentityProvider']));
   });
 });

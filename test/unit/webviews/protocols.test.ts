@@ -1,6 +1,7 @@
 // Every form's protocol accepts the messages its two sides send and refuses malformed ones with a stable code.
 import * as assert from 'node:assert/strict';
 import { addIdentityProviderProtocol } from '../../../src/webviews/addIdentityProvider/protocol';
+import { identityProviderProtocol } from '../../../src/webviews/identityProvider/protocol';
 import { configureAuthenticationProtocol } from '../../../src/webviews/configureAuthentication/protocol';
 import { createConnectionProtocol } from '../../../src/webviews/createConnection/protocol';
 import { createExternalConsumerProtocol } from '../../../src/webviews/createExternalConsumer/protocol';
@@ -261,6 +262,40 @@ describe('webview protocols', () => {
       refusesGarbage(p.toWebview);
       accepts(p.state, { ref: { orgHandle: 'stark' }, name: 'Stark IdP', wellKnownUrl: 'https://idp.example', environments: ['development'] });
       refuses(p.state, { name: 'Stark IdP' });
+    });
+  });
+  describe('Identity provider overview', () => {
+    const p = identityProviderProtocol;
+    const provider = {
+      id: 'idp-1',
+      orgHandle: 'stark',
+      kind: 'external',
+      name: 'Stark IdP',
+      description: '',
+      wellKnownUrl: 'https://idp.example/.well-known/openid-configuration',
+      issuer: 'https://idp.example',
+      tokenEndpoint: 'https://idp.example/token',
+      jwksUri: 'https://idp.example/jwks',
+      environments: 'all',
+      audiences: [],
+      createdAt: '2025-01-01T00:00:00.000Z',
+      usedBy: [{ orgHandle: 'stark', projectHandle: 'default', componentName: 'stark-mobile-app', displayName: 'Stark Mobile App', environment: 'development' }],
+    };
+    it('accepts its actions; a consumer to open only by its place in the list the page was sent', () => {
+      for (const type of ['ready', 'reload', 'refresh', 'delete']) accepts(p.toHost, { type });
+      accepts(p.toHost, { type: 'openConsumer', index: 0 });
+      refuses(p.toHost, { type: 'openConsumer', index: -1 }, 'index');
+      refuses(p.toHost, { type: 'openConsumer', index: 0, componentName: 'batmobile' });
+      refuses(p.toHost, { type: 'delete', identityProviderId: 'another' });
+      refusesGarbage(p.toHost);
+    });
+    it('accepts the provider with its users and what a refresh changed; keeps only its ref across a reload', () => {
+      accepts(p.toWebview, { type: 'data', provider, environments: [development] });
+      accepts(p.toWebview, { type: 'data', provider, environments: [development], refreshed: ['Token endpoint: a → b'] });
+      refuses(p.toWebview, { type: 'data', provider, environments: [development], refreshed: 'Nothing changed' }, 'refreshed');
+      refusesGarbage(p.toWebview);
+      accepts(p.state, { ref: { orgHandle: 'stark', identityProviderId: 'idp-1' } });
+      refuses(p.state, { ref: { orgHandle: 'Stark Industries', identityProviderId: 'idp-1' } });
     });
   });
 });

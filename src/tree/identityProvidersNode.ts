@@ -1,0 +1,124 @@
+/**
+ * Identity Providers under an organization: the built-in provider and each external one, with the environments it
+ * applies to and the external consumers whose keys use it (each a row that opens that consumer).
+ */
+import * as vscode from 'vscode';
+import type { Environment, IdentityProvider, ResourceUse } from '../api';
+import { CachedNode } from './cachedNode';
+import { nodeIds } from './nodeIds';
+import type { IdentityProviderRef, OrgRef } from './refs';
+import { type TreeContext, TreeNode } from './treeNode';
+
+export class IdentityProvidersNode extends CachedNode {
+  readonly id: string;
+  readonly ref: OrgRef;
+  constructor(parent: TreeNode, ctx: TreeContext, org: string) {
+    super(parent, ctx);
+    this.id = nodeIds.identityProviders(org);
+    this.ref = { org };
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Identity Providers', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('shield');
+    item.contextValue = 'identityProviders';
+    item.tooltip = `The identity providers of ${this.ref.org}: who issues its external consumers' access tokens`;
+    return item;
+  }
+  protected override emptyLabel(): string {
+    return 'No identity providers';
+  }
+  protected async loadChildren(): Promise<TreeNode[]> {
+    const client = await this.ctx.client();
+    const [providers, environments] = await Promise.all([client.listIdentityProviders(this.ref.org), client.listEnvironments(this.ref.org)]);
+    const envName = environmentNamer(environments);
+    return providers.map((p) => new IdentityProviderNode(this, this.ctx, p, envName));
+  }
+}
+
+/** An environment's name by its handle (the handle itself for one the list does not have). */
+export function environmentNamer(environments: readonly Pick<Environment, 'handle' | 'name'>[]): (handle: string) => string {
+  const names = new Map(environments.map((e) => [e.handle, e.name]));
+  return (handle) => names.get(handle) ?? handle;
+}
+
+/** "All environments", or their names. */
+export function environmentsLabel(p: Pick<IdentityProvider, 'environments'>, envName: (handle: string) => string): string {
+  return p.environments === 'all' ? 'All environments' : p.environments.map(envName).join(', ') || 'No environment';
+}
+
+export class IdentityProviderNode extends TreeNode {
+  readonly id: string;
+  readonly ref: IdentityProviderRef;
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    readonly provider: IdentityProvider,
+    private readonly envName: (handle: string) => string,
+  ) {
+    super(parent, ctx);
+    this.id = nodeIds.identityProvider(provider.orgHandle, provider.id);
+    this.ref = { org: provider.orgHandle, identityProvider: provider };
+  }
+  private get uses(): ResourceUse[] {
+    return this.provider.usedBy ?? [];
+  }
+  getTreeItem(): vscode.TreeItem {
+    const p = this.provider;
+    const builtIn = p.kind === 'built-in';
+    const item = new vscode.TreeItem(p.name, this.uses.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const used = this.uses.length ? ` · used by ${this.uses.length}` : '';
+    item.description = `${builtIn ? 'built-in' : hostOf(p.issuer)}${used}`;
+    item.iconPath = new vscode.ThemeIcon(builtIn ? 'verified' : 'shield');
+    item.contextValue = builtIn ? 'identityProvider.builtIn' : 'identityProvider.external';
+    item.tooltip = [
+      `${p.name} (${builtIn ? 'built-in' : 'external'} identity provider)`,
+      `Issuer: ${p.issuer}`,
+      `Environments: ${environmentsLabel(p, this.envName)}`,
+      this.uses.length ? `Used by: ${this.uses.map((u) => `${u.displayName} (${u.environment ? this.envName(u.environment) : u.projectHandle})`).join(', ')}` : 'Used by no external consumer',
+    ].join('\n');
+    return item;
+  }
+  override async getChildren(): Promise<TreeNode[]> {
+    const rows = this.uses.map((u) => new IdentityProviderUseNode(this, this.ctx, this.provider, u, this.envName));
+    rows.forEach((r) => this.ctx.register(r));
+    return rows;
+  }
+}
+
+/** An external consumer whose keys in one environment come from the provider above; opens that consumer. */
+export class IdentityProviderUseNode extends TreeNode {
+  readonly id: string;
+  readonly ref: { org: string; project: string; component: string };
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    provider: IdentityProvider,
+    readonly use: ResourceUse,
+    private readonly envName: (handle: string) => string,
+  ) {
+    super(parent, ctx);
+    this.id = nodeIds.identityProviderUse(provider.orgHandle, provider.id, use.projectHandle, use.componentName, use.environment ?? '');
+    this.ref = { org: use.orgHandle, project: use.projectHandle, component: use.componentName };
+  }
+  getTreeItem(): vscode.TreeItem {
+    const u = this.use;
+    const item = new vscode.TreeItem(u.displayName, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = [u.environment ? this.envName(u.environment) : undefined, u.projectHandle].filter(Boolean).join(' · ');
+    item.iconPath = new vscode.ThemeIcon('device-mobile');
+    item.contextValue = 'identityProviderUse';
+    item.tooltip = `External consumer ${u.displayName} (${u.projectHandle}/${u.componentName})${u.environment ? `: its keys in ${this.envName(u.environment)}` : ''}\nClick to open its Overview.`;
+    item.command = { command: 'choreo.openOverview', title: 'Open Overview', arguments: [this.ref] };
+    return item;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
