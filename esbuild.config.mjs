@@ -156,7 +156,7 @@ const bundles = [
 // The webview forms: one ESM entry per form (src/webviews/<form>/ is its extension side), the shared code split into
 // chunks, @vscode-elements/elements copied as one module, and the forms' stylesheet. All land in dist/webview, the only
 // folder a webview may load from.
-const forms = ['createExternalConsumer', 'overview', 'configureAuthentication', 'createConnection', 'addIdentityProvider', 'identityProvider'];
+const forms = ['createExternalConsumer', 'createService', 'overview', 'configureAuthentication', 'createConnection', 'addIdentityProvider', 'identityProvider'];
 bundles.push({
   ...common,
   entryPoints: {

@@ -7,7 +7,8 @@ export type ComponentType = z.infer<typeof ComponentType>;
 export const Visibility = z.enum(['Project', 'Organization', 'Public']);
 export type Visibility = z.infer<typeof Visibility>;
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'Enter an http or https URL.' });
+/** An upstream URL: http or https (the rule of the server, the use cases and the forms alike). */
+export const httpUrl = z.url({ protocol: /^https?$/, error: 'Enter an http or https URL.' });
 
 /** An endpoint of a service. `upstreamUrls` maps an environment handle to where the service runs there;
  * `gatewayUrls` (server-filled) maps it to the stable URL that consumers call through the gateway. */

@@ -12,6 +12,7 @@ import {
   ApiErrorBody,
   AuthConfiguration,
   Component,
+  ConnectedConsumer,
   Connection,
   ConnectionConfig,
   Environment,
@@ -31,6 +32,7 @@ import {
   type CreateOrganization,
   type CreateProject,
   type Page,
+  type UpdateEndpoint,
   type UpdateIdentityProvider,
 } from '../api';
 import { AuditEntry, Me, Member, type InviteMember, type Role } from '../api/members';
@@ -135,6 +137,15 @@ export class ControlPlaneClient {
   }
   deleteComponent(org: string, project: string, component: string) {
     return this.call('DELETE', paths.component(org, project, component), z.unknown());
+  }
+
+  // ---- a service's endpoints, and who is connected to them
+  /** Changes one endpoint (its upstream URL per environment, its visibility); answers the service as it is now. */
+  updateEndpoint(org: string, project: string, component: string, endpoint: string, body: UpdateEndpoint) {
+    return this.call('PATCH', paths.endpoint(org, project, component, endpoint), Component, { body });
+  }
+  listConnectedConsumers(org: string, project: string, component: string) {
+    return this.call('GET', paths.connectedConsumers(org, project, component), Items(ConnectedConsumer)).then((r) => r.items);
   }
 
   // ---- authentication of an external consumer, per environment

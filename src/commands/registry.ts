@@ -12,6 +12,7 @@ export const commandLoaders: Record<string, Loader> = {
   'choreo.createOrganization': () => import('./createOrganization.js').then((m) => m.createOrganization),
   'choreo.createProject': () => import('./createProject.js').then((m) => m.createProject),
   'choreo.createExternalConsumer': () => import('./createExternalConsumer.js').then((m) => m.createExternalConsumer),
+  'choreo.createService': () => import('./createService.js').then((m) => m.createService),
   'choreo.openOverview': () => import('./openOverview.js').then((m) => m.openOverview),
   'choreo.configureAuthentication': () => import('./configureAuthentication.js').then((m) => m.configureAuthentication),
   'choreo.generateKeys': () => import('./generateKeys.js').then((m) => m.generateKeys),

@@ -17,6 +17,8 @@ import { CreateConnectionPanel } from './createConnection/host';
 import { createConnectionProtocol } from './createConnection/protocol';
 import { CreateExternalConsumerPanel } from './createExternalConsumer/host';
 import { CREATE_FORM, createExternalConsumerProtocol } from './createExternalConsumer/protocol';
+import { CreateServicePanel } from './createService/host';
+import { CREATE_SERVICE_FORM, createServiceProtocol } from './createService/protocol';
 import type { ComponentLike, ConnectionSuggestion, ProjectLike } from './index';
 import { ComponentRef, ProjectRef } from './ipc';
 import { componentKey, type FormNavigation } from './navigation';
@@ -29,6 +31,7 @@ import { PanelKind } from './panelKind';
 
 export interface Forms {
   openCreateExternalConsumer(project?: ProjectLike): void;
+  openCreateService(project?: ProjectLike): void;
   openOverview(component: ComponentLike): void;
   openConfigureAuthentication(environment: ComponentLike & { environment: string }): void;
   openCreateConnection(component: ComponentLike, suggested?: ConnectionSuggestion): void;
@@ -106,6 +109,14 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     title: () => 'Create an External Consumer',
     create: (panel) => new CreateExternalConsumerPanel(panel, undefined, ctx, nav),
   });
+  const createService = new PanelKind({
+    ...common,
+    protocol: createServiceProtocol,
+    refSchema: CREATE_SERVICE_FORM,
+    key: () => CREATE_SERVICE_FORM.value,
+    title: () => 'Create a Service',
+    create: (panel) => new CreateServicePanel(panel, undefined, ctx, nav),
+  });
   const addIdentityProvider = new PanelKind({
     ...common,
     protocol: addIdentityProviderProtocol,
@@ -137,13 +148,17 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
 
   context.subscriptions.push(changes);
   const kinds = new Map<string, vscode.WebviewPanelSerializer>(
-    [...consumerPages, createConsumer, addIdentityProvider, identityProvider].map((kind) => [kind.viewType, kind]),
+    [...consumerPages, createConsumer, createService, addIdentityProvider, identityProvider].map((kind) => [kind.viewType, kind]),
   );
 
   return {
     openCreateExternalConsumer(project) {
       const ref = project ? toProjectRef(project) : undefined;
       createConsumer.show(CREATE_FORM.value).select(ref);
+    },
+    openCreateService(project) {
+      const ref = project ? toProjectRef(project) : undefined;
+      createService.show(CREATE_SERVICE_FORM.value).select(ref);
     },
     openOverview: (component) => page(overview, toComponentRef(component)),
     openConfigureAuthentication: (environment) => page(configure, ConfigureRef.parse({ ...toComponentRef(environment), environment: environment.environment })),

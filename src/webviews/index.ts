@@ -1,6 +1,6 @@
 /**
- * The webview forms: Create an External Consumer, Overview, Configure (authentication per environment), Create
- * Connection, Add Identity Provider and an identity provider's overview. The composition root calls {@link registerWebviews} once; commands call the
+ * The webview forms: Create an External Consumer, Create a Service, Overview, Configure (authentication per environment),
+ * Create Connection, Add Identity Provider and an identity provider's overview. The composition root calls {@link registerWebviews} once; commands call the
  * returned API. Each form's actions run the same use cases (src/useCases) as the commands.
  *
  * Only this file loads at activation (it registers the serializers that restore panels after a reload); the forms,
@@ -25,6 +25,7 @@ export type ProjectLike = { org: string; project: string } | { orgHandle: string
 
 export interface WebviewForms {
   openCreateExternalConsumer(project?: ProjectLike): Promise<void>;
+  openCreateService(project?: ProjectLike): Promise<void>;
   openOverview(component: ComponentLike): Promise<void>;
   openConfigureAuthentication(environment: { org: string; project: string; component: string; environment: string }): Promise<void>;
   openCreateConnection(component: ComponentLike, suggested?: ConnectionSuggestion): Promise<void>;
@@ -41,6 +42,7 @@ export const FORM_VIEW_TYPES = [
   'choreo.configureAuthentication',
   'choreo.createConnection',
   'choreo.createExternalConsumer',
+  'choreo.createService',
   'choreo.addIdentityProvider',
   'choreo.identityProvider',
 ] as const;
@@ -57,6 +59,7 @@ export function registerWebviews(context: vscode.ExtensionContext, ctx: UseCaseC
   }
   return {
     openCreateExternalConsumer: async (project) => (await load()).openCreateExternalConsumer(project),
+    openCreateService: async (project) => (await load()).openCreateService(project),
     openOverview: async (component) => (await load()).openOverview(component),
     openConfigureAuthentication: async (environment) => (await load()).openConfigureAuthentication(environment),
     openCreateConnection: async (component, suggested) => (await load()).openCreateConnection(component, suggested),

@@ -24,7 +24,7 @@ function closure(file, seen = new Set()) {
 
 const kb = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const rows = [];
-for (const form of ['createExternalConsumer', 'overview', 'configureAuthentication', 'createConnection']) {
+for (const form of ['createExternalConsumer', 'createService', 'overview', 'configureAuthentication', 'createConnection']) {
   const files = [...closure(`${form}.js`), 'elements.js', 'forms.css'];
   const own = readFileSync(path.join(dir, `${form}.js`));
   const all = Buffer.concat(files.map((f) => readFileSync(path.join(dir, f))));

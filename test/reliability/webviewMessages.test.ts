@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { configureAuthenticationProtocol } from '../../src/webviews/configureAuthentication/protocol';
 import { createConnectionProtocol } from '../../src/webviews/createConnection/protocol';
 import { createExternalConsumerProtocol } from '../../src/webviews/createExternalConsumer/protocol';
+import { createServiceProtocol } from '../../src/webviews/createService/protocol';
 import { FormPanel, type AnyProtocol } from '../../src/webviews/formPanel';
 import type { FormNavigation } from '../../src/webviews/navigation';
 import { overviewProtocol } from '../../src/webviews/overview/protocol';
@@ -46,7 +47,7 @@ function recordingLog() {
   return { lines, log: { info: (s: string) => lines.push(`info ${s}`), warn: (s: string) => lines.push(`warn ${s}`), error: (s: string) => lines.push(`error ${s}`) } };
 }
 
-const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol, addIdentityProviderProtocol, identityProviderProtocol] as AnyProtocol[];
+const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol, createServiceProtocol, addIdentityProviderProtocol, identityProviderProtocol] as AnyProtocol[];
 
 /** The message types a protocol's host accepts (the discriminated union's options). */
 function typesOf(p: AnyProtocol): string[] {
@@ -58,7 +59,7 @@ describe('webview messages that must be refused', () => {
   const figures = { tried: 0, refused: 0, acted: 0, notShown: 0 };
   after(() =>
     printFigures('webview messages', {
-      'generated messages sent to the five forms': figures.tried,
+      'generated messages sent to the seven forms': figures.tried,
       'refused by shape (never reached a handler)': figures.refused,
       'valid by chance, handled': figures.acted,
       'Overview commands for things not shown, refused': figures.notShown,

@@ -1,13 +1,8 @@
-import { dnsLabel, toDnsLabel } from '../../src/api/common';
-import {
-  CREATE_FORM,
-  createExternalConsumerProtocol as protocol,
-  type CreateExternalConsumerState,
-  type ProjectChoice,
-} from '../../src/webviews/createExternalConsumer/protocol';
+import { CREATE_FORM, createExternalConsumerProtocol as protocol, type CreateExternalConsumerState, type ProjectChoice } from '../../src/webviews/createExternalConsumer/protocol';
 import { CHECK_FIELDS } from '../../src/webviews/formErrors';
-import { button, field, form, h, markReady, messageLine, replaceChildren, root, trackFieldErrors } from '../lib/dom';
+import { button, form, h, markReady, messageLine, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect } from '../lib/host';
+import { namingFields } from '../lib/naming';
 
 let state: CreateExternalConsumerState = { ref: CREATE_FORM.value, displayName: '', name: '', nameEdited: false, description: '' };
 let projects: ProjectChoice[] = [];
@@ -16,10 +11,7 @@ const host = connect(protocol, (m) => {
   switch (m.type) {
     case 'init':
       projects = m.projects;
-      if (m.selected) state.project = m.selected;
-      if (!projects.some((p) => sameProject(p, state.project))) {
-        state.project = projects[0] && { orgHandle: projects[0].orgHandle, projectHandle: projects[0].projectHandle };
-      }
+      naming.offer(projects, m.selected);
       render();
       return;
     case 'formError':
@@ -30,69 +22,13 @@ const host = connect(protocol, (m) => {
 state = host.savedState() ?? state;
 
 const message = messageLine();
-const displayName = field({
-  id: 'displayName',
-  label: 'Display Name',
-  required: true,
-  control: h('vscode-textfield', { placeholder: 'Stark Mobile App', maxLength: 100 }),
+const naming = namingFields({
+  state: () => state,
+  save: () => host.saveState(state),
+  placeholders: { displayName: 'Stark Mobile App', name: 'stark-mobile-app', description: 'What this client is and who runs it' },
 });
-const name = field({
-  id: 'name',
-  label: 'Unique Name',
-  required: true,
-  help: 'Lower-case letters, digits and hyphens, starting and ending with a letter or digit. Derived from the display name; you can edit it.',
-  control: h('vscode-textfield', { placeholder: 'stark-mobile-app', maxLength: 63 }),
-});
-const description = field({
-  id: 'description',
-  label: 'Description',
-  control: h('vscode-textarea', { rows: 3, maxLength: 1000, placeholder: 'What this client is and who runs it' }),
-});
-const project = field({ id: 'project', label: 'Project', required: true, control: h('vscode-single-select') });
-const fields = { displayName, name, description, project };
-const errors = trackFieldErrors(fields, message);
-
-displayName.control.addEventListener('input', () => {
-  state.displayName = displayName.control.value;
-  if (!state.nameEdited) {
-    state.name = toDnsLabel(state.displayName);
-    name.control.value = state.name;
-    checkName();
-  }
-  displayName.setError();
-  save();
-});
-name.control.addEventListener('input', () => {
-  state.name = name.control.value;
-  // Clearing the unique name hands it back to the display name.
-  state.nameEdited = state.name !== '';
-  checkName();
-  save();
-});
-description.control.addEventListener('input', () => {
-  state.description = description.control.value;
-  save();
-});
-project.control.addEventListener('change', () => {
-  const [orgHandle, projectHandle] = project.control.value.split('/');
-  if (orgHandle && projectHandle) state.project = { orgHandle, projectHandle };
-  project.setError();
-  save();
-});
-
-function checkName(): void {
-  if (!state.name) return name.setError();
-  const r = dnsLabel.safeParse(state.name);
-  name.setError(r.success ? undefined : r.error.issues[0]?.message);
-}
-
-function save(): void {
-  host.saveState(state);
-}
-
-function sameProject(p: ProjectChoice, ref: CreateExternalConsumerState['project']): boolean {
-  return !!ref && p.orgHandle === ref.orgHandle && p.projectHandle === ref.projectHandle;
-}
+const { displayName, name, description, project } = naming;
+const errors = trackFieldErrors({ displayName, name, description, project }, message);
 
 function showErrors(fieldErrors: Record<string, string>, text: string): void {
   errors.show(fieldErrors, text);
@@ -116,18 +52,9 @@ function create(): void {
 
 let rendered = false;
 function render(): void {
-  replaceChildren(
-    project.control,
-    ...projects.map((p) =>
-      h('vscode-option', { value: `${p.orgHandle}/${p.projectHandle}`, description: p.orgName, selected: sameProject(p, state.project) }, p.projectName),
-    ),
-  );
   if (rendered) return;
   rendered = true;
-  displayName.control.value = state.displayName;
-  name.control.value = state.name;
-  description.control.value = state.description;
-  checkName();
+  naming.fill();
   replaceChildren(
     root(),
     h('h1', {}, 'Create an External Consumer'),

@@ -3,13 +3,20 @@ import { ComponentRef } from '../../src/webviews/ipc';
 import { overviewProtocol as protocol, type OverviewData } from '../../src/webviews/overview/protocol';
 import { button, h, markReady, messageLine, pageHeader, replaceChildren, root } from '../lib/dom';
 import { connect, pageRef } from '../lib/host';
+import { servicePage } from './serviceOverview';
 
 const host = connect(protocol, (m) => {
   switch (m.type) {
     case 'data':
       render(m);
       return;
+    case 'probed':
+    case 'saved':
+    case 'refused':
+      service.answer(m);
+      return;
     case 'formError':
+      if (service.answer(m)) return;
       message.show(m.message);
       root().setAttribute('aria-busy', 'false');
       if (!root().contains(message.el)) replaceChildren(root(), h('h1', {}, ref?.componentName ?? 'Overview'), message.el, refreshButton());
@@ -19,6 +26,7 @@ const host = connect(protocol, (m) => {
 const ref = host.savedState()?.ref ?? pageRef(ComponentRef);
 if (ref) host.saveState({ ref });
 const message = messageLine();
+const service = servicePage(host, message);
 
 function refreshButton(): HTMLElement {
   return button('Refresh', () => host.post({ type: 'refresh' }), { secondary: true, 'aria-label': 'Refresh the Overview' });
@@ -58,7 +66,7 @@ function render(d: OverviewData): void {
     ),
     consumer ? authSection(d) : null,
     consumer ? connectionsSection(d) : null,
-    consumer ? null : endpointsSection(d),
+    consumer ? null : service.endpoints(d),
     message.el,
   );
   root().setAttribute('aria-busy', 'false');
@@ -144,40 +152,6 @@ function connectionsSection(d: OverviewData): HTMLElement {
           ),
         )
       : h('p', { class: 'muted' }, 'No connections yet. A connection to a service endpoint lets this consumer\'s tokens through the gateway.'),
-  );
-}
-
-function endpointsSection(d: OverviewData): HTMLElement {
-  const endpoints = d.component.endpoints ?? [];
-  return h(
-    'section',
-    { 'aria-labelledby': 'endpoints-h' },
-    h('h2', { id: 'endpoints-h' }, 'Endpoints'),
-    endpoints.length
-      ? h(
-          'table',
-          { class: 'grid' },
-          h('thead', {}, h('tr', {}, ...['Endpoint', 'Visibility', 'Environment', 'Gateway URL', ''].map((t) => h('th', { scope: 'col' }, t)))),
-          h(
-            'tbody',
-            {},
-            ...endpoints.flatMap((ep) =>
-              d.environments.map((env) => {
-                const url = ep.gatewayUrls[env.handle];
-                return h(
-                  'tr',
-                  {},
-                  h('th', { scope: 'row' }, ep.name),
-                  h('td', {}, ep.visibility),
-                  h('td', {}, env.name),
-                  h('td', {}, url ? h('code', { class: 'wrap' }, url) : '—'),
-                  h('td', { class: 'cell-action' }, url ? button('Copy', () => host.post({ type: 'copy', text: url }), { secondary: true, 'aria-label': `Copy the gateway URL of ${ep.name} in ${env.name}` }) : null),
-                );
-              }),
-            ),
-          ),
-        )
-      : h('p', { class: 'muted' }, 'This service has no endpoints.'),
   );
 }
 

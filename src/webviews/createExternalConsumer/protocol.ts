@@ -17,36 +17,38 @@ export const CREATE_FORM = z.literal('create');
 /** The most projects the picker offers (the host reads that many, page after page). */
 export const MAX_PROJECTS = 1000;
 
+/** What every Create form of a component sends (shapes only: the host checks the rules with the API's CreateComponent
+ * and answers field by field). */
+export const NamingInput = { project: ProjectRef, displayName: text(200), name: text(100), description: text(2000) };
+
+/** What every Create form of a component keeps in its saved state. */
+export const NamingDraft = {
+  project: ProjectRef.optional(),
+  displayName: text(200),
+  name: text(100),
+  /** Once the user edits the unique name, typing in the display name no longer overwrites it. */
+  nameEdited: z.boolean(),
+  description: text(2000),
+};
+export type NamingState = z.infer<z.ZodObject<typeof NamingDraft>>;
+
+/** What every Create form of a component is told first: the projects to pick from, and the one it was opened on. */
+export const ProjectsOffer = {
+  projects: z.array(ProjectChoice).max(MAX_PROJECTS),
+  /** Present when the form was opened from a project: it wins over the project the form had saved. */
+  selected: ProjectRef.optional(),
+};
+
 export const createExternalConsumerProtocol = defineProtocol({
   viewType: 'choreo.createExternalConsumer',
   toHost: toHostMessages(
-    z.strictObject({
-      type: z.literal('create'),
-      project: ProjectRef,
-      // Shapes only: the host checks the rules with the API's CreateComponent and answers field by field.
-      displayName: text(200),
-      name: text(100),
-      description: text(2000),
-    }),
+    z.strictObject({ type: z.literal('create'), ...NamingInput }),
     z.strictObject({ type: z.literal('cancel') }),
   ),
   toWebview: toWebviewMessages(
-    z.strictObject({
-      type: z.literal('init'),
-      projects: z.array(ProjectChoice).max(MAX_PROJECTS),
-      /** Present when the form was opened from a project: it wins over the project the form had saved. */
-      selected: ProjectRef.optional(),
-    }),
+    z.strictObject({ type: z.literal('init'), ...ProjectsOffer }),
   ),
-  state: z.strictObject({
-    ref: CREATE_FORM,
-    project: ProjectRef.optional(),
-    displayName: text(200),
-    name: text(100),
-    /** Once the user edits the unique name, typing in the display name no longer overwrites it. */
-    nameEdited: z.boolean(),
-    description: text(2000),
-  }),
+  state: z.strictObject({ ref: CREATE_FORM, ...NamingDraft }),
 });
 
 export type CreateExternalConsumerToHost = MessageToHost<typeof createExternalConsumerProtocol>;

@@ -1,10 +1,15 @@
-/** Overview of a component: details, Authentication Configurations per environment, Connections, endpoints. */
+/**
+ * Overview of a component. An external consumer's: details, Authentication Configurations per environment,
+ * Connections. A service's (the Service Overview): details, its endpoints with their gateway URL and upstream URL
+ * per environment (the upstream editable in place), and the consumers connected to each.
+ */
 import { z } from 'zod';
 import { AuthConfiguration } from '../../api/auth';
-import { dnsLabel } from '../../api/common';
-import { Component } from '../../api/components';
+import { dnsLabel, ResourceUse } from '../../api/common';
+import { Component, ConnectedConsumer, Visibility } from '../../api/components';
 import { Connection } from '../../api/connections';
 import { Environment } from '../../api/organizations';
+import { Probed } from '../createService/protocol';
 import { ComponentRef, defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
 
 export const overviewProtocol = defineProtocol({
@@ -18,6 +23,12 @@ export const overviewProtocol = defineProtocol({
     z.strictObject({ type: z.literal('insertSnippet'), connectionName: text(63).min(1) }),
     /** Copies a value the Overview shows (a client ID, a gateway URL). Never a secret: the Overview has none. */
     z.strictObject({ type: z.literal('copy'), text: text(2000).min(1) }),
+    /** Service Overview: saves one endpoint's upstream URL in one environment (empty: removes it there). */
+    z.strictObject({ type: z.literal('saveUpstream'), endpoint: dnsLabel, environment: dnsLabel, url: text(2000) }),
+    /** Service Overview: changes one endpoint's visibility (a narrowing that would refuse connected consumers is refused). */
+    z.strictObject({ type: z.literal('saveVisibility'), endpoint: dnsLabel, visibility: Visibility }),
+    /** Service Overview: opens the Overview of a consumer it lists as connected, or one a refusal named. */
+    z.strictObject({ type: z.literal('openConsumer'), consumer: ComponentRef }),
   ),
   toWebview: toWebviewMessages(
     z.strictObject({
@@ -26,7 +37,17 @@ export const overviewProtocol = defineProtocol({
       environments: z.array(Environment).max(100),
       authConfigurations: z.array(AuthConfiguration).max(100),
       connections: z.array(Connection).max(1000),
+      /** A service's connected consumers; absent for an external consumer, or when they could not be read. */
+      connectedConsumers: z.array(ConnectedConsumer).max(5000).optional(),
+      /** Why the connected consumers could not be read (the rest of the page still shows). */
+      connectedConsumersError: text(1000).optional(),
     }),
+    /** Whether an upstream URL answered from this machine (sent after `data`, one per URL). */
+    Probed,
+    /** A field of the Service Overview was saved: the form says so beside it. */
+    z.strictObject({ type: z.literal('saved'), field: text(200) }),
+    /** A change refused because of who uses it (`in_use`): the message once, and each consumer named, to link to. */
+    z.strictObject({ type: z.literal('refused'), field: text(200), code: text(100), message: text(2000), uses: z.array(ResourceUse).max(1000) }),
   ),
   state: z.strictObject({ ref: ComponentRef }),
 });
@@ -34,3 +55,13 @@ export const overviewProtocol = defineProtocol({
 export type OverviewToHost = MessageToHost<typeof overviewProtocol>;
 export type OverviewData = DataMessage<typeof overviewProtocol>;
 export type OverviewState = FormStateOf<typeof overviewProtocol>;
+
+/** The Service Overview's field for one endpoint's upstream URL in one environment. */
+export function upstreamFieldId(endpoint: string, environment: string): string {
+  return `upstream-${endpoint}-${environment}`;
+}
+
+/** The Service Overview's field for one endpoint's visibility. */
+export function visibilityFieldId(endpoint: string): string {
+  return `visibility-${endpoint}`;
+}

@@ -21,6 +21,7 @@ const NEEDS: Record<string, 'viewer' | 'developer' | 'admin'> = {
   'choreo.openIdentityProvider': 'viewer',
   'choreo.createProject': 'developer',
   'choreo.createExternalConsumer': 'developer',
+  'choreo.createService': 'developer',
   'choreo.createConnection': 'developer',
   'choreo.configureAuthentication': 'developer',
   'choreo.generateKeys': 'developer',

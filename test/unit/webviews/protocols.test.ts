@@ -5,6 +5,7 @@ import { identityProviderProtocol } from '../../../src/webviews/identityProvider
 import { configureAuthenticationProtocol } from '../../../src/webviews/configureAuthentication/protocol';
 import { createConnectionProtocol } from '../../../src/webviews/createConnection/protocol';
 import { createExternalConsumerProtocol } from '../../../src/webviews/createExternalConsumer/protocol';
+import { createServiceProtocol, fieldIdOf } from '../../../src/webviews/createService/protocol';
 import { parseMessage } from '../../../src/webviews/ipc';
 import { overviewProtocol } from '../../../src/webviews/overview/protocol';
 
@@ -108,8 +109,54 @@ describe('webview protocols', () => {
     });
   });
 
+  describe('Create a Service', () => {
+    const p = createServiceProtocol;
+    const endpoint = { name: 'api', visibility: 'Project', upstreamUrl: 'http://localhost:8080', perEnvironment: false, upstreamUrls: {} };
+    const create = { type: 'create', project: { orgHandle: 'stark', projectHandle: 'default' }, displayName: 'Inventory API', name: 'inventory-api', description: '', endpoints: [endpoint] };
+
+    it('accepts ready, create, probe and cancel; a URL that is not one goes through to the host, which answers on its field', () => {
+      for (const m of [{ type: 'ready' }, create, { type: 'probe', url: 'http://localhost:8080' }, { type: 'cancel' }]) accepts(p.toHost, m);
+      accepts(p.toHost, { ...create, endpoints: [{ ...endpoint, upstreamUrl: 'localhost:8080' }] });
+    });
+    it('refuses no endpoint, more than the API allows, an unknown visibility, an empty probe, an unknown key and a flood of text', () => {
+      refusesGarbage(p.toHost);
+      refuses(p.toHost, { ...create, endpoints: [] }, 'endpoints');
+      refuses(p.toHost, { ...create, endpoints: Array.from({ length: 51 }, () => endpoint) }, 'endpoints');
+      refuses(p.toHost, { ...create, endpoints: [{ ...endpoint, visibility: 'Everyone' }] }, 'endpoints.0.visibility');
+      refuses(p.toHost, { ...create, endpoints: [{ ...endpoint, upstreamUrl: 'x'.repeat(2001) }] }, 'endpoints.0.upstreamUrl');
+      refuses(p.toHost, { ...create, endpoints: [{ ...endpoint, secret: 'x' }] });
+      refuses(p.toHost, { type: 'probe', url: '' }, 'url');
+    });
+    it('accepts init with each organization\'s environments, and probe answers', () => {
+      accepts(p.toWebview, { type: 'init', projects: [{ orgHandle: 'stark', orgName: 'Stark Industries', projectHandle: 'default', projectName: 'Default' }], environments: { stark: [{ handle: 'development', name: 'Development' }] } });
+      accepts(p.toWebview, { type: 'probed', url: 'http://localhost:8080', answered: false, summary: 'did not answer: connection refused' });
+      refuses(p.toWebview, { type: 'init', projects: [], environments: { 'Stark Industries': [] } }, 'environments');
+      refuses(p.toWebview, { type: 'probed', url: 'http://localhost:8080', answered: 'yes', summary: '' }, 'answered');
+    });
+    it('names each field of an endpoint by the form\'s id: the one URL, or the URL of one environment', () => {
+      assert.equal(fieldIdOf('endpoints.0.upstreamUrls.development', [{ perEnvironment: false }]), 'endpoint-0-url');
+      assert.equal(fieldIdOf('endpoints.0.upstreamUrls.development', [{ perEnvironment: true }]), 'endpoint-0-url-development');
+      assert.equal(fieldIdOf('endpoints.1.upstreamUrl', [{ perEnvironment: false }, { perEnvironment: false }]), 'endpoint-1-url');
+      assert.equal(fieldIdOf('endpoints.0.name', [{ perEnvironment: false }]), 'endpoint-0-name');
+      assert.equal(fieldIdOf('name', []), 'name');
+    });
+  });
+
   describe('Overview', () => {
     const p = overviewProtocol;
+    it('accepts the Service Overview\'s actions, and refuses an endpoint or environment that is not a handle, and a consumer named by anything but a ref', () => {
+      accepts(p.toHost, { type: 'saveUpstream', endpoint: 'books', environment: 'development', url: 'http://localhost:8080' });
+      accepts(p.toHost, { type: 'saveUpstream', endpoint: 'books', environment: 'development', url: '' });
+      accepts(p.toHost, { type: 'openConsumer', consumer: ref });
+      refuses(p.toHost, { type: 'saveUpstream', endpoint: '../books', environment: 'development', url: '' }, 'endpoint');
+      refuses(p.toHost, { type: 'saveUpstream', endpoint: 'books', environment: 'Dev Env', url: '' }, 'environment');
+      refuses(p.toHost, { type: 'openConsumer', consumer: { ...ref, componentName: 'Stark App' } }, 'consumer.componentName');
+      refuses(p.toHost, { type: 'openConsumer', ...ref });
+      accepts(p.toWebview, { type: 'data', component: service, environments: [development], authConfigurations: [], connections: [], connectedConsumers: [{ endpointName: 'books', connectionName: 'Reading List', consumer: { orgHandle: 'stark', projectHandle: 'default', name: 'stark-mobile-app', displayName: 'Stark Mobile App' } }] });
+      accepts(p.toWebview, { type: 'saved', field: 'upstream-books-development' });
+      accepts(p.toHost, { type: 'saveVisibility', endpoint: 'books', visibility: 'Organization' });
+      refuses(p.toHost, { type: 'saveVisibility', endpoint: 'books', visibility: 'organization' }, 'visibility');
+    });
     it('accepts the form\'s actions', () => {
       for (const m of [{ type: 'ready' }, { type: 'refresh' }, { type: 'configure', environment: 'production' }, { type: 'createConnection' }, { type: 'insertSnippet', connectionName: 'Reading List' }, { type: 'copy', text: 'http://x' }]) {
         accepts(p.toHost, m);

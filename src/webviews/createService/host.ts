@@ -1,0 +1,88 @@
+import type * as vscode from 'vscode';
+import { isControlPlaneError } from '../../client/errors';
+import type { UseCaseContext } from '../../useCases/context';
+import { createService } from '../../useCases/createService';
+import { UseCaseError } from '../../useCases/errors';
+import { probeUpstream } from '../../useCases/probeUpstream';
+import type { ProjectRef } from '../ipc';
+import type { FormNavigation } from '../navigation';
+import { ProjectFormPanel } from '../projectFormPanel';
+import { createServiceProtocol, fieldIdOf, type CreateServiceToHost, type EndpointDraft } from './protocol';
+
+export class CreateServicePanel extends ProjectFormPanel<typeof createServiceProtocol> {
+  constructor(
+    panel: vscode.WebviewPanel,
+    selected: ProjectRef | undefined,
+    ctx: UseCaseContext,
+    private readonly nav: FormNavigation,
+  ) {
+    super(panel, createServiceProtocol, selected, ctx);
+  }
+
+  protected async handle(m: CreateServiceToHost): Promise<void> {
+    switch (m.type) {
+      case 'ready':
+        return this.sendInit();
+      case 'cancel':
+        this.close();
+        return;
+      case 'probe':
+        return this.probe(m.url);
+      case 'create':
+        return this.action(async () => {
+          const { orgHandle, projectHandle } = m.project;
+          const endpoints = m.endpoints.map((e) => ({
+            name: e.name.trim(),
+            visibility: e.visibility,
+            ...(e.perEnvironment ? { upstreamUrls: filled(e.upstreamUrls) } : { upstreamUrl: e.upstreamUrl }),
+          }));
+          const service = await createService(this.ctx, { org: orgHandle, project: projectHandle }, { displayName: m.displayName, name: m.name, description: m.description, endpoints }).catch(
+            (e) => Promise.reject(onFormFields(e, m.endpoints)),
+          );
+          // Create takes you to the service's Overview, in this form's place (it says there whether each URL answers).
+          this.nav.openOverview({ orgHandle, projectHandle, componentName: service.name });
+          this.close();
+        });
+    }
+  }
+
+  private async probe(url: string): Promise<void> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return; // Not a URL yet: the form says so itself.
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return;
+    const client = await this.ctx.client();
+    const result = await probeUpstream(parsed.href, client.baseUrl);
+    await this.post({ type: 'probed', url, answered: result.answered, summary: result.summary, ...(result.remoteNote ? { remoteNote: result.remoteNote } : {}) });
+  }
+
+  protected async sendInit(): Promise<void> {
+    const { projects, orgHandles } = await this.readProjects('Create Service');
+    const client = await this.ctx.client();
+    const environments = Object.fromEntries(
+      await Promise.all(orgHandles.map(async (org) => [org, (await client.listEnvironments(org)).map((e) => ({ handle: e.handle, name: e.name }))] as const)),
+    );
+    await this.post({ type: 'init', projects, environments, ...(this.selected ? { selected: this.selected } : {}) });
+  }
+}
+
+/** The per-environment URLs the user filled in (an empty field is no URL there). */
+function filled(urls: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(urls).filter(([, url]) => url.trim() !== ''));
+}
+
+/** The use case's and the server's field paths, as this form's field ids; the code and message stay as they were. */
+function onFormFields(e: unknown, endpoints: readonly EndpointDraft[]): unknown {
+  let fields: [string, string][];
+  if (e instanceof UseCaseError) fields = Object.entries(e.fields);
+  else if (isControlPlaneError(e) && e.fields?.length) fields = e.fields.map((f) => [f.path, f.message]);
+  else if (isControlPlaneError(e) && e.code === 'name_taken') fields = [['name', e.message]];
+  else return e;
+  const mapped: Record<string, string> = {};
+  for (const [path, message] of fields) mapped[fieldIdOf(path, endpoints)] ??= message;
+  const fixable = e instanceof UseCaseError || (isControlPlaneError(e) && !e.retryable);
+  return fixable ? new UseCaseError((e as { code: string }).code, (e as Error).message, mapped) : e;
+}
