@@ -72,6 +72,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     },
     openCreateConnection: (ref) => void page(createConnection, ref),
     openAddIdentityProvider: (org) => void addIdentityProvider.show(OrgFormRef.parse({ orgHandle: org.org })),
+    openCreateService: (project) => createService.show(CREATE_SERVICE_FORM.value).select(project),
     onDidChange: changes.event,
   };
 

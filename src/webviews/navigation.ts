@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { OrgRef } from '../tree/refs';
 import type { Change } from '../useCases/context';
 import type { ConfigureRef } from './configureAuthentication/protocol';
-import type { ComponentRef } from './ipc';
+import type { ComponentRef, ProjectRef } from './ipc';
 
 /** How one form opens another, and hears that something changed (so an open Overview reloads). */
 export interface FormNavigation {
@@ -11,6 +11,7 @@ export interface FormNavigation {
   openConfigure(ref: ConfigureRef, then?: 'generateKeys'): void;
   openCreateConnection(ref: ComponentRef): void;
   openAddIdentityProvider(org: OrgRef): void;
+  openCreateService(project: ProjectRef): void;
   readonly onDidChange: vscode.Event<Change>;
 }
 

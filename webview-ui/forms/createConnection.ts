@@ -47,6 +47,14 @@ const name = field({
   control: h('vscode-textfield', { maxLength: 63 }),
 });
 const errors = trackFieldErrors({ service, endpointName: endpoint, name }, message);
+/** Shown with a visibility refusal: the picked service's Overview, where its endpoint's visibility is changed. */
+const openService = linkButton('Open the service\'s Overview', () => {
+  const s = picked();
+  if (s) host.post({ type: 'openService', projectHandle: s.projectHandle, componentName: s.service.name });
+}, { id: 'open-service' });
+openService.hidden = true;
+endpoint.group.append(openService);
+endpoint.onCleared(() => (openService.hidden = true));
 
 const keyOf = (s: ServiceChoice) => `${s.projectHandle}/${s.service.name}`;
 const picked = () => data?.services.find((s) => keyOf(s) === state.current?.service);
@@ -103,6 +111,7 @@ function checkVisibility(): void {
   const s = picked();
   const e = s?.service.endpoints?.find((x) => x.name === state.current?.endpointName);
   if (!s || !e || admitted(s, e)) return;
+  openService.hidden = false;
   endpoint.setError(
     `This endpoint has Project visibility: only consumers in project ${s.projectName} can connect to it. ` +
       `Make it Organization or Public in the service's Overview, or pick another endpoint.`,
@@ -175,7 +184,12 @@ function render(): void {
             message.el,
             h('div', { class: 'actions' }, button('Create', create, { id: 'create' })),
           )
-        : h('p', { class: 'status' }, 'There is no service in this organization to connect to yet.'),
+        : h(
+            'div',
+            { class: 'status' },
+            h('p', {}, 'There is no service in this organization to connect to yet. Register the one you are building (it may run on this machine) and the gateway will call it.'),
+            h('div', { class: 'actions' }, button('Create Service', () => host.post({ type: 'createService' }), { id: 'create-service' })),
+          ),
     );
     requestAnimationFrame(() => service.control.focus());
   }

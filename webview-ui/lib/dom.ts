@@ -45,6 +45,8 @@ export interface Field {
   setError(message?: string): void;
   /** Whether an error shows under the field now. */
   readonly hasError: boolean;
+  /** Called each time the field's error is cleared. */
+  onCleared(listener: () => void): void;
 }
 
 /**
@@ -99,7 +101,7 @@ export interface FieldErrors {
 export function trackFieldErrors(fields: Readonly<Record<string, Field>>, message: MessageLine): FieldErrors {
   let aboutFields = false;
   for (const f of Object.values(fields)) {
-    (f as Field & { onCleared(l: () => void): void }).onCleared(() => {
+    f.onCleared(() => {
       if (aboutFields && !Object.values(fields).some((x) => x.hasError)) {
         aboutFields = false;
         message.clear();

@@ -39,6 +39,12 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
       case 'openOverview':
         this.nav.openOverview(this.ref);
         return;
+      case 'openService':
+        this.nav.openOverview({ orgHandle: this.ref.orgHandle, projectHandle: m.projectHandle, componentName: m.componentName });
+        return;
+      case 'createService':
+        this.nav.openCreateService({ orgHandle: this.ref.orgHandle, projectHandle: this.ref.projectHandle });
+        return;
       case 'insertSnippet': {
         const connections = await (await this.ctx.client()).listConnections(this.ref.orgHandle, this.ref.projectHandle, this.ref.componentName);
         const connection = connections.find((c) => c.name === m.connectionName);

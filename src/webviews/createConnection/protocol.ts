@@ -28,6 +28,10 @@ export const createConnectionProtocol = defineProtocol({
     }),
     z.strictObject({ type: z.literal('insertSnippet'), connectionName: text(63).min(1) }),
     z.strictObject({ type: z.literal('openOverview') }),
+    /** The Overview of a service offered in the picker (to change its endpoint's visibility). */
+    z.strictObject({ type: z.literal('openService'), projectHandle: dnsLabel, componentName: dnsLabel }),
+    /** No service to connect to yet: Create Service in the consumer's project. */
+    z.strictObject({ type: z.literal('createService') }),
   ),
   toWebview: toWebviewMessages(
     z.strictObject({

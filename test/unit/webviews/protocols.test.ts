@@ -222,15 +222,19 @@ describe('webview protocols', () => {
       accepts(p.toHost, create);
       accepts(p.toHost, { type: 'insertSnippet', connectionName: 'Reading List' });
       accepts(p.toHost, { type: 'openOverview' });
+      accepts(p.toHost, { type: 'openService', projectHandle: 'books', componentName: 'reading-list' });
+      accepts(p.toHost, { type: 'createService' });
     });
     it('refuses a create that is missing its endpoint or carries extra keys', () => {
       refusesGarbage(p.toHost);
+      refuses(p.toHost, { type: 'openService', projectHandle: '../x', componentName: 'reading-list' }, 'projectHandle');
       refuses(p.toHost, { ...create, endpointName: undefined }, 'endpointName');
       refuses(p.toHost, { ...create, componentId: 'c1' });
       refuses(p.toHost, { type: 'insertSnippet', connectionName: '' }, 'connectionName');
     });
     it('accepts services and a created connection, and refuses a connection without its endpoint', () => {
       accepts(p.toWebview, { type: 'data', component: consumer, services: [{ projectHandle: 'default', projectName: 'Default', service }] });
+      accepts(p.toWebview, { type: 'data', component: consumer, services: [], suggestedName: 'Orders Api' });
       accepts(p.toWebview, { type: 'created', connection });
       refusesGarbage(p.toWebview);
       refuses(p.toWebview, { type: 'created', connection: { ...connection, endpointName: undefined } }, 'connection.endpointName');
