@@ -8,7 +8,16 @@ export const Visibility = z.enum(['Project', 'Organization', 'Public']);
 export type Visibility = z.infer<typeof Visibility>;
 
 /** An upstream URL: http or https (the rule of the server, the use cases and the forms alike). */
-export const httpUrl = z.url({ protocol: /^https?$/, error: 'Enter an http or https URL.' });
+export const httpUrl = z.url({
+  protocol: /^https?$/,
+  // "localhost:8080" is what people type: say what is missing, with the URL they meant.
+  error: (issue) => {
+    const typed = typeof issue.input === 'string' ? issue.input.trim() : '';
+    return typed && !/^[a-z][a-z0-9+.-]*:\/\//i.test(typed) && URL.canParse(`http://${typed}`)
+      ? `Start the URL with http:// or https://, as in http://${typed}.`
+      : 'Enter an http or https URL.';
+  },
+});
 
 /** An endpoint of a service. `upstreamUrls` maps an environment handle to where the service runs there;
  * `gatewayUrls` (server-filled) maps it to the stable URL that consumers call through the gateway. */

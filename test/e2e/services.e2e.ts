@@ -110,7 +110,7 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
         await f.locator('#endpoint-0-url').click();
         await page.keyboard.type(bad);
         await f.locator('#endpoint-0-url-error').waitFor({ state: 'visible', timeout: 30_000 });
-        assert.equal(await f.locator('#endpoint-0-url-error').textContent(), 'Enter an http or https URL.');
+        assert.equal(await f.locator('#endpoint-0-url-error').textContent(), `Start the URL with http:// or https://, as in http://${bad}.`);
         // Create anyway: the host refuses it the same way, and nothing typed is lost.
         await f.locator('#create').click();
         await f.locator('.form-message', { hasText: 'Check the marked fields.' }).waitFor({ timeout: 30_000 });

@@ -80,12 +80,17 @@ describe('services: Create Service and the Service Overview', function () {
   });
 
   it('refuses a URL that is not http/https under that endpoint\'s one URL, before any call: nothing is created', async () => {
-    for (const bad of ['localhost:8080', 'ftp://files.example', 'not a url']) {
+    for (const [bad, said] of [
+      // What people type most: the URL without its scheme, answered with the URL they meant.
+      ['localhost:8080', 'Start the URL with http:// or https://, as in http://localhost:8080.'],
+      ['ftp://files.example', 'Enter an http or https URL.'],
+      ['not a url', 'Enter an http or https URL.'],
+    ] as const) {
       const e = await refusal(createService(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Bad URL', endpoints: [{ name: 'api', upstreamUrl: bad }] }));
       assert.equal(e.code, 'validation_failed');
       assert.deepEqual(Object.keys(e.fields), ['endpoints.0.upstreamUrl'], `${bad}: ${JSON.stringify(e.fields)}`);
-      assert.equal(e.fields['endpoints.0.upstreamUrl'], 'Enter an http or https URL.');
-      assert.equal(e.message, 'Enter an http or https URL.', 'said once, though copied into two environments');
+      assert.equal(e.fields['endpoints.0.upstreamUrl'], said);
+      assert.equal(e.message, said, 'said once, though copied into two environments');
     }
     await assert.rejects(world.client.getComponent(ORG, PROJECT, 'bad-url'), (err: Error & { code?: string }) => err.code === 'not_found');
   });
@@ -112,7 +117,7 @@ describe('services: Create Service and the Service Overview', function () {
     fake.send(create({ name: 'orders', endpoints: [{ ...draft, perEnvironment: true, upstreamUrls: { development: 'http://localhost:1', production: 'localhost:2' } }] }));
     await settle(fake.posted, 'formError');
     let error = last(fake.posted, 'formError')!;
-    assert.deepEqual(error.fields, { 'endpoint-0-url-production': 'Enter an http or https URL.' });
+    assert.deepEqual(error.fields, { 'endpoint-0-url-production': 'Start the URL with http:// or https://, as in http://localhost:2.' });
     assert.equal(error.message, 'Check the marked fields.');
 
     fake.posted.length = 0;
