@@ -7,6 +7,21 @@ export type ComponentType = z.infer<typeof ComponentType>;
 export const Visibility = z.enum(['Project', 'Organization', 'Public']);
 export type Visibility = z.infer<typeof Visibility>;
 
+/** Where a component sits, by id (the control plane) or by handle (a form): the same kind on both sides. */
+export interface Placement {
+  org: string;
+  project: string;
+}
+
+/** What an endpoint's visibility admits: `Project` the consumers of the service's project, `Organization` those of its
+ * organization, `Public` every consumer of the control plane. The control plane's rule (connections/visibility.ts)
+ * and the Create Connection form's early warning are this one function. */
+export function visibilityAdmits(visibility: Visibility, service: Placement, consumer: Placement): boolean {
+  if (visibility === 'Public') return true;
+  if (service.org !== consumer.org) return false;
+  return visibility === 'Organization' || service.project === consumer.project;
+}
+
 /** An upstream URL: http or https (the rule of the server, the use cases and the forms alike). */
 export const httpUrl = z.url({
   protocol: /^https?$/,

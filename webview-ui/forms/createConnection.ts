@@ -1,3 +1,4 @@
+import { visibilityAdmits, type Visibility } from '../../src/api/components';
 import { CHECK_FIELDS } from '../../src/webviews/formErrors';
 import { ComponentRef } from '../../src/webviews/ipc';
 import {
@@ -85,10 +86,11 @@ function suggestedName(s: ServiceChoice | undefined): string {
   return /^[A-Za-z]/.test(base) ? base.slice(0, 63) : `Service ${base}`.slice(0, 63);
 }
 
-/** Whether this consumer may connect to the endpoint: a Project endpoint only takes consumers of its own project
- * (the form lists the consumer's organization's services; the server checks the rule again). */
-function admitted(s: ServiceChoice, e: { visibility: string }): boolean {
-  return e.visibility !== 'Project' || s.projectHandle === data?.component.projectHandle;
+/** Whether this consumer may connect to the endpoint (the form lists its own organization's services, so only a
+ * Project endpoint of another project leaves it out); the server checks the same rule again. */
+function admitted(s: ServiceChoice, e: { visibility: Visibility }): boolean {
+  const c = data!.component;
+  return visibilityAdmits(e.visibility, { org: s.service.orgHandle, project: s.projectHandle }, { org: c.orgHandle, project: c.projectHandle });
 }
 
 function fillEndpoints(): void {

@@ -2,7 +2,7 @@ import { CREATE_FORM, createExternalConsumerProtocol as protocol, type CreateExt
 import { CHECK_FIELDS } from '../../src/webviews/formErrors';
 import { button, form, h, markReady, messageLine, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect } from '../lib/host';
-import { namingFields } from '../lib/naming';
+import { namingFields, noProjectNotice } from '../lib/naming';
 
 let state: CreateExternalConsumerState = { ref: CREATE_FORM.value, displayName: '', name: '', nameEdited: false, description: '' };
 let projects: ProjectChoice[] = [];
@@ -64,9 +64,7 @@ function render(): void {
       'An external consumer is any client hosted outside the platform: a mobile app, a web app, a server-to-server integration, a bot. ',
       'After Create, its Overview opens, where you manage its authentication per environment and connect it to services.',
     ),
-    projects.length
-      ? null
-      : h('p', { class: 'form-message error', role: 'alert' }, 'There is no project yet. Create an organization and a project first (Choreo: Create Project).'),
+    noProjectNotice(projects),
     form(
       create,
       project.group,

@@ -12,7 +12,7 @@ import {
 import { CHECK_FIELDS } from '../../src/webviews/formErrors';
 import { button, field, form, h, linkButton, markReady, messageLine, replaceChildren, root, trackFieldErrors, type Field, type FieldErrors } from '../lib/dom';
 import { connect } from '../lib/host';
-import { namingFields } from '../lib/naming';
+import { namingFields, noProjectNotice } from '../lib/naming';
 import { probeLine, type ProbeLine } from '../lib/probe';
 
 const newEndpoint = (): EndpointDraft => ({ name: 'api', visibility: 'Project', upstreamUrl: '', perEnvironment: false, upstreamUrls: {} });
@@ -209,9 +209,7 @@ function render(): void {
       'A service you run yourself, on this machine or anywhere the gateway can reach. External consumers connect to its endpoints; ',
       'the gateway checks their tokens and forwards each call to the URL below. After Create, its Overview opens.',
     ),
-    projects.length
-      ? null
-      : h('p', { class: 'form-message error', role: 'alert' }, 'There is no project yet. Create an organization and a project first (Choreo: Create Project).'),
+    noProjectNotice(projects),
     form(
       create,
       project.group,

@@ -18,6 +18,13 @@ export interface NamingFields {
   fill(): void;
 }
 
+/** Said at the top of a Create form while there is no project to create in; nothing otherwise. */
+export function noProjectNotice(projects: readonly ProjectChoice[]): HTMLElement | null {
+  return projects.length
+    ? null
+    : h('p', { class: 'form-message error', role: 'alert' }, 'There is no project yet. Create an organization and a project first (Choreo: Create Project).');
+}
+
 export function namingFields(o: {
   /** The form's state (a getter: the form replaces it with the saved one). */
   state: () => NamingState;

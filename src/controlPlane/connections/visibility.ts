@@ -4,15 +4,13 @@
  * connection is made, when an endpoint is narrowed, and again by the gateway on each call it has not seen pass
  * (defence in depth: a connection the rule no longer admits, however it came to exist, carries no call).
  */
-import type { Visibility } from '../../api/components';
+import { visibilityAdmits, type Visibility } from '../../api/components';
 import type { ComponentRecord } from '../domain/records';
 
 type Placed = Pick<ComponentRecord, 'orgId' | 'projectId'>;
 
 export function admits(visibility: Visibility, service: Placed, consumer: Placed): boolean {
-  if (visibility === 'Public') return true;
-  if (service.orgId !== consumer.orgId) return false;
-  return visibility === 'Organization' || service.projectId === consumer.projectId;
+  return visibilityAdmits(visibility, { org: service.orgId, project: service.projectId }, { org: consumer.orgId, project: consumer.projectId });
 }
 
 /** The narrowest visibility that admits the consumer (what the endpoint must be at least). */
