@@ -1,13 +1,11 @@
 import { UpdateEndpoint, type Component } from '../api';
+import type { ComponentRef } from '../tree/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { parseFields } from './validate';
 
-export interface ServiceTarget {
-  org: string;
-  project: string;
-  component: string;
-}
+/** The service, by its handles. */
+export type ServiceTarget = Pick<ComponentRef, 'org' | 'project' | 'component'>;
 
 /**
  * Changes one endpoint of a service: its upstream URL in some environments (null removes one) and its visibility.

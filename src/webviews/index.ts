@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import type { OrgRef } from '../tree/refs';
 import type { Change, UseCaseContext } from '../useCases/context';
+import type { NewConnection } from '../useCases/createConnection';
 import type { Forms } from './forms';
 
 /** A component as the tree, the API or a form names it. */
@@ -17,9 +18,7 @@ export type ComponentLike =
   | { orgHandle: string; projectHandle: string; name: string }
   | { orgHandle: string; projectHandle: string; componentName: string };
 /** What Create Connection opens with besides the consumer (the editor's quick fix names the connection). */
-export interface ConnectionSuggestion {
-  name?: string;
-}
+export type ConnectionSuggestion = Partial<Pick<NewConnection, 'name'>>;
 /** A project as the tree, the API or a form names it. */
 export type ProjectLike = { org: string; project: string } | { orgHandle: string; handle: string } | { orgHandle: string; projectHandle: string };
 

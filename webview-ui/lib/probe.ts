@@ -1,11 +1,10 @@
 /** The line under an upstream URL that says whether it answered from this machine (Create Service, Service Overview). */
+import type { z } from 'zod';
+import type { Probed } from '../../src/webviews/createService/protocol';
 import { h } from './dom';
 
-export interface ProbeResult {
-  answered: boolean;
-  summary: string;
-  remoteNote?: string;
-}
+/** What the host's `probed` message carries (the protocol's type, not a copy). */
+export type ProbeResult = Pick<z.infer<typeof Probed>, 'answered' | 'summary' | 'remoteNote'>;
 
 export interface ProbeLine {
   readonly el: HTMLElement;
