@@ -29,6 +29,7 @@ import { PostgresStore } from '../../src/controlPlane/store/postgres/postgresSto
 import { MissingRecord, UniqueViolation, type Store, type WriteOp } from '../../src/controlPlane/store/store';
 import { tempDir } from './helpers/controlPlane';
 import { sharedCluster } from './helpers/postgres';
+import { timeUntil } from './helpers/team';
 
 const collections = [...coreCollections, connectionCollection, ...memberCollections];
 const now = () => new Date().toISOString();
@@ -133,13 +134,17 @@ const put = (collection: string, record: { id: string }): WriteOp => ({ op: 'put
 interface Kind {
   name: string;
   open(): Promise<Store>;
+  /** A second server on the store open() opened last (a store several servers share), following it by polling alone. */
+  replica?(): Promise<Store>;
 }
 
+let lastDatabase = '';
 const kinds: Kind[] = [
   { name: 'file store', open: () => FileStore.open({ dataDir: tempDir(), collections }) },
   {
     name: 'PostgreSQL store',
-    open: async () => PostgresStore.open({ databaseUrl: await (await sharedCluster()).createDatabase('contract'), collections }),
+    open: async () => PostgresStore.open({ databaseUrl: (lastDatabase = await (await sharedCluster()).createDatabase('contract')), collections }),
+    replica: () => PostgresStore.open({ databaseUrl: lastDatabase, collections, listen: false, pollMs: 100 }),
   },
 ];
 
@@ -438,20 +443,57 @@ for (const kind of kinds) {
       assert.ok(store.generation > g1);
     });
 
-    it('tells onChange listeners of each write to their collection once, when the change can be read', async () => {
-      const w = await world();
-      const seen: Array<Promise<string[]>> = [];
-      store.onChange(C.identityProviders, () => {
-        // What a listener reads then is the new state (the gateway rebuilds its issuer list from it).
-        seen.push(store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', w.org.id).then((idps) => idps.map((i) => i.name).sort()));
+    /** What Store.onChange promises, and no more: one call per write to the collection, after which a read sees
+     * that write or a newer state. When the listener's read runs is not promised (on PostgreSQL it waits for a pool
+     * connection while the next write commits on another), so any state from the waking write's on is right. */
+    async function watchProviders(watched: Store, orgId: string) {
+      const reads: Array<Promise<string[]>> = [];
+      watched.onChange(C.identityProviders, () => {
+        reads.push(watched.findAll<IdentityProviderRecord>(C.identityProviders, 'org', orgId).then((idps) => idps.map((i) => i.name).sort()));
       });
+      return reads;
+    }
+    const providerWrites = async (w: Awaited<ReturnType<typeof world>>) => {
       const okta = fixtures.idp(w.org, 'Okta');
-      const auth0 = fixtures.idp(w.org, 'Auth0');
-      await store.write([put(C.identityProviders, okta), put(C.identityProviders, auth0)]);
+      await store.write([put(C.identityProviders, okta), put(C.identityProviders, fixtures.idp(w.org, 'Auth0'))]);
       await store.write([put(C.projects, { ...w.project, description: 'not a provider' } as ProjectRecord)]);
       await store.write([{ op: 'delete', collection: C.identityProviders, id: okta.id }]);
-      assert.deepEqual(await Promise.all(seen), [['Auth0', 'Choreo', 'Okta'], ['Auth0', 'Choreo']]);
+    };
+    /** The states a write's listener may read: the one that write left, or any later one. */
+    const fromFirstWriteOn = [['Auth0', 'Choreo', 'Okta'], ['Auth0', 'Choreo']];
+
+    it('tells onChange listeners of each write to their collection once; what a listener reads is at least as new as that write', async () => {
+      const w = await world();
+      const reads = await watchProviders(store, w.org.id);
+      await providerWrites(w);
+      // Read your writes: once write() resolved, a read sees it.
+      assert.deepEqual((await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', w.org.id)).map((i) => i.name).sort(), ['Auth0', 'Choreo']);
+      const seen = await Promise.all(reads);
+      assert.equal(seen.length, 2, 'one call for each of the two writes to identity providers, none for the project');
+      assert.ok(fromFirstWriteOn.some((s) => JSON.stringify(s) === JSON.stringify(seen[0])), `the first read saw ${JSON.stringify(seen[0])}`);
+      assert.deepEqual(seen[1], ['Auth0', 'Choreo']);
     });
+
+    if (kind.replica) {
+      it('tells the listeners of another server of each write too, when its notifications come late or never (the poll alone)', async () => {
+        const w = await world();
+        const other = await kind.replica!();
+        try {
+          const reads = await watchProviders(other, w.org.id);
+          await providerWrites(w);
+          await timeUntil(async () => {
+            await new Promise((r) => setTimeout(r, 20));
+            return reads.length >= 2;
+          }, 10_000);
+          const seen = await Promise.all(reads);
+          assert.equal(seen.length, 2, 'one call for each of the two writes to identity providers, none for the project');
+          for (const s of seen) assert.ok(fromFirstWriteOn.some((f) => JSON.stringify(f) === JSON.stringify(s)), `a read saw ${JSON.stringify(s)}`);
+          assert.deepEqual(seen[1], ['Auth0', 'Choreo']);
+        } finally {
+          await other.close();
+        }
+      });
+    }
 
     it('answers the token endpoint synchronously for what it holds', async () => {
       const w = await world();

@@ -56,14 +56,19 @@ export interface Store {
   findUnique<T extends StoredRecord>(collection: string, index: string, key: string): Promise<T | undefined>;
   findAll<T extends StoredRecord>(collection: string, index: string, key: string): Promise<T[]>;
   page<T extends StoredRecord>(collection: string, request: PageRequest): Promise<PageResult<T>>;
-  /** Applies the operations atomically; resolves once they are durable. */
+  /** Applies the operations atomically; resolves once they are durable, and readable through this store: a read
+   * started after it resolves sees the write (or a newer one). */
   write(ops: WriteOp[]): Promise<void>;
   /** The record if the store can answer without waiting (it holds it, or knows it is absent), else NOT_IN_MEMORY:
    * the token endpoint's hot path takes the synchronous answer and awaits findUnique only for the rest. */
   findUniqueNow<T extends StoredRecord>(collection: string, index: string, key: string): T | undefined | typeof NOT_IN_MEMORY;
   /** Calls `listener` after every write that put or deleted a record of `collection`, once the write is applied
    * (readable), whether this server made it or, on a store several servers share, another did: what a server
-   * derives from a whole collection (the gateway's issuer list) is rebuilt then, on every server alike. */
+   * derives from a whole collection (the gateway's issuer list) is rebuilt then, on every server alike.
+   * Promised, and no more: the listener is called once for each such write (several writes may reach another server
+   * together, each still calling it), and a read it starts sees that write or a newer state, never an older one. When
+   * its read runs is not promised: later writes may already be in what it reads, so it must read the state it needs
+   * rather than expect the one the write left. */
   onChange(collection: string, listener: () => void): void;
   /** Whether the store can serve everything; 'degraded' with a reason a person can act on when it cannot. */
   health(): StoreHealth;

@@ -77,8 +77,9 @@ export class ChangeFeed {
     return new ChangeFeed(pool, clientConfig, rows[0].snapshot, handlers, pollMs);
   }
 
-  start(): void {
-    void this.listen();
+  /** Starts polling and, unless `listen` is false, listening. */
+  start(listen = true): void {
+    if (listen) void this.listen();
     const tick = () => {
       this.pollTimer = setTimeout(() => void this.catchUp().finally(() => !this.closed && tick()), this.pollMs);
       this.pollTimer.unref();

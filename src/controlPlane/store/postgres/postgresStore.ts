@@ -48,6 +48,9 @@ export interface PostgresStoreOptions {
   /** How long a query may take before 503 (a hung database). */
   queryTimeoutMs?: number;
   pollMs?: number;
+  /** false: follow other replicas' writes by the poll alone, as when their notifications arrive late or not at all
+   * (the contract tests run a replica so, to show that nothing a listener sees depends on a notification's timing). */
+  listen?: boolean;
   /** How long after the database last answered the cache still serves (see the README, "Run a team control plane"). */
   outageGraceMs?: number;
 }
@@ -109,6 +112,7 @@ export class PostgresStore implements Store {
       connectTimeoutMs: options.connectTimeoutMs ?? 2_000,
       queryTimeoutMs: options.queryTimeoutMs ?? 3_000,
       pollMs: options.pollMs ?? 250,
+      listen: options.listen ?? true,
       outageGraceMs: options.outageGraceMs ?? 5 * 60_000,
     };
     const clientConfig = connectionConfig(options.databaseUrl, opts);
@@ -119,7 +123,7 @@ export class PostgresStore implements Store {
     try {
       await migrate(pool);
       store.feed = await ChangeFeed.open(pool, clientConfig, store.feedHandlers(), opts.pollMs);
-      store.feed.start();
+      store.feed.start(opts.listen);
       return store;
     } catch (err) {
       await pool.end().catch(() => {});
