@@ -15,9 +15,7 @@ export const connectionCollection = collection({
     serviceComponentId: uuid(),
     /** Absent in connections made before issue 15, which are all in the consumer's organization. */
     serviceOrgHandle: optional(text()),
-    serviceProjectHandle: text(),
-    serviceComponentName: text(),
-    endpointName: text(),
+    serviceProjectHandle: text(), serviceComponentName: text(), endpointName: text(),
     createdAt: time(),
   },
   // Names are unique within the consumer regardless of case: they become CHOREO_<NAME>_* variables.

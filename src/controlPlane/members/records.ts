@@ -19,13 +19,9 @@ export const inviteKey = (m: { invitedEmail?: string; invitedSubject?: string })
 const users = collection({
   name: M.users,
   fields: {
-    issuer: text(),
-    subject: text(),
-    name: optional(text()),
-    email: optional(text()),
-    emailVerified: bool(),
-    createdAt: time(),
-    updatedAt: time(),
+    issuer: text(), subject: text(),
+    name: optional(text()), email: optional(text()), emailVerified: bool(),
+    createdAt: time(), updatedAt: time(),
   },
   computed: {
     subjectKey: (r) => subjectKey(r.issuer, r.subject),
@@ -45,16 +41,11 @@ export type UserRecord = StoredAs<typeof users>;
 const members = collection({
   name: M.members,
   fields: {
-    orgId: uuid(),
-    orgHandle: text(),
-    role: text<Role>(),
-    userId: optional(uuid()),
-    invitedEmail: optional(text()),
-    invitedSubject: optional(text()),
+    orgId: uuid(), orgHandle: text(), role: text<Role>(),
+    userId: optional(uuid()), invitedEmail: optional(text()), invitedSubject: optional(text()),
     /** The principal that invited (user id, or "admin"). */
     invitedBy: text(),
-    createdAt: time(),
-    updatedAt: time(),
+    createdAt: time(), updatedAt: time(),
   },
   // '' for a membership: its invitation was taken.
   computed: { invitationKey: (r) => (r.userId ? '' : inviteKey(r)) },
@@ -69,16 +60,10 @@ export type MemberRecord = StoredAs<typeof members>;
 const personalAccessTokens = collection({
   name: M.tokens,
   fields: {
-    userId: uuid(),
-    orgId: uuid(),
-    orgHandle: text(),
-    name: text(),
-    role: text<Role>(),
+    userId: uuid(), orgId: uuid(), orgHandle: text(), name: text(), role: text<Role>(),
     /** SHA-256 of the token, hex; the token itself is shown once and never stored. */
     hash: text(),
-    createdAt: time(),
-    expiresAt: time(),
-    lastUsedAt: optional(time()),
+    createdAt: time(), expiresAt: time(), lastUsedAt: optional(time()),
   },
   unique: { hash: ['hash'] },
   lookup: { user: ['userId'], org: ['orgId'] },
@@ -92,12 +77,8 @@ const auditLog = collection({
     orgId: text(),
     /** Sorts newest first (see audit.ts). */
     sortKey: text(),
-    at: time(),
-    actor: json<{ kind: 'admin' | 'user' | 'token'; userId?: string; name: string; tokenId?: string }>(),
-    action: text(),
-    resource: text(),
-    address: text(),
-    status: int(),
+    at: time(), actor: json<{ kind: 'admin' | 'user' | 'token'; userId?: string; name: string; tokenId?: string }>(),
+    action: text(), resource: text(), address: text(), status: int(),
   },
   ordered: { group: 'orgId', sort: 'sortKey' },
 });
