@@ -95,7 +95,7 @@ export type StoredAs<C> = C extends DeclaredCollection<infer R> ? R : never;
 /** The key of an index from its parts' values (what the key functions build; for the callers that look one up). */
 export const indexKey = (...parts: string[]) => parts.join('/');
 
-export const holds = (only: Only<any>, record: Record<string, unknown>): boolean =>
+const holds = (only: Only<any>, record: Record<string, unknown>): boolean =>
   'equals' in only ? record[only.field] === only.equals : (record[only.field] !== undefined) === only.present;
 
 export function collection<F extends Fields, K extends string = never>(decl: CollectionDecl<F, K>): DeclaredCollection<RecordOf<F>> {
