@@ -26,11 +26,11 @@ export const connectionCollection = collection({
     target: ['serviceComponentId', 'endpointName'],
     service: ['serviceComponentId'],
     // The gateway's question: may this consumer call this endpoint?
-    pair: ['componentId', 'serviceComponentId', 'endpointName'],
+    pair: { parts: ['componentId', 'serviceComponentId', 'endpointName'], separators: ['>', '/'] },
   },
 });
 export type ConnectionRecord = StoredAs<typeof connectionCollection>;
 
 /** The keys of the lookups `target` and `pair`. */
 export const target = (serviceComponentId: string, endpointName: string) => indexKey(serviceComponentId, endpointName);
-export const pair = (consumerId: string, serviceComponentId: string, endpointName: string) => indexKey(consumerId, serviceComponentId, endpointName);
+export const pair = (consumerId: string, serviceComponentId: string, endpointName: string) => `${consumerId}>${target(serviceComponentId, endpointName)}`;

@@ -61,6 +61,9 @@ export type Only<F> = { field: keyof F & string } & ({ equals: string } | { pres
 export interface IndexDecl<P extends string, F> {
   parts: P[];
   only?: Only<F>;
+  /** What joins each part to the next, where not '/' (a key of another form kept as it was: replicas of a version
+   * before share these keys through the change log while a rolling upgrade runs). */
+  separators?: Array<'/' | '>'>;
 }
 
 /** What an index is made of: fields and computed parts (named in `computed`, not inferred from the indexes). */
@@ -73,7 +76,7 @@ export interface CollectionDecl<F extends Fields, K extends string> {
   computed?: { [k in K]: (record: RecordOf<F>) => string };
   unique?: Record<string, Array<Part<F, K>> | IndexDecl<Part<F, K>, F>>;
   /** Non-unique lookups: an absent optional part is '' in the key (NULL in the table). */
-  lookup?: Record<string, Array<Part<F, K>>>;
+  lookup?: Record<string, Array<Part<F, K>> | Omit<IndexDecl<Part<F, K>, F>, 'only'>>;
   /** The paged list: records grouped by `group` (none: one list of them all), sorted by `sort`. */
   ordered?: { group?: Part<F, K>; sort: Part<F, K> };
 }
@@ -105,15 +108,16 @@ export function collection<F extends Fields, K extends string = never>(decl: Col
     for (const p of parts) if (!known.has(p)) throw new Error(`${decl.name}: the index "${index}" names "${p}", which is neither a field nor computed.`);
   };
   const part = (p: string) => computed[p] ?? ((r: Record<string, unknown>) => (r[p] as string | undefined) ?? '');
-  const keyOf = (parts: string[]) => {
+  const keyOf = ({ parts, separators }: IndexDecl<string, unknown>) => {
     const fns = parts.map(part);
-    return (r: any) => indexKey(...fns.map((f) => f(r)));
+    if (!separators) return (r: any) => indexKey(...fns.map((f) => f(r)));
+    return (r: any) => fns.map((f, i) => (i === 0 ? '' : separators[i - 1]) + f(r)).join('');
   };
 
   const unique: Record<string, IndexDecl<string, any>> = {};
   for (const [name, d] of Object.entries(decl.unique ?? {})) unique[name] = Array.isArray(d) ? { parts: d } : d;
   const lookup: Record<string, IndexDecl<string, any>> = {};
-  for (const [name, parts] of Object.entries(decl.lookup ?? {})) lookup[name] = { parts };
+  for (const [name, d] of Object.entries(decl.lookup ?? {})) lookup[name] = Array.isArray(d) ? { parts: d } : d;
   for (const [name, d] of [...Object.entries(unique), ...Object.entries(lookup)]) check(name, d.parts);
   const ordered = decl.ordered as { group?: string; sort: string } | undefined;
   if (ordered) check('ordered', [ordered.sort, ...(ordered.group ? [ordered.group] : [])]);
@@ -124,12 +128,13 @@ export function collection<F extends Fields, K extends string = never>(decl: Col
     computed,
     indexes: { unique, lookup, ordered },
     unique: Object.fromEntries(
-      Object.entries(unique).map(([name, { parts, only }]) => {
-        const key = keyOf(parts);
+      Object.entries(unique).map(([name, d]) => {
+        const key = keyOf(d);
+        const only = d.only;
         return [name, only ? (r: any) => (holds(only, r) ? key(r) : undefined) : key];
       }),
     ),
-    lookup: Object.fromEntries(Object.entries(lookup).map(([name, { parts }]) => [name, keyOf(parts)])),
+    lookup: Object.fromEntries(Object.entries(lookup).map(([name, d]) => [name, keyOf(d)])),
     ordered: ordered && { group: ordered.group ? part(ordered.group) : () => '', sort: part(ordered.sort) },
   };
 }

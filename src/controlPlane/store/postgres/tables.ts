@@ -4,9 +4,9 @@
  * indexes over columns, lookups and the ordered list as plain indexes. test/controlPlane/team/schema.test.ts checks
  * the migrations make exactly this.
  *
- * The Store addresses an index by a key string, its parts joined by '/' (`${orgId}/${handle}`); here each index names
- * the columns those parts are. The leading parts are always ids (UUIDs, which hold no `/`), so a key splits
- * unambiguously at its first separators and the last column takes the rest.
+ * The Store addresses an index by a key string, its parts joined by '/' (`${orgId}/${handle}`; one joins them with
+ * `>` too); here each index names the columns those parts are. The leading parts are always ids (UUIDs, which hold no
+ * `/` or `>`), so a key splits unambiguously at its first separators and the last column takes the rest.
  *
  * Columns whose value the Store's key functions compute (a lower-cased name) are written by the store from those
  * functions, not by SQL's lower(), whose case mapping depends on the database's locale and differs from JavaScript's.
@@ -94,7 +94,7 @@ export function splitKey(mapping: TableMapping, index: IndexColumns, key: string
   const parts: string[] = [];
   let rest = key;
   for (let i = 0; i < index.columns.length - 1; i++) {
-    const at = rest.indexOf('/');
+    const at = rest.search(/[/>]/);
     if (at === -1) return undefined;
     parts.push(rest.slice(0, at));
     rest = rest.slice(at + 1);
