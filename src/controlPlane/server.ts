@@ -12,7 +12,8 @@ import { registerCoreCascades } from './domain/cascades';
 import { AuthConfigRecord, C, coreCollections } from './domain/records';
 import { identityProof } from '../api/identityProof';
 import { ApiError, sendError } from './http/errors';
-import { HostCheck, hostHeader } from './http/hostCheck';
+import { headerValue } from './http/headers';
+import { HostCheck } from './http/hostCheck';
 import { answerError, Router } from './http/router';
 import { BuiltInClient, ClientLookup, TokenEndpoint } from './idp/tokenEndpoint';
 import { modules } from './routes';
@@ -123,7 +124,7 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
     const hosts = new HostCheck(baseUrl);
     handler = (req, res) => {
       try {
-        const host = hostHeader(req.rawHeaders);
+        const host = headerValue(req.rawHeaders, 'host');
         if (!hosts.allows(host)) return refuseHost(res);
         const url = req.url ?? '';
         // A gateway URL it does not take (another method, a malformed path) goes on to the router.

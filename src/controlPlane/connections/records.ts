@@ -1,38 +1,36 @@
 /** What a connection stores, and its indexes. A connection belongs to its external consumer; it points at a service
  * endpoint by the service's id (handles are kept beside it for answers and do not change after creation). */
-import type { CollectionSpec } from '../store/store';
+import { collection, indexKey, optional, text, time, uuid, type StoredAs } from '../store/collection';
 
 export const CONNECTIONS = 'connections';
 
-export interface ConnectionRecord {
-  id: string;
-  /** The consumer's organization (a connection to a Public endpoint may point into another one). */
-  orgId: string;
-  /** The external consumer. */
-  componentId: string;
-  name: string;
-  serviceComponentId: string;
-  /** Absent in connections made before issue 15, which are all in the consumer's organization. */
-  serviceOrgHandle?: string;
-  serviceProjectHandle: string;
-  serviceComponentName: string;
-  endpointName: string;
-  createdAt: string;
-}
-
-export const target = (serviceComponentId: string, endpointName: string) => `${serviceComponentId}/${endpointName}`;
-export const pair = (consumerId: string, serviceComponentId: string, endpointName: string) =>
-  `${consumerId}>${target(serviceComponentId, endpointName)}`;
-
-export const connectionCollection: CollectionSpec<ConnectionRecord> = {
+export const connectionCollection = collection({
   name: CONNECTIONS,
-  // Names are unique within the consumer regardless of case: they become CHOREO_<NAME>_* variables.
-  unique: { name: (r) => `${r.componentId}/${r.name.toLowerCase()}` },
-  ordered: { group: (r) => r.componentId, sort: (r) => r.name.toLowerCase() },
-  lookup: {
-    target: (r) => target(r.serviceComponentId, r.endpointName),
-    service: (r) => r.serviceComponentId,
-    // The gateway's question: may this consumer call this endpoint?
-    pair: (r) => pair(r.componentId, r.serviceComponentId, r.endpointName),
+  fields: {
+    /** The consumer's organization (a connection to a Public endpoint may point into another one). */
+    orgId: uuid(),
+    /** The external consumer. */
+    componentId: uuid(),
+    name: text(),
+    serviceComponentId: uuid(),
+    /** Absent in connections made before issue 15, which are all in the consumer's organization. */
+    serviceOrgHandle: optional(text()),
+    serviceProjectHandle: text(), serviceComponentName: text(), endpointName: text(),
+    createdAt: time(),
   },
-};
+  // Names are unique within the consumer regardless of case: they become CHOREO_<NAME>_* variables.
+  computed: { nameKey: (r) => r.name.toLowerCase() },
+  unique: { name: ['componentId', 'nameKey'] },
+  ordered: { group: 'componentId', sort: 'nameKey' },
+  lookup: {
+    target: ['serviceComponentId', 'endpointName'],
+    service: ['serviceComponentId'],
+    // The gateway's question: may this consumer call this endpoint?
+    pair: { parts: ['componentId', 'serviceComponentId', 'endpointName'], separators: ['>', '/'] },
+  },
+});
+export type ConnectionRecord = StoredAs<typeof connectionCollection>;
+
+/** The keys of the lookups `target` and `pair`. */
+export const target = (serviceComponentId: string, endpointName: string) => indexKey(serviceComponentId, endpointName);
+export const pair = (consumerId: string, serviceComponentId: string, endpointName: string) => `${consumerId}>${target(serviceComponentId, endpointName)}`;

@@ -12,6 +12,7 @@ import type { HTTPMethod } from 'find-my-way';
 import { gatewayAudience, issuerUrl } from '../../api/routes';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { C, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
+import { headerValue } from '../http/headers';
 import { answerError, type Handler, type Router } from '../http/router';
 import type { Store } from '../store/store';
 import { AccessDenied, audiencesOf, authorizeCall, hasAudience } from './access';
@@ -47,8 +48,10 @@ const MAX_SEGMENT = 256;
  * Splits `/gw/org/project/component/endpoint/env[/rest][?query]` in one pass, without the router. Undefined for
  * what the router should judge instead: fewer than five non-empty segments, a segment longer than the router
  * takes, or a path with `%`, `;` or `#` (which the router decodes or treats its own way; rare, so not repeated here).
+ * `routed`: the router took the call and decoded its segments; only `rest` and `search` are wanted, and nothing is
+ * refused.
  */
-export function parseGatewayPath(url: string): GatewayPath | undefined {
+export function parseGatewayPath(url: string, routed = false): GatewayPath | undefined {
   let end = url.indexOf('?');
   const search = end === -1 ? '' : url.slice(end);
   if (end === -1) end = url.length;
@@ -57,17 +60,17 @@ export function parseGatewayPath(url: string): GatewayPath | undefined {
   for (let i = 4; i < end; i++) {
     const c = url.charCodeAt(i);
     if (c === 0x2f /* / */) {
-      if (i - cuts[n - 1] <= 1 || i - cuts[n - 1] > MAX_SEGMENT + 1) return undefined;
+      if (!routed && (i - cuts[n - 1] <= 1 || i - cuts[n - 1] > MAX_SEGMENT + 1)) return undefined;
       cuts[n++] = i;
       if (n === 6) break;
-    } else if (c === 0x25 /* % */ || c === 0x3b /* ; */ || c === 0x23 /* # */) {
+    } else if (!routed && (c === 0x25 /* % */ || c === 0x3b /* ; */ || c === 0x23 /* # */)) {
       return undefined;
     }
   }
   if (n < 5) return undefined;
   if (n === 5) {
     // No slash after the environment: it runs to the end of the path.
-    if (end - cuts[4] <= 1 || end - cuts[4] > MAX_SEGMENT + 1) return undefined;
+    if (!routed && (end - cuts[4] <= 1 || end - cuts[4] > MAX_SEGMENT + 1)) return undefined;
     cuts[5] = end;
   }
   return {
@@ -80,15 +83,6 @@ export function parseGatewayPath(url: string): GatewayPath | undefined {
     search,
     route: url.slice(cuts[0] + 1, cuts[5]),
   };
-}
-
-/** The part of the URL after /gw/org/project/component/endpoint/env, and the query. */
-export function splitGatewayUrl(url: string): { rest: string; search: string } {
-  const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
-  let at = 0;
-  for (let n = 0; n < 6 && at !== -1; n++) at = path.indexOf('/', at + 1);
-  return { rest: at === -1 ? '' : path.slice(at), search: q === -1 ? '' : url.slice(q) };
 }
 
 /** The built-in provider's public keys, re-imported only when the key set changes (rotation, retirement). */
@@ -306,7 +300,7 @@ export const gateway: ControlPlaneModule = {
 
     // What dispatch leaves to the router: the same calls, with the segments as the router decoded them.
     const handler: Handler = ({ req, res, params }) => {
-      const { rest, search } = splitGatewayUrl(req.url ?? '');
+      const { rest, search } = parseGatewayPath(req.url ?? '', true)!;
       const { org, project, component, endpoint, env } = params;
       return serve(req, res, { org, project, component, endpoint, env, rest, search });
     };
@@ -316,12 +310,3 @@ export const gateway: ControlPlaneModule = {
     }
   },
 };
-
-/** The value of a request header, found in rawHeaders (reading `req.headers` would build the whole object). */
-export function headerValue(raw: string[], name: string): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const n = raw[i];
-    if (n.length === name.length && n.toLowerCase() === name) return raw[i + 1];
-  }
-  return undefined;
-}

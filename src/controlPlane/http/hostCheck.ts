@@ -32,12 +32,3 @@ function hostnameOf(host: string): string {
   const colon = host.indexOf(':');
   return colon === -1 ? host : host.slice(0, colon);
 }
-
-/** The Host header from rawHeaders (reading `req.headers` would build the whole object; Host usually comes first). */
-export function hostHeader(raw: string[]): string | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const n = raw[i];
-    if (n.length === 4 && (n === 'Host' || n === 'host' || n.toLowerCase() === 'host')) return raw[i + 1];
-  }
-  return undefined;
-}

@@ -116,8 +116,10 @@ export class Router {
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
-    if (this.fmw.find(req.method as HTTPMethod, pathOf(req.url ?? '/'))) {
-      this.fmw.lookup(req, res);
+    // One lookup: the route found is called here (fmw.lookup would look it up again).
+    const found = this.fmw.find(req.method as HTTPMethod, req.url ?? '/');
+    if (found) {
+      found.handler(req, res, found.params, found.store, found.searchParams);
       return;
     }
     const path = pathOf(req.url ?? '/');

@@ -14,6 +14,8 @@ export interface StoredRecord {
   id: string;
 }
 
+/** A collection's indexes as key functions. The control plane's collections are declared with collection()
+ * (collection.ts), which derives these from the declared parts, as it derives the PostgreSQL table. */
 export interface CollectionSpec<T extends StoredRecord = StoredRecord> {
   name: string;
   /** Unique indexes: index name → key of a record. A record for which the key function returns undefined is not

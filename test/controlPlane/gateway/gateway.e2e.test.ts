@@ -110,6 +110,14 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
     assert.equal(res.body.path, '/greet', 'the gateway prefix was stripped');
   });
 
+  it('a URL with an encoded segment (left to the router) reaches the same path and query upstream', async () => {
+    const token = await idp.token(JWT_CLIENT);
+    const res = await call(`${cp.url}/gw/${ORG}/${PROJECT}/gr%65eting/hello/development/greet?name=Tony`, token);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.message, 'Hello, Tony!');
+    assert.equal(res.body.path, '/greet');
+  });
+
   it('the same without a connection → 403 naming the missing connection', async () => {
     await consumer('web-portal');
     idp.addJwtClient('web-portal-app', 'web-portal-secret-0123456789abcdef');

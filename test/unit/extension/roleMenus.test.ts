@@ -3,41 +3,79 @@
  * server lets do it. Read from package.json's own `when` clauses. */
 import { strict as assert } from 'node:assert';
 import manifest from '../../../package.json';
+import { ACCESS } from '../../../src/api/routes';
+import { roleAtLeast, ROLES, type Role } from '../../../src/api/roles';
+import type { ControlPlaneClient } from '../../../src/client/controlPlaneClient';
+import { OrgRoles } from '../../../src/tree/roles';
 
 /** The rows of the tree, as their nodes set contextValue (before the role suffix). */
 const ROWS = ['organization', 'project', 'component.externalConsumer', 'component.service', 'environment.notConfigured', 'environment.builtIn', 'environment.external', 'connection', 'endpoint', 'members', 'member.active', 'member.pending', 'identityProviders', 'identityProvider.builtIn', 'identityProvider.external', 'identityProviderUse'];
-/** The least role each command on a row needs (its route's rule in ACCESS). */
-const NEEDS: Record<string, 'viewer' | 'developer' | 'admin'> = {
-  'choreo.openOverview': 'viewer',
-  'choreo.getTestToken': 'viewer',
-  'choreo.copyClientId': 'viewer',
-  'choreo.copyTokenUrl': 'viewer',
-  'choreo.copyServiceUrl': 'viewer',
-  'choreo.insertConnectionSnippet': 'viewer',
-  'choreo.writeEnv': 'viewer',
-  'choreo.testConnection': 'viewer',
-  'choreo.linkWorkspace': 'viewer',
-  'choreo.refresh': 'viewer',
-  'choreo.openIdentityProvider': 'viewer',
-  'choreo.createProject': 'developer',
-  'choreo.createExternalConsumer': 'developer',
-  'choreo.createService': 'developer',
-  'choreo.createConnection': 'developer',
-  'choreo.configureAuthentication': 'developer',
-  'choreo.generateKeys': 'developer',
-  'choreo.regenerateSecret': 'developer',
-  'choreo.addKeys': 'developer',
-  'choreo.removeKeys': 'developer',
-  'choreo.addIdentityProvider': 'admin',
-  'choreo.refreshIdentityProvider': 'admin',
-  'choreo.deleteIdentityProvider': 'admin',
-  'choreo.inviteMember': 'admin',
-  'choreo.changeMemberRole': 'admin',
-  'choreo.removeMember': 'admin',
-  'choreo.showAuditLog': 'admin',
+
+const component = '/orgs/:org/projects/:project/components/:component';
+const auth = `${component}/auth/:env`;
+const config = `${component}/connections/:connection/config/:env`;
+/** The management route each command on a row calls (its key in ACCESS; per row where the row decides). The role a
+ * command needs is that route's rule in ACCESS, read below: not copied here. */
+const ROUTE: Record<string, string | Record<string, string>> = {
+  'choreo.openOverview': `GET ${component}`,
+  'choreo.getTestToken': `GET ${auth}`,
+  'choreo.copyClientId': `GET ${auth}`,
+  'choreo.copyTokenUrl': `GET ${auth}`,
+  'choreo.copyServiceUrl': { connection: `GET ${config}`, endpoint: `GET ${component}` },
+  'choreo.insertConnectionSnippet': `GET ${config}`,
+  'choreo.writeEnv': `GET ${config}`,
+  'choreo.testConnection': `GET ${config}`,
+  'choreo.linkWorkspace': `GET ${component}`,
+  'choreo.refresh': {
+    organization: 'GET /orgs/:org',
+    project: 'GET /orgs/:org/projects/:project',
+    component: `GET ${component}`,
+    members: 'GET /orgs/:org/members',
+    identityProviders: 'GET /orgs/:org/identity-providers',
+  },
+  'choreo.openIdentityProvider': 'GET /orgs/:org/identity-providers/:idp',
+  'choreo.createProject': 'POST /orgs/:org/projects',
+  'choreo.createExternalConsumer': 'POST /orgs/:org/projects/:project/components',
+  'choreo.createService': 'POST /orgs/:org/projects/:project/components',
+  'choreo.createConnection': `POST ${component}/connections`,
+  'choreo.configureAuthentication': `POST ${auth}/generate-keys`,
+  'choreo.generateKeys': `POST ${auth}/generate-keys`,
+  'choreo.regenerateSecret': `POST ${auth}/regenerate-secret`,
+  'choreo.addKeys': `PUT ${auth}/external`,
+  'choreo.removeKeys': `DELETE ${auth}`,
+  'choreo.delete': {
+    organization: 'DELETE /orgs/:org',
+    project: 'DELETE /orgs/:org/projects/:project',
+    component: `DELETE ${component}`,
+    connection: `DELETE ${component}/connections/:connection`,
+  },
+  'choreo.addIdentityProvider': 'POST /orgs/:org/identity-providers',
+  'choreo.refreshIdentityProvider': 'POST /orgs/:org/identity-providers/:idp/refresh',
+  'choreo.deleteIdentityProvider': 'DELETE /orgs/:org/identity-providers/:idp',
+  'choreo.inviteMember': 'POST /orgs/:org/members',
+  'choreo.changeMemberRole': 'PATCH /orgs/:org/members/:member',
+  'choreo.removeMember': 'DELETE /orgs/:org/members/:member',
+  'choreo.showAuditLog': 'GET /orgs/:org/audit',
 };
-const SUFFIX = { admin: '', developer: '~developer', viewer: '~viewer' } as const;
-const RANK = { viewer: 0, developer: 1, admin: 2 } as const;
+
+/** The least role a command on a row needs: the rule in ACCESS of the route it calls there. */
+function needs(command: string, row: string): Role {
+  const routes = ROUTE[command];
+  assert.ok(routes, `${command} is in a menu but not in this test's ROUTE: name the management route it calls`);
+  const route = typeof routes === 'string' ? routes : routes[row.split('.')[0]!];
+  assert.ok(route, `${command} on ${row}: ROUTE names no route for this row`);
+  const access = ACCESS[route];
+  assert.ok(access, `${command}: "${route}" is not a route in ACCESS`);
+  assert.ok(typeof access === 'object', `${command}: "${route}" is not a rule of a role in an organization`);
+  return access.org;
+}
+
+/** The contextValue suffix the tree gives a row of an organization where the caller has this role (tree/roles.ts). */
+async function suffixFor(role: Role): Promise<string> {
+  const roles = new OrgRoles();
+  await roles.load({ me: async () => ({ kind: 'user', memberships: [{ orgHandle: 'acme', role }] }) } as unknown as ControlPlaneClient);
+  return roles.suffix('acme');
+}
 
 /** Whether a `when` clause of the form `view == choreo.resources && viewItem …` holds for this contextValue. */
 function holds(when: string, viewItem: string): boolean {
@@ -52,16 +90,15 @@ function holds(when: string, viewItem: string): boolean {
 describe('menus follow the role', () => {
   const items = manifest.contributes.menus['view/item/context'];
 
-  it('offers each command on a row only to the roles that may run it', () => {
+  it('offers each command on a row only to the roles that may run it', async () => {
+    const suffix = Object.fromEntries(await Promise.all(ROLES.map(async (r) => [r, await suffixFor(r)] as const)));
     const wrong: string[] = [];
     for (const item of items) {
       for (const row of ROWS) {
         if (!holds(item.when, row)) continue; // not on this row at all (for an Admin)
-        for (const role of ['viewer', 'developer', 'admin'] as const) {
-          const offered = holds(item.when, row + SUFFIX[role]);
-          const needs = item.command === 'choreo.delete' ? (row === 'organization' ? 'admin' : 'developer') : NEEDS[item.command];
-          assert.ok(needs, `${item.command} has no role in this test's table`);
-          if (offered !== RANK[role] >= RANK[needs]) wrong.push(`${item.command} on ${row} for a ${role}: ${offered ? 'offered' : 'not offered'}`);
+        for (const role of ROLES) {
+          const offered = holds(item.when, row + suffix[role]);
+          if (offered !== roleAtLeast(role, needs(item.command, row))) wrong.push(`${item.command} on ${row} for a ${role}: ${offered ? 'offered' : 'not offered'}`);
         }
       }
     }

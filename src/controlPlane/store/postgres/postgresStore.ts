@@ -1,5 +1,5 @@
 /**
- * The team store: the records in PostgreSQL (a table per collection, see tables.ts and migrations.ts), any number of
+ * The team store: the records in PostgreSQL (a table per declared collection, see tables.ts and migrations.ts), any number of
  * replicas on one database.
  *
  * Reads: get / findUnique / findAll are answered from this replica's RecordCache when it has the answer, else by one
@@ -88,7 +88,7 @@ export class PostgresStore implements Store {
     this.cache = new RecordCache(options.cacheEntries);
     for (const spec of collections) {
       const mapping = tables[spec.name];
-      if (!mapping) throw new Error(`The collection "${spec.name}" has no table in store/postgres/tables.ts.`);
+      if (!mapping) throw new Error(`The collection "${spec.name}" has no table: list its declaration in store/postgres/tables.ts.`);
       const names = mapping.columns.map((c) => c.column);
       this.tablesByName.set(spec.name, {
         spec,
@@ -437,7 +437,7 @@ const row = (r: Record<string, unknown>, column: string) => r[column];
 function toRow(t: Table, record: StoredRecord): unknown[] {
   const r = record as unknown as Record<string, unknown>;
   for (const field of Object.keys(r)) {
-    if (!t.fields.has(field) && r[field] !== undefined) throw new Error(`${t.spec.name}: the table ${t.mapping.table} has no column for "${field}"; add one in a migration.`);
+    if (!t.fields.has(field) && r[field] !== undefined) throw new Error(`${t.spec.name}: the table ${t.mapping.table} has no column for "${field}"; declare the field in its collection (records.ts) and add the column in a migration.`);
   }
   return t.mapping.columns.map((c) => toColumn(t, c, c.derive ? c.derive(record) : r[c.field!]));
 }

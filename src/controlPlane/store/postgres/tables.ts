@@ -1,19 +1,22 @@
 /**
- * How each collection of the Store maps onto its PostgreSQL table (created by migrations.ts): a column per record
- * field, the Store's unique indexes as UNIQUE indexes over columns, lookups and the ordered list as plain indexes.
+ * How each collection of the Store maps onto its PostgreSQL table (created by migrations.ts), derived from the
+ * collection's declaration (store/collection.ts): a column per record field, the Store's unique indexes as UNIQUE
+ * indexes over columns, lookups and the ordered list as plain indexes. test/controlPlane/team/schema.test.ts checks
+ * the migrations make exactly this.
  *
- * The Store addresses an index by a key string built by the collection's key function (`${orgId}/${handle}`); here
- * each index names the columns that key is made of. The leading parts are always ids (UUIDs, which hold no `/` or
- * `>`), so a key splits unambiguously at its first separators and the last column takes the rest.
+ * The Store addresses an index by a key string, its parts joined by '/' (`${orgId}/${handle}`; one joins them with
+ * `>` too); here each index names the columns those parts are. The leading parts are always ids (UUIDs, which hold no
+ * `/` or `>`), so a key splits unambiguously at its first separators and the last column takes the rest.
  *
  * Columns whose value the Store's key functions compute (a lower-cased name) are written by the store from those
  * functions, not by SQL's lower(), whose case mapping depends on the database's locale and differs from JavaScript's.
  */
-import { CONNECTIONS } from '../../connections/records';
-import { C } from '../../domain/records';
-import { inviteKey, M, subjectKey } from '../../members/records';
+import { connectionCollection } from '../../connections/records';
+import { coreCollections } from '../../domain/records';
+import { memberCollections } from '../../members/records';
+import { type DeclaredCollection, type FieldKind, type IndexDecl } from '../collection';
 
-export type ColumnKind = 'uuid' | 'text' | 'bool' | 'int' | 'json' | 'time';
+export type ColumnKind = FieldKind;
 
 export interface Column {
   column: string;
@@ -29,7 +32,7 @@ export interface IndexColumns {
   columns: string[];
   /** Extra condition of a partial index (the Store's key function answers undefined for the other rows). */
   where?: string;
-  /** The key function writes '' for a record whose (last) column is NULL (`r.userId ?? ''`): '' finds those. */
+  /** The key function writes '' for a record whose (last) column is NULL (an absent optional field): '' finds those. */
   emptyIsNull?: boolean;
 }
 
@@ -43,222 +46,45 @@ export interface TableMapping {
   ordered?: { group?: string; sort: string };
 }
 
-const id: Column = { column: 'id', field: 'id', kind: 'uuid' };
-const col = (column: string, field: string, kind: ColumnKind, optional = false): Column => ({ column, field, kind, optional });
+/** organizationId → organization_id: the names of tables, columns and indexes. */
+export const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-export const tables: Record<string, TableMapping> = {
-  [C.orgs]: {
-    table: 'organizations',
+/** The table of a declared collection: its name in snake_case; a column per field (id first) and per computed part
+ * (text, written by the store from the same function the file store's index uses), the indexes over them. */
+export function tableFor(c: DeclaredCollection): TableMapping {
+  const columnOf = (part: string) => (part in c.computed ? snakeCase(part) : (c.fields[part].column ?? snakeCase(part)));
+  const sqlOf = (only: NonNullable<IndexDecl<string, unknown>['only']>) =>
+    'equals' in only ? `${columnOf(only.field)} = '${only.equals.replace(/'/g, "''")}'` : `${columnOf(only.field)} IS ${only.present ? 'NOT ' : ''}NULL`;
+  const index = ({ parts, only }: IndexDecl<string, unknown>): IndexColumns => {
+    const last = parts[parts.length - 1];
+    return {
+      columns: parts.map(columnOf),
+      ...(only && { where: sqlOf(only) }),
+      ...(c.fields[last]?.optional && { emptyIsNull: true }),
+    };
+  };
+  const map = (indexes: Record<string, IndexDecl<string, unknown>>) => Object.fromEntries(Object.entries(indexes).map(([name, d]) => [name, index(d)]));
+  const { ordered } = c.indexes;
+  return {
+    table: snakeCase(c.name),
     columns: [
-      id,
-      col('handle', 'handle', 'text'),
-      col('name', 'name', 'text'),
-      { column: 'name_key', kind: 'text', derive: (r) => r.name.toLowerCase() },
-      col('created_at', 'createdAt', 'time'),
+      { column: 'id', field: 'id', kind: 'uuid' },
+      ...Object.entries(c.fields).map(([field, f]): Column => ({ column: columnOf(field), field, kind: f.kind, optional: f.optional })),
+      ...Object.entries(c.computed).map(([part, derive]): Column => ({ column: snakeCase(part), kind: 'text', derive })),
     ],
-    unique: { name: { columns: ['name_key'] }, handle: { columns: ['handle'] } },
-    lookup: {},
-    ordered: { sort: 'handle' },
-  },
-  [C.environments]: {
-    table: 'environments',
-    columns: [
-      id,
-      col('org_id', 'orgId', 'uuid'),
-      col('handle', 'handle', 'text'),
-      col('name', 'name', 'text'),
-      col('critical', 'critical', 'bool'),
-      col('position', 'order', 'int'),
-    ],
-    unique: { handle: { columns: ['org_id', 'handle'] } },
-    lookup: { org: { columns: ['org_id'] } },
-  },
-  [C.identityProviders]: {
-    table: 'identity_providers',
-    columns: [
-      id,
-      col('org_id', 'orgId', 'uuid'),
-      col('kind', 'kind', 'text'),
-      col('name', 'name', 'text'),
-      { column: 'name_key', kind: 'text', derive: (r) => r.name.toLowerCase() },
-      col('description', 'description', 'text'),
-      col('well_known_url', 'wellKnownUrl', 'text', true),
-      col('issuer', 'issuer', 'text', true),
-      col('token_endpoint', 'tokenEndpoint', 'text', true),
-      col('jwks_uri', 'jwksUri', 'text', true),
-      col('environments', 'environments', 'json'),
-      col('audiences', 'audiences', 'json', true),
-      col('created_at', 'createdAt', 'time'),
-      col('refreshed_at', 'refreshedAt', 'time', true),
-      col('signing_key_ids', 'signingKeyIds', 'json', true),
-    ],
-    unique: { name: { columns: ['org_id', 'name_key'] } },
-    lookup: { org: { columns: ['org_id'] } },
-  },
-  [C.projects]: {
-    table: 'projects',
-    columns: [
-      id,
-      col('org_id', 'orgId', 'uuid'),
-      col('org_handle', 'orgHandle', 'text'),
-      col('handle', 'handle', 'text'),
-      col('name', 'name', 'text'),
-      col('description', 'description', 'text'),
-      col('created_at', 'createdAt', 'time'),
-    ],
-    unique: { handle: { columns: ['org_id', 'handle'] } },
-    lookup: {},
-    ordered: { group: 'org_id', sort: 'handle' },
-  },
-  [C.components]: {
-    table: 'components',
-    columns: [
-      id,
-      col('org_id', 'orgId', 'uuid'),
-      col('org_handle', 'orgHandle', 'text'),
-      col('project_id', 'projectId', 'uuid'),
-      col('project_handle', 'projectHandle', 'text'),
-      col('name', 'name', 'text'),
-      col('display_name', 'displayName', 'text'),
-      col('description', 'description', 'text'),
-      col('type', 'type', 'text'),
-      col('endpoints', 'endpoints', 'json', true),
-      col('created_at', 'createdAt', 'time'),
-      col('updated_at', 'updatedAt', 'time'),
-    ],
-    unique: { name: { columns: ['project_id', 'name'] } },
-    lookup: {},
-    ordered: { group: 'project_id', sort: 'name' },
-  },
-  [C.authConfigs]: {
-    table: 'auth_configurations',
-    columns: [
-      id,
-      col('org_id', 'orgId', 'uuid'),
-      col('org_handle', 'orgHandle', 'text'),
-      col('component_id', 'componentId', 'uuid'),
-      col('environment', 'environment', 'text'),
-      col('identity_provider_id', 'identityProviderId', 'uuid'),
-      col('kind', 'kind', 'text'),
-      col('client_id', 'clientId', 'text'),
-      col('secret_hash', 'secretHash', 'text', true),
-      col('secret_regenerated_at', 'secretRegeneratedAt', 'time', true),
-      col('created_at', 'createdAt', 'time'),
-      col('updated_at', 'updatedAt', 'time'),
-    ],
-    unique: {
-      slot: { columns: ['component_id', 'environment'] },
-      clientId: { columns: ['client_id'], where: "kind = 'built-in'" },
-      externalClientId: { columns: ['identity_provider_id', 'client_id'], where: "kind = 'external'" },
-    },
-    lookup: { component: { columns: ['component_id'] } },
-  },
-  [CONNECTIONS]: {
-    table: 'connections',
-    columns: [
-      id,
-      col('org_id', 'orgId', 'uuid'),
-      col('component_id', 'componentId', 'uuid'),
-      col('name', 'name', 'text'),
-      { column: 'name_key', kind: 'text', derive: (r) => r.name.toLowerCase() },
-      col('service_component_id', 'serviceComponentId', 'uuid'),
-      col('service_org_handle', 'serviceOrgHandle', 'text', true),
-      col('service_project_handle', 'serviceProjectHandle', 'text'),
-      col('service_component_name', 'serviceComponentName', 'text'),
-      col('endpoint_name', 'endpointName', 'text'),
-      col('created_at', 'createdAt', 'time'),
-    ],
-    unique: { name: { columns: ['component_id', 'name_key'] } },
-    lookup: {
-      target: { columns: ['service_component_id', 'endpoint_name'] },
-      service: { columns: ['service_component_id'] },
-      pair: { columns: ['component_id', 'service_component_id', 'endpoint_name'] },
-    },
-    ordered: { group: 'component_id', sort: 'name_key' },
-  },
-  [M.users]: {
-    table: 'users',
-    columns: [
-      id,
-      col('issuer', 'issuer', 'text'),
-      col('subject', 'subject', 'text'),
-      { column: 'subject_key', kind: 'text', derive: (r) => subjectKey(r.issuer, r.subject) },
-      col('name', 'name', 'text', true),
-      col('email', 'email', 'text', true),
-      // Only a verified email finds its person (the Store's key function says how).
-      { column: 'email_key', kind: 'text', derive: (r) => (r.emailVerified && r.email ? r.email.toLowerCase() : '') },
-      col('email_verified', 'emailVerified', 'bool'),
-      col('created_at', 'createdAt', 'time'),
-      col('updated_at', 'updatedAt', 'time'),
-    ],
-    unique: { subject: { columns: ['subject_key'] } },
-    lookup: { email: { columns: ['email_key'] }, bySubject: { columns: ['subject'] } },
-  },
-  [M.members]: {
-    table: 'members',
-    columns: [
-      id,
-      col('org_id', 'orgId', 'uuid'),
-      col('org_handle', 'orgHandle', 'text'),
-      col('role', 'role', 'text'),
-      col('user_id', 'userId', 'uuid', true),
-      col('invited_email', 'invitedEmail', 'text', true),
-      col('invited_subject', 'invitedSubject', 'text', true),
-      // '' for a membership: its invitation was taken.
-      { column: 'invitation_key', kind: 'text', derive: (r) => (r.userId ? '' : inviteKey(r)) },
-      col('invited_by', 'invitedBy', 'text'),
-      col('created_at', 'createdAt', 'time'),
-      col('updated_at', 'updatedAt', 'time'),
-    ],
-    unique: {
-      user: { columns: ['org_id', 'user_id'], where: 'user_id IS NOT NULL' },
-      invitation: { columns: ['org_id', 'invitation_key'], where: 'user_id IS NULL' },
-    },
-    lookup: {
-      org: { columns: ['org_id'] },
-      user: { columns: ['user_id'], emptyIsNull: true },
-      invitation: { columns: ['invitation_key'] },
-    },
-  },
-  [M.tokens]: {
-    table: 'personal_access_tokens',
-    columns: [
-      id,
-      col('user_id', 'userId', 'uuid'),
-      col('org_id', 'orgId', 'uuid'),
-      col('org_handle', 'orgHandle', 'text'),
-      col('name', 'name', 'text'),
-      col('role', 'role', 'text'),
-      col('hash', 'hash', 'text'),
-      col('created_at', 'createdAt', 'time'),
-      col('expires_at', 'expiresAt', 'time'),
-      col('last_used_at', 'lastUsedAt', 'time', true),
-    ],
-    unique: { hash: { columns: ['hash'] } },
-    lookup: { user: { columns: ['user_id'] }, org: { columns: ['org_id'] } },
-  },
-  [M.audit]: {
-    table: 'audit_log',
-    columns: [
-      id,
-      // Text, not uuid: '' for a write under no organization.
-      col('org_id', 'orgId', 'text'),
-      col('sort_key', 'sortKey', 'text'),
-      col('at', 'at', 'time'),
-      col('actor', 'actor', 'json'),
-      col('action', 'action', 'text'),
-      col('resource', 'resource', 'text'),
-      col('address', 'address', 'text'),
-      col('status', 'status', 'int'),
-    ],
-    unique: {},
-    lookup: {},
-    ordered: { group: 'org_id', sort: 'sort_key' },
-  },
-};
+    unique: map(c.indexes.unique),
+    lookup: map(c.indexes.lookup),
+    ordered: ordered && { group: ordered.group && columnOf(ordered.group), sort: columnOf(ordered.sort) },
+  };
+}
+
+/** Every collection the control plane stores, by name: what an export holds and an import may write. */
+export const tables: Record<string, TableMapping> = Object.fromEntries(
+  [...coreCollections, connectionCollection, ...memberCollections].map((c) => [c.name, tableFor(c)]),
+);
 
 /** The name of the UNIQUE index behind a Store unique index (what PostgreSQL reports as the violated constraint). */
-export const uniqueIndexName = (mapping: TableMapping, index: string) => `${mapping.table}_${index.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}_key`;
+export const uniqueIndexName = (mapping: TableMapping, index: string) => `${mapping.table}_${snakeCase(index)}_key`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
