@@ -13,8 +13,9 @@ import shell from './templates/shell.sh.tmpl';
 /**
  * In picker order: each language's hand-written snippet (standard library only), then, beside it, the variant
  * written with the OAuth library that language's developers reach for, where one installs here and is run in the
- * tests. Java (Spring Security, Nimbus) and C# (Duende.IdentityModel) have none: neither is packaged by Debian or npm,
- * and no dotnet is here to run C# at all. Templates are data files in ./templates, one per entry.
+ * tests. Java (Spring Security, Nimbus) and C# (Duende IdentityModel) have none: neither is packaged by Debian or npm
+ * (Debian's one Java OAuth client is Google's, for Google's APIs), and no dotnet is here to run C# at all. Templates
+ * are data files in ./templates, one per entry.
  */
 export const SNIPPET_LANGUAGES = [
   { id: 'typescript', language: 'typescript', label: 'TypeScript', detail: 'fetch, Node 18+', languageId: 'typescript', fileName: 'choreo-connection.ts', template: typescript },
