@@ -36,6 +36,15 @@ export const purposes = {
     pkg('chromium', { file: '/usr/bin/chromium' }, 'the browser the integration and e2e layers drive'),
     pkg('golang-go', { program: 'go' }, 'runs the generated Go connection snippet'),
     pkg('default-jdk-headless', { program: 'javac' }, 'runs the generated Java connection snippet'),
+    // The library variants of the connection snippets, run as generated: Python's with Debian's python3, Go's in
+    // GOPATH mode over Debian's Go source tree (no module can be downloaded in CI).
+    pkg('python3-authlib', { file: '/usr/lib/python3/dist-packages/authlib/__init__.py' }, 'runs the Python (Authlib) connection snippet'),
+    pkg('python3-requests', { file: '/usr/lib/python3/dist-packages/requests/__init__.py' }, 'the HTTP client of the Python (Authlib) connection snippet'),
+    pkg(
+      'golang-golang-x-oauth2-dev',
+      { file: '/usr/share/gocode/src/golang.org/x/oauth2/clientcredentials/clientcredentials.go' },
+      'runs the Go (golang.org/x/oauth2) connection snippet',
+    ),
     pkg('strace', { program: 'strace' }, "the durability test reads the control plane's system calls"),
     pkg('postgresql', { file: '/usr/lib/postgresql/15/bin/initdb' }, 'the team store tests run their own PostgreSQL 15 cluster'),
     pkg('nginx-light', { program: 'nginx', dirs: ['/usr/sbin'] }, 'three team replicas behind one URL, as the README deploys them'),

@@ -1,6 +1,7 @@
 import './tmplLoader';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { envVariableName, type ConnectionConfig } from '../../src/api/connections';
@@ -10,6 +11,7 @@ import {
   renderConnectionSnippet,
   SNIPPET_LANGUAGES,
   SnippetError,
+  snippetLanguage,
   snippetVariables,
 } from '../../src/snippets';
 import { runProgram } from './runners';
@@ -74,19 +76,45 @@ describe('connection snippet rendering', () => {
     assert.ok(file.startsWith('// Calls the "x __ class Evil __ ___" connection'), file.split('\n')[0]);
   });
 
-  it('the TypeScript snippet compiles under tsc --strict', async function () {
-    this.timeout(60_000);
-    const dir = await mkdtemp(path.join(tmpdir(), 'choreo-snippets-tsc-'));
-    try {
-      const file = path.join(dir, 'choreo-connection.ts');
-      await writeFile(file, renderConnectionFile('typescript', config, '/payslips'));
-      const repo = path.resolve(__dirname, '..', '..');
-      const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
-      const args = [tsc, '--strict', '--noEmit', '--target', 'es2022', '--module', 'commonjs', '--lib', 'es2022', '--types', 'node', '--typeRoots', path.join(repo, 'node_modules', '@types'), '--skipLibCheck', file];
-      const result = await runProgram(process.execPath, args, { cwd: dir, env: process.env });
-      assert.equal(result.code, 0, result.stdout + result.stderr);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+  // The plain snippet as a CommonJS script; the openid-client one as the ES module it must be (openid-client 6 is
+  // ESM only), against the openid-client types installed here, as in a user's project.
+  for (const [id, module] of [
+    ['typescript', 'commonjs'],
+    ['typescript-openid-client', 'nodenext'],
+  ] as const) {
+    it(`the ${snippetLanguage(id)!.label} snippet compiles under tsc --strict`, async function () {
+      this.timeout(60_000);
+      const dir = await mkdtemp(path.join(tmpdir(), 'choreo-snippets-tsc-'));
+      try {
+        const file = path.join(dir, snippetLanguage(id)!.fileName);
+        await writeFile(file, renderConnectionFile(id, config, '/payslips'));
+        const repo = path.resolve(__dirname, '..', '..');
+        await symlink(path.join(repo, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+        const tsc = path.join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
+        const args = [tsc, '--strict', '--noEmit', '--target', 'es2022', '--module', module, '--lib', 'es2022', '--types', 'node', '--skipLibCheck', file];
+        const result = await runProgram(process.execPath, args, { cwd: dir, env: process.env });
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  it("the choreo.snippets.defaultLanguage setting offers exactly the list's entries", () => {
+    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { enum?: string[] }> } };
+    };
+    const setting = manifest.contributes.configuration.properties['choreo.snippets.defaultLanguage'];
+    assert.deepEqual(setting?.enum, SNIPPET_LANGUAGES.map((l) => l.id));
+  });
+
+  it("each library variant sits right after its language's own snippet, and its label names the library", () => {
+    const ids = SNIPPET_LANGUAGES.map((l) => l.id);
+    for (const entry of SNIPPET_LANGUAGES.filter((l) => l.id !== l.language)) {
+      const own = ids.indexOf(entry.language);
+      assert.ok(own >= 0 && ids.indexOf(entry.id) > own, `${entry.id} follows ${entry.language}`);
+      assert.ok(ids.slice(own + 1, ids.indexOf(entry.id)).every((id) => snippetLanguage(id)!.language === entry.language), `${entry.id} is beside ${entry.language}`);
+      assert.match(entry.label, /^\S+ \(.+\)$/, 'the label names the library');
     }
   });
 });

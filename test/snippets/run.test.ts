@@ -12,8 +12,9 @@ import { Component, Connection, ConnectionConfig, paths, type ConnectionKey } fr
 import { connectionValue, connectionVariables, renderConnectionFile, snippetLanguage } from '../../src/snippets';
 import type { ConnectionBackend } from './fixtures/connectionBackend';
 import { ENVIRONMENT, startControlPlaneBackends, type ControlPlaneBackends } from './fixtures/controlPlaneBackend';
+import { REFUSAL_MESSAGE } from './fixtures/refusingUpstream';
 import { UPSTREAM_BASE_PATH } from './fixtures/upstream';
-import { binWithoutJq, runProgram, RUNNERS, type LanguageRunner } from './runners';
+import { binWithoutJq, runProgram, RUNNERS, type LanguageRunner, type RunResult } from './runners';
 
 const SERVICE_PATH = '/greeting?name=external-consumer';
 
@@ -53,6 +54,17 @@ async function observe<T>(backend: ConnectionBackend, action: () => Promise<T>) 
     gatewayCalls: backend.gatewayCalls.slice(gateway),
     upstreamCalls: backend.upstreamCalls.slice(upstream),
   };
+}
+
+/** How a refused token request reads: the OAuth error, after the HTTP status where the snippet's library gives it. */
+function tokenRefusal(runner: LanguageRunner, tokenUrl: string): string {
+  return `Token request to ${tokenUrl} was refused: ${runner.tokenRefusalHasStatus === false ? '' : 'HTTP 401 '}invalid_client`;
+}
+
+/** The harness's lines (./harness/README.md): one per call, `ok <body>` or `error <message>`. */
+function harnessLines(result: RunResult): string[] {
+  assert.equal(result.code, 0, `harness exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+  return result.stdout.split('\n').filter((line) => /^(ok|error) /.test(line));
 }
 
 const missingToolchain = new Map<string, Promise<string | undefined>>();
@@ -129,7 +141,7 @@ describe('connection snippets run as inserted, against the control plane, its ga
             const seen = await observe(b, () => runner.run(dir, file, environmentFor(b.config, wrongSecret)));
             const { code, stdout, stderr } = seen.result;
             assert.notEqual(code, 0, `should fail; stdout: ${stdout}`);
-            assert.ok(stderr.includes(`Token request to ${value(b.config, 'TokenURL')} was refused: HTTP 401 invalid_client`), stderr);
+            assert.ok(stderr.includes(tokenRefusal(runner, value(b.config, 'TokenURL'))), stderr);
             assert.ok(!stderr.includes(wrongSecret) && !stdout.includes(wrongSecret), 'the secret is never printed');
             assert.equal(seen.tokenRequests, 1);
             assert.equal(seen.gatewayCalls.length, 0, 'no call went to the gateway');
@@ -174,6 +186,92 @@ describe('connection snippets run as inserted, against the control plane, its ga
       }
     });
   }
+
+  describe('one token request at a time, and a token the service refuses replaced once', () => {
+    for (const runner of RUNNERS) {
+      describe(`${runner.language} (${runner.toolchain})`, () => {
+        before(async function () {
+          const why = await missing(runner);
+          if (why) {
+            console.log(`      skipped ${runner.language}: ${why}`);
+            this.skip();
+          }
+        });
+        const harnessEnv = (config: ConnectionConfig, secret: string) => ({ ...environmentFor(config, secret), CHOREO_HARNESS_PATH: SERVICE_PATH });
+
+        it('two calls at once share one token request, and a later call reuses the token', async () => {
+          const b = backends.builtIn;
+          const { dir, file } = await write(runner, b.config, 'at-once');
+          // The token endpoint answers slowly, so the two calls surely overlap while the token is on its way.
+          backends.slowBuiltInTokens(400);
+          let seen;
+          try {
+            seen = await observe(b, () => runner.harness(dir, file, harnessEnv(b.config, b.consumerSecret), async () => undefined));
+          } finally {
+            backends.slowBuiltInTokens(undefined);
+          }
+          const lines = harnessLines(seen.result);
+          assert.equal(lines.length, 3, seen.result.stdout);
+          for (const line of lines) assert.ok(line.startsWith('ok ') && line.includes(b.upstreamNonce), line);
+          assert.equal(seen.tokenRequests, 1, 'one token request for the three calls');
+          assert.deepEqual(seen.gatewayCalls.map((c) => c.status), [200, 200, 200]);
+        });
+
+        it("after Regenerate Secret, the next call asks for one new token and fails with the control plane's message", async () => {
+          // A consumer of its own: the old secret's refusal counts towards the token endpoint's lockout of its client ID.
+          const b = await backends.builtInConsumer(`regenerated-${runner.language}`);
+          const { dir, file } = await write(runner, b.config, 'regenerated');
+          const oldSecret = b.consumerSecret;
+          // The program keeps the secret it started with, as one does that read its .env before the secret changed.
+          const seen = await observe(b, () => runner.harness(dir, file, harnessEnv(b.config, oldSecret), () => b.regenerateSecret()));
+          assert.notEqual(b.consumerSecret, oldSecret, 'the secret was regenerated between the calls');
+          const lines = harnessLines(seen.result);
+          assert.equal(lines.length, 3, seen.result.stdout);
+          assert.ok(lines[0]!.startsWith('ok ') && lines[1]!.startsWith('ok '), lines.join('\n'));
+          assert.ok(
+            lines[2]!.startsWith(`error ${tokenRefusal(runner, value(b.config, 'TokenURL'))}: Client authentication failed: unknown client, wrong secret`),
+            lines[2],
+          );
+          assert.ok(!seen.result.stdout.includes(oldSecret) && !seen.result.stderr.includes(oldSecret), 'the secret is never printed');
+          assert.equal(seen.tokenRequests, 2, 'the first token, then one more after the gateway refused the revoked one');
+          assert.deepEqual(seen.gatewayCalls.map((c) => c.status), [200, 200, 401], 'the cached token was refused, and no call went out without a token');
+        });
+
+        it('a token the service refuses (401) is replaced once, and the call goes through', async () => {
+          const b = backends.builtIn;
+          const { config, upstream } = backends.revoking;
+          const { dir, file } = await write(runner, config, 'refused-once');
+          const before = upstream.calls();
+          upstream.refuseNext(1);
+          const seen = await observe(b, () => runner.run(dir, file, environmentFor(config, b.consumerSecret)));
+          const { code, stdout, stderr } = seen.result;
+          assert.equal(code, 0, `exit ${code}\nstdout: ${stdout}\nstderr: ${stderr}`);
+          assert.equal((JSON.parse(stdout.trim()) as { nonce: string }).nonce, upstream.nonce);
+          assert.equal(seen.tokenRequests, 2, 'a new token after the 401');
+          assert.deepEqual(seen.gatewayCalls.map((c) => c.status), [401, 200]);
+          assert.equal(upstream.calls() - before, 2);
+        });
+
+        it("refused twice: one new token and one retry only, then the service's message", async () => {
+          const b = backends.builtIn;
+          const { config, upstream } = backends.revoking;
+          const { dir, file } = await write(runner, config, 'refused-twice');
+          upstream.refuseNext(2);
+          let seen;
+          try {
+            seen = await observe(b, () => runner.run(dir, file, environmentFor(config, b.consumerSecret)));
+          } finally {
+            upstream.refuseNext(0);
+          }
+          const { code, stdout, stderr } = seen.result;
+          assert.notEqual(code, 0, `should fail; stdout: ${stdout}`);
+          assert.ok(stderr.includes(`The service at ${value(config, 'ServiceURL')}${SERVICE_PATH} answered HTTP 401: ${REFUSAL_MESSAGE}`), stderr);
+          assert.equal(seen.tokenRequests, 2);
+          assert.deepEqual(seen.gatewayCalls.map((c) => c.status), [401, 401], 'tried twice, not in a loop');
+        });
+      });
+    }
+  });
 
   describe('the connection config', () => {
     it('names the variables CHOREO_<CONNECTION_NAME>_* and carries no secret', () => {
