@@ -4,6 +4,7 @@
  * For a launch (the `choreo` debug configuration attribute), Run with Connection Values and Open Terminal with
  * Connection Values. Nothing is written anywhere: the values go into the process started with them.
  */
+import { ConnectionKey, envVariableName } from '../api/connections';
 import type { WorkspaceLink } from '../editor/linkFile';
 import { controlPlaneOf } from '../editor/linkFile';
 import { connectionVariables } from '../snippets/connectionValues';
@@ -112,8 +113,10 @@ export async function connectionEnvironment(
   for (const connection of connections) {
     const config = await client.getConnectionConfig(org, project, consumer.component, connection.name, env.handle);
     const found = connectionVariables(config, secret ? { ConsumerSecret: secret } : {});
+    // Without keys in the environment the config has no ConsumerKey entry at all: it is missing too.
+    const absent = ConnectionKey.options.filter((key) => !config.entries.some((e) => e.key === key)).map((key) => envVariableName(config.connectionName, key));
     for (const v of found.variables) if (!given.has(v.name)) variables[v.name] = v.value;
-    missing.push(...found.missing.filter((name) => !given.has(name)));
+    missing.push(...[...found.missing, ...absent].filter((name) => !given.has(name)));
   }
   if (missing.length) {
     const envTarget = { ...target, environment: env.handle };
