@@ -23,7 +23,8 @@ const PROJECT = 'default';
 const VARS = ['CHOREO_GREETING_SERVICEURL', 'CHOREO_GREETING_CONSUMERKEY', 'CHOREO_GREETING_CONSUMERSECRET', 'CHOREO_GREETING_TOKENURL'];
 
 /** Launch configurations as each debugger's users write them (the attribute added). */
-const CONFIGS: Record<string, LaunchConfiguration> = {
+type Config = LaunchConfiguration & { env?: Record<string, string> };
+const CONFIGS: Record<string, Config> = {
   debugpy: { type: 'debugpy', request: 'launch', name: 'Python: client', program: '/w/choreo_connection.py', env: { PYTHONUNBUFFERED: '1' } },
   go: { type: 'go', request: 'launch', name: 'Go: client', mode: 'debug', program: '/w/main.go', env: { GOFLAGS: '-mod=mod' } },
   java: { type: 'java', request: 'launch', name: 'Java: client', mainClass: '/w/ChoreoConnectionClient.java', env: { JAVA_TOOL_OPTIONS: '-Xmx256m' } },
@@ -61,7 +62,7 @@ describe('The choreo launch attribute: a linked consumer\'s connection values in
     await world?.close();
   });
 
-  const withAttribute = (type: string, choreo: unknown) => ({ ...CONFIGS[type]!, choreo });
+  const withAttribute = (type: string, choreo: unknown): Config => ({ ...CONFIGS[type]!, choreo });
 
   for (const type of ['debugpy', 'go', 'java', 'node']) {
     it(`${type}: env gets the connection's four values, the secret from SecretStorage; the rest of the configuration is as written`, async () => {
