@@ -1,6 +1,6 @@
 // Run and debug with a consumer's connection values, no secret on disk (issue 25), as a person does it: a folder linked
 // to its external consumer (the link a teammate committed) and no .env. Generate Keys from the tree (the secret goes
-// to SecretStorage), Insert Connection Snippet in JavaScript and in Python, each saved; then
+// to SecretStorage), Insert Connection Snippet in JavaScript and in Python, each into a file of the folder, saved; then
 //   - a breakpoint in the JavaScript file, the CodeLens "Run with Connection Values", Development: the built-in
 //     JavaScript debugger (js-debug, shipped with VS Code) launches it with the `choreo` attribute, stops at the
 //     breakpoint with the Greeting Service's answer in hand, and the Debug Console prints it;
@@ -17,7 +17,7 @@ import type { Page } from 'playwright-core';
 import { ControlPlaneClient } from '../../src/client/controlPlaneClient';
 import { filesUnder, findLeaks } from '../harness/leakSearch';
 import { openWorkbench, type Workbench } from '../harness/workbench';
-import { copied, createOrganization, expandTreeRow, openChoreoView, pick, runCommand, saveAs, treeContextMenu } from './steps';
+import { copied, createOrganization, expandTreeRow, openChoreoView, pick, runCommand, treeContextMenu } from './steps';
 
 function findFile(dir: string, name: string): string | undefined {
   for (const entry of readdirSync(dir)) {
@@ -45,7 +45,12 @@ describe('Run and debug with connection values, no secret on disk', function () 
     this.timeout(300_000);
     workbench = await openWorkbench({
       settings: { 'workbench.colorTheme': 'Default Light Modern', 'terminal.integrated.gpuAcceleration': 'off' },
-      files: { '.choreo/consumer.json': JSON.stringify({ controlPlane: 'local', organization: 'stark-industries', project: 'default', externalConsumer: 'stark-mobile-app' }) },
+      files: {
+        '.choreo/consumer.json': JSON.stringify({ controlPlane: 'local', organization: 'stark-industries', project: 'default', externalConsumer: 'stark-mobile-app' }),
+        // Empty files the snippets go into, at the cursor.
+        'greeting-client.js': '',
+        'greeting_client.py': '',
+      },
     });
     page = workbench.page;
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: workbench.server.origin });
@@ -60,7 +65,7 @@ describe('Run and debug with connection values, no secret on disk', function () 
     await client.createConnection('stark-industries', 'default', consumer.name, { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name });
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) console.log(`      screenshot of the failure: ${await workbench.screenshot('run-failed')}`);
+    if (this.currentTest?.state === 'failed' && page) console.log(`      screenshot of the failure: ${await workbench.screenshot(`run-failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`)}`);
   });
   after(async () => {
     await workbench?.close();
@@ -79,27 +84,38 @@ describe('Run and debug with connection values, no secret on disk', function () 
     await runCommand(page, 'Notifications: Clear All Notifications');
   });
 
+  /** Opens a workspace file as a person does: Go to File, its name, Enter. */
+  const openFile = async (name: string) => {
+    await runCommand(page, 'Go to File');
+    await page.locator('.quick-input-widget input').fill(name);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Enter');
+    await page.locator('.tabs-container .tab', { hasText: name }).waitFor({ timeout: 30_000 });
+  };
+
   for (const language of [
     { label: 'JavaScript', file: 'greeting-client.js' },
     { label: 'Python', file: 'greeting_client.py' },
   ]) {
-    it(`inserts the ${language.label} snippet from the connection's row and saves it`, async () => {
+    it(`inserts the ${language.label} snippet from the connection's row into ${language.file} and saves it`, async () => {
       await runCommand(page, 'View: Close All Editors');
+      await openFile(language.file);
       await expandTreeRow(page, 'Connections');
       await treeContextMenu(page, 'Greeting', 'Insert Connection Snippet');
       await pick(page, 'Environment for Greeting', 'Development');
       await pick(page, 'Insert Connection Snippet: Greeting', language.label);
       await page.locator('.editor-instance .view-lines', { hasText: 'CHOREO_GREETING' }).first().waitFor({ timeout: 30_000 });
-      await saveAs(page, path.join(workbench.workspace, language.file));
+      await page.keyboard.press('Escape'); // out of the snippet's placeholder
+      await page.keyboard.press('Control+S');
+      const file = path.join(workbench.workspace, language.file);
+      for (let i = 0; i < 300 && !readFileSync(file, 'utf8').includes('CHOREO_GREETING'); i++) await page.waitForTimeout(200);
+      assert.match(readFileSync(file, 'utf8'), /CHOREO_GREETING_CONSUMERSECRET/);
     });
   }
 
   it('Run with Connection Values (the CodeLens) runs the JavaScript file under the JavaScript debugger: the breakpoint is hit with the answer, which the Debug Console prints', async () => {
     await runCommand(page, 'View: Close All Editors');
-    await runCommand(page, 'Go to File');
-    await page.locator('.quick-input-widget input').fill('greeting-client.js');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'greeting-client.js' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await openFile('greeting-client.js');
     // A breakpoint where the service's answer is printed.
     const lines = readFileSync(path.join(workbench.workspace, 'greeting-client.js'), 'utf8').split('\n');
     const line = lines.findIndex((l) => /console\.log\(/.test(l)) + 1;
@@ -144,10 +160,17 @@ describe('Run and debug with connection values, no secret on disk', function () 
     // What VS Code wrote for this session (settings, logs, globalState and workspace state, the control plane's data
     // folder under globalStorage) and the workspace. SecretStorage itself lives in the workbench page here.
     await page.waitForTimeout(2000);
-    const places = [...filesUnder(workbench.server.userDataDir), ...filesUnder(workbench.workspace)];
+    // In VS Code in the browser, globalState and workspace state live in the page's IndexedDB: searched too, all but
+    // SecretStorage's own entries (the one place the secret belongs).
+    const browser = await page.context().storageState({ indexedDB: true });
+    const stored = JSON.stringify(browser, (key, value) => (typeof value === 'string' && /^secret:\/\//.test(key) ? '<SecretStorage>' : value));
+    const places = [...filesUnder(workbench.server.userDataDir), ...filesUnder(workbench.workspace), { file: 'the workbench page\'s storage (IndexedDB, localStorage)', text: stored }];
     const leaks = findLeaks([secret], places).map((l) => l.place);
-    console.log(`      [figures] leak search after Run with Connection Values and the terminal: ${places.length} files searched, ${leaks.length} holding the secret`);
-    assert.ok(places.some((p) => p.file.endsWith('settings.json')) && places.some((p) => /state\.vscdb$/.test(p.file)) && places.some((p) => p.file.endsWith('.log')), 'settings, state and logs were searched');
+    console.log(`      [figures] leak search after Run with Connection Values and the terminal: ${places.length} places searched, ${leaks.length} holding the secret`);
+    console.log(`      searched: ${places.map((p) => path.relative(workbench.server.userDataDir, p.file)).filter((f) => !f.startsWith('..')).join(', ')}`);
+    console.log(`      browser storage: ${stored.length} characters; ${(stored.match(/secret:\/\//g) ?? []).length} SecretStorage keys`);
+    assert.ok(places.some((p) => p.file.endsWith('settings.json')) && places.some((p) => p.file.endsWith('.log')), 'settings and logs were searched');
+    assert.ok(/choreo/i.test(stored), 'the workbench storage searched holds the extension\'s state');
     assert.deepEqual(leaks, []);
     assert.equal(existsSync(path.join(workbench.workspace, '.env')), false);
   });
