@@ -88,9 +88,10 @@ describe('Run and debug with connection values, no secret on disk', function () 
   const openFile = async (name: string) => {
     await runCommand(page, 'Go to File');
     await page.locator('.quick-input-widget input').fill(name);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
-    await page.keyboard.press('Enter');
-    await page.locator('.tabs-container .tab', { hasText: name }).waitFor({ timeout: 30_000 });
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click();
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 30_000 });
   };
 
   for (const language of [
