@@ -35,7 +35,8 @@ const englishOnlyZodLocales = {
 //   extension.js  at activation: activate(), the tree, the lifecycle (finding/starting the control plane), the status
 //                 bar, the command registry and its error wrapper. No zod, no HTTP client.
 //   client.js     the first view's data: the control-plane client, the API schemas, zod; the team sign-in (its authentication provider and device flow).
-//   commands.js   every command's own file, the snippet library (templates, yaml), jose (Get Test Token).
+//   commands.js   every command's own file, the snippet library (templates, yaml), jose (Get Test Token), the
+//                 resolver of the `choreo` launch attribute.
 //   forms.js      the webview forms' extension side and their protocols.
 //   editor.js     completion, hover and checks of CHOREO_* names, component.yaml references (a linked folder only).
 // A module lives in exactly one part: the first, in this order, whose imports reach it. Another part that imports it
@@ -49,7 +50,8 @@ const extensionParts = [
   { name: 'extension', entries: ['src/extension.ts'] },
   { name: 'client', entries: ['src/client/controlPlaneClient.ts', 'src/auth/deviceFlow.ts', 'src/auth/choreoAuthenticationProvider.ts'], lazyOnly: true },
   // Every command file, minus those the parts above already hold (the registry, the wrapper, the shared types).
-  { name: 'commands', entries: readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => `src/commands/${f}`) },
+  // With them, the resolver of the `choreo` launch attribute (src/launch/register.ts loads it on the first such launch).
+  { name: 'commands', entries: [...readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => `src/commands/${f}`), 'src/launch/debugConfigurationProvider.ts'] },
   { name: 'forms', entries: ['src/webviews/forms.ts'], lazyOnly: true },
   { name: 'editor', entries: ['src/editor/index.ts'], lazyOnly: true },
 ];

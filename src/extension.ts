@@ -7,7 +7,9 @@ import type { CommandContext } from './commands/commandContext';
 import { quickInput } from './commands/prompts';
 import { disposeReadOnlyDocuments } from './commands/readOnlyDocuments';
 import { commandLoaders, registerCommands } from './commands/registry';
-import { CommandFailures } from './commands/runCommand';
+import { CommandFailures, reportFailure } from './commands/runCommand';
+import { Cancelled } from './useCases/errors';
+import { registerDebugAttribute } from './launch/register';
 import type { ControlPlaneConnection } from './lifecycle/controlPlaneConnection';
 import { ControlPlaneSession } from './lifecycle/controlPlaneSession';
 import { ControlPlaneStatusBar } from './lifecycle/statusBar';
@@ -82,6 +84,8 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
     session,
     editor,
     ...registerCommands(ctx, failures),
+    // The `choreo` launch attribute: a stub here; the resolver loads with the first launch that carries it.
+    registerDebugAttribute(useCases, (e) => e instanceof Cancelled || reportFailure('choreo.launch', e, ctx, failures)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('choreo.controlPlane')) void session.reconnect();
     }),

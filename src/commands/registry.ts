@@ -31,6 +31,8 @@ export const commandLoaders: Record<string, Loader> = {
   'choreo.copyServiceUrl': () => import('./copyServiceUrl.js').then((m) => m.copyServiceUrl),
   'choreo.getTestToken': () => import('./getTestToken.js').then((m) => m.getTestToken),
   'choreo.testConnection': () => import('./testConnection.js').then((m) => m.testConnection),
+  'choreo.runWithConnectionValues': () => import('./runWithConnectionValues.js').then((m) => m.runWithConnectionValues),
+  'choreo.openTerminalWithConnectionValues': () => import('./openTerminalWithConnectionValues.js').then((m) => m.openTerminalWithConnectionValues),
   'choreo.linkWorkspace': () => import('./linkWorkspace.js').then((m) => m.linkWorkspace),
   'choreo.unlinkWorkspace': () => import('./unlinkWorkspace.js').then((m) => m.unlinkWorkspace),
   'choreo.delete': () => import('./deleteResource.js').then((m) => m.deleteResource),

@@ -54,6 +54,32 @@ export function openActions(uses: readonly ResourceUse[]): Map<string, () => The
   return new Map([[`Open a Consumer (${consumers.length})…`, pick]]);
 }
 
+/** A refusal's fixes (a use case's FixableError), each offered as a button that runs its command. */
+function fixesOf(e: unknown): ReadonlyArray<{ title: string; command: string; args: unknown[] }> {
+  const fixes = (e as { fixes?: unknown })?.fixes;
+  return Array.isArray(fixes) ? (fixes as Array<{ title: string; command: string; args: unknown[] }>) : [];
+}
+
+/**
+ * Says what failed, once, in a notification a person can act on (the refusal's fixes, Retry when `retry` is given
+ * and it may help, Show Logs) and one line in the log. For commands (through wrapCommand) and the launch resolver.
+ */
+export function reportFailure(id: string, e: unknown, ctx: { log: Pick<CommandContext['log'], 'error' | 'show'> }, failures: CommandFailures, retry?: () => unknown): void {
+  const { code, message, retryable } = describeError(e);
+  ctx.log.error(`${id} failed [${code}]: ${message}`);
+  // A refusal that names consumers (a provider or service still in use) offers to open each of them.
+  const opens = openActions(isControlPlaneError(e) ? (e.uses ?? []) : []);
+  const fixes = new Map(fixesOf(e).map((f) => [f.title, () => vscode.commands.executeCommand(f.command, ...f.args)]));
+  const actions = [...fixes.keys(), ...opens.keys(), ...(retryable && retry ? ['Retry', 'Show Logs'] : ['Show Logs'])];
+  failures.record({ command: id, code, message, actions });
+  // Not awaited: the caller finishes now; the message stays until the user acts on it.
+  void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
+    if (choice === 'Retry') void retry?.();
+    else if (choice === 'Show Logs') ctx.log.show();
+    else if (choice) void (fixes.get(choice) ?? opens.get(choice))?.();
+  });
+}
+
 export function wrapCommand(id: string, load: () => Promise<Command>, ctx: CommandContext, failures: CommandFailures) {
   const run = async (...args: unknown[]): Promise<unknown> => {
     try {
@@ -61,18 +87,7 @@ export function wrapCommand(id: string, load: () => Promise<Command>, ctx: Comma
       return await command(ctx, ...(args as never[]));
     } catch (e) {
       if (e instanceof Cancelled) return undefined;
-      const { code, message, retryable } = describeError(e);
-      ctx.log.error(`${id} failed [${code}]: ${message}`);
-      // A refusal that names consumers (a provider or service still in use) offers to open each of them.
-      const opens = openActions(isControlPlaneError(e) ? (e.uses ?? []) : []);
-      const actions = [...opens.keys(), ...(retryable ? ['Retry', 'Show Logs'] : ['Show Logs'])];
-      failures.record({ command: id, code, message, actions });
-      // Not awaited: the command finishes now; the message stays until the user acts on it.
-      void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
-        if (choice === 'Retry') void run(...args);
-        else if (choice === 'Show Logs') ctx.log.show();
-        else if (choice) void opens.get(choice)?.();
-      });
+      reportFailure(id, e, ctx, failures, () => run(...args));
       return undefined;
     }
   };

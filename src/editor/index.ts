@@ -14,6 +14,7 @@ import { nearestName } from './nearMiss';
 import { choreoNamesIn, READING_LANGUAGES, readingLanguage, TRIGGER_CHARACTERS, variableBeingRead } from './readContexts';
 import { connectionReferencesIn, parseServiceRef } from './componentYamlRefs';
 import { LINK_PATH, readLink, type WorkspaceLink } from './workspaceLink';
+import { RUNNERS, runnerFor } from '../launch/runners';
 
 export interface EditorDeps {
   useCases: Pick<UseCaseContext, 'client' | 'log'>;
@@ -62,6 +63,8 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
 
   const showStatus = () => {
     const linked = [...consumers.values()];
+    // The editor title's Run with Connection Values shows in a linked workspace only.
+    void vscode.commands.executeCommand('setContext', 'choreo.linked', linked.length > 0);
     if (linked.length === 0 && problems.size === 0) {
       status.hide();
       return;
@@ -283,6 +286,24 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
     },
   };
 
+  // ---- CodeLens on code that reads the consumer's CHOREO_* variables (an inserted snippet): run it with them.
+  const runLenses: vscode.CodeLensProvider = {
+    onDidChangeCodeLenses: lensesChanged.event,
+    async provideCodeLenses(document) {
+      const consumer = consumerFor(document.uri);
+      if (!consumer || document.uri.scheme !== 'file' || !runnerFor(document.languageId)) return [];
+      const known = await consumer.knownOrUndefined();
+      const first = known && choreoNamesIn(document.getText()).find((n) => known.has(n.name));
+      if (!first) return [];
+      const top = new vscode.Range(0, 0, 0, 0);
+      const folder = vscode.workspace.getWorkspaceFolder(document.uri);
+      return [
+        new vscode.CodeLens(top, { title: '$(run) Run with Connection Values', command: 'choreo.runWithConnectionValues', arguments: [document.uri], tooltip: `Runs this file with ${consumer.link.externalConsumer}'s CHOREO_* values of an environment you pick, without a .env` }),
+        new vscode.CodeLens(top, { title: 'Open Terminal with Connection Values', command: 'choreo.openTerminalWithConnectionValues', arguments: [folder?.uri] }),
+      ];
+    },
+  };
+
   const forget = () => {
     for (const c of consumers.values()) c.forget();
     lensesChanged.fire();
@@ -306,6 +327,10 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
     vscode.languages.registerHoverProvider([...selector, ...componentYaml], hover),
     vscode.languages.registerCodeActionsProvider([...selector, ...componentYaml], actions, { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] }),
     vscode.languages.registerCodeLensProvider(componentYaml, lenses),
+    vscode.languages.registerCodeLensProvider(
+      RUNNERS.flatMap((r) => r.languageIds.map((language) => ({ language, scheme: 'file' }))),
+      runLenses,
+    ),
   ];
   void reloadLinks();
 

@@ -55,7 +55,8 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   });
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(server.workbenchUrl([['extensionDevelopmentPath', server.remoteUri(await extensionDevelopmentPath())]]));
+  // A loaded machine (several suites on two cores) can take longer than Playwright's default 30 s to serve the page.
+  await page.goto(server.workbenchUrl([['extensionDevelopmentPath', server.remoteUri(await extensionDevelopmentPath())]]), { timeout: 120_000 });
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
   return {
     page,

@@ -2,36 +2,13 @@
 // extension's log output, globalState, workspaceState, settings, the control plane's data folder and log, the
 // workspace) and the forms it could take there. One function, so the self-check proves the search the real test runs.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
 import { team } from './support';
+import { filesUnder, type Place } from '../harness/leakSearch';
 
-export interface Place {
-  file: string;
-  text: string;
-}
-
-/** Every regular file under a folder (recursively), with its bytes as latin1 so that any byte sequence compares. */
-export function filesUnder(dir: string): Place[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir, { recursive: true, encoding: 'utf8' });
-  } catch {
-    return [];
-  }
-  const out: Place[] = [];
-  for (const name of names) {
-    const file = path.join(dir, name);
-    try {
-      if (statSync(file).isFile()) out.push({ file, text: readFileSync(file).toString('latin1') });
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return out;
-}
+export { filesUnder, findLeaks, formsOf, type Place } from '../harness/leakSearch';
 
 /** The local control plane's data folder (its log is in it too). */
 export function controlPlaneDataDir(api: ChoreoApi): string {
@@ -62,17 +39,3 @@ export function placesToSearch(api: ChoreoApi): Place[] {
   return places;
 }
 
-/** The forms a secret takes in transit: as is, URL-encoded, and base64 (Basic credentials). */
-export function formsOf(secret: string): string[] {
-  return [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')];
-}
-
-/** One entry per (secret, place) where any form of the secret is found. */
-export function findLeaks(secrets: readonly string[], places: readonly Place[]): Array<{ secret: string; place: string }> {
-  const found: Array<{ secret: string; place: string }> = [];
-  for (const secret of secrets) {
-    const forms = formsOf(secret);
-    for (const p of places) if (forms.some((f) => p.text.includes(f))) found.push({ secret, place: p.file });
-  }
-  return found;
-}
