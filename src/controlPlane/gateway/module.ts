@@ -11,15 +11,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPMethod } from 'find-my-way';
 import { gatewayAudience, issuerUrl } from '../../api/routes';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
-import { C, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
+import { C, type AuthConfigRecord, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
 import { answerError, type Handler, type Router } from '../http/router';
 import type { Store } from '../store/store';
-import { AccessDenied, audiencesOf, authorizeCall, hasAudience } from './access';
+import { AccessDenied, audiencesOf, authorizeCall } from './access';
 import type { JSONWebKeySet, JWTVerifyGetKey } from './jose';
 import { localKeys } from './jwks';
 import { GatewayProxy, sendGatewayError } from './proxy';
 import { gatewayState } from './state';
-import { TokenChecker, TokenRejected, type IssuerLookup, type VerifiedToken } from './tokenCheck';
+import { TokenChecker, TokenRejected, type IssuerLookup, type TrustedIssuer, type VerifiedToken } from './tokenCheck';
 
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const REALM = 'choreo-gateway';
@@ -105,50 +105,53 @@ function builtInKeys(ctx: ControlPlaneContext): JWTVerifyGetKey {
   };
 }
 
-/** What the gateway needs of an external identity provider to verify its tokens. */
-interface ExternalIssuer {
+/** What the gateway needs of one registration of an external identity provider to verify its tokens. */
+interface ExternalRegistration {
+  id: string;
+  orgId: string;
   jwksUri: string;
-  /** The audiences its tokens must carry one of: those of every registration of this issuer (each organization's
-   * own are checked again in `issuerServes`). */
+  /** The audiences its tokens must carry one of (this registration's own). */
   audiences: string[];
-  /** The latest Refresh of its registrations: a refresh means "fetch the keys again now". */
+  /** Its latest Refresh: a refresh means "fetch the keys again now". */
   refreshedAt?: string;
 }
 
 /**
- * issuer → JWKS URL and audiences of every external identity provider. Rebuilt after any write to the identity
- * providers, through whichever replica it was made (the store's change feed calls onChange on every replica), so a
- * provider added, refreshed, changed or removed through one is trusted or dropped by all. The key sets of providers
- * that went or were refreshed are fetched again.
+ * issuer → the registrations of it (each organization's, from its Well-Known URL). Rebuilt after any write to the
+ * identity providers, through whichever replica it was made (the store's change feed calls onChange on every
+ * replica), so a provider added, refreshed, changed or removed through one is trusted or dropped by all. The key
+ * sets of registrations that went or were refreshed are fetched again; each registration has its own (jwks.ts).
  */
-function externalIssuers(store: Store, ctx: ControlPlaneContext) {
+function externalRegistrations(store: Store, ctx: ControlPlaneContext) {
   const { jwks } = gatewayState(ctx);
-  let map: Promise<Map<string, ExternalIssuer>> | undefined;
-  let built = new Map<string, ExternalIssuer>();
+  let map: Promise<Map<string, ExternalRegistration[]>> | undefined;
+  let built = new Map<string, ExternalRegistration>();
   const rebuild = async () => {
-    const issuers = new Map<string, ExternalIssuer>();
+    const byIssuer = new Map<string, ExternalRegistration[]>();
+    const byId = new Map<string, ExternalRegistration>();
     let after: string | undefined;
     for (;;) {
       const page = await store.page<OrganizationRecord>(C.orgs, { group: '', after, limit: 500 });
       for (const org of page.items) {
         for (const idp of await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)) {
           if (idp.kind === 'external' && idp.issuer && idp.jwksUri) {
-            const seen = issuers.get(idp.issuer);
-            const audiences = [...new Set([...(seen?.audiences ?? []), ...audiencesOf(idp, ctx.baseUrl)])];
-            const refreshedAt = [seen?.refreshedAt, idp.refreshedAt].filter((t) => t !== undefined).sort().pop();
-            issuers.set(idp.issuer, { jwksUri: idp.jwksUri, audiences, refreshedAt });
+            const registration = { id: idp.id, orgId: idp.orgId, jwksUri: idp.jwksUri, audiences: audiencesOf(idp, ctx.baseUrl), refreshedAt: idp.refreshedAt };
+            let list = byIssuer.get(idp.issuer);
+            if (!list) byIssuer.set(idp.issuer, (list = []));
+            list.push(registration);
+            byId.set(idp.id, registration);
           }
         }
       }
       if (page.last === undefined) break;
       after = page.last;
     }
-    for (const [issuer, was] of built) {
-      const now = issuers.get(issuer);
-      if (!now || now.jwksUri !== was.jwksUri || now.refreshedAt !== was.refreshedAt) jwks.forget(was.jwksUri);
+    for (const [id, was] of built) {
+      const now = byId.get(id);
+      if (!now || now.jwksUri !== was.jwksUri || now.refreshedAt !== was.refreshedAt) jwks.forget(id);
     }
-    built = issuers;
-    return issuers;
+    built = byId;
+    return byIssuer;
   };
   // A rebuild already under way may have read the providers before this change: the next lookup starts another.
   store.onChange(C.identityProviders, () => (map = undefined));
@@ -179,10 +182,10 @@ export const gateway: ControlPlaneModule = {
     const { store, baseUrl } = ctx;
     const state = gatewayState(ctx);
     const builtIn = { keys: builtInKeys(ctx), audience: gatewayAudience(baseUrl) };
-    const external = externalIssuers(store, ctx);
+    const external = externalRegistrations(store, ctx);
     const builtInPrefix = `${baseUrl}/oauth2/`;
 
-    const lookup: IssuerLookup = async (issuer) => {
+    const lookup: IssuerLookup = async (issuer, clientId) => {
       if (issuer.startsWith(builtInPrefix)) {
         let handle: string;
         try {
@@ -193,8 +196,18 @@ export const gateway: ControlPlaneModule = {
         const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', handle);
         return org ? builtIn : undefined;
       }
-      const found = await external(issuer);
-      return found ? { keys: state.jwks.remote(found.jwksUri), audience: found.audiences, accessTokensOnly: true } : undefined;
+      const registrations = await external(issuer);
+      if (!registrations) return undefined;
+      // Only the registrations whose consumers' keys name this client: an external Client ID names one consumer per
+      // registration (the store's externalClientId index), so each organization's keys judge its own consumers'
+      // tokens, and another organization's registration of the same issuer judges nothing of theirs.
+      const trusted: TrustedIssuer[] = [];
+      for (const r of registrations) {
+        const config = await store.findUnique<AuthConfigRecord>(C.authConfigs, 'externalClientId', `${r.id}/${clientId}`);
+        if (config === undefined) continue;
+        trusted.push({ keys: state.jwks.remote(r.jwksUri, r.id), audience: r.audiences, accessTokensOnly: true, registration: { id: r.id, orgId: r.orgId } });
+      }
+      return trusted;
     };
     const checker = new TokenChecker(lookup, { realm: REALM });
     const proxy = new GatewayProxy();
@@ -253,7 +266,7 @@ export const gateway: ControlPlaneModule = {
           refuseToken(res, new TokenRejected('invalid_token', `The token was not issued for "${p.org}": get a token from that organization's token URL or one of its identity providers.`));
         const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
         if (!org) return notIssuedFor();
-        const ownToken = await issuerServes(token, org);
+        const ownToken = issuerServes(token, org);
         const project = await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`);
         const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${p.component}`));
         const endpoint = service?.type === 'service' ? service.endpoints?.find((e) => e.name === p.endpoint) : undefined;
@@ -288,12 +301,11 @@ export const gateway: ControlPlaneModule = {
       }
     };
 
-    /** Whether the token's issuer is one of the organization's identity providers (its built-in one, or an external
-     * one registered there, with an audience of that registration). */
-    const issuerServes = async (token: VerifiedToken, org: OrganizationRecord): Promise<boolean> => {
+    /** Whether the token is one of the organization's identity providers' (its built-in one, or an external one
+     * registered there whose keys verified it, with an audience of that registration). */
+    const issuerServes = (token: VerifiedToken, org: OrganizationRecord): boolean => {
       if (token.issuer.startsWith(builtInPrefix)) return token.issuer === issuerUrl(baseUrl, org.handle);
-      const idp = (await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)).find((i) => i.kind === 'external' && i.issuer === token.issuer);
-      return idp !== undefined && hasAudience(token, idp, baseUrl);
+      return token.registrations?.some((r) => r.orgId === org.id) === true;
     };
 
     state.dispatch = (req, res, url) => {
