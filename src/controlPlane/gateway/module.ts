@@ -17,7 +17,10 @@ import type { Store } from '../store/store';
 import { AccessDenied, audiencesOf, authorizeCall } from './access';
 import type { JSONWebKeySet, JWTVerifyGetKey } from './jose';
 import { localKeys } from './jwks';
+import { greetingHandler } from '../sampleService/greetingService';
+import { SAMPLE_UPSTREAM_PATH } from '../sampleService/module';
 import { GatewayProxy, sendGatewayError } from './proxy';
+import { UpstreamNetwork } from './upstream/connector';
 import { gatewayState } from './state';
 import { TokenChecker, TokenRejected, type IssuerLookup, type TrustedIssuer, type VerifiedToken } from './tokenCheck';
 
@@ -210,7 +213,31 @@ export const gateway: ControlPlaneModule = {
       return trusted;
     };
     const checker = new TokenChecker(lookup, { realm: REALM });
-    const proxy = new GatewayProxy();
+    const proxy = new GatewayProxy({ network: new UpstreamNetwork(ctx.outbound, ctx.upstreamConnect) });
+
+    /**
+     * An upstream URL at this control plane's own URL is never called over the network: the gateway would call
+     * itself (a loop), and on a team server behind a proxy on the same host that URL leads to loopback, which the
+     * outbound rule refuses. The sample service's upstream, which is there (sampleService/module.ts), is answered in
+     * this process; anything else there is refused.
+     */
+    const ownPrefix = `${baseUrl}/`;
+    const samplePrefix = `${baseUrl}${SAMPLE_UPSTREAM_PATH}`;
+    const greet = ctx.sampleService ? greetingHandler() : undefined;
+    const deliver = (req: IncomingMessage, res: ServerResponse, upstreamUrl: string, p: { rest: string; search: string }, orgId: string): void => {
+      if (!upstreamUrl.startsWith(ownPrefix)) return proxy.forward(req, res, upstreamUrl, p.rest, p.search, orgId);
+      const sample = upstreamUrl === samplePrefix || upstreamUrl === `${samplePrefix}/`;
+      if (sample && greet !== undefined) {
+        req.url = `${SAMPLE_UPSTREAM_PATH}${p.rest}${p.search}`;
+        return greet(req, res);
+      }
+      return sendGatewayError(
+        res,
+        502,
+        'upstream_refused',
+        `The upstream URL ${upstreamUrl} is this control plane itself; the gateway does not call itself. Set the service's own URL as its upstream.`,
+      );
+    };
 
     /**
      * The calls that passed, per verified token (the checker hands out the same object while the token is cached and
@@ -236,7 +263,7 @@ export const gateway: ControlPlaneModule = {
       }
       const call = token && passed.get(token)?.get(p.route as string);
       if (call === undefined || call.generation !== store.generation) return false;
-      proxy.forward(req, res, call.upstreamUrl, p.rest, p.search, call.orgId);
+      deliver(req, res, call.upstreamUrl, p, call.orgId);
       return true;
     };
 
@@ -295,7 +322,7 @@ export const gateway: ControlPlaneModule = {
           return sendGatewayError(res, err.status, err.code, err.message, headers);
         }
         if (p.route !== undefined) remember(token, p.route, { generation, upstreamUrl, orgId: org.id });
-        proxy.forward(req, res, upstreamUrl, p.rest, p.search, org.id);
+        deliver(req, res, upstreamUrl, p, org.id);
       } catch (err) {
         answerError(res, err);
       }
