@@ -66,8 +66,10 @@ const RANGES: readonly (readonly [prefix: string, bits: number, family: 'ipv4' |
   ['fe80::', 10, 'ipv6', 'link-local'],
   ['ff00::', 8, 'ipv6', 'multicast'],
 ];
-const blocked = new net.BlockList();
-for (const [prefix, bits, family] of RANGES) blocked.addSubnet(prefix, bits, family);
+/** One list per family: a BlockList checks an IPv4 address against IPv6 rules too (as IPv4-mapped), which would put
+ * every IPv4 address under ::ffff:0:0/96. */
+const blocked = { ipv4: new net.BlockList(), ipv6: new net.BlockList() };
+for (const [prefix, bits, family] of RANGES) blocked[family].addSubnet(prefix, bits, family);
 
 /**
  * Why a team server must not connect to this IP address (the rule's name, e.g. "loopback"), or undefined for a
@@ -78,7 +80,7 @@ export function nonPublicRule(address: string): string | undefined {
   const family = net.isIP(a);
   if (family === 0) return 'not an IP address';
   const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (!blocked.check(a, type)) return undefined;
+  if (!blocked[type].check(a, type)) return undefined;
   // Refused: which range says why (the most specific first: ::1 before ::/96).
   let best: (typeof RANGES)[number] | undefined;
   for (const r of RANGES) {
