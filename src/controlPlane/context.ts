@@ -2,7 +2,7 @@
 import type { CollectionSpec, Store, StoredRecord, WriteOp } from './store/store';
 import type { SigningKeys } from './idp/signingKeys';
 import type { Router } from './http/router';
-import type { OutboundPolicy } from './http/outbound';
+import type { OutboundPolicy } from './http/addressRule';
 import type { UpstreamConnect } from './gateway/upstream/connector';
 import type { UsersIdp } from './members/usersIdp';
 

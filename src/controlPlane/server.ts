@@ -21,7 +21,7 @@ import { NOT_IN_MEMORY } from './store/store';
 import { gatewayState } from './gateway/state';
 import type { UpstreamConnect } from './gateway/upstream/connector';
 import { isLoopbackHost } from './externalIdp/discovery';
-import type { Resolve } from './http/outbound';
+import type { Resolve } from './http/addressRule';
 import { MembersGuard, UserTokenAuthenticator } from './members/access';
 import { PersonalAccessTokenAuthenticator } from './members/personalTokens';
 import { UsersIdp, type UsersIdpOptions } from './members/usersIdp';

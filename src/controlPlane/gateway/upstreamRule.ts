@@ -1,10 +1,10 @@
 /**
- * Whether a service's upstream URL may be saved: the server's outbound rule (../http/outbound.ts), checked when the
+ * Whether a service's upstream URL may be saved: the server's outbound rule (../http/addressRule.ts), checked when the
  * URL is saved so the person setting it learns at once; the gateway checks again on the address each connection goes
  * to (upstream/connector.ts), since DNS can change after the URL was saved.
  */
 import type { ControlPlaneContext } from '../context';
-import { OutboundRefused, resolvePublic } from '../http/outbound';
+import { OutboundRefused, resolvePublic } from '../http/addressRule';
 import { SAMPLE_UPSTREAM_PATH } from '../sampleService/module';
 
 /** Why the URL cannot be an upstream here (a sentence naming the rule and the flag), or undefined when it can. */

@@ -1,5 +1,5 @@
 /**
- * How the gateway opens a connection to an upstream, and the address rule it opens it under (../../http/outbound.ts):
+ * How the gateway opens a connection to an upstream, and the address rule it opens it under (../../http/addressRule.ts):
  * an IP address is judged before anything is dialled; a name is resolved by the connection's own `lookup`, which
  * judges every address it resolved to, and the socket then connects to that very address (DNS changed since the URL
  * was saved, or rebinding, gains nothing).
@@ -9,7 +9,7 @@
  */
 import net, { type LookupFunction } from 'node:net';
 import tls from 'node:tls';
-import { connectionRule, OPEN_POLICY, type OutboundPolicy, type OutboundRefused } from '../../http/outbound';
+import { connectionRule, OPEN_POLICY, type OutboundPolicy, type OutboundRefused } from '../../http/addressRule';
 
 export interface ConnectOptions {
   /** Host name or IP address (IPv6 without brackets). */
