@@ -65,30 +65,81 @@ const RANGES: readonly (readonly [prefix: string, bits: number, family: 'ipv4' |
   ['fe80::', 10, 'ipv6', 'link-local'],
   ['ff00::', 8, 'ipv6', 'multicast'],
 ];
-/** One list per family: a BlockList checks an IPv4 address against IPv6 rules too (as IPv4-mapped), which would put
- * every IPv4 address under ::ffff:0:0/96. */
-const blocked = { ipv4: new net.BlockList(), ipv6: new net.BlockList() };
-for (const [prefix, bits, family] of RANGES) blocked[family].addSubnet(prefix, bits, family);
+/**
+ * An address as 16-bit groups (IPv4: 2, IPv6: 8), from a string net.isIP accepted. Parsed by hand: net.BlockList
+ * builds a SocketAddress per check (~10 µs), which a new upstream connection per call would pay every time.
+ */
+function groups(address: string, family: 4 | 6): number[] {
+  if (family === 4) {
+    const [a, b, c, d] = address.split('.').map(Number);
+    return [(a << 8) | b, (c << 8) | d];
+  }
+  let text = address;
+  const tail: number[] = [];
+  const dot = text.lastIndexOf('.');
+  if (dot !== -1) {
+    // An IPv4 address in the last 32 bits (::ffff:127.0.0.1).
+    const colon = text.lastIndexOf(':');
+    tail.push(...groups(text.slice(colon + 1), 4));
+    text = text.slice(0, colon + 1);
+    // The ':' before the IPv4 part separates it, unless it is half of a '::'.
+    if (!text.endsWith('::')) text = text.slice(0, -1);
+  }
+  const parse = (part: string) => (part === '' ? [] : part.split(':').map((h) => parseInt(h, 16)));
+  const gap = text.indexOf('::');
+  const head = gap === -1 ? parse(text) : parse(text.slice(0, gap));
+  const rest = gap === -1 ? [] : parse(text.slice(gap + 2));
+  const zeros = 8 - head.length - rest.length - tail.length;
+  return [...head, ...new Array<number>(Math.max(0, zeros)).fill(0), ...rest, ...tail];
+}
+
+interface Range {
+  family: 4 | 6;
+  groups: number[];
+  bits: number;
+  rule: string;
+}
+const PARSED: Range[] = RANGES.map(([prefix, bits, family, rule]) => {
+  const f = family === 'ipv4' ? 4 : 6;
+  return { family: f, groups: groups(prefix, f), bits, rule };
+});
+
+function inRange(g: number[], r: Range): boolean {
+  let bits = r.bits;
+  for (let i = 0; bits > 0; i++, bits -= 16) {
+    const mask = bits >= 16 ? 0xffff : (0xffff << (16 - bits)) & 0xffff;
+    if ((g[i] & mask) !== (r.groups[i] & mask)) return false;
+  }
+  return true;
+}
 
 /**
  * Why a team server must not connect to this IP address (the rule's name, e.g. "loopback"), or undefined for a
  * public one. Brackets are allowed. An IPv4-mapped IPv6 address is refused whatever IPv4 address it holds.
  */
 export function nonPublicRule(address: string): string | undefined {
+  // A connection per call to the same few upstream addresses asks again and again: remember the answers.
+  const known = verdicts.get(address);
+  if (known !== undefined) return known === null ? undefined : known;
+  const rule = judge(address);
+  if (verdicts.size >= 4096) verdicts.clear();
+  verdicts.set(address, rule ?? null);
+  return rule;
+}
+
+const verdicts = new Map<string, string | null>();
+
+function judge(address: string): string | undefined {
   const a = address.charCodeAt(0) === 0x5b /* [ */ ? address.slice(1, -1) : address;
   const family = net.isIP(a);
   if (family === 0) return 'not an IP address';
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (!blocked[type].check(a, type)) return undefined;
-  // Refused: which range says why (the most specific first: ::1 before ::/96).
-  let best: (typeof RANGES)[number] | undefined;
-  for (const r of RANGES) {
-    if (r[2] !== type) continue;
-    const one = new net.BlockList();
-    one.addSubnet(r[0], r[1], r[2]);
-    if (one.check(a, type) && (best === undefined || r[1] > best[1])) best = r;
+  const g = groups(a, family as 4 | 6);
+  // The most specific range names the rule (::1 is loopback, not IPv4-compatible).
+  let best: Range | undefined;
+  for (const r of PARSED) {
+    if (r.family === family && inRange(g, r) && (best === undefined || r.bits > best.bits)) best = r;
   }
-  return best?.[3] ?? 'non-public';
+  return best?.rule;
 }
 
 /** Whether an IP address is one a team server must not connect to. */
