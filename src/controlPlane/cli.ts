@@ -4,8 +4,9 @@
  *   serve --data DIR [--host 127.0.0.1] [--port 7480] [--public-url URL] [--sample-service] [--allow-private-addresses]
  *     Serves until SIGTERM/SIGINT. With --sample-service every organization created gets the sample service
  *     "Greeting Service" in its default project, and its upstream is served (the extension's local control plane
- *     runs with it). With --public-url (a team server) discovery documents and JWKS are fetched only from public
- *     addresses, unless --allow-private-addresses is given (identity providers inside the team's network). When ready it prints exactly one line on stdout:
+ *     runs with it). A team server (--public-url, or a --host beyond loopback) connects only to public addresses,
+ *     for identity providers' discovery documents and JWKS and for services' upstreams alike, unless
+ *     --allow-private-addresses is given (providers and services inside the team's network). When ready it prints exactly one line on stdout:
  *       Choreo control plane listening on <base URL>
  *     A parent finds the URL with /^Choreo control plane listening on (\S+)$/m. The admin token is in
  *     DIR/admin-token (mode 0600). Everything else is logged on stderr.

@@ -2,7 +2,8 @@
 import type { CollectionSpec, Store, StoredRecord, WriteOp } from './store/store';
 import type { SigningKeys } from './idp/signingKeys';
 import type { Router } from './http/router';
-import type { OutboundPolicy } from './http/outbound';
+import type { OutboundPolicy } from './http/addressRule';
+import type { UpstreamConnect } from './gateway/upstream/connector';
 import type { UsersIdp } from './members/usersIdp';
 
 export interface ControlPlaneContext {
@@ -15,8 +16,11 @@ export interface ControlPlaneContext {
   /** `serve --sample-service`: new organizations get the sample service (see sampleService/seeding.ts), and its
    * upstream is served. */
   sampleService: boolean;
-  /** Which addresses the server may fetch from (discovery, JWKS): see http/outbound.ts. */
+  /** Which addresses the server may connect to (discovery, JWKS, the gateway's upstreams): see http/outbound.ts. */
   outbound: OutboundPolicy;
+  /** How the gateway opens upstream connections: net.connect / tls.connect unless a test gives its own (one that
+   * records the address it would dial; see gateway/upstream/connector.ts). */
+  upstreamConnect?: UpstreamConnect;
   /** The proof that this server holds its data folder's admin token, for a challenge (src/api/identityProof.ts);
    * absent on a team database. */
   proveIdentity?(challenge: string): string;

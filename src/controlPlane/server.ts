@@ -20,6 +20,9 @@ import { modules } from './routes';
 import { writeFileAtomicSync } from './store/atomicFile';
 import { NOT_IN_MEMORY } from './store/store';
 import { gatewayState } from './gateway/state';
+import type { UpstreamConnect } from './gateway/upstream/connector';
+import { isLoopbackHost } from './externalIdp/discovery';
+import type { Resolve } from './http/addressRule';
 import { MembersGuard, UserTokenAuthenticator } from './members/access';
 import { PersonalAccessTokenAuthenticator } from './members/personalTokens';
 import { UsersIdp, type UsersIdpOptions } from './members/usersIdp';
@@ -37,9 +40,13 @@ export interface ServeOptions {
   /** Every organization created gets the sample "Greeting Service" in its default project, and its upstream is
    * served (the local control plane the extension starts; a team server stays empty and serves no sample). */
   sampleService?: boolean;
-  /** A team server (with publicUrl) fetches discovery documents and JWKS only from public addresses unless this is
-   * set (`--allow-private-addresses`: identity providers inside the team's network). See http/outbound.ts. */
+  /** A team server (with publicUrl, or listening on a non-loopback host) connects only to public addresses (identity
+   * providers' discovery documents and JWKS, services' upstreams) unless this is set (`--allow-private-addresses`:
+   * providers and services inside the team's network). See http/outbound.ts. */
   allowPrivateAddresses?: boolean;
+  /** Tests only: how names are resolved (a fake DNS), and how the gateway dials an upstream (one that records the
+   * address instead of dialling it). Absent: the system's resolver, net.connect / tls.connect. */
+  network?: { resolve?: Resolve; upstreamConnect?: UpstreamConnect };
   /** The team's identity provider, which signs people in (--users-idp, --users-client-id, --users-audience). */
   usersIdp?: UsersIdpOptions;
 }
@@ -95,7 +102,13 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
       signingKeys,
       cascade,
       sampleService: options.sampleService ?? false,
-      outbound: { publicOnly: publicUrl !== undefined && !options.allowPrivateAddresses },
+      // A team server: reached at a public URL, or listening beyond loopback. The local control plane (the
+      // extension's, on 127.0.0.1) keeps reaching localhost: that is what it is for.
+      outbound: {
+        publicOnly: (publicUrl !== undefined || !isLoopbackHost(options.host)) && !options.allowPrivateAddresses,
+        resolve: options.network?.resolve,
+      },
+      upstreamConnect: options.network?.upstreamConnect,
       proveIdentity: backend.adminToken === undefined ? undefined : (challenge) => identityProof(backend.adminToken!, challenge),
     };
     // Team members: people signed in with the team's identity provider, their tokens, roles and the audit log.

@@ -6,6 +6,8 @@
 // own upstream client and no token check or routing (gateway/ourProxy.mjs): the gap to it is what checking costs. CPU/request is the server process's CPU time (user + system)
 // per request under load: on a shared machine it moves less than req/s. Run: node --import tsx test/bench/gateway.bench.mjs [seconds]
 // BENCH_BASELINE_BUNDLE=/path/controlPlane.js adds a row for another build of the control plane (e.g. main's) in the same rounds.
+// BENCH_NEW_CONNECTIONS=1: the upstream closes its connection after each answer, so every call makes a new upstream
+// connection (where the gateway's address rule runs, gateway/upstream/connector.ts).
 // Goal (issue 4): at least 0.5 of nginx's requests per second, under 1 ms added at the median.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,12 +22,14 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 2);
 const tmp = mkdtempSync(join(tmpdir(), 'gateway-bench-'));
 const children = [];
 
-// The same small upstream for all three: a keep-alive node:http server answering a short JSON body.
+// The same small upstream for all three: a keep-alive node:http server answering a short JSON body (or closing the
+// connection after each answer, with BENCH_NEW_CONNECTIONS=1).
+const newConnections = process.env.BENCH_NEW_CONNECTIONS === '1';
 const UPSTREAM = `
 const http = require('node:http');
 const body = '{"message":"Hello, World!"}';
 const s = http.createServer({ keepAliveTimeout: 60000 }, (req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length });
+  res.writeHead(200, { 'content-type': 'application/json', 'content-length': body.length${newConnections ? ", connection: 'close'" : ''} });
   res.end(body);
 });
 s.listen(0, '127.0.0.1', () => console.log('listening http://127.0.0.1:' + s.address().port));
@@ -191,7 +195,7 @@ try {
 
   const f = (n) => Math.round(n).toLocaleString('en-US');
   const ms = (n) => `${n.toFixed(3)} ms`;
-  console.log(`wrk -t1, ${seconds} s per run, best of ${rounds} rounds (the machine is shared, so the best run is the least disturbed one)`);
+  console.log(`wrk -t1, ${seconds} s per run, best of ${rounds} rounds (the machine is shared, so the best run is the least disturbed one)${newConnections ? '; a new upstream connection per call' : ''}`);
   console.log('target                       req/s (50 conn)   p50 (50 conn)   p50 (1 conn)   CPU/request (50 conn, median)');
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   for (const t of targets) {

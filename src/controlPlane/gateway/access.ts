@@ -104,11 +104,12 @@ async function authorizeBuiltIn(store: Store, baseUrl: string, token: VerifiedTo
 }
 
 async function authorizeExternal(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget): Promise<ComponentRecord> {
-  // Fast path: consumers connected to this endpoint whose keys in this environment are this client of this issuer,
-  // registered in the consumer's organization (the service's, or another one's for a Public endpoint).
+  // Fast path: consumers connected to this endpoint whose keys in this environment are this client of the very
+  // registration whose keys verified the token (the consumer's organization's: the service's, or another one's for a
+  // Public endpoint). Another registration of the same issuer vouches for nothing here.
   for (const connection of await store.findAll<ConnectionRecord>(CONNECTIONS, 'target', target(t.service.id, t.endpointName))) {
     const config = await store.findUnique<AuthConfigRecord>(C.authConfigs, 'slot', `${connection.componentId}/${t.env.handle}`);
-    if (!config || config.kind !== 'external' || config.clientId !== token.clientId) continue;
+    if (!config || config.kind !== 'external' || config.clientId !== token.clientId || !verifiedBy(token, config.identityProviderId)) continue;
     const provider = await store.get<IdentityProviderRecord>(C.identityProviders, config.identityProviderId);
     if (!provider || provider.issuer !== token.issuer || !appliesIn(provider, t.env) || !hasAudience(token, provider, baseUrl)) continue;
     const consumer = await store.get<ComponentRecord>(C.components, connection.componentId);
@@ -118,9 +119,8 @@ async function authorizeExternal(store: Store, baseUrl: string, token: VerifiedT
   }
 
   // Refused: find out why, so the answer says what to fix.
-  const idp = (await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', t.org.id)).find(
-    (i) => i.kind === 'external' && i.issuer === token.issuer,
-  );
+  const mine = token.registrations?.find((r) => r.orgId === t.org.id);
+  const idp = mine && (await store.get<IdentityProviderRecord>(C.identityProviders, mine.id));
   if (!idp) {
     // Only a Public endpoint gets here with another organization's token (module.ts): that organization's consumers
     // are not walked for a better reason.
@@ -146,6 +146,9 @@ async function authorizeExternal(store: Store, baseUrl: string, token: VerifiedT
   if (!admits(t.visibility, t.service, here.component)) throw notVisible(here.component, t);
   return here.component;
 }
+
+/** Whether the registration's keys verified the token (tokenCheck.ts: each registration judges only its own). */
+const verifiedBy = (token: VerifiedToken, registrationId: string) => token.registrations?.some((r) => r.id === registrationId) === true;
 
 const appliesIn = (idp: IdentityProviderRecord, env: EnvironmentRecord) => idp.environments === 'all' || idp.environments.includes(env.handle);
 

@@ -41,7 +41,10 @@ export class KeysUnavailable extends Error {
   }
 }
 
-/** One remote key set per JWKS URL, shared by every identity provider and consumer that points at it. */
+/** Remote key sets, each under a key: the gateway keeps one per registration of an external identity provider (one
+ * organization's, from one Well-Known URL), never one per issuer or JWKS URL shared across organizations, so what
+ * one organization registers (another key set for the same issuer, a refresh, a flood of unknown `kid`s) never
+ * changes the keys another organization's tokens are checked with. Without a key, one per JWKS URL. */
 export class JwksRegistry {
   private readonly remotes = new Map<string, JWTVerifyGetKey>();
   private readonly opts: Required<RemoteKeyOptions>;
@@ -50,8 +53,8 @@ export class JwksRegistry {
     this.opts = { ...DEFAULTS, ...options };
   }
 
-  remote(jwksUri: string): JWTVerifyGetKey {
-    let keys = this.remotes.get(jwksUri);
+  remote(jwksUri: string, key = jwksUri): JWTVerifyGetKey {
+    let keys = this.remotes.get(key);
     if (!keys) {
       keys = this.withFailureMemory(jwksUri, jose.createRemoteJWKSet(new URL(jwksUri), {
         cacheMaxAge: this.opts.cacheMaxAgeMs,
@@ -59,14 +62,14 @@ export class JwksRegistry {
         timeoutDuration: this.opts.timeoutMs,
         [jose.customFetch]: this.fetchJwks,
       }));
-      this.remotes.set(jwksUri, keys);
+      this.remotes.set(key, keys);
     }
     return keys;
   }
 
   /** Drops a cached key set (and a remembered failure), e.g. when its identity provider is refreshed or deleted. */
-  forget(jwksUri: string): void {
-    this.remotes.delete(jwksUri);
+  forget(key: string): void {
+    this.remotes.delete(key);
   }
 
   private readonly fetchJwks = (url: string, init: RequestInit): Promise<Response> => {

@@ -11,16 +11,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPMethod } from 'find-my-way';
 import { gatewayAudience, issuerUrl } from '../../api/routes';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
-import { C, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
+import { C, type AuthConfigRecord, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
 import { headerValue } from '../http/headers';
 import { answerError, type Handler, type Router } from '../http/router';
 import type { Store } from '../store/store';
-import { AccessDenied, audiencesOf, authorizeCall, hasAudience } from './access';
+import { AccessDenied, audiencesOf, authorizeCall } from './access';
 import type { JSONWebKeySet, JWTVerifyGetKey } from './jose';
 import { localKeys } from './jwks';
+import { greetingHandler } from '../sampleService/greetingService';
+import { SAMPLE_UPSTREAM_PATH } from '../sampleService/module';
 import { GatewayProxy, sendGatewayError } from './proxy';
+import { UpstreamNetwork } from './upstream/connector';
 import { gatewayState } from './state';
-import { TokenChecker, TokenRejected, type IssuerLookup, type VerifiedToken } from './tokenCheck';
+import { TokenChecker, TokenRejected, type IssuerLookup, type TrustedIssuer, type VerifiedToken } from './tokenCheck';
 
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 const REALM = 'choreo-gateway';
@@ -99,50 +102,53 @@ function builtInKeys(ctx: ControlPlaneContext): JWTVerifyGetKey {
   };
 }
 
-/** What the gateway needs of an external identity provider to verify its tokens. */
-interface ExternalIssuer {
+/** What the gateway needs of one registration of an external identity provider to verify its tokens. */
+interface ExternalRegistration {
+  id: string;
+  orgId: string;
   jwksUri: string;
-  /** The audiences its tokens must carry one of: those of every registration of this issuer (each organization's
-   * own are checked again in `issuerServes`). */
+  /** The audiences its tokens must carry one of (this registration's own). */
   audiences: string[];
-  /** The latest Refresh of its registrations: a refresh means "fetch the keys again now". */
+  /** Its latest Refresh: a refresh means "fetch the keys again now". */
   refreshedAt?: string;
 }
 
 /**
- * issuer → JWKS URL and audiences of every external identity provider. Rebuilt after any write to the identity
- * providers, through whichever replica it was made (the store's change feed calls onChange on every replica), so a
- * provider added, refreshed, changed or removed through one is trusted or dropped by all. The key sets of providers
- * that went or were refreshed are fetched again.
+ * issuer → the registrations of it (each organization's, from its Well-Known URL). Rebuilt after any write to the
+ * identity providers, through whichever replica it was made (the store's change feed calls onChange on every
+ * replica), so a provider added, refreshed, changed or removed through one is trusted or dropped by all. The key
+ * sets of registrations that went or were refreshed are fetched again; each registration has its own (jwks.ts).
  */
-function externalIssuers(store: Store, ctx: ControlPlaneContext) {
+function externalRegistrations(store: Store, ctx: ControlPlaneContext) {
   const { jwks } = gatewayState(ctx);
-  let map: Promise<Map<string, ExternalIssuer>> | undefined;
-  let built = new Map<string, ExternalIssuer>();
+  let map: Promise<Map<string, ExternalRegistration[]>> | undefined;
+  let built = new Map<string, ExternalRegistration>();
   const rebuild = async () => {
-    const issuers = new Map<string, ExternalIssuer>();
+    const byIssuer = new Map<string, ExternalRegistration[]>();
+    const byId = new Map<string, ExternalRegistration>();
     let after: string | undefined;
     for (;;) {
       const page = await store.page<OrganizationRecord>(C.orgs, { group: '', after, limit: 500 });
       for (const org of page.items) {
         for (const idp of await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)) {
           if (idp.kind === 'external' && idp.issuer && idp.jwksUri) {
-            const seen = issuers.get(idp.issuer);
-            const audiences = [...new Set([...(seen?.audiences ?? []), ...audiencesOf(idp, ctx.baseUrl)])];
-            const refreshedAt = [seen?.refreshedAt, idp.refreshedAt].filter((t) => t !== undefined).sort().pop();
-            issuers.set(idp.issuer, { jwksUri: idp.jwksUri, audiences, refreshedAt });
+            const registration = { id: idp.id, orgId: idp.orgId, jwksUri: idp.jwksUri, audiences: audiencesOf(idp, ctx.baseUrl), refreshedAt: idp.refreshedAt };
+            let list = byIssuer.get(idp.issuer);
+            if (!list) byIssuer.set(idp.issuer, (list = []));
+            list.push(registration);
+            byId.set(idp.id, registration);
           }
         }
       }
       if (page.last === undefined) break;
       after = page.last;
     }
-    for (const [issuer, was] of built) {
-      const now = issuers.get(issuer);
-      if (!now || now.jwksUri !== was.jwksUri || now.refreshedAt !== was.refreshedAt) jwks.forget(was.jwksUri);
+    for (const [id, was] of built) {
+      const now = byId.get(id);
+      if (!now || now.jwksUri !== was.jwksUri || now.refreshedAt !== was.refreshedAt) jwks.forget(id);
     }
-    built = issuers;
-    return issuers;
+    built = byId;
+    return byIssuer;
   };
   // A rebuild already under way may have read the providers before this change: the next lookup starts another.
   store.onChange(C.identityProviders, () => (map = undefined));
@@ -173,10 +179,10 @@ export const gateway: ControlPlaneModule = {
     const { store, baseUrl } = ctx;
     const state = gatewayState(ctx);
     const builtIn = { keys: builtInKeys(ctx), audience: gatewayAudience(baseUrl) };
-    const external = externalIssuers(store, ctx);
+    const external = externalRegistrations(store, ctx);
     const builtInPrefix = `${baseUrl}/oauth2/`;
 
-    const lookup: IssuerLookup = async (issuer) => {
+    const lookup: IssuerLookup = async (issuer, clientId) => {
       if (issuer.startsWith(builtInPrefix)) {
         let handle: string;
         try {
@@ -187,11 +193,45 @@ export const gateway: ControlPlaneModule = {
         const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', handle);
         return org ? builtIn : undefined;
       }
-      const found = await external(issuer);
-      return found ? { keys: state.jwks.remote(found.jwksUri), audience: found.audiences, accessTokensOnly: true } : undefined;
+      const registrations = await external(issuer);
+      if (!registrations) return undefined;
+      // Only the registrations whose consumers' keys name this client: an external Client ID names one consumer per
+      // registration (the store's externalClientId index), so each organization's keys judge its own consumers'
+      // tokens, and another organization's registration of the same issuer judges nothing of theirs.
+      const trusted: TrustedIssuer[] = [];
+      for (const r of registrations) {
+        const config = await store.findUnique<AuthConfigRecord>(C.authConfigs, 'externalClientId', `${r.id}/${clientId}`);
+        if (config === undefined) continue;
+        trusted.push({ keys: state.jwks.remote(r.jwksUri, r.id), audience: r.audiences, accessTokensOnly: true, registration: { id: r.id, orgId: r.orgId } });
+      }
+      return trusted;
     };
     const checker = new TokenChecker(lookup, { realm: REALM });
-    const proxy = new GatewayProxy();
+    const proxy = new GatewayProxy({ network: new UpstreamNetwork(ctx.outbound, ctx.upstreamConnect) });
+
+    /**
+     * An upstream URL at this control plane's own URL is never called over the network: the gateway would call
+     * itself (a loop), and on a team server behind a proxy on the same host that URL leads to loopback, which the
+     * outbound rule refuses. The sample service's upstream, which is there (sampleService/module.ts), is answered in
+     * this process; anything else there is refused.
+     */
+    const ownPrefix = `${baseUrl}/`;
+    const samplePrefix = `${baseUrl}${SAMPLE_UPSTREAM_PATH}`;
+    const greet = ctx.sampleService ? greetingHandler() : undefined;
+    const deliver = (req: IncomingMessage, res: ServerResponse, upstreamUrl: string, p: { rest: string; search: string }, orgId: string): void => {
+      if (!upstreamUrl.startsWith(ownPrefix)) return proxy.forward(req, res, upstreamUrl, p.rest, p.search, orgId);
+      const sample = upstreamUrl === samplePrefix || upstreamUrl === `${samplePrefix}/`;
+      if (sample && greet !== undefined) {
+        req.url = `${SAMPLE_UPSTREAM_PATH}${p.rest}${p.search}`;
+        return greet(req, res);
+      }
+      return sendGatewayError(
+        res,
+        502,
+        'upstream_refused',
+        `The upstream URL ${upstreamUrl} is this control plane itself; the gateway does not call itself. Set the service's own URL as its upstream.`,
+      );
+    };
 
     /**
      * The calls that passed, per verified token (the checker hands out the same object while the token is cached and
@@ -217,7 +257,7 @@ export const gateway: ControlPlaneModule = {
       }
       const call = token && passed.get(token)?.get(p.route as string);
       if (call === undefined || call.generation !== store.generation) return false;
-      proxy.forward(req, res, call.upstreamUrl, p.rest, p.search, call.orgId);
+      deliver(req, res, call.upstreamUrl, p, call.orgId);
       return true;
     };
 
@@ -247,7 +287,7 @@ export const gateway: ControlPlaneModule = {
           refuseToken(res, new TokenRejected('invalid_token', `The token was not issued for "${p.org}": get a token from that organization's token URL or one of its identity providers.`));
         const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
         if (!org) return notIssuedFor();
-        const ownToken = await issuerServes(token, org);
+        const ownToken = issuerServes(token, org);
         const project = await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`);
         const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${p.component}`));
         const endpoint = service?.type === 'service' ? service.endpoints?.find((e) => e.name === p.endpoint) : undefined;
@@ -276,18 +316,17 @@ export const gateway: ControlPlaneModule = {
           return sendGatewayError(res, err.status, err.code, err.message, headers);
         }
         if (p.route !== undefined) remember(token, p.route, { generation, upstreamUrl, orgId: org.id });
-        proxy.forward(req, res, upstreamUrl, p.rest, p.search, org.id);
+        deliver(req, res, upstreamUrl, p, org.id);
       } catch (err) {
         answerError(res, err);
       }
     };
 
-    /** Whether the token's issuer is one of the organization's identity providers (its built-in one, or an external
-     * one registered there, with an audience of that registration). */
-    const issuerServes = async (token: VerifiedToken, org: OrganizationRecord): Promise<boolean> => {
+    /** Whether the token is one of the organization's identity providers' (its built-in one, or an external one
+     * registered there whose keys verified it, with an audience of that registration). */
+    const issuerServes = (token: VerifiedToken, org: OrganizationRecord): boolean => {
       if (token.issuer.startsWith(builtInPrefix)) return token.issuer === issuerUrl(baseUrl, org.handle);
-      const idp = (await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', org.id)).find((i) => i.kind === 'external' && i.issuer === token.issuer);
-      return idp !== undefined && hasAudience(token, idp, baseUrl);
+      return token.registrations?.some((r) => r.orgId === org.id) === true;
     };
 
     state.dispatch = (req, res, url) => {

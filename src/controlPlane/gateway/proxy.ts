@@ -13,6 +13,7 @@ import type { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { UpstreamConnection, UpstreamExchange } from './upstream/connection';
 import { normaliseRestPath, RequestPathRefused } from './requestPath';
+import type { UpstreamNetwork } from './upstream/connector';
 import { UpstreamPool } from './upstream/pool';
 
 export interface ProxyOptions {
@@ -28,16 +29,18 @@ export interface ProxyOptions {
   forwardAuthorization?: boolean;
   /** Extra certificate authorities (PEM) trusted for `https:` upstreams, besides the system's. */
   ca?: string | Buffer | Array<string | Buffer>;
+  /** How upstream connections are opened and which addresses they may go to (the server's outbound rule). */
+  network?: UpstreamNetwork;
 }
 
-const DEFAULTS: Required<Omit<ProxyOptions, 'ca'>> = {
+const DEFAULTS: Required<Omit<ProxyOptions, 'ca' | 'network'>> = {
   connectTimeoutMs: 5_000,
   headersTimeoutMs: 30_000,
   bodyTimeoutMs: 30_000,
   connections: 128,
   forwardAuthorization: false,
 };
-type Settings = Required<Omit<ProxyOptions, 'ca'>> & Pick<ProxyOptions, 'ca'>;
+type Settings = Required<Omit<ProxyOptions, 'ca' | 'network'>> & Pick<ProxyOptions, 'ca' | 'network'>;
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -205,6 +208,10 @@ function mapUpstreamError(err: unknown, origin: string): { status: number; code:
   if (code === 'CALLER_BODY_TIMEOUT') {
     return { status: 408, code: 'request_timeout', message: `The request body stopped arriving before it was complete, so the call to the service at ${origin} was given up.` };
   }
+  if (code === 'OUTBOUND_REFUSED') {
+    // The outbound rule: the message names the address, the rule and the operator's flag.
+    return { status: 502, code: 'upstream_refused', message: `The gateway does not call the service at ${origin}: ${(err as Error).message}` };
+  }
   if (code === 'ECONNREFUSED') {
     return { status: 502, code: 'upstream_unavailable', message: `The service at ${origin} refused the connection; is it running?` };
   }
@@ -348,6 +355,7 @@ export class GatewayProxy {
           connectTimeoutMs: this.opts.connectTimeoutMs,
           headersTimeoutMs: this.opts.headersTimeoutMs,
           bodyTimeoutMs: this.opts.bodyTimeoutMs,
+          network: this.opts.network,
         },
       );
       this.pools.set(key, pool);

@@ -19,11 +19,28 @@ export interface TrustedIssuer {
   audience?: string | string[];
   /** Refuse what is not an access token (an external provider's ID tokens, logout tokens…): see accessTokenProblem. */
   accessTokensOnly?: boolean;
+  /** An external provider's registration (one organization's, from one Well-Known URL) these keys are of: a token
+   * verified with them is that registration's token, and no other's. */
+  registration?: Registration;
 }
 
-/** Looks an issuer up among the identity providers the control plane knows; undefined if it knows none such.
- * Called only for tokens not in the cache, so it may take a moment (a promise). */
-export type IssuerLookup = (issuer: string) => TrustedIssuer | undefined | Promise<TrustedIssuer | undefined>;
+/** One registration of an external identity provider: its id and its organization's. */
+export interface Registration {
+  id: string;
+  orgId: string;
+}
+
+/**
+ * Whose keys a token of `issuer` naming `clientId` is judged against: undefined when the control plane knows no such
+ * issuer; for an external issuer, the registrations whose consumers' keys name that client (none, one, or one per
+ * organization that registered the issuer and gave one of its consumers that client): the token is verified
+ * against each on its own, and counts only for the registrations whose keys verified it. Called only for tokens not
+ * in the cache, so it may take a moment (a promise).
+ */
+export type IssuerLookup = (
+  issuer: string,
+  clientId: string,
+) => TrustedIssuer | TrustedIssuer[] | undefined | Promise<TrustedIssuer | TrustedIssuer[] | undefined>;
 
 export interface VerifiedToken {
   issuer: string;
@@ -32,6 +49,9 @@ export interface VerifiedToken {
   /** Seconds since the epoch. */
   expiresAt: number;
   claims: JWTPayload;
+  /** External tokens: the registrations whose keys verified the token. It is theirs only: another organization's
+   * registration of the same issuer (its own keys, say, through another Well-Known URL) gains nothing from it. */
+  registrations?: readonly Registration[];
 }
 
 export interface TokenCheckOptions {
@@ -182,37 +202,69 @@ export class TokenChecker {
     if (typeof issuer !== 'string' || !issuer) {
       throw new TokenRejected('invalid_token', 'The access token has no issuer (iss).');
     }
-    const trusted = await this.lookup(issuer);
-    if (!trusted) {
+    // The client is read before the signature is checked only to pick the keys to check it with; it is read again
+    // from the verified payload below.
+    const named = clientOf(unverified);
+    if (!named) {
+      throw new TokenRejected('invalid_token', 'The access token names no client (neither client_id nor azp), so it cannot be tied to a consumer.');
+    }
+    const found = await this.lookup(issuer, named);
+    if (!found) {
       throw new TokenRejected(
         'invalid_token',
         `The access token was issued by ${issuer}, which is not an identity provider of this organization. Register it, or get the token from the consumer's token URL.`,
       );
     }
-
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, trusted.keys, {
-        issuer,
-        audience: trusted.audience,
-        algorithms: ACCEPTED_ALGORITHMS,
-        clockTolerance: this.clockTolerance,
-        requiredClaims: ['exp'],
-      }));
-    } catch (err) {
-      throw new TokenRejected('invalid_token', describeVerifyError(err));
+    const candidates = Array.isArray(found) ? found : [found];
+    if (candidates.length === 0) {
+      throw new TokenRejected(
+        'invalid_token',
+        `The client ID ${named} of ${issuer} belongs to no external consumer's keys. Add it to the consumer with Add Keys (with the identity provider registered in the consumer's organization).`,
+      );
     }
 
-    const clientId = typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : undefined;
-    if (!clientId) {
+    let payload: JWTPayload | undefined;
+    let firstError: unknown;
+    const registrations: Registration[] = [];
+    for (const trusted of candidates) {
+      let verified: JWTPayload;
+      try {
+        ({ payload: verified } = await jwtVerify(token, trusted.keys, {
+          issuer,
+          audience: trusted.audience,
+          algorithms: ACCEPTED_ALGORITHMS,
+          clockTolerance: this.clockTolerance,
+          requiredClaims: ['exp'],
+        }));
+        if (trusted.accessTokensOnly) {
+          const problem = accessTokenProblem(decodeProtectedHeader(token).typ, verified, clientOf(verified) ?? named);
+          if (problem) throw new TokenRejected('invalid_token', problem);
+        }
+      } catch (err) {
+        firstError ??= err;
+        continue;
+      }
+      payload = verified;
+      if (trusted.registration) registrations.push(trusted.registration);
+    }
+    if (!payload) {
+      if (firstError instanceof TokenRejected) throw firstError;
+      throw new TokenRejected('invalid_token', describeVerifyError(firstError));
+    }
+
+    const clientId = clientOf(payload);
+    if (clientId !== named) {
       throw new TokenRejected('invalid_token', 'The access token names no client (neither client_id nor azp), so it cannot be tied to a consumer.');
     }
-    if (trusted.accessTokensOnly) {
-      const problem = accessTokenProblem(decodeProtectedHeader(token).typ, payload, clientId);
-      if (problem) throw new TokenRejected('invalid_token', problem);
-    }
-    return { issuer, clientId, expiresAt: payload.exp as number, claims: payload };
+    const verified: VerifiedToken = { issuer, clientId, expiresAt: payload.exp as number, claims: payload };
+    if (registrations.length > 0) verified.registrations = registrations;
+    return verified;
   }
+}
+
+/** `client_id` (RFC 9068) or, for providers that only set it, `azp`. */
+function clientOf(payload: JWTPayload): string | undefined {
+  return typeof payload.client_id === 'string' ? payload.client_id : typeof payload.azp === 'string' ? payload.azp : undefined;
 }
 
 /** Claims only an OpenID Connect ID token carries (Core 1.0 §2, §3.1.3.6, §3.3.2.11; FAPI's s_hash). */

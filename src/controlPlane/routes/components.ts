@@ -11,15 +11,16 @@ import { componentView } from '../domain/views';
 import { parseQuery, readJson } from '../http/body';
 import { conflict, nameTaken, notFound, validationFailed } from '../http/errors';
 import type { Router } from '../http/router';
-import type { Store } from '../store/store';
 import { MissingRecord, UniqueViolation } from '../store/store';
+import { upstreamProblem } from '../gateway/upstreamRule';
 import { definedOnly } from './projects';
 
 /** The common list query plus `?type=` (external-consumer or service). */
 const ComponentListQuery = ListQuery.extend({ type: ComponentType.optional() });
 
 export const components: ControlPlaneModule = {
-  register(router: Router, { store, cascade, baseUrl }: ControlPlaneContext) {
+  register(router: Router, ctx: ControlPlaneContext) {
+    const { store, cascade, baseUrl } = ctx;
     const base = '/orgs/:org/projects/:project/components';
     const view = async (org: OrganizationRecord, r: ComponentRecord) =>
       componentView(r, baseUrl, (await environmentsOf(store, org.id)).map((e) => e.handle));
@@ -52,7 +53,7 @@ export const components: ControlPlaneModule = {
         createdAt: now,
         updatedAt: now,
       };
-      if (input.type === 'service') component.endpoints = await checkEndpoints(store, org, input.endpoints ?? []);
+      if (input.type === 'service') component.endpoints = await checkEndpoints(ctx, org, input.endpoints ?? []);
       else if (input.endpoints !== undefined) throw onlyServicesHaveEndpoints();
       try {
         await store.write([
@@ -84,7 +85,7 @@ export const components: ControlPlaneModule = {
       };
       if (input.endpoints !== undefined) {
         if (component.type !== 'service') throw onlyServicesHaveEndpoints();
-        updated.endpoints = await checkEndpoints(store, org, input.endpoints);
+        updated.endpoints = await checkEndpoints(ctx, org, input.endpoints);
         await refuseStrandingConnections(store, component, updated.endpoints);
       }
       await store.write([{ op: 'put', collection: C.components, record: updated }]);
@@ -103,6 +104,10 @@ export const components: ControlPlaneModule = {
       const fields = Object.keys(input.upstreamUrls ?? {})
         .filter((env) => !envs.includes(env))
         .map((env) => ({ path: `upstreamUrls.${env}`, message: unknownEnvironment(env, envs) }));
+      for (const [env, url] of Object.entries(input.upstreamUrls ?? {})) {
+        const problem = url === null ? undefined : await upstreamProblem(ctx, url);
+        if (problem) fields.push({ path: `upstreamUrls.${env}`, message: problem });
+      }
       if (fields.length) throw validationFailed(`The endpoint change is not valid: ${fields[0].path}: ${fields[0].message}`, fields);
       const upstreamUrls = { ...endpoints[at].upstreamUrls };
       for (const [env, url] of Object.entries(input.upstreamUrls ?? {})) {
@@ -144,8 +149,8 @@ function onlyServicesHaveEndpoints() {
   return validationFailed(message, [{ path: 'endpoints', message }]);
 }
 
-async function checkEndpoints(store: Store, org: OrganizationRecord, endpoints: EndpointInput[]): Promise<NonNullable<ComponentRecord['endpoints']>> {
-  const envs = new Set((await environmentsOf(store, org.id)).map((e) => e.handle));
+async function checkEndpoints(ctx: ControlPlaneContext, org: OrganizationRecord, endpoints: EndpointInput[]): Promise<NonNullable<ComponentRecord['endpoints']>> {
+  const envs = new Set((await environmentsOf(ctx.store, org.id)).map((e) => e.handle));
   const seen = new Set<string>();
   const fields: { path: string; message: string }[] = [];
   endpoints.forEach((e, i) => {
@@ -157,6 +162,12 @@ async function checkEndpoints(store: Store, org: OrganizationRecord, endpoints: 
       }
     }
   });
+  for (const [i, e] of endpoints.entries()) {
+    for (const [env, url] of Object.entries(e.upstreamUrls ?? {})) {
+      const problem = await upstreamProblem(ctx, url);
+      if (problem) fields.push({ path: `endpoints.${i}.upstreamUrls.${env}`, message: problem });
+    }
+  }
   if (fields.length) throw validationFailed(`The endpoints are not valid: ${fields[0].path}: ${fields[0].message}`, fields);
   return endpoints.map((e) => ({ name: e.name, visibility: e.visibility ?? 'Project', upstreamUrls: e.upstreamUrls ?? {} }));
 }

@@ -70,7 +70,13 @@ export const clientCredentialsFeatures = (resourceIndicators: object) => ({
   resourceIndicators: { enabled: true, ...resourceIndicators },
 });
 
-export async function startOidcProvider(): Promise<RunningProvider> {
+export interface ProviderOptions {
+  /** Answers a request before the provider does (another document or key set at the provider's host); true when it
+   * answered. */
+  before?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+export async function startOidcProvider(options: ProviderOptions = {}): Promise<RunningProvider> {
   const Provider = await loadOidcProvider();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -99,7 +105,10 @@ export async function startOidcProvider(): Promise<RunningProvider> {
   server.on('request', (req) => {
     if (req.url?.startsWith('/jwks')) jwksFetches++;
   });
-  server.on('request', provider.callback());
+  const callback = provider.callback();
+  server.on('request', (req, res) => {
+    if (!options.before?.(req, res)) callback(req, res);
+  });
 
   const tokenEndpoint = `${issuer}/token`;
   return {

@@ -42,7 +42,8 @@ export async function startTeam(count: number, extraArgs: string[] = [], publicU
     env,
     replicas: [],
     async start(args = extraArgs) {
-      const cp = await ControlPlane.startTeam(databaseUrl, encryptionKey, token, publicUrl, args);
+      // The tests' services and providers listen on loopback, which a team server reaches only when allowed.
+      const cp = await ControlPlane.startTeam(databaseUrl, encryptionKey, token, publicUrl, args.includes('--allow-private-addresses') ? args : ['--allow-private-addresses', ...args]);
       team.replicas.push(cp);
       return cp;
     },

@@ -6,6 +6,7 @@
 import net from 'node:net';
 import type { Readable } from 'node:stream';
 import tls from 'node:tls';
+import type { UpstreamNetwork } from './connector';
 import { UpstreamError } from './errors';
 import { ResponseParser, type ResponseEvents } from './responseParser';
 
@@ -43,6 +44,8 @@ export interface UpstreamExchange {
 
 /** What a connection needs from its pool. */
 export interface ConnectionOwner {
+  /** How connections are opened, under which address rule. */
+  readonly network: UpstreamNetwork;
   readonly connectTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly bodyTimeoutMs: number;
@@ -102,15 +105,16 @@ export class UpstreamConnection implements ResponseEvents {
     private readonly owner: ConnectionOwner,
     target: UpstreamTarget,
   ) {
-    const socket = target.tls
-      ? tls.connect({
-          host: target.hostname,
-          port: target.port,
-          servername: net.isIP(target.hostname) === 0 ? target.hostname : undefined,
-          ca: target.ca === undefined ? undefined : [...tls.rootCertificates, ...(Array.isArray(target.ca) ? target.ca : [target.ca])],
-          ALPNProtocols: ['http/1.1'],
-        })
-      : net.connect({ host: target.hostname, port: target.port, onread: { buffer: READ_BUFFER, callback: this.onRead } });
+    const network = owner.network;
+    const socket = network.connect({
+      host: target.hostname,
+      port: target.port,
+      tls: target.tls,
+      lookup: network.lookup,
+      servername: target.tls && net.isIP(target.hostname) === 0 ? target.hostname : undefined,
+      ca: !target.tls || target.ca === undefined ? undefined : [...tls.rootCertificates, ...(Array.isArray(target.ca) ? target.ca : [target.ca])],
+      onread: target.tls ? undefined : { buffer: READ_BUFFER, callback: this.onRead },
+    });
     socket.setNoDelay(true);
     socket.once(target.tls ? 'secureConnect' : 'connect', this.onConnect);
     if (target.tls) socket.on('data', this.onData);

@@ -3,6 +3,7 @@
  * open, and calls beyond the limit wait in a FIFO queue for the next connection to free up.
  */
 import { UpstreamConnection, type ConnectionOwner, type UpstreamExchange, type UpstreamTarget } from './connection';
+import { UpstreamNetwork } from './connector';
 import { UpstreamError } from './errors';
 
 export interface PoolOptions {
@@ -11,9 +12,12 @@ export interface PoolOptions {
   connectTimeoutMs: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
+  /** How connections are opened, under which address rule (default: the system's, nothing refused). */
+  network?: UpstreamNetwork;
 }
 
 export class UpstreamPool implements ConnectionOwner {
+  readonly network: UpstreamNetwork;
   readonly connectTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly bodyTimeoutMs: number;
@@ -35,6 +39,7 @@ export class UpstreamPool implements ConnectionOwner {
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.headersTimeoutMs = options.headersTimeoutMs;
     this.bodyTimeoutMs = options.bodyTimeoutMs;
+    this.network = options.network ?? new UpstreamNetwork();
   }
 
   /** Sends the call on an idle connection, a new one, or queues it. */
@@ -95,6 +100,9 @@ export class UpstreamPool implements ConnectionOwner {
   }
 
   private connect(exchange: UpstreamExchange): void {
+    // An IP address the rule refuses is never dialled (a name is judged by the connection's lookup, once resolved).
+    const refused = this.network.refuse(this.target.hostname);
+    if (refused !== undefined) return exchange.onUpstreamError(refused);
     this.open++;
     this.opened++;
     new UpstreamConnection(this, this.target).send(exchange);
