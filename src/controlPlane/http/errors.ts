@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ApiErrorBody, ErrorCode, FieldError, ResourceUse } from '../../api/common';
-import { MissingRecord, StoreUnavailable, UniqueViolation, WriteConflict } from '../store/store';
+import { CheckFailed, MissingRecord, StoreUnavailable, UniqueViolation, WriteConflict } from '../store/store';
 
 export class ApiError extends Error {
   constructor(
@@ -63,6 +63,8 @@ export function storeErrorAnswer(err: unknown): ApiError | undefined {
     return new ApiError(503, 'store_unavailable', err.message, undefined, { 'retry-after': String(err.retryAfter) });
   }
   if (err instanceof WriteConflict) return conflict(err.message);
+  // The access the request was allowed under was taken away before its write committed.
+  if (err instanceof CheckFailed) return new ApiError(403, 'forbidden', err.message);
   if (err instanceof UniqueViolation) return conflict('Another write took this name at the same moment. Reload and try again.');
   if (err instanceof MissingRecord) return notFound('What this change belongs to was deleted a moment ago. Reload and try again.');
   return undefined;

@@ -12,7 +12,7 @@ import { parseQuery, readJson } from '../http/body';
 import { notFound } from '../http/errors';
 import type { Router } from '../http/router';
 import type { Store } from '../store/store';
-import { auditUnder } from './access';
+import { auditUnder, forbidden } from './access';
 import { auditView } from './audit';
 import { changeRole, invite, memberView, membersOf, membershipOf, remove, roleOf, userView } from './membership';
 import { createToken, tokenView } from './personalTokens';
@@ -60,6 +60,9 @@ export const members: ControlPlaneModule = {
     });
 
     router.api('DELETE', '/orgs/:org/members/me', async ({ params, principal }) => {
+      // Leaving takes the person out with every token they have: a decision for the person, not for one of their
+      // tokens, whatever its role (a Viewer token must not end its owner's Admin membership).
+      if (principal!.kind === 'token') throw forbidden('A personal access token cannot take its owner out of an organization: sign in as yourself to leave.');
       const org = await findOrg(store, params.org);
       const mine = principal!.kind === 'admin' ? undefined : await membershipOf(store, org.id, principal!.id);
       if (!mine) throw notFound(`You are not a member of "${org.handle}", so there is nothing to leave.`);
