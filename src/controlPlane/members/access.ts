@@ -30,11 +30,11 @@ export class UserTokenAuthenticator implements Authenticator {
     private readonly store: Store,
   ) {}
 
-  async authenticate(token: string): Promise<Principal | undefined> {
+  async authenticate(token: string, req: IncomingMessage): Promise<Principal | undefined> {
     const claims = await this.idp.verify(token);
     if (!claims) return undefined;
-    const user = await signedIn(this.store, claims);
-    return { kind: 'user', id: user.id, name: personName(user) };
+    const user = await signedIn(this.store, claims, req);
+    return { kind: 'user', id: user.id, name: personName(user), account: { subject: user.subject, issuer: user.issuer } };
   }
 }
 
@@ -61,6 +61,9 @@ export class MembersGuard implements Guard {
     if (access === 'people') {
       if (p.kind === 'token') throw forbidden('A personal access token works in its one organization only: sign in as yourself to do this.');
       return [];
+    }
+    if (access.person && p.kind === 'token') {
+      throw forbidden('A personal access token cannot do this, whatever its role: it would end its owner\'s membership. Sign in as yourself to leave.');
     }
     const org = await this.store.findUnique<OrganizationRecord>(C.orgs, 'handle', ctx.params.org);
     // One that does not exist (yet) is refused here, not left to the handler: created a moment later, it would be

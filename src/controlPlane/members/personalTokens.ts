@@ -91,6 +91,7 @@ export class PersonalAccessTokenAuthenticator implements Authenticator {
       kind: 'token',
       id: record.userId,
       name: `${user ? personName(user) : record.userId} (token "${record.name}")`,
+      ...(user ? { account: { subject: user.subject, issuer: user.issuer } } : {}),
       token: { id: record.id, orgId: record.orgId, role: record.role },
     };
   }

@@ -50,7 +50,9 @@ export interface AuditRecord {
   /** Sorts newest first (see audit.ts). */
   sortKey: string;
   at: string;
-  actor: { kind: 'admin' | 'user' | 'token'; userId?: string; name: string; tokenId?: string };
+  /** `subject` and `issuer`: the person's account at the identity provider (issue 22, row 8); absent in records
+   * written before they were kept, and for the operator. */
+  actor: { kind: 'admin' | 'user' | 'token'; userId?: string; name: string; tokenId?: string; subject?: string; issuer?: string };
   action: string;
   resource: string;
   address: string;

@@ -175,7 +175,7 @@ for (const store of TEAM_STORES) describe(`access checks hold until the write co
     const left = await team.call('DELETE', paths.leave(handle), undefined, made.secret);
     assert.equal(left.status, 403, left.text);
     assert.equal(left.body.error.code, 'forbidden');
-    assert.match(left.body.error.message, /sign in as yourself to leave/);
+    assert.match(left.body.error.message, /Sign in as yourself to leave/);
     assert.equal((await memberOf(handle, 'ann')).role, 'admin', 'Ann is still an Admin');
     assert.equal((await team.call('GET', paths.projects(handle), undefined, made.secret)).status, 200, 'the token still works');
     // Ann herself may leave (Dave remains an Admin).
