@@ -6,7 +6,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
+import type { AuditEntry } from '../../../src/api/members';
 import { paths } from '../../../src/api/routes';
+import { auditMarkdown } from '../../../src/commands/auditLogMarkdown';
 import type { RouteContext } from '../../../src/controlPlane/http/router';
 import { startControlPlane, type RunningControlPlane } from '../../../src/controlPlane/server';
 import type { TeamDatabase } from '../../../src/controlPlane/backend';
@@ -14,7 +16,7 @@ import { loadOrCreateAdminToken } from '../../../src/controlPlane/http/auth';
 import { runCli, tempDir } from '../helpers/controlPlane';
 import { sharedCluster } from '../helpers/postgres';
 import { TEAM_STORES, type TeamStore } from './teamServer';
-import { EXTENSION_CLIENT_ID, PEOPLE, startUsersIdentityProvider, TEAM_AUDIENCE, type UsersIdentityProvider } from './usersIdentityProvider';
+import { EXTENSION_CLIENT_ID, IMPOSTORS, PEOPLE, startUsersIdentityProvider, TEAM_AUDIENCE, type UsersIdentityProvider } from './usersIdentityProvider';
 
 type Who = keyof typeof PEOPLE;
 
@@ -116,8 +118,8 @@ for (const store of TEAM_STORES) describe(`access checks hold until the write co
     await must(201, team.call('POST', paths.orgs(), { name: `Harbor ${handle}`, handle }, team.tokens.ann));
     return handle;
   };
-  const memberOf = async (handle: string, who: Who) =>
-    ((await must(200, team.call('GET', paths.members(handle), undefined, team.tokens.ann))).items as any[]).find((m) => m.user?.subject === PEOPLE[who].subject);
+  const memberOf = async (handle: string, who: string) =>
+    ((await must(200, team.call('GET', paths.members(handle), undefined, team.tokens.ann))).items as any[]).find((m) => m.user?.subject === (PEOPLE[who]?.subject ?? who));
 
   it('issue 22 row 5: a route on an organization that does not exist yet is a 404, even when it is created before the handler would run', async () => {
     const handle = `harbor-${++n}-${randomBytes(3).toString('hex')}`;
@@ -180,5 +182,57 @@ for (const store of TEAM_STORES) describe(`access checks hold until the write co
     assert.equal((await team.call('GET', paths.projects(handle), undefined, made.secret)).status, 200, 'the token still works');
     // Ann herself may leave (Dave remains an Admin).
     assert.equal((await team.call('DELETE', paths.leave(handle), undefined, team.tokens.ann)).status, 204);
+  });
+  it('issue 22 row 8: the audit log names each person by subject and issuer beside the name they gave, and Show Audit Log shows both', async () => {
+    const handle = await newOrg();
+    await must(201, team.call('POST', paths.projects(handle), { name: `Ann's Project` }, team.tokens.ann));
+    // Mallory, outside the organization, gives Ann's name and email as her own and tries a write.
+    const mallory = (await idp.signIn('mallory')).access_token;
+    assert.equal((await team.call('POST', paths.projects(handle), { name: 'Mallory' }, mallory)).status, 404);
+    const entries = (await must(200, team.call('GET', paths.audit(handle), undefined, team.tokens.ann))).items as AuditEntry[];
+    const ann = entries.find((e) => e.action === 'POST /orgs/:org/projects' && e.result === 'succeeded')!;
+    const imp = entries.find((e) => e.action === 'POST /orgs/:org/projects' && e.result === 'refused')!;
+    assert.equal(ann.actor.name, imp.actor.name, 'the names read alike: that is the attack');
+    assert.deepEqual([ann.actor.subject, ann.actor.issuer], [PEOPLE.ann.subject, idp.issuer]);
+    assert.deepEqual([imp.actor.subject, imp.actor.issuer], [IMPOSTORS.mallory.subject, idp.issuer]);
+    const rows = auditMarkdown(handle, [ann, imp], false).split('\n').filter((l) => l.includes('POST /orgs/:org/projects'));
+    assert.equal(rows.length, 2);
+    assert.match(rows[0], new RegExp(`\\| ann at ${idp.issuer.replace(/[.]/g, '\\.')} \\|`));
+    assert.match(rows[1], new RegExp(`\\| mallory at ${idp.issuer.replace(/[.]/g, '\\.')} \\|`));
+  });
+
+  it('issue 22 row 9: a membership made at sign-in (an invitation accepted) is in the audit log', async () => {
+    const handle = await newOrg();
+    const login = `newcomer${++n}${randomBytes(2).toString('hex')}`;
+    await must(201, team.call('POST', paths.members(handle), { email: `${login}@stark.example`, role: 'developer' }, team.tokens.ann));
+    const newcomer = (await idp.signIn(login)).access_token;
+    await must(200, team.call('GET', paths.me(), undefined, newcomer));
+    const entries = (await must(200, team.call('GET', paths.audit(handle), undefined, team.tokens.ann))).items as AuditEntry[];
+    const accepted = entries.filter((e) => e.action === 'sign-in: invitation accepted');
+    assert.equal(accepted.length, 1, JSON.stringify(entries.map((e) => e.action)));
+    const member = await memberOf(handle, login);
+    assert.equal(accepted[0].resource, `${paths.members(handle)}/${member.id}`);
+    assert.deepEqual([accepted[0].actor.subject, accepted[0].actor.kind, accepted[0].result], [login, 'user', 'succeeded']);
+    // A second sign-in makes no second record.
+    await must(200, team.call('GET', paths.me(), undefined, (await idp.signIn(login)).access_token));
+    const again = (await must(200, team.call('GET', paths.audit(handle), undefined, team.tokens.ann))).items as AuditEntry[];
+    assert.equal(again.filter((e) => e.action === 'sign-in: invitation accepted').length, 1);
+  });
+
+  it("issue 22 row 9: the operator reads a deleted organization's audit log by its id; no one else may", async () => {
+    const handle = await newOrg();
+    const org = await must(200, team.call('GET', paths.org(handle), undefined, team.tokens.ann));
+    await must(201, team.call('POST', paths.projects(handle), { name: 'Before Deletion' }, team.tokens.ann));
+    await must(204, team.call('DELETE', paths.org(handle), undefined, team.tokens.ann));
+    const log = await must(200, team.call('GET', paths.operatorAudit(org.id), undefined, team.adminToken));
+    const actions = (log.items as AuditEntry[]).map((e) => e.action);
+    assert.deepEqual(actions.slice(0, 2), ['DELETE /orgs/:org', 'POST /orgs/:org/projects']);
+    assert.ok((log.items as AuditEntry[]).every((e) => e.orgId === org.id));
+    assert.equal((await team.call('GET', paths.operatorAudit(org.id), undefined, team.tokens.ann)).status, 403, 'not for its former Admin');
+    const unknown = await team.call('GET', paths.operatorAudit('7d8e9f00-0000-4000-8000-000000000000'), undefined, team.adminToken);
+    assert.equal(unknown.status, 404, unknown.text);
+    // A live organization by its handle.
+    const live = await newOrg();
+    assert.ok((await must(200, team.call('GET', paths.operatorAudit(live), undefined, team.adminToken))).items.length > 0);
   });
 });
