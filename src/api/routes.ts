@@ -16,6 +16,7 @@
  *   GET|PATCH|DELETE …/components/:component          (DELETE of a service with connections: 409 in_use)
  *   PATCH           …/components/:component/endpoints/:endpoint  → Component   (UpdateEndpoint)
  *   GET             …/components/:component/connected-consumers → { items: ConnectedConsumer[] }  (services)
+ *   POST            …/components/:component/connected-consumers/:connection/revoke → ConnectedConsumer (Admins)
  *   GET             …/components/:component/auth           → { items: AuthConfiguration[] }
  *   GET|DELETE      …/components/:component/auth/:env      → AuthConfiguration
  *   POST            …/components/:component/auth/:env/generate-keys      → IssuedKeys (201)
@@ -67,6 +68,8 @@ export const paths = {
     `${paths.component(org, project, component)}/endpoints/${seg(endpoint)}`,
   connectedConsumers: (org: string, project: string, component: string) =>
     `${paths.component(org, project, component)}/connected-consumers`,
+  revokeConnection: (org: string, project: string, component: string, connectionId: string) =>
+    `${paths.connectedConsumers(org, project, component)}/${seg(connectionId)}/revoke`,
   connections: (org: string, project: string, component: string) =>
     `${paths.component(org, project, component)}/connections`,
   connection: (org: string, project: string, component: string, connection: string) =>
@@ -131,6 +134,8 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   [`DELETE ${component}`]: developer,
   [`PATCH ${component}/endpoints/:endpoint`]: developer,
   [`GET ${component}/connected-consumers`]: viewer,
+  // The service's owners cut off a consumer, of their organization or another one (issue 22, row 6).
+  [`POST ${component}/connected-consumers/:connection/revoke`]: admin,
   [`GET ${component}/auth`]: viewer,
   [`GET ${component}/auth/:env`]: viewer,
   [`DELETE ${component}/auth/:env`]: developer,

@@ -1,5 +1,6 @@
 /** What a connection stores, and its indexes. A connection belongs to its external consumer; it points at a service
  * endpoint by the service's id (handles are kept beside it for answers and do not change after creation). */
+import type { Revocation } from '../../api/components';
 import type { CollectionSpec } from '../store/store';
 
 export const CONNECTIONS = 'connections';
@@ -18,7 +19,12 @@ export interface ConnectionRecord {
   serviceComponentName: string;
   endpointName: string;
   createdAt: string;
+  /** Revoke Connection by an Admin of the service's organization: kept so its consumer's owners see why calls fail. */
+  revoked?: Revocation;
 }
+
+/** A connection that lets calls through (not revoked): what the gateway and the `in_use` rules count. */
+export const isLive = (c: ConnectionRecord) => c.revoked === undefined;
 
 export const target = (serviceComponentId: string, endpointName: string) => `${serviceComponentId}/${endpointName}`;
 export const pair = (consumerId: string, serviceComponentId: string, endpointName: string) =>

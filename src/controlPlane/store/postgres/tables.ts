@@ -167,6 +167,7 @@ export const tables: Record<string, TableMapping> = {
       col('service_component_name', 'serviceComponentName', 'text'),
       col('endpoint_name', 'endpointName', 'text'),
       col('created_at', 'createdAt', 'time'),
+      col('revoked', 'revoked', 'json', true),
     ],
     unique: { name: { columns: ['component_id', 'name_key'] } },
     lookup: {
