@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gatewayUrl, paths } from '../../../src/api/routes';
+import { ControlPlaneClient } from '../../../src/client/controlPlaneClient';
+import { revokeConfirmation } from '../../../src/useCases/revokeConnection';
 import { builtInAccessToken, ControlPlane, tempDir } from '../helpers/controlPlane';
 
 const A = 'stark-industries';
@@ -71,11 +73,23 @@ describe('issue 22 row 6: Revoke Connection (control plane process)', function (
     assert.equal((await narrow()).status, 409);
     assert.equal((await cp.call('DELETE', paths.component(A, 'default', 'orders'))).status, 409);
 
-    const [connected] = (await ok('GET', paths.connectedConsumers(A, 'default', 'orders'))).items;
+    // The extension's side: the Service Overview lists the connection, asks with a confirmation naming the consumer
+    // and its organization, and revokes through the client.
+    const client = new ControlPlaneClient({ baseUrl: cp.url, token: async () => cp.token });
+    const [connected] = await client.listConnectedConsumers(A, 'default', 'orders');
     assert.deepEqual([connected.consumer.orgHandle, connected.consumer.name, connected.revoked], [B, 'partner-app', undefined]);
-    const revoked = await ok('POST', paths.revokeConnection(A, 'default', 'orders', connected.connectionId));
+    assert.equal(
+      revokeConfirmation(connected, { orgHandle: A, name: 'orders' }),
+      'Revoke the connection "Orders" of Partner App (organization wayne-enterprises, project default) to orders/public-api? ' +
+        'Its calls through the gateway are refused from now on; its owners see on the connection that stark-industries revoked it, and when. ' +
+        'It cannot be undone: they can create a new connection if the endpoint still admits them.',
+    );
+    const revoked = await client.revokeConnection(A, 'default', 'orders', connected.connectionId);
+    if (!revoked.revoked) assert.fail('not revoked');
     assert.equal(revoked.revoked.byOrgHandle, A);
     assert.equal(revoked.revoked.by, 'the operator');
+    // Revoking again changes nothing.
+    assert.equal((await client.revokeConnection(A, 'default', 'orders', connected.connectionId)).revoked?.at, revoked.revoked.at);
 
     const before = calls;
     // The gateway tells B's caller why (B's own connection: nothing of A's is learnt).
