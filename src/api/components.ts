@@ -62,7 +62,14 @@ export type UpdateEndpoint = z.input<typeof UpdateEndpoint>;
 
 /** An external consumer connected to one of a service's endpoints (the Service Overview lists them). It may be in
  * another project, or for a `Public` endpoint in another organization. */
+/** Who cut a connection off, and when: what the consumer's owners read to learn why their calls now fail. */
+export const Revocation = z.object({ at: isoDate, byOrgHandle: dnsLabel, by: z.string() });
+export type Revocation = z.infer<typeof Revocation>;
+
 export const ConnectedConsumer = z.object({
+  /** What Revoke Connection names. */
+  connectionId: z.string(),
+  revoked: Revocation.optional(),
   endpointName: z.string(),
   connectionName: z.string(),
   consumer: z.object({ orgHandle: z.string(), projectHandle: z.string(), name: z.string(), displayName: z.string() }),

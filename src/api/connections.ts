@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { dnsLabel, isoDate } from './common';
+import { Revocation } from './components';
 
 /** A connection from an external consumer to a service endpoint. It is what lets the consumer's token through
  * the gateway for that endpoint. */
@@ -13,8 +14,11 @@ export const Connection = z.object({
   serviceComponentName: dnsLabel,
   endpointName: dnsLabel,
   createdAt: isoDate,
+  /** Cut off by an Admin of the service's organization: the gateway refuses the consumer's calls from then on. */
+  revoked: Revocation.optional(),
 });
 export type Connection = z.infer<typeof Connection>;
+
 
 export const CreateConnection = z.strictObject({
   name: z

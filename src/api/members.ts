@@ -93,7 +93,18 @@ export type IssuedPersonalAccessToken = z.infer<typeof IssuedPersonalAccessToken
 export const AuditEntry = z.object({
   id: z.string(),
   at: isoDate,
-  actor: z.object({ kind: z.enum(['admin', 'user', 'token']), userId: z.string().optional(), name: z.string(), tokenId: z.string().optional() }),
+  actor: z.object({
+    kind: z.enum(['admin', 'user', 'token']),
+    userId: z.string().optional(),
+    /** The display name the identity provider sent (anyone may choose theirs): read it with subject and issuer. */
+    name: z.string(),
+    tokenId: z.string().optional(),
+    /** The person's stable account at the identity provider (`sub`, `iss`). */
+    subject: z.string().optional(),
+    issuer: z.string().optional(),
+  }),
+  /** The organization's id: the operator reads a deleted organization's log by it. */
+  orgId: z.string(),
   /** The route, e.g. "POST /orgs/:org/projects". */
   action: z.string(),
   /** The path called: handles and names only, never a body. */

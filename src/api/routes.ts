@@ -16,6 +16,7 @@
  *   GET|PATCH|DELETE …/components/:component          (DELETE of a service with connections: 409 in_use)
  *   PATCH           …/components/:component/endpoints/:endpoint  → Component   (UpdateEndpoint)
  *   GET             …/components/:component/connected-consumers → { items: ConnectedConsumer[] }  (services)
+ *   POST            …/components/:component/connected-consumers/:connection/revoke → ConnectedConsumer (Admins)
  *   GET             …/components/:component/auth           → { items: AuthConfiguration[] }
  *   GET|DELETE      …/components/:component/auth/:env      → AuthConfiguration
  *   POST            …/components/:component/auth/:env/generate-keys      → IssuedKeys (201)
@@ -31,6 +32,7 @@
  *   PATCH|DELETE    /api/v1/orgs/:org/members/:member      → Member | 204
  *   DELETE          /api/v1/orgs/:org/members/me           → 204 (leave)
  *   GET             /api/v1/orgs/:org/audit                → Page<AuditEntry>, newest first
+ *   GET             /api/v1/audit?org=<id or handle>       → Page<AuditEntry> (the operator: a deleted organization's too)
  *   GET|POST        /api/v1/tokens                         → { items: PersonalAccessToken[] } | IssuedPersonalAccessToken (201)
  *   DELETE          /api/v1/tokens/:token
  * Who may call each of these is in ACCESS below.
@@ -66,6 +68,8 @@ export const paths = {
     `${paths.component(org, project, component)}/endpoints/${seg(endpoint)}`,
   connectedConsumers: (org: string, project: string, component: string) =>
     `${paths.component(org, project, component)}/connected-consumers`,
+  revokeConnection: (org: string, project: string, component: string, connectionId: string) =>
+    `${paths.connectedConsumers(org, project, component)}/${seg(connectionId)}/revoke`,
   connections: (org: string, project: string, component: string) =>
     `${paths.component(org, project, component)}/connections`,
   connection: (org: string, project: string, component: string, connection: string) =>
@@ -79,6 +83,8 @@ export const paths = {
   member: (org: string, member: string) => `${paths.members(org)}/${seg(member)}`,
   leave: (org: string) => `${paths.members(org)}/me`,
   audit: (org: string) => `${paths.org(org)}/audit`,
+  /** The operator's: any organization's log by its id (a deleted one's too) or a live one's handle. */
+  operatorAudit: (org: string) => `${API_PREFIX}/audit?org=${encodeURIComponent(org)}`,
   tokens: () => `${API_PREFIX}/tokens`,
   token: (id: string) => `${paths.tokens()}/${seg(id)}`,
 };
@@ -86,6 +92,8 @@ export const paths = {
 /**
  * Who may call a management route:
  * - `{ org: role }`: a member of the organization in the path with at least that role (the admin token always);
+ *   with `person: true`, that member signed in as themself, not through a personal access token (leaving: it ends
+ *   the person's membership and every token they have, which no token's role covers);
  * - `any`: whoever has a valid token (what they see is their own);
  * - `people`: a signed-in person or the admin token, not a personal access token (creating organizations);
  * - `user`: a signed-in person only (their own personal access tokens);
@@ -93,7 +101,7 @@ export const paths = {
  * Every route the server registers under /api/v1 must have its rule here: the router refuses to start otherwise, and
  * the role matrix test is generated from this table.
  */
-export type Access = { org: Role } | 'any' | 'people' | 'user' | 'operator';
+export type Access = { org: Role; person?: true } | 'any' | 'people' | 'user' | 'operator';
 
 const viewer = { org: 'viewer' } as const;
 const developer = { org: 'developer' } as const;
@@ -126,6 +134,8 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   [`DELETE ${component}`]: developer,
   [`PATCH ${component}/endpoints/:endpoint`]: developer,
   [`GET ${component}/connected-consumers`]: viewer,
+  // The service's owners cut off a consumer, of their organization or another one (issue 22, row 6).
+  [`POST ${component}/connected-consumers/:connection/revoke`]: admin,
   [`GET ${component}/auth`]: viewer,
   [`GET ${component}/auth/:env`]: viewer,
   [`DELETE ${component}/auth/:env`]: developer,
@@ -141,8 +151,9 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'POST /orgs/:org/members': admin,
   'PATCH /orgs/:org/members/:member': admin,
   'DELETE /orgs/:org/members/:member': admin,
-  'DELETE /orgs/:org/members/me': viewer,
+  'DELETE /orgs/:org/members/me': { org: 'viewer', person: true },
   'GET /orgs/:org/audit': admin,
+  'GET /audit': 'operator',
   'GET /tokens': 'user',
   'POST /tokens': 'user',
   'DELETE /tokens/:token': 'user',

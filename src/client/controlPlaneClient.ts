@@ -144,6 +144,10 @@ export class ControlPlaneClient {
   updateEndpoint(org: string, project: string, component: string, endpoint: string, body: UpdateEndpoint) {
     return this.call('PATCH', paths.endpoint(org, project, component, endpoint), Component, { body });
   }
+  /** Revoke Connection (Admins of the service's organization): answers the connection as it is now, revoked. */
+  revokeConnection(org: string, project: string, component: string, connectionId: string) {
+    return this.call('POST', paths.revokeConnection(org, project, component, connectionId), ConnectedConsumer);
+  }
   listConnectedConsumers(org: string, project: string, component: string) {
     return this.call('GET', paths.connectedConsumers(org, project, component), Items(ConnectedConsumer)).then((r) => r.items);
   }

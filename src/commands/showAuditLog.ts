@@ -2,6 +2,7 @@ import type { AuditEntry } from '../api/members';
 import type { OrgRef } from '../tree/refs';
 import { refOf, resolveOrg, type Target } from '../useCases/targets';
 import { optionsOf, type CommandContext } from './commandContext';
+import { auditMarkdown } from './auditLogMarkdown';
 import { showReadOnlyMarkdown } from './readOnlyDocuments';
 
 /** How much of the log one Show Audit Log reads (newest first); the API pages through the rest. */
@@ -24,18 +25,3 @@ export async function showAuditLog(ctx: CommandContext, target?: Target<OrgRef>,
   return entries;
 }
 
-const cell = (text: string) => text.replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-
-export function auditMarkdown(org: string, entries: readonly AuditEntry[], more: boolean): string {
-  const rows = entries.map((e) => `| ${e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} | ${cell(e.actor.name)} | ${cell(e.action)} | ${cell(e.resource)} | ${cell(e.address)} | ${e.result} (${e.status}) |`);
-  return [
-    `# Audit log of ${cell(org)}`,
-    '',
-    entries.length ? `Every write, newest first${more ? ` (the newest ${entries.length})` : ''}.` : 'No writes recorded yet.',
-    '',
-    '| When (UTC) | Who | What | Resource | From | Result |',
-    '|---|---|---|---|---|---|',
-    ...rows,
-    '',
-  ].join('\n');
-}

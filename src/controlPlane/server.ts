@@ -14,7 +14,7 @@ import { identityProof } from '../api/identityProof';
 import { ApiError, sendError } from './http/errors';
 import { headerValue } from './http/headers';
 import { HostCheck } from './http/hostCheck';
-import { answerError, Router } from './http/router';
+import { answerError, Router, type AfterAccessCheck } from './http/router';
 import { BuiltInClient, ClientLookup, TokenEndpoint } from './idp/tokenEndpoint';
 import { modules } from './routes';
 import { writeFileAtomicSync } from './store/atomicFile';
@@ -49,6 +49,8 @@ export interface ServeOptions {
   network?: { resolve?: Resolve; upstreamConnect?: UpstreamConnect };
   /** The team's identity provider, which signs people in (--users-idp, --users-client-id, --users-audience). */
   usersIdp?: UsersIdpOptions;
+  /** Tests only (no command-line flag): holds a request between its access check and its handler. */
+  afterAccessCheck?: AfterAccessCheck;
 }
 
 export interface RunningControlPlane {
@@ -118,7 +120,7 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
       void ctx.usersIdp.provider().catch((err: Error) => console.error(`control plane: ${err.message} (tried again on the next sign-in)`));
     }
     authenticators.push(new PersonalAccessTokenAuthenticator(store));
-    const router = new Router(authenticators, new MembersGuard(store));
+    const router = new Router(authenticators, new MembersGuard(store), options.afterAccessCheck);
     for (const m of modules) m.register(router, ctx);
 
     const builtInClient = (r: AuthConfigRecord | undefined): BuiltInClient | undefined => {

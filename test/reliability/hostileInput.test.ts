@@ -319,6 +319,30 @@ describe('hostile input, generated (fast-check, real control plane process)', fu
     figures.management += 2;
   });
 
+  it('issue 22 row 10: a validation answer is bounded in size, however many unknown keys or long names the body holds', async () => {
+    const before = dataFingerprint(cp.dataDir);
+    const headers = { authorization: `Bearer ${cp.token}`, 'content-type': 'application/json' };
+    const keys = Array.from({ length: 91_918 }, (_, i) => `"k${String(i).padStart(5, '0')}":1`);
+    const body = `{"name":"Many Keys",${keys.join(',')}}`;
+    assert.ok(body.length <= 1024 * 1024, 'within the body limit');
+    const many = await rawRequest(cp.url, 'POST', `${API_PREFIX}/orgs`, headers, body);
+    assert.equal(many.status, 400);
+    assert.equal(many.json.error.code, 'validation_failed');
+    assert.ok(many.text.length < 4096, `the answer to a ${body.length}-byte body is ${many.text.length} bytes`);
+    assert.match(many.json.error.message, /Remove the unknown field\(s\): k00000, k00001, .*k00009 \(and 91,908 more unknown fields\)\./);
+    // One key of half a megabyte is named by its start.
+    const long = await rawRequest(cp.url, 'POST', `${API_PREFIX}/orgs`, headers, JSON.stringify({ name: 'Long Key', ['x'.repeat(500_000)]: 1 }));
+    assert.equal(long.status, 400);
+    assert.ok(long.text.length < 4096, `the answer is ${long.text.length} bytes`);
+    // Many problems: the first 20 are listed, and the count of the rest is given.
+    const items = await rawRequest(cp.url, 'POST', `${API_PREFIX}/orgs`, headers, JSON.stringify(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`n${i}`.repeat(300), 1]))));
+    assert.equal(items.status, 400);
+    assert.ok(items.json.error.fields.length <= 20);
+    assert.ok(items.text.length < 4096, `the answer is ${items.text.length} bytes`);
+    assert.equal(dataFingerprint(cp.dataDir), before);
+    figures.management += 3;
+  });
+
   it('refuses JSON nested deeper than 32 levels before parsing it, and takes 32', async () => {
     const before = dataFingerprint(cp.dataDir);
     const nested = (depth: number) => `{"name":"Deep","x":${'['.repeat(depth - 1)}${']'.repeat(depth - 1)}}`;

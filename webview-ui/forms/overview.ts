@@ -142,7 +142,16 @@ function connectionsSection(d: OverviewData): HTMLElement {
             h(
               'li',
               {},
-              h('div', {}, h('strong', {}, conn.name), h('span', { class: 'muted' }, ` → ${conn.serviceProjectHandle}/${conn.serviceComponentName} · ${conn.endpointName}`)),
+              h(
+                'div',
+                {},
+                h('strong', {}, conn.name),
+                h('span', { class: 'muted' }, ` → ${conn.serviceProjectHandle}/${conn.serviceComponentName} · ${conn.endpointName}`),
+                // Why calls now fail: the service's owners cut this connection off.
+                conn.revoked
+                  ? h('p', { class: 'form-message error', id: `revoked-${conn.name}` }, `Revoked by ${conn.revoked.by} of ${conn.revoked.byOrgHandle} on ${conn.revoked.at.replace('T', ' ').slice(0, 16)} UTC: the gateway refuses this connection's calls. Ask the service's owners.`)
+                  : null,
+              ),
               button('Insert Snippet', () => host.post({ type: 'insertSnippet', connectionName: conn.name }), {
                 secondary: true,
                 id: `snippet-${conn.name}`,

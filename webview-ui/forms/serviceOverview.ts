@@ -174,7 +174,15 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
         {},
         openLink(c.consumer),
         h('span', { class: 'muted' }, ` · ${elsewhere} · connection ${c.connectionName}`),
+        c.revoked ? h('span', { class: 'muted' }, ` · revoked by ${c.revoked.by} on ${c.revoked.at.slice(0, 10)}`) : null,
       ),
+      c.revoked
+        ? null
+        : button('Revoke', () => host.post({ type: 'revokeConnection', connectionId: c.connectionId }), {
+            secondary: true,
+            id: `revoke-${c.connectionId}`,
+            'aria-label': `Revoke the connection ${c.connectionName} of ${c.consumer.name}`,
+          }),
     );
   }
 

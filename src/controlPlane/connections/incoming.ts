@@ -5,7 +5,7 @@ import { C, type ComponentRecord } from '../domain/records';
 import { resourceUse } from '../domain/views';
 import { inUse } from '../http/errors';
 import type { Store } from '../store/store';
-import { CONNECTIONS, type ConnectionRecord } from './records';
+import { CONNECTIONS, isLive, type ConnectionRecord } from './records';
 import { admits } from './visibility';
 
 export interface IncomingConnection {
@@ -30,6 +30,7 @@ type Endpoints = NonNullable<ComponentRecord['endpoints']>;
 export async function refuseStrandingConnections(store: Store, service: ComponentRecord, next: Endpoints): Promise<void> {
   const stranded = new Map<string, { removed: boolean; visibility: string; uses: IncomingConnection[] }>();
   for (const incoming of await incomingConnections(store, service.id)) {
+    if (!isLive(incoming.connection)) continue;
     const name = incoming.connection.endpointName;
     const after = next.find((e) => e.name === name);
     if (after && admits(after.visibility, service, incoming.consumer)) continue;
@@ -44,7 +45,7 @@ export async function refuseStrandingConnections(store: Store, service: Componen
       : `The endpoint "${name}" cannot become ${s.visibility}: it would refuse ${describeIncoming(s.uses, service.orgId)}.`,
   );
   const uses = [...stranded.values()].flatMap((s) => s.uses.map(useOf));
-  throw inUse(`${sentences.join(' ')} Those connections must be deleted first (by their consumers' owners).`, uses);
+  throw inUse(`${sentences.join(' ')} Those connections must be deleted first (by their consumers' owners), or revoked (Revoke Connection, by an Admin here).`, uses);
 }
 
 /** `other-project/web-portal ("Greeting")`, or with the organization when it is another one than the service's. */

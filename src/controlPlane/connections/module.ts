@@ -15,7 +15,7 @@ import { ApiError, conflict, inUse, nameTaken, notFound, validationFailed } from
 import type { Router } from '../http/router';
 import { MissingRecord, UniqueViolation, type Store } from '../store/store';
 import { describeIncoming, incomingConnections, useOf, type IncomingConnection } from './incoming';
-import { CONNECTIONS, connectionCollection, type ConnectionRecord } from './records';
+import { CONNECTIONS, connectionCollection, isLive, type ConnectionRecord } from './records';
 import { admits, notVisibleMessage } from './visibility';
 
 /** `consumerOrgHandle`: the service's organization of connections made before it was kept. */
@@ -29,6 +29,7 @@ export function connectionView(r: ConnectionRecord, consumerOrgHandle: string): 
     serviceComponentName: r.serviceComponentName,
     endpointName: r.endpointName,
     createdAt: r.createdAt,
+    ...(r.revoked ? { revoked: r.revoked } : {}),
   };
 }
 
@@ -185,7 +186,7 @@ export const connections: ControlPlaneModule = {
       const deleted = new Set(ops.flatMap((o) => (o.op === 'delete' && o.collection === C.components ? [o.id] : [])));
       const stranded: IncomingConnection[] = [];
       for (const id of deleted) {
-        for (const incoming of await incomingConnections(s, id)) if (!deleted.has(incoming.consumer.id)) stranded.push(incoming);
+        for (const incoming of await incomingConnections(s, id)) if (!deleted.has(incoming.consumer.id) && isLive(incoming.connection)) stranded.push(incoming);
       }
       if (stranded.length === 0) return;
       const orgId = collection === C.orgs ? record.id : (record as ComponentRecord | ProjectRecord).orgId;
@@ -196,7 +197,7 @@ export const connections: ControlPlaneModule = {
           : collection === C.projects
             ? `Project "${(record as ProjectRecord).handle}" cannot be deleted while consumers outside it are connected to its services: ${names}.`
             : `The service "${(record as ComponentRecord).name}" cannot be deleted while consumers are connected to it: ${names}.`;
-      throw inUse(`${what} Deleting would break their clients: ask their owners to delete those connections, then delete again.`, stranded.map(useOf));
+      throw inUse(`${what} Deleting would break their clients: ask their owners to delete those connections, or revoke them (Revoke Connection), then delete again.`, stranded.map(useOf));
     });
 
     // A consumer takes its connections along; a service takes the connections pointing at it (those of consumers

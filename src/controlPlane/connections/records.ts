@@ -1,6 +1,7 @@
 /** What a connection stores, and its indexes. A connection belongs to its external consumer; it points at a service
  * endpoint by the service's id (handles are kept beside it for answers and do not change after creation). */
-import { collection, indexKey, optional, text, time, uuid, type StoredAs } from '../store/collection';
+import type { Revocation } from '../../api/components';
+import { collection, indexKey, json, optional, text, time, uuid, type StoredAs } from '../store/collection';
 
 export const CONNECTIONS = 'connections';
 
@@ -17,6 +18,8 @@ export const connectionCollection = collection({
     serviceOrgHandle: optional(text()),
     serviceProjectHandle: text(), serviceComponentName: text(), endpointName: text(),
     createdAt: time(),
+    /** Revoke Connection by an Admin of the service's organization: kept so its consumer's owners see why calls fail. */
+    revoked: optional(json<Revocation>()),
   },
   // Names are unique within the consumer regardless of case: they become CHOREO_<NAME>_* variables.
   computed: { nameKey: (r) => r.name.toLowerCase() },
@@ -30,6 +33,9 @@ export const connectionCollection = collection({
   },
 });
 export type ConnectionRecord = StoredAs<typeof connectionCollection>;
+
+/** A connection that lets calls through (not revoked): what the gateway and the `in_use` rules count. */
+export const isLive = (c: ConnectionRecord) => c.revoked === undefined;
 
 /** The keys of the lookups `target` and `pair`. */
 export const target = (serviceComponentId: string, endpointName: string) => indexKey(serviceComponentId, endpointName);

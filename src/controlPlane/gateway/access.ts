@@ -12,7 +12,7 @@
  */
 import type { Visibility } from '../../api/components';
 import { gatewayAudience, issuerUrl } from '../../api/routes';
-import { CONNECTIONS, pair, target, type ConnectionRecord } from '../connections/records';
+import { CONNECTIONS, isLive, pair, target, type ConnectionRecord } from '../connections/records';
 import { admits, notVisibleMessage } from '../connections/visibility';
 import { C, type AuthConfigRecord, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord } from '../domain/records';
 import { findConsumerConfigs } from '../externalIdp/usage';
@@ -98,7 +98,7 @@ async function authorizeBuiltIn(store: Store, baseUrl: string, token: VerifiedTo
     );
   }
   const connections = await store.findAll<ConnectionRecord>(CONNECTIONS, 'pair', pair(consumer.id, t.service.id, t.endpointName));
-  if (connections.length === 0) throw noConnection(consumer, t);
+  if (!connections.some(isLive)) throw noConnection(consumer, t, connections);
   if (!admits(t.visibility, t.service, consumer)) throw notVisible(consumer, t);
   return consumer;
 }
@@ -108,6 +108,7 @@ async function authorizeExternal(store: Store, baseUrl: string, token: VerifiedT
   // registration whose keys verified the token (the consumer's organization's: the service's, or another one's for a
   // Public endpoint). Another registration of the same issuer vouches for nothing here.
   for (const connection of await store.findAll<ConnectionRecord>(CONNECTIONS, 'target', target(t.service.id, t.endpointName))) {
+    if (!isLive(connection)) continue;
     const config = await store.findUnique<AuthConfigRecord>(C.authConfigs, 'slot', `${connection.componentId}/${t.env.handle}`);
     if (!config || config.kind !== 'external' || config.clientId !== token.clientId || !verifiedBy(token, config.identityProviderId)) continue;
     const provider = await store.get<IdentityProviderRecord>(C.identityProviders, config.identityProviderId);
@@ -154,14 +155,24 @@ const appliesIn = (idp: IdentityProviderRecord, env: EnvironmentRecord) => idp.e
 
 async function requireConnection(store: Store, consumer: ComponentRecord, t: GatewayTarget): Promise<void> {
   const found = await store.findAll<ConnectionRecord>(CONNECTIONS, 'pair', pair(consumer.id, t.service.id, t.endpointName));
-  if (found.length === 0) throw noConnection(consumer, t);
+  if (!found.some(isLive)) throw noConnection(consumer, t, found);
 }
 
 function notVisible(consumer: ComponentRecord, t: GatewayTarget): AccessDenied {
   return new AccessDenied(403, notVisibleMessage(t.service, { name: t.endpointName, visibility: t.visibility }, consumer), 'not_visible');
 }
 
-function noConnection(consumer: ComponentRecord, t: GatewayTarget): AccessDenied {
+/** `found`: the consumer's connections to the endpoint, none live; a revoked one says who cut it off (the consumer's
+ * own connection: its owners may know). */
+function noConnection(consumer: ComponentRecord, t: GatewayTarget, found: ConnectionRecord[]): AccessDenied {
+  const cut = found.find((c) => c.revoked);
+  if (cut?.revoked) {
+    return new AccessDenied(
+      403,
+      `The connection "${cut.name}" of "${consumer.name}" to ${t.service.projectHandle}/${t.service.name}/${t.endpointName} was revoked by ` +
+        `${cut.revoked.by} of organization "${cut.revoked.byOrgHandle}" on ${cut.revoked.at}. Ask the service's owners.`,
+    );
+  }
   return new AccessDenied(
     403,
     `The external consumer "${consumer.name}" has no connection to the endpoint "${t.endpointName}" of ` +

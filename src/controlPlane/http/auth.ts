@@ -16,15 +16,18 @@ export interface Principal {
   kind: 'admin' | 'user' | 'token';
   /** The admin: "admin"; a person and their tokens: the user's id. */
   id: string;
-  /** How the audit log and messages name the caller. */
+  /** How the audit log and messages name the caller: the display name and email the identity provider sent, which
+   * anyone can choose at their provider, so never alone what identifies them. */
   name?: string;
+  /** A person and their tokens: who the identity provider says it is (`sub`, `iss`), stable and not chosen freely. */
+  account?: { subject: string; issuer: string };
   token?: { id: string; orgId: string; role: Role };
 }
 
 export interface Authenticator {
   /** The principal a bearer token stands for, or undefined if it stands for none. May throw a 401 ApiError that
    * says why a token meant for it is refused (expired, another audience). */
-  authenticate(token: string): Principal | undefined | Promise<Principal | undefined>;
+  authenticate(token: string, req: IncomingMessage): Principal | undefined | Promise<Principal | undefined>;
 }
 
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -71,7 +74,7 @@ export async function requirePrincipal(req: IncomingMessage, authenticators: Aut
     );
   }
   for (const a of authenticators) {
-    const principal = await a.authenticate(match[1]);
+    const principal = await a.authenticate(match[1], req);
     if (principal) return principal;
   }
   throw new ApiError(401, 'unauthorized', 'The access token is not valid for this control plane. Check that it is the current one from its data folder.', undefined, {

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { ApiErrorBody, ErrorCode, FieldError, ResourceUse } from '../../api/common';
-import { MissingRecord, StoreUnavailable, UniqueViolation, WriteConflict } from '../store/store';
+import { CheckFailed, MissingRecord, StoreUnavailable, UniqueViolation, WriteConflict } from '../store/store';
 
 export class ApiError extends Error {
   constructor(
@@ -27,15 +27,28 @@ export const inUse = (message: string, uses: ResourceUse[]) => new ApiError(409,
 export const validationFailed = (message: string, fields: FieldError[]) =>
   new ApiError(400, 'validation_failed', message, fields);
 
-/** zod issues → `validation_failed` with one entry per field path ("endpoints.0.name"; "" for the whole body). */
+/** How much of a refused body a `validation_failed` answer repeats: a body of many unknown keys or long values must
+ * not come back many times its size (issue 22, row 10). */
+export const VALIDATION_LIMITS = { fields: 20, keys: 10, text: 200 } as const;
+
+const clip = (text: string) => (text.length > VALIDATION_LIMITS.text ? `${text.slice(0, VALIDATION_LIMITS.text)}…` : text);
+const more = (n: number, what: string) => (n > 0 ? ` (and ${n.toLocaleString('en-US')} more ${what})` : '');
+
+function unknownKeys(keys: string[]): string {
+  const named = keys.slice(0, VALIDATION_LIMITS.keys).map(clip).join(', ');
+  return `Remove the unknown field(s): ${named}${more(keys.length - VALIDATION_LIMITS.keys, 'unknown fields')}.`;
+}
+
+/** zod issues → `validation_failed` with one entry per field path ("endpoints.0.name"; "" for the whole body), the
+ * first VALIDATION_LIMITS.fields of them, each clipped. */
 export function fromZodError(err: z.ZodError, where: 'body' | 'query'): ApiError {
-  const fields = err.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.code === 'unrecognized_keys' ? `Remove the unknown field(s): ${issue.keys.join(', ')}.` : issue.message,
+  const fields = err.issues.slice(0, VALIDATION_LIMITS.fields).map((issue) => ({
+    path: clip(issue.path.map(String).join('.')),
+    message: issue.code === 'unrecognized_keys' ? unknownKeys(issue.keys) : clip(issue.message),
   }));
   const first = fields[0];
   const lead = where === 'body' ? 'The request body is not valid' : 'The query string is not valid';
-  return validationFailed(`${lead}: ${first.path ? `${first.path}: ` : ''}${first.message}`, fields);
+  return validationFailed(`${lead}: ${first.path ? `${first.path}: ` : ''}${first.message}${more(err.issues.length - fields.length, 'problems')}`, fields);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
@@ -63,6 +76,8 @@ export function storeErrorAnswer(err: unknown): ApiError | undefined {
     return new ApiError(503, 'store_unavailable', err.message, undefined, { 'retry-after': String(err.retryAfter) });
   }
   if (err instanceof WriteConflict) return conflict(err.message);
+  // The access the request was allowed under was taken away before its write committed.
+  if (err instanceof CheckFailed) return new ApiError(403, 'forbidden', err.message);
   if (err instanceof UniqueViolation) return conflict('Another write took this name at the same moment. Reload and try again.');
   if (err instanceof MissingRecord) return notFound('What this change belongs to was deleted a moment ago. Reload and try again.');
   return undefined;

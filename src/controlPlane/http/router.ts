@@ -8,6 +8,13 @@ import { Access, ACCESS, API_PREFIX } from '../../api/routes';
 import { ApiError, sendError, sendJson, storeErrorAnswer } from './errors';
 import { Authenticator, Principal, requirePrincipal } from './auth';
 import { StoreUnavailable } from '../store/store';
+import { underChecks, type WriteCheck } from '../store/writeChecks';
+
+export type WriteChecks = WriteCheck[];
+
+/** For tests only: runs between a request's access check and its handler, so that a test can hold a request there
+ * and change what the check decided on (a deterministic interleaving, not a race). */
+export type AfterAccessCheck = (route: string, ctx: RouteContext) => Promise<void>;
 
 export interface RouteContext {
   req: IncomingMessage;
@@ -23,8 +30,9 @@ export type Handler = (ctx: RouteContext) => Answer | Promise<Answer>;
 
 /** Who may call a management route, and the record of each write (team members, see members/access.ts). */
 export interface Guard {
-  /** Throws (403, 404) unless the principal may call the route; runs before the handler reads anything. */
-  authorize(ctx: RouteContext, access: Access): Promise<void>;
+  /** Throws (403, 404) unless the principal may call the route; runs before the handler reads anything. Answers
+   * the checks its decision rests on: every write of the handler carries them (store/writeChecks.ts). */
+  authorize(ctx: RouteContext, access: Access): Promise<WriteChecks>;
   /** A write (any method but GET) was answered with this status: recorded before the answer is sent. */
   written(ctx: RouteContext, route: string, status: number): Promise<void>;
 }
@@ -40,6 +48,7 @@ export class Router {
   constructor(
     private readonly authenticators: Authenticator[],
     private readonly guard?: Guard,
+    private readonly afterAccessCheck?: AfterAccessCheck,
   ) {}
 
   /** A management route under /api/v1: needs a principal allowed by the route's rule in ACCESS (src/api/routes.ts). */
@@ -79,8 +88,9 @@ export class Router {
     let answer: Answer = undefined;
     let failure: unknown;
     try {
-      await this.guard?.authorize(ctx, access);
-      answer = await handler(ctx);
+      const checks = (await this.guard?.authorize(ctx, access)) ?? [];
+      await this.afterAccessCheck?.(route, ctx);
+      answer = await underChecks(checks, () => handler(ctx));
     } catch (err) {
       failure = err;
     }

@@ -5,7 +5,8 @@ import type { IncomingMessage } from 'node:http';
 import type { AuditEntry } from '../../api/members';
 import type { Principal } from '../http/auth';
 import type { Store } from '../store/store';
-import { M, type AuditRecord } from './records';
+import { API_PREFIX } from '../../api/routes';
+import { M, type AuditRecord, type MemberRecord } from './records';
 
 /** Sort keys count down from here, so the ordered index lists the newest entry first. */
 const LATEST = 10 ** 16;
@@ -17,13 +18,25 @@ function newestFirstKey(now: number): string {
   return String(LATEST - lastMicros).padStart(17, '0');
 }
 
+/** What the audit log calls a membership made when an invited person first signs in (no route is called for it). */
+export const INVITATION_ACCEPTED = 'sign-in: invitation accepted';
+
 export function auditRecord(orgId: string, principal: Principal, route: string, req: IncomingMessage, status: number): AuditRecord {
+  const url = req.url ?? '';
+  const q = url.indexOf('?');
+  // The path only: a query string is not the API's and could carry anything.
+  return auditAt(orgId, principal, route, q === -1 ? url : url.slice(0, q), req.socket.remoteAddress ?? '', status);
+}
+
+function auditAt(orgId: string, principal: Principal, route: string, resource: string, address: string, status: number): AuditRecord {
   const now = Date.now();
   const actor: AuditRecord['actor'] = { kind: principal.kind, name: principal.kind === 'admin' ? 'operator (admin token)' : (principal.name ?? principal.id) };
   if (principal.kind !== 'admin') actor.userId = principal.id;
   if (principal.token) actor.tokenId = principal.token.id;
-  const url = req.url ?? '';
-  const q = url.indexOf('?');
+  if (principal.account) {
+    actor.subject = principal.account.subject;
+    actor.issuer = principal.account.issuer;
+  }
   return {
     id: randomUUID(),
     orgId,
@@ -31,11 +44,15 @@ export function auditRecord(orgId: string, principal: Principal, route: string, 
     at: new Date(now).toISOString(),
     actor,
     action: route,
-    // The path only: a query string is not the API's and could carry anything.
-    resource: q === -1 ? url : url.slice(0, q),
-    address: req.socket.remoteAddress ?? '',
+    resource,
+    address,
     status,
   };
+}
+
+/** The record of an invitation that became a membership at the person's sign-in: written in the same batch. */
+export function invitationAccepted(member: MemberRecord, principal: Principal, req: IncomingMessage | undefined): AuditRecord {
+  return auditAt(member.orgId, principal, INVITATION_ACCEPTED, `${API_PREFIX}/orgs/${member.orgHandle}/members/${member.id}`, req?.socket.remoteAddress ?? '', 200);
 }
 
 export async function recordWrite(store: Store, record: AuditRecord): Promise<void> {
@@ -44,6 +61,7 @@ export async function recordWrite(store: Store, record: AuditRecord): Promise<vo
 
 export const auditView = (r: AuditRecord): AuditEntry => ({
   id: r.id,
+  orgId: r.orgId,
   at: r.at,
   actor: r.actor,
   action: r.action,

@@ -18,6 +18,12 @@ import { changeRole, invite, memberView, membersOf, membershipOf, remove, roleOf
 import { createToken, tokenView } from './personalTokens';
 import { M, memberCollections, type AuditRecord, type MemberRecord, type PersonalAccessTokenRecord, type UserRecord } from './records';
 
+const OperatorAuditQuery = z.strictObject({
+  org: z.string().min(1).max(256),
+  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT),
+  cursor: z.string().max(512).optional(),
+});
+
 const AuditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT),
   cursor: z.string().max(512).optional(),
@@ -70,6 +76,19 @@ export const members: ControlPlaneModule = {
     router.api('GET', '/orgs/:org/audit', async ({ params, query }) => {
       const org = await findOrg(store, params.org);
       return { status: 200, body: await listPage<AuditRecord, ReturnType<typeof auditView>>(store, M.audit, org.id, parseQuery(AuditQuery, query), auditView) };
+    });
+
+    // The operator's view: an organization's log by its id, which outlives it (its memberships go with it, its log
+    // stays); a live organization by its handle too. Ids are in every organization view and every audit entry.
+    router.api('GET', '/audit', async ({ query }) => {
+      const { org, ...page } = parseQuery(OperatorAuditQuery, query);
+      const live = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', org);
+      const orgId = live?.id ?? org;
+      const listed = await listPage<AuditRecord, ReturnType<typeof auditView>>(store, M.audit, orgId, page, auditView);
+      if (!live && listed.items.length === 0 && !page.cursor) {
+        throw notFound(`No organization has the handle or id "${org}", and no audit log is kept under that id. A deleted organization is found by its id (in its audit entries' orgId).`);
+      }
+      return { status: 200, body: listed };
     });
 
     router.api('GET', '/tokens', async ({ principal }) => {

@@ -4,7 +4,7 @@
  * cache), so a revoked token is refused on the next call, on every server that shares the store.
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { ROLE_NAMES, roleAtLeast, type CreatePersonalAccessToken, type PersonalAccessToken } from '../../api/members';
+import { ROLE_NAMES, ROLES, roleAtLeast, type CreatePersonalAccessToken, type PersonalAccessToken } from '../../api/members';
 import type { OrganizationRecord } from '../domain/records';
 import type { Authenticator, Principal } from '../http/auth';
 import { ApiError, notFound } from '../http/errors';
@@ -58,8 +58,16 @@ export async function createToken(
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + input.expiresInDays * 86_400_000).toISOString(),
   };
+  // The role is checked again inside the write: demoted a moment ago, the maker gets no token above their new role.
   await store.write([
-    { op: 'require', collection: M.members, id: member.id },
+    {
+      op: 'check',
+      collection: M.members,
+      id: member.id,
+      field: 'role',
+      oneOf: ROLES.filter((r) => roleAtLeast(r, input.role)),
+      why: `Your role in "${org.handle}" changed while the token was made; it needs the ${ROLE_NAMES[input.role]} role at least. No token was made.`,
+    },
     { op: 'put', collection: M.tokens, record },
   ]);
   return { record, secret };
@@ -83,6 +91,7 @@ export class PersonalAccessTokenAuthenticator implements Authenticator {
       kind: 'token',
       id: record.userId,
       name: `${user ? personName(user) : record.userId} (token "${record.name}")`,
+      ...(user ? { account: { subject: user.subject, issuer: user.issuer } } : {}),
       token: { id: record.id, orgId: record.orgId, role: record.role },
     };
   }

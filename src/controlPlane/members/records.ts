@@ -77,7 +77,10 @@ const auditLog = collection({
     orgId: text(),
     /** Sorts newest first (see audit.ts). */
     sortKey: text(),
-    at: time(), actor: json<{ kind: 'admin' | 'user' | 'token'; userId?: string; name: string; tokenId?: string }>(),
+    at: time(),
+    /** `subject` and `issuer`: the person's account at the identity provider (issue 22, row 8); absent in records
+     * written before they were kept, and for the operator. */
+    actor: json<{ kind: 'admin' | 'user' | 'token'; userId?: string; name: string; tokenId?: string; subject?: string; issuer?: string }>(),
     action: text(), resource: text(), address: text(), status: int(),
   },
   ordered: { group: 'orgId', sort: 'sortKey' },

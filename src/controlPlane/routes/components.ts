@@ -2,7 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { ListQuery } from '../../api/common';
 import { ComponentType, CreateComponent, EndpointInput, UpdateComponent, UpdateEndpoint, type ConnectedConsumer } from '../../api/components';
-import { incomingConnections, refuseStrandingConnections } from '../connections/incoming';
+import { incomingConnections, refuseStrandingConnections, type IncomingConnection } from '../connections/incoming';
+import { CONNECTIONS, type ConnectionRecord } from '../connections/records';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { environmentsOf, findComponent, findProject, noEndpointMessage } from '../domain/lookups';
 import { listPage } from '../domain/paging';
@@ -126,12 +127,29 @@ export const components: ControlPlaneModule = {
       if (component.type !== 'service') {
         throw conflict(`"${component.name}" is an external consumer; consumers connect to services, so only a service has connected consumers.`);
       }
-      const items: ConnectedConsumer[] = (await incomingConnections(store, component.id)).map(({ connection, consumer }) => ({
-        endpointName: connection.endpointName,
-        connectionName: connection.name,
-        consumer: { orgHandle: consumer.orgHandle, projectHandle: consumer.projectHandle, name: consumer.name, displayName: consumer.displayName },
-      }));
+      const items: ConnectedConsumer[] = (await incomingConnections(store, component.id)).map(connectedConsumer);
       return { status: 200, body: { items } };
+    });
+
+    // Revoke Connection: the service's Admins cut off one consumer's connection, of their organization or another
+    // one (whose owners they cannot make delete it). The record stays, revoked, so that the consumer's owners read
+    // who cut it off and when; the gateway no longer counts it, nor do narrowing and deleting (issue 22, row 6).
+    router.api('POST', `${base}/:component/connected-consumers/:connection/revoke`, async ({ params, principal }) => {
+      const { org, component } = await findComponent(store, params.org, params.project, params.component);
+      const incoming = (await incomingConnections(store, component.id)).find((i) => i.connection.id === params.connection);
+      if (!incoming) throw notFound(`No consumer is connected to "${component.name}" by a connection "${params.connection}". List its connected consumers to see their ids.`);
+      if (!incoming.connection.revoked) {
+        const revoked: ConnectionRecord = {
+          ...incoming.connection,
+          revoked: { at: new Date().toISOString(), byOrgHandle: org.handle, by: principal!.kind === 'admin' ? 'the operator' : (principal!.name ?? principal!.id) },
+        };
+        await store.write([
+          { op: 'require', collection: CONNECTIONS, id: revoked.id },
+          { op: 'put', collection: CONNECTIONS, record: revoked },
+        ]);
+        incoming.connection = revoked;
+      }
+      return { status: 200, body: connectedConsumer(incoming) };
     });
 
     router.api('DELETE', `${base}/:component`, async ({ params }) => {
@@ -141,6 +159,14 @@ export const components: ControlPlaneModule = {
     });
   },
 };
+
+const connectedConsumer = ({ connection, consumer }: IncomingConnection): ConnectedConsumer => ({
+  connectionId: connection.id,
+  ...(connection.revoked ? { revoked: connection.revoked } : {}),
+  endpointName: connection.endpointName,
+  connectionName: connection.name,
+  consumer: { orgHandle: consumer.orgHandle, projectHandle: consumer.projectHandle, name: consumer.name, displayName: consumer.displayName },
+});
 
 const unknownEnvironment = (env: string, envs: Iterable<string>) => `There is no environment "${env}"; use one of: ${[...envs].join(', ')}.`;
 

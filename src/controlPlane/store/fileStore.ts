@@ -20,6 +20,7 @@ import * as path from 'node:path';
 import { writeFileAtomicSync } from './atomicFile';
 import { DataFolderLock, lockDataFolder } from './lock';
 import { MemoryIndex } from './memoryIndex';
+import { withChecks } from './writeChecks';
 import { ChangeListeners, CollectionSpec, NOT_IN_MEMORY, PageRequest, PageResult, Store, StoreHealth, StoredRecord, WriteOp } from './store';
 
 const JOURNAL = 'journal.jsonl';
@@ -115,7 +116,8 @@ export class FileStore implements Store {
     return this.index.page(collection, request) as PageResult<T>;
   }
 
-  write(ops: WriteOp[]): Promise<void> {
+  write(batch: WriteOp[]): Promise<void> {
+    const ops = withChecks(batch);
     if (this.failed) return Promise.reject(this.failed);
     if (this.closed) return Promise.reject(new Error('The store is closed.'));
     // Check and apply in the same tick: no other request can interleave between the uniqueness check and the
@@ -129,8 +131,9 @@ export class FileStore implements Store {
     }
     this.index.apply(ops);
     const seq = ++this.seq;
-    this.changeListeners.emit(ops.flatMap((op) => (op.op === 'require' ? [] : [op.collection])));
-    const json = JSON.stringify({ seq, ops });
+    this.changeListeners.emit(ops.flatMap((op) => (op.op === 'put' || op.op === 'delete' ? [op.collection] : [])));
+    // Checks were decided above; replaying them has nothing to decide.
+    const json = JSON.stringify({ seq, ops: ops.filter((op) => op.op !== 'check') });
     const line = `${checksum(json)} ${json}\n`;
     return new Promise<void>((resolve, reject) => {
       this.pending.push({ line, resolve, reject });

@@ -4,6 +4,7 @@
  */
 import {
   CollectionSpec,
+  CheckFailed,
   MissingRecord,
   PageRequest,
   PageResult,
@@ -86,7 +87,7 @@ export class MemoryIndex {
   }
 
   /** Checks every operation of the batch against the current state, without changing anything. Throws
-   * UniqueViolation or MissingRecord. Applying a checked batch cannot fail. */
+   * UniqueViolation, MissingRecord or CheckFailed. Applying a checked batch cannot fail. */
   check(ops: WriteOp[]): void {
     // Keys freed and taken within the batch itself, so that a batch may delete a record and re-create its key.
     const taken = new Map<string, string>();
@@ -103,6 +104,9 @@ export class MemoryIndex {
         }
       } else if (op.op === 'require') {
         if (!c.records.has(op.id) || deleted.has(`${op.collection}\0${op.id}`)) throw new MissingRecord(op.collection, op.id);
+      } else if (op.op === 'check') {
+        const record = deleted.has(`${op.collection}\0${op.id}`) ? undefined : (c.records.get(op.id) as Record<string, unknown> | undefined);
+        if (!record || (op.field !== undefined && !op.oneOf?.includes(record[op.field] as string))) throw new CheckFailed(op.why);
       } else {
         const old = c.records.get(op.record.id);
         for (const [name, fn] of Object.entries(c.spec.unique ?? {})) {

@@ -32,7 +32,11 @@ export type WriteOp =
   | { op: 'delete'; collection: string; id: string }
   /** The batch fails with MissingRecord unless this record exists (a foreign key, so that a component is never
    * written into a project deleted a moment before). */
-  | { op: 'require'; collection: string; id: string };
+  | { op: 'require'; collection: string; id: string }
+  /** The batch fails with CheckFailed (its `why`) unless this record exists and, when `field` is given, that field
+   * holds one of `oneOf`: a decision the batch was made under (the caller's role, members/access.ts), decided again
+   * inside the write, so that a change committed meanwhile refuses the batch rather than slipping past it. */
+  | { op: 'check'; collection: string; id: string; field?: string; oneOf?: readonly string[]; why: string };
 
 export interface PageRequest {
   group: string;
@@ -120,6 +124,9 @@ export class MissingRecord extends Error {
     super(`${collection}: ${id} does not exist`);
   }
 }
+
+/** A `check` op of the batch no longer holds: nothing was written. The message says what changed. */
+export class CheckFailed extends Error {}
 
 /** The store cannot be reached right now (its database is down, hung or out of connections): try again shortly.
  * Nothing was written. */

@@ -6,6 +6,7 @@ import { insertSnippet } from '../../useCases/connectionCode';
 import { UseCaseError } from '../../useCases/errors';
 import { isLoopbackHost, probeUpstream } from '../../useCases/probeUpstream';
 import { resolveConnection } from '../../useCases/targets';
+import { revokeConfirmation } from '../../useCases/revokeConnection';
 import { updateEndpoint } from '../../useCases/updateEndpoint';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../ipc';
@@ -14,7 +15,9 @@ import { overviewProtocol, upstreamFieldId, visibilityFieldId, type OverviewToHo
 
 export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
   /** What the panel shows: a message may only act on these (a forged or stale message naming others is refused). */
-  private shown: { environments: Set<string>; connections: Map<string, Connection>; endpoints: Set<string>; consumers: Set<string> } | undefined;
+  private shown:
+    | { environments: Set<string>; connections: Map<string, Connection>; endpoints: Set<string>; consumers: Set<string>; incoming: Map<string, ConnectedConsumer>; component: Component }
+    | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
@@ -84,6 +87,18 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
         if (!this.shown?.consumers.has(componentKey(m.consumer))) return this.refuseNotShown('openConsumer', 'consumer');
         this.nav.openOverview(m.consumer);
         return;
+      case 'revokeConnection': {
+        const shown = this.shown;
+        const incoming = shown?.incoming.get(m.connectionId);
+        if (!shown || !incoming) return this.refuseNotShown('revokeConnection', 'connection');
+        const answer = await vscode.window.showWarningMessage(revokeConfirmation(incoming, shown.component), { modal: true }, 'Revoke');
+        if (answer !== 'Revoke') return;
+        return this.action(async () => {
+          const { orgHandle, projectHandle, componentName } = this.ref;
+          await (await this.ctx.client()).revokeConnection(orgHandle, projectHandle, componentName, incoming.connectionId);
+          await this.load();
+        });
+      }
       case 'copy':
         await vscode.env.clipboard.writeText(m.text);
         vscode.window.setStatusBarMessage('Copied to the clipboard.', 3000);
@@ -112,6 +127,8 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
       connections: new Map(connections.map((c) => [c.name, c])),
       endpoints: new Set((component.endpoints ?? []).map((e) => e.name)),
       consumers: new Set((connected?.items ?? []).map((x) => componentKey({ orgHandle: x.consumer.orgHandle, projectHandle: x.consumer.projectHandle, componentName: x.consumer.name }))),
+      incoming: new Map((connected?.items ?? []).map((x) => [x.connectionId, x])),
+      component,
     };
     this.panel.title = component.displayName || component.name;
     await this.post({

@@ -29,6 +29,8 @@ export const overviewProtocol = defineProtocol({
     z.strictObject({ type: z.literal('saveVisibility'), endpoint: dnsLabel, visibility: Visibility }),
     /** Service Overview: opens the Overview of a consumer it lists as connected, or one a refusal named. */
     z.strictObject({ type: z.literal('openConsumer'), consumer: ComponentRef }),
+    /** Service Overview: Revoke Connection of a consumer it lists (after a modal confirmation naming it). */
+    z.strictObject({ type: z.literal('revokeConnection'), connectionId: text(64).min(1) }),
   ),
   toWebview: toWebviewMessages(
     z.strictObject({

@@ -311,7 +311,7 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     assert.equal(
       toOrg.body.error.message,
       'The endpoint "public-api" cannot become Organization: it would refuse wayne-enterprises/default/partner-app (connection "To Public"), ' +
-        'wayne-enterprises/default/partner-ext (connection "To Public"). Those connections must be deleted first (by their consumers\' owners).',
+        'wayne-enterprises/default/partner-ext (connection "To Public"). Those connections must be deleted first (by their consumers\' owners), or revoked (Revoke Connection, by an Admin here).',
     );
     assert.deepEqual(toOrg.body.error.uses[0], { orgHandle: B, projectHandle: 'default', componentName: 'partner-app', displayName: 'partner-app', connectionName: 'To Public' });
     const toProject = await narrow('Project');
@@ -329,7 +329,7 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     );
     const removed = await cp.call('PATCH', paths.component(A, 'default', SERVICE), { endpoints: endpoints.filter((e: { name: string }) => e.name !== ENDPOINTS.Project) });
     assert.equal(removed.status, 409);
-    assert.equal(removed.body.error.message, 'The endpoint "project-api" cannot be removed while consumers are connected to it: default/same-app (connection "To Project"). Those connections must be deleted first (by their consumers\' owners).');
+    assert.equal(removed.body.error.message, 'The endpoint "project-api" cannot be removed while consumers are connected to it: default/same-app (connection "To Project"). Those connections must be deleted first (by their consumers\' owners), or revoked (Revoke Connection, by an Admin here).');
     assert.equal((await ok('GET', paths.component(A, 'default', SERVICE))).endpoints.find((e: { name: string }) => e.name === ENDPOINTS.Public).visibility, 'Public', 'nothing changed');
 
     for (const name of ['partner-app', 'partner-ext']) assert.equal((await cp.call('DELETE', paths.connection(B, 'default', name, 'To Public'))).status, 204);

@@ -20,6 +20,7 @@ function expected(access: Access, caller: Caller): 'allowed' | 401 | 403 | 404 {
   if (access === 'operator') return 403;
   if (access === 'any') return 'allowed';
   if (access === 'people' || access === 'user') return caller === 'token' ? 403 : 'allowed';
+  if (access.person && caller === 'token') return 403;
   if (caller === 'outsider') return 404;
   // The token is Dave's (a Developer) with the Viewer role.
   const role: Role = caller === 'token' ? 'viewer' : caller;
@@ -92,7 +93,9 @@ describe('role matrix (generated from the route table)', function () {
           ok = res.status === 404 && message.startsWith(`There is no organization "${org.handle}"`);
         } else if (want === 403) {
           ok = res.status === 403 && code === 'forbidden';
-          if (ok && typeof access === 'object') {
+          if (ok && typeof access === 'object' && access.person && caller === 'token') {
+            ok = message.startsWith('A personal access token cannot do this');
+          } else if (ok && typeof access === 'object') {
             // Which role is needed, and who the Admins are.
             ok = message.includes(`needs the ${ROLE_NAMES[access.org]} role`) && message.includes(`${PEOPLE.ann.name} <${PEOPLE.ann.email}>`);
           }

@@ -30,6 +30,12 @@ export const PEOPLE: Record<string, Person> = {
   out: { subject: 'out', name: 'Olga Outsider', email: 'olga@elsewhere.example' },
 };
 
+/** People outside PEOPLE (not signed in by every team server): Mallory gives Ann's name and email as her own, as
+ * anyone may at a provider that lets people set their profile (issue 22, row 8). */
+export const IMPOSTORS: Record<string, Person> = {
+  mallory: { subject: 'mallory', name: PEOPLE.ann.name, email: PEOPLE.ann.email },
+};
+
 export interface Tokens {
   access_token: string;
   refresh_token?: string;
@@ -58,7 +64,7 @@ export async function startUsersIdentityProvider(options: { accessTokenTtlSec?: 
   const ttl = options.accessTokenTtlSec ?? 300;
 
   const account = (id: string) => {
-    const p = PEOPLE[id] ?? { subject: id, name: id, email: `${id}@stark.example` };
+    const p = PEOPLE[id] ?? IMPOSTORS[id] ?? { subject: id, name: id, email: `${id}@stark.example` };
     return { sub: p.subject, name: p.name, email: p.email, email_verified: true };
   };
   const provider = new Provider(issuer, {

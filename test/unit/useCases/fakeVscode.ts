@@ -1,6 +1,6 @@
 /**
  * `vscode` at the edge, for modules that import it but whose behaviour under test runs in plain Node (the form hosts):
- * a stand-in that records clipboard writes and status-bar messages.
+ * a stand-in that records clipboard writes, status-bar messages and modal warnings (answered as told).
  */
 import Module from 'node:module';
 import * as path from 'node:path';
@@ -9,7 +9,16 @@ export const fakeVscode = {
   clipboard: [] as string[],
   commands: { executeCommand: async (..._args: unknown[]): Promise<unknown> => undefined },
   env: { clipboard: { writeText: async (text: string) => void fakeVscode.clipboard.push(text) } },
-  window: { setStatusBarMessage: () => ({ dispose() {} }) },
+  /** Modal warnings shown (their message), and the button the next ones answer with (undefined: dismissed). */
+  warnings: [] as string[],
+  warningAnswer: undefined as string | undefined,
+  window: {
+    setStatusBarMessage: () => ({ dispose() {} }),
+    showWarningMessage: async (message: string) => {
+      fakeVscode.warnings.push(message);
+      return fakeVscode.warningAnswer;
+    },
+  },
 };
 
 /** Loads a module with `vscode` resolved to the stand-in above. */

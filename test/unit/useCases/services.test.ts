@@ -17,7 +17,7 @@ import type { CreateServicePanel as CreateServicePanelType } from '../../../src/
 import type { FormNavigation } from '../../../src/webviews/navigation';
 import type { OverviewPanel as OverviewPanelType } from '../../../src/webviews/overview/host';
 import { fakePanel } from '../webviews/fakePanel';
-import { requireWithFakeVscode } from './fakeVscode';
+import { fakeVscode, requireWithFakeVscode } from './fakeVscode';
 import { startWorld, type World } from './world';
 
 const src = (p: string) => path.join(__dirname, '..', '..', '..', 'src', p);
@@ -161,6 +161,37 @@ describe('services: Create Service and the Service Overview', function () {
       assert.equal(probed.url, 'http://127.0.0.1:9/');
       assert.equal(probed.answered, false);
       assert.match(probed.summary, /^did not answer: connection refused; start your service/);
+    });
+
+    it('issue 22 row 6: Revoke asks first, naming the consumer and its project, and revokes only when confirmed; the page then shows it revoked', async () => {
+      const kiosk = await createExternalConsumer(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Stark Kiosk' });
+      await world.client.createConnection(ORG, PROJECT, kiosk.name, { name: 'Kiosk Catalog', serviceComponentName: service.name, endpointName: 'api' });
+      const fake = overview();
+      fake.send({ type: 'ready' });
+      await settle(fake.posted, 'data');
+      type Incoming = { connectionId: string; connectionName: string; revoked?: { byOrgHandle: string } };
+      const kioskOf = () => (last(fake.posted, 'data') as unknown as { connectedConsumers: Incoming[] }).connectedConsumers.find((c) => c.connectionName === 'Kiosk Catalog')!;
+      const incoming = kioskOf();
+      const revokedNow = async () => (await world.client.listConnectedConsumers(ORG, PROJECT, service.name)).find((c) => c.connectionId === incoming.connectionId)!.revoked;
+      fakeVscode.warnings.length = 0;
+      // Dismissed: nothing happens.
+      fakeVscode.warningAnswer = undefined;
+      fake.send({ type: 'revokeConnection', connectionId: incoming.connectionId });
+      while (fakeVscode.warnings.length < 1) await new Promise((r) => setTimeout(r, 10));
+      assert.match(fakeVscode.warnings[0], /^Revoke the connection "Kiosk Catalog" of Stark Kiosk \(project default\) to catalog\/api\?/);
+      assert.equal(await revokedNow(), undefined);
+      // A connection the page does not show is not revoked, and not asked about.
+      fake.send({ type: 'revokeConnection', connectionId: 'not-shown' });
+      // Confirmed: revoked, and the page reloads showing it.
+      fakeVscode.warningAnswer = 'Revoke';
+      const datas = fake.posted.filter((m) => (m as Posted).type === 'data').length;
+      fake.send({ type: 'revokeConnection', connectionId: incoming.connectionId });
+      while (fake.posted.filter((m) => (m as Posted).type === 'data').length === datas) await new Promise((r) => setTimeout(r, 10));
+      assert.equal(fakeVscode.warnings.length, 2, 'asked once more, not for the one not shown');
+      assert.equal(kioskOf().revoked?.byOrgHandle, ORG);
+      assert.equal((await revokedNow())?.byOrgHandle, ORG);
+      fakeVscode.warningAnswer = undefined;
+      await world.client.deleteComponent(ORG, PROJECT, kiosk.name);
     });
 
     it('on a team server, opening the page makes this machine call none of the upstream URLs its members wrote', async () => {

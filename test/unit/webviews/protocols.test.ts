@@ -152,7 +152,7 @@ describe('webview protocols', () => {
       refuses(p.toHost, { type: 'saveUpstream', endpoint: 'books', environment: 'Dev Env', url: '' }, 'environment');
       refuses(p.toHost, { type: 'openConsumer', consumer: { ...ref, componentName: 'Stark App' } }, 'consumer.componentName');
       refuses(p.toHost, { type: 'openConsumer', ...ref });
-      accepts(p.toWebview, { type: 'data', component: service, environments: [development], authConfigurations: [], connections: [], connectedConsumers: [{ endpointName: 'books', connectionName: 'Reading List', consumer: { orgHandle: 'stark', projectHandle: 'default', name: 'stark-mobile-app', displayName: 'Stark Mobile App' } }] });
+      accepts(p.toWebview, { type: 'data', component: service, environments: [development], authConfigurations: [], connections: [], connectedConsumers: [{ connectionId: 'c-1', endpointName: 'books', connectionName: 'Reading List', consumer: { orgHandle: 'stark', projectHandle: 'default', name: 'stark-mobile-app', displayName: 'Stark Mobile App' } }] });
       accepts(p.toWebview, { type: 'saved', field: 'upstream-books-development' });
       accepts(p.toHost, { type: 'saveVisibility', endpoint: 'books', visibility: 'Organization' });
       refuses(p.toHost, { type: 'saveVisibility', endpoint: 'books', visibility: 'organization' }, 'visibility');

@@ -266,6 +266,14 @@ CREATE INDEX change_log_xid ON change_log (xid);
 CREATE INDEX change_log_committed_at ON change_log USING brin (committed_at);
 `,
   },
+  {
+    version: 5,
+    name: 'revoked connections',
+    sql: `
+-- Revoke Connection (issue 22, row 6): who cut the connection off and when; NULL for a live one.
+ALTER TABLE connections ADD COLUMN revoked jsonb;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

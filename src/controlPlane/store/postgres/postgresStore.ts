@@ -19,6 +19,7 @@
 import { Pool, type PoolClient, type PoolConfig } from 'pg';
 import {
   ChangeListeners,
+  CheckFailed,
   MissingRecord,
   NOT_IN_MEMORY,
   StoreUnavailable,
@@ -32,6 +33,7 @@ import {
   type StoredRecord,
   type WriteOp,
 } from '../store';
+import { withChecks } from '../writeChecks';
 import { ChangeFeed, CHANNEL, LOG_CHANGES, MAX_PAYLOAD, type Change } from './changeFeed';
 import { migrate } from './migrations';
 import { getKey, lookupKey, RecordCache, recordRef, uniqueKey } from './recordCache';
@@ -299,7 +301,8 @@ export class PostgresStore implements Store {
     for (const op of ops) await this.applyOp(client, op);
   }
 
-  async write(ops: WriteOp[]): Promise<void> {
+  async write(batch: WriteOp[]): Promise<void> {
+    const ops = withChecks(batch);
     const changes: Change[] = [];
     for (const op of ops) {
       if (op.op === 'put') changes.push({ c: op.collection, id: op.record.id, k: this.keysOf(op.collection, op.record) });
@@ -325,7 +328,18 @@ export class PostgresStore implements Store {
 
   private async applyOp(client: PoolClient, op: WriteOp): Promise<void> {
     const t = this.table(op.collection);
-    if (op.op === 'require') {
+    if (op.op === 'check') {
+      // FOR SHARE: the row can be neither changed nor deleted until this batch commits; one changed a moment before
+      // is read as committed (READ COMMITTED re-reads a row it waited for).
+      const column = op.field === undefined ? undefined : t.mapping.columns.find((c) => c.field === op.field)!.column;
+      const found = isUuid(op.id)
+        ? await client.query(
+            `SELECT 1 FROM ${t.mapping.table} WHERE id = $1${column ? ` AND ${column} = ANY($2::text[])` : ''} FOR SHARE`,
+            column ? [op.id, op.oneOf ?? []] : [op.id],
+          )
+        : { rowCount: 0 };
+      if (!found.rowCount) throw new CheckFailed(op.why);
+    } else if (op.op === 'require') {
       // FOR KEY SHARE: the parent cannot be deleted until this batch commits.
       const found = isUuid(op.id) ? await client.query(`SELECT 1 FROM ${t.mapping.table} WHERE id = $1 FOR KEY SHARE`, [op.id]) : { rowCount: 0 };
       if (!found.rowCount) throw new MissingRecord(op.collection, op.id);
