@@ -45,7 +45,11 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
   const statusBar = new ControlPlaneStatusBar();
 
   const signIns = new TeamSignIns(context.secrets, log);
-  const view = new ResourcesView(() => session.client(), () => session.connection.lastError);
+  const view = new ResourcesView(
+    () => session.client(),
+    () => session.connection.lastError,
+    () => session.connection.state === 'stopped',
+  );
   const session: ControlPlaneSession = new ControlPlaneSession(context.globalStorageUri.fsPath, context.extensionPath, vault, log, statusBar, {
     onDidReturn: () => view.tree.refresh(),
     onDidChangeState: (state, error) => view.setState(state, error),
