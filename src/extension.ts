@@ -60,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
     forms.changed(change);
     editor.changed(change);
   };
-  const useCases: UseCaseContext = { client: () => session.client(), vault, log, ui: quickInput, changed };
+  const useCases: UseCaseContext = { client: () => session.client(), vault, log, ui: quickInput, changed, workspaceTrusted: () => vscode.workspace.isTrusted };
   // Completion, hover and checks of CHOREO_* names: loaded only for a folder linked to a consumer.
   const editor = new EditorLoader({ useCases });
   const forms = registerWebviews(context, useCases);
