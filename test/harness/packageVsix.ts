@@ -23,6 +23,7 @@ export async function packageRelease(): Promise<string> {
 export async function packageAs(version: string): Promise<string> {
   execFileSync('npm', ['run', 'clean'], { cwd: repoRoot, stdio: 'ignore' });
   execFileSync(process.execPath, ['esbuild.config.mjs', '--release'], { cwd: repoRoot, env: { ...process.env, CHOREO_BUILD_VERSION: version }, stdio: 'ignore' });
+  execFileSync(process.execPath, ['scripts/details-page.mjs'], { cwd: repoRoot, stdio: 'ignore' });
   const stage = await tempDir('vsix-stage');
   for (const item of SHIPPED) cpSync(path.join(repoRoot, item), path.join(stage, item), { recursive: true });
   const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, unknown>;
