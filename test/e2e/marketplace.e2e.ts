@@ -166,6 +166,18 @@ describe('The packaged extension, installed from its .vsix', function () {
     await page.reload();
     await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
     await openChoreoView(page);
+    // B restarts the control plane by itself when no other window uses it. code-server may keep the reloaded page's
+    // old extension host alive a moment, which B then counts as another window: it says so and offers the restart.
+    const offer = page.locator('.notifications-toasts .notification-toast', { hasText: 'Restart It Now' });
+    const upgraded = await until(
+      '/healthz version, or the offer to restart',
+      async () => ((await healthVersion(port)) === NEWER ? 'restarted' : (await offer.isVisible()) ? 'offered' : 'waiting'),
+      (v) => v !== 'waiting',
+    );
+    if (upgraded === 'offered') {
+      console.log('      (another window was still counted: the offer was shown and taken)');
+      await offer.getByRole('button', { name: 'Restart It Now' }).click();
+    }
     assert.equal(await until('/healthz version', () => healthVersion(port), (v) => v === NEWER), NEWER);
     // The data survived the restart: the organization is still there.
     await page.locator('.part.sidebar').getByText('Stark Industries').first().waitFor({ timeout: 30_000 });
