@@ -2,16 +2,22 @@
 // `--release` minifies; `--watch` rebuilds on change for development; `--analyze` prints what makes up each part of
 // the extension bundle.
 import * as esbuild from 'esbuild';
-import { readdirSync, watch as watchFiles } from 'node:fs';
+import { readdirSync, readFileSync, watch as watchFiles } from 'node:fs';
 import path from 'node:path';
 
 const release = process.argv.includes('--release');
 const watch = process.argv.includes('--watch');
 const analyze = process.argv.includes('--analyze');
 
+// The version the extension and its control plane report (/healthz) and compare, from package.json. A test builds a
+// "newer" one by setting CHOREO_BUILD_VERSION (the upgrade test), without touching package.json.
+const version = process.env.CHOREO_BUILD_VERSION || JSON.parse(readFileSync('package.json', 'utf8')).version;
+
 const common = {
   bundle: true,
-  sourcemap: true,
+  // A release ships no source maps (.vscodeignore), so its bundles name none: a sourceMappingURL line would dangle.
+  sourcemap: !release,
+  define: { __CHOREO_VERSION__: JSON.stringify(version) },
   minify: release,
   logLevel: 'info',
   legalComments: 'none',

@@ -47,7 +47,11 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
   const statusBar = new ControlPlaneStatusBar();
 
   const signIns = new TeamSignIns(context.secrets, log);
-  const view = new ResourcesView(() => session.client(), () => session.connection.lastError);
+  const view = new ResourcesView(
+    () => session.client(),
+    () => session.connection.lastError,
+    () => session.connection.state === 'stopped',
+  );
   const session: ControlPlaneSession = new ControlPlaneSession(context.globalStorageUri.fsPath, context.extensionPath, vault, log, statusBar, {
     onDidReturn: () => view.tree.refresh(),
     onDidChangeState: (state, error) => view.setState(state, error),
@@ -58,7 +62,7 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
     forms.changed(change);
     editor.changed(change);
   };
-  const useCases: UseCaseContext = { client: () => session.client(), vault, log, ui: quickInput, changed };
+  const useCases: UseCaseContext = { client: () => session.client(), vault, log, ui: quickInput, changed, workspaceTrusted: () => vscode.workspace.isTrusted };
   // Completion, hover and checks of CHOREO_* names: loaded only for a folder linked to a consumer.
   const editor = new EditorLoader({ useCases });
   const forms = registerWebviews(context, useCases);

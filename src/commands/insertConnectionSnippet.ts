@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionRef } from '../tree/refs';
 import { insertSnippet } from '../useCases/connectionCode';
 import { refOf, resolveConnection, type Target } from '../useCases/targets';
+import { requireTrust } from '../useCases/trust';
 import { optionsOf, type CommandContext } from './commandContext';
 
 /**
@@ -13,6 +14,8 @@ export async function insertConnectionSnippet(
   target?: Target<ConnectionRef & { environment: string }>,
   options?: { language?: string; where?: 'cursor' | 'untitled' },
 ): Promise<{ language: string; where: string }> {
+  // Before any question: in Restricted Mode the answer would be refused anyway.
+  requireTrust(ctx, 'Inserting a connection snippet');
   const connection = await resolveConnection(ctx, refOf(target));
   const o = optionsOf(options);
   const preferred = vscode.workspace.getConfiguration('choreo.snippets').get<string>('defaultLanguage');

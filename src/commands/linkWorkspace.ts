@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { requireTrust } from '../useCases/trust';
 import { controlPlaneOf, writeLink } from '../editor/workspaceLink';
 import type { ComponentRef } from '../tree/refs';
 import { refOf, resolveComponent, type Target } from '../useCases/targets';
@@ -19,6 +20,7 @@ export async function pickFolder(ctx: CommandContext, given?: string): Promise<v
  * too, the first time).
  */
 export async function linkWorkspace(ctx: CommandContext, target?: Target<ComponentRef>, options?: { folder?: string }): Promise<{ file: string }> {
+  requireTrust(ctx, 'Linking the folder to an external consumer');
   const consumer = await resolveComponent(ctx, refOf(target), 'external-consumer');
   const folder = await pickFolder(ctx, optionsOf(options).folder);
   const client = await ctx.client();

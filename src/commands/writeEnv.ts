@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ConnectionRef } from '../tree/refs';
 import { writeEnv as write } from '../useCases/connectionCode';
 import { refOf, resolveConnection, type Target } from '../useCases/targets';
+import { requireTrust } from '../useCases/trust';
 import { CommandError, optionsOf, type CommandContext } from './commandContext';
 
 /**
@@ -14,6 +15,8 @@ export async function writeEnv(
   target?: Target<ConnectionRef & { environment: string }>,
   options?: { includeSecret?: boolean; folder?: string; show?: boolean },
 ): Promise<{ written: string[]; missing: string[]; file: string }> {
+  // Before any question: in Restricted Mode the answer would be refused anyway.
+  requireTrust(ctx, 'Writing .env');
   const o = optionsOf(options);
   const folder = o.folder ? vscode.Uri.file(o.folder) : vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) throw new CommandError('no_workspace', 'Open a folder first: the .env file goes into the workspace.');

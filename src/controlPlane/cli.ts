@@ -24,7 +24,8 @@
  *     Makes a new signing key for the built-in identity provider; old keys stay in the JWKS until tokens signed
  *     with them have expired. Works with the control plane running (through its API) or stopped.
  *
- * Exit codes: 0 stopped cleanly, 2 bad usage, 73 data folder in use by another process, 1 other failure.
+ * Exit codes: 0 stopped cleanly, 2 bad usage, 65 data folder written by a newer control plane, 73 data folder in use
+ * by another process, 1 other failure.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,6 +36,7 @@ import { SigningKeys } from './idp/signingKeys';
 import { coreCollections } from './domain/records';
 import { modules } from './routes';
 import { SERVER_INFO_FILE, startControlPlane } from './server';
+import { DataFolderTooNew } from './store/dataFormat';
 import { DataFolderLocked, lockDataFolder } from './store/lock';
 import { createAdminToken } from './store/postgres/adminTokens';
 import { migrate, SCHEMA_VERSION } from './store/postgres/migrations';
@@ -251,6 +253,10 @@ main(process.argv.slice(2)).then(
     if (err instanceof UsageError || (err as NodeJS.ErrnoException).code?.startsWith?.('ERR_PARSE_ARGS')) {
       console.error(`${(err as Error).message}\n${USAGE}`);
       process.exit(2);
+    }
+    if (err instanceof DataFolderTooNew) {
+      console.error(err.message);
+      process.exit(65);
     }
     if (err instanceof DataFolderLocked) {
       console.error(err.message);

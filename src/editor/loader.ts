@@ -1,7 +1,8 @@
 /**
  * Activation's only part of the editor features: it looks (after activate() returns) for a folder linked to an
  * external consumer or holding a component.yaml, and only then loads the rest (src/editor/index.ts, its own bundle
- * part). A link written later (Write .env, Insert Snippet, Link Workspace) loads it too.
+ * part). A link written later (Write .env, Insert Snippet, Link Workspace) loads it too. In Restricted Mode nothing
+ * loads until the user trusts the folder (the features read its files and ask the control plane about them).
  */
 import * as vscode from 'vscode';
 import type { Change } from '../useCases/context';
@@ -16,8 +17,11 @@ export class EditorLoader implements vscode.Disposable {
 
   constructor(private readonly deps: EditorDeps) {
     this.watcher.onDidCreate(() => void this.startIfLinked().then(() => this.features?.then((f) => f.reloadLinks())));
+    this.trust = vscode.workspace.onDidGrantWorkspaceTrust(() => void this.startIfLinked());
     setTimeout(() => void this.startIfLinked(), 0);
   }
+
+  private readonly trust: vscode.Disposable;
 
   /** The editor features, loading them if they are not yet. */
   start(): Promise<EditorFeatures> {
@@ -26,6 +30,7 @@ export class EditorLoader implements vscode.Disposable {
   }
 
   private async startIfLinked(): Promise<void> {
+    if (!vscode.workspace.isTrusted) return;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       for (const marker of MARKERS) {
         try {
@@ -44,6 +49,7 @@ export class EditorLoader implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.trust.dispose();
     this.watcher.dispose();
     void this.features?.then((f) => f.dispose());
   }

@@ -9,8 +9,14 @@ import type { CredentialVault } from '../secrets/credentialVault';
 import type { TeamSignIns } from '../auth/teamSignIns';
 import { LocalControlPlane } from './localControlPlane';
 import { probeHealth } from './healthProbe';
+import { compareVersions } from './version';
+import { WindowRegistry } from './windowRegistry';
 
-export type ConnectionState = 'starting' | 'ready' | 'unreachable';
+/** `stopped`: the user stopped the local control plane (in this or another window); nothing starts it but Start. */
+export type ConnectionState = 'starting' | 'ready' | 'unreachable' | 'stopped';
+
+/** The message a command gets while the local control plane is stopped. */
+export const STOPPED_MESSAGE = 'The local control plane is stopped. Start it with Choreo: Start Local Control Plane.';
 
 export interface ConnectionSettings {
   /** Empty: the local control plane. */
@@ -27,6 +33,8 @@ export class ControlPlaneConnection implements vscode.Disposable {
   private readonly stateEmitter = new vscode.EventEmitter<ConnectionState>();
   /** Fires after the local control plane was found dead and started again: views reload. */
   private readonly restartedEmitter = new vscode.EventEmitter<void>();
+  /** Which windows use the local control plane (for the version check); none for a remote one. */
+  private readonly windows: WindowRegistry | undefined;
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidRestart = this.restartedEmitter.event;
 
@@ -54,12 +62,16 @@ export class ControlPlaneConnection implements vscode.Disposable {
       // Registered now, so the Accounts menu shows a sign-in kept from before.
       void signIns?.for(settings.remoteUrl);
     } else {
+      const windows = new WindowRegistry(path.join(storageDir, 'windows'));
+      this.windows = windows;
       this.local = new LocalControlPlane({
         entry: path.join(extensionPath, 'dist', 'controlPlane.js'),
         dataDir: path.join(storageDir, 'control-plane'),
         port: settings.localPort,
         log: (l) => log.info(l),
+        otherWindows: () => windows.others(),
       });
+      windows.register(this.local.version);
     }
   }
 
@@ -97,17 +109,56 @@ export class ControlPlaneConnection implements vscode.Disposable {
     this.watchdog = setInterval(() => void this.check(), intervalMs);
   }
 
-  /** Restart Local Control Plane: stops the process, starts it again, reloads views. */
+  /**
+   * Restart Local Control Plane: stops the process, starts it again, reloads views. Also clears a Stop. Refused when
+   * the running one is newer than this window's extension: an older window never replaces a newer control plane.
+   */
   async restart(): Promise<void> {
-    if (!this.local) throw new Error('Restart applies to the local control plane; a remote one is run by its team.');
-    // A restart after shutdown() means "run it again": watch it again too, or a later crash would go unrecovered.
-    if (this.shutDown) {
-      this.shutDown = false;
-      this.startWatchdog();
+    const local = this.localOnly('Restart');
+    if ((await local.identify()) === 'ours' && local.runningVersion && compareVersions(local.version, local.runningVersion) < 0) {
+      throw new Error(
+        `The local control plane running is version ${local.runningVersion}, newer than this window's extension (${local.version}), so this window does not replace it. Reload this window to use the newer extension.`,
+      );
     }
-    await this.local.stop();
+    local.clearStopped();
+    // A restart after shutdown() means "run it again": watch it again too, or a later crash would go unrecovered.
+    this.watchAgain();
+    await local.stop();
     await this.ready();
     if (this.state === 'ready') this.restartedEmitter.fire();
+  }
+
+  /** Start Local Control Plane: clears a Stop (in every window) and starts it, or finds it running. */
+  async start(): Promise<void> {
+    this.localOnly('Start').clearStopped();
+    this.watchAgain();
+    await this.ready();
+    if (this.state === 'ready') this.restartedEmitter.fire();
+  }
+
+  /** Stop Local Control Plane: stops it, and no window starts it again until Start. */
+  async stop(): Promise<void> {
+    await this.localOnly('Stop').stopByUser();
+    this.setState('stopped', STOPPED_MESSAGE);
+  }
+
+  /** Clean: stops it (as Stop) and deletes its data folder. The caller removes the secrets kept for it. */
+  async clean(): Promise<void> {
+    const local = this.localOnly('Clean');
+    await local.stopByUser();
+    await local.deleteData();
+    this.setState('stopped', STOPPED_MESSAGE);
+  }
+
+  private localOnly(what: string): LocalControlPlane {
+    if (!this.local) throw new Error(`${what} applies to the local control plane; a remote one is run by its team.`);
+    return this.local;
+  }
+
+  private watchAgain(): void {
+    if (!this.shutDown) return;
+    this.shutDown = false;
+    this.startWatchdog();
   }
 
   /**
@@ -137,6 +188,8 @@ export class ControlPlaneConnection implements vscode.Disposable {
 
   private async check(): Promise<void> {
     if (this.readyPromise || this.shutDown) return;
+    // Stopped by the user: nothing to watch until Start; but another window's Start shows here too.
+    if (this.state === 'stopped' && this.local?.isStopped()) return;
     let healthy: boolean;
     if (this.local) {
       // The local one must still be ours: a program that took the port after it stopped gets nothing.
@@ -165,8 +218,14 @@ export class ControlPlaneConnection implements vscode.Disposable {
     try {
       if (this.local) {
         const how = await this.local.ensureRunning();
-        if (how === 'found') this.log.info(`Using the local control plane already running on ${this.baseUrl}`);
+        if (how === 'stopped') {
+          this.setState('stopped', STOPPED_MESSAGE);
+          return;
+        }
+        if (how === 'found') this.log.info(`Using the local control plane version ${this.local.runningVersion} already running on ${this.baseUrl}`);
+        if (how === 'upgraded') this.log.info(`The local control plane on ${this.baseUrl} now runs version ${this.local.version}.`);
         this.setState('ready');
+        if (this.local.outdated) void this.offerUpgrade(this.local.outdated);
       } else if (await probeHealth(this.baseUrl, 5_000)) {
         this.setState('ready');
       } else {
@@ -178,6 +237,16 @@ export class ControlPlaneConnection implements vscode.Disposable {
       if (err.logTail) this.log.error(`Control plane log (${this.local?.logFile}):\n${err.logTail}`);
       this.setState('unreachable', err.message);
     }
+  }
+
+  /** The running control plane is older than this window's extension, and other windows use it: say so, offer to. */
+  private async offerUpgrade(o: { running: string; mine: string; otherWindows: number }): Promise<void> {
+    const restart = 'Restart It Now';
+    const picked = await vscode.window.showInformationMessage(
+      `The local control plane running is version ${o.running}; this window's extension is ${o.mine}. ${o.otherWindows === 1 ? 'Another window uses' : `${o.otherWindows} other windows use`} it, so it was left running. Restart it to run version ${o.mine} (those windows reconnect by themselves).`,
+      restart,
+    );
+    if (picked === restart) await this.restart().catch((e: Error) => void vscode.window.showErrorMessage(e.message));
   }
 
   private async token(): Promise<string | undefined> {
@@ -228,6 +297,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.windows?.unregister();
     if (this.watchdog) clearInterval(this.watchdog);
     this.stateEmitter.dispose();
     this.restartedEmitter.dispose();

@@ -68,7 +68,7 @@ export class ControlPlaneSession implements vscode.Disposable {
     this.events = [
       c.onDidRestart(() => this.listener.onDidReturn()),
       c.onDidChangeState((state) => {
-        if (state === 'starting' || state === 'unreachable') this.listener.onDidChangeState(state, c.lastError);
+        if (state === 'starting' || state === 'unreachable' || state === 'stopped') this.listener.onDidChangeState(state, c.lastError);
         else if (previous === 'unreachable') this.listener.onDidReturn();
         previous = state;
       }),

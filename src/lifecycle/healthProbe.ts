@@ -8,6 +8,8 @@ export interface HealthAnswer {
   healthy: boolean;
   /** The server's answer to `challenge` (see the control plane's identityProof), when one was asked and given. */
   proof?: string;
+  /** The version the server reports (`version` in /healthz). */
+  version?: string;
 }
 
 export async function probeHealth(baseUrl: string, timeoutMs = 1_000): Promise<boolean> {
@@ -32,9 +34,12 @@ export function probe(baseUrl: string, timeoutMs = 1_000, challenge?: string): P
       res.on('data', (c: string) => (body += c.length < 4096 ? c : ''));
       res.on('end', () => {
         try {
-          const answer = JSON.parse(body) as { status?: string; proof?: unknown };
+          const answer = JSON.parse(body) as { status?: string; proof?: unknown; version?: unknown };
           const healthy = res.statusCode === 200 && answer.status === 'ok';
-          resolve(healthy && typeof answer.proof === 'string' ? { healthy, proof: answer.proof } : { healthy });
+          const result: HealthAnswer = { healthy };
+          if (healthy && typeof answer.proof === 'string') result.proof = answer.proof;
+          if (healthy && typeof answer.version === 'string') result.version = answer.version;
+          resolve(result);
         } catch {
           resolve({ healthy: false });
         }

@@ -4,6 +4,14 @@
  * on the same port. Its data (store, signing keys, admin token) lives in the extension's global storage, in a folder
  * only this user can read (0700; its log 0600).
  *
+ * It keeps running when the last VS Code window closes: the apps being developed use its token URL and gateway, and
+ * a restart would cost the next window a start. Stop Local Control Plane stops it and leaves a mark beside the data
+ * folder (`control-plane.stopped`) so no window starts it again until Start (or Restart) is run.
+ *
+ * Upgrades: a window whose extension is newer than the control plane it finds replaces it when no other window uses
+ * it (WindowRegistry), or leaves it and says so (`outdated`), for the user to restart; a window whose extension is
+ * older uses the newer one and never replaces it.
+ *
  * Anyone on the machine can listen on 127.0.0.1 first, so whatever answers on the port must prove it is the control
  * plane of this data folder before the admin token is sent to it: it answers a fresh random challenge with an HMAC
  * under the admin token (src/api/identityProof.ts), which only a process that can read the data folder can give.
@@ -13,7 +21,10 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { identityProof } from '../api/identityProof';
+import { CONTROL_PLANE_VERSION } from '../controlPlane/version';
 import { probe, probeHealth } from './healthProbe';
+import { compareVersions } from './version';
+import { isAlive } from './windowRegistry';
 
 export interface LocalControlPlaneOptions {
   /** The control plane bundle, `dist/controlPlane.js` of this extension. */
@@ -22,6 +33,21 @@ export interface LocalControlPlaneOptions {
   port: number;
   log: (line: string) => void;
   startTimeoutMs?: number;
+  /** The version of the control plane at `entry` (this build's); the running one is compared with it. */
+  version?: string;
+  /** How many other VS Code windows use the local control plane (WindowRegistry); none when not given. */
+  otherWindows?: () => number;
+}
+
+/** How `ensureRunning` found it: running, started by this call, restarted with this newer version, or stopped by the
+ * user (not started). */
+export type RunningHow = 'found' | 'started' | 'upgraded' | 'stopped';
+
+/** The running control plane is older than this window's, and other windows use it, so it was left running. */
+export interface Outdated {
+  running: string;
+  mine: string;
+  otherWindows: number;
 }
 
 export class LocalControlPlaneError extends Error {
@@ -39,17 +65,56 @@ export class LocalControlPlane {
   readonly baseUrl: string;
   /** Process id when this window started it; undefined when another window did. */
   pid: number | undefined;
-  private starting: Promise<'found' | 'started'> | undefined;
+  /** The version the running control plane reported when it last proved itself. */
+  runningVersion: string | undefined;
+  /** Set when the running control plane is older than this window's and was left running for other windows. */
+  outdated: Outdated | undefined;
+  readonly version: string;
+  private starting: Promise<RunningHow> | undefined;
   private cachedToken: string | undefined;
   /** The server on the port proved itself since it was last found or started. */
   private proven = false;
 
   constructor(private readonly o: LocalControlPlaneOptions) {
     this.baseUrl = `http://127.0.0.1:${o.port}`;
+    this.version = o.version ?? CONTROL_PLANE_VERSION;
   }
 
   get logFile(): string {
     return path.join(this.o.dataDir, 'control-plane.log');
+  }
+
+  get dataDir(): string {
+    return this.o.dataDir;
+  }
+
+  /** The mark Stop leaves beside the data folder: while it is there no window starts the control plane. */
+  private get stoppedFile(): string {
+    return `${this.o.dataDir}.stopped`;
+  }
+
+  /** The user stopped it (in any window) and has not started it since. */
+  isStopped(): boolean {
+    return fs.existsSync(this.stoppedFile);
+  }
+
+  /** Stop Local Control Plane: no window starts it again until Start; then the process is stopped. */
+  async stopByUser(): Promise<void> {
+    await fs.promises.mkdir(path.dirname(this.stoppedFile), { recursive: true });
+    await fs.promises.writeFile(this.stoppedFile, `${new Date().toISOString()}\n`, { mode: 0o600 });
+    await this.stop();
+  }
+
+  /** Start (or Restart) clears the user's stop. */
+  clearStopped(): void {
+    fs.rmSync(this.stoppedFile, { force: true });
+  }
+
+  /** Clean: the data folder, its log included, is deleted (the process must be stopped first). */
+  async deleteData(): Promise<void> {
+    await fs.promises.rm(this.o.dataDir, { recursive: true, force: true });
+    this.cachedToken = undefined;
+    this.proven = false;
   }
 
   isHealthy(): Promise<boolean> {
@@ -57,7 +122,7 @@ export class LocalControlPlane {
   }
 
   /** Probes first (another window may run it), then starts it. Concurrent callers share one start. */
-  ensureRunning(): Promise<'found' | 'started'> {
+  ensureRunning(): Promise<RunningHow> {
     this.starting ??= this.findOrStart().finally(() => (this.starting = undefined));
     return this.starting;
   }
@@ -84,7 +149,9 @@ export class LocalControlPlane {
     if (token === undefined || answer.proof === undefined) return 'foreign';
     const given = Buffer.from(answer.proof, 'base64url');
     const expected = Buffer.from(identityProof(token, challenge), 'base64url');
-    return given.length === expected.length && timingSafeEqual(given, expected) ? 'ours' : 'foreign';
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'foreign';
+    this.runningVersion = answer.version;
+    return 'ours';
   }
 
   /** Forget that the server proved itself (it stopped answering, or was restarted): it is asked again before the
@@ -111,25 +178,66 @@ export class LocalControlPlane {
     );
   }
 
-  /** Stops the process this window started (SIGTERM: the server closes its store cleanly). */
+  /**
+   * Stops the local control plane, whichever window started it (SIGTERM: the server closes its store cleanly), and
+   * waits until the process is gone, so its port and its data folder's lock are free when this returns.
+   */
   async stop(): Promise<boolean> {
     const pid = this.pid ?? this.pidFromDataFolder();
+    this.pid = undefined;
+    this.proven = false;
     if (!pid) return false;
     try {
       process.kill(pid, 'SIGTERM');
     } catch {
       return false;
     }
-    for (let i = 0; i < 50 && (await this.isHealthy()); i++) await sleep(100);
-    this.pid = undefined;
+    // It closes its connections (2 s of grace for calls in flight), then its store: 10 s is ample, then it is killed
+    // (safe: every answered write is synced already).
+    for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(100);
+    if (isAlive(pid)) {
+      this.o.log(`The local control plane (pid ${pid}) did not stop within 10 s; killing it.`);
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone meanwhile */
+      }
+      for (let i = 0; i < 20 && isAlive(pid); i++) await sleep(100);
+    }
     return true;
   }
 
-  private async findOrStart(): Promise<'found' | 'started'> {
+  private async findOrStart(): Promise<RunningHow> {
     this.proven = false;
+    this.outdated = undefined;
     const found = await this.identify();
-    if (found === 'ours') return this.provenAs('found');
+    if (found === 'ours') return this.checkVersion();
     if (found === 'foreign') throw this.foreign();
+    if (this.isStopped()) return 'stopped';
+    return this.start();
+  }
+
+  /** Found running: replace it when it is older than this window's and no other window uses it. */
+  private async checkVersion(): Promise<RunningHow> {
+    const running = this.runningVersion ?? '0.0.0';
+    const order = compareVersions(this.version, running);
+    if (order < 0) {
+      this.o.log(`The local control plane running is version ${running}, newer than this window's extension (${this.version}): using it as it is.`);
+    }
+    if (order <= 0) return this.provenAs('found');
+    const otherWindows = this.o.otherWindows?.() ?? 0;
+    if (otherWindows > 0) {
+      this.outdated = { running, mine: this.version, otherWindows };
+      this.o.log(`The local control plane running is version ${running}, older than this window's extension (${this.version}); ${otherWindows} other window(s) use it, so it is left running.`);
+      return this.provenAs('found');
+    }
+    this.o.log(`The local control plane running is version ${running}, older than this window's extension (${this.version}), and no other window uses it: restarting it.`);
+    await this.stop();
+    await this.start();
+    return 'upgraded';
+  }
+
+  private async start(): Promise<'started' | 'found'> {
     this.cachedToken = undefined;
     // Only this user may read the data folder (its admin token, signing keys, store) and the log.
     await fs.promises.mkdir(this.o.dataDir, { recursive: true, mode: 0o700 });
@@ -180,7 +288,7 @@ export class LocalControlPlane {
     throw new LocalControlPlaneError(`The local control plane did not answer on ${this.baseUrl} in time.`, tail);
   }
 
-  private provenAs(how: 'found' | 'started'): 'found' | 'started' {
+  private provenAs<T extends RunningHow>(how: T): T {
     this.proven = true;
     return how;
   }

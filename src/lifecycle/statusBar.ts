@@ -4,7 +4,7 @@ import type { ConnectionState, ControlPlaneConnection } from './controlPlaneConn
 
 export const STATUS_MENU_COMMAND = 'choreo.controlPlane.statusMenu';
 
-const ICON: Record<ConnectionState, string> = { starting: '$(sync~spin)', ready: '$(server)', unreachable: '$(warning)' };
+const ICON: Record<ConnectionState, string> = { starting: '$(sync~spin)', ready: '$(server)', unreachable: '$(warning)', stopped: '$(debug-stop)' };
 
 export class ControlPlaneStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('choreo.controlPlane', vscode.StatusBarAlignment.Left, 10);
@@ -31,8 +31,9 @@ export class ControlPlaneStatusBar implements vscode.Disposable {
   private render(c: ControlPlaneConnection): void {
     const where = c.kind === 'local' ? `local :${new URL(c.baseUrl).port}` : new URL(c.baseUrl).host;
     this.item.text = `${ICON[c.state]} Choreo: ${where}`;
-    const health = c.state === 'ready' ? 'healthy' : c.state === 'starting' ? 'starting…' : `unreachable${c.lastError ? ` — ${c.lastError}` : ''}`;
-    this.item.tooltip = `${c.kind === 'local' ? 'Local control plane' : 'Remote control plane'} ${c.baseUrl}: ${health}\nClick to restart, show logs or switch.`;
+    const health =
+      c.state === 'ready' ? 'healthy' : c.state === 'starting' ? 'starting…' : c.state === 'stopped' ? 'stopped' : `unreachable${c.lastError ? ` — ${c.lastError}` : ''}`;
+    this.item.tooltip = `${c.kind === 'local' ? 'Local control plane' : 'Remote control plane'} ${c.baseUrl}: ${health}\nClick to start, stop, restart, show logs or switch.`;
     this.item.backgroundColor = c.state === 'unreachable' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 

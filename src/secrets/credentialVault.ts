@@ -61,6 +61,18 @@ export class CredentialVault {
     return this.deleteWhere((key) => key.startsWith(prefix));
   }
 
+  /** Key names of the consumer secrets kept for one control plane (Clean names how many go). */
+  async keysOf(controlPlane: string): Promise<string[]> {
+    const prefix = `${PREFIX}.secret/${encodeURIComponent(controlPlane)}/`;
+    return (await this.index()).filter((key) => key.startsWith(prefix));
+  }
+
+  /** Removes every consumer secret kept for one control plane (Clean: its data is gone, so they are orphans). */
+  deleteSecretsOf(controlPlane: string): Promise<number> {
+    const prefix = `${PREFIX}.secret/${encodeURIComponent(controlPlane)}/`;
+    return this.deleteWhere((key) => key.startsWith(prefix));
+  }
+
   getAccessToken(controlPlane: string): Thenable<string | undefined> {
     return this.storage.get(CredentialVault.accessTokenKey(controlPlane));
   }

@@ -13,7 +13,8 @@ import { PagedNode, type TreeContext, type TreeNode } from './treeNode';
 import { OrganizationNode } from './organizationNodes';
 import { OrgRoles } from './roles';
 
-export type ViewState = 'empty' | 'starting' | 'unreachable' | 'ready';
+/** `stopped`: the user stopped the local control plane (its own welcome: Start). */
+export type ViewState = 'empty' | 'starting' | 'unreachable' | 'ready' | 'stopped';
 
 export interface TreeServices {
   /** Resolves once the control plane is up; rejects (or resolves `undefined`) when it cannot be reached. */

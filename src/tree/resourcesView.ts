@@ -17,6 +17,8 @@ export class ResourcesView implements vscode.Disposable {
     client: () => Promise<ControlPlaneClient>,
     /** Why the control plane cannot be reached, for the view's message. */
     private readonly lastError: () => string | undefined,
+    /** The user stopped the local control plane: the view shows Start rather than "cannot be reached". */
+    private readonly stopped: () => boolean = () => false,
   ) {
     this.tree = new ResourcesTreeProvider({ client, setViewState: (state, message) => this.setState(state, message) });
     this.view = vscode.window.createTreeView('choreo.resources', { treeDataProvider: this.tree, showCollapseAll: true });
@@ -27,6 +29,7 @@ export class ResourcesView implements vscode.Disposable {
   }
 
   setState(state: ViewState, message?: string): void {
+    if (state === 'unreachable' && this.stopped()) state = 'stopped';
     this.view.message = state === 'unreachable' ? (message ?? this.lastError()) : undefined;
     if (state === this.current) return;
     this.current = state;

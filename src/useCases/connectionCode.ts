@@ -6,6 +6,7 @@
 import type { Uri } from 'vscode';
 import type { UseCaseContext } from './context';
 import { secretRefOf, type ConnectionTarget } from './targets';
+import { requireTrust } from './trust';
 
 export interface EnvWritten {
   written: string[];
@@ -15,6 +16,7 @@ export interface EnvWritten {
 }
 
 export async function writeEnv(ctx: UseCaseContext, target: ConnectionTarget, o: { folder: Uri; includeSecret?: boolean }): Promise<EnvWritten> {
+  requireTrust(ctx, 'Writing .env');
   const { connectionVariables } = await import('../snippets/index.js');
   const { writeEnvFile } = await import('../snippets/vscodeInsert.js');
   const { recordLink } = await import('../editor/workspaceLink.js');
@@ -48,6 +50,7 @@ export async function insertSnippet(
   target: ConnectionTarget,
   o: { language?: string; preferred?: string; where?: 'cursor' | 'untitled' } = {},
 ): Promise<{ language: string; where: string }> {
+  requireTrust(ctx, 'Inserting a connection snippet');
   const { SNIPPET_LANGUAGES, snippetLanguage, renderConnectionSnippet } = await import('../snippets/index.js');
   const { insertConnectionSnippet } = await import('../snippets/vscodeInsert.js');
   const preferred = o.preferred ?? 'typescript';

@@ -51,4 +51,6 @@ export interface UseCaseContext {
   readonly ui: Prompter;
   /** Told after a use case changed something, so the tree and open forms show it. */
   changed(change: Change): void;
+  /** Whether the user trusts the workspace (false in Restricted Mode); writing into it waits for trust (trust.ts). */
+  workspaceTrusted?(): boolean;
 }

@@ -35,17 +35,29 @@ export interface CodeServerOptions {
   /** Kept folders instead of fresh temp ones (npm start keeps settings and signed-in state between runs). */
   userDataDir?: string;
   extensionsDir?: string;
+  /** Workspace Trust on (the Restricted Mode tests); off by default, so no trust prompt covers the workbench. */
+  workspaceTrust?: boolean;
 }
 
 export interface CodeServer {
   port: number;
   origin: string;
   userDataDir: string;
+  extensionsDir: string;
   stop: () => Promise<void>;
   /** The workbench URL for `workspace`, with a payload (extensionDevelopmentPath, extensionTestsPath, ...). */
   workbenchUrl: (payload: Array<[string, string]>) => string;
   /** A `vscode-remote://` URI for a path on this machine, the form the payload wants. */
   remoteUri: (absPath: string) => string;
+}
+
+/** `code-server --install-extension FILE.vsix` into an extensions folder, as a person installs a packaged build. */
+export function installExtension(vsix: string, dirs: { userDataDir: string; extensionsDir: string }): string {
+  return execFileSync(
+    process.execPath,
+    [codeServerEntry, '--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir, '--install-extension', vsix, '--force'],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+  );
 }
 
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
@@ -69,7 +81,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     '--extensions-dir', extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     options.workspace,
   ];
@@ -114,6 +126,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     port,
     origin,
     userDataDir,
+    extensionsDir,
     stop,
     remoteUri,
     workbenchUrl: (payload) =>

@@ -38,6 +38,12 @@ export interface WorkbenchOptions {
   settings?: Record<string, unknown>;
   /** Files in the workspace before the window opens (path relative to it → text), as a cloned repository has them. */
   files?: Record<string, string>;
+  /** The extension as installed into these folders (`installExtension`), not the development copy of the repository. */
+  installed?: { userDataDir: string; extensionsDir: string };
+  /** Workspace Trust on: with `security.workspace.trust.startupPrompt: never` the folder opens in Restricted Mode. */
+  workspaceTrust?: boolean;
+  /** The local control plane's port (a free one when not given). */
+  controlPlanePort?: number;
 }
 
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
@@ -46,17 +52,20 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     mkdirSync(path.dirname(path.join(workspace, file)), { recursive: true });
     writeFileSync(path.join(workspace, file), text);
   }
-  const controlPlanePort = await freePort();
+  const controlPlanePort = options.controlPlanePort ?? (await freePort());
   const server = await startCodeServer({
     workspace,
+    userDataDir: options.installed?.userDataDir,
+    extensionsDir: options.installed?.extensionsDir,
+    workspaceTrust: options.workspaceTrust,
     verbose: options.verbose ?? process.env.CHOREO_VERBOSE === '1',
     settings: { 'choreo.controlPlane.localPort': controlPlanePort, ...quietSettings, ...options.settings },
     env: { CHOREO_TEST_HARNESS: 'code-server', CHOREO_TEST_CONTROL_PLANE_PORT: String(controlPlanePort) },
   });
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  // A loaded machine (several suites on two cores) can take longer than Playwright's default 30 s to serve the page.
-  await page.goto(server.workbenchUrl([['extensionDevelopmentPath', server.remoteUri(await extensionDevelopmentPath())]]), { timeout: 120_000 });
+  // The workbench's first load fetches ~10 MB of scripts from code-server: on a busy 2-core machine that can pass 30 s.
+  await page.goto(server.workbenchUrl(options.installed ? [] : [['extensionDevelopmentPath', server.remoteUri(await extensionDevelopmentPath())]]), { timeout: 120_000 });
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
   return {
     page,

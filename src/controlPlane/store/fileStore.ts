@@ -18,6 +18,7 @@ import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as path from 'node:path';
 import { writeFileAtomicSync } from './atomicFile';
+import { checkDataFormat } from './dataFormat';
 import { DataFolderLock, lockDataFolder } from './lock';
 import { MemoryIndex } from './memoryIndex';
 import { withChecks } from './writeChecks';
@@ -35,6 +36,8 @@ export interface FileStoreOptions {
   /** Called when the disk refuses a write: the in-memory state may then be ahead of the disk, so the only safe
    * thing left is to stop the process (as databases do on fsync failure). */
   onFatal?: (err: Error) => void;
+  /** The newest data folder format this build reads (tests pretend to be an older build). */
+  dataFormat?: number;
 }
 
 export class StoreCorrupted extends Error {}
@@ -68,6 +71,7 @@ export class FileStore implements Store {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const lock = await lockDataFolder(dir);
     try {
+      checkDataFormat(dir, options.dataFormat);
       const index = new MemoryIndex(options.collections);
       const snapshotSeq = loadSnapshot(dir, index);
       const { lastSeq, validBytes } = replayJournal(dir, index, snapshotSeq);

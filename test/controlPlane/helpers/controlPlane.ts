@@ -12,13 +12,17 @@ import * as esbuild from 'esbuild';
 const REPO = path.resolve(__dirname, '..', '..', '..');
 export const READY = /^Choreo control plane listening on (\S+)$/m;
 
-let bundle: Promise<string> | undefined;
+const bundles = new Map<string, Promise<string>>();
 
-/** Builds the CLI bundle once per test run, into a temp folder (dist/ belongs to the build). */
-export function controlPlaneBundle(): Promise<string> {
+/** Builds the CLI bundle once per test run (per version), into a temp folder (dist/ belongs to the build). `version`
+ * is what it reports and compares, as esbuild.config.mjs puts package.json's in; without it, 0.0.0-source. */
+export function controlPlaneBundle(version?: string): Promise<string> {
+  const key = version ?? '';
+  let bundle = bundles.get(key);
   bundle ??= (async () => {
     const outfile = path.join(tempDir('cp-bundle-'), 'controlPlane.js');
     await esbuild.build({
+      define: version === undefined ? {} : { __CHOREO_VERSION__: JSON.stringify(version) },
       entryPoints: [path.join(REPO, 'src/controlPlane/cli.ts')],
       bundle: true,
       platform: 'node',
@@ -30,6 +34,7 @@ export function controlPlaneBundle(): Promise<string> {
     });
     return outfile;
   })();
+  bundles.set(key, bundle);
   return bundle;
 }
 
