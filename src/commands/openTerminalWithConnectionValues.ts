@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { folderFor, linkOf } from '../launch/linkedFolder';
 import { openValuesTerminal } from '../launch/terminal';
 import { chooseEnvironment } from '../useCases/connectionEnvironment';
+import { requireTrust } from '../useCases/trust';
 import { optionsOf, type CommandContext } from './commandContext';
 
 /**
@@ -14,6 +15,8 @@ export async function openTerminalWithConnectionValues(
   target?: vscode.Uri | { folder?: string },
   options?: { environment?: string; connection?: string },
 ): Promise<{ terminal: string; variables: string[] }> {
+  // The terminal hands the consumer's secret to whatever the folder runs: in Restricted Mode, not at all.
+  requireTrust(ctx, 'Opening a terminal with connection values');
   const o = optionsOf(options);
   const uri = target instanceof vscode.Uri ? target : typeof (target as { folder?: unknown })?.folder === 'string' ? vscode.Uri.file((target as { folder: string }).folder) : undefined;
   const folder = folderFor(uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined, uri ?? vscode.window.activeTextEditor?.document.uri);

@@ -3,6 +3,7 @@ import { folderFor, linkOf } from '../launch/linkedFolder';
 import { launchConfiguration, RUNNERS, runnerFor } from '../launch/runners';
 import { openValuesTerminal } from '../launch/terminal';
 import { chooseEnvironment } from '../useCases/connectionEnvironment';
+import { requireTrust } from '../useCases/trust';
 import { CommandError, optionsOf, type CommandContext } from './commandContext';
 
 /**
@@ -16,6 +17,8 @@ export async function runWithConnectionValues(
   target?: vscode.Uri,
   options?: { environment?: string },
 ): Promise<{ how: 'debug' | 'terminal'; started: boolean; configuration?: Record<string, unknown>; command?: string }> {
+  // It runs the folder's code, with the consumer's secret: in Restricted Mode, not at all.
+  requireTrust(ctx, 'Running with connection values');
   const o = optionsOf(options);
   const uri = target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri;
   if (!uri) throw new CommandError('no_file', 'Open the file to run first.');

@@ -228,7 +228,7 @@ describe('Restricted Mode, with the installed extension', function () {
     await workbench?.close();
   });
 
-  it('shows the Choreo view and its tree in an untrusted folder, and refuses .env naming trust', async () => {
+  it('shows the Choreo view and its tree in an untrusted folder, and refuses .env and a terminal with connection values naming trust', async () => {
     await page.getByText('Restricted Mode').first().waitFor({ timeout: 30_000 });
     await openChoreoView(page);
     await createOrganization(page, 'Stark Industries');
@@ -236,6 +236,9 @@ describe('Restricted Mode, with the installed extension', function () {
     const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'trust' });
     await toast.waitFor({ timeout: 30_000 });
     assert.match((await toast.textContent()) ?? '', /Writing \.env waits until you trust this folder/);
+    // A terminal with the consumer's secret would hand it to whatever the untrusted folder runs.
+    await runCommand(page, 'Choreo: Open Terminal with Connection Values');
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'Opening a terminal with connection values waits until you trust' }).waitFor({ timeout: 30_000 });
     console.log(`      screenshot: ${await workbench.screenshot('marketplace-07-restricted-mode')}`);
   });
 });
