@@ -15,6 +15,7 @@ const NEEDS: Record<string, 'viewer' | 'developer' | 'admin'> = {
   'choreo.copyServiceUrl': 'viewer',
   'choreo.insertConnectionSnippet': 'viewer',
   'choreo.writeEnv': 'viewer',
+  'choreo.writeBrowserConfig': 'viewer',
   'choreo.testConnection': 'viewer',
   'choreo.linkWorkspace': 'viewer',
   'choreo.refresh': 'viewer',
