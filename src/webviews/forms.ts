@@ -28,6 +28,7 @@ import { OverviewPanel } from './overview/host';
 import { overviewProtocol } from './overview/protocol';
 import type { AnyProtocol, FormPanel } from './formPanel';
 import { PanelKind } from './panelKind';
+import type { FormName } from './formList';
 
 export interface Forms {
   openCreateExternalConsumer(project?: ProjectLike): void;
@@ -148,9 +149,17 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
   }
 
   context.subscriptions.push(changes);
-  const kinds = new Map<string, vscode.WebviewPanelSerializer>(
-    [...consumerPages, createConsumer, createService, addIdentityProvider, identityProvider].map((kind) => [kind.viewType, kind]),
-  );
+  // Every form of formList.ts has its panel kind here (the type says when one is missing).
+  const byName: Record<FormName, vscode.WebviewPanelSerializer & { readonly viewType: string }> = {
+    overview,
+    configureAuthentication: configure,
+    createConnection,
+    createExternalConsumer: createConsumer,
+    createService,
+    addIdentityProvider,
+    identityProvider,
+  };
+  const kinds = new Map<string, vscode.WebviewPanelSerializer>(Object.values(byName).map((kind) => [kind.viewType, kind]));
 
   return {
     openCreateExternalConsumer(project) {

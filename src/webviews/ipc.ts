@@ -6,10 +6,11 @@
  */
 import { z } from 'zod';
 import { dnsLabel } from '../api/common';
+import type { FormViewType } from './formList';
 
 export interface Protocol<ToHost extends z.ZodType, ToWebview extends z.ZodType, State extends z.ZodType> {
-  /** The panel's viewType, also the name of its bundle in dist/webview. */
-  readonly viewType: string;
+  /** The panel's viewType: `choreo.` and the form's name in formList.ts, also the name of its bundle in dist/webview. */
+  readonly viewType: FormViewType;
   readonly toHost: ToHost;
   readonly toWebview: ToWebview;
   /** What the form keeps with `setState` so that a hidden or reloaded panel comes back as it was. */

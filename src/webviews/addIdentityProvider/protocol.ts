@@ -3,13 +3,14 @@ import { z } from 'zod';
 import { dnsLabel } from '../../api/common';
 import { Environment } from '../../api/organizations';
 import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { formViewType } from '../formList';
 
 /** The organization the form adds a provider to. */
 export const OrgFormRef = z.strictObject({ orgHandle: dnsLabel });
 export type OrgFormRef = z.infer<typeof OrgFormRef>;
 
 export const addIdentityProviderProtocol = defineProtocol({
-  viewType: 'choreo.addIdentityProvider',
+  viewType: formViewType('addIdentityProvider'),
   toHost: toHostMessages(
     // Shapes only: the host checks the rules with the API's CreateIdentityProvider and answers field by field.
     z.strictObject({

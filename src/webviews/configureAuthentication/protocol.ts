@@ -6,6 +6,7 @@ import { Component } from '../../api/components';
 import { IdentityProvider } from '../../api/identityProviders';
 import { Environment } from '../../api/organizations';
 import { ComponentRef, defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { formViewType } from '../formList';
 
 export const ConfigureRef = ComponentRef.extend({ environment: dnsLabel });
 export type ConfigureRef = z.infer<typeof ConfigureRef>;
@@ -14,7 +15,7 @@ export const ConfigureTab = z.enum(['built-in', 'external']);
 export type ConfigureTab = z.infer<typeof ConfigureTab>;
 
 export const configureAuthenticationProtocol = defineProtocol({
-  viewType: 'choreo.configureAuthentication',
+  viewType: formViewType('configureAuthentication'),
   toHost: toHostMessages(
     z.strictObject({ type: z.literal('generateKeys') }),
     z.strictObject({ type: z.literal('regenerateSecret') }),

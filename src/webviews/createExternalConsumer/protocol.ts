@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { dnsLabel } from '../../api/common';
 import { defineProtocol, ProjectRef, text, toHostMessages, toWebviewMessages, type FormStateOf, type MessageToHost } from '../ipc';
+import { formViewType } from '../formList';
 
 export const ProjectChoice = z.strictObject({
   orgHandle: dnsLabel,
@@ -40,7 +41,7 @@ export const ProjectsOffer = {
 };
 
 export const createExternalConsumerProtocol = defineProtocol({
-  viewType: 'choreo.createExternalConsumer',
+  viewType: formViewType('createExternalConsumer'),
   toHost: toHostMessages(
     z.strictObject({ type: z.literal('create'), ...NamingInput }),
     z.strictObject({ type: z.literal('cancel') }),

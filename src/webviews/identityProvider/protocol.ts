@@ -4,13 +4,14 @@ import { dnsLabel } from '../../api/common';
 import { IdentityProvider } from '../../api/identityProviders';
 import { Environment } from '../../api/organizations';
 import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { formViewType } from '../formList';
 
 /** The provider a panel is about: its organization and its id. */
 export const IdentityProviderFormRef = z.strictObject({ orgHandle: dnsLabel, identityProviderId: text(100).min(1) });
 export type IdentityProviderFormRef = z.infer<typeof IdentityProviderFormRef>;
 
 export const identityProviderProtocol = defineProtocol({
-  viewType: 'choreo.identityProvider',
+  viewType: formViewType('identityProvider'),
   toHost: toHostMessages(
     /** Reads the provider again from the control plane (what the server has now). */
     z.strictObject({ type: z.literal('reload') }),
