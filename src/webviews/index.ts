@@ -12,15 +12,8 @@ import type { NewConnection } from '../useCases/createConnection';
 import type { Forms } from './forms';
 import { FORM_VIEW_TYPES } from './formList';
 
-/** A component as the tree, the API or a form names it. */
-export type ComponentLike =
-  | { org: string; project: string; component: string }
-  | { orgHandle: string; projectHandle: string; name: string }
-  | { orgHandle: string; projectHandle: string; componentName: string };
 /** What Create Connection opens with besides the consumer (the editor's quick fix names the connection). */
 export type ConnectionSuggestion = Partial<Pick<NewConnection, 'name'>>;
-/** A project as the tree, the API or a form names it. */
-export type ProjectLike = { org: string; project: string } | { orgHandle: string; handle: string } | { orgHandle: string; projectHandle: string };
 
 /**
  * The forms' API as commands see it: each `open…` method of {@link Forms}, loading the forms' part on first use;

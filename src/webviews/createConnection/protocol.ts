@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { dnsLabel } from '../../api/common';
 import { Component } from '../../api/components';
 import { Connection } from '../../api/connections';
-import { ComponentRef, defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { ComponentRef } from '../../api/refs';
 import { formViewType } from '../formList';
 
 export const ServiceChoice = z.strictObject({

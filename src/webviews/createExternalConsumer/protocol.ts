@@ -1,7 +1,8 @@
 /** Create an External Consumer: display name, unique name (derived as you type, editable), description, project. */
 import { z } from 'zod';
 import { dnsLabel } from '../../api/common';
-import { defineProtocol, ProjectRef, text, toHostMessages, toWebviewMessages, type FormStateOf, type MessageToHost } from '../ipc';
+import { defineProtocol, text, toHostMessages, toWebviewMessages, type FormStateOf, type MessageToHost } from '../ipc';
+import { ProjectRef } from '../../api/refs';
 import { formViewType } from '../formList';
 
 export const ProjectChoice = z.strictObject({

@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { UseCaseContext } from '../../useCases/context';
 import { createService } from '../../useCases/createService';
 import { probeUpstream } from '../../useCases/probeUpstream';
-import type { ProjectRef } from '../ipc';
+import type { ProjectRef } from '../../api/refs';
 import type { FormNavigation } from '../navigation';
 import { ProjectFormPanel } from '../projectFormPanel';
 import { createServiceProtocol, fieldIdOf, type CreateServiceToHost } from './protocol';

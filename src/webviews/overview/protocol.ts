@@ -10,7 +10,8 @@ import { Component, ConnectedConsumer, Visibility } from '../../api/components';
 import { Connection } from '../../api/connections';
 import { Environment } from '../../api/organizations';
 import { Probed } from '../createService/protocol';
-import { ComponentRef, defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { ComponentRef } from '../../api/refs';
 import { formViewType } from '../formList';
 
 export const overviewProtocol = defineProtocol({
