@@ -44,6 +44,9 @@ describe('Connection files: component.yaml and config.js', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     rmSync(path.join(folder, '.choreo'), { recursive: true, force: true });
     rmSync(configJs(), { force: true });
+    // The suites share one local control plane, and the next one starts from an empty one.
+    if (org) await (await api.connection.client()).deleteOrganization(org.handle);
+    await vscode.commands.executeCommand('choreo.refresh');
   });
 
   it('Insert Snippet records the connection in the folder\'s .choreo/component.yaml, keeping its comment; again, it is there once', async () => {
