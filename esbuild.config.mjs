@@ -161,10 +161,11 @@ const bundles = [
     external: ['pg-native'],
   },
 ];
-// The webview forms: one ESM entry per form (src/webviews/<form>/ is its extension side), the shared code split into
-// chunks, @vscode-elements/elements copied as one module, and the forms' stylesheet. All land in dist/webview, the only
-// folder a webview may load from.
-const forms = ['createExternalConsumer', 'createService', 'overview', 'configureAuthentication', 'createConnection', 'addIdentityProvider', 'identityProvider'];
+// The webview forms: one ESM entry per form of src/webviews/formList.ts (src/webviews/<form>/ is its extension side),
+// the shared code split into chunks, @vscode-elements/elements copied as one module, and the forms' stylesheet. All
+// land in dist/webview, the only folder a webview may load from.
+const formList = await esbuild.transform(readFileSync('src/webviews/formList.ts', 'utf8'), { loader: 'ts', format: 'esm' });
+const { FORM_NAMES: forms } = await import(`data:text/javascript;base64,${Buffer.from(formList.code).toString('base64')}`);
 bundles.push({
   ...common,
   entryPoints: {

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { CommandContext } from './commandContext';
-import { quickInput } from './prompts';
 
 /** The status-bar item's menu: start or stop, restart, clean, logs, switching. */
 export async function controlPlaneMenu(ctx: CommandContext): Promise<unknown> {
@@ -18,6 +17,6 @@ export async function controlPlaneMenu(ctx: CommandContext): Promise<unknown> {
   }
   items.push({ label: '$(output) Show Logs', command: 'choreo.controlPlane.showLogs' });
   items.push({ label: '$(arrow-swap) Switch Control Plane…', command: 'choreo.controlPlane.switch' });
-  const picked = await quickInput.pick(items, { title: `${c.kind === 'local' ? 'Local' : 'Remote'} control plane ${c.baseUrl}: ${c.state}` });
+  const picked = await ctx.ui.pick(items, { title: `${c.kind === 'local' ? 'Local' : 'Remote'} control plane ${c.baseUrl}: ${c.state}` });
   return vscode.commands.executeCommand(picked.command, picked.args);
 }

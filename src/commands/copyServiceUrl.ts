@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import type { ConnectionRef, EndpointRef } from '../tree/refs';
 import { refOf, type Target } from '../useCases/targets';
 import { CommandError, type CommandContext } from './commandContext';
-import { quickInput } from './prompts';
 
 /** Copy Service URL: the gateway URL of an endpoint (or of a connection's endpoint) in one environment. */
 export async function copyServiceUrl(ctx: CommandContext, target?: Target<(EndpointRef | ConnectionRef) & { environment: string }>): Promise<string> {
@@ -14,7 +13,7 @@ export async function copyServiceUrl(ctx: CommandContext, target?: Target<(Endpo
   const environments = await client.listEnvironments(ref.org);
   const environment =
     ref.environment ??
-    (environments.length === 1 ? environments[0]!.handle : (await quickInput.pick(environments.map((e) => ({ label: e.name, handle: e.handle })), { title: 'Environment' })).handle);
+    (environments.length === 1 ? environments[0]!.handle : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, handle: e.handle })), { title: 'Environment' })).handle);
   let url: string | undefined;
   if (ref.endpoint) {
     url = ref.endpoint.gatewayUrls[environment];

@@ -7,13 +7,14 @@ import { optionsOf, type CommandContext } from './commandContext';
 
 /**
  * Insert Connection Snippet at the cursor (or in a new document). From a connection row it asks only the
- * environment and language; from the palette it asks the consumer and connection first.
+ * environment and language; from the palette it asks the consumer and connection first. A folder with a
+ * `.choreo/component.yaml` gets the connection recorded there.
  */
 export async function insertConnectionSnippet(
   ctx: CommandContext,
   target?: Target<ConnectionRef & { environment: string }>,
   options?: { language?: string; where?: 'cursor' | 'untitled' },
-): Promise<{ language: string; where: string }> {
+): Promise<{ language: string; where: string; componentYaml?: string }> {
   // Before any question: in Restricted Mode the answer would be refused anyway.
   requireTrust(ctx, 'Inserting a connection snippet');
   const connection = await resolveConnection(ctx, refOf(target));

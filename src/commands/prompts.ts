@@ -1,6 +1,5 @@
 /** The quick-input prompter the commands give the use cases: each prompt resolves a value or throws {@link Cancelled}. */
 import * as vscode from 'vscode';
-import type { z } from 'zod';
 import type { Prompter } from '../useCases/context';
 import { Cancelled } from '../useCases/errors';
 
@@ -39,12 +38,4 @@ export const quickInput: Prompter = {
 export function field(arg: unknown, name: string): string | undefined {
   const v = arg && typeof arg === 'object' ? (arg as Record<string, unknown>)[name] : undefined;
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** An input box validator from a zod schema of `src/api/`: the same rule the control plane applies. */
-export function validateWith(schema: z.ZodType): (value: string) => string | undefined {
-  return (value) => {
-    const r = schema.safeParse(value);
-    return r.success ? undefined : r.error.issues[0]?.message;
-  };
 }

@@ -1,5 +1,5 @@
 /**
- * Read-only virtual documents (`choreo-info:` URIs): the stand-in Overview and the Get Test Token report.
+ * Read-only virtual documents (`choreo-info:` URIs): the reports of Get Test Token, Test Connection and Show Audit Log.
  * Their content lives only in memory; the Get Test Token report never holds a token or a secret.
  */
 import * as vscode from 'vscode';

@@ -26,6 +26,7 @@ export const commandLoaders: Record<string, Loader> = {
   'choreo.createConnection': () => import('./createConnection.js').then((m) => m.createConnection),
   'choreo.insertConnectionSnippet': () => import('./insertConnectionSnippet.js').then((m) => m.insertConnectionSnippet),
   'choreo.writeEnv': () => import('./writeEnv.js').then((m) => m.writeEnv),
+  'choreo.writeBrowserConfig': () => import('./writeBrowserConfig.js').then((m) => m.writeBrowserConfig),
   'choreo.copyClientId': () => import('./copyClientId.js').then((m) => m.copyClientId),
   'choreo.copyTokenUrl': () => import('./copyTokenUrl.js').then((m) => m.copyTokenUrl),
   'choreo.copyServiceUrl': () => import('./copyServiceUrl.js').then((m) => m.copyServiceUrl),

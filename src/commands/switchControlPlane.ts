@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CommandContext } from './commandContext';
 import { controlPlaneBase } from './controlPlaneUrl';
-import { field, quickInput } from './prompts';
+import { field } from './prompts';
 import { readSettings, verifyAccessToken } from '../lifecycle/controlPlaneConnection';
 
 /**
@@ -14,7 +14,7 @@ export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Pr
   let url = field(arg, 'url');
   if (!wantsLocal && !url) {
     const current = readSettings();
-    const picked = await quickInput.pick(
+    const picked = await ctx.ui.pick(
       [
         { label: '$(vm) Local control plane', description: `127.0.0.1:${current.localPort}${current.remoteUrl ? '' : ' (in use)'}`, local: true },
         { label: '$(globe) Remote control plane…', description: current.remoteUrl ? `${current.remoteUrl} (in use)` : 'a team server, by URL', local: false },
@@ -22,7 +22,7 @@ export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Pr
       { title: 'Switch Control Plane' },
     );
     if (!picked.local) {
-      url = await quickInput.ask({
+      url = await ctx.ui.ask({
         title: 'Remote control plane',
         prompt: 'URL of the control plane',
         value: current.remoteUrl || 'https://',
@@ -40,7 +40,7 @@ export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Pr
   const token =
     field(arg, 'token') ??
     (await ctx.vault.getAccessToken(base)) ??
-    (await quickInput.ask({ title: `Sign in to ${base}`, prompt: 'Access token of the control plane (kept in SecretStorage)', password: true }));
+    (await ctx.ui.ask({ title: `Sign in to ${base}`, prompt: 'Access token of the control plane (kept in SecretStorage)', password: true }));
   // Throws (e.g. `unauthorized`, `unreachable`) before anything is written.
   await verifyAccessToken(base, token);
   await ctx.vault.storeAccessToken(base, token);

@@ -36,7 +36,7 @@ export interface ControlPlaneModule {
 
 /**
  * What deleting a record also deletes. A module that stores records hanging off another collection's records
- * registers here (components → auth configurations; later connections), so deletes stay whole without the
+ * registers here (a component → its auth configurations and connections; an organization → its members), so deletes stay whole without the
  * owning module knowing its dependents.
  */
 export class Cascade {

@@ -1,10 +1,14 @@
 /**
  * What a connection yields in the workspace: Write Connection Config to .env (the CHOREO_* variables of one
- * environment, the consumer secret from SecretStorage only if the user agrees) and Insert Connection Snippet (code
- * that reads those variables, gets a token and calls the service; no value inlined).
+ * environment, the consumer secret from SecretStorage only if the user agrees), Insert Connection Snippet (code
+ * that reads those variables, gets a token and calls the service; no value inlined; the connection recorded in the
+ * folder's `.choreo/component.yaml` when it has one) and Write config.js for a browser app (no secret).
  */
 import type { Uri } from 'vscode';
+import type { ComponentYamlResult } from '../snippets/componentYaml';
+import type { ConnectionRef } from '../tree/refs';
 import type { UseCaseContext } from './context';
+import { UseCaseError } from './errors';
 import { secretRefOf, type ConnectionTarget } from './targets';
 import { requireTrust } from './trust';
 
@@ -49,7 +53,7 @@ export async function insertSnippet(
   ctx: UseCaseContext,
   target: ConnectionTarget,
   o: { language?: string; preferred?: string; where?: 'cursor' | 'untitled' } = {},
-): Promise<{ language: string; where: string }> {
+): Promise<{ language: string; where: string; componentYaml?: ComponentYamlResult['connectionReference'] }> {
   requireTrust(ctx, 'Inserting a connection snippet');
   const { SNIPPET_LANGUAGES, snippetLanguage, renderConnectionSnippet } = await import('../snippets/index.js');
   const { insertConnectionSnippet } = await import('../snippets/vscodeInsert.js');
@@ -70,5 +74,66 @@ export async function insertSnippet(
   const folder = (active && workspace.getWorkspaceFolder(active)) ?? (workspace.workspaceFolders?.length === 1 ? workspace.workspaceFolders[0] : undefined);
   if (folder) await recordLink(folder.uri, (await ctx.client()).baseUrl, target.ref);
   ctx.log.info(`Inserted the ${language.label} snippet of connection ${target.ref.connection.name} (${target.environment})`);
-  return { language: language.id, where };
+  const componentYaml = folder ? await recordInComponentYaml(ctx, folder.uri, target.ref) : undefined;
+  return { language: language.id, where, ...(componentYaml ? { componentYaml: componentYaml.connectionReference } : {}) };
+}
+
+/**
+ * Records the connection in the folder's `.choreo/component.yaml` (`dependencies.connectionReferences`), as Choreo
+ * reads it at deploy time, when the folder has one; a folder without one is left without. The file's comments and
+ * layout stay; a file the writer cannot edit is said, and left as it was.
+ */
+async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: ConnectionRef): Promise<ComponentYamlResult | undefined> {
+  const { workspace, Uri: Uris } = await import('vscode');
+  const { COMPONENT_YAML_PATH } = await import('../snippets/componentYaml.js');
+  const { writeComponentYaml } = await import('../snippets/vscodeInsert.js');
+  const { SnippetError } = await import('../snippets/errors.js');
+  try {
+    await workspace.fs.stat(Uris.joinPath(folder, ...COMPONENT_YAML_PATH.split('/')));
+  } catch {
+    return undefined;
+  }
+  const { connection } = ref;
+  const client = await ctx.client();
+  const service = await client.getComponent(connection.serviceOrgHandle ?? ref.org, connection.serviceProjectHandle, connection.serviceComponentName);
+  const endpoint = service.endpoints?.find((e) => e.name === connection.endpointName);
+  if (!endpoint) throw new UseCaseError('not_found', `${service.displayName} has no endpoint "${connection.endpointName}" any more; ${connection.name} was not recorded in ${COMPONENT_YAML_PATH}.`);
+  try {
+    const result = await writeComponentYaml(folder, {
+      connectionName: connection.name,
+      serviceProjectHandle: connection.serviceProjectHandle,
+      serviceComponentName: connection.serviceComponentName,
+      endpointName: connection.endpointName,
+      visibility: endpoint.visibility,
+    });
+    ctx.log.info(`${COMPONENT_YAML_PATH}: connection ${connection.name} ${result.connectionReference}`);
+    return result;
+  } catch (e) {
+    if (!(e instanceof SnippetError)) throw e;
+    throw new UseCaseError(e.code, `Inserted the snippet, but did not record ${connection.name} in ${COMPONENT_YAML_PATH}: ${e.message}`);
+  }
+}
+
+/**
+ * Write config.js for a browser app: the service URL, token URL and Client ID of one environment as
+ * `window.configs`, replacing the folder's config.js; never the secret (a browser app's files are public). Refused,
+ * naming what is missing, while the consumer has no keys there.
+ */
+export async function writeBrowserConfig(ctx: UseCaseContext, target: ConnectionTarget, o: { folder: Uri }): Promise<{ file: Uri; warning: string }> {
+  requireTrust(ctx, 'Writing config.js');
+  const { browserConfigValues, renderBrowserConfig, CONFIG_JS_FILE_NAME, BROWSER_SECRET_WARNING } = await import('../snippets/index.js');
+  const { writeGeneratedFile } = await import('../snippets/vscodeInsert.js');
+  const { Uri: Uris } = await import('vscode');
+  const { ref, environment, environmentName } = target;
+  const { values, missing } = browserConfigValues(target.config);
+  if (!values) {
+    throw new UseCaseError(
+      'not_configured',
+      `${ref.connection.name} has no ${missing.join(', ')} in ${environmentName} yet: Generate Keys (or Add Keys) for ${ref.displayName} there first. Nothing was written.`,
+    );
+  }
+  const file = Uris.joinPath(o.folder, CONFIG_JS_FILE_NAME);
+  await writeGeneratedFile(file, renderBrowserConfig(values, ref.connection.name, environment));
+  ctx.log.info(`Wrote ${CONFIG_JS_FILE_NAME} for connection ${ref.connection.name} (${environment}): apiUrl, tokenUrl, consumerKey`);
+  return { file, warning: BROWSER_SECRET_WARNING };
 }

@@ -8,7 +8,7 @@ import type { EnvironmentRef } from '../tree/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { secretRefOf } from './targets';
-import { parseInput } from './validate';
+import { parseInput, validateWith } from './validate';
 
 export async function generateKeys(ctx: UseCaseContext, env: EnvironmentRef): Promise<IssuedKeys> {
   if (env.auth?.identityProviderKind === 'built-in') {
@@ -52,9 +52,27 @@ export interface ExternalKeys {
   clientId: string;
 }
 
-/** Add Keys: this environment accepts the tokens an external provider issues to this Client ID. */
-export async function addKeys(ctx: UseCaseContext, env: EnvironmentRef, input: ExternalKeys): Promise<AuthConfiguration> {
-  const body = parseInput(AddExternalKeys, { identityProviderId: input.identityProviderId, clientId: input.clientId.trim() });
+/**
+ * Add Keys: this environment accepts the tokens an external provider issues to this Client ID. What is not given is
+ * asked: the provider (among the organization's external ones for this environment), then the Client ID.
+ */
+export async function addKeys(ctx: UseCaseContext, env: EnvironmentRef, given: Partial<ExternalKeys> = {}): Promise<AuthConfiguration> {
+  let identityProviderId = given.identityProviderId;
+  if (!identityProviderId) {
+    const providers = await externalProvidersFor(ctx, env);
+    if (!providers.length) {
+      throw new UseCaseError('no_identity_provider', `Organization ${env.org} has no external identity provider for ${env.environmentName}. Run "Add Identity Provider" first.`);
+    }
+    identityProviderId = (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.issuer, id: p.id })), { title: `Add Keys: identity provider for ${env.environmentName}` })).id;
+  }
+  const clientId =
+    given.clientId ??
+    (await ctx.ui.ask({
+      title: 'Add Keys',
+      prompt: 'Client ID of the app you created in the identity provider (access token type: JWT)',
+      validate: validateWith(AddExternalKeys.shape.clientId),
+    }));
+  const body = parseInput(AddExternalKeys, { identityProviderId, clientId: clientId.trim() });
   const client = await ctx.client();
   const auth = await ctx.ui.progress(`Adding keys to ${env.displayName} in ${env.environmentName}…`, () =>
     client.addExternalKeys(env.org, env.project, env.component, env.environment, body),

@@ -17,6 +17,14 @@ export function parseFields<S extends z.ZodType>(schema: S, input: unknown, rena
   return check(schema, input, (path) => rename(path.map(String).join('.')));
 }
 
+/** An input box validator from a zod schema of `src/api/`: the same rule the control plane applies, said while typing. */
+export function validateWith(schema: z.ZodType): (value: string) => string | undefined {
+  return (value) => {
+    const r = schema.safeParse(value);
+    return r.success ? undefined : r.error.issues[0]?.message;
+  };
+}
+
 function check<S extends z.ZodType>(schema: S, input: unknown, keyOf: (path: readonly PropertyKey[]) => string): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;

@@ -5,8 +5,19 @@
  */
 import type { FormError } from './ipc';
 
-/** The form's own field for a server field path or a code (`code:name_taken`), where they differ. */
-export type FieldFor = Partial<Record<string, string>>;
+/**
+ * The form's own field for a server field path or a code (`code:name_taken`), where they differ: a table keyed by a
+ * path's last segment (`body.handle` → `handle`) or by the code, or, for a form whose fields repeat (a service's
+ * endpoints), a function of the whole path (`endpoints.0.upstreamUrl`) or the code.
+ */
+export type FieldFor = Partial<Record<string, string>> | ((pathOrCode: string) => string | undefined);
+
+function fieldOf(fieldFor: FieldFor, key: string): string | undefined {
+  if (typeof fieldFor === 'function') return fieldFor(key);
+  if (key.startsWith('code:')) return fieldFor[key];
+  const last = key.split(/[./]/).filter(Boolean).pop() ?? '';
+  return fieldFor[last] ?? last;
+}
 
 export const CHECK_FIELDS = 'Check the marked fields.';
 
@@ -16,8 +27,7 @@ export function toFormError(e: unknown, fieldFor: FieldFor = {}): FormError {
   const message = typeof err?.message === 'string' && err.message ? err.message : 'Something went wrong. See the Choreo log.';
   const fields: Record<string, string> = {};
   const put = (path: string, text: string) => {
-    const last = path.split(/[./]/).filter(Boolean).pop() ?? '';
-    const field = fieldFor[last] ?? last;
+    const field = fieldOf(fieldFor, path);
     if (field && !fields[field]) fields[field] = text;
   };
   if (Array.isArray(err?.fields)) {
@@ -30,7 +40,7 @@ export function toFormError(e: unknown, fieldFor: FieldFor = {}): FormError {
     for (const [path, text] of Object.entries(err.fields as Record<string, unknown>)) if (typeof text === 'string') put(path, text);
   }
   // Codes that always concern one field, even when the server names none.
-  const codeField = fieldFor[`code:${code}`];
+  const codeField = fieldOf(fieldFor, `code:${code}`);
   if (codeField && !fields[codeField]) fields[codeField] = message;
   const onFields = Object.values(fields);
   // Said once: when the fields carry the whole story, the line above only points at them.

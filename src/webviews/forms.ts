@@ -7,55 +7,49 @@
  * provider is added and the Configure page that opened it offers the new provider.
  */
 import * as vscode from 'vscode';
-import type { OrgRef } from '../tree/refs';
+import type { ComponentRef as ComponentTargetRef, OrgRef as OrgTarget, ProjectRef as ProjectTargetRef } from '../tree/refs';
 import type { Change, UseCaseContext } from '../useCases/context';
 import { AddIdentityProviderPanel } from './addIdentityProvider/host';
-import { addIdentityProviderProtocol, OrgFormRef } from './addIdentityProvider/protocol';
+import { addIdentityProviderProtocol } from './addIdentityProvider/protocol';
 import { ConfigureAuthenticationPanel } from './configureAuthentication/host';
-import { ConfigureRef, configureAuthenticationProtocol } from './configureAuthentication/protocol';
+import { configureAuthenticationProtocol } from './configureAuthentication/protocol';
 import { CreateConnectionPanel } from './createConnection/host';
 import { createConnectionProtocol } from './createConnection/protocol';
 import { CreateExternalConsumerPanel } from './createExternalConsumer/host';
 import { CREATE_FORM, createExternalConsumerProtocol } from './createExternalConsumer/protocol';
 import { CreateServicePanel } from './createService/host';
 import { CREATE_SERVICE_FORM, createServiceProtocol } from './createService/protocol';
-import type { ComponentLike, ConnectionSuggestion, ProjectLike } from './index';
-import { ComponentRef, ProjectRef } from './ipc';
+import type { ConnectionSuggestion } from './index';
+import { ComponentRef, EnvironmentRef, IdentityProviderRef, OrgRef, ProjectRef } from '../api/refs';
 import { componentKey, type FormNavigation } from './navigation';
 import { IdentityProviderPanel } from './identityProvider/host';
-import { IdentityProviderFormRef, identityProviderProtocol } from './identityProvider/protocol';
+import { identityProviderProtocol } from './identityProvider/protocol';
 import { OverviewPanel } from './overview/host';
 import { overviewProtocol } from './overview/protocol';
 import type { AnyProtocol, FormPanel } from './formPanel';
 import { PanelKind } from './panelKind';
+import type { FormName } from './formList';
+
+/** The handles a form is opened on: the tree's and the use cases' refs (src/tree/refs.ts), whole or in part. */
+type ProjectTarget = Pick<ProjectTargetRef, 'org' | 'project'>;
+type ComponentTarget = Pick<ComponentTargetRef, 'org' | 'project' | 'component'>;
 
 export interface Forms {
-  openCreateExternalConsumer(project?: ProjectLike): void;
-  openCreateService(project?: ProjectLike): void;
-  openOverview(component: ComponentLike): void;
-  openConfigureAuthentication(environment: ComponentLike & { environment: string }): void;
-  openCreateConnection(component: ComponentLike, suggested?: ConnectionSuggestion): void;
-  openAddIdentityProvider(org: OrgRef): void;
-  openIdentityProvider(provider: OrgRef & { identityProvider: string }): void;
+  openCreateExternalConsumer(project?: ProjectTarget): void;
+  openCreateService(project?: ProjectTarget): void;
+  openOverview(component: ComponentTarget): void;
+  openConfigureAuthentication(environment: ComponentTarget & { environment: string }): void;
+  openCreateConnection(component: ComponentTarget, suggested?: ConnectionSuggestion): void;
+  openAddIdentityProvider(org: OrgTarget): void;
+  openIdentityProvider(provider: OrgTarget & { identityProvider: string }): void;
   changed(change: Change): void;
   /** Hands a panel VS Code restored after a reload to the panel kind of its viewType. */
   restore(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
 }
 
-/** Accepts the tree's refs (`org`, `project`, `component`), the API's `Component`, and the forms' own refs. */
-export function toComponentRef(c: ComponentLike): ComponentRef {
-  const r = c as Record<string, unknown>;
-  return ComponentRef.parse({
-    orgHandle: r.orgHandle ?? r.org,
-    projectHandle: r.projectHandle ?? r.project,
-    componentName: r.componentName ?? (typeof r.component === 'string' ? r.component : r.name),
-  });
-}
-
-export function toProjectRef(p: ProjectLike): ProjectRef {
-  const r = p as Record<string, unknown>;
-  return ProjectRef.parse({ orgHandle: r.orgHandle ?? r.org, projectHandle: r.projectHandle ?? r.project ?? r.handle });
-}
+/** A panel's ref, checked with the protocol's schema (a handle that is not one is refused before a panel opens). */
+const projectRefOf = (p: ProjectTarget): ProjectRef => ProjectRef.parse({ orgHandle: p.org, projectHandle: p.project });
+const componentRefOf = (c: ComponentTarget): ComponentRef => ComponentRef.parse({ orgHandle: c.org, projectHandle: c.project, componentName: c.component });
 
 export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContext): Forms {
   const changes = new vscode.EventEmitter<Change>();
@@ -71,7 +65,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
       pendingConfigure = undefined;
     },
     openCreateConnection: (ref) => void page(createConnection, ref),
-    openAddIdentityProvider: (org) => void addIdentityProvider.show(OrgFormRef.parse({ orgHandle: org.org })),
+    openAddIdentityProvider: (org) => void addIdentityProvider.show(OrgRef.parse({ orgHandle: org.org })),
     openCreateService: (project) => createService.show(CREATE_SERVICE_FORM.value).select(project),
     onDidChange: changes.event,
   };
@@ -87,10 +81,10 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
   const configure = new PanelKind({
     ...common,
     protocol: configureAuthenticationProtocol,
-    refSchema: ConfigureRef,
+    refSchema: EnvironmentRef,
     key: componentKey,
-    title: (ref: ConfigureRef) => `Configure ${ref.environment} · ${ref.componentName}`,
-    create: (panel, ref: ConfigureRef) => new ConfigureAuthenticationPanel(panel, ref, ctx, nav, pendingConfigure),
+    title: (ref: EnvironmentRef) => `Configure ${ref.environment} · ${ref.componentName}`,
+    create: (panel, ref: EnvironmentRef) => new ConfigureAuthenticationPanel(panel, ref, ctx, nav, pendingConfigure),
   });
   const createConnection = new PanelKind({
     ...common,
@@ -121,20 +115,20 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
   const addIdentityProvider = new PanelKind({
     ...common,
     protocol: addIdentityProviderProtocol,
-    refSchema: OrgFormRef,
-    key: (ref: OrgFormRef) => ref.orgHandle,
-    title: (ref: OrgFormRef) => `Add Identity Provider · ${ref.orgHandle}`,
-    create: (panel, ref: OrgFormRef) => new AddIdentityProviderPanel(panel, ref, ctx),
+    refSchema: OrgRef,
+    key: (ref: OrgRef) => ref.orgHandle,
+    title: (ref: OrgRef) => `Add Identity Provider · ${ref.orgHandle}`,
+    create: (panel, ref: OrgRef) => new AddIdentityProviderPanel(panel, ref, ctx),
   });
 
   // An identity provider's overview: one tab per provider.
   const identityProvider = new PanelKind({
     ...common,
     protocol: identityProviderProtocol,
-    refSchema: IdentityProviderFormRef,
-    key: (ref: IdentityProviderFormRef) => `${ref.orgHandle}/${ref.identityProviderId}`,
+    refSchema: IdentityProviderRef,
+    key: (ref: IdentityProviderRef) => `${ref.orgHandle}/${ref.identityProviderId}`,
     title: () => 'Identity Provider',
-    create: (panel, ref: IdentityProviderFormRef) => new IdentityProviderPanel(panel, ref, ctx, nav),
+    create: (panel, ref: IdentityProviderRef) => new IdentityProviderPanel(panel, ref, ctx, nav),
   });
 
   /** Shows one page of a consumer in the tab its other page had, and closes that page: one tab per consumer. */
@@ -148,27 +142,35 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
   }
 
   context.subscriptions.push(changes);
-  const kinds = new Map<string, vscode.WebviewPanelSerializer>(
-    [...consumerPages, createConsumer, createService, addIdentityProvider, identityProvider].map((kind) => [kind.viewType, kind]),
-  );
+  // Every form of formList.ts has its panel kind here (the type says when one is missing).
+  const byName: Record<FormName, vscode.WebviewPanelSerializer & { readonly viewType: string }> = {
+    overview,
+    configureAuthentication: configure,
+    createConnection,
+    createExternalConsumer: createConsumer,
+    createService,
+    addIdentityProvider,
+    identityProvider,
+  };
+  const kinds = new Map<string, vscode.WebviewPanelSerializer>(Object.values(byName).map((kind) => [kind.viewType, kind]));
 
   return {
     openCreateExternalConsumer(project) {
-      const ref = project ? toProjectRef(project) : undefined;
+      const ref = project ? projectRefOf(project) : undefined;
       createConsumer.show(CREATE_FORM.value).select(ref);
     },
     openCreateService(project) {
-      const ref = project ? toProjectRef(project) : undefined;
+      const ref = project ? projectRefOf(project) : undefined;
       createService.show(CREATE_SERVICE_FORM.value).select(ref);
     },
-    openOverview: (component) => page(overview, toComponentRef(component)),
-    openConfigureAuthentication: (environment) => page(configure, ConfigureRef.parse({ ...toComponentRef(environment), environment: environment.environment })),
+    openOverview: (component) => page(overview, componentRefOf(component)),
+    openConfigureAuthentication: (environment) => page(configure, EnvironmentRef.parse({ ...componentRefOf(environment), environment: environment.environment })),
     openCreateConnection: (component, suggested) => {
-      const host = page(createConnection, toComponentRef(component));
+      const host = page(createConnection, componentRefOf(component));
       if (suggested?.name) host.suggest(suggested.name);
     },
     openAddIdentityProvider: (org) => nav.openAddIdentityProvider(org),
-    openIdentityProvider: (p) => void identityProvider.show(IdentityProviderFormRef.parse({ orgHandle: p.org, identityProviderId: p.identityProvider })),
+    openIdentityProvider: (p) => void identityProvider.show(IdentityProviderRef.parse({ orgHandle: p.org, identityProviderId: p.identityProvider })),
     changed: (change) => changes.fire(change),
     async restore(viewType, panel, state) {
       const kind = kinds.get(viewType);

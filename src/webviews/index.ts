@@ -7,44 +7,21 @@
  * their protocols and zod load on first use, so activation stays fast.
  */
 import * as vscode from 'vscode';
-import type { OrgRef } from '../tree/refs';
 import type { Change, UseCaseContext } from '../useCases/context';
 import type { NewConnection } from '../useCases/createConnection';
 import type { Forms } from './forms';
+import { FORM_VIEW_TYPES } from './formList';
 
-/** A component as the tree, the API or a form names it. */
-export type ComponentLike =
-  | { org: string; project: string; component: string }
-  | { orgHandle: string; projectHandle: string; name: string }
-  | { orgHandle: string; projectHandle: string; componentName: string };
 /** What Create Connection opens with besides the consumer (the editor's quick fix names the connection). */
 export type ConnectionSuggestion = Partial<Pick<NewConnection, 'name'>>;
-/** A project as the tree, the API or a form names it. */
-export type ProjectLike = { org: string; project: string } | { orgHandle: string; handle: string } | { orgHandle: string; projectHandle: string };
 
-export interface WebviewForms {
-  openCreateExternalConsumer(project?: ProjectLike): Promise<void>;
-  openCreateService(project?: ProjectLike): Promise<void>;
-  openOverview(component: ComponentLike): Promise<void>;
-  openConfigureAuthentication(environment: { org: string; project: string; component: string; environment: string }): Promise<void>;
-  openCreateConnection(component: ComponentLike, suggested?: ConnectionSuggestion): Promise<void>;
-  openAddIdentityProvider(org: OrgRef): Promise<void>;
-  /** An identity provider's overview, by the provider's id. */
-  openIdentityProvider(provider: OrgRef & { identityProvider: string }): Promise<void>;
-  /** Tells open forms what changed (they reload if it is theirs); a no-op before any form was opened. */
-  changed(change: Change): void;
-}
+/**
+ * The forms' API as commands see it: each `open…` method of {@link Forms}, loading the forms' part on first use;
+ * `changed` is a no-op before any form was opened.
+ */
+export type WebviewForms = { [M in Extract<keyof Forms, `open${string}`>]: (...args: Parameters<Forms[M]>) => Promise<ReturnType<Forms[M]>> } & Pick<Forms, 'changed'>;
 
-/** The viewTypes of the forms' panels (also their `onWebviewPanel:` activation events). */
-export const FORM_VIEW_TYPES = [
-  'choreo.overview',
-  'choreo.configureAuthentication',
-  'choreo.createConnection',
-  'choreo.createExternalConsumer',
-  'choreo.createService',
-  'choreo.addIdentityProvider',
-  'choreo.identityProvider',
-] as const;
+export { FORM_VIEW_TYPES } from './formList';
 
 export function registerWebviews(context: vscode.ExtensionContext, ctx: UseCaseContext): WebviewForms {
   let forms: Forms | undefined;
@@ -56,14 +33,10 @@ export function registerWebviews(context: vscode.ExtensionContext, ctx: UseCaseC
       }),
     );
   }
-  return {
-    openCreateExternalConsumer: async (project) => (await load()).openCreateExternalConsumer(project),
-    openCreateService: async (project) => (await load()).openCreateService(project),
-    openOverview: async (component) => (await load()).openOverview(component),
-    openConfigureAuthentication: async (environment) => (await load()).openConfigureAuthentication(environment),
-    openCreateConnection: async (component, suggested) => (await load()).openCreateConnection(component, suggested),
-    openAddIdentityProvider: async (org) => (await load()).openAddIdentityProvider(org),
-    openIdentityProvider: async (provider) => (await load()).openIdentityProvider(provider),
-    changed: (change) => forms?.changed(change),
-  };
+  // Each `open…` method forwards to the forms once they are loaded: a new form's open method needs nothing here.
+  const forward = (method: keyof Forms) => async (...args: unknown[]) => ((await load())[method] as (...a: unknown[]) => unknown)(...args);
+  const changed = (change: Change) => forms?.changed(change);
+  return new Proxy({} as WebviewForms, {
+    get: (_target, method) => (method === 'changed' ? changed : typeof method === 'string' && method.startsWith('open') ? forward(method as keyof Forms) : undefined),
+  });
 }

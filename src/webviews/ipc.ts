@@ -5,11 +5,11 @@
  * This module must stay browser-safe: zod and `src/api` only, no `vscode`, no Node built-ins.
  */
 import { z } from 'zod';
-import { dnsLabel } from '../api/common';
+import type { FormViewType } from './formList';
 
 export interface Protocol<ToHost extends z.ZodType, ToWebview extends z.ZodType, State extends z.ZodType> {
-  /** The panel's viewType, also the name of its bundle in dist/webview. */
-  readonly viewType: string;
+  /** The panel's viewType: `choreo.` and the form's name in formList.ts, also the name of its bundle in dist/webview. */
+  readonly viewType: FormViewType;
   readonly toHost: ToHost;
   readonly toWebview: ToWebview;
   /** What the form keeps with `setState` so that a hidden or reloaded panel comes back as it was. */
@@ -65,17 +65,6 @@ function safeSegment(segment: PropertyKey): string {
 
 /** A short, bounded string: every free-text field of a message has a ceiling so a runaway form cannot flood a host. */
 export const text = (max = 1000) => z.string().max(max);
-
-/** Which component a panel is about. Handles, so URLs and panel keys read like the product. */
-export const ComponentRef = z.strictObject({
-  orgHandle: dnsLabel,
-  projectHandle: dnsLabel,
-  componentName: dnsLabel,
-});
-export type ComponentRef = z.infer<typeof ComponentRef>;
-
-export const ProjectRef = z.strictObject({ orgHandle: dnsLabel, projectHandle: dnsLabel });
-export type ProjectRef = z.infer<typeof ProjectRef>;
 
 /** Server answers that belong to a field ("name already taken") land on that field; the rest is a form-level message. */
 export const FieldErrors = z.record(z.string().max(100), text(500));

@@ -1,14 +1,13 @@
 import type * as vscode from 'vscode';
 import type { OrgRef } from '../tree/refs';
 import type { Change } from '../useCases/context';
-import type { ConfigureRef } from './configureAuthentication/protocol';
-import type { ComponentRef, ProjectRef } from './ipc';
+import type { ComponentRef, EnvironmentRef, ProjectRef } from '../api/refs';
 
 /** How one form opens another, and hears that something changed (so an open Overview reloads). */
 export interface FormNavigation {
   openOverview(ref: ComponentRef): void;
   /** With `then`, the Configure page runs that action once it is up. */
-  openConfigure(ref: ConfigureRef, then?: 'generateKeys'): void;
+  openConfigure(ref: EnvironmentRef, then?: 'generateKeys'): void;
   openCreateConnection(ref: ComponentRef): void;
   openAddIdentityProvider(org: OrgRef): void;
   openCreateService(project: ProjectRef): void;

@@ -7,7 +7,7 @@ import { readAll } from '../client/readAll';
 import type { UseCaseContext } from '../useCases/context';
 import { MAX_PROJECTS, type ProjectChoice } from './createExternalConsumer/protocol';
 import { FormPanel, type AnyProtocol } from './formPanel';
-import type { ProjectRef } from './ipc';
+import type { ProjectRef } from '../api/refs';
 
 export abstract class ProjectFormPanel<P extends AnyProtocol> extends FormPanel<P> {
   constructor(

@@ -1,9 +1,9 @@
 import {
   addIdentityProviderProtocol as protocol,
-  OrgFormRef,
   type AddIdentityProviderData,
   type AddIdentityProviderState,
 } from '../../src/webviews/addIdentityProvider/protocol';
+import { OrgRef } from '../../src/api/refs';
 import { button, field, form, h, markReady, messageLine, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 
@@ -19,7 +19,7 @@ const host = connect(protocol, (m) => {
       return;
   }
 });
-const state = pageState<AddIdentityProviderState>(host, OrgFormRef);
+const state = pageState<AddIdentityProviderState>(host, OrgRef);
 const message = messageLine();
 
 const name = field({ id: 'name', label: 'Name', required: true, control: h('vscode-textfield', { placeholder: 'Asgardeo', maxLength: 100 }) });

@@ -1,10 +1,10 @@
 import {
-  ConfigureRef,
   configureAuthenticationProtocol as protocol,
   type ConfigureData,
   type ConfigureState,
   type ConfigureTab,
 } from '../../src/webviews/configureAuthentication/protocol';
+import { EnvironmentRef } from '../../src/api/refs';
 import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 
@@ -33,7 +33,7 @@ const host = connect(protocol, (m) => {
       return;
   }
 });
-const state = pageState<ConfigureState>(host, ConfigureRef);
+const state = pageState<ConfigureState>(host, EnvironmentRef);
 const message = messageLine();
 
 const provider = field({ id: 'identityProvider', label: 'Identity Provider', required: true, control: h('vscode-single-select') });

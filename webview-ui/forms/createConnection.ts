@@ -1,6 +1,6 @@
 import { visibilityAdmits, type Visibility } from '../../src/api/components';
 import { CHECK_FIELDS } from '../../src/webviews/formErrors';
-import { ComponentRef } from '../../src/webviews/ipc';
+import { ComponentRef } from '../../src/api/refs';
 import {
   createConnectionProtocol as protocol,
   type CreateConnectionData,

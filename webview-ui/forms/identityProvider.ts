@@ -1,5 +1,6 @@
 import type { Environment } from '../../src/api/organizations';
-import { identityProviderProtocol as protocol, IdentityProviderFormRef, type IdentityProviderData } from '../../src/webviews/identityProvider/protocol';
+import { IdentityProviderRef } from '../../src/api/refs';
+import { identityProviderProtocol as protocol, type IdentityProviderData } from '../../src/webviews/identityProvider/protocol';
 import { button, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root } from '../lib/dom';
 import { connect, pageRef } from '../lib/host';
 
@@ -16,7 +17,7 @@ const host = connect(protocol, (m) => {
       return;
   }
 });
-const ref = host.savedState()?.ref ?? pageRef(IdentityProviderFormRef);
+const ref = host.savedState()?.ref ?? pageRef(IdentityProviderRef);
 if (ref) host.saveState({ ref });
 const message = messageLine();
 

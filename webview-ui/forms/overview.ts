@@ -1,5 +1,5 @@
 import type { AuthConfiguration } from '../../src/api/auth';
-import { ComponentRef } from '../../src/webviews/ipc';
+import { ComponentRef } from '../../src/api/refs';
 import { overviewProtocol as protocol, type OverviewData } from '../../src/webviews/overview/protocol';
 import { button, h, markReady, messageLine, pageHeader, replaceChildren, root } from '../lib/dom';
 import { connect, pageRef } from '../lib/host';

@@ -5,6 +5,5 @@
  */
 import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 export const jose: typeof Jose = require('jose');
 export type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };

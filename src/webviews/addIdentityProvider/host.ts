@@ -3,7 +3,8 @@ import { gatewayAudience } from '../../api/routes';
 import { addIdentityProvider } from '../../useCases/addIdentityProvider';
 import type { UseCaseContext } from '../../useCases/context';
 import { FormPanel } from '../formPanel';
-import { addIdentityProviderProtocol, type AddIdentityProviderToHost, type OrgFormRef } from './protocol';
+import type { OrgRef } from '../../api/refs';
+import { addIdentityProviderProtocol, type AddIdentityProviderToHost } from './protocol';
 
 /** A discovery that fails (nothing answers, not a discovery document, wrong issuer) belongs to the URL field. */
 const FIELD_FOR = { 'code:discovery_failed': 'wellKnownUrl', 'code:name_taken': 'name' };
@@ -11,7 +12,7 @@ const FIELD_FOR = { 'code:discovery_failed': 'wellKnownUrl', 'code:name_taken': 
 export class AddIdentityProviderPanel extends FormPanel<typeof addIdentityProviderProtocol> {
   constructor(
     panel: vscode.WebviewPanel,
-    readonly ref: OrgFormRef,
+    readonly ref: OrgRef,
     ctx: UseCaseContext,
   ) {
     super(panel, addIdentityProviderProtocol, ctx);

@@ -3,13 +3,13 @@ import { z } from 'zod';
 import { dnsLabel } from '../../api/common';
 import { Environment } from '../../api/organizations';
 import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { formViewType } from '../formList';
+import { OrgRef } from '../../api/refs';
 
 /** The organization the form adds a provider to. */
-export const OrgFormRef = z.strictObject({ orgHandle: dnsLabel });
-export type OrgFormRef = z.infer<typeof OrgFormRef>;
 
 export const addIdentityProviderProtocol = defineProtocol({
-  viewType: 'choreo.addIdentityProvider',
+  viewType: formViewType('addIdentityProvider'),
   toHost: toHostMessages(
     // Shapes only: the host checks the rules with the API's CreateIdentityProvider and answers field by field.
     z.strictObject({
@@ -28,7 +28,7 @@ export const addIdentityProviderProtocol = defineProtocol({
     z.strictObject({ type: z.literal('data'), orgName: text(200), environments: z.array(Environment).max(100), gatewayAudience: text(2000) }),
   ),
   state: z.strictObject({
-    ref: OrgFormRef,
+    ref: OrgRef,
     name: text(200).optional(),
     description: text(2000).optional(),
     wellKnownUrl: text(2000).optional(),

@@ -1,20 +1,21 @@
 import * as vscode from 'vscode';
 import type { IssuedKeys } from '../../api';
-import type { EnvironmentRef } from '../../tree/refs';
+import type { EnvironmentRef as EnvironmentTarget } from '../../tree/refs';
 import type { UseCaseContext } from '../../useCases/context';
 import { addKeys, generateKeys, regenerateSecret, storedSecret } from '../../useCases/keys';
 import { componentRefOf } from '../../useCases/targets';
 import { FormPanel } from '../formPanel';
 import { targetOf, touches, type FormNavigation } from '../navigation';
-import { configureAuthenticationProtocol, type ConfigureData, type ConfigureRef, type ConfigureToHost } from './protocol';
+import type { EnvironmentRef } from '../../api/refs';
+import { configureAuthenticationProtocol, type ConfigureData, type ConfigureToHost } from './protocol';
 
 export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuthenticationProtocol> {
   /** The environment as last loaded: the use cases act on it. */
-  private env: EnvironmentRef | undefined;
+  private env: EnvironmentTarget | undefined;
 
   constructor(
     panel: vscode.WebviewPanel,
-    readonly ref: ConfigureRef,
+    readonly ref: EnvironmentRef,
     ctx: UseCaseContext,
     private readonly nav: FormNavigation,
     /** Run once the form is up: the Overview's Generate Keys lands here to show the secret once. */
@@ -71,7 +72,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
   }
 
   /** The environment with its keys as they are now (another window or the tree may have changed them). */
-  private async target(): Promise<EnvironmentRef> {
+  private async target(): Promise<EnvironmentTarget> {
     await this.load(false);
     return this.env!;
   }

@@ -1,20 +1,19 @@
 /** Configure authentication of one external consumer in one environment: the built-in and the external identity provider tabs. */
 import { z } from 'zod';
 import { AuthConfiguration } from '../../api/auth';
-import { dnsLabel } from '../../api/common';
 import { Component } from '../../api/components';
 import { IdentityProvider } from '../../api/identityProviders';
 import { Environment } from '../../api/organizations';
-import { ComponentRef, defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { EnvironmentRef } from '../../api/refs';
+import { formViewType } from '../formList';
 
-export const ConfigureRef = ComponentRef.extend({ environment: dnsLabel });
-export type ConfigureRef = z.infer<typeof ConfigureRef>;
 
 export const ConfigureTab = z.enum(['built-in', 'external']);
 export type ConfigureTab = z.infer<typeof ConfigureTab>;
 
 export const configureAuthenticationProtocol = defineProtocol({
-  viewType: 'choreo.configureAuthentication',
+  viewType: formViewType('configureAuthentication'),
   toHost: toHostMessages(
     z.strictObject({ type: z.literal('generateKeys') }),
     z.strictObject({ type: z.literal('regenerateSecret') }),
@@ -45,7 +44,7 @@ export const configureAuthenticationProtocol = defineProtocol({
     z.strictObject({ type: z.literal('notice'), message: text(500) }),
   ),
   state: z.strictObject({
-    ref: ConfigureRef,
+    ref: EnvironmentRef,
     tab: ConfigureTab.optional(),
     identityProviderId: text(200).optional(),
     clientId: text(300).optional(),

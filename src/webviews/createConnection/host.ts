@@ -5,7 +5,7 @@ import { insertSnippet } from '../../useCases/connectionCode';
 import { createConnection } from '../../useCases/createConnection';
 import { resolveComponent, resolveConnection } from '../../useCases/targets';
 import { FormPanel } from '../formPanel';
-import type { ComponentRef } from '../ipc';
+import type { ComponentRef } from '../../api/refs';
 import { targetOf, type FormNavigation } from '../navigation';
 import { createConnectionProtocol, MAX_SERVICES, type CreateConnectionToHost, type ServiceChoice } from './protocol';
 

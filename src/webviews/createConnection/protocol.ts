@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { dnsLabel } from '../../api/common';
 import { Component } from '../../api/components';
 import { Connection } from '../../api/connections';
-import { ComponentRef, defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { ComponentRef } from '../../api/refs';
+import { formViewType } from '../formList';
 
 export const ServiceChoice = z.strictObject({
   projectHandle: dnsLabel,
@@ -16,7 +18,7 @@ export type ServiceChoice = z.infer<typeof ServiceChoice>;
 export const MAX_SERVICES = 5000;
 
 export const createConnectionProtocol = defineProtocol({
-  viewType: 'choreo.createConnection',
+  viewType: formViewType('createConnection'),
   toHost: toHostMessages(
     // Shapes only: the host checks the rules with the API's CreateConnection and answers field by field.
     z.strictObject({

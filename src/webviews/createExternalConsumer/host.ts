@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { UseCaseContext } from '../../useCases/context';
 import { createExternalConsumer } from '../../useCases/createExternalConsumer';
-import type { ProjectRef } from '../ipc';
+import type { ProjectRef } from '../../api/refs';
 import type { FormNavigation } from '../navigation';
 import { ProjectFormPanel } from '../projectFormPanel';
 import { createExternalConsumerProtocol, type CreateExternalConsumerToHost } from './protocol';

@@ -1,7 +1,9 @@
 /** Create an External Consumer: display name, unique name (derived as you type, editable), description, project. */
 import { z } from 'zod';
 import { dnsLabel } from '../../api/common';
-import { defineProtocol, ProjectRef, text, toHostMessages, toWebviewMessages, type FormStateOf, type MessageToHost } from '../ipc';
+import { defineProtocol, text, toHostMessages, toWebviewMessages, type FormStateOf, type MessageToHost } from '../ipc';
+import { ProjectRef } from '../../api/refs';
+import { formViewType } from '../formList';
 
 export const ProjectChoice = z.strictObject({
   orgHandle: dnsLabel,
@@ -40,7 +42,7 @@ export const ProjectsOffer = {
 };
 
 export const createExternalConsumerProtocol = defineProtocol({
-  viewType: 'choreo.createExternalConsumer',
+  viewType: formViewType('createExternalConsumer'),
   toHost: toHostMessages(
     z.strictObject({ type: z.literal('create'), ...NamingInput }),
     z.strictObject({ type: z.literal('cancel') }),

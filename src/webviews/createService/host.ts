@@ -1,13 +1,11 @@
 import type * as vscode from 'vscode';
-import { isControlPlaneError } from '../../client/errors';
 import type { UseCaseContext } from '../../useCases/context';
 import { createService } from '../../useCases/createService';
-import { UseCaseError } from '../../useCases/errors';
 import { probeUpstream } from '../../useCases/probeUpstream';
-import type { ProjectRef } from '../ipc';
+import type { ProjectRef } from '../../api/refs';
 import type { FormNavigation } from '../navigation';
 import { ProjectFormPanel } from '../projectFormPanel';
-import { createServiceProtocol, fieldIdOf, type CreateServiceToHost, type EndpointDraft } from './protocol';
+import { createServiceProtocol, fieldIdOf, type CreateServiceToHost } from './protocol';
 
 export class CreateServicePanel extends ProjectFormPanel<typeof createServiceProtocol> {
   constructor(
@@ -36,13 +34,11 @@ export class CreateServicePanel extends ProjectFormPanel<typeof createServicePro
             visibility: e.visibility,
             ...(e.perEnvironment ? { upstreamUrls: filled(e.upstreamUrls) } : { upstreamUrl: e.upstreamUrl }),
           }));
-          const service = await createService(this.ctx, { org: orgHandle, project: projectHandle }, { displayName: m.displayName, name: m.name, description: m.description, endpoints }).catch(
-            (e) => Promise.reject(onFormFields(e, m.endpoints)),
-          );
+          const service = await createService(this.ctx, { org: orgHandle, project: projectHandle }, { displayName: m.displayName, name: m.name, description: m.description, endpoints });
           // Create takes you to the service's Overview, in this form's place (it says there whether each URL answers).
           this.nav.openOverview({ orgHandle, projectHandle, componentName: service.name });
           this.close();
-        });
+        }, (key) => (key === 'code:name_taken' ? 'name' : key.startsWith('code:') ? undefined : fieldIdOf(key, m.endpoints)));
     }
   }
 
@@ -72,17 +68,4 @@ export class CreateServicePanel extends ProjectFormPanel<typeof createServicePro
 /** The per-environment URLs the user filled in (an empty field is no URL there). */
 function filled(urls: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(urls).filter(([, url]) => url.trim() !== ''));
-}
-
-/** The use case's and the server's field paths, as this form's field ids; the code and message stay as they were. */
-function onFormFields(e: unknown, endpoints: readonly EndpointDraft[]): unknown {
-  let fields: [string, string][];
-  if (e instanceof UseCaseError) fields = Object.entries(e.fields);
-  else if (isControlPlaneError(e) && e.fields?.length) fields = e.fields.map((f) => [f.path, f.message]);
-  else if (isControlPlaneError(e) && e.code === 'name_taken') fields = [['name', e.message]];
-  else return e;
-  const mapped: Record<string, string> = {};
-  for (const [path, message] of fields) mapped[fieldIdOf(path, endpoints)] ??= message;
-  const fixable = e instanceof UseCaseError || (isControlPlaneError(e) && !e.retryable);
-  return fixable ? new UseCaseError((e as { code: string }).code, (e as Error).message, mapped) : e;
 }

@@ -7,6 +7,7 @@ import { dnsLabel } from '../../api/common';
 import { Visibility } from '../../api/components';
 import { NamingDraft, NamingInput, ProjectsOffer } from '../createExternalConsumer/protocol';
 import { defineProtocol, text, toHostMessages, toWebviewMessages, type FormStateOf, type MessageToHost } from '../ipc';
+import { formViewType } from '../formList';
 
 /** What each visibility means, in one line: the form shows it beside the choice. */
 export const VISIBILITY_HELP: Readonly<Record<Visibility, string>> = {
@@ -44,7 +45,7 @@ export const Probed = z.strictObject({
 export const CREATE_SERVICE_FORM = z.literal('create-service');
 
 export const createServiceProtocol = defineProtocol({
-  viewType: 'choreo.createService',
+  viewType: formViewType('createService'),
   toHost: toHostMessages(
     z.strictObject({ type: z.literal('create'), ...NamingInput, endpoints: z.array(EndpointDraft).min(1).max(MAX_ENDPOINTS) }),
     /** Asks whether a URL answers from this machine (debounced as the user types). */

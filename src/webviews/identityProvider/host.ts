@@ -5,7 +5,8 @@ import { deleteResource } from '../../useCases/deleteResource';
 import { changeLines, refreshIdentityProvider } from '../../useCases/refreshIdentityProvider';
 import { FormPanel } from '../formPanel';
 import type { FormNavigation } from '../navigation';
-import { identityProviderProtocol, type IdentityProviderFormRef, type IdentityProviderToHost } from './protocol';
+import type { IdentityProviderRef } from '../../api/refs';
+import { identityProviderProtocol, type IdentityProviderToHost } from './protocol';
 
 export class IdentityProviderPanel extends FormPanel<typeof identityProviderProtocol> {
   /** The consumers the page lists, by place: `openConsumer` may only open one of these. */
@@ -15,7 +16,7 @@ export class IdentityProviderPanel extends FormPanel<typeof identityProviderProt
 
   constructor(
     panel: vscode.WebviewPanel,
-    readonly ref: IdentityProviderFormRef,
+    readonly ref: IdentityProviderRef,
     ctx: UseCaseContext,
     private readonly nav: FormNavigation,
   ) {

@@ -1,16 +1,15 @@
 /** An identity provider's overview: issuer, endpoints, audiences, environments, the consumers using it; Refresh, Delete. */
 import { z } from 'zod';
-import { dnsLabel } from '../../api/common';
 import { IdentityProvider } from '../../api/identityProviders';
 import { Environment } from '../../api/organizations';
 import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { formViewType } from '../formList';
+import { IdentityProviderRef } from '../../api/refs';
 
 /** The provider a panel is about: its organization and its id. */
-export const IdentityProviderFormRef = z.strictObject({ orgHandle: dnsLabel, identityProviderId: text(100).min(1) });
-export type IdentityProviderFormRef = z.infer<typeof IdentityProviderFormRef>;
 
 export const identityProviderProtocol = defineProtocol({
-  viewType: 'choreo.identityProvider',
+  viewType: formViewType('identityProvider'),
   toHost: toHostMessages(
     /** Reads the provider again from the control plane (what the server has now). */
     z.strictObject({ type: z.literal('reload') }),
@@ -31,7 +30,7 @@ export const identityProviderProtocol = defineProtocol({
       refreshed: z.array(text(4000)).max(10).optional(),
     }),
   ),
-  state: z.strictObject({ ref: IdentityProviderFormRef }),
+  state: z.strictObject({ ref: IdentityProviderRef }),
 });
 
 export type IdentityProviderToHost = MessageToHost<typeof identityProviderProtocol>;

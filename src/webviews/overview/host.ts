@@ -9,7 +9,7 @@ import { resolveConnection } from '../../useCases/targets';
 import { revokeConfirmation } from '../../useCases/revokeConnection';
 import { updateEndpoint } from '../../useCases/updateEndpoint';
 import { FormPanel } from '../formPanel';
-import type { ComponentRef } from '../ipc';
+import type { ComponentRef } from '../../api/refs';
 import { componentKey, targetOf, touches, type FormNavigation } from '../navigation';
 import { overviewProtocol, upstreamFieldId, visibilityFieldId, type OverviewToHost } from './protocol';
 

@@ -10,10 +10,12 @@ import { Component, ConnectedConsumer, Visibility } from '../../api/components';
 import { Connection } from '../../api/connections';
 import { Environment } from '../../api/organizations';
 import { Probed } from '../createService/protocol';
-import { ComponentRef, defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
+import { ComponentRef } from '../../api/refs';
+import { formViewType } from '../formList';
 
 export const overviewProtocol = defineProtocol({
-  viewType: 'choreo.overview',
+  viewType: formViewType('overview'),
   toHost: toHostMessages(
     z.strictObject({ type: z.literal('refresh') }),
     z.strictObject({ type: z.literal('configure'), environment: dnsLabel }),

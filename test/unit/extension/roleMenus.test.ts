@@ -24,6 +24,7 @@ const ROUTE: Record<string, string | Record<string, string>> = {
   'choreo.copyServiceUrl': { connection: `GET ${config}`, endpoint: `GET ${component}` },
   'choreo.insertConnectionSnippet': `GET ${config}`,
   'choreo.writeEnv': `GET ${config}`,
+  'choreo.writeBrowserConfig': `GET ${config}`,
   'choreo.testConnection': `GET ${config}`,
   'choreo.linkWorkspace': `GET ${component}`,
   'choreo.refresh': {

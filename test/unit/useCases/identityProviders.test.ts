@@ -73,6 +73,20 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     assert.equal(any.identityProvider.id, builtIn.id);
   });
 
+  it('Add Keys from the palette asks the provider among the external ones, then the Client ID (a blank one refused in the box)', async () => {
+    const env = await resolveEnvironment(world.ctx, { org: ORG, project: PROJECT, component: consumer.name, environment: 'production' });
+    world.asked.length = 0;
+    world.answer('Stark IdP', '', 'stark-mobile-app-prod');
+    const auth = await addKeys(world.ctx, env);
+    assert.deepEqual(world.asked.map((a) => [a.kind, a.text, a.options]), [
+      ['pick', 'Add Keys: identity provider for Production', ['Stark IdP']],
+      ['ask', 'Add Keys', undefined],
+    ]);
+    assert.equal(world.asked[1]!.refused?.length, 1);
+    assert.deepEqual([auth.identityProviderId, auth.clientId, auth.environment], [provider.id, 'stark-mobile-app-prod', 'production']);
+    await removeKeys(world.ctx, await resolveEnvironment(world.ctx, env), { confirmed: true });
+  });
+
   it('Refresh says "Nothing changed" when the discovery document and keys are as they were', async () => {
     const refreshed = await refreshIdentityProvider(world.ctx, target());
     assert.deepEqual(refreshed.changes, []);

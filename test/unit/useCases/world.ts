@@ -20,6 +20,8 @@ export interface Asked {
   text: string;
   detail?: string;
   options?: string[];
+  /** What the input box's validator said of each value it refused. */
+  refused?: string[];
 }
 
 /** Answers, in order: a label to pick, a value to type, `true` to confirm; `undefined` dismisses (Cancelled). */
@@ -61,10 +63,16 @@ export async function startWorld(): Promise<World> {
       return found;
     },
     async ask(o) {
-      asked.push({ kind: 'ask', text: o.title, detail: o.prompt });
-      const a = next();
-      if (typeof a !== 'string') throw new Cancelled();
-      return a;
+      const question: Asked = { kind: 'ask', text: o.title, detail: o.prompt };
+      asked.push(question);
+      // As the input box does: a value its validator refuses is not taken; the message shows and the user types again.
+      for (;;) {
+        const a = next();
+        if (typeof a !== 'string') throw new Cancelled();
+        const refusal = o.validate?.(a);
+        if (!refusal) return a;
+        (question.refused ??= []).push(refusal);
+      }
     },
     async confirm(message, detail) {
       asked.push({ kind: 'confirm', text: message, detail });

@@ -1,0 +1,24 @@
+/**
+ * What a form's panel is about, by handle, as the API's paths name it (`/orgs/{orgHandle}/projects/{projectHandle}/
+ * components/{componentName}`): the refs the webview protocols carry and a restored panel is checked with. Panel
+ * keys and titles read like the product.
+ */
+import { z } from 'zod';
+import { dnsLabel } from './common';
+
+export const OrgRef = z.strictObject({ orgHandle: dnsLabel });
+export type OrgRef = z.infer<typeof OrgRef>;
+
+export const ProjectRef = OrgRef.extend({ projectHandle: dnsLabel });
+export type ProjectRef = z.infer<typeof ProjectRef>;
+
+export const ComponentRef = ProjectRef.extend({ componentName: dnsLabel });
+export type ComponentRef = z.infer<typeof ComponentRef>;
+
+/** One environment of an external consumer (its Configure page). */
+export const EnvironmentRef = ComponentRef.extend({ environment: dnsLabel });
+export type EnvironmentRef = z.infer<typeof EnvironmentRef>;
+
+/** An identity provider of an organization, by its id. */
+export const IdentityProviderRef = OrgRef.extend({ identityProviderId: z.string().max(100).min(1) });
+export type IdentityProviderRef = z.infer<typeof IdentityProviderRef>;

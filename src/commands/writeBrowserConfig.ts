@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import type { ConnectionRef } from '../tree/refs';
+import { writeBrowserConfig as write } from '../useCases/connectionCode';
+import { refOf, resolveConnection, type Target } from '../useCases/targets';
+import { CommandError, optionsOf, type CommandContext } from './commandContext';
+
+/**
+ * Write config.js for a Browser App (a connection's menu): the values a web app external consumer reads at run time,
+ * for one environment, into the workspace's config.js; no secret. The file opens, and a message says why no secret.
+ */
+export async function writeBrowserConfig(
+  ctx: CommandContext,
+  target?: Target<ConnectionRef & { environment: string }>,
+  options?: { folder?: string; show?: boolean },
+): Promise<{ file: string }> {
+  const o = optionsOf(options);
+  const folder = o.folder ? vscode.Uri.file(o.folder) : vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) throw new CommandError('no_workspace', 'Open a folder first: config.js goes into the workspace.');
+  const connection = await resolveConnection(ctx, refOf(target));
+  const { file, warning } = await write(ctx, connection, { folder });
+  if (o.show !== false) await vscode.window.showTextDocument(file, { preview: false, preserveFocus: true });
+  void vscode.window.showInformationMessage(`Wrote config.js of ${connection.ref.connection.name} (${connection.environmentName}). ${warning}`);
+  return { file: file.fsPath };
+}

@@ -1,0 +1,100 @@
+// The files a connection writes into the workspace besides .env, inside the real VS Code against the real local
+// control plane: Insert Snippet records the connection in the folder's .choreo/component.yaml when the folder has one
+// (keeping the file's comments; a folder without one gets none), and Write config.js for a Browser App writes the
+// web app's window.configs for one environment, without the secret, refused while there are no keys.
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parse } from 'yaml';
+import type { AuthConfiguration, Component, Connection, Organization } from '../../src/api';
+import type { ChoreoApi } from '../../src/extension';
+import { activeApi } from './support';
+
+const COMPONENT_YAML = `# The Stark web app, deployed by Choreo: keep this comment.
+schemaVersion: 1.2
+`;
+
+describe('Connection files: component.yaml and config.js', function () {
+  this.timeout(60_000);
+  let api: ChoreoApi;
+  let org: Organization;
+  let consumer: Component;
+  let service: Component;
+  let connection: Connection;
+  let folder: string;
+  const yamlFile = () => path.join(folder, '.choreo', 'component.yaml');
+  const configJs = () => path.join(folder, 'config.js');
+  const target = (environment = 'development') => ({ org: org.handle, project: 'default', component: consumer.name, connection, environment });
+
+  before(async () => {
+    api = await activeApi();
+    folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
+    org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Files Org' }))!;
+    assert.ok(org, api.failures.last?.message);
+    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { org: org.handle, project: 'default' }, { displayName: 'Stark Web App', openOverview: false }))!;
+    assert.ok(consumer, api.failures.last?.message);
+    const client = await api.connection.client();
+    service = (await client.listComponents(org.handle, 'default', { type: 'service' })).items[0]!;
+    connection = (await vscode.commands.executeCommand<Connection>('choreo.createConnection', { org: org.handle, project: 'default', component: consumer.name }, { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name }))!;
+    assert.ok(connection, api.failures.last?.message);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    rmSync(path.join(folder, '.choreo'), { recursive: true, force: true });
+    rmSync(configJs(), { force: true });
+    // The suites share one local control plane, and the next one starts from an empty one.
+    if (org) await (await api.connection.client()).deleteOrganization(org.handle);
+    await vscode.commands.executeCommand('choreo.refresh');
+  });
+
+  it('Insert Snippet records the connection in the folder\'s .choreo/component.yaml, keeping its comment; again, it is there once', async () => {
+    mkdirSync(path.dirname(yamlFile()), { recursive: true });
+    writeFileSync(yamlFile(), COMPONENT_YAML);
+    const inserted = await vscode.commands.executeCommand<{ componentYaml?: string }>('choreo.insertConnectionSnippet', target(), { language: 'javascript', where: 'untitled' });
+    assert.ok(inserted, api.failures.last?.message);
+    assert.equal(inserted.componentYaml, 'added');
+    const text = readFileSync(yamlFile(), 'utf8');
+    assert.ok(text.startsWith('# The Stark web app, deployed by Choreo: keep this comment.'), text);
+    const endpoint = service.endpoints![0]!;
+    assert.deepEqual(parse(text).dependencies.connectionReferences, [
+      { name: 'Greeting', resourceRef: `service:/default/${service.name}/v1/${endpoint.name}/${endpoint.visibility.toUpperCase()}` },
+    ]);
+    const again = await vscode.commands.executeCommand<{ componentYaml?: string }>('choreo.insertConnectionSnippet', target(), { language: 'python', where: 'untitled' });
+    assert.equal(again?.componentYaml, 'unchanged');
+    assert.equal(readFileSync(yamlFile(), 'utf8'), text);
+  });
+
+  it('a folder without a component.yaml gets none from Insert Snippet', async () => {
+    rmSync(yamlFile(), { force: true });
+    const inserted = await vscode.commands.executeCommand<{ componentYaml?: string }>('choreo.insertConnectionSnippet', target(), { language: 'javascript', where: 'untitled' });
+    assert.ok(inserted, api.failures.last?.message);
+    assert.equal(inserted.componentYaml, undefined);
+    assert.equal(existsSync(yamlFile()), false);
+  });
+
+  it('Write config.js is refused while the consumer has no keys, naming what is missing, and writes nothing', async () => {
+    const written = await vscode.commands.executeCommand('choreo.writeBrowserConfig', target(), { show: false });
+    assert.equal(written, undefined);
+    assert.equal(api.failures.last?.code, 'not_configured');
+    assert.match(api.failures.last!.message, /ConsumerKey/);
+    assert.equal(existsSync(configJs()), false);
+  });
+
+  it('Write config.js after Generate Keys: the service URL, token URL and Client ID of the environment, no secret', async () => {
+    const auth = (await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { org: org.handle, project: 'default', component: consumer.name, environment: 'development' }))!;
+    assert.ok(auth, api.failures.last?.message);
+    const written = await vscode.commands.executeCommand<{ file: string }>('choreo.writeBrowserConfig', target(), { show: false });
+    assert.ok(written, api.failures.last?.message);
+    assert.equal(written.file, configJs());
+    const text = readFileSync(configJs(), 'utf8');
+    const configs = new Function('window', `${text}; return window.configs;`)({}) as Record<string, string>;
+    assert.deepEqual(Object.keys(configs), ['apiUrl', 'tokenUrl', 'consumerKey']);
+    assert.equal(configs.consumerKey, auth.clientId);
+    assert.match(configs.apiUrl!, new RegExp(`/gw/${org.handle}/default/.+/development$`));
+    assert.equal(configs.tokenUrl, auth.tokenUrl);
+    const secret = await api.vault.getConsumerSecret({ controlPlane: api.connection.baseUrl, org: org.handle, project: 'default', componentId: consumer.id, environment: 'development' });
+    assert.ok(secret && !text.includes(secret), 'no secret in config.js');
+  });
+});
