@@ -16,7 +16,7 @@ import { resolveEnvironment, resolveIdentityProvider } from '../../../src/useCas
 import type { IdentityProviderPanel as IdentityProviderPanelType } from '../../../src/webviews/identityProvider/host';
 import type { FormNavigation } from '../../../src/webviews/navigation';
 import { startExternalIdentityProvider, type ExternalIdentityProvider } from '../../snippets/fixtures/externalIdentityProvider';
-import { fakePanel } from '../webviews/fakePanel';
+import { fakePanel, until } from '../webviews/fakePanel';
 import { fakeVscode, requireWithFakeVscode } from './fakeVscode';
 import { startWorld, type World } from './world';
 
@@ -26,7 +26,6 @@ const { openActions } = requireWithFakeVscode<{ openActions: typeof openActionsT
 
 const ORG = 'stark-industries';
 const PROJECT = 'default';
-const settle = () => new Promise((r) => setTimeout(r, 300));
 type Posted = { type: string; [k: string]: unknown };
 
 describe('identity providers: refresh, delete refused while in use, delete', function () {
@@ -44,7 +43,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     const fake = fakePanel();
     new IdentityProviderPanel(fake.panel as never, { orgHandle: ORG, identityProviderId: provider.id }, world.ctx, nav);
     fake.send({ type: 'ready' });
-    await settle();
+    await fake.posts('data');
     return fake;
   }
   const last = (posted: unknown[], type: string) => (posted as Posted[]).filter((m) => m.type === type).at(-1);
@@ -123,12 +122,11 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
 
     fake.send({ type: 'openConsumer', index: 0 });
     fake.send({ type: 'openConsumer', index: 5 });
-    await settle();
+    await until(() => opened.length > 0 && world.lines.some((l) => /refused openConsumer/.test(l)), 'both openConsumer messages to be handled');
     assert.deepEqual(opened, [{ orgHandle: ORG, projectHandle: PROJECT, componentName: consumer.name }], 'only a consumer the page lists is opened');
     assert.ok(world.lines.some((l) => /^warn choreo\.identityProvider: refused openConsumer \(not_shown\)/.test(l)));
 
-    fake.send({ type: 'refresh' });
-    await settle();
+    await fake.act({ type: 'refresh' });
     assert.deepEqual((last(fake.posted, 'data') as Posted).refreshed, [], 'the page says nothing changed');
   });
 
@@ -160,7 +158,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     const fake = await overview();
     world.answer(true);
     fake.send({ type: 'delete' });
-    await settle();
+    await fake.posts('formError');
     const error = last(fake.posted, 'formError') as Posted;
     assert.equal(error.code, 'in_use');
     assert.match(String(error.message), new RegExp(consumer.name));
@@ -186,7 +184,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     world.answer(true);
     world.changes.length = 0;
     fake.send({ type: 'delete' });
-    await settle();
+    await fake.closes();
     assert.equal(last(fake.posted, 'formError'), undefined, JSON.stringify(last(fake.posted, 'formError')));
     assert.equal(fake.panel.disposed, true, 'the overview closes');
     assert.ok(!(await world.client.listIdentityProviders(ORG)).some((p) => p.id === provider.id));

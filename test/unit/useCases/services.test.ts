@@ -16,7 +16,7 @@ import { updateEndpoint } from '../../../src/useCases/updateEndpoint';
 import type { CreateServicePanel as CreateServicePanelType } from '../../../src/webviews/createService/host';
 import type { FormNavigation } from '../../../src/webviews/navigation';
 import type { OverviewPanel as OverviewPanelType } from '../../../src/webviews/overview/host';
-import { fakePanel } from '../webviews/fakePanel';
+import { fakePanel, until } from '../webviews/fakePanel';
 import { fakeVscode, requireWithFakeVscode } from './fakeVscode';
 import { startWorld, type World } from './world';
 
@@ -26,9 +26,7 @@ const { OverviewPanel } = requireWithFakeVscode<{ OverviewPanel: typeof Overview
 
 const ORG = 'stark-industries';
 const PROJECT = 'default';
-const settle = async (posted: unknown[], type: string) => {
-  for (let i = 0; i < 100 && !posted.some((m) => (m as { type: string }).type === type); i++) await new Promise((r) => setTimeout(r, 50));
-};
+const settle = (posted: unknown[], type: string) => until(() => posted.some((m) => (m as { type: string }).type === type), `the host to post "${type}"`);
 type Posted = { type: string; fields?: Record<string, string>; message?: string; code?: string };
 const last = (posted: unknown[], type: string) => posted.filter((m) => (m as Posted).type === type).at(-1) as Posted | undefined;
 

@@ -26,7 +26,6 @@ const src = (p: string) => path.join(__dirname, '..', '..', '..', 'src', p);
 const { ConfigureAuthenticationPanel } = requireWithFakeVscode<{ ConfigureAuthenticationPanel: typeof ConfigurePanelType }>(src('webviews/configureAuthentication/host'));
 const { AddIdentityProviderPanel } = requireWithFakeVscode<{ AddIdentityProviderPanel: typeof AddIdentityProviderPanelType }>(src('webviews/addIdentityProvider/host'));
 
-const settle = () => new Promise((r) => setTimeout(r, 300));
 const nav = { onDidChange: () => ({ dispose() {} }), openOverview() {}, openAddIdentityProvider() {} } as unknown as FormNavigation;
 const ORG = 'stark-industries';
 const PROJECT = 'default';
@@ -56,9 +55,9 @@ describe('use cases, shared by commands and forms', function () {
   it('the form\'s Generate Keys keeps the secret where the commands look: Get Test Token finds it (it found none)', async () => {
     const form = configureForm();
     form.send({ type: 'ready' });
-    await settle();
+    await form.posts('data');
     form.send({ type: 'generateKeys' });
-    await settle();
+    await form.posts('secretIssued');
     const issued = form.posted.find((m) => (m as { type: string }).type === 'secretIssued') as { clientSecret: string } | undefined;
     assert.ok(issued, JSON.stringify(form.posted));
     const key = CredentialVault.consumerSecretKey({ controlPlane: world.client.baseUrl, org: ORG, project: PROJECT, componentId: consumer.id, environment: 'development' });
@@ -74,16 +73,15 @@ describe('use cases, shared by commands and forms', function () {
     const issued = await regenerateSecret(world.ctx, await resolveEnvironment(world.ctx, env()));
     const form = configureForm();
     form.send({ type: 'copySecret' });
-    await settle();
+    await form.posts('notice');
     assert.equal(fakeVscode.clipboard.at(-1), issued.clientSecret);
   });
 
   it('asks before Regenerate Secret, from the form as from the tree, naming the consumer by its display name', async () => {
     world.asked.length = 0;
     const form = configureForm();
-    form.send({ type: 'regenerateSecret' });
     world.answer(undefined); // dismissed
-    await settle();
+    await form.act({ type: 'regenerateSecret' });
     assert.deepEqual(world.asked.map((a) => [a.kind, a.text]), [['confirm', 'Regenerate the secret of Stark Mobile App in Development?']]);
     assert.match(world.asked[0]!.detail ?? '', /the gateway refuses the tokens already issued with it/);
     assert.ok(!form.posted.some((m) => (m as { type: string }).type === 'secretIssued'), 'dismissed: nothing regenerated');
@@ -125,13 +123,13 @@ describe('use cases, shared by commands and forms', function () {
       const fake = fakePanel();
       new AddIdentityProviderPanel(fake.panel as never, { orgHandle: ORG }, world.ctx);
       fake.send({ type: 'ready' });
-      await settle();
+      await fake.posts('data');
       const data = fake.posted.find((m) => (m as { type: string }).type === 'data') as { orgName: string; environments: unknown[]; gatewayAudience: string };
       assert.match(data.gatewayAudience, /^http:\/\/127\.0\.0\.1:\d+\/gw$/, 'the form shows the default audience');
       assert.equal(data.orgName, 'Stark Industries');
       assert.equal(data.environments.length, 2);
       fake.send({ type: 'create', name: 'Stark IdP', description: '', wellKnownUrl: 'http://127.0.0.1:9/.well-known/openid-configuration', environments: [], audiences: [] });
-      await settle();
+      await fake.posts('formError');
       const error = fake.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; message: string; fields: Record<string, string> };
       assert.equal(error.code, 'discovery_failed');
       assert.ok(error.fields.wellKnownUrl, 'the error sits under the Well-Known URL');
@@ -140,7 +138,7 @@ describe('use cases, shared by commands and forms', function () {
       assert.equal(fake.panel.disposed, false, 'the form stays, with what was typed');
       world.changes.length = 0;
       fake.send({ type: 'create', name: 'Stark IdP', description: 'oidc-provider', wellKnownUrl: idp.wellKnownUrl, environments: ['production'], audiences: ['https://api.stark.example'] });
-      await settle();
+      await fake.closes();
       assert.equal(fake.panel.disposed, true);
       const added = (await world.client.listIdentityProviders(ORG)).find((p) => p.name === 'Stark IdP');
       assert.deepEqual(added?.environments, ['production']);

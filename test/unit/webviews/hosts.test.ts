@@ -9,7 +9,7 @@ import { contentSecurityPolicy, createNonce, renderFormPage } from '../../../src
 import type { FormNavigation } from '../../../src/webviews/navigation';
 import { overviewProtocol, type OverviewToHost } from '../../../src/webviews/overview/protocol';
 import { startWorld, type World } from '../useCases/world';
-import { fakePanel } from './fakePanel';
+import { fakePanel, until } from './fakePanel';
 
 function recordingLog() {
   const lines: string[] = [];
@@ -110,18 +110,18 @@ describe('webview hosts', () => {
       const nav = { openOverview: (r: unknown) => opened.push(r) } as unknown as FormNavigation;
       world.lines.length = 0;
       new CreateExternalConsumerPanel(fake.panel as never, undefined, world.ctx, nav);
-      return { ...fake, lines: world.lines, opened, settle: () => new Promise((r) => setTimeout(r, 200)) };
+      return { ...fake, lines: world.lines, opened };
     }
 
     it('offers the organization\'s projects, creates the consumer and opens its Overview', async () => {
       const form = openForm();
       form.send({ type: 'ready' });
-      await form.settle();
+      await form.posts('init');
       const init = form.posted.find((m) => (m as { type: string }).type === 'init') as { projects: { orgHandle: string; projectHandle: string }[] };
       assert.ok(init.projects.length >= 1, 'the default project of the new organization');
       const project = { orgHandle: init.projects[0]!.orgHandle, projectHandle: init.projects[0]!.projectHandle };
       form.send({ type: 'create', project, displayName: 'Stark Mobile App', name: 'stark-mobile-app', description: 'The iOS app' });
-      await form.settle();
+      await form.closes();
       assert.deepEqual(form.opened, [{ ...project, componentName: 'stark-mobile-app' }]);
       assert.equal(form.panel.disposed, true, 'the Create form closes as the Overview opens');
       const created = await world.client.getComponent(project.orgHandle, project.projectHandle, 'stark-mobile-app');
@@ -133,7 +133,7 @@ describe('webview hosts', () => {
     it('logs no error after Create closes the form (it once posted "busy: false" to the disposed webview)', async () => {
       const form = openForm();
       form.send({ type: 'create', project: { orgHandle: 'stark-industries', projectHandle: 'default' }, displayName: 'Stark Watch App', name: 'stark-watch-app', description: '' });
-      await form.settle();
+      await form.closes();
       assert.equal(form.panel.disposed, true);
       assert.deepEqual(form.lines.filter((l) => l.startsWith('error')), []);
     });
@@ -145,7 +145,7 @@ describe('webview hosts', () => {
       }
       const form = openForm();
       form.send({ type: 'ready' });
-      await form.settle();
+      await form.posts('init');
       const init = form.posted.find((m) => (m as { type: string }).type === 'init') as { projects: { orgHandle: string; projectHandle: string }[] };
       const ofWayne = init.projects.filter((p) => p.orgHandle === wayne.handle).map((p) => p.projectHandle);
       assert.equal(ofWayne.length, 131, 'the 130 new projects and the default one');
@@ -156,7 +156,8 @@ describe('webview hosts', () => {
     it('puts "name already taken" under the unique name, says it once, and keeps the form open', async () => {
       const form = openForm();
       form.send({ type: 'create', project: { orgHandle: 'stark-industries', projectHandle: 'default' }, displayName: 'Another', name: 'stark-mobile-app', description: '' });
-      await form.settle();
+      await form.posts('formError');
+      await until(() => form.posted.some((m) => JSON.stringify(m) === '{"type":"busy","busy":false}'), 'the form to be ready again');
       const error = form.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; message: string; fields: Record<string, string> };
       assert.equal(error.code, 'name_taken');
       assert.match(error.fields.name!, /already has a component named "stark-mobile-app"/);
@@ -170,7 +171,7 @@ describe('webview hosts', () => {
     it('answers a name that breaks the DNS-label rule, and an empty display name, on their fields', async () => {
       const form = openForm();
       form.send({ type: 'create', project: { orgHandle: 'stark-industries', projectHandle: 'default' }, displayName: ' ', name: 'Not A Label', description: '' });
-      await form.settle();
+      await form.posts('formError');
       const error = form.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; fields: Record<string, string> };
       assert.equal(error.code, 'validation_failed');
       assert.match(error.fields.name!, /lower-case letters, digits and hyphens/);
