@@ -176,7 +176,8 @@ describe('team control plane: operations', function () {
     assert.match(again.stderr, /already holds a control plane.*--replace/);
     assert.equal((await runCli(['import', '--in', out, '--replace'], env)).code, 0);
 
-    const team = await ControlPlane.startTeam(url, key, local.token, TEAM_PUBLIC_URL);
+    // The test's upstream listens on loopback, as a team's services on its private network: the operator's flag.
+    const team = await ControlPlane.startTeam(url, key, local.token, TEAM_PUBLIC_URL, ['--allow-private-addresses']);
     try {
       const after = await team.call('GET', paths.component(ORG, PROJECT, s.consumer));
       assert.equal(after.status, 200, 'the local admin token manages the team control plane');
