@@ -143,6 +143,13 @@ async function authorizeExternal(store: Store, baseUrl: string, token: VerifiedT
       `"${idp.name}" is not configured for ${uses[0].component.name} in ${t.env.name} (its keys there are for ${uses.map((u) => u.config.environment).join(', ')}).`,
     );
   }
+  // The token's audience is judged here too, against the registration as it is now: the token checker judged it when
+  // the token was first seen, and a replica may keep that verdict while the registration's audiences change.
+  if (!hasAudience(token, idp, baseUrl)) {
+    throw deny401(
+      `The access token is not for this gateway: its audience (aud) is none of those "${idp.name}" is registered with (${audiencesOf(idp, baseUrl).join(', ')}). Get a token for one of them, or change the provider's audiences.`,
+    );
+  }
   await requireConnection(store, here.component, t);
   if (!admits(t.visibility, t.service, here.component)) throw notVisible(here.component, t);
   return here.component;

@@ -7,6 +7,7 @@
  * router (see server.ts): it splits the path itself, and leaves to the router only what it does not take (another
  * method, an encoded or malformed path), which the router answers through the same handler or with its 404/405.
  */
+import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPMethod } from 'find-my-way';
 import { gatewayAudience, issuerUrl } from '../../api/routes';
@@ -223,6 +224,16 @@ export const gateway: ControlPlaneModule = {
       const sample = upstreamUrl === samplePrefix || upstreamUrl === `${samplePrefix}/`;
       if (sample && greet !== undefined) {
         req.url = `${SAMPLE_UPSTREAM_PATH}${p.rest}${p.search}`;
+        // What the proxy hands any upstream (proxy.ts requestHead): X-Forwarded-* as the gateway saw the call, and no
+        // token, so the sample answers as a service of one's own behind the gateway would.
+        const h = req.headers;
+        delete h.authorization;
+        delete h.forwarded;
+        delete h['x-real-ip'];
+        h['x-forwarded-for'] = [h['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
+        h['x-forwarded-proto'] = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
+        if (h.host === undefined) delete h['x-forwarded-host'];
+        else h['x-forwarded-host'] = h.host;
         return greet(req, res);
       }
       return sendGatewayError(
