@@ -218,7 +218,9 @@ describe('services: Create Service and the Service Overview', function () {
         // On the local control plane, the same page does probe it.
         const local = overview();
         local.send({ type: 'ready' });
-        await settle(local.posted, 'probed');
+        // The page probes each environment's URL on its own; another one's answer may come first (a refused port
+        // answers at once), so wait for this URL's call itself.
+        await until(() => seen.length > 0, 'the local page to probe the URL');
         assert.deepEqual(seen, ['/admin/delete-everything']);
       } finally {
         await updateEndpoint(world.ctx, { org: ORG, project: PROJECT, component: service.name }, 'api', { upstreamUrls: { development: 'http://127.0.0.1:9/' } });
