@@ -216,6 +216,12 @@ describe('issue 22: upstream URLs on a team server (rows 3–4)', function () {
     const loop = await api('POST', paths.components(org, PROJECT), service('loop', `${PUBLIC_URL}/gw/${org}/${PROJECT}/greeting-service/greeting/development`));
     assert.equal(loop.status, 400, loop.text);
     assert.match(loop.body.error.fields[0].message, /this control plane's own URL/);
+    // The same URL spelled another way (case, the default port, a dot segment) is still this control plane.
+    for (const [i, spelled] of ['HTTPS://CP.EXAMPLE.TEST', 'https://cp.example.test:443', 'https://cp.example.test/./'].entries()) {
+      const again = await api('POST', paths.components(org, PROJECT), service(`loop-${i}`, `${spelled}/gw/${org}/${PROJECT}/greeting-service/greeting/development`));
+      assert.equal(again.status, 400, `${spelled}: ${again.text}`);
+      assert.match(again.body.error.fields[0].message, /this control plane's own URL/);
+    }
     assert.deepEqual(dialed, [], 'nothing dialled');
   });
 });
