@@ -106,10 +106,16 @@ export async function saveAs(page: Page, file: string): Promise<void> {
   await input.waitFor({ state: 'visible', timeout: 30_000 });
   // The dialog fills in a path of its own (folder, then a name with its extension selected) a moment after it opens,
   // and completes what is typed: wait for its path, then replace it all, until it holds exactly ours.
+  // Under load the dialog's own path can land after ours, so ours must hold on two reads half a second apart.
   for (let i = 0; i < 50 && !(await input.inputValue()); i++) await page.waitForTimeout(100);
-  for (let i = 0; i < 5 && (await input.inputValue()) !== file; i++) {
-    await input.fill(file);
-    await page.waitForTimeout(300);
+  let held = 0;
+  for (let i = 0; i < 40 && held < 2; i++) {
+    if ((await input.inputValue()) === file) held++;
+    else {
+      held = 0;
+      await input.fill(file);
+    }
+    await page.waitForTimeout(500);
   }
   if ((await input.inputValue()) !== file) throw new Error(`the Save As dialog holds ${await input.inputValue()}, not ${file}`);
   await page.keyboard.press('Enter');
