@@ -5,3 +5,5 @@ export * from './identityProviders';
 export * from './auth';
 export * from './connections';
 export * from './routes';
+export * from './keySettings';
+export * from './testUsers';

@@ -22,6 +22,11 @@
  *   POST            …/components/:component/auth/:env/generate-keys      → IssuedKeys (201)
  *   POST            …/components/:component/auth/:env/regenerate-secret  → IssuedKeys
  *   PUT             …/components/:component/auth/:env/external           → AuthConfiguration   (Add Keys)
+ *   PUT             …/components/:component/auth/:env/key-settings       → AuthConfiguration   (KeySettings)
+ *   GET|POST        /api/v1/orgs/:org/environments/:env/users            → { items: TestUser[] } | TestUser (201)
+ *   POST            /api/v1/orgs/:org/environments/:env/users/import     → ImportedTestUsers (201; any bad line: 400)
+ *   DELETE          /api/v1/orgs/:org/environments/:env/users/:user      → 204 (ends sessions, revokes refresh tokens)
+ *   POST            /api/v1/orgs/:org/environments/:env/users/:user/reset-password → 204 (the same)
  *   GET|POST        …/components/:component/connections    → { items: Connection[] } | Connection (201)
  *   GET|DELETE      …/components/:component/connections/:connection
  *   GET             …/components/:component/connections/:connection/config/:env → ConnectionConfig
@@ -64,6 +69,13 @@ export const paths = {
   auth: (org: string, project: string, component: string) => `${paths.component(org, project, component)}/auth`,
   authFor: (org: string, project: string, component: string, env: string) =>
     `${paths.auth(org, project, component)}/${seg(env)}`,
+  keySettings: (org: string, project: string, component: string, env: string) =>
+    `${paths.authFor(org, project, component, env)}/key-settings`,
+  testUsers: (org: string, env: string) => `${paths.environments(org)}/${seg(env)}/users`,
+  testUser: (org: string, env: string, username: string) => `${paths.testUsers(org, env)}/${seg(username)}`,
+  importTestUsers: (org: string, env: string) => `${paths.testUsers(org, env)}/import`,
+  resetTestUserPassword: (org: string, env: string, username: string) =>
+    `${paths.testUser(org, env, username)}/reset-password`,
   endpoint: (org: string, project: string, component: string, endpoint: string) =>
     `${paths.component(org, project, component)}/endpoints/${seg(endpoint)}`,
   connectedConsumers: (org: string, project: string, component: string) =>
