@@ -22,3 +22,11 @@ export type EnvironmentRef = z.infer<typeof EnvironmentRef>;
 /** An identity provider of an organization, by its id. */
 export const IdentityProviderRef = OrgRef.extend({ identityProviderId: z.string().max(100).min(1) });
 export type IdentityProviderRef = z.infer<typeof IdentityProviderRef>;
+
+/**
+ * The handles of a ref, checked with its schema, out of a value that may carry more (a tree row's or a use case's
+ * target is its resource's ref plus what the server said about it).
+ */
+export function refIn<S extends z.ZodObject>(ref: S, value: z.input<S>): z.output<S> {
+  return z.object(ref.shape).parse(value) as z.output<S>;
+}

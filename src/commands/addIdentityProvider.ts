@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { IdentityProvider } from '../api';
-import type { OrgRef } from '../tree/refs';
+import type { OrgRef } from '../api/refs';
 import { addIdentityProvider as add, type NewIdentityProvider } from '../useCases/addIdentityProvider';
 import { refOf, resolveOrg, type Target } from '../useCases/targets';
 import { optionsOf, type CommandContext } from './commandContext';
@@ -17,6 +17,6 @@ export async function addIdentityProvider(ctx: CommandContext, target?: Target<O
     return undefined;
   }
   const idp = await add(ctx, org, { name: given.name, wellKnownUrl: given.wellKnownUrl, description: given.description, environments: given.environments, audiences: given.audiences });
-  void vscode.window.showInformationMessage(`Identity provider ${idp.name} added to ${org.org}. Issuer: ${idp.issuer}`);
+  void vscode.window.showInformationMessage(`Identity provider ${idp.name} added to ${org.orgHandle}. Issuer: ${idp.issuer}`);
   return idp;
 }

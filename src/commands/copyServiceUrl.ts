@@ -1,16 +1,15 @@
 import * as vscode from 'vscode';
-import type { ConnectionRef, EndpointRef } from '../tree/refs';
-import { refOf, type Target } from '../useCases/targets';
+import { type ConnectionTarget, type EndpointTarget, refOf, type Target } from '../useCases/targets';
 import { CommandError, type CommandContext } from './commandContext';
 
 /** Copy Service URL: the gateway URL of an endpoint (or of a connection's endpoint) in one environment. */
-export async function copyServiceUrl(ctx: CommandContext, target?: Target<(EndpointRef | ConnectionRef) & { environment: string }>): Promise<string> {
-  const ref = refOf<Partial<EndpointRef & ConnectionRef> & { environment: string }>(target);
-  if (!ref.org || !ref.project || !ref.component) {
+export async function copyServiceUrl(ctx: CommandContext, target?: Target<(EndpointTarget | ConnectionTarget) & { environment: string }>): Promise<string> {
+  const ref = refOf<Partial<EndpointTarget & ConnectionTarget> & { environment: string }>(target);
+  if (!ref.orgHandle || !ref.projectHandle || !ref.componentName) {
     throw new CommandError('no_target', 'Run Copy Service URL on an endpoint or a connection in the Choreo view.');
   }
   const client = await ctx.client();
-  const environments = await client.listEnvironments(ref.org);
+  const environments = await client.listEnvironments(ref.orgHandle);
   const environment =
     ref.environment ??
     (environments.length === 1 ? environments[0]!.handle : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, handle: e.handle })), { title: 'Environment' })).handle);
@@ -18,7 +17,7 @@ export async function copyServiceUrl(ctx: CommandContext, target?: Target<(Endpo
   if (ref.endpoint) {
     url = ref.endpoint.gatewayUrls[environment];
   } else if (ref.connection) {
-    const config = await client.getConnectionConfig(ref.org, ref.project, ref.component, ref.connection.name, environment);
+    const config = await client.getConnectionConfig(ref.orgHandle, ref.projectHandle, ref.componentName, ref.connection.name, environment);
     url = config.entries.find((e) => e.key === 'ServiceURL')?.value;
   }
   if (!url) throw new CommandError('not_found', `No service URL in ${environment}.`);

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import type { EnvironmentRef } from '../tree/refs';
-import { refOf, resolveEnvironment, type Target } from '../useCases/targets';
+import { type EnvironmentTarget, refOf, resolveEnvironment, type Target } from '../useCases/targets';
 import { CommandError, type CommandContext } from './commandContext';
 
 /** Copy Token URL of the identity provider an environment's keys belong to. */
-export async function copyTokenUrl(ctx: CommandContext, target?: Target<EnvironmentRef>): Promise<string> {
+export async function copyTokenUrl(ctx: CommandContext, target?: Target<EnvironmentTarget>): Promise<string> {
   const env = await resolveEnvironment(ctx, refOf(target));
   if (!env.auth) throw new CommandError('not_configured', `${env.displayName} has no keys in ${env.environmentName} yet.`);
   await vscode.env.clipboard.writeText(env.auth.tokenUrl);

@@ -1,7 +1,6 @@
 import type { Connection } from '../api';
-import type { ComponentRef } from '../tree/refs';
+import { type ComponentTarget, refOf, resolveComponent, type Target } from '../useCases/targets';
 import { createConnection as create, type NewConnection } from '../useCases/createConnection';
-import { refOf, resolveComponent, type Target } from '../useCases/targets';
 import { optionsOf, type CommandContext } from './commandContext';
 
 /**
@@ -9,7 +8,7 @@ import { optionsOf, type CommandContext } from './commandContext';
  * Snippet). With the connection's fields given (tests), it is created at once; with only a name (the editor's quick
  * fix, which names it after the variable the code reads), the form opens with that name.
  */
-export async function createConnection(ctx: CommandContext, target?: Target<ComponentRef>, input?: NewConnection): Promise<Connection | undefined> {
+export async function createConnection(ctx: CommandContext, target?: Target<ComponentTarget>, input?: NewConnection): Promise<Connection | undefined> {
   const consumer = await resolveComponent(ctx, refOf(target), 'external-consumer');
   const given = optionsOf(input);
   if (!given.serviceComponentName || !given.endpointName || !given.name) {

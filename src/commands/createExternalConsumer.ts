@@ -1,5 +1,5 @@
 import type { Component } from '../api';
-import type { ProjectRef } from '../tree/refs';
+import type { ProjectRef } from '../api/refs';
 import { createExternalConsumer as create, type NewExternalConsumer } from '../useCases/createExternalConsumer';
 import { refOf, resolveProject, type Target } from '../useCases/targets';
 import { optionsOf, type CommandContext } from './commandContext';
@@ -14,14 +14,14 @@ export async function createExternalConsumer(
   target?: Target<ProjectRef>,
   input?: NewExternalConsumer & { openOverview?: boolean },
 ): Promise<Component | undefined> {
-  const { org, project } = refOf(target);
+  const { orgHandle, projectHandle } = refOf(target);
   const given = optionsOf(input);
   if (!given.displayName) {
-    await ctx.forms.openCreateExternalConsumer(org && project ? { org, project } : undefined);
+    await ctx.forms.openCreateExternalConsumer(orgHandle && projectHandle ? { orgHandle, projectHandle } : undefined);
     return undefined;
   }
-  const where = await resolveProject(ctx, { org, project });
+  const where = await resolveProject(ctx, { orgHandle, projectHandle });
   const component = await create(ctx, where, { displayName: given.displayName, name: given.name, description: given.description });
-  if (given.openOverview !== false) await ctx.forms.openOverview({ org: where.org, project: where.project, component: component.name });
+  if (given.openOverview !== false) await ctx.forms.openOverview({ ...where, componentName: component.name });
   return component;
 }

@@ -1,5 +1,5 @@
 import type { CreateProject, Project } from '../api';
-import type { OrgRef } from '../tree/refs';
+import type { OrgRef } from '../api/refs';
 import { createProject as create } from '../useCases/createProject';
 import { refOf, type Target } from '../useCases/targets';
 import { optionsOf, type CommandContext } from './commandContext';

@@ -1,5 +1,5 @@
 import type { Component } from '../api';
-import type { ProjectRef } from '../tree/refs';
+import type { ProjectRef } from '../api/refs';
 import { createService as create, type NewService } from '../useCases/createService';
 import { refOf, resolveProject, type Target } from '../useCases/targets';
 import { optionsOf, type CommandContext } from './commandContext';
@@ -9,14 +9,14 @@ import { optionsOf, type CommandContext } from './commandContext';
  * service's fields given (tests), it is created at once and its Overview opens.
  */
 export async function createService(ctx: CommandContext, target?: Target<ProjectRef>, input?: NewService & { openOverview?: boolean }): Promise<Component | undefined> {
-  const { org, project } = refOf(target);
+  const { orgHandle, projectHandle } = refOf(target);
   const given = optionsOf(input);
   if (!given.displayName || !given.endpoints) {
-    await ctx.forms.openCreateService(org && project ? { org, project } : undefined);
+    await ctx.forms.openCreateService(orgHandle && projectHandle ? { orgHandle, projectHandle } : undefined);
     return undefined;
   }
-  const where = await resolveProject(ctx, { org, project });
+  const where = await resolveProject(ctx, { orgHandle, projectHandle });
   const service = await create(ctx, where, { displayName: given.displayName, name: given.name, description: given.description, endpoints: given.endpoints });
-  if (given.openOverview !== false) await ctx.forms.openOverview({ org: where.org, project: where.project, component: service.name });
+  if (given.openOverview !== false) await ctx.forms.openOverview({ ...where, componentName: service.name });
   return service;
 }

@@ -1,12 +1,11 @@
 import type { AuthConfiguration } from '../api';
-import type { EnvironmentRef } from '../tree/refs';
+import { type EnvironmentTarget, refOf, resolveEnvironment, type Target } from '../useCases/targets';
 import { generateKeys as generate } from '../useCases/keys';
-import { refOf, resolveEnvironment, type Target } from '../useCases/targets';
 import type { CommandContext } from './commandContext';
 import { showIssuedSecret } from './issuedSecret';
 
 /** Generate Keys with the built-in identity provider: the secret goes to SecretStorage and is shown once. */
-export async function generateKeys(ctx: CommandContext, target?: Target<EnvironmentRef>): Promise<AuthConfiguration> {
+export async function generateKeys(ctx: CommandContext, target?: Target<EnvironmentTarget>): Promise<AuthConfiguration> {
   const env = await resolveEnvironment(ctx, refOf(target));
   const issued = await generate(ctx, env);
   showIssuedSecret(env, issued, 'Keys generated');

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import type { ConnectionRef } from '../tree/refs';
+import { type ConnectionTarget, refOf, resolveConnection, type Target } from '../useCases/targets';
 import { insertSnippet } from '../useCases/connectionCode';
-import { refOf, resolveConnection, type Target } from '../useCases/targets';
 import { requireTrust } from '../useCases/trust';
 import { optionsOf, type CommandContext } from './commandContext';
 
@@ -12,7 +11,7 @@ import { optionsOf, type CommandContext } from './commandContext';
  */
 export async function insertConnectionSnippet(
   ctx: CommandContext,
-  target?: Target<ConnectionRef & { environment: string }>,
+  target?: Target<ConnectionTarget & { environment: string }>,
   options?: { language?: string; where?: 'cursor' | 'untitled' },
 ): Promise<{ language: string; where: string; componentYaml?: string }> {
   // Before any question: in Restricted Mode the answer would be refused anyway.

@@ -5,9 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { IssuedKeys } from '../api';
-import type { EnvironmentRef } from '../tree/refs';
+import type { EnvironmentTarget } from '../useCases/targets';
 
-export function showIssuedSecret(env: EnvironmentRef, issued: IssuedKeys, verb: string): void {
+export function showIssuedSecret(env: EnvironmentTarget, issued: IssuedKeys, verb: string): void {
   const secret = issued.clientSecret;
   const clientId = issued.authConfiguration.clientId;
   void vscode.window

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import { requireTrust } from '../useCases/trust';
 import { controlPlaneOf, writeLink } from '../editor/workspaceLink';
-import type { ComponentRef } from '../tree/refs';
-import { refOf, resolveComponent, type Target } from '../useCases/targets';
+import { type ComponentTarget, refOf, resolveComponent, type Target } from '../useCases/targets';
 import { CommandError, optionsOf, type CommandContext } from './commandContext';
 
 /** The workspace folder a link goes into: the given one, the only one, or the one the user picks. */
@@ -19,12 +18,12 @@ export async function pickFolder(ctx: CommandContext, given?: string): Promise<v
  * to, so completion, hover and checks of CHOREO_* names know its connections (Write .env and Insert Snippet record it
  * too, the first time).
  */
-export async function linkWorkspace(ctx: CommandContext, target?: Target<ComponentRef>, options?: { folder?: string }): Promise<{ file: string }> {
+export async function linkWorkspace(ctx: CommandContext, target?: Target<ComponentTarget>, options?: { folder?: string }): Promise<{ file: string }> {
   requireTrust(ctx, 'Linking the folder to an external consumer');
   const consumer = await resolveComponent(ctx, refOf(target), 'external-consumer');
   const folder = await pickFolder(ctx, optionsOf(options).folder);
   const client = await ctx.client();
-  await writeLink(folder, { controlPlane: controlPlaneOf(client.baseUrl), organization: consumer.org, project: consumer.project, externalConsumer: consumer.component });
+  await writeLink(folder, { controlPlane: controlPlaneOf(client.baseUrl), organization: consumer.orgHandle, project: consumer.projectHandle, externalConsumer: consumer.componentName });
   void vscode.window.showInformationMessage(`This folder's code now belongs to ${consumer.displayName}: completion and checks of its CHOREO_* variables are on.`);
   return { file: vscode.Uri.joinPath(folder, '.choreo', 'consumer.json').fsPath };
 }

@@ -1,12 +1,12 @@
 /**
  * Members of an organization (team control planes, Admins): Invite Member, Change Role, Remove Member. Each takes a
- * row of the tree (Members or a member), or the same shape from a test: `{ org }` with `{ email | subject, role }`,
- * `{ org, member }` with `{ role }` or `{ confirm: true }` (in the target or as the options).
+ * row of the tree (Members or a member), or the same shape from a test: `{ orgHandle }` with `{ email | subject, role }`,
+ * `{ orgHandle, member }` with `{ role }` or `{ confirm: true }` (in the target or as the options).
  */
 import * as vscode from 'vscode';
 import type { Member } from '../api/members';
 import { ROLE_NAMES, ROLES, type Role } from '../api/roles';
-import type { OrgRef } from '../tree/refs';
+import type { OrgRef } from '../api/refs';
 import { refOf, resolveOrg, type Target } from '../useCases/targets';
 import { CommandError, optionsOf, type CommandContext } from './commandContext';
 
@@ -46,7 +46,7 @@ async function pickRole(ctx: CommandContext, title: string, current?: Role): Pro
 
 export async function inviteMember(ctx: CommandContext, target?: Target<OrgRef>, options?: MemberInput): Promise<Member> {
   const g = given(target, options);
-  const { org } = await resolveOrg(ctx, g);
+  const { orgHandle: org } = await resolveOrg(ctx, g);
   let { email, subject } = g;
   if (!email && !subject) {
     const who = (
@@ -67,8 +67,8 @@ export async function inviteMember(ctx: CommandContext, target?: Target<OrgRef>,
 }
 
 function memberTarget(g: Partial<MemberRef>): MemberRef & { name: string } {
-  if (!g.org || !g.member) throw new CommandError('no_target', 'Run this on a member in the Members of an organization.');
-  return { org: g.org, member: g.member, role: isRole(g.role) ? g.role : undefined, name: g.name ?? g.member };
+  if (!g.orgHandle || !g.member) throw new CommandError('no_target', 'Run this on a member in the Members of an organization.');
+  return { orgHandle: g.orgHandle, member: g.member, role: isRole(g.role) ? g.role : undefined, name: g.name ?? g.member };
 }
 
 export async function changeMemberRole(ctx: CommandContext, target?: Target<MemberRef>, options?: MemberInput): Promise<Member> {
@@ -77,9 +77,9 @@ export async function changeMemberRole(ctx: CommandContext, target?: Target<Memb
   // A row's ref carries the member's current role, so it is asked; a role given beside a plain target is the new one.
   const fromRow = typeof target === 'object' && target !== null && 'ref' in target;
   const wanted = optionsOf(options).role ?? (fromRow ? undefined : g.role);
-  const role = isRole(wanted) ? wanted : await pickRole(ctx, `Role of ${m.name} in ${m.org}`, m.role);
-  const member = await (await ctx.client()).changeMemberRole(m.org, m.member, role);
-  ctx.changed({ org: m.org, members: true });
+  const role = isRole(wanted) ? wanted : await pickRole(ctx, `Role of ${m.name} in ${m.orgHandle}`, m.role);
+  const member = await (await ctx.client()).changeMemberRole(m.orgHandle, m.member, role);
+  ctx.changed({ org: m.orgHandle, members: true });
   return member;
 }
 
@@ -87,9 +87,9 @@ export async function removeMember(ctx: CommandContext, target?: Target<MemberRe
   const g = given(target, options);
   const m = memberTarget(g);
   if (g.confirm !== true) {
-    await ctx.ui.confirm(`Remove ${m.name} from ${m.org}?`, 'They lose access to the organization at once, and their personal access tokens for it stop working.', 'Remove');
+    await ctx.ui.confirm(`Remove ${m.name} from ${m.orgHandle}?`, 'They lose access to the organization at once, and their personal access tokens for it stop working.', 'Remove');
   }
-  await (await ctx.client()).removeMember(m.org, m.member);
-  ctx.changed({ org: m.org, members: true });
-  void vscode.window.showInformationMessage(`${m.name} was removed from ${m.org}.`);
+  await (await ctx.client()).removeMember(m.orgHandle, m.member);
+  ctx.changed({ org: m.orgHandle, members: true });
+  void vscode.window.showInformationMessage(`${m.name} was removed from ${m.orgHandle}.`);
 }

@@ -1,8 +1,7 @@
-import type { ComponentRef } from '../tree/refs';
-import { refOf, resolveComponent, type Target } from '../useCases/targets';
+import { type ComponentTarget, refOf, resolveComponent, type Target } from '../useCases/targets';
 import type { CommandContext } from './commandContext';
 
 /** Open Overview of a component. */
-export async function openOverview(ctx: CommandContext, target?: Target<ComponentRef>): Promise<void> {
+export async function openOverview(ctx: CommandContext, target?: Target<ComponentTarget>): Promise<void> {
   await ctx.forms.openOverview(await resolveComponent(ctx, refOf(target)));
 }

@@ -1,12 +1,11 @@
 import type { AuthConfiguration } from '../api';
-import type { EnvironmentRef } from '../tree/refs';
+import { type EnvironmentTarget, refOf, resolveEnvironment, type Target } from '../useCases/targets';
 import { regenerateSecret as regenerate } from '../useCases/keys';
-import { refOf, resolveEnvironment, type Target } from '../useCases/targets';
 import { optionsOf, type CommandContext } from './commandContext';
 import { showIssuedSecret } from './issuedSecret';
 
 /** Regenerate Secret (asks first, unless `{ confirm: true }`): a new secret for the same client ID; the old one stops working at once. */
-export async function regenerateSecret(ctx: CommandContext, target?: Target<EnvironmentRef>, options?: { confirm?: boolean }): Promise<AuthConfiguration> {
+export async function regenerateSecret(ctx: CommandContext, target?: Target<EnvironmentTarget>, options?: { confirm?: boolean }): Promise<AuthConfiguration> {
   const env = await resolveEnvironment(ctx, refOf(target));
   const issued = await regenerate(ctx, env, { confirmed: optionsOf(options).confirm === true });
   showIssuedSecret(env, issued, 'Secret regenerated');

@@ -44,7 +44,7 @@ export function openActions(uses: readonly ResourceUse[]): Map<string, () => The
   const consumers = [...new Map(uses.map((u) => [`${u.orgHandle}/${u.projectHandle}/${u.componentName}`, u])).values()];
   const label = (u: ResourceUse) =>
     consumers.filter((c) => c.displayName === u.displayName).length > 1 ? `${u.displayName} (${u.projectHandle})` : u.displayName;
-  const open = (u: ResourceUse) => vscode.commands.executeCommand('choreo.openOverview', { org: u.orgHandle, project: u.projectHandle, component: u.componentName });
+  const open = (u: ResourceUse) => vscode.commands.executeCommand('choreo.openOverview', { orgHandle: u.orgHandle, projectHandle: u.projectHandle, componentName: u.componentName });
   if (consumers.length <= OPEN_BUTTONS) return new Map(consumers.map((u) => [`Open ${label(u)}`, () => open(u)]));
   const pick = async () => {
     const items = consumers.map((u) => ({ label: label(u), description: `${u.projectHandle}/${u.componentName}`, use: u }));

@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../api/members';
-import type { OrgRef } from '../tree/refs';
+import type { OrgRef } from '../api/refs';
 import { refOf, resolveOrg, type Target } from '../useCases/targets';
 import { optionsOf, type CommandContext } from './commandContext';
 import { auditMarkdown } from './auditLogMarkdown';
@@ -9,9 +9,9 @@ import { showReadOnlyMarkdown } from './readOnlyDocuments';
 const MAX_ENTRIES = 1_000;
 
 /** Show Audit Log (Admins): every write in the organization, newest first, in a read-only tab. Argument: a row or
- * `{ org, show?: false }`. Returns the entries shown. */
+ * `{ orgHandle, show?: false }`. Returns the entries shown. */
 export async function showAuditLog(ctx: CommandContext, target?: Target<OrgRef>, options?: { show?: boolean }): Promise<AuditEntry[]> {
-  const { org } = await resolveOrg(ctx, refOf(target));
+  const { orgHandle: org } = await resolveOrg(ctx, refOf(target));
   const show = optionsOf(options).show ?? (refOf(target) as { show?: boolean }).show;
   const client = await ctx.client();
   const entries: AuditEntry[] = [];

@@ -1,5 +1,4 @@
-import type { ConnectionRef } from '../tree/refs';
-import { refOf, resolveConnection, type Target } from '../useCases/targets';
+import { type ConnectionTarget, refOf, resolveConnection, type Target } from '../useCases/targets';
 import { TEST_METHODS, testConnection as test, type TestConnectionInput, type TestConnectionResult, type TestMethod } from '../useCases/testConnection';
 import { optionsOf, type CommandContext } from './commandContext';
 import { showReadOnlyMarkdown } from './readOnlyDocuments';
@@ -11,7 +10,7 @@ import { showReadOnlyMarkdown } from './readOnlyDocuments';
  */
 export async function testConnection(
   ctx: CommandContext,
-  target?: Target<ConnectionRef & { environment: string }>,
+  target?: Target<ConnectionTarget & { environment: string }>,
   options?: TestConnectionInput & { show?: boolean },
 ): Promise<TestConnectionResult> {
   const connection = await resolveConnection(ctx, refOf(target));

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import type { ConnectionRef } from '../tree/refs';
+import { type ConnectionTarget, refOf, resolveConnection, type Target } from '../useCases/targets';
 import { writeBrowserConfig as write } from '../useCases/connectionCode';
-import { refOf, resolveConnection, type Target } from '../useCases/targets';
 import { CommandError, optionsOf, type CommandContext } from './commandContext';
 
 /**
@@ -10,7 +9,7 @@ import { CommandError, optionsOf, type CommandContext } from './commandContext';
  */
 export async function writeBrowserConfig(
   ctx: CommandContext,
-  target?: Target<ConnectionRef & { environment: string }>,
+  target?: Target<ConnectionTarget & { environment: string }>,
   options?: { folder?: string; show?: boolean },
 ): Promise<{ file: string }> {
   const o = optionsOf(options);

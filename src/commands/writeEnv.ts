@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
-import type { ConnectionRef } from '../tree/refs';
+import { type ConnectionTarget, refOf, resolveConnection, type Target } from '../useCases/targets';
 import { writeEnv as write } from '../useCases/connectionCode';
-import { refOf, resolveConnection, type Target } from '../useCases/targets';
 import { requireTrust } from '../useCases/trust';
 import { CommandError, optionsOf, type CommandContext } from './commandContext';
 
@@ -12,7 +11,7 @@ import { CommandError, optionsOf, type CommandContext } from './commandContext';
  */
 export async function writeEnv(
   ctx: CommandContext,
-  target?: Target<ConnectionRef & { environment: string }>,
+  target?: Target<ConnectionTarget & { environment: string }>,
   options?: { includeSecret?: boolean; folder?: string; show?: boolean },
 ): Promise<{ written: string[]; missing: string[]; file: string }> {
   // Before any question: in Restricted Mode the answer would be refused anyway.

@@ -237,7 +237,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       const consumer = consumerFor(document.uri);
       if (!consumer) return [];
       const out: vscode.CodeAction[] = [];
-      const target = { org: consumer.link.organization, project: consumer.link.project, component: consumer.link.externalConsumer };
+      const target = { orgHandle: consumer.link.organization, projectHandle: consumer.link.project, componentName: consumer.link.externalConsumer };
       for (const d of context.diagnostics) {
         if (d.source !== DIAGNOSTIC_SOURCE) continue;
         if (d.code === UNKNOWN_VARIABLE) {
@@ -270,7 +270,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
     async provideCodeLenses(document) {
       const consumer = consumerFor(document.uri);
       if (!consumer) return [];
-      const target = { org: consumer.link.organization, project: consumer.link.project, component: consumer.link.externalConsumer };
+      const target = { orgHandle: consumer.link.organization, projectHandle: consumer.link.project, componentName: consumer.link.externalConsumer };
       const known = await consumer.knownOrUndefined();
       const connections = new Map([...(known?.values() ?? [])].map((v) => [v.connection.name, v.connection]));
       return connectionReferencesIn(document.getText()).flatMap((ref) => {

@@ -1,5 +1,6 @@
 /** Reading and writing a folder's link file (`.choreo/consumer.json`; its shape is in linkFile.ts). */
 import * as vscode from 'vscode';
+import type { ComponentRef } from '../api/refs';
 import { LINK_PATH, linkText, parseLink, sameLink, controlPlaneOf, type WorkspaceLink } from './linkFile';
 
 export { LINK_PATH, controlPlaneOf, type WorkspaceLink } from './linkFile';
@@ -39,8 +40,8 @@ export async function removeLink(folder: vscode.Uri): Promise<boolean> {
  * Records that `folder`'s code belongs to this consumer (after Write .env or Insert Snippet there). A folder already
  * linked to another consumer keeps its link: the user changes it with "Link Workspace to External Consumer".
  */
-export async function recordLink(folder: vscode.Uri, baseUrl: string, consumer: { org: string; project: string; component: string }): Promise<'linked' | 'unchanged' | 'kept'> {
-  const link: WorkspaceLink = { controlPlane: controlPlaneOf(baseUrl), organization: consumer.org, project: consumer.project, externalConsumer: consumer.component };
+export async function recordLink(folder: vscode.Uri, baseUrl: string, consumer: ComponentRef): Promise<'linked' | 'unchanged' | 'kept'> {
+  const link: WorkspaceLink = { controlPlane: controlPlaneOf(baseUrl), organization: consumer.orgHandle, project: consumer.projectHandle, externalConsumer: consumer.componentName };
   const current = await readLink(folder);
   if (typeof current === 'object') return sameLink(current, link) ? 'unchanged' : 'kept';
   await writeLink(folder, link);

@@ -8,22 +8,15 @@ import { TreeNode, type TreeContext } from './treeNode';
 import { CachedNode } from './cachedNode';
 import { authContextValue, authStateLabel } from './authLabel';
 import { nodeIds } from './nodeIds';
-import type { ComponentRef, ConnectionRef, EndpointRef, EnvironmentRef } from './refs';
+import { componentTargetOf, type ComponentTarget, type ConnectionTarget, type EndpointTarget, type EnvironmentTarget } from '../useCases/targets';
 
 export class ComponentNode extends CachedNode {
   readonly id: string;
-  readonly ref: ComponentRef;
+  readonly ref: ComponentTarget;
   constructor(parent: TreeNode, ctx: TreeContext, readonly component: Component) {
     super(parent, ctx);
     this.id = nodeIds.component(component.orgHandle, component.projectHandle, component.name);
-    this.ref = {
-      org: component.orgHandle,
-      project: component.projectHandle,
-      component: component.name,
-      componentId: component.id,
-      type: component.type,
-      displayName: component.displayName,
-    };
+    this.ref = componentTargetOf(component);
   }
   get isExternalConsumer(): boolean {
     return this.component.type === 'external-consumer';
@@ -41,7 +34,7 @@ export class ComponentNode extends CachedNode {
     return this.isExternalConsumer ? 'No environments' : 'No endpoints';
   }
   protected async loadChildren(): Promise<TreeNode[]> {
-    const { org, project, component } = this.ref;
+    const { orgHandle: org, projectHandle: project, componentName: component } = this.ref;
     if (!this.isExternalConsumer) {
       const endpoints = this.component.endpoints ?? (await (await this.ctx.client()).getComponent(org, project, component)).endpoints ?? [];
       return endpoints.map((e) => new EndpointNode(this, this.ctx, { ...this.ref, endpoint: e }));
@@ -57,10 +50,10 @@ export class ComponentNode extends CachedNode {
 
 export class EnvironmentNode extends TreeNode {
   readonly id: string;
-  readonly ref: EnvironmentRef;
-  constructor(parent: TreeNode, ctx: TreeContext, owner: ComponentRef, readonly environment: Environment, auth: AuthConfiguration | undefined) {
+  readonly ref: EnvironmentTarget;
+  constructor(parent: TreeNode, ctx: TreeContext, owner: ComponentTarget, readonly environment: Environment, auth: AuthConfiguration | undefined) {
     super(parent, ctx);
-    this.id = nodeIds.environment(owner.org, owner.project, owner.component, environment.handle);
+    this.id = nodeIds.environment(owner.orgHandle, owner.projectHandle, owner.componentName, environment.handle);
     this.ref = { ...owner, environment: environment.handle, environmentName: environment.name, auth };
   }
   getTreeItem(): vscode.TreeItem {
@@ -79,9 +72,9 @@ export class EnvironmentNode extends TreeNode {
 
 export class ConnectionsNode extends CachedNode {
   readonly id: string;
-  constructor(parent: TreeNode, ctx: TreeContext, readonly owner: ComponentRef) {
+  constructor(parent: TreeNode, ctx: TreeContext, readonly owner: ComponentTarget) {
     super(parent, ctx);
-    this.id = nodeIds.connections(owner.org, owner.project, owner.component);
+    this.id = nodeIds.connections(owner.orgHandle, owner.projectHandle, owner.componentName);
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Connections', vscode.TreeItemCollapsibleState.Collapsed);
@@ -94,7 +87,7 @@ export class ConnectionsNode extends CachedNode {
     return 'No connections yet';
   }
   protected async loadChildren(): Promise<TreeNode[]> {
-    const { org, project, component } = this.owner;
+    const { orgHandle: org, projectHandle: project, componentName: component } = this.owner;
     const items: Connection[] = await (await this.ctx.client()).listConnections(org, project, component);
     return items.map((c) => new ConnectionNode(this, this.ctx, { ...this.owner, connection: c }));
   }
@@ -102,9 +95,9 @@ export class ConnectionsNode extends CachedNode {
 
 export class ConnectionNode extends TreeNode {
   readonly id: string;
-  constructor(parent: TreeNode, ctx: TreeContext, readonly ref: ConnectionRef) {
+  constructor(parent: TreeNode, ctx: TreeContext, readonly ref: ConnectionTarget) {
     super(parent, ctx);
-    this.id = nodeIds.connection(ref.org, ref.project, ref.component, ref.connection.name);
+    this.id = nodeIds.connection(ref.orgHandle, ref.projectHandle, ref.componentName, ref.connection.name);
   }
   getTreeItem(): vscode.TreeItem {
     const c = this.ref.connection;
@@ -119,9 +112,9 @@ export class ConnectionNode extends TreeNode {
 
 export class EndpointNode extends TreeNode {
   readonly id: string;
-  constructor(parent: TreeNode, ctx: TreeContext, readonly ref: EndpointRef) {
+  constructor(parent: TreeNode, ctx: TreeContext, readonly ref: EndpointTarget) {
     super(parent, ctx);
-    this.id = nodeIds.endpoint(ref.org, ref.project, ref.component, ref.endpoint.name);
+    this.id = nodeIds.endpoint(ref.orgHandle, ref.projectHandle, ref.componentName, ref.endpoint.name);
   }
   getTreeItem(): vscode.TreeItem {
     const e: Endpoint = this.ref.endpoint;

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import type { Environment, IdentityProvider, ResourceUse } from '../api';
 import { CachedNode } from './cachedNode';
 import { nodeIds } from './nodeIds';
-import type { IdentityProviderRef, OrgRef } from './refs';
+import type { ComponentRef, OrgRef } from '../api/refs';
+import type { IdentityProviderTarget } from '../useCases/targets';
 import { type TreeContext, TreeNode } from './treeNode';
 
 export class IdentityProvidersNode extends CachedNode {
@@ -15,14 +16,14 @@ export class IdentityProvidersNode extends CachedNode {
   constructor(parent: TreeNode, ctx: TreeContext, org: string) {
     super(parent, ctx);
     this.id = nodeIds.identityProviders(org);
-    this.ref = { org };
+    this.ref = { orgHandle: org };
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Identity Providers', vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('shield');
     item.contextValue = 'identityProviders';
-    item.tooltip = `The identity providers of ${this.ref.org}: who issues its external consumers' access tokens`;
+    item.tooltip = `The identity providers of ${this.ref.orgHandle}: who issues its external consumers' access tokens`;
     return item;
   }
   protected override emptyLabel(): string {
@@ -30,7 +31,7 @@ export class IdentityProvidersNode extends CachedNode {
   }
   protected async loadChildren(): Promise<TreeNode[]> {
     const client = await this.ctx.client();
-    const [providers, environments] = await Promise.all([client.listIdentityProviders(this.ref.org), client.listEnvironments(this.ref.org)]);
+    const [providers, environments] = await Promise.all([client.listIdentityProviders(this.ref.orgHandle), client.listEnvironments(this.ref.orgHandle)]);
     const envName = environmentNamer(environments);
     return providers.map((p) => new IdentityProviderNode(this, this.ctx, p, envName));
   }
@@ -49,7 +50,7 @@ export function environmentsLabel(p: Pick<IdentityProvider, 'environments'>, env
 
 export class IdentityProviderNode extends TreeNode {
   readonly id: string;
-  readonly ref: IdentityProviderRef;
+  readonly ref: IdentityProviderTarget;
   constructor(
     parent: TreeNode,
     ctx: TreeContext,
@@ -58,7 +59,7 @@ export class IdentityProviderNode extends TreeNode {
   ) {
     super(parent, ctx);
     this.id = nodeIds.identityProvider(provider.orgHandle, provider.id);
-    this.ref = { org: provider.orgHandle, identityProvider: provider };
+    this.ref = { orgHandle: provider.orgHandle, identityProviderId: provider.id, identityProvider: provider };
   }
   private get uses(): ResourceUse[] {
     return this.provider.usedBy ?? [];
@@ -90,7 +91,7 @@ export class IdentityProviderNode extends TreeNode {
 /** An external consumer whose keys in one environment come from the provider above; opens that consumer. */
 export class IdentityProviderUseNode extends TreeNode {
   readonly id: string;
-  readonly ref: { org: string; project: string; component: string };
+  readonly ref: ComponentRef;
   constructor(
     parent: TreeNode,
     ctx: TreeContext,
@@ -100,7 +101,7 @@ export class IdentityProviderUseNode extends TreeNode {
   ) {
     super(parent, ctx);
     this.id = nodeIds.identityProviderUse(provider.orgHandle, provider.id, use.projectHandle, use.componentName, use.environment ?? '');
-    this.ref = { org: use.orgHandle, project: use.projectHandle, component: use.componentName };
+    this.ref = { orgHandle: use.orgHandle, projectHandle: use.projectHandle, componentName: use.componentName };
   }
   getTreeItem(): vscode.TreeItem {
     const u = this.use;

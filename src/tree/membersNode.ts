@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { Member } from '../api/members';
 import { ROLE_NAMES } from '../api/roles';
 import { errorRow, MessageNode, type TreeContext, type TreeNode as Node, TreeNode } from './treeNode';
-import type { OrgRef } from './refs';
+import type { OrgRef } from '../api/refs';
 
 export class MembersNode extends TreeNode {
   readonly id: string;
@@ -14,7 +14,7 @@ export class MembersNode extends TreeNode {
   constructor(parent: Node, ctx: TreeContext, org: string) {
     super(parent, ctx);
     this.id = nodeIds.members(org);
-    this.ref = { org };
+    this.ref = { orgHandle: org };
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -22,13 +22,13 @@ export class MembersNode extends TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('person');
     item.contextValue = 'members';
-    item.tooltip = `Members of ${this.ref.org} and their roles`;
+    item.tooltip = `Members of ${this.ref.orgHandle} and their roles`;
     return item;
   }
 
   override async getChildren(): Promise<Node[]> {
     try {
-      this.members ??= (await (await this.ctx.client()).listMembers(this.ref.org)).map((m) => new MemberNode(this, this.ctx, m));
+      this.members ??= (await (await this.ctx.client()).listMembers(this.ref.orgHandle)).map((m) => new MemberNode(this, this.ctx, m));
     } catch (e) {
       return [errorRow(this, this.ctx, e)];
     }
@@ -48,7 +48,7 @@ export class MemberNode extends TreeNode {
   constructor(parent: Node, ctx: TreeContext, readonly member: Member) {
     super(parent, ctx);
     this.id = nodeIds.member(member.orgHandle, member.id);
-    this.ref = { org: member.orgHandle, member: member.id, role: member.role, name: memberName(member) };
+    this.ref = { orgHandle: member.orgHandle, member: member.id, role: member.role, name: memberName(member) };
   }
 
   getTreeItem(): vscode.TreeItem {

@@ -4,7 +4,7 @@ import type { Organization, Project } from '../api';
 import { PagedNode, PAGE_SIZE, type TreeContext, type TreeNode } from './treeNode';
 import { ProjectNode } from './projectNode';
 import { nodeIds } from './nodeIds';
-import type { OrgRef } from './refs';
+import type { OrgRef } from '../api/refs';
 import { MembersNode } from './membersNode';
 import { IdentityProvidersNode } from './identityProvidersNode';
 
@@ -30,7 +30,7 @@ export class OrganizationNode extends PagedNode<Project> {
   constructor(parent: TreeNode, ctx: TreeContext, readonly organization: Organization) {
     super(parent, ctx);
     this.id = nodeIds.org(organization.handle);
-    this.ref = { org: organization.handle };
+    this.ref = { orgHandle: organization.handle };
   }
   protected override emptyLabel(): string {
     return 'No projects yet';

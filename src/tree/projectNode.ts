@@ -4,7 +4,7 @@ import type { Component, Project } from '../api';
 import { PagedNode, PAGE_SIZE, type TreeContext, type TreeNode } from './treeNode';
 import { ComponentNode } from './componentNode';
 import { nodeIds } from './nodeIds';
-import type { ProjectRef } from './refs';
+import type { ProjectRef } from '../api/refs';
 
 export class ProjectNode extends PagedNode<Component> {
   readonly id: string;
@@ -12,7 +12,7 @@ export class ProjectNode extends PagedNode<Component> {
   constructor(parent: TreeNode, ctx: TreeContext, readonly project: Project) {
     super(parent, ctx);
     this.id = nodeIds.project(project.orgHandle, project.handle);
-    this.ref = { org: project.orgHandle, project: project.handle };
+    this.ref = { orgHandle: project.orgHandle, projectHandle: project.handle };
   }
   protected override emptyLabel(): string {
     return this.ctx.filter ? `No component name starts with "${this.ctx.filter}"` : 'No components yet';
@@ -28,7 +28,7 @@ export class ProjectNode extends PagedNode<Component> {
   }
   protected async fetchPage(cursor: string | undefined) {
     const client = await this.ctx.client();
-    return client.listComponents(this.ref.org, this.ref.project, { limit: PAGE_SIZE, cursor, prefix: this.ctx.filter });
+    return client.listComponents(this.ref.orgHandle, this.ref.projectHandle, { limit: PAGE_SIZE, cursor, prefix: this.ctx.filter });
   }
   protected toNode(component: Component): TreeNode {
     return new ComponentNode(this, this.ctx, component);

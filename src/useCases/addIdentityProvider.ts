@@ -1,5 +1,5 @@
 import { CreateIdentityProvider, type IdentityProvider } from '../api';
-import type { OrgRef } from '../tree/refs';
+import type { OrgRef } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { parseInput } from './validate';
 
@@ -26,8 +26,8 @@ export async function addIdentityProvider(ctx: UseCaseContext, org: OrgRef, inpu
     audiences: input.audiences ?? [],
   });
   const client = await ctx.client();
-  const idp = await ctx.ui.progress(`Reading ${body.wellKnownUrl}…`, () => client.createIdentityProvider(org.org, body));
-  ctx.log.info(`Added identity provider ${idp.name} (${idp.issuer}) to ${org.org}`);
-  ctx.changed({ org: org.org, identityProviders: true });
+  const idp = await ctx.ui.progress(`Reading ${body.wellKnownUrl}…`, () => client.createIdentityProvider(org.orgHandle, body));
+  ctx.log.info(`Added identity provider ${idp.name} (${idp.issuer}) to ${org.orgHandle}`);
+  ctx.changed({ org: org.orgHandle, identityProviders: true });
   return idp;
 }

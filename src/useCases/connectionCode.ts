@@ -6,10 +6,9 @@
  */
 import type { Uri } from 'vscode';
 import type { ComponentYamlResult } from '../snippets/componentYaml';
-import type { ConnectionRef } from '../tree/refs';
+import { type ConnectionTarget, secretRefOf, type ConnectionInEnvironment } from './targets';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
-import { secretRefOf, type ConnectionTarget } from './targets';
 import { requireTrust } from './trust';
 
 export interface EnvWritten {
@@ -19,14 +18,14 @@ export interface EnvWritten {
   why: string;
 }
 
-export async function writeEnv(ctx: UseCaseContext, target: ConnectionTarget, o: { folder: Uri; includeSecret?: boolean }): Promise<EnvWritten> {
+export async function writeEnv(ctx: UseCaseContext, target: ConnectionInEnvironment, o: { folder: Uri; includeSecret?: boolean }): Promise<EnvWritten> {
   requireTrust(ctx, 'Writing .env');
   const { connectionVariables } = await import('../snippets/index.js');
   const { writeEnvFile } = await import('../snippets/vscodeInsert.js');
   const { recordLink } = await import('../editor/workspaceLink.js');
   const { ref, environment } = target;
   const client = await ctx.client();
-  const auth = (await client.listAuthConfigurations(ref.org, ref.project, ref.component)).find((a) => a.environment === environment);
+  const auth = (await client.listAuthConfigurations(ref.orgHandle, ref.projectHandle, ref.componentName)).find((a) => a.environment === environment);
   const secrets: { ConsumerSecret?: string } = {};
   let why = auth ? `no secret for ${ref.displayName} in ${target.environmentName} is kept in this VS Code.` : `${ref.displayName} has no keys in ${target.environmentName} yet.`;
   if (auth) {
@@ -51,7 +50,7 @@ export async function writeEnv(ctx: UseCaseContext, target: ConnectionTarget, o:
 
 export async function insertSnippet(
   ctx: UseCaseContext,
-  target: ConnectionTarget,
+  target: ConnectionInEnvironment,
   o: { language?: string; preferred?: string; where?: 'cursor' | 'untitled' } = {},
 ): Promise<{ language: string; where: string; componentYaml?: ComponentYamlResult['connectionReference'] }> {
   requireTrust(ctx, 'Inserting a connection snippet');
@@ -83,7 +82,7 @@ export async function insertSnippet(
  * reads it at deploy time, when the folder has one; a folder without one is left without. The file's comments and
  * layout stay; a file the writer cannot edit is said, and left as it was.
  */
-async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: ConnectionRef): Promise<ComponentYamlResult | undefined> {
+async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: ConnectionTarget): Promise<ComponentYamlResult | undefined> {
   const { workspace, Uri: Uris } = await import('vscode');
   const { COMPONENT_YAML_PATH } = await import('../snippets/componentYaml.js');
   const { writeComponentYaml } = await import('../snippets/vscodeInsert.js');
@@ -95,7 +94,7 @@ async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: Conn
   }
   const { connection } = ref;
   const client = await ctx.client();
-  const service = await client.getComponent(connection.serviceOrgHandle ?? ref.org, connection.serviceProjectHandle, connection.serviceComponentName);
+  const service = await client.getComponent(connection.serviceOrgHandle ?? ref.orgHandle, connection.serviceProjectHandle, connection.serviceComponentName);
   const endpoint = service.endpoints?.find((e) => e.name === connection.endpointName);
   if (!endpoint) throw new UseCaseError('not_found', `${service.displayName} has no endpoint "${connection.endpointName}" any more; ${connection.name} was not recorded in ${COMPONENT_YAML_PATH}.`);
   try {
@@ -119,7 +118,7 @@ async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: Conn
  * `window.configs`, replacing the folder's config.js; never the secret (a browser app's files are public). Refused,
  * naming what is missing, while the consumer has no keys there.
  */
-export async function writeBrowserConfig(ctx: UseCaseContext, target: ConnectionTarget, o: { folder: Uri }): Promise<{ file: Uri; warning: string }> {
+export async function writeBrowserConfig(ctx: UseCaseContext, target: ConnectionInEnvironment, o: { folder: Uri }): Promise<{ file: Uri; warning: string }> {
   requireTrust(ctx, 'Writing config.js');
   const { browserConfigValues, renderBrowserConfig, CONFIG_JS_FILE_NAME, BROWSER_SECRET_WARNING } = await import('../snippets/index.js');
   const { writeGeneratedFile } = await import('../snippets/vscodeInsert.js');

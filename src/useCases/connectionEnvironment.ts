@@ -5,13 +5,11 @@
  * Connection Values. Nothing is written anywhere: the values go into the process started with them.
  */
 import { ConnectionKey, envVariableName } from '../api/connections';
-import type { WorkspaceLink } from '../editor/linkFile';
-import { controlPlaneOf } from '../editor/linkFile';
+import { type WorkspaceLink, controlPlaneOf } from '../editor/linkFile';
 import { connectionVariables } from '../snippets/connectionValues';
-import type { ComponentRef } from '../tree/refs';
+import { type ComponentTarget, componentTargetOf, secretRefOf } from './targets';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
-import { componentRefOf, secretRefOf } from './targets';
 
 /** A command that fixes a refusal, offered as the refusal's button. */
 export interface Fix {
@@ -39,7 +37,7 @@ export interface ConnectionValuesRequest {
 }
 
 export interface ConnectionEnvironment {
-  consumer: ComponentRef;
+  consumer: ComponentTarget;
   environment: { handle: string; name: string };
   /** The connections whose values are in `variables`. */
   connections: string[];
@@ -70,14 +68,14 @@ export async function connectionEnvironment(
     );
   }
   const { organization: org, project, externalConsumer } = link;
-  let consumer: ComponentRef;
+  let consumer: ComponentTarget;
   try {
-    consumer = componentRefOf(await client.getComponent(org, project, externalConsumer));
+    consumer = componentTargetOf(await client.getComponent(org, project, externalConsumer));
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'not_found') throw e;
     throw new FixableError('not_found', `This folder is linked to ${externalConsumer} (${org}/${project}), which the control plane does not have. Link the folder to an external consumer again.`, [relink]);
   }
-  const target = { org, project, component: consumer.component, componentId: consumer.componentId };
+  const target = { orgHandle: org, projectHandle: project, componentName: consumer.componentName, componentId: consumer.componentId };
 
   const environments = await client.listEnvironments(org);
   const wanted = request.environment?.trim().toLowerCase();
@@ -90,7 +88,7 @@ export async function connectionEnvironment(
     );
   }
 
-  const all = await client.listConnections(org, project, consumer.component);
+  const all = await client.listConnections(org, project, consumer.componentName);
   const named = request.connection?.trim().toLowerCase();
   const connections = named ? all.filter((c) => c.name.toLowerCase() === named) : all;
   const createConnection: Fix = { title: 'Create Connection', command: 'choreo.createConnection', args: [target] };
@@ -104,14 +102,14 @@ export async function connectionEnvironment(
     );
   }
 
-  const auth = (await client.listAuthConfigurations(org, project, consumer.component)).find((a) => a.environment === env.handle);
+  const auth = (await client.listAuthConfigurations(org, project, consumer.componentName)).find((a) => a.environment === env.handle);
   const external = auth && auth.identityProviderKind !== 'built-in' ? auth.identityProviderId : undefined;
   const secret = auth ? await ctx.vault.getConsumerSecret(secretRefOf(client.baseUrl, { ...target, environment: env.handle }, external)) : undefined;
 
   const variables: Record<string, string> = {};
   const missing: string[] = [];
   for (const connection of connections) {
-    const config = await client.getConnectionConfig(org, project, consumer.component, connection.name, env.handle);
+    const config = await client.getConnectionConfig(org, project, consumer.componentName, connection.name, env.handle);
     const found = connectionVariables(config, secret ? { ConsumerSecret: secret } : {});
     // Without keys in the environment the config has no ConsumerKey entry at all: it is missing too.
     const absent = ConnectionKey.options.filter((key) => !config.entries.some((e) => e.key === key)).map((key) => envVariableName(config.connectionName, key));
@@ -142,7 +140,7 @@ export async function connectionEnvironment(
   }
   // Names only: the values hold the secret.
   const kept = [...given].filter((n) => n.startsWith('CHOREO_'));
-  ctx.log.info(`Connection values of ${consumer.component} (${env.handle}): ${Object.keys(variables).join(', ') || 'none needed'}${kept.length ? `; as the launch sets them: ${kept.join(', ')}` : ''}`);
+  ctx.log.info(`Connection values of ${consumer.componentName} (${env.handle}): ${Object.keys(variables).join(', ') || 'none needed'}${kept.length ? `; as the launch sets them: ${kept.join(', ')}` : ''}`);
   return { consumer, environment: { handle: env.handle, name: env.name }, connections: connections.map((c) => c.name), variables };
 }
 

@@ -1,5 +1,5 @@
 import { CreateConnection, type Connection } from '../api';
-import type { ComponentRef } from '../tree/refs';
+import type { ComponentTarget } from './targets';
 import type { UseCaseContext } from './context';
 import { parseInput } from './validate';
 
@@ -12,7 +12,7 @@ export interface NewConnection {
 }
 
 /** Create Connection from an external consumer to a service endpoint: its tokens then pass the gateway there. */
-export async function createConnection(ctx: UseCaseContext, consumer: ComponentRef, input: NewConnection): Promise<Connection> {
+export async function createConnection(ctx: UseCaseContext, consumer: ComponentTarget, input: NewConnection): Promise<Connection> {
   const body = parseInput(CreateConnection, {
     name: input.name,
     serviceComponentName: input.serviceComponentName,
@@ -20,9 +20,9 @@ export async function createConnection(ctx: UseCaseContext, consumer: ComponentR
     ...(input.serviceProjectHandle ? { serviceProjectHandle: input.serviceProjectHandle } : {}),
   });
   const client = await ctx.client();
-  const connection = await ctx.ui.progress(`Creating connection ${body.name}…`, () => client.createConnection(consumer.org, consumer.project, consumer.component, body));
-  ctx.log.info(`Created connection ${connection.name} from ${consumer.component} to ${body.serviceComponentName}/${body.endpointName}`);
-  ctx.changed({ org: consumer.org, project: consumer.project, component: consumer.component, connections: true });
+  const connection = await ctx.ui.progress(`Creating connection ${body.name}…`, () => client.createConnection(consumer.orgHandle, consumer.projectHandle, consumer.componentName, body));
+  ctx.log.info(`Created connection ${connection.name} from ${consumer.componentName} to ${body.serviceComponentName}/${body.endpointName}`);
+  ctx.changed({ org: consumer.orgHandle, project: consumer.projectHandle, component: consumer.componentName, connections: true });
   return connection;
 }
 

@@ -1,5 +1,5 @@
 import { CreateComponent, toDnsLabel, type Component } from '../api';
-import type { ProjectRef } from '../tree/refs';
+import type { ProjectRef } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { parseInput } from './validate';
 
@@ -19,8 +19,8 @@ export async function createExternalConsumer(ctx: UseCaseContext, project: Proje
     type: 'external-consumer',
   });
   const client = await ctx.client();
-  const component = await ctx.ui.progress(`Creating external consumer ${body.displayName}…`, () => client.createComponent(project.org, project.project, body));
-  ctx.log.info(`Created external consumer ${project.org}/${project.project}/${component.name}`);
-  ctx.changed({ org: project.org, project: project.project, component: component.name, created: true });
+  const component = await ctx.ui.progress(`Creating external consumer ${body.displayName}…`, () => client.createComponent(project.orgHandle, project.projectHandle, body));
+  ctx.log.info(`Created external consumer ${project.orgHandle}/${project.projectHandle}/${component.name}`);
+  ctx.changed({ org: project.orgHandle, project: project.projectHandle, component: component.name, created: true });
   return component;
 }

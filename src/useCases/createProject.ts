@@ -1,5 +1,5 @@
 import { displayName, type CreateProject, type Project } from '../api';
-import type { OrgRef } from '../tree/refs';
+import type { OrgRef } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { resolveOrg } from './targets';
 import { validateWith } from './validate';
@@ -9,7 +9,7 @@ import { validateWith } from './validate';
  * not given; a name given alone means no description.
  */
 export async function createProject(ctx: UseCaseContext, target: Partial<OrgRef>, given: Partial<CreateProject> = {}): Promise<Project> {
-  const { org } = await resolveOrg(ctx, target);
+  const { orgHandle: org } = await resolveOrg(ctx, target);
   const name = given.name ?? (await ctx.ui.ask({ title: 'Create Project', prompt: `Name of the project in ${org}`, validate: validateWith(displayName) }));
   const description = given.description ?? (given.name ? '' : await ctx.ui.ask({ title: 'Create Project', prompt: 'Description (optional)' }));
   const client = await ctx.client();

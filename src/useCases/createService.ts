@@ -1,5 +1,5 @@
 import { CreateComponent, toDnsLabel, type Component, type EndpointInput } from '../api';
-import type { ProjectRef } from '../tree/refs';
+import type { ProjectRef } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { parseFields } from './validate';
@@ -30,12 +30,12 @@ export interface NewService {
  */
 export async function createService(ctx: UseCaseContext, project: ProjectRef, input: NewService): Promise<Component> {
   const client = await ctx.client();
-  const environments = await client.listEnvironments(project.org);
+  const environments = await client.listEnvironments(project.orgHandle);
   const known = new Set(environments.map((e) => e.handle));
   const unknown: Record<string, string> = {};
   const endpoints = input.endpoints.map((e, i) => {
     for (const env of Object.keys(e.upstreamUrls ?? {})) {
-      if (!known.has(env)) unknown[`endpoints.${i}.upstreamUrls.${env}`] = `Organization ${project.org} has no environment "${env}"; use one of: ${[...known].join(', ')}.`;
+      if (!known.has(env)) unknown[`endpoints.${i}.upstreamUrls.${env}`] = `Organization ${project.orgHandle} has no environment "${env}"; use one of: ${[...known].join(', ')}.`;
     }
     const upstreamUrls: Record<string, string> = {};
     for (const env of environments) {
@@ -63,8 +63,8 @@ export async function createService(ctx: UseCaseContext, project: ProjectRef, in
     oneUrl,
   );
   if (!body.endpoints?.length) throw new UseCaseError('validation_failed', 'Add at least one endpoint.', { endpoints: 'Add at least one endpoint.' });
-  const component = await ctx.ui.progress(`Creating service ${body.displayName}…`, () => client.createComponent(project.org, project.project, body));
-  ctx.log.info(`Created service ${project.org}/${project.project}/${component.name} with ${body.endpoints.length} endpoint(s)`);
-  ctx.changed({ org: project.org, project: project.project, component: component.name, created: true });
+  const component = await ctx.ui.progress(`Creating service ${body.displayName}…`, () => client.createComponent(project.orgHandle, project.projectHandle, body));
+  ctx.log.info(`Created service ${project.orgHandle}/${project.projectHandle}/${component.name} with ${body.endpoints.length} endpoint(s)`);
+  ctx.changed({ org: project.orgHandle, project: project.projectHandle, component: component.name, created: true });
   return component;
 }

@@ -4,19 +4,18 @@
  * consumers' keys use is refused by the control plane, which names them (`uses` on the error).
  */
 import type { Connection, IdentityProvider } from '../api';
+import type { ComponentRef } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 
-export interface DeleteTarget {
-  org: string;
-  project?: string;
-  component?: string;
+/** A tree row's target: an organization, or down to a component by its ref, or one of its connections or providers. */
+export interface DeleteTarget extends Partial<ComponentRef> {
   connection?: Pick<Connection, 'name'>;
   identityProvider?: Pick<IdentityProvider, 'id' | 'name'>;
 }
 
 export async function deleteResource(ctx: UseCaseContext, target: Partial<DeleteTarget>, o: { confirmed?: boolean } = {}): Promise<string> {
-  const { org, project, component, connection, identityProvider } = target;
+  const { orgHandle: org, projectHandle: project, componentName: component, connection, identityProvider } = target;
   if (!org) throw new UseCaseError('no_target', 'Run Delete on a row of the Choreo view.');
   const client = await ctx.client();
   const controlPlane = client.baseUrl;

@@ -6,10 +6,9 @@
 import { gatewayAudience } from '../api/routes';
 import type { AuthConfiguration } from '../api';
 import type { TokenCheck } from '../client/testToken';
-import type { EnvironmentRef } from '../tree/refs';
+import { type EnvironmentTarget, secretRefOf } from './targets';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
-import { secretRefOf } from './targets';
 
 export interface TestToken {
   check: TokenCheck;
@@ -22,7 +21,7 @@ export interface TestToken {
  * source), else for an external provider the one given or typed (kept only if the user chooses). Get Test Token and
  * Test Connection both ask through here.
  */
-export async function secretForTokenRequest(ctx: UseCaseContext, env: EnvironmentRef, o: { clientSecret?: string; keepSecret?: boolean } = {}): Promise<{ auth: AuthConfiguration; secret: string }> {
+export async function secretForTokenRequest(ctx: UseCaseContext, env: EnvironmentTarget, o: { clientSecret?: string; keepSecret?: boolean } = {}): Promise<{ auth: AuthConfiguration; secret: string }> {
   const auth = env.auth;
   if (!auth) throw new UseCaseError('not_configured', `${env.displayName} has no keys in ${env.environmentName}. Configure Authentication first.`);
   const client = await ctx.client();
@@ -46,10 +45,10 @@ export async function secretForTokenRequest(ctx: UseCaseContext, env: Environmen
   return { auth, secret };
 }
 
-export async function getTestToken(ctx: UseCaseContext, env: EnvironmentRef, o: { clientSecret?: string; keepSecret?: boolean } = {}): Promise<TestToken> {
+export async function getTestToken(ctx: UseCaseContext, env: EnvironmentTarget, o: { clientSecret?: string; keepSecret?: boolean } = {}): Promise<TestToken> {
   const { auth, secret } = await secretForTokenRequest(ctx, env, o);
   const client = await ctx.client();
-  const idp = await client.getIdentityProvider(env.org, auth.identityProviderId);
+  const idp = await client.getIdentityProvider(env.orgHandle, auth.identityProviderId);
   const { requestClientCredentialsToken, checkAccessToken, fetchJwks, TokenRequestError } = await import('../client/testToken.js');
   let check: TokenCheck;
   try {
@@ -63,7 +62,7 @@ export async function getTestToken(ctx: UseCaseContext, env: EnvironmentRef, o: 
     if (e instanceof TokenRequestError) throw new UseCaseError(e.code, e.message);
     throw e;
   }
-  ctx.log.info(`Test token for ${env.component} in ${env.environment}: ${check.ok ? 'accepted' : `refused (${check.problems.length} problem(s))`}`);
+  ctx.log.info(`Test token for ${env.componentName} in ${env.environment}: ${check.ok ? 'accepted' : `refused (${check.problems.length} problem(s))`}`);
   const report = [
     `# Test token: ${env.displayName} in ${env.environmentName}`,
     '',

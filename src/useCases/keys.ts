@@ -4,25 +4,24 @@
  * external one (a Client ID; no secret is given to the control plane), and Remove Keys (either kind).
  */
 import { AddExternalKeys, type AuthConfiguration, type IssuedKeys } from '../api';
-import type { EnvironmentRef } from '../tree/refs';
+import { type EnvironmentTarget, secretRefOf } from './targets';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
-import { secretRefOf } from './targets';
 import { parseInput, validateWith } from './validate';
 
-export async function generateKeys(ctx: UseCaseContext, env: EnvironmentRef): Promise<IssuedKeys> {
+export async function generateKeys(ctx: UseCaseContext, env: EnvironmentTarget): Promise<IssuedKeys> {
   if (env.auth?.identityProviderKind === 'built-in') {
     throw new UseCaseError('conflict', `${env.displayName} already has keys in ${env.environmentName}. Use Regenerate Secret for a new secret.`);
   }
   const client = await ctx.client();
   const issued = await ctx.ui.progress(`Generating keys for ${env.displayName} in ${env.environmentName}…`, () =>
-    client.generateKeys(env.org, env.project, env.component, env.environment),
+    client.generateKeys(env.orgHandle, env.projectHandle, env.componentName, env.environment),
   );
   return keep(ctx, client.baseUrl, env, issued, 'Generated keys');
 }
 
 /** Asks first (unless `confirmed`): the old secret stops working at once. */
-export async function regenerateSecret(ctx: UseCaseContext, env: EnvironmentRef, o: { confirmed?: boolean } = {}): Promise<IssuedKeys> {
+export async function regenerateSecret(ctx: UseCaseContext, env: EnvironmentTarget, o: { confirmed?: boolean } = {}): Promise<IssuedKeys> {
   if (env.auth?.identityProviderKind !== 'built-in') {
     throw new UseCaseError('not_configured', `${env.displayName} has no built-in keys in ${env.environmentName}. Use Generate Keys first.`);
   }
@@ -35,15 +34,15 @@ export async function regenerateSecret(ctx: UseCaseContext, env: EnvironmentRef,
   }
   const client = await ctx.client();
   const issued = await ctx.ui.progress(`Regenerating the secret of ${env.displayName} in ${env.environmentName}…`, () =>
-    client.regenerateSecret(env.org, env.project, env.component, env.environment),
+    client.regenerateSecret(env.orgHandle, env.projectHandle, env.componentName, env.environment),
   );
   return keep(ctx, client.baseUrl, env, issued, 'Regenerated the secret');
 }
 
-async function keep(ctx: UseCaseContext, controlPlane: string, env: EnvironmentRef, issued: IssuedKeys, verb: string): Promise<IssuedKeys> {
+async function keep(ctx: UseCaseContext, controlPlane: string, env: EnvironmentTarget, issued: IssuedKeys, verb: string): Promise<IssuedKeys> {
   await ctx.vault.storeConsumerSecret(secretRefOf(controlPlane, env), issued.clientSecret);
-  ctx.log.info(`${verb} for ${env.org}/${env.project}/${env.component} in ${env.environment}; client ID ${issued.authConfiguration.clientId}`);
-  ctx.changed({ org: env.org, project: env.project, component: env.component });
+  ctx.log.info(`${verb} for ${env.orgHandle}/${env.projectHandle}/${env.componentName} in ${env.environment}; client ID ${issued.authConfiguration.clientId}`);
+  ctx.changed({ org: env.orgHandle, project: env.projectHandle, component: env.componentName });
   return issued;
 }
 
@@ -56,12 +55,12 @@ export interface ExternalKeys {
  * Add Keys: this environment accepts the tokens an external provider issues to this Client ID. What is not given is
  * asked: the provider (among the organization's external ones for this environment), then the Client ID.
  */
-export async function addKeys(ctx: UseCaseContext, env: EnvironmentRef, given: Partial<ExternalKeys> = {}): Promise<AuthConfiguration> {
+export async function addKeys(ctx: UseCaseContext, env: EnvironmentTarget, given: Partial<ExternalKeys> = {}): Promise<AuthConfiguration> {
   let identityProviderId = given.identityProviderId;
   if (!identityProviderId) {
     const providers = await externalProvidersFor(ctx, env);
     if (!providers.length) {
-      throw new UseCaseError('no_identity_provider', `Organization ${env.org} has no external identity provider for ${env.environmentName}. Run "Add Identity Provider" first.`);
+      throw new UseCaseError('no_identity_provider', `Organization ${env.orgHandle} has no external identity provider for ${env.environmentName}. Run "Add Identity Provider" first.`);
     }
     identityProviderId = (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.issuer, id: p.id })), { title: `Add Keys: identity provider for ${env.environmentName}` })).id;
   }
@@ -75,12 +74,12 @@ export async function addKeys(ctx: UseCaseContext, env: EnvironmentRef, given: P
   const body = parseInput(AddExternalKeys, { identityProviderId, clientId: clientId.trim() });
   const client = await ctx.client();
   const auth = await ctx.ui.progress(`Adding keys to ${env.displayName} in ${env.environmentName}…`, () =>
-    client.addExternalKeys(env.org, env.project, env.component, env.environment, body),
+    client.addExternalKeys(env.orgHandle, env.projectHandle, env.componentName, env.environment, body),
   );
   // The built-in client of this environment is replaced: a secret kept for it would only mislead.
   await ctx.vault.deleteConsumerSecret(secretRefOf(client.baseUrl, env));
-  ctx.log.info(`Added keys of ${auth.identityProviderName} for ${env.org}/${env.project}/${env.component} in ${env.environment}`);
-  ctx.changed({ org: env.org, project: env.project, component: env.component });
+  ctx.log.info(`Added keys of ${auth.identityProviderName} for ${env.orgHandle}/${env.projectHandle}/${env.componentName} in ${env.environment}`);
+  ctx.changed({ org: env.orgHandle, project: env.projectHandle, component: env.componentName });
   return auth;
 }
 
@@ -88,7 +87,7 @@ export async function addKeys(ctx: UseCaseContext, env: EnvironmentRef, given: P
  * Remove Keys (asks first, unless `confirmed`): the environment goes back to no keys, so its tokens stop passing the
  * gateway; the secret this VS Code kept for it leaves SecretStorage. Lets an external provider be deleted after.
  */
-export async function removeKeys(ctx: UseCaseContext, env: EnvironmentRef, o: { confirmed?: boolean } = {}): Promise<void> {
+export async function removeKeys(ctx: UseCaseContext, env: EnvironmentTarget, o: { confirmed?: boolean } = {}): Promise<void> {
   const auth = env.auth;
   if (!auth) throw new UseCaseError('not_configured', `${env.displayName} has no keys in ${env.environmentName}.`);
   if (!o.confirmed) {
@@ -100,25 +99,25 @@ export async function removeKeys(ctx: UseCaseContext, env: EnvironmentRef, o: { 
   }
   const client = await ctx.client();
   await ctx.ui.progress(`Removing the keys of ${env.displayName} in ${env.environmentName}…`, () =>
-    client.deleteAuthConfiguration(env.org, env.project, env.component, env.environment),
+    client.deleteAuthConfiguration(env.orgHandle, env.projectHandle, env.componentName, env.environment),
   );
   const external = auth.identityProviderKind === 'built-in' ? undefined : auth.identityProviderId;
   await ctx.vault.deleteConsumerSecret(secretRefOf(client.baseUrl, env, external));
-  ctx.log.info(`Removed the keys of ${env.org}/${env.project}/${env.component} in ${env.environment} (${auth.identityProviderName})`);
-  ctx.changed({ org: env.org, project: env.project, component: env.component });
+  ctx.log.info(`Removed the keys of ${env.orgHandle}/${env.projectHandle}/${env.componentName} in ${env.environment} (${auth.identityProviderName})`);
+  ctx.changed({ org: env.orgHandle, project: env.projectHandle, component: env.componentName });
 }
 
 /** The secret this VS Code keeps for an environment's built-in keys, if any (Copy Secret). */
-export async function storedSecret(ctx: UseCaseContext, env: EnvironmentRef): Promise<string | undefined> {
+export async function storedSecret(ctx: UseCaseContext, env: EnvironmentTarget): Promise<string | undefined> {
   const client = await ctx.client();
   const external = env.auth?.identityProviderKind === 'external' ? env.auth.identityProviderId : undefined;
   return ctx.vault.getConsumerSecret(secretRefOf(client.baseUrl, env, external));
 }
 
 /** The external identity providers that apply to an environment (for Add Keys' picker). */
-export async function externalProvidersFor(ctx: UseCaseContext, env: Pick<EnvironmentRef, 'org' | 'environment'>) {
+export async function externalProvidersFor(ctx: UseCaseContext, env: Pick<EnvironmentTarget, 'orgHandle' | 'environment'>) {
   const client = await ctx.client();
-  return (await client.listIdentityProviders(env.org)).filter(
+  return (await client.listIdentityProviders(env.orgHandle)).filter(
     (p) => p.kind === 'external' && (p.environments === 'all' || p.environments.includes(env.environment)),
   );
 }

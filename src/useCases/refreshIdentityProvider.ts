@@ -3,7 +3,7 @@
  * moved its token endpoint or rotated its keys), and says what changed, in one line for a notification or a form.
  */
 import type { IdentityProvider, IdentityProviderChange } from '../api';
-import type { IdentityProviderRef } from '../tree/refs';
+import type { IdentityProviderTarget } from './targets';
 import type { UseCaseContext } from './context';
 
 export interface RefreshedProvider {
@@ -46,8 +46,8 @@ export function describeChanges(changes: readonly IdentityProviderChange[]): str
   return capitalized(changes.map(describeChange).join('; '));
 }
 
-export async function refreshIdentityProvider(ctx: UseCaseContext, target: Pick<IdentityProviderRef, 'org'> & { identityProvider: Pick<IdentityProvider, 'id' | 'name'> }): Promise<RefreshedProvider> {
-  const { org, identityProvider } = target;
+export async function refreshIdentityProvider(ctx: UseCaseContext, target: Pick<IdentityProviderTarget, 'orgHandle'> & { identityProvider: Pick<IdentityProvider, 'id' | 'name'> }): Promise<RefreshedProvider> {
+  const { orgHandle: org, identityProvider } = target;
   const client = await ctx.client();
   const { provider, changes } = await ctx.ui.progress(`Refreshing ${identityProvider.name} from its Well-Known URL…`, () =>
     client.refreshIdentityProvider(org, identityProvider.id),

@@ -1,13 +1,36 @@
 /**
- * What a use case acts on: the refs of src/tree/refs.ts, given whole by a tree row, a form or a test, or in part
- * (`{ org, project, component, environment }`); the prompt steps here fill in the rest, asking only for what is
- * missing and fetching what the server knows (a component's id, an environment's name and keys).
+ * What a use case acts on: a ref of src/api/refs.ts (by handle), given whole by a tree row, a form or a test, or in
+ * part (`{ orgHandle, projectHandle, componentName, environment }`); the prompt steps here fill in the rest, asking
+ * only for what is missing and fetching what the server knows (a component's id, an environment's name and keys).
+ * A target is its resource's ref plus what the server said about it, so a tree row and a command share one shape.
  */
-import type { Component, ComponentType, ConnectionConfig, IdentityProvider } from '../api';
+import type { AuthConfiguration, Component, ComponentType, Connection, ConnectionConfig, Endpoint, IdentityProvider } from '../api';
+import type { ComponentRef, EnvironmentRef, IdentityProviderRef, OrgRef, ProjectRef } from '../api/refs';
 import type { ConsumerSecretRef } from '../secrets/credentialVault';
-import type { ComponentRef, ConnectionRef, EnvironmentRef, IdentityProviderRef, OrgRef, ProjectRef } from '../tree/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
+
+/** A component, with what its tree row shows and a use case needs without another fetch. */
+export interface ComponentTarget extends ComponentRef {
+  componentId: string;
+  type: ComponentType;
+  displayName: string;
+}
+/** An environment of an external consumer, with its authentication configuration when it has one. */
+export interface EnvironmentTarget extends EnvironmentRef, ComponentTarget {
+  environmentName: string;
+  auth?: AuthConfiguration;
+}
+export interface ConnectionTarget extends ComponentTarget {
+  connection: Connection;
+}
+export interface EndpointTarget extends ComponentTarget {
+  endpoint: Endpoint;
+}
+/** An identity provider of an organization, as the server has it (with the consumers using it, in the tree). */
+export interface IdentityProviderTarget extends IdentityProviderRef {
+  identityProvider: IdentityProvider;
+}
 
 /** A target as a command receives it: a tree node (its `ref`), the ref itself, or part of it. */
 export type Target<R> = Partial<R> | { readonly ref: Partial<R> } | undefined;
@@ -23,45 +46,45 @@ export function refOf<R>(arg: Target<R>): Partial<R> {
 const PICK_LIMIT = 500;
 
 export async function resolveOrg(ctx: UseCaseContext, given: Partial<OrgRef>): Promise<OrgRef> {
-  if (given.org) return { org: given.org };
+  if (given.orgHandle) return { orgHandle: given.orgHandle };
   const client = await ctx.client();
   const { items } = await client.listOrganizations({ limit: PICK_LIMIT });
   if (!items.length) throw new UseCaseError('no_organization', 'There is no organization yet. Run "Create Organization" first.');
-  if (items.length === 1) return { org: items[0]!.handle };
+  if (items.length === 1) return { orgHandle: items[0]!.handle };
   const picked = await ctx.ui.pick(items.map((o) => ({ label: o.name, description: o.handle, org: o.handle })), { title: 'Organization' });
-  return { org: picked.org };
+  return { orgHandle: picked.org };
 }
 
 export async function resolveProject(ctx: UseCaseContext, given: Partial<ProjectRef>): Promise<ProjectRef> {
-  const { org } = await resolveOrg(ctx, given);
-  if (given.project) return { org, project: given.project };
+  const { orgHandle: org } = await resolveOrg(ctx, given);
+  if (given.projectHandle) return { orgHandle: org, projectHandle: given.projectHandle };
   const client = await ctx.client();
   const { items } = await client.listProjects(org, { limit: PICK_LIMIT });
   if (!items.length) throw new UseCaseError('no_project', `Organization ${org} has no project yet. Run "Create Project" first.`);
-  if (items.length === 1) return { org, project: items[0]!.handle };
+  if (items.length === 1) return { orgHandle: org, projectHandle: items[0]!.handle };
   const picked = await ctx.ui.pick(items.map((p) => ({ label: p.name, description: p.handle, project: p.handle })), { title: 'Project' });
-  return { org, project: picked.project };
+  return { orgHandle: org, projectHandle: picked.project };
 }
 
-export function componentRefOf(c: Component): ComponentRef {
-  return { org: c.orgHandle, project: c.projectHandle, component: c.name, componentId: c.id, type: c.type, displayName: c.displayName };
+export function componentTargetOf(c: Component): ComponentTarget {
+  return { orgHandle: c.orgHandle, projectHandle: c.projectHandle, componentName: c.name, componentId: c.id, type: c.type, displayName: c.displayName };
 }
 
-export async function resolveComponent(ctx: UseCaseContext, given: Partial<ComponentRef>, type?: ComponentType): Promise<ComponentRef> {
-  let ref: ComponentRef;
-  if (given.org && given.project && given.component && given.componentId && given.type && given.displayName) {
-    ref = { org: given.org, project: given.project, component: given.component, componentId: given.componentId, type: given.type, displayName: given.displayName };
+export async function resolveComponent(ctx: UseCaseContext, given: Partial<ComponentTarget>, type?: ComponentType): Promise<ComponentTarget> {
+  let ref: ComponentTarget;
+  if (given.orgHandle && given.projectHandle && given.componentName && given.componentId && given.type && given.displayName) {
+    ref = { orgHandle: given.orgHandle, projectHandle: given.projectHandle, componentName: given.componentName, componentId: given.componentId, type: given.type, displayName: given.displayName };
   } else {
-    const { org, project } = await resolveProject(ctx, given);
+    const { orgHandle: org, projectHandle: project } = await resolveProject(ctx, given);
     const client = await ctx.client();
-    if (given.component) {
-      ref = componentRefOf(await client.getComponent(org, project, given.component));
+    if (given.componentName) {
+      ref = componentTargetOf(await client.getComponent(org, project, given.componentName));
     } else {
       const { items } = await client.listComponents(org, project, { limit: PICK_LIMIT, type });
       const what = type === 'service' ? 'service' : type ? 'external consumer' : 'component';
       if (!items.length) throw new UseCaseError('no_component', `Project ${project} has no ${what} yet.`);
       const picked = await ctx.ui.pick(items.map((c) => ({ label: c.displayName, description: c.name, component: c })), { title: type === 'external-consumer' ? 'External consumer' : 'Component' });
-      ref = componentRefOf(picked.component);
+      ref = componentTargetOf(picked.component);
     }
   }
   if (type === 'external-consumer' && ref.type !== 'external-consumer') {
@@ -71,15 +94,15 @@ export async function resolveComponent(ctx: UseCaseContext, given: Partial<Compo
 }
 
 /** An environment of an external consumer, with its authentication configuration as it is now (fetched fresh). */
-export async function resolveEnvironment(ctx: UseCaseContext, given: Partial<EnvironmentRef>): Promise<EnvironmentRef> {
+export async function resolveEnvironment(ctx: UseCaseContext, given: Partial<EnvironmentTarget>): Promise<EnvironmentTarget> {
   const owner = await resolveComponent(ctx, given, 'external-consumer');
   const client = await ctx.client();
-  const [environments, auth] = await Promise.all([client.listEnvironments(owner.org), client.listAuthConfigurations(owner.org, owner.project, owner.component)]);
+  const [environments, auth] = await Promise.all([client.listEnvironments(owner.orgHandle), client.listAuthConfigurations(owner.orgHandle, owner.projectHandle, owner.componentName)]);
   const handle =
     given.environment ??
     (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: `Environment of ${owner.displayName}` })).handle;
   const env = environments.find((e) => e.handle === handle);
-  if (!env) throw new UseCaseError('not_found', `Organization ${owner.org} has no environment "${handle}".`);
+  if (!env) throw new UseCaseError('not_found', `Organization ${owner.orgHandle} has no environment "${handle}".`);
   return { ...owner, environment: env.handle, environmentName: env.name, auth: auth.find((a) => a.environment === env.handle) };
 }
 
@@ -87,52 +110,49 @@ export async function resolveEnvironment(ctx: UseCaseContext, given: Partial<Env
  * An identity provider of an organization, as the server has it now (fetched fresh: a tree row may be old). Without
  * one given, a picker of the organization's providers; `external` leaves the built-in one out (Refresh, Delete).
  */
-export async function resolveIdentityProvider(
-  ctx: UseCaseContext,
-  given: Partial<OrgRef & { identityProvider: Pick<IdentityProvider, 'id'> }>,
-  o: { external?: boolean } = {},
-): Promise<IdentityProviderRef> {
-  const { org } = await resolveOrg(ctx, given);
+export async function resolveIdentityProvider(ctx: UseCaseContext, given: Partial<IdentityProviderRef>, o: { external?: boolean } = {}): Promise<IdentityProviderTarget> {
+  const { orgHandle: org } = await resolveOrg(ctx, given);
   const client = await ctx.client();
-  if (given.identityProvider?.id) return { org, identityProvider: await client.getIdentityProvider(org, given.identityProvider.id) };
+  const target = (p: IdentityProvider): IdentityProviderTarget => ({ orgHandle: org, identityProviderId: p.id, identityProvider: p });
+  if (given.identityProviderId) return target(await client.getIdentityProvider(org, given.identityProviderId));
   const providers = (await client.listIdentityProviders(org)).filter((p) => !o.external || p.kind === 'external');
   if (!providers.length) throw new UseCaseError('no_identity_provider', `Organization ${org} has no external identity provider yet. Run "Add Identity Provider" first.`);
   const picked =
     providers.length === 1
       ? providers[0]!
       : (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.kind === 'built-in' ? 'built-in' : p.issuer, provider: p })), { title: `Identity provider of ${org}` })).provider;
-  return { org, identityProvider: picked };
+  return target(picked);
 }
 
 /** A connection of an external consumer in one environment, with its config there. */
-export interface ConnectionTarget {
-  ref: ConnectionRef;
+export interface ConnectionInEnvironment {
+  ref: ConnectionTarget;
   environment: string;
   environmentName: string;
   config: ConnectionConfig;
 }
 
-export async function resolveConnection(ctx: UseCaseContext, given: Partial<ConnectionRef & { environment: string }>): Promise<ConnectionTarget> {
+export async function resolveConnection(ctx: UseCaseContext, given: Partial<ConnectionTarget & { environment: string }>): Promise<ConnectionInEnvironment> {
   const owner = await resolveComponent(ctx, given, 'external-consumer');
   const client = await ctx.client();
   let connection = given.connection;
   if (!connection) {
-    const connections = await client.listConnections(owner.org, owner.project, owner.component);
+    const connections = await client.listConnections(owner.orgHandle, owner.projectHandle, owner.componentName);
     if (!connections.length) throw new UseCaseError('no_connection', `${owner.displayName} has no connection yet. Run "Create Connection" first.`);
     connection =
       connections.length === 1
         ? connections[0]!
         : (await ctx.ui.pick(connections.map((c) => ({ label: c.name, description: `→ ${c.serviceComponentName}/${c.endpointName}`, connection: c })), { title: `Connection of ${owner.displayName}` })).connection;
   }
-  const environments = await client.listEnvironments(owner.org);
+  const environments = await client.listEnvironments(owner.orgHandle);
   const handle =
     given.environment ??
     (environments.length === 1
       ? environments[0]!.handle
       : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: `Environment for ${connection.name}` })).handle);
   const env = environments.find((e) => e.handle === handle);
-  if (!env) throw new UseCaseError('not_found', `Organization ${owner.org} has no environment "${handle}".`);
-  const config = await client.getConnectionConfig(owner.org, owner.project, owner.component, connection.name, env.handle);
+  if (!env) throw new UseCaseError('not_found', `Organization ${owner.orgHandle} has no environment "${handle}".`);
+  const config = await client.getConnectionConfig(owner.orgHandle, owner.projectHandle, owner.componentName, connection.name, env.handle);
   return { ref: { ...owner, connection }, environment: env.handle, environmentName: env.name, config };
 }
 
@@ -142,8 +162,8 @@ export async function resolveConnection(ctx: UseCaseContext, given: Partial<Conn
  */
 export function secretRefOf(
   controlPlane: string,
-  env: Pick<EnvironmentRef, 'org' | 'project' | 'componentId' | 'environment'>,
+  env: Pick<EnvironmentTarget, 'orgHandle' | 'projectHandle' | 'componentId' | 'environment'>,
   identityProvider?: string,
 ): ConsumerSecretRef {
-  return { controlPlane, org: env.org, project: env.project, componentId: env.componentId, environment: env.environment, ...(identityProvider ? { identityProvider } : {}) };
+  return { controlPlane, org: env.orgHandle, project: env.projectHandle, componentId: env.componentId, environment: env.environment, ...(identityProvider ? { identityProvider } : {}) };
 }

@@ -9,8 +9,7 @@ import type { ConnectionKey } from '../api';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { secretForTokenRequest } from './getTestToken';
-import type { ConnectionTarget } from './targets';
-import { resolveEnvironment } from './targets';
+import { type ConnectionInEnvironment, resolveEnvironment } from './targets';
 
 export const TEST_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export type TestMethod = (typeof TEST_METHODS)[number];
@@ -40,7 +39,7 @@ export interface TestConnectionResult {
 
 const BODY_LIMIT = 64 * 1024;
 
-function entry(target: ConnectionTarget, key: ConnectionKey): string | undefined {
+function entry(target: ConnectionInEnvironment, key: ConnectionKey): string | undefined {
   return target.config.entries.find((e) => e.key === key)?.value;
 }
 
@@ -53,7 +52,7 @@ export function testUrl(serviceUrl: string, path = '/'): string {
   return serviceUrl.replace(/\/+$/, '') + trimmed;
 }
 
-export async function testConnection(ctx: UseCaseContext, target: ConnectionTarget, input: TestConnectionInput = {}): Promise<TestConnectionResult> {
+export async function testConnection(ctx: UseCaseContext, target: ConnectionInEnvironment, input: TestConnectionInput = {}): Promise<TestConnectionResult> {
   const serviceUrl = entry(target, 'ServiceURL');
   if (!serviceUrl) throw new UseCaseError('not_found', `Connection ${target.ref.connection.name} has no service URL in ${target.environmentName}.`);
   const method = input.method ?? 'GET';
@@ -101,7 +100,7 @@ export async function testConnection(ctx: UseCaseContext, target: ConnectionTarg
 }
 
 /** What the gateway's refusal means for this user, in a sentence they can act on. */
-function adviceFor(status: number, body: string, target: ConnectionTarget): string | undefined {
+function adviceFor(status: number, body: string, target: ConnectionInEnvironment): string | undefined {
   if (status !== 401 && status !== 403) return undefined;
   let said = '';
   try {
@@ -119,7 +118,7 @@ function adviceFor(status: number, body: string, target: ConnectionTarget): stri
   return said ? `The gateway said: "${said}". ${todo}` : todo;
 }
 
-function report(target: ConnectionTarget, r: Omit<TestConnectionResult, 'report'>): string {
+function report(target: ConnectionInEnvironment, r: Omit<TestConnectionResult, 'report'>): string {
   const fence = r.body.includes('```') ? '~~~~' : '```';
   return [
     `# Test Connection: ${target.ref.connection.name} (${target.environmentName})`,

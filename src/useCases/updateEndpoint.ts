@@ -1,18 +1,15 @@
 import { UpdateEndpoint, type Component } from '../api';
-import type { ComponentRef } from '../tree/refs';
+import type { ComponentRef } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { parseFields } from './validate';
-
-/** The service, by its handles. */
-export type ServiceTarget = Pick<ComponentRef, 'org' | 'project' | 'component'>;
 
 /**
  * Changes one endpoint of a service: its upstream URL in some environments (null removes one) and its visibility.
  * Checked with the API's rule first; the gateway uses the new upstream from the next call on. Field problems are keyed
  * `upstreamUrls.<environment>` and `visibility`.
  */
-export async function updateEndpoint(ctx: UseCaseContext, service: ServiceTarget, endpoint: string, input: UpdateEndpoint): Promise<Component> {
+export async function updateEndpoint(ctx: UseCaseContext, service: ComponentRef, endpoint: string, input: UpdateEndpoint): Promise<Component> {
   const trimmed: UpdateEndpoint = {
     ...input,
     ...(input.upstreamUrls ? { upstreamUrls: Object.fromEntries(Object.entries(input.upstreamUrls).map(([env, url]) => [env, url === null ? null : url.trim()])) } : {}),
@@ -20,16 +17,16 @@ export async function updateEndpoint(ctx: UseCaseContext, service: ServiceTarget
   const body = parseFields(UpdateEndpoint, trimmed);
   const client = await ctx.client();
   if (body.upstreamUrls) {
-    const known = new Set((await client.listEnvironments(service.org)).map((e) => e.handle));
+    const known = new Set((await client.listEnvironments(service.orgHandle)).map((e) => e.handle));
     const unknown = Object.keys(body.upstreamUrls).filter((env) => !known.has(env));
     if (unknown.length) {
-      const message = `Organization ${service.org} has no environment "${unknown[0]}"; use one of: ${[...known].join(', ')}.`;
+      const message = `Organization ${service.orgHandle} has no environment "${unknown[0]}"; use one of: ${[...known].join(', ')}.`;
       throw new UseCaseError('validation_failed', message, Object.fromEntries(unknown.map((env) => [`upstreamUrls.${env}`, message])));
     }
   }
-  const updated = await ctx.ui.progress(`Saving endpoint ${endpoint}…`, () => client.updateEndpoint(service.org, service.project, service.component, endpoint, body));
+  const updated = await ctx.ui.progress(`Saving endpoint ${endpoint}…`, () => client.updateEndpoint(service.orgHandle, service.projectHandle, service.componentName, endpoint, body));
   const what = [body.upstreamUrls && `upstream URL in ${Object.keys(body.upstreamUrls).join(', ')}`, body.visibility && `visibility ${body.visibility}`].filter(Boolean).join(' and ');
-  ctx.log.info(`Changed endpoint ${endpoint} of ${service.org}/${service.project}/${service.component}: ${what || 'nothing'}`);
-  ctx.changed({ org: service.org, project: service.project, component: service.component });
+  ctx.log.info(`Changed endpoint ${endpoint} of ${service.orgHandle}/${service.projectHandle}/${service.componentName}: ${what || 'nothing'}`);
+  ctx.changed({ org: service.orgHandle, project: service.projectHandle, component: service.componentName });
   return updated;
 }

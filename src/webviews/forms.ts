@@ -7,7 +7,6 @@
  * provider is added and the Configure page that opened it offers the new provider.
  */
 import * as vscode from 'vscode';
-import type { ComponentRef as ComponentTargetRef, OrgRef as OrgTarget, ProjectRef as ProjectTargetRef } from '../tree/refs';
 import type { Change, UseCaseContext } from '../useCases/context';
 import { AddIdentityProviderPanel } from './addIdentityProvider/host';
 import { addIdentityProviderProtocol } from './addIdentityProvider/protocol';
@@ -20,7 +19,7 @@ import { CREATE_FORM, createExternalConsumerProtocol } from './createExternalCon
 import { CreateServicePanel } from './createService/host';
 import { CREATE_SERVICE_FORM, createServiceProtocol } from './createService/protocol';
 import type { ConnectionSuggestion } from './index';
-import { ComponentRef, EnvironmentRef, IdentityProviderRef, OrgRef, ProjectRef } from '../api/refs';
+import { ComponentRef, EnvironmentRef, IdentityProviderRef, OrgRef, ProjectRef, refIn } from '../api/refs';
 import { componentKey, type FormNavigation } from './navigation';
 import { IdentityProviderPanel } from './identityProvider/host';
 import { identityProviderProtocol } from './identityProvider/protocol';
@@ -30,26 +29,22 @@ import type { AnyProtocol, FormPanel } from './formPanel';
 import { PanelKind } from './panelKind';
 import type { FormName } from './formList';
 
-/** The handles a form is opened on: the tree's and the use cases' refs (src/tree/refs.ts), whole or in part. */
-type ProjectTarget = Pick<ProjectTargetRef, 'org' | 'project'>;
-type ComponentTarget = Pick<ComponentTargetRef, 'org' | 'project' | 'component'>;
-
+/**
+ * A form opens on a resource's ref (src/api/refs.ts); a tree row's or a use case's target is that ref with more, and
+ * only its handles are kept.
+ */
 export interface Forms {
-  openCreateExternalConsumer(project?: ProjectTarget): void;
-  openCreateService(project?: ProjectTarget): void;
-  openOverview(component: ComponentTarget): void;
-  openConfigureAuthentication(environment: ComponentTarget & { environment: string }): void;
-  openCreateConnection(component: ComponentTarget, suggested?: ConnectionSuggestion): void;
-  openAddIdentityProvider(org: OrgTarget): void;
-  openIdentityProvider(provider: OrgTarget & { identityProvider: string }): void;
+  openCreateExternalConsumer(project?: ProjectRef): void;
+  openCreateService(project?: ProjectRef): void;
+  openOverview(component: ComponentRef): void;
+  openConfigureAuthentication(environment: EnvironmentRef): void;
+  openCreateConnection(component: ComponentRef, suggested?: ConnectionSuggestion): void;
+  openAddIdentityProvider(org: OrgRef): void;
+  openIdentityProvider(provider: IdentityProviderRef): void;
   changed(change: Change): void;
   /** Hands a panel VS Code restored after a reload to the panel kind of its viewType. */
   restore(viewType: string, panel: vscode.WebviewPanel, state: unknown): Promise<void>;
 }
-
-/** A panel's ref, checked with the protocol's schema (a handle that is not one is refused before a panel opens). */
-const projectRefOf = (p: ProjectTarget): ProjectRef => ProjectRef.parse({ orgHandle: p.org, projectHandle: p.project });
-const componentRefOf = (c: ComponentTarget): ComponentRef => ComponentRef.parse({ orgHandle: c.org, projectHandle: c.project, componentName: c.component });
 
 export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContext): Forms {
   const changes = new vscode.EventEmitter<Change>();
@@ -65,7 +60,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
       pendingConfigure = undefined;
     },
     openCreateConnection: (ref) => void page(createConnection, ref),
-    openAddIdentityProvider: (org) => void addIdentityProvider.show(OrgRef.parse({ orgHandle: org.org })),
+    openAddIdentityProvider: (org) => void addIdentityProvider.show(refIn(OrgRef, org)),
     openCreateService: (project) => createService.show(CREATE_SERVICE_FORM.value).select(project),
     onDidChange: changes.event,
   };
@@ -155,22 +150,16 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
   const kinds = new Map<string, vscode.WebviewPanelSerializer>(Object.values(byName).map((kind) => [kind.viewType, kind]));
 
   return {
-    openCreateExternalConsumer(project) {
-      const ref = project ? projectRefOf(project) : undefined;
-      createConsumer.show(CREATE_FORM.value).select(ref);
-    },
-    openCreateService(project) {
-      const ref = project ? projectRefOf(project) : undefined;
-      createService.show(CREATE_SERVICE_FORM.value).select(ref);
-    },
-    openOverview: (component) => page(overview, componentRefOf(component)),
-    openConfigureAuthentication: (environment) => page(configure, EnvironmentRef.parse({ ...componentRefOf(environment), environment: environment.environment })),
+    openCreateExternalConsumer: (project) => createConsumer.show(CREATE_FORM.value).select(project && refIn(ProjectRef, project)),
+    openCreateService: (project) => createService.show(CREATE_SERVICE_FORM.value).select(project && refIn(ProjectRef, project)),
+    openOverview: (component) => page(overview, refIn(ComponentRef, component)),
+    openConfigureAuthentication: (environment) => page(configure, refIn(EnvironmentRef, environment)),
     openCreateConnection: (component, suggested) => {
-      const host = page(createConnection, componentRefOf(component));
+      const host = page(createConnection, refIn(ComponentRef, component));
       if (suggested?.name) host.suggest(suggested.name);
     },
     openAddIdentityProvider: (org) => nav.openAddIdentityProvider(org),
-    openIdentityProvider: (p) => void identityProvider.show(IdentityProviderRef.parse({ orgHandle: p.org, identityProviderId: p.identityProvider })),
+    openIdentityProvider: (provider) => void identityProvider.show(refIn(IdentityProviderRef, provider)),
     changed: (change) => changes.fire(change),
     async restore(viewType, panel, state) {
       const kind = kinds.get(viewType);

@@ -1,7 +1,6 @@
 import type * as vscode from 'vscode';
-import type { OrgRef } from '../tree/refs';
 import type { Change } from '../useCases/context';
-import type { ComponentRef, EnvironmentRef, ProjectRef } from '../api/refs';
+import type { ComponentRef, EnvironmentRef, OrgRef, ProjectRef } from '../api/refs';
 
 /** How one form opens another, and hears that something changed (so an open Overview reloads). */
 export interface FormNavigation {
@@ -16,11 +15,6 @@ export interface FormNavigation {
 
 export function componentKey(ref: ComponentRef): string {
   return `${ref.orgHandle}/${ref.projectHandle}/${ref.componentName}`;
-}
-
-/** The handles a use case takes, from a form's ref. */
-export function targetOf(ref: ComponentRef): { org: string; project: string; component: string } {
-  return { org: ref.orgHandle, project: ref.projectHandle, component: ref.componentName };
 }
 
 /** Whether a change concerns this component (or, with `orgWide`, anything of its organization such as a new provider). */

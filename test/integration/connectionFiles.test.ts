@@ -25,18 +25,18 @@ describe('Connection files: component.yaml and config.js', function () {
   let folder: string;
   const yamlFile = () => path.join(folder, '.choreo', 'component.yaml');
   const configJs = () => path.join(folder, 'config.js');
-  const target = (environment = 'development') => ({ org: org.handle, project: 'default', component: consumer.name, connection, environment });
+  const target = (environment = 'development') => ({ orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, connection, environment });
 
   before(async () => {
     api = await activeApi();
     folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Files Org' }))!;
     assert.ok(org, api.failures.last?.message);
-    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { org: org.handle, project: 'default' }, { displayName: 'Stark Web App', openOverview: false }))!;
+    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { orgHandle: org.handle, projectHandle: 'default' }, { displayName: 'Stark Web App', openOverview: false }))!;
     assert.ok(consumer, api.failures.last?.message);
     const client = await api.connection.client();
     service = (await client.listComponents(org.handle, 'default', { type: 'service' })).items[0]!;
-    connection = (await vscode.commands.executeCommand<Connection>('choreo.createConnection', { org: org.handle, project: 'default', component: consumer.name }, { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name }))!;
+    connection = (await vscode.commands.executeCommand<Connection>('choreo.createConnection', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name }, { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name }))!;
     assert.ok(connection, api.failures.last?.message);
   });
 
@@ -83,7 +83,7 @@ describe('Connection files: component.yaml and config.js', function () {
   });
 
   it('Write config.js after Generate Keys: the service URL, token URL and Client ID of the environment, no secret', async () => {
-    const auth = (await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { org: org.handle, project: 'default', component: consumer.name, environment: 'development' }))!;
+    const auth = (await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' }))!;
     assert.ok(auth, api.failures.last?.message);
     const written = await vscode.commands.executeCommand<{ file: string }>('choreo.writeBrowserConfig', target(), { show: false });
     assert.ok(written, api.failures.last?.message);

@@ -27,7 +27,7 @@ describe('External consumer flow through the extension', function () {
   let org: Organization;
   let project: Project;
   let consumer: Component;
-  const dev = () => ({ org: org.handle, project: project.handle, component: consumer.name, environment: 'development' });
+  const dev = () => ({ orgHandle: org.handle, projectHandle: project.handle, componentName: consumer.name, environment: 'development' });
   const secretRef = () => ({ controlPlane: api.connection.baseUrl, org: org.handle, project: project.handle, componentId: consumer.id, environment: 'development' });
 
   before(async function () {
@@ -68,11 +68,11 @@ describe('External consumer flow through the extension', function () {
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Stark Industries' }))!;
     assert.ok(org, `createOrganization failed: ${api.failures.last?.message}`);
     assert.equal(org.handle, 'stark-industries');
-    project = (await vscode.commands.executeCommand<Project>('choreo.createProject', { org: org.handle }, { name: 'Mobile', description: 'Apps' }))!;
+    project = (await vscode.commands.executeCommand<Project>('choreo.createProject', { orgHandle: org.handle }, { name: 'Mobile', description: 'Apps' }))!;
     assert.ok(project, `createProject failed: ${api.failures.last?.message}`);
     consumer = (await vscode.commands.executeCommand<Component>(
       'choreo.createExternalConsumer',
-      { org: org.handle, project: project.handle },
+      { orgHandle: org.handle, projectHandle: project.handle },
       { displayName: 'Stark Mobile App', description: 'The iOS app' },
     ))!;
     assert.ok(consumer, `createExternalConsumer failed: ${api.failures.last?.message}`);
@@ -103,7 +103,7 @@ describe('External consumer flow through the extension', function () {
   it('refuses a bad unique name with the control plane\'s message, creating nothing', async () => {
     const made = await vscode.commands.executeCommand(
       'choreo.createExternalConsumer',
-      { org: org.handle, project: project.handle },
+      { orgHandle: org.handle, projectHandle: project.handle },
       { displayName: 'Bad', name: 'Not_A_DNS_Label', openOverview: false },
     );
     assert.equal(made, undefined);
@@ -160,11 +160,11 @@ describe('External consumer flow through the extension', function () {
   });
 
   it('pages a long component list at 100 with a "Load more…" row, and filters by name', async () => {
-    const many = (await vscode.commands.executeCommand<Project>('choreo.createProject', { org: org.handle }, { name: 'Many' }))!;
+    const many = (await vscode.commands.executeCommand<Project>('choreo.createProject', { orgHandle: org.handle }, { name: 'Many' }))!;
     for (let i = 0; i < 103; i++) {
       const c = await vscode.commands.executeCommand(
         'choreo.createExternalConsumer',
-        { org: org.handle, project: many.handle },
+        { orgHandle: org.handle, projectHandle: many.handle },
         { displayName: `App ${String(i).padStart(3, '0')}`, openOverview: false },
       );
       assert.ok(c, api.failures.last?.message);
@@ -214,7 +214,7 @@ describe('External consumer flow through the extension', function () {
 
   it('Delete removes the external consumer and its secrets from SecretStorage', async () => {
     assert.ok(await api.vault.getConsumerSecret(secretRef()));
-    await vscode.commands.executeCommand('choreo.delete', { org: org.handle, project: project.handle, component: consumer.name }, { confirm: true });
+    await vscode.commands.executeCommand('choreo.delete', { orgHandle: org.handle, projectHandle: project.handle, componentName: consumer.name }, { confirm: true });
     assert.equal(api.failures.last?.command === 'choreo.delete' ? api.failures.last.message : undefined, undefined);
     assert.equal(await api.vault.getConsumerSecret(secretRef()), undefined);
     const projectRow = await child(api, (await child(api, undefined, 'Stark Industries')).node, 'Mobile');

@@ -31,7 +31,7 @@ describe('In the editor: connection variables completed, explained and checked',
   let consumer: Component;
   let folder: string;
   let dir: string;
-  const target = () => ({ org: org.handle, project: 'default', component: consumer.name });
+  const target = () => ({ orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name });
 
   async function open(file: string, text: string): Promise<{ doc: vscode.TextDocument; cursor: vscode.Position }> {
     const at = text.indexOf('|');
@@ -56,7 +56,7 @@ describe('In the editor: connection variables completed, explained and checked',
     dir = path.join(folder, 'editor-test');
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Editor Org' }))!;
     assert.ok(org, api.failures.last?.message);
-    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { org: org.handle, project: 'default' }, { displayName: 'Editor App', openOverview: false }))!;
+    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { orgHandle: org.handle, projectHandle: 'default' }, { displayName: 'Editor App', openOverview: false }))!;
     assert.ok(consumer, api.failures.last?.message);
     assert.ok(await vscode.commands.executeCommand('choreo.generateKeys', { ...target(), environment: 'development' }), api.failures.last?.message);
     const client = await api.connection.client();

@@ -25,7 +25,7 @@ describe('The extension recovers its tree after the local control plane is SIGKI
     assert.ok(org, api.failures.last?.message);
     consumer = (await vscode.commands.executeCommand<Component>(
       'choreo.createExternalConsumer',
-      { org: org.handle, project: 'default' },
+      { orgHandle: org.handle, projectHandle: 'default' },
       { displayName: 'Survivor App', openOverview: false },
     ))!;
     assert.ok(consumer, api.failures.last?.message);
@@ -39,7 +39,7 @@ describe('The extension recovers its tree after the local control plane is SIGKI
     const recoveries: number[] = [];
     for (let round = 1; round <= KILLS; round++) {
       // A write the control plane acknowledged just before it dies must be there after the restart.
-      const project = await vscode.commands.executeCommand<Project>('choreo.createProject', { org: org.handle }, { name: `Round ${round}` });
+      const project = await vscode.commands.executeCommand<Project>('choreo.createProject', { orgHandle: org.handle }, { name: `Round ${round}` });
       assert.ok(project, `round ${round}: createProject failed: ${api.failures.last?.message}`);
       projects.push(project.name);
 

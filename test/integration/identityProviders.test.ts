@@ -30,11 +30,11 @@ describe('Identity providers in the tree', function () {
     idp = await startExternalIdentityProvider();
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Wayne Enterprises' }))!;
     assert.ok(org, api.failures.last?.message);
-    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { org: org.handle, project: 'default' }, { displayName: 'Wayne Field App', openOverview: false }))!;
+    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { orgHandle: org.handle, projectHandle: 'default' }, { displayName: 'Wayne Field App', openOverview: false }))!;
     assert.ok(consumer, api.failures.last?.message);
     // The tree has shown the organization's rows before the provider is added: the add must reload them itself.
     assert.deepEqual((await rows(api, (await providersRow()).node)).map((r) => r.description), ['built-in']);
-    provider = (await vscode.commands.executeCommand<IdentityProvider>('choreo.addIdentityProvider', { org: org.handle }, { name: 'Wayne IdP', wellKnownUrl: idp.wellKnownUrl }))!;
+    provider = (await vscode.commands.executeCommand<IdentityProvider>('choreo.addIdentityProvider', { orgHandle: org.handle }, { name: 'Wayne IdP', wellKnownUrl: idp.wellKnownUrl }))!;
     assert.ok(provider, api.failures.last?.message);
   });
   after(async () => {
@@ -59,7 +59,7 @@ describe('Identity providers in the tree', function () {
   });
 
   it('shows the consumer whose keys use the provider under it, and its row opens that consumer', async () => {
-    const auth = await vscode.commands.executeCommand('choreo.addKeys', { org: org.handle, project: 'default', component: consumer.name, environment: 'development' }, { identityProviderId: provider.id, clientId: 'wayne-field-dev' });
+    const auth = await vscode.commands.executeCommand('choreo.addKeys', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' }, { identityProviderId: provider.id, clientId: 'wayne-field-dev' });
     assert.ok(auth, api.failures.last?.message);
     const row = await providerRow();
     assert.equal(row.description, `${new URL(idp.issuer).host} · used by 1`);
@@ -104,7 +104,7 @@ describe('Identity providers in the tree', function () {
   });
 
   it('after Remove Keys, Delete succeeds and the node no longer lists the provider', async () => {
-    await vscode.commands.executeCommand('choreo.removeKeys', { org: org.handle, project: 'default', component: consumer.name, environment: 'development' }, { confirm: true });
+    await vscode.commands.executeCommand('choreo.removeKeys', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' }, { confirm: true });
     assert.equal((await providerRow()).description, new URL(idp.issuer).host, 'no longer used');
     const deleted = await vscode.commands.executeCommand<string>('choreo.deleteIdentityProvider', (await providerRow()).node, { confirm: true });
     assert.equal(deleted, 'identity provider Wayne IdP', api.failures.last?.message);

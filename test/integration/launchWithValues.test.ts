@@ -30,7 +30,7 @@ describe('Launch with connection values (the choreo attribute, js-debug)', funct
   let out: string;
   let linkBefore: string | undefined;
   const linkFile = () => path.join(folder.uri.fsPath, '.choreo', 'consumer.json');
-  const target = () => ({ org: org.handle, project: 'default', component: consumer.name });
+  const target = () => ({ orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name });
   const launch = (env?: Record<string, string>) =>
     vscode.debug.startDebugging(folder, { type: 'node', request: 'launch', name: 'report', program, args: [out], ...(env ? { env } : {}), choreo: { environment: 'development' } });
 
@@ -45,7 +45,7 @@ describe('Launch with connection values (the choreo attribute, js-debug)', funct
     writeFileSync(program, REPORT);
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Launch Org' }))!;
     assert.ok(org, api.failures.last?.message);
-    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { org: org.handle, project: 'default' }, { displayName: 'Launch App', openOverview: false }))!;
+    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { orgHandle: org.handle, projectHandle: 'default' }, { displayName: 'Launch App', openOverview: false }))!;
     assert.ok(consumer, api.failures.last?.message);
     const res = await fetch(`${api.connection.baseUrl}/api/v1/orgs/${org.handle}/projects/default/components?type=service`, { headers: { authorization: `Bearer ${adminToken(api)}` } });
     const service = ((await res.json()) as { items: Component[] }).items[0]!;

@@ -20,9 +20,9 @@ describe('Start, Stop and Clean of the local control plane', function () {
     if (api.connection.kind !== 'local') this.skip();
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: `Lifecycle ${randomUUID().slice(0, 8)}` }))!;
     assert.ok(org, api.failures.last?.message);
-    const consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { org: org.handle, project: 'default' }, { displayName: 'Lifecycle App', openOverview: false }))!;
+    const consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { orgHandle: org.handle, projectHandle: 'default' }, { displayName: 'Lifecycle App', openOverview: false }))!;
     assert.ok(consumer, api.failures.last?.message);
-    const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { org: org.handle, project: 'default', component: consumer.name, environment: 'development' });
+    const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' });
     assert.ok(auth, api.failures.last?.message);
     await api.vault.storeConsumerSecret(otherControlPlane, 'a secret of another control plane');
   });

@@ -31,12 +31,12 @@ describe('No secret leaks after the seed\'s flow', function () {
     orgHandle = org.handle;
     const consumer = (await vscode.commands.executeCommand<Component>(
       'choreo.createExternalConsumer',
-      { org: org.handle, project: 'default' },
+      { orgHandle: org.handle, projectHandle: 'default' },
       { displayName: 'Leak Check App', openOverview: false },
     ))!;
     assert.ok(consumer, api.failures.last?.message);
     const ref = (environment: string) => ({ controlPlane: api.connection.baseUrl, org: org.handle, project: 'default', componentId: consumer.id, environment });
-    const target = (environment: string) => ({ org: org.handle, project: 'default', component: consumer.name, environment });
+    const target = (environment: string) => ({ orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment });
 
     for (const env of ['development', 'production']) {
       const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', target(env));

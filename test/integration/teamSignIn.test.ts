@@ -97,11 +97,11 @@ describe('Sign in to a team control plane with its identity provider', function 
   it('records the seed\'s writes under the signed-in person\'s name, with no secret', async () => {
     const consumer = (await vscode.commands.executeCommand<Component>(
       'choreo.createExternalConsumer',
-      { org: annOrg.handle, project: 'default' },
+      { orgHandle: annOrg.handle, projectHandle: 'default' },
       { displayName: 'Audited App', openOverview: false },
     ))!;
     assert.ok(consumer, api.failures.last?.message);
-    const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { org: annOrg.handle, project: 'default', component: consumer.name, environment: 'development' });
+    const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { orgHandle: annOrg.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' });
     assert.ok(auth, api.failures.last?.message);
     const secret = (await api.vault.getConsumerSecret({ controlPlane: team!.url, org: annOrg.handle, project: 'default', componentId: consumer.id, environment: 'development' }))!;
     assert.ok(secret);
@@ -124,15 +124,15 @@ describe('Sign in to a team control plane with its identity provider', function 
     const people = async () => (await rows(api, members.node)).map((r) => `${r.label}: ${r.description} [${r.contextValue}]`);
     assert.deepEqual(await people(), [`${PEOPLE.ann.name}: Admin [member.active]`, `${PEOPLE.vic.name}: Viewer [member.active]`]);
 
-    const invited = await vscode.commands.executeCommand<{ id: string }>('choreo.inviteMember', { org: annOrg.handle, email: 'newcomer@stark.example', role: 'developer' });
+    const invited = await vscode.commands.executeCommand<{ id: string }>('choreo.inviteMember', { orgHandle: annOrg.handle, email: 'newcomer@stark.example', role: 'developer' });
     assert.ok(invited, api.failures.last?.message);
     assert.ok((await people()).includes('newcomer@stark.example: Developer · invited [member.pending]'), (await people()).join('\n'));
-    const changed = await vscode.commands.executeCommand<{ role: string }>('choreo.changeMemberRole', { org: annOrg.handle, member: invited.id, role: 'viewer' });
+    const changed = await vscode.commands.executeCommand<{ role: string }>('choreo.changeMemberRole', { orgHandle: annOrg.handle, member: invited.id, role: 'viewer' });
     assert.equal(changed?.role, 'viewer', api.failures.last?.message);
-    await vscode.commands.executeCommand('choreo.removeMember', { org: annOrg.handle, member: invited.id, name: 'newcomer@stark.example', confirm: true });
+    await vscode.commands.executeCommand('choreo.removeMember', { orgHandle: annOrg.handle, member: invited.id, name: 'newcomer@stark.example', confirm: true });
     assert.ok(!(await people()).some((p) => p.startsWith('newcomer@')), 'removed');
 
-    const log = await vscode.commands.executeCommand<Array<{ action: string; actor: { name: string } }>>('choreo.showAuditLog', { org: annOrg.handle, show: false });
+    const log = await vscode.commands.executeCommand<Array<{ action: string; actor: { name: string } }>>('choreo.showAuditLog', { orgHandle: annOrg.handle, show: false });
     assert.ok(log, api.failures.last?.message);
     assert.deepEqual(log.slice(0, 3).map((e) => e.action), ['DELETE /orgs/:org/members/:member', 'PATCH /orgs/:org/members/:member', 'POST /orgs/:org/members']);
     for (const e of log) assert.equal(e.actor.name, `${PEOPLE.ann.name} <${PEOPLE.ann.email}>`);
@@ -150,7 +150,7 @@ describe('Sign in to a team control plane with its identity provider', function 
     const members = (await rows(api, org.node)).find((r) => r.label === 'Members')!;
     assert.equal(members.contextValue, 'members~viewer');
     assert.deepEqual((await rows(api, members.node)).map((r) => r.contextValue), ['member.active~viewer', 'member.active~viewer']);
-    const made = await vscode.commands.executeCommand('choreo.createProject', { org: annOrg.handle }, { name: 'Not Allowed' });
+    const made = await vscode.commands.executeCommand('choreo.createProject', { orgHandle: annOrg.handle }, { name: 'Not Allowed' });
     assert.equal(made, undefined);
     assert.equal(api.failures.last?.code, 'forbidden');
     assert.match(api.failures.last!.message, /needs the Developer role in organization ".*"; you are a Viewer/);

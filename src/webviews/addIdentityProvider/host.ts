@@ -33,7 +33,7 @@ export class AddIdentityProviderPanel extends FormPanel<typeof addIdentityProvid
         return this.action(async () => {
           await addIdentityProvider(
             this.ctx,
-            { org: this.ref.orgHandle },
+            this.ref,
             { name: m.name, description: m.description, wellKnownUrl: m.wellKnownUrl, environments: m.environments.length ? m.environments : 'all', audiences: m.audiences },
           );
           // Done: the form that opened this one (Configure) now offers the provider.

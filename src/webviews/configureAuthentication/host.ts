@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
 import type { IssuedKeys } from '../../api';
-import type { EnvironmentRef as EnvironmentTarget } from '../../tree/refs';
 import type { UseCaseContext } from '../../useCases/context';
 import { addKeys, generateKeys, regenerateSecret, storedSecret } from '../../useCases/keys';
-import { componentRefOf } from '../../useCases/targets';
+import { componentTargetOf, type EnvironmentTarget } from '../../useCases/targets';
 import { FormPanel } from '../formPanel';
-import { targetOf, touches, type FormNavigation } from '../navigation';
+import { touches, type FormNavigation } from '../navigation';
 import type { EnvironmentRef } from '../../api/refs';
 import { configureAuthenticationProtocol, type ConfigureData, type ConfigureToHost } from './protocol';
 
@@ -63,7 +62,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
         return;
       }
       case 'addIdentityProvider':
-        this.nav.openAddIdentityProvider({ org: this.ref.orgHandle });
+        this.nav.openAddIdentityProvider({ orgHandle: this.ref.orgHandle });
         return;
       case 'openOverview':
         this.nav.openOverview({ orgHandle: this.ref.orgHandle, projectHandle: this.ref.projectHandle, componentName: this.ref.componentName });
@@ -78,7 +77,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
   }
 
   async load(post = true): Promise<void> {
-    const { org, project, component } = targetOf(this.ref);
+    const { orgHandle: org, projectHandle: project, componentName: component } = this.ref;
     const c = await this.ctx.client();
     const [consumer, environments, configs, providers] = await Promise.all([
       c.getComponent(org, project, component),
@@ -89,7 +88,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
     const env = environments.find((e) => e.handle === this.ref.environment);
     if (!env) throw Object.assign(new Error(`The organization ${org} has no environment "${this.ref.environment}".`), { code: 'not_found' });
     const auth = configs.find((a) => a.environment === env.handle);
-    this.env = { ...componentRefOf(consumer), environment: env.handle, environmentName: env.name, auth };
+    this.env = { ...componentTargetOf(consumer), environment: env.handle, environmentName: env.name, auth };
     if (!post) return;
     this.panel.title = `Configure ${env.name} · ${consumer.displayName || consumer.name}`;
     const data: ConfigureData = {

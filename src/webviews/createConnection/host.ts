@@ -6,7 +6,7 @@ import { createConnection } from '../../useCases/createConnection';
 import { resolveComponent, resolveConnection } from '../../useCases/targets';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../../api/refs';
-import { targetOf, type FormNavigation } from '../navigation';
+import { type FormNavigation } from '../navigation';
 import { createConnectionProtocol, MAX_SERVICES, type CreateConnectionToHost, type ServiceChoice } from './protocol';
 
 /** Server error codes and fields that belong to one field of this form. */
@@ -49,12 +49,12 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
         const connections = await (await this.ctx.client()).listConnections(this.ref.orgHandle, this.ref.projectHandle, this.ref.componentName);
         const connection = connections.find((c) => c.name === m.connectionName);
         if (!connection) throw Object.assign(new Error(`${this.ref.componentName} has no connection named "${m.connectionName}" any more.`), { code: 'not_found' });
-        await insertSnippet(this.ctx, await resolveConnection(this.ctx, { ...targetOf(this.ref), connection }));
+        await insertSnippet(this.ctx, await resolveConnection(this.ctx, { ...this.ref, connection }));
         return;
       }
       case 'create':
         return this.action(async () => {
-          const consumer = await resolveComponent(this.ctx, targetOf(this.ref), 'external-consumer');
+          const consumer = await resolveComponent(this.ctx, this.ref, 'external-consumer');
           const connection = await createConnection(this.ctx, consumer, {
             name: m.name,
             serviceProjectHandle: m.serviceProjectHandle || undefined,

@@ -29,7 +29,7 @@ export class CreateExternalConsumerPanel extends ProjectFormPanel<typeof createE
       case 'create':
         return this.action(async () => {
           const { orgHandle, projectHandle } = m.project;
-          const component = await createExternalConsumer(this.ctx, { org: orgHandle, project: projectHandle }, { displayName: m.displayName, name: m.name, description: m.description });
+          const component = await createExternalConsumer(this.ctx, { orgHandle, projectHandle }, { displayName: m.displayName, name: m.name, description: m.description });
           // Create takes you to the component's Overview, in this form's place.
           this.nav.openOverview({ orgHandle, projectHandle, componentName: component.name });
           this.close();

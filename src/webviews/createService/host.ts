@@ -34,7 +34,7 @@ export class CreateServicePanel extends ProjectFormPanel<typeof createServicePro
             visibility: e.visibility,
             ...(e.perEnvironment ? { upstreamUrls: filled(e.upstreamUrls) } : { upstreamUrl: e.upstreamUrl }),
           }));
-          const service = await createService(this.ctx, { org: orgHandle, project: projectHandle }, { displayName: m.displayName, name: m.name, description: m.description, endpoints });
+          const service = await createService(this.ctx, { orgHandle, projectHandle }, { displayName: m.displayName, name: m.name, description: m.description, endpoints });
           // Create takes you to the service's Overview, in this form's place (it says there whether each URL answers).
           this.nav.openOverview({ orgHandle, projectHandle, componentName: service.name });
           this.close();

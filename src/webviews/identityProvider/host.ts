@@ -26,7 +26,7 @@ export class IdentityProviderPanel extends FormPanel<typeof identityProviderProt
   }
 
   private get target() {
-    return { org: this.ref.orgHandle, identityProvider: { id: this.ref.identityProviderId, name: this.shown?.name ?? this.ref.identityProviderId } };
+    return { orgHandle: this.ref.orgHandle, identityProvider: { id: this.ref.identityProviderId, name: this.shown?.name ?? this.ref.identityProviderId } };
   }
 
   protected async handle(m: IdentityProviderToHost): Promise<void> {

@@ -10,7 +10,7 @@ import { revokeConfirmation } from '../../useCases/revokeConnection';
 import { updateEndpoint } from '../../useCases/updateEndpoint';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../../api/refs';
-import { componentKey, targetOf, touches, type FormNavigation } from '../navigation';
+import { componentKey, touches, type FormNavigation } from '../navigation';
 import { overviewProtocol, upstreamFieldId, visibilityFieldId, type OverviewToHost } from './protocol';
 
 export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
@@ -48,7 +48,7 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
       case 'insertSnippet': {
         const connection = this.shown?.connections.get(m.connectionName);
         if (!connection) return this.refuseNotShown('insertSnippet', 'connection');
-        await insertSnippet(this.ctx, await resolveConnection(this.ctx, { ...targetOf(this.ref), connection }));
+        await insertSnippet(this.ctx, await resolveConnection(this.ctx, { ...this.ref, connection }));
         return;
       }
       case 'saveUpstream': {
@@ -58,7 +58,7 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
         const url = m.url.trim();
         return this.action(async () => {
           try {
-            await updateEndpoint(this.ctx, targetOf(this.ref), m.endpoint, { upstreamUrls: { [m.environment]: url === '' ? null : url } });
+            await updateEndpoint(this.ctx, this.ref, m.endpoint, { upstreamUrls: { [m.environment]: url === '' ? null : url } });
           } catch (e) {
             throw onUpstreamField(e, field);
           }
@@ -71,7 +71,7 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
         const field = visibilityFieldId(m.endpoint);
         return this.action(async () => {
           try {
-            await updateEndpoint(this.ctx, targetOf(this.ref), m.endpoint, { visibility: m.visibility });
+            await updateEndpoint(this.ctx, this.ref, m.endpoint, { visibility: m.visibility });
           } catch (e) {
             if (!isControlPlaneError(e) || !e.uses?.length) throw e;
             // The consumers it names are ones the page may now link to.

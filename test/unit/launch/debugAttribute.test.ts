@@ -14,7 +14,7 @@ import { createConnection } from '../../../src/useCases/createConnection';
 import { createExternalConsumer } from '../../../src/useCases/createExternalConsumer';
 import type { FixableError } from '../../../src/useCases/connectionEnvironment';
 import { generateKeys } from '../../../src/useCases/keys';
-import { componentRefOf, resolveEnvironment } from '../../../src/useCases/targets';
+import { componentTargetOf, resolveEnvironment } from '../../../src/useCases/targets';
 import { fakeVscode, requireWithFakeVscode } from '../useCases/fakeVscode';
 import { startWorld, type World } from '../useCases/world';
 
@@ -49,13 +49,13 @@ describe('The choreo launch attribute: a linked consumer\'s connection values in
   before(async () => {
     world = await startWorld();
     await world.client.createOrganization({ name: 'Stark Industries' });
-    consumer = await createExternalConsumer(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Stark Mobile App' });
-    const issued = await generateKeys(world.ctx, await resolveEnvironment(world.ctx, { ...componentRefOf(consumer), environment: 'development' }));
+    consumer = await createExternalConsumer(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Stark Mobile App' });
+    const issued = await generateKeys(world.ctx, await resolveEnvironment(world.ctx, { ...componentTargetOf(consumer), environment: 'development' }));
     secret = issued.clientSecret;
     const service = (await world.client.listComponents(ORG, PROJECT, { type: 'service' })).items[0]!;
     const endpointName = service.endpoints![0]!.name;
-    await createConnection(world.ctx, componentRefOf(consumer), { name: 'Greeting', serviceComponentName: service.name, endpointName });
-    await createConnection(world.ctx, componentRefOf(consumer), { name: 'Greeting Again', serviceComponentName: service.name, endpointName });
+    await createConnection(world.ctx, componentTargetOf(consumer), { name: 'Greeting', serviceComponentName: service.name, endpointName });
+    await createConnection(world.ctx, componentTargetOf(consumer), { name: 'Greeting Again', serviceComponentName: service.name, endpointName });
     link = { controlPlane: 'local', organization: ORG, project: PROJECT, externalConsumer: consumer.name };
   });
   after(async () => {

@@ -36,7 +36,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
   let consumer: Component;
   const opened: unknown[] = [];
   const nav = { onDidChange: () => ({ dispose() {} }), openOverview: (ref: unknown) => void opened.push(ref) } as unknown as FormNavigation;
-  const target = () => ({ org: ORG, identityProvider: provider });
+  const target = () => ({ orgHandle: ORG, identityProvider: provider });
 
   /** The provider's overview, as VS Code would host it; resolves once it has posted its data. */
   async function overview() {
@@ -52,8 +52,8 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     world = await startWorld();
     idp = await startExternalIdentityProvider();
     await world.client.createOrganization({ name: 'Stark Industries' });
-    consumer = await createExternalConsumer(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Stark Mobile App' });
-    provider = await addIdentityProvider(world.ctx, { org: ORG }, { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl });
+    consumer = await createExternalConsumer(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Stark Mobile App' });
+    provider = await addIdentityProvider(world.ctx, { orgHandle: ORG }, { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl });
   });
   after(async () => {
     await idp?.close();
@@ -62,18 +62,18 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
 
   it('the palette\'s picker offers the external providers only, for Refresh and Delete', async () => {
     world.asked.length = 0;
-    const picked = await resolveIdentityProvider(world.ctx, { org: ORG }, { external: true });
+    const picked = await resolveIdentityProvider(world.ctx, { orgHandle: ORG }, { external: true });
     assert.equal(picked.identityProvider.id, provider.id, 'the one external provider, without asking');
     assert.equal(world.asked.length, 0, 'nothing was asked');
     const builtIn = (await world.client.listIdentityProviders(ORG)).find((p) => p.kind === 'built-in')!;
     world.answer(builtIn.name);
-    const any = await resolveIdentityProvider(world.ctx, { org: ORG });
+    const any = await resolveIdentityProvider(world.ctx, { orgHandle: ORG });
     assert.deepEqual(world.asked[0]?.options, [builtIn.name, 'Stark IdP'], 'Open offers the built-in one too');
     assert.equal(any.identityProvider.id, builtIn.id);
   });
 
   it('Add Keys from the palette asks the provider among the external ones, then the Client ID (a blank one refused in the box)', async () => {
-    const env = await resolveEnvironment(world.ctx, { org: ORG, project: PROJECT, component: consumer.name, environment: 'production' });
+    const env = await resolveEnvironment(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: consumer.name, environment: 'production' });
     world.asked.length = 0;
     world.answer('Stark IdP', '', 'stark-mobile-app-prod');
     const auth = await addKeys(world.ctx, env);
@@ -107,7 +107,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
   });
 
   it('the overview shows the provider and the consumers using it; its Refresh button runs the same use case', async () => {
-    const env = await resolveEnvironment(world.ctx, { org: ORG, project: PROJECT, component: consumer.name, environment: 'development' });
+    const env = await resolveEnvironment(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: consumer.name, environment: 'development' });
     await addKeys(world.ctx, env, { identityProviderId: provider.id, clientId: 'stark-mobile-app-dev' });
     const fake = await overview();
     const data = last(fake.posted, 'data') as unknown as { provider: IdentityProvider; environments: unknown[] };
@@ -133,7 +133,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
   it('Delete asks naming the provider, and is refused while a consumer uses it: the message names the consumer once, the notification offers to open it', async () => {
     world.asked.length = 0;
     world.answer(true);
-    const refusal = await deleteResource(world.ctx, { org: ORG, identityProvider: provider }).then(
+    const refusal = await deleteResource(world.ctx, { orgHandle: ORG, identityProvider: provider }).then(
       () => assert.fail('the delete went through'),
       (e: unknown) => e,
     );
@@ -150,7 +150,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     const ran: unknown[][] = [];
     fakeVscode.commands.executeCommand = async (...args: unknown[]) => void ran.push(args);
     await actions.get('Open Stark Mobile App')!();
-    assert.deepEqual(ran, [['choreo.openOverview', { org: ORG, project: PROJECT, component: consumer.name }]]);
+    assert.deepEqual(ran, [['choreo.openOverview', { orgHandle: ORG, projectHandle: PROJECT, componentName: consumer.name }]]);
     assert.ok((await world.client.listIdentityProviders(ORG)).some((p) => p.id === provider.id), 'the provider is still there');
   });
 
@@ -174,7 +174,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
   });
 
   it('after Remove Keys, Delete succeeds and the provider is gone', async () => {
-    const env = await resolveEnvironment(world.ctx, { org: ORG, project: PROJECT, component: consumer.name, environment: 'development' });
+    const env = await resolveEnvironment(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: consumer.name, environment: 'development' });
     world.asked.length = 0;
     world.answer(true);
     await removeKeys(world.ctx, env);

@@ -70,14 +70,14 @@ describe('prompts through the use cases\' prompter', function () {
   });
 
   it('Create Project given a name asks nothing, and has no description', async () => {
-    const project = await createProject(world.ctx, { org: 'stark-industries' }, { name: 'Web' });
+    const project = await createProject(world.ctx, { orgHandle: 'stark-industries' }, { name: 'Web' });
     assert.deepEqual(world.asked, []);
     assert.deepEqual([project.orgHandle, project.handle, project.description], ['stark-industries', 'web', '']);
   });
 
   it('Add Keys without an external provider says to add one, and asks nothing', async () => {
-    const consumer = await createExternalConsumer(world.ctx, { org: 'stark-industries', project: 'default' }, { displayName: 'Stark Mobile App' });
-    const env = await resolveEnvironment(world.ctx, { org: 'stark-industries', project: 'default', component: consumer.name, environment: 'development' });
+    const consumer = await createExternalConsumer(world.ctx, { orgHandle: 'stark-industries', projectHandle: 'default' }, { displayName: 'Stark Mobile App' });
+    const env = await resolveEnvironment(world.ctx, { orgHandle: 'stark-industries', projectHandle: 'default', componentName: consumer.name, environment: 'development' });
     world.asked.length = 0;
     const refusal = await addKeys(world.ctx, env).then(
       () => assert.fail('keys were added'),
@@ -93,7 +93,7 @@ describe('prompts through the use cases\' prompter', function () {
     const service = (await world.client.listComponents('stark-industries', 'default', { type: 'service' })).items[0]!;
     const endpoint = service.endpoints![0]!;
     world.answer('Production');
-    const url = await copyServiceUrl(world.ctx as never, { org: 'stark-industries', project: 'default', component: service.name, endpoint } as never);
+    const url = await copyServiceUrl(world.ctx as never, { orgHandle: 'stark-industries', projectHandle: 'default', componentName: service.name, endpoint } as never);
     assert.deepEqual(world.asked[0]?.options, ['Development', 'Production']);
     assert.equal(url, endpoint.gatewayUrls.production);
     assert.notEqual(url, endpoint.gatewayUrls.development);

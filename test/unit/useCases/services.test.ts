@@ -60,7 +60,7 @@ describe('services: Create Service and the Service Overview', function () {
   });
 
   it('one URL ("My service runs at") becomes the upstream of every environment; the tree hears of it', async () => {
-    const service = await createService(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Inventory API', endpoints: [{ name: 'api', upstreamUrl: ' http://localhost:8080/v1 ' }] });
+    const service = await createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Inventory API', endpoints: [{ name: 'api', upstreamUrl: ' http://localhost:8080/v1 ' }] });
     assert.equal(service.name, 'inventory-api', 'the unique name derived from the display name');
     assert.equal(service.type, 'service');
     assert.deepEqual(service.endpoints?.[0]?.upstreamUrls, { development: 'http://localhost:8080/v1', production: 'http://localhost:8080/v1' });
@@ -69,7 +69,7 @@ describe('services: Create Service and the Service Overview', function () {
   });
 
   it('a URL per environment wins over the one URL where given', async () => {
-    const service = await createService(world.ctx, { org: ORG, project: PROJECT }, {
+    const service = await createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, {
       displayName: 'Billing',
       endpoints: [{ name: 'api', visibility: 'Organization', upstreamUrl: 'http://localhost:9000', upstreamUrls: { production: 'https://billing.staging.example' } }],
     });
@@ -84,7 +84,7 @@ describe('services: Create Service and the Service Overview', function () {
       ['ftp://files.example', 'Enter an http or https URL.'],
       ['not a url', 'Enter an http or https URL.'],
     ] as const) {
-      const e = await refusal(createService(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Bad URL', endpoints: [{ name: 'api', upstreamUrl: bad }] }));
+      const e = await refusal(createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Bad URL', endpoints: [{ name: 'api', upstreamUrl: bad }] }));
       assert.equal(e.code, 'validation_failed');
       assert.deepEqual(Object.keys(e.fields), ['endpoints.0.upstreamUrl'], `${bad}: ${JSON.stringify(e.fields)}`);
       assert.equal(e.fields['endpoints.0.upstreamUrl'], said);
@@ -95,7 +95,7 @@ describe('services: Create Service and the Service Overview', function () {
 
   it('refuses an environment the organization does not have, naming the ones it has', async () => {
     const e = await refusal(
-      createService(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Staging Only', endpoints: [{ name: 'api', upstreamUrls: { staging: 'http://localhost:1' } }] }),
+      createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Staging Only', endpoints: [{ name: 'api', upstreamUrls: { staging: 'http://localhost:1' } }] }),
     );
     assert.deepEqual(Object.keys(e.fields), ['endpoints.0.upstreamUrls.staging']);
     assert.match(e.message, /no environment "staging"; use one of: development, production/);
@@ -138,8 +138,8 @@ describe('services: Create Service and the Service Overview', function () {
     let service: Component;
     let consumer: Component;
     before(async () => {
-      service = await createService(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Catalog', endpoints: [{ name: 'api', upstreamUrl: 'http://127.0.0.1:9/' }] });
-      consumer = await createExternalConsumer(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Stark Web Shop' });
+      service = await createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Catalog', endpoints: [{ name: 'api', upstreamUrl: 'http://127.0.0.1:9/' }] });
+      consumer = await createExternalConsumer(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Stark Web Shop' });
       await world.client.createConnection(ORG, PROJECT, consumer.name, { name: 'Catalog', serviceComponentName: service.name, endpointName: 'api' });
     });
 
@@ -162,7 +162,7 @@ describe('services: Create Service and the Service Overview', function () {
     });
 
     it('issue 22 row 6: Revoke asks first, naming the consumer and its project, and revokes only when confirmed; the page then shows it revoked', async () => {
-      const kiosk = await createExternalConsumer(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Stark Kiosk' });
+      const kiosk = await createExternalConsumer(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Stark Kiosk' });
       await world.client.createConnection(ORG, PROJECT, kiosk.name, { name: 'Kiosk Catalog', serviceComponentName: service.name, endpointName: 'api' });
       const fake = overview();
       fake.send({ type: 'ready' });
@@ -197,7 +197,7 @@ describe('services: Create Service and the Service Overview', function () {
       const seen: string[] = [];
       upstream.server.on('request', (req) => seen.push(req.url ?? ''));
       try {
-        await updateEndpoint(world.ctx, { org: ORG, project: PROJECT, component: service.name }, 'api', { upstreamUrls: { development: `${upstream.url}/admin/delete-everything` } });
+        await updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', { upstreamUrls: { development: `${upstream.url}/admin/delete-everything` } });
         // The same control plane, named as a team server would be (the calls still go where they went).
         const client = await world.ctx.client();
         const remote = new Proxy(client, {
@@ -223,7 +223,7 @@ describe('services: Create Service and the Service Overview', function () {
         await until(() => seen.length > 0, 'the local page to probe the URL');
         assert.deepEqual(seen, ['/admin/delete-everything']);
       } finally {
-        await updateEndpoint(world.ctx, { org: ORG, project: PROJECT, component: service.name }, 'api', { upstreamUrls: { development: 'http://127.0.0.1:9/' } });
+        await updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', { upstreamUrls: { development: 'http://127.0.0.1:9/' } });
         upstream.server.close();
       }
     });
@@ -257,8 +257,8 @@ describe('services: Create Service and the Service Overview', function () {
 
     it('narrowing a visibility that a consumer of another project stands in the way of is refused, naming it, with a link the page then follows', async () => {
       await world.client.createProject(ORG, { name: 'Storefront', description: '' });
-      const other = await createExternalConsumer(world.ctx, { org: ORG, project: 'storefront' }, { displayName: 'Kiosk' });
-      await updateEndpoint(world.ctx, { org: ORG, project: PROJECT, component: service.name }, 'api', { visibility: 'Organization' });
+      const other = await createExternalConsumer(world.ctx, { orgHandle: ORG, projectHandle: 'storefront' }, { displayName: 'Kiosk' });
+      await updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', { visibility: 'Organization' });
       await world.client.createConnection(ORG, 'storefront', other.name, { name: 'Catalog', serviceProjectHandle: PROJECT, serviceComponentName: service.name, endpointName: 'api' });
       const fake = overview();
       fake.send({ type: 'ready' });
@@ -283,14 +283,14 @@ describe('services: Create Service and the Service Overview', function () {
     });
 
     it('updateEndpoint refuses an unknown environment by name, and an endpoint the service does not have', async () => {
-      const e = await refusal(updateEndpoint(world.ctx, { org: ORG, project: PROJECT, component: service.name }, 'api', { upstreamUrls: { staging: 'http://localhost:1' } }));
+      const e = await refusal(updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', { upstreamUrls: { staging: 'http://localhost:1' } }));
       assert.deepEqual(Object.keys(e.fields), ['upstreamUrls.staging']);
       assert.match(e.message, /no environment "staging"/);
-      await assert.rejects(updateEndpoint(world.ctx, { org: ORG, project: PROJECT, component: service.name }, 'nope', { upstreamUrls: { development: 'http://localhost:1' } }), (err: Error & { code?: string }) => err.code === 'not_found');
+      await assert.rejects(updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'nope', { upstreamUrls: { development: 'http://localhost:1' } }), (err: Error & { code?: string }) => err.code === 'not_found');
     });
 
     it('Delete of a service with a connection is refused, naming the consumer and its connection, and the service stays', async () => {
-            await assert.rejects(deleteResource(world.ctx, { org: ORG, project: PROJECT, component: service.name }, { confirmed: true }), (err: Error & { code?: string; uses?: { componentName: string; connectionName?: string }[] }) => {
+            await assert.rejects(deleteResource(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, { confirmed: true }), (err: Error & { code?: string; uses?: { componentName: string; connectionName?: string }[] }) => {
         assert.equal(err.code, 'in_use');
         assert.match(err.message, /stark-web-shop/);
         assert.deepEqual(err.uses?.map((u) => [u.componentName, u.connectionName]), [['stark-web-shop', 'Catalog'], ['kiosk', 'Catalog']]);

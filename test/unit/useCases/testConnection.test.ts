@@ -6,7 +6,7 @@ import type { Component } from '../../../src/api';
 import { createConnection } from '../../../src/useCases/createConnection';
 import { createExternalConsumer } from '../../../src/useCases/createExternalConsumer';
 import { generateKeys } from '../../../src/useCases/keys';
-import { componentRefOf, resolveConnection, resolveEnvironment } from '../../../src/useCases/targets';
+import { componentTargetOf, resolveConnection, resolveEnvironment } from '../../../src/useCases/targets';
 import { testConnection } from '../../../src/useCases/testConnection';
 import { startWorld, type World } from './world';
 
@@ -21,16 +21,16 @@ describe('Test Connection (use case) through the real gateway', function () {
   before(async () => {
     world = await startWorld();
     await world.client.createOrganization({ name: 'Stark Industries' });
-    consumer = await createExternalConsumer(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Stark Mobile App' });
-    await generateKeys(world.ctx, await resolveEnvironment(world.ctx, { ...componentRefOf(consumer), environment: 'development' }));
+    consumer = await createExternalConsumer(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Stark Mobile App' });
+    await generateKeys(world.ctx, await resolveEnvironment(world.ctx, { ...componentTargetOf(consumer), environment: 'development' }));
     const service = (await world.client.listComponents(ORG, PROJECT, { type: 'service' })).items[0]!;
-    await createConnection(world.ctx, componentRefOf(consumer), { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name });
+    await createConnection(world.ctx, componentTargetOf(consumer), { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name });
   });
   after(async () => {
     await world?.close();
   });
 
-  const target = () => resolveConnection(world.ctx, { ...componentRefOf(consumer), connection: { name: 'Greeting' } as never, environment: 'development' });
+  const target = () => resolveConnection(world.ctx, { ...componentTargetOf(consumer), connection: { name: 'Greeting' } as never, environment: 'development' });
 
   it('gets a token with the kept secret and calls the service: 200 with its answer, timed, the token nowhere in the report or log', async () => {
     const result = await testConnection(world.ctx, await target(), { method: 'GET', path: '/greeting?name=Ada' });

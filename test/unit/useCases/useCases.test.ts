@@ -7,13 +7,12 @@ import type { Component } from '../../../src/api';
 import type { CommandContext } from '../../../src/commands/commandContext';
 import { CredentialVault } from '../../../src/secrets/credentialVault';
 import { createExternalConsumer as createExternalConsumerCommand } from '../../../src/commands/createExternalConsumer';
-import type { ComponentRef } from '../../../src/tree/refs';
 import { addIdentityProvider } from '../../../src/useCases/addIdentityProvider';
 import { createExternalConsumer } from '../../../src/useCases/createExternalConsumer';
 import { deleteResource } from '../../../src/useCases/deleteResource';
 import { getTestToken } from '../../../src/useCases/getTestToken';
 import { regenerateSecret } from '../../../src/useCases/keys';
-import { componentRefOf, resolveConnection, resolveEnvironment } from '../../../src/useCases/targets';
+import { componentTargetOf, resolveConnection, resolveEnvironment, type ComponentTarget } from '../../../src/useCases/targets';
 import type { AddIdentityProviderPanel as AddIdentityProviderPanelType } from '../../../src/webviews/addIdentityProvider/host';
 import type { ConfigureAuthenticationPanel as ConfigurePanelType } from '../../../src/webviews/configureAuthentication/host';
 import type { FormNavigation } from '../../../src/webviews/navigation';
@@ -34,12 +33,12 @@ describe('use cases, shared by commands and forms', function () {
   this.timeout(30_000);
   let world: World;
   let consumer: Component;
-  const env = (environment = 'development') => ({ org: ORG, project: PROJECT, component: consumer.name, environment });
+  const env = (environment = 'development') => ({ orgHandle: ORG, projectHandle: PROJECT, componentName: consumer.name, environment });
 
   before(async () => {
     world = await startWorld();
     await world.client.createOrganization({ name: 'Stark Industries' });
-    consumer = await createExternalConsumer(world.ctx, { org: ORG, project: PROJECT }, { displayName: 'Stark Mobile App' });
+    consumer = await createExternalConsumer(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Stark Mobile App' });
   });
   after(async () => {
     await world?.close();
@@ -104,10 +103,10 @@ describe('use cases, shared by commands and forms', function () {
     const opened: unknown[] = [];
     const ctx = { ...world.ctx, forms: { openCreateExternalConsumer: async (p: unknown) => void opened.push(p) } } as unknown as CommandContext;
     const service = (await world.client.listComponents(ORG, PROJECT, { type: 'service' })).items[0]!;
-    const row: { ref: ComponentRef } = { ref: componentRefOf(service) };
+    const row: { ref: ComponentTarget } = { ref: componentTargetOf(service) };
     const made = await createExternalConsumerCommand(ctx, row, [row] as never);
     assert.equal(made, undefined);
-    assert.deepEqual(opened, [{ org: ORG, project: PROJECT }]);
+    assert.deepEqual(opened, [{ orgHandle: ORG, projectHandle: PROJECT }]);
   });
 
   describe('Add Identity Provider, the form', () => {
@@ -148,7 +147,7 @@ describe('use cases, shared by commands and forms', function () {
 
     it('the command\'s notification says a refusal once, without field names', async () => {
       await assert.rejects(
-        addIdentityProvider(world.ctx, { org: ORG }, { name: 'Nowhere', wellKnownUrl: 'http://127.0.0.1:9/.well-known/openid-configuration' }),
+        addIdentityProvider(world.ctx, { orgHandle: ORG }, { name: 'Nowhere', wellKnownUrl: 'http://127.0.0.1:9/.well-known/openid-configuration' }),
         (e: Error & { describe?: () => string }) => {
           const said = e.describe!();
           assert.doesNotMatch(said, /wellKnownUrl/);
@@ -163,7 +162,7 @@ describe('use cases, shared by commands and forms', function () {
     assert.ok(world.secrets.size > 1, 'a secret is there to remove (and the vault index)');
     world.asked.length = 0;
     world.answer(true);
-    await deleteResource(world.ctx, { org: ORG, project: PROJECT, component: consumer.name });
+    await deleteResource(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: consumer.name });
     assert.equal(world.asked[0]?.text, 'Delete external consumer Stark Mobile App?');
     assert.deepEqual(await world.vault.keys(), []);
     assert.ok(![...world.secrets.keys()].some((k) => k.startsWith('choreo.secret/')), [...world.secrets.keys()].join(', '));

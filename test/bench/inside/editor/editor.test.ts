@@ -28,7 +28,7 @@ describe('editor bench', function () {
       await client.createConnection(org.handle, 'default', consumer.name, { name: `Service ${i}`, serviceComponentName: service.name, endpointName: service.endpoints![0]!.name });
     }
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    assert.ok(await vscode.commands.executeCommand('choreo.linkWorkspace', { org: org.handle, project: 'default', component: consumer.name }, { folder }));
+    assert.ok(await vscode.commands.executeCommand('choreo.linkWorkspace', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name }, { folder }));
 
     // Completion: the first answer fetches the list; the rest are what a user meets while typing.
     const file = path.join(folder, 'bench.ts');
