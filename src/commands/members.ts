@@ -61,7 +61,7 @@ export async function inviteMember(ctx: CommandContext, target?: Target<OrgRef>,
   }
   const role = isRole(g.role) ? g.role : await pickRole(ctx, `Role of ${email ?? subject} in ${org}`);
   const member = await (await ctx.client()).inviteMember(org, email ? { email, role } : { subject, role });
-  ctx.changed({ org, members: true });
+  ctx.changed({ orgHandle: org, members: true });
   ctx.log.info(`Invited ${email ?? subject} to ${org} as ${ROLE_NAMES[role]}`);
   return member;
 }
@@ -79,7 +79,7 @@ export async function changeMemberRole(ctx: CommandContext, target?: Target<Memb
   const wanted = optionsOf(options).role ?? (fromRow ? undefined : g.role);
   const role = isRole(wanted) ? wanted : await pickRole(ctx, `Role of ${m.name} in ${m.orgHandle}`, m.role);
   const member = await (await ctx.client()).changeMemberRole(m.orgHandle, m.member, role);
-  ctx.changed({ org: m.orgHandle, members: true });
+  ctx.changed({ orgHandle: m.orgHandle, members: true });
   return member;
 }
 
@@ -90,6 +90,6 @@ export async function removeMember(ctx: CommandContext, target?: Target<MemberRe
     await ctx.ui.confirm(`Remove ${m.name} from ${m.orgHandle}?`, 'They lose access to the organization at once, and their personal access tokens for it stop working.', 'Remove');
   }
   await (await ctx.client()).removeMember(m.orgHandle, m.member);
-  ctx.changed({ org: m.orgHandle, members: true });
+  ctx.changed({ orgHandle: m.orgHandle, members: true });
   void vscode.window.showInformationMessage(`${m.name} was removed from ${m.orgHandle}.`);
 }

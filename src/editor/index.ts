@@ -338,7 +338,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
     changed(change) {
       // Any change to a linked consumer's connections (or to everything, without an org) is a reason to look again.
       const touches = [...consumers.values()].some(
-        (c) => !change.org || (change.org === c.link.organization && (!change.component || change.component === c.link.externalConsumer)),
+        (c) => !change.orgHandle || (change.orgHandle === c.link.organization && (!change.componentName || change.componentName === c.link.externalConsumer)),
       );
       if (touches) forget();
     },

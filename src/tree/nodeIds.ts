@@ -22,7 +22,7 @@ export const nodeIds = {
  * reloads its project (a new row), a changed one its own subtree.
  */
 export function idsFor(change: Change): string[] {
-  const { org, project, component } = change;
+  const { orgHandle: org, projectHandle: project, componentName: component } = change;
   if (!org) return [];
   const ids: string[] = [];
   if (project && component) {

@@ -39,7 +39,7 @@ export class ResourcesView implements vscode.Disposable {
   /** Reloads what a change touched; a component just created is selected, so the tree shows what was made. */
   async changed(change: Change): Promise<void> {
     this.tree.refreshFor(change);
-    const { org, project, component } = change;
+    const { orgHandle: org, projectHandle: project, componentName: component } = change;
     if (!change.created || !org || !project || !component || !this.view.visible) return;
     const node = await this.tree
       .resolvePath([nodeIds.org(org), nodeIds.project(org, project), nodeIds.component(org, project, component)])

@@ -1,5 +1,5 @@
 import { CreateIdentityProvider, type IdentityProvider } from '../api';
-import type { OrgRef } from '../api/refs';
+import { OrgRef, refIn } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { parseInput } from './validate';
 
@@ -28,6 +28,6 @@ export async function addIdentityProvider(ctx: UseCaseContext, org: OrgRef, inpu
   const client = await ctx.client();
   const idp = await ctx.ui.progress(`Reading ${body.wellKnownUrl}…`, () => client.createIdentityProvider(org.orgHandle, body));
   ctx.log.info(`Added identity provider ${idp.name} (${idp.issuer}) to ${org.orgHandle}`);
-  ctx.changed({ org: org.orgHandle, identityProviders: true });
+  ctx.changed({ ...refIn(OrgRef, org), identityProviders: true });
   return idp;
 }

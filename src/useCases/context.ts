@@ -5,6 +5,7 @@
  * Types are the real ones (`ControlPlaneClient`, `Pick<CredentialVault, …>`), never copies.
  */
 import type * as vscode from 'vscode';
+import type { ComponentRef } from '../api/refs';
 import type { ControlPlaneClient } from '../client/controlPlaneClient';
 import type { CredentialVault } from '../secrets/credentialVault';
 
@@ -27,10 +28,7 @@ export interface Prompter {
 }
 
 /** What changed, by handles: the tree reloads that subtree (all of it without `org`) and open forms of that component reload. */
-export interface Change {
-  org?: string;
-  project?: string;
-  component?: string;
+export interface Change extends Partial<ComponentRef> {
   /** The component's connections changed (the tree reloads its Connections group). */
   connections?: boolean;
   /** The component was just created: the tree selects its row. */

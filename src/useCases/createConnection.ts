@@ -1,4 +1,5 @@
 import { CreateConnection, type Connection } from '../api';
+import { ComponentRef, refIn } from '../api/refs';
 import type { ComponentTarget } from './targets';
 import type { UseCaseContext } from './context';
 import { parseInput } from './validate';
@@ -22,7 +23,7 @@ export async function createConnection(ctx: UseCaseContext, consumer: ComponentT
   const client = await ctx.client();
   const connection = await ctx.ui.progress(`Creating connection ${body.name}…`, () => client.createConnection(consumer.orgHandle, consumer.projectHandle, consumer.componentName, body));
   ctx.log.info(`Created connection ${connection.name} from ${consumer.componentName} to ${body.serviceComponentName}/${body.endpointName}`);
-  ctx.changed({ org: consumer.orgHandle, project: consumer.projectHandle, component: consumer.componentName, connections: true });
+  ctx.changed({ ...refIn(ComponentRef, consumer), connections: true });
   return connection;
 }
 

@@ -1,5 +1,5 @@
 import { CreateComponent, toDnsLabel, type Component } from '../api';
-import type { ProjectRef } from '../api/refs';
+import { ProjectRef, refIn } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { parseInput } from './validate';
 
@@ -21,6 +21,6 @@ export async function createExternalConsumer(ctx: UseCaseContext, project: Proje
   const client = await ctx.client();
   const component = await ctx.ui.progress(`Creating external consumer ${body.displayName}…`, () => client.createComponent(project.orgHandle, project.projectHandle, body));
   ctx.log.info(`Created external consumer ${project.orgHandle}/${project.projectHandle}/${component.name}`);
-  ctx.changed({ org: project.orgHandle, project: project.projectHandle, component: component.name, created: true });
+  ctx.changed({ ...refIn(ProjectRef, project), componentName: component.name, created: true });
   return component;
 }

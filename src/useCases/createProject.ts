@@ -15,6 +15,6 @@ export async function createProject(ctx: UseCaseContext, target: Partial<OrgRef>
   const client = await ctx.client();
   const project = await ctx.ui.progress(`Creating project ${name}…`, () => client.createProject(org, { name, description, ...(given.handle ? { handle: given.handle } : {}) }));
   ctx.log.info(`Created project ${org}/${project.handle}`);
-  ctx.changed({ org });
+  ctx.changed({ orgHandle: org });
   return project;
 }

@@ -1,5 +1,5 @@
 import { CreateComponent, toDnsLabel, type Component, type EndpointInput } from '../api';
-import type { ProjectRef } from '../api/refs';
+import { ProjectRef, refIn } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { parseFields } from './validate';
@@ -65,6 +65,6 @@ export async function createService(ctx: UseCaseContext, project: ProjectRef, in
   if (!body.endpoints?.length) throw new UseCaseError('validation_failed', 'Add at least one endpoint.', { endpoints: 'Add at least one endpoint.' });
   const component = await ctx.ui.progress(`Creating service ${body.displayName}…`, () => client.createComponent(project.orgHandle, project.projectHandle, body));
   ctx.log.info(`Created service ${project.orgHandle}/${project.projectHandle}/${component.name} with ${body.endpoints.length} endpoint(s)`);
-  ctx.changed({ org: project.orgHandle, project: project.projectHandle, component: component.name, created: true });
+  ctx.changed({ ...refIn(ProjectRef, project), componentName: component.name, created: true });
   return component;
 }

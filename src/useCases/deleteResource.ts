@@ -27,7 +27,7 @@ export async function deleteResource(ctx: UseCaseContext, target: Partial<Delete
     what = `identity provider ${identityProvider.name}`;
     goesWith = `The gateway stops accepting tokens issued by ${identityProvider.name} at once.`;
     run = () => client.deleteIdentityProvider(org, identityProvider.id);
-    after = async () => ctx.changed({ org, identityProviders: true });
+    after = async () => ctx.changed({ orgHandle: org, identityProviders: true });
   } else if (project && component) {
     const c = await client.getComponent(org, project, component);
     const name = c.displayName || c.name;
@@ -35,7 +35,7 @@ export async function deleteResource(ctx: UseCaseContext, target: Partial<Delete
       what = `connection ${connection.name} of ${name}`;
       goesWith = `${name} loses access to the endpoint through the gateway. Config already written to files stays there.`;
       run = () => client.deleteConnection(org, project, component, connection.name);
-      after = async () => ctx.changed({ org, project, component, connections: true });
+      after = async () => ctx.changed({ orgHandle: org, projectHandle: project, componentName: component, connections: true });
     } else {
       what = `${c.type === 'service' ? 'service' : 'external consumer'} ${name}`;
       goesWith =
@@ -45,7 +45,7 @@ export async function deleteResource(ctx: UseCaseContext, target: Partial<Delete
       run = () => client.deleteComponent(org, project, component);
       after = async () => {
         await ctx.vault.deleteSecretsUnder({ controlPlane, org, project, componentId: c.id });
-        ctx.changed({ org, project });
+        ctx.changed({ orgHandle: org, projectHandle: project });
       };
     }
   } else if (project) {
@@ -56,7 +56,7 @@ export async function deleteResource(ctx: UseCaseContext, target: Partial<Delete
     run = () => client.deleteProject(org, project);
     after = async () => {
       await ctx.vault.deleteSecretsUnder({ controlPlane, org, project });
-      ctx.changed({ org });
+      ctx.changed({ orgHandle: org });
     };
   } else {
     what = `organization ${org}`;

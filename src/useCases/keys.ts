@@ -4,6 +4,7 @@
  * external one (a Client ID; no secret is given to the control plane), and Remove Keys (either kind).
  */
 import { AddExternalKeys, type AuthConfiguration, type IssuedKeys } from '../api';
+import { ComponentRef, refIn } from '../api/refs';
 import { type EnvironmentTarget, secretRefOf } from './targets';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
@@ -42,7 +43,7 @@ export async function regenerateSecret(ctx: UseCaseContext, env: EnvironmentTarg
 async function keep(ctx: UseCaseContext, controlPlane: string, env: EnvironmentTarget, issued: IssuedKeys, verb: string): Promise<IssuedKeys> {
   await ctx.vault.storeConsumerSecret(secretRefOf(controlPlane, env), issued.clientSecret);
   ctx.log.info(`${verb} for ${env.orgHandle}/${env.projectHandle}/${env.componentName} in ${env.environment}; client ID ${issued.authConfiguration.clientId}`);
-  ctx.changed({ org: env.orgHandle, project: env.projectHandle, component: env.componentName });
+  ctx.changed(refIn(ComponentRef, env));
   return issued;
 }
 
@@ -79,7 +80,7 @@ export async function addKeys(ctx: UseCaseContext, env: EnvironmentTarget, given
   // The built-in client of this environment is replaced: a secret kept for it would only mislead.
   await ctx.vault.deleteConsumerSecret(secretRefOf(client.baseUrl, env));
   ctx.log.info(`Added keys of ${auth.identityProviderName} for ${env.orgHandle}/${env.projectHandle}/${env.componentName} in ${env.environment}`);
-  ctx.changed({ org: env.orgHandle, project: env.projectHandle, component: env.componentName });
+  ctx.changed(refIn(ComponentRef, env));
   return auth;
 }
 
@@ -104,7 +105,7 @@ export async function removeKeys(ctx: UseCaseContext, env: EnvironmentTarget, o:
   const external = auth.identityProviderKind === 'built-in' ? undefined : auth.identityProviderId;
   await ctx.vault.deleteConsumerSecret(secretRefOf(client.baseUrl, env, external));
   ctx.log.info(`Removed the keys of ${env.orgHandle}/${env.projectHandle}/${env.componentName} in ${env.environment} (${auth.identityProviderName})`);
-  ctx.changed({ org: env.orgHandle, project: env.projectHandle, component: env.componentName });
+  ctx.changed(refIn(ComponentRef, env));
 }
 
 /** The secret this VS Code keeps for an environment's built-in keys, if any (Copy Secret). */

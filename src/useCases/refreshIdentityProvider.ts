@@ -54,6 +54,6 @@ export async function refreshIdentityProvider(ctx: UseCaseContext, target: Pick<
   );
   const summary = describeChanges(changes);
   ctx.log.info(`Refreshed identity provider ${provider.name} of ${org}: ${summary}`);
-  ctx.changed({ org, identityProviders: true });
+  ctx.changed({ orgHandle: org, identityProviders: true });
   return { provider, changes, summary };
 }

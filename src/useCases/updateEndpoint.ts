@@ -1,5 +1,5 @@
 import { UpdateEndpoint, type Component } from '../api';
-import type { ComponentRef } from '../api/refs';
+import { ComponentRef, refIn } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { parseFields } from './validate';
@@ -27,6 +27,6 @@ export async function updateEndpoint(ctx: UseCaseContext, service: ComponentRef,
   const updated = await ctx.ui.progress(`Saving endpoint ${endpoint}…`, () => client.updateEndpoint(service.orgHandle, service.projectHandle, service.componentName, endpoint, body));
   const what = [body.upstreamUrls && `upstream URL in ${Object.keys(body.upstreamUrls).join(', ')}`, body.visibility && `visibility ${body.visibility}`].filter(Boolean).join(' and ');
   ctx.log.info(`Changed endpoint ${endpoint} of ${service.orgHandle}/${service.projectHandle}/${service.componentName}: ${what || 'nothing'}`);
-  ctx.changed({ org: service.orgHandle, project: service.projectHandle, component: service.componentName });
+  ctx.changed(refIn(ComponentRef, service));
   return updated;
 }

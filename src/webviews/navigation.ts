@@ -19,8 +19,8 @@ export function componentKey(ref: ComponentRef): string {
 
 /** Whether a change concerns this component (or, with `orgWide`, anything of its organization such as a new provider). */
 export function touches(change: Change, ref: ComponentRef, orgWide = false): boolean {
-  if (change.org === undefined) return true;
-  if (change.org !== ref.orgHandle) return false;
-  if (change.project === undefined) return orgWide;
-  return change.project === ref.projectHandle && (change.component === undefined || change.component === ref.componentName);
+  if (change.orgHandle === undefined) return true;
+  if (change.orgHandle !== ref.orgHandle) return false;
+  if (change.projectHandle === undefined) return orgWide;
+  return change.projectHandle === ref.projectHandle && (change.componentName === undefined || change.componentName === ref.componentName);
 }

@@ -91,7 +91,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     assert.deepEqual(refreshed.changes, []);
     assert.equal(refreshed.summary, 'Nothing changed');
     assert.ok(refreshed.provider.refreshedAt, 'the time of the refresh is kept');
-    assert.deepEqual(world.changes.at(-1), { org: ORG, identityProviders: true }, 'the tree reloads the providers');
+    assert.deepEqual(world.changes.at(-1), { orgHandle: ORG, identityProviders: true }, 'the tree reloads the providers');
   });
 
   it('Refresh after the provider moved its token endpoint and added a signing key says both, in one line', async () => {
@@ -188,7 +188,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     assert.equal(last(fake.posted, 'formError'), undefined, JSON.stringify(last(fake.posted, 'formError')));
     assert.equal(fake.panel.disposed, true, 'the overview closes');
     assert.ok(!(await world.client.listIdentityProviders(ORG)).some((p) => p.id === provider.id));
-    assert.deepEqual(world.changes, [{ org: ORG, identityProviders: true }]);
+    assert.deepEqual(world.changes, [{ orgHandle: ORG, identityProviders: true }]);
   });
 
   it('describes each kind of change in the product\'s words', () => {

@@ -66,7 +66,7 @@ describe('prompts through the use cases\' prompter', function () {
     assert.deepEqual(world.asked[0]!.options, ['Stark Industries', 'Wayne Enterprises']);
     assert.equal(world.asked[1]!.detail, 'Name of the project in wayne-enterprises');
     assert.deepEqual([project.orgHandle, project.name, project.description], ['wayne-enterprises', 'Mobile', 'Apps for the field']);
-    assert.deepEqual(world.changes.at(-1), { org: 'wayne-enterprises' });
+    assert.deepEqual(world.changes.at(-1), { orgHandle: 'wayne-enterprises' });
   });
 
   it('Create Project given a name asks nothing, and has no description', async () => {

@@ -65,7 +65,7 @@ describe('services: Create Service and the Service Overview', function () {
     assert.equal(service.type, 'service');
     assert.deepEqual(service.endpoints?.[0]?.upstreamUrls, { development: 'http://localhost:8080/v1', production: 'http://localhost:8080/v1' });
     assert.equal(service.endpoints?.[0]?.visibility, 'Project', 'the default visibility');
-    assert.deepEqual(world.changes.at(-1), { org: ORG, project: PROJECT, component: 'inventory-api', created: true });
+    assert.deepEqual(world.changes.at(-1), { orgHandle: ORG, projectHandle: PROJECT, componentName: 'inventory-api', created: true });
   });
 
   it('a URL per environment wins over the one URL where given', async () => {
@@ -252,7 +252,7 @@ describe('services: Create Service and the Service Overview', function () {
       await settle(fake.posted, 'saved');
       assert.deepEqual(last(fake.posted, 'saved'), { type: 'saved', field: 'upstream-api-production' });
       assert.deepEqual((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.upstreamUrls, { development: 'http://127.0.0.1:9/', production: 'https://catalog.example/' });
-      assert.deepEqual(world.changes.at(-1), { org: ORG, project: PROJECT, component: service.name });
+      assert.deepEqual(world.changes.at(-1), { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name });
     });
 
     it('narrowing a visibility that a consumer of another project stands in the way of is refused, naming it, with a link the page then follows', async () => {

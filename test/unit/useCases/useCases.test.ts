@@ -142,7 +142,7 @@ describe('use cases, shared by commands and forms', function () {
       const added = (await world.client.listIdentityProviders(ORG)).find((p) => p.name === 'Stark IdP');
       assert.deepEqual(added?.environments, ['production']);
       assert.deepEqual(added?.audiences, ['https://api.stark.example'], 'the audiences typed in the form are the ones the gateway checks');
-      assert.deepEqual(world.changes, [{ org: ORG, identityProviders: true }], 'the Configure form that opened it, and the tree, hear of the provider');
+      assert.deepEqual(world.changes, [{ orgHandle: ORG, identityProviders: true }], 'the Configure form that opened it, and the tree, hear of the provider');
     });
 
     it('the command\'s notification says a refusal once, without field names', async () => {

@@ -127,7 +127,7 @@ describe('webview hosts', () => {
       const created = await world.client.getComponent(project.orgHandle, project.projectHandle, 'stark-mobile-app');
       assert.equal(created.type, 'external-consumer');
       assert.equal(created.description, 'The iOS app');
-      assert.deepEqual(world.changes.at(-1), { org: project.orgHandle, project: project.projectHandle, component: 'stark-mobile-app', created: true }, 'the tree is told, to select the new row');
+      assert.deepEqual(world.changes.at(-1), { orgHandle: project.orgHandle, projectHandle: project.projectHandle, componentName: 'stark-mobile-app', created: true }, 'the tree is told, to select the new row');
     });
 
     it('logs no error after Create closes the form (it once posted "busy: false" to the disposed webview)', async () => {
