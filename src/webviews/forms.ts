@@ -97,7 +97,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     refSchema: CREATE_FORM,
     key: () => CREATE_FORM.value,
     title: () => 'Create an External Consumer',
-    create: (panel) => new CreateExternalConsumerPanel(panel, undefined, ctx, nav),
+    create: (panel) => new CreateExternalConsumerPanel(panel, createExternalConsumerProtocol, undefined, ctx, nav),
   });
   const createService = new PanelKind({
     ...common,
@@ -105,7 +105,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     refSchema: CREATE_SERVICE_FORM,
     key: () => CREATE_SERVICE_FORM.value,
     title: () => 'Create a Service',
-    create: (panel) => new CreateServicePanel(panel, undefined, ctx, nav),
+    create: (panel) => new CreateServicePanel(panel, createServiceProtocol, undefined, ctx, nav),
   });
   const addIdentityProvider = new PanelKind({
     ...common,

@@ -1,13 +1,20 @@
 /**
  * A Create form of a component (Create External Consumer, Create Service): it offers every project the caller can
- * see, picked on the one it was opened from; a second open from another project re-targets the open form.
+ * see, picked on the one it was opened from; a second open from another project re-targets the open form. Ready and
+ * Cancel are the same for each; Create takes you to the new component's Overview, in the form's place.
  */
 import type * as vscode from 'vscode';
+import type { Component } from '../api';
 import { readAll } from '../client/readAll';
 import type { UseCaseContext } from '../useCases/context';
 import { MAX_PROJECTS, type ProjectChoice } from './createExternalConsumer/protocol';
 import { FormPanel, type AnyProtocol } from './formPanel';
+import type { MessageToHost } from './ipc';
+import type { FormNavigation } from './navigation';
 import type { ProjectRef } from '../api/refs';
+
+/** A message of the form's own (every message but ready and cancel). */
+export type FormMessage<P extends AnyProtocol> = Exclude<MessageToHost<P>, { type: 'ready' | 'cancel' }>;
 
 export abstract class ProjectFormPanel<P extends AnyProtocol> extends FormPanel<P> {
   constructor(
@@ -15,8 +22,25 @@ export abstract class ProjectFormPanel<P extends AnyProtocol> extends FormPanel<
     protocol: P,
     protected selected: ProjectRef | undefined,
     ctx: UseCaseContext,
+    private readonly nav: FormNavigation,
   ) {
     super(panel, protocol, ctx);
+  }
+
+  protected async handle(m: MessageToHost<P>): Promise<void> {
+    const { type } = m as { type: string };
+    if (type === 'ready') return this.sendInit();
+    if (type === 'cancel') return this.close();
+    return this.handleForm(m as FormMessage<P>);
+  }
+
+  /** Acts on a message of the form's own. */
+  protected abstract handleForm(message: FormMessage<P>): Promise<void>;
+
+  /** Opens the component just created, in this form's place. */
+  protected showCreated(component: Component): void {
+    this.nav.openOverview({ orgHandle: component.orgHandle, projectHandle: component.projectHandle, componentName: component.name });
+    this.close();
   }
 
   /** A second open from another project re-targets the open form instead of opening a second one. */

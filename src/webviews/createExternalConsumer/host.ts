@@ -1,40 +1,15 @@
-import type * as vscode from 'vscode';
-import type { UseCaseContext } from '../../useCases/context';
 import { createExternalConsumer } from '../../useCases/createExternalConsumer';
-import type { ProjectRef } from '../../api/refs';
-import type { FormNavigation } from '../navigation';
-import { ProjectFormPanel } from '../projectFormPanel';
-import { createExternalConsumerProtocol, type CreateExternalConsumerToHost } from './protocol';
+import { ProjectFormPanel, type FormMessage } from '../projectFormPanel';
+import type { createExternalConsumerProtocol } from './protocol';
 
 /** Server error codes that belong to one field of this form. */
 const FIELD_FOR = { 'code:name_taken': 'name', handle: 'name' };
 
 export class CreateExternalConsumerPanel extends ProjectFormPanel<typeof createExternalConsumerProtocol> {
-  constructor(
-    panel: vscode.WebviewPanel,
-    selected: ProjectRef | undefined,
-    ctx: UseCaseContext,
-    private readonly nav: FormNavigation,
-  ) {
-    super(panel, createExternalConsumerProtocol, selected, ctx);
-  }
-
-  protected async handle(m: CreateExternalConsumerToHost): Promise<void> {
-    switch (m.type) {
-      case 'ready':
-        return this.sendInit();
-      case 'cancel':
-        this.close();
-        return;
-      case 'create':
-        return this.action(async () => {
-          const { orgHandle, projectHandle } = m.project;
-          const component = await createExternalConsumer(this.ctx, { orgHandle, projectHandle }, { displayName: m.displayName, name: m.name, description: m.description });
-          // Create takes you to the component's Overview, in this form's place.
-          this.nav.openOverview({ orgHandle, projectHandle, componentName: component.name });
-          this.close();
-        }, FIELD_FOR);
-    }
+  protected async handleForm(m: FormMessage<typeof createExternalConsumerProtocol>): Promise<void> {
+    return this.action(async () => {
+      this.showCreated(await createExternalConsumer(this.ctx, m.project, { displayName: m.displayName, name: m.name, description: m.description }));
+    }, FIELD_FOR);
   }
 
   protected async sendInit(): Promise<void> {

@@ -1,45 +1,20 @@
-import type * as vscode from 'vscode';
-import type { UseCaseContext } from '../../useCases/context';
 import { createService } from '../../useCases/createService';
 import { probeUpstream } from '../../useCases/probeUpstream';
-import type { ProjectRef } from '../../api/refs';
-import type { FormNavigation } from '../navigation';
-import { ProjectFormPanel } from '../projectFormPanel';
-import { createServiceProtocol, fieldIdOf, type CreateServiceToHost } from './protocol';
+import { ProjectFormPanel, type FormMessage } from '../projectFormPanel';
+import { fieldIdOf, type createServiceProtocol } from './protocol';
 
 export class CreateServicePanel extends ProjectFormPanel<typeof createServiceProtocol> {
-  constructor(
-    panel: vscode.WebviewPanel,
-    selected: ProjectRef | undefined,
-    ctx: UseCaseContext,
-    private readonly nav: FormNavigation,
-  ) {
-    super(panel, createServiceProtocol, selected, ctx);
-  }
-
-  protected async handle(m: CreateServiceToHost): Promise<void> {
-    switch (m.type) {
-      case 'ready':
-        return this.sendInit();
-      case 'cancel':
-        this.close();
-        return;
-      case 'probe':
-        return this.probe(m.url);
-      case 'create':
-        return this.action(async () => {
-          const { orgHandle, projectHandle } = m.project;
-          const endpoints = m.endpoints.map((e) => ({
-            name: e.name.trim(),
-            visibility: e.visibility,
-            ...(e.perEnvironment ? { upstreamUrls: filled(e.upstreamUrls) } : { upstreamUrl: e.upstreamUrl }),
-          }));
-          const service = await createService(this.ctx, { orgHandle, projectHandle }, { displayName: m.displayName, name: m.name, description: m.description, endpoints });
-          // Create takes you to the service's Overview, in this form's place (it says there whether each URL answers).
-          this.nav.openOverview({ orgHandle, projectHandle, componentName: service.name });
-          this.close();
-        }, (key) => (key === 'code:name_taken' ? 'name' : key.startsWith('code:') ? undefined : fieldIdOf(key, m.endpoints)));
-    }
+  protected async handleForm(m: FormMessage<typeof createServiceProtocol>): Promise<void> {
+    if (m.type === 'probe') return this.probe(m.url);
+    return this.action(async () => {
+      const endpoints = m.endpoints.map((e) => ({
+        name: e.name.trim(),
+        visibility: e.visibility,
+        ...(e.perEnvironment ? { upstreamUrls: filled(e.upstreamUrls) } : { upstreamUrl: e.upstreamUrl }),
+      }));
+      // The service's Overview says whether each URL answers.
+      this.showCreated(await createService(this.ctx, m.project, { displayName: m.displayName, name: m.name, description: m.description, endpoints }));
+    }, (key) => (key === 'code:name_taken' ? 'name' : key.startsWith('code:') ? undefined : fieldIdOf(key, m.endpoints)));
   }
 
   private async probe(url: string): Promise<void> {

@@ -14,6 +14,7 @@ import { UseCaseError } from '../../../src/useCases/errors';
 import { probeUpstream } from '../../../src/useCases/probeUpstream';
 import { updateEndpoint } from '../../../src/useCases/updateEndpoint';
 import type { CreateServicePanel as CreateServicePanelType } from '../../../src/webviews/createService/host';
+import { createServiceProtocol } from '../../../src/webviews/createService/protocol';
 import type { FormNavigation } from '../../../src/webviews/navigation';
 import type { OverviewPanel as OverviewPanelType } from '../../../src/webviews/overview/host';
 import { fakePanel, until } from '../webviews/fakePanel';
@@ -103,7 +104,7 @@ describe('services: Create Service and the Service Overview', function () {
 
   it('the form: a bad URL lands under its field, a taken name under the unique name, and the form stays open (what was typed stays there)', async () => {
     const fake = fakePanel();
-    new CreateServicePanel(fake.panel as never, { orgHandle: ORG, projectHandle: PROJECT }, world.ctx, nav);
+    new CreateServicePanel(fake.panel as never, createServiceProtocol, { orgHandle: ORG, projectHandle: PROJECT }, world.ctx, nav);
     fake.send({ type: 'ready' });
     await settle(fake.posted, 'init');
     const init = last(fake.posted, 'init') as unknown as { environments: Record<string, { handle: string }[]>; selected: unknown };

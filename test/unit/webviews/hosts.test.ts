@@ -8,6 +8,7 @@ import { FormPanel } from '../../../src/webviews/formPanel';
 import { contentSecurityPolicy, createNonce, renderFormPage } from '../../../src/webviews/html';
 import type { FormNavigation } from '../../../src/webviews/navigation';
 import { overviewProtocol, type OverviewToHost } from '../../../src/webviews/overview/protocol';
+import { createExternalConsumerProtocol } from '../../../src/webviews/createExternalConsumer/protocol';
 import { startWorld, type World } from '../useCases/world';
 import { fakePanel, until } from './fakePanel';
 
@@ -109,7 +110,7 @@ describe('webview hosts', () => {
       const opened: unknown[] = [];
       const nav = { openOverview: (r: unknown) => opened.push(r) } as unknown as FormNavigation;
       world.lines.length = 0;
-      new CreateExternalConsumerPanel(fake.panel as never, undefined, world.ctx, nav);
+      new CreateExternalConsumerPanel(fake.panel as never, createExternalConsumerProtocol, undefined, world.ctx, nav);
       return { ...fake, lines: world.lines, opened };
     }
 
@@ -128,6 +129,15 @@ describe('webview hosts', () => {
       assert.equal(created.type, 'external-consumer');
       assert.equal(created.description, 'The iOS app');
       assert.deepEqual(world.changes.at(-1), { orgHandle: project.orgHandle, projectHandle: project.projectHandle, componentName: 'stark-mobile-app', created: true }, 'the tree is told, to select the new row');
+    });
+
+    it('Cancel closes the form, opening nothing', async () => {
+      const form = openForm();
+      form.send({ type: 'ready' });
+      await form.posts('init');
+      form.send({ type: 'cancel' });
+      await form.closes();
+      assert.deepEqual(form.opened, []);
     });
 
     it('logs no error after Create closes the form (it once posted "busy: false" to the disposed webview)', async () => {
