@@ -12,11 +12,9 @@ import { type TreeContext, TreeNode } from './treeNode';
 
 export class IdentityProvidersNode extends CachedNode {
   readonly id: string;
-  readonly ref: OrgRef;
-  constructor(parent: TreeNode, ctx: TreeContext, org: string) {
+  constructor(parent: TreeNode, ctx: TreeContext, readonly ref: OrgRef) {
     super(parent, ctx);
-    this.id = nodeIds.identityProviders(org);
-    this.ref = { orgHandle: org };
+    this.id = nodeIds.identityProviders(ref.orgHandle);
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem('Identity Providers', vscode.TreeItemCollapsibleState.Collapsed);

@@ -8,13 +8,11 @@ import type { OrgRef } from '../api/refs';
 
 export class MembersNode extends TreeNode {
   readonly id: string;
-  readonly ref: OrgRef;
   private members: MemberNode[] | undefined;
 
-  constructor(parent: Node, ctx: TreeContext, org: string) {
+  constructor(parent: Node, ctx: TreeContext, readonly ref: OrgRef) {
     super(parent, ctx);
-    this.id = nodeIds.members(org);
-    this.ref = { orgHandle: org };
+    this.id = nodeIds.members(ref.orgHandle);
   }
 
   getTreeItem(): vscode.TreeItem {

@@ -47,10 +47,10 @@ export class OrganizationNode extends PagedNode<Project> {
   /** Projects, then Identity Providers, then Members on a team control plane. */
   override async getChildren(): Promise<TreeNode[]> {
     const rows = await super.getChildren();
-    this.identityProviders ??= new IdentityProvidersNode(this, this.ctx, this.organization.handle);
+    this.identityProviders ??= new IdentityProvidersNode(this, this.ctx, this.ref);
     this.ctx.register(this.identityProviders);
     if (!this.ctx.roles.forPerson) return [...rows, this.identityProviders];
-    this.members ??= new MembersNode(this, this.ctx, this.organization.handle);
+    this.members ??= new MembersNode(this, this.ctx, this.ref);
     this.ctx.register(this.members);
     return [...rows, this.identityProviders, this.members];
   }

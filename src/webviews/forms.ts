@@ -27,6 +27,8 @@ import { OverviewPanel } from './overview/host';
 import { overviewProtocol } from './overview/protocol';
 import type { AnyProtocol, FormPanel } from './formPanel';
 import { PanelKind } from './panelKind';
+import type { ProjectFormPanel } from './projectFormPanel';
+import type { z } from 'zod';
 import type { FormName } from './formList';
 
 /**
@@ -90,23 +92,17 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     create: (panel, ref: ComponentRef) => new CreateConnectionPanel(panel, ref, ctx, nav),
   });
   const consumerPages = [overview, configure, createConnection] as const;
-  // One Create form at a time: a second open re-targets it to the project it was opened from.
-  const createConsumer = new PanelKind({
-    ...common,
-    protocol: createExternalConsumerProtocol,
-    refSchema: CREATE_FORM,
-    key: () => CREATE_FORM.value,
-    title: () => 'Create an External Consumer',
-    create: (panel) => new CreateExternalConsumerPanel(panel, createExternalConsumerProtocol, undefined, ctx, nav),
-  });
-  const createService = new PanelKind({
-    ...common,
-    protocol: createServiceProtocol,
-    refSchema: CREATE_SERVICE_FORM,
-    key: () => CREATE_SERVICE_FORM.value,
-    title: () => 'Create a Service',
-    create: (panel) => new CreateServicePanel(panel, createServiceProtocol, undefined, ctx, nav),
-  });
+  // One Create form of each at a time: a second open re-targets it to the project it was opened from.
+  function createForm<P extends AnyProtocol, H extends ProjectFormPanel<P>>(
+    protocol: P,
+    form: z.ZodLiteral<string>,
+    title: string,
+    Host: new (...args: ConstructorParameters<typeof ProjectFormPanel<P>>) => H,
+  ): PanelKind<string, H> {
+    return new PanelKind({ ...common, protocol, refSchema: form, key: () => form.value, title: () => title, create: (panel) => new Host(panel, protocol, undefined, ctx, nav) });
+  }
+  const createConsumer = createForm(createExternalConsumerProtocol, CREATE_FORM, 'Create an External Consumer', CreateExternalConsumerPanel);
+  const createService = createForm(createServiceProtocol, CREATE_SERVICE_FORM, 'Create a Service', CreateServicePanel);
   const addIdentityProvider = new PanelKind({
     ...common,
     protocol: addIdentityProviderProtocol,
