@@ -36,11 +36,8 @@ export const Project = z.object({
 });
 export type Project = z.infer<typeof Project>;
 
-export const CreateProject = z.strictObject({
-  name: displayName,
-  handle: dnsLabel.optional(),
-  description: description.default(''),
-});
+/** A project is created as an organization is (a name, the handle made from it unless given), with a description. */
+export const CreateProject = CreateOrganization.extend({ description: description.default('') });
 export type CreateProject = z.infer<typeof CreateProject>;
 
 export const UpdateProject = z.strictObject({
