@@ -19,6 +19,10 @@ export type ComponentRef = z.infer<typeof ComponentRef>;
 export const EnvironmentRef = ComponentRef.extend({ environment: dnsLabel });
 export type EnvironmentRef = z.infer<typeof EnvironmentRef>;
 
+/** A member of an organization (or one invited), by the member's id. */
+export const MemberRef = OrgRef.extend({ memberId: z.string().max(100).min(1) });
+export type MemberRef = z.infer<typeof MemberRef>;
+
 /** An identity provider of an organization, by its id. */
 export const IdentityProviderRef = OrgRef.extend({ identityProviderId: z.string().max(100).min(1) });
 export type IdentityProviderRef = z.infer<typeof IdentityProviderRef>;

@@ -1,20 +1,17 @@
 /**
  * Members of an organization (team control planes, Admins): Invite Member, Change Role, Remove Member. Each takes a
  * row of the tree (Members or a member), or the same shape from a test: `{ orgHandle }` with `{ email | subject, role }`,
- * `{ orgHandle, member }` with `{ role }` or `{ confirm: true }` (in the target or as the options).
+ * `{ orgHandle, memberId }` with `{ role }` or `{ confirm: true }` (in the target or as the options).
  */
 import * as vscode from 'vscode';
 import type { Member } from '../api/members';
 import { ROLE_NAMES, ROLES, type Role } from '../api/roles';
 import type { OrgRef } from '../api/refs';
-import { refOf, resolveOrg, type Target } from '../useCases/targets';
+import { refOf, resolveOrg, type MemberTarget, type Target } from '../useCases/targets';
 import { CommandError, optionsOf, type CommandContext } from './commandContext';
 
-interface MemberRef extends OrgRef {
-  member: string;
-  role?: Role;
-  name?: string;
-}
+/** A member row's target, or as much of it as a test gives (a role beside a plain target is the new one). */
+type MemberRef = Partial<MemberTarget>;
 
 interface MemberInput {
   email?: string;
@@ -66,9 +63,9 @@ export async function inviteMember(ctx: CommandContext, target?: Target<OrgRef>,
   return member;
 }
 
-function memberTarget(g: Partial<MemberRef>): MemberRef & { name: string } {
-  if (!g.orgHandle || !g.member) throw new CommandError('no_target', 'Run this on a member in the Members of an organization.');
-  return { orgHandle: g.orgHandle, member: g.member, role: isRole(g.role) ? g.role : undefined, name: g.name ?? g.member };
+function memberTarget(g: MemberRef): Omit<MemberTarget, 'role'> & MemberRef {
+  if (!g.orgHandle || !g.memberId) throw new CommandError('no_target', 'Run this on a member in the Members of an organization.');
+  return { orgHandle: g.orgHandle, memberId: g.memberId, role: isRole(g.role) ? g.role : undefined, name: g.name ?? g.memberId };
 }
 
 export async function changeMemberRole(ctx: CommandContext, target?: Target<MemberRef>, options?: MemberInput): Promise<Member> {
@@ -78,7 +75,7 @@ export async function changeMemberRole(ctx: CommandContext, target?: Target<Memb
   const fromRow = typeof target === 'object' && target !== null && 'ref' in target;
   const wanted = optionsOf(options).role ?? (fromRow ? undefined : g.role);
   const role = isRole(wanted) ? wanted : await pickRole(ctx, `Role of ${m.name} in ${m.orgHandle}`, m.role);
-  const member = await (await ctx.client()).changeMemberRole(m.orgHandle, m.member, role);
+  const member = await (await ctx.client()).changeMemberRole(m.orgHandle, m.memberId, role);
   ctx.changed({ orgHandle: m.orgHandle, members: true });
   return member;
 }
@@ -89,7 +86,7 @@ export async function removeMember(ctx: CommandContext, target?: Target<MemberRe
   if (g.confirm !== true) {
     await ctx.ui.confirm(`Remove ${m.name} from ${m.orgHandle}?`, 'They lose access to the organization at once, and their personal access tokens for it stop working.', 'Remove');
   }
-  await (await ctx.client()).removeMember(m.orgHandle, m.member);
+  await (await ctx.client()).removeMember(m.orgHandle, m.memberId);
   ctx.changed({ orgHandle: m.orgHandle, members: true });
   void vscode.window.showInformationMessage(`${m.name} was removed from ${m.orgHandle}.`);
 }

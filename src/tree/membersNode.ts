@@ -5,6 +5,7 @@ import type { Member } from '../api/members';
 import { ROLE_NAMES } from '../api/roles';
 import { errorRow, MessageNode, type TreeContext, type TreeNode as Node, TreeNode } from './treeNode';
 import type { OrgRef } from '../api/refs';
+import type { MemberTarget } from '../useCases/targets';
 
 export class MembersNode extends TreeNode {
   readonly id: string;
@@ -41,12 +42,12 @@ export class MembersNode extends TreeNode {
 
 export class MemberNode extends TreeNode {
   readonly id: string;
-  readonly ref: OrgRef & { member: string; role: Member['role']; name: string };
+  readonly ref: MemberTarget;
 
   constructor(parent: Node, ctx: TreeContext, readonly member: Member) {
     super(parent, ctx);
     this.id = nodeIds.member(member.orgHandle, member.id);
-    this.ref = { orgHandle: member.orgHandle, member: member.id, role: member.role, name: memberName(member) };
+    this.ref = { orgHandle: member.orgHandle, memberId: member.id, role: member.role, name: memberName(member) };
   }
 
   getTreeItem(): vscode.TreeItem {

@@ -5,7 +5,8 @@
  * A target is its resource's ref plus what the server said about it, so a tree row and a command share one shape.
  */
 import type { AuthConfiguration, Component, ComponentType, Connection, ConnectionConfig, Endpoint, IdentityProvider } from '../api';
-import type { ComponentRef, EnvironmentRef, IdentityProviderRef, OrgRef, ProjectRef } from '../api/refs';
+import type { ComponentRef, EnvironmentRef, IdentityProviderRef, MemberRef, OrgRef, ProjectRef } from '../api/refs';
+import type { Role } from '../api/roles';
 import type { ConsumerSecretRef } from '../secrets/credentialVault';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
@@ -26,6 +27,11 @@ export interface ConnectionTarget extends ComponentTarget {
 }
 export interface EndpointTarget extends ComponentTarget {
   endpoint: Endpoint;
+}
+/** A member of an organization, with the role it has and the name the tree shows. */
+export interface MemberTarget extends MemberRef {
+  role: Role;
+  name: string;
 }
 /** An identity provider of an organization, as the server has it (with the consumers using it, in the tree). */
 export interface IdentityProviderTarget extends IdentityProviderRef {

@@ -72,9 +72,9 @@ describe('No secret leaks after the seed\'s flow', function () {
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder) {
       const written = await vscode.commands.executeCommand<{ file: string }>('choreo.writeEnv', {
-        org: org.handle,
-        project: 'default',
-        component: consumer.name,
+        orgHandle: org.handle,
+        projectHandle: 'default',
+        componentName: consumer.name,
         componentId: consumer.id,
         connection: { name: 'Greeting' },
         environment: 'development',

@@ -127,9 +127,9 @@ describe('Sign in to a team control plane with its identity provider', function 
     const invited = await vscode.commands.executeCommand<{ id: string }>('choreo.inviteMember', { orgHandle: annOrg.handle, email: 'newcomer@stark.example', role: 'developer' });
     assert.ok(invited, api.failures.last?.message);
     assert.ok((await people()).includes('newcomer@stark.example: Developer · invited [member.pending]'), (await people()).join('\n'));
-    const changed = await vscode.commands.executeCommand<{ role: string }>('choreo.changeMemberRole', { orgHandle: annOrg.handle, member: invited.id, role: 'viewer' });
+    const changed = await vscode.commands.executeCommand<{ role: string }>('choreo.changeMemberRole', { orgHandle: annOrg.handle, memberId: invited.id, role: 'viewer' });
     assert.equal(changed?.role, 'viewer', api.failures.last?.message);
-    await vscode.commands.executeCommand('choreo.removeMember', { orgHandle: annOrg.handle, member: invited.id, name: 'newcomer@stark.example', confirm: true });
+    await vscode.commands.executeCommand('choreo.removeMember', { orgHandle: annOrg.handle, memberId: invited.id, name: 'newcomer@stark.example', confirm: true });
     assert.ok(!(await people()).some((p) => p.startsWith('newcomer@')), 'removed');
 
     const log = await vscode.commands.executeCommand<Array<{ action: string; actor: { name: string } }>>('choreo.showAuditLog', { orgHandle: annOrg.handle, show: false });
