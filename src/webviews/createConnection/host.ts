@@ -6,7 +6,7 @@ import { createConnection } from '../../useCases/createConnection';
 import { resolveComponent, resolveConnection } from '../../useCases/targets';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../../api/refs';
-import { type FormNavigation } from '../navigation';
+import type { FormNavigation } from '../navigation';
 import { createConnectionProtocol, MAX_SERVICES, type CreateConnectionToHost, type ServiceChoice } from './protocol';
 
 /** Server error codes and fields that belong to one field of this form. */
