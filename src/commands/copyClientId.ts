@@ -8,6 +8,6 @@ export async function copyClientId(ctx: CommandContext, target?: Target<Environm
   const env = await resolveEnvironment(ctx, refOf(target));
   if (!env.auth) throw new CommandError('not_configured', `${env.displayName} has no keys in ${env.environmentName} yet.`);
   await vscode.env.clipboard.writeText(env.auth.clientId);
-  void vscode.window.setStatusBarMessage(`Copied the Client ID of ${env.displayName} (${env.environmentName})`, 3000);
+  void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the Client ID of {0} ({1})', env.displayName, env.environmentName), 3000);
   return env.auth.clientId;
 }

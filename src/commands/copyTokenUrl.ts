@@ -8,6 +8,6 @@ export async function copyTokenUrl(ctx: CommandContext, target?: Target<Environm
   const env = await resolveEnvironment(ctx, refOf(target));
   if (!env.auth) throw new CommandError('not_configured', `${env.displayName} has no keys in ${env.environmentName} yet.`);
   await vscode.env.clipboard.writeText(env.auth.tokenUrl);
-  void vscode.window.setStatusBarMessage(`Copied the Token URL for ${env.environmentName}`, 3000);
+  void vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the Token URL for {0}', env.environmentName), 3000);
   return env.auth.tokenUrl;
 }

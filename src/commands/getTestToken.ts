@@ -4,6 +4,7 @@ import { getTestToken as get } from '../useCases/getTestToken';
 import { refOf, resolveEnvironment, type Target } from '../useCases/targets';
 import { optionsOf, type CommandContext } from './commandContext';
 import { showReadOnlyMarkdown } from './readOnlyDocuments';
+import * as l10n from '@vscode/l10n';
 
 /** Get Test Token for an environment's keys, and a read-only report of what the gateway would say (`show: false` skips it). */
 export async function getTestToken(
@@ -14,6 +15,6 @@ export async function getTestToken(
   const env = await resolveEnvironment(ctx, refOf(target));
   const o = optionsOf(options);
   const { check, report } = await get(ctx, env, { clientSecret: o.clientSecret, keepSecret: o.keepSecret });
-  if (o.show !== false) await showReadOnlyMarkdown(`Test token ${env.component}-${env.environment}`, report);
+  if (o.show !== false) await showReadOnlyMarkdown(l10n.t`Test token ${env.component}-${env.environment}`, report);
   return check;
 }
