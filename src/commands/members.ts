@@ -59,7 +59,7 @@ export async function inviteMember(ctx: CommandContext, target?: Target<OrgRef>,
     if (who.includes('@')) email = who;
     else subject = who;
   }
-  const role = isRole(g.role) ? g.role : await pickRole(ctx, vscode.l10n.t('Role of {0} in {1}', email ?? subject, org));
+  const role = isRole(g.role) ? g.role : await pickRole(ctx, vscode.l10n.t('Role of {0} in {1}', email ?? subject ?? '', org));
   const member = await (await ctx.client()).inviteMember(org, email ? { email, role } : { subject, role });
   ctx.changed({ org, members: true });
   ctx.log.info(`Invited ${email ?? subject} to ${org} as ${ROLE_NAMES[role]}`);
