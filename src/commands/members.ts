@@ -91,5 +91,5 @@ export async function removeMember(ctx: CommandContext, target?: Target<MemberRe
   }
   await (await ctx.client()).removeMember(m.org, m.member);
   ctx.changed({ org: m.org, members: true });
-  void vscode.window.showInformationMessage(`${m.name} was removed from ${m.org}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0} was removed from {1}.', m.name, m.org));
 }

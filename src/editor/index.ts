@@ -158,7 +158,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       }
       if (!problem) continue;
       const range = new vscode.Range(document.positionAt(ref.offset), document.positionAt(ref.offset + ref.length));
-      const d = new vscode.Diagnostic(range, `${ref.resourceRef} resolves to no service endpoint: ${problem}`, vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(range, vscode.l10n.t('{0} resolves to no service endpoint: {1}', ref.resourceRef, problem), vscode.DiagnosticSeverity.Warning);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = UNKNOWN_REFERENCE;
       found.push(d);

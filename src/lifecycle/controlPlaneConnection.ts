@@ -151,7 +151,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
   }
 
   private localOnly(what: string): LocalControlPlane {
-    if (!this.local) throw new Error(`${what} applies to the local control plane; a remote one is run by its team.`);
+    if (!this.local) throw new Error(vscode.l10n.t('{0} applies to the local control plane; a remote one is run by its team.', what));
     return this.local;
   }
 

@@ -102,7 +102,7 @@ export function upsertConnectionReference(existing: string | undefined, input: C
   const source = existing ?? '';
   const doc = parseDocument(source);
   if (doc.errors.length > 0) {
-    throw new SnippetError('component_yaml_invalid', `${COMPONENT_YAML_PATH} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it and try again. Nothing was changed.`);
+    throw new SnippetError('component_yaml_invalid', l10n.t`${COMPONENT_YAML_PATH} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it and try again. Nothing was changed.`);
   }
   const created = isEmpty(doc.contents);
   if (created) doc.contents = doc.createNode({ schemaVersion: 1.2 }) as never;

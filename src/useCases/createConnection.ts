@@ -2,6 +2,7 @@ import { CreateConnection, type Connection } from '../api';
 import type { ComponentRef } from '../tree/refs';
 import type { UseCaseContext } from './context';
 import { parseInput } from './validate';
+import * as l10n from '@vscode/l10n';
 
 export interface NewConnection {
   name: string;
@@ -20,7 +21,7 @@ export async function createConnection(ctx: UseCaseContext, consumer: ComponentR
     ...(input.serviceProjectHandle ? { serviceProjectHandle: input.serviceProjectHandle } : {}),
   });
   const client = await ctx.client();
-  const connection = await ctx.ui.progress(`Creating connection ${body.name}…`, () => client.createConnection(consumer.org, consumer.project, consumer.component, body));
+  const connection = await ctx.ui.progress(l10n.t`Creating connection ${body.name}…`, () => client.createConnection(consumer.org, consumer.project, consumer.component, body));
   ctx.log.info(`Created connection ${connection.name} from ${consumer.component} to ${body.serviceComponentName}/${body.endpointName}`);
   ctx.changed({ org: consumer.org, project: consumer.project, component: consumer.component, connections: true });
   return connection;

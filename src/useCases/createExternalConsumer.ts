@@ -2,6 +2,7 @@ import { CreateComponent, toDnsLabel, type Component } from '../api';
 import type { ProjectRef } from '../tree/refs';
 import type { UseCaseContext } from './context';
 import { parseInput } from './validate';
+import * as l10n from '@vscode/l10n';
 
 export interface NewExternalConsumer {
   displayName: string;
@@ -19,7 +20,7 @@ export async function createExternalConsumer(ctx: UseCaseContext, project: Proje
     type: 'external-consumer',
   });
   const client = await ctx.client();
-  const component = await ctx.ui.progress(`Creating external consumer ${body.displayName}…`, () => client.createComponent(project.org, project.project, body));
+  const component = await ctx.ui.progress(l10n.t`Creating external consumer ${body.displayName}…`, () => client.createComponent(project.org, project.project, body));
   ctx.log.info(`Created external consumer ${project.org}/${project.project}/${component.name}`);
   ctx.changed({ org: project.org, project: project.project, component: component.name, created: true });
   return component;

@@ -8,6 +8,7 @@ import type { ConsumerSecretRef } from '../secrets/credentialVault';
 import type { ComponentRef, ConnectionRef, EnvironmentRef, IdentityProviderRef, OrgRef, ProjectRef } from '../tree/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
+import * as l10n from '@vscode/l10n';
 
 /** A target as a command receives it: a tree node (its `ref`), the ref itself, or part of it. */
 export type Target<R> = Partial<R> | { readonly ref: Partial<R> } | undefined;
@@ -26,9 +27,9 @@ export async function resolveOrg(ctx: UseCaseContext, given: Partial<OrgRef>): P
   if (given.org) return { org: given.org };
   const client = await ctx.client();
   const { items } = await client.listOrganizations({ limit: PICK_LIMIT });
-  if (!items.length) throw new UseCaseError('no_organization', 'There is no organization yet. Run "Create Organization" first.');
+  if (!items.length) throw new UseCaseError('no_organization', l10n.t('There is no organization yet. Run "Create Organization" first.'));
   if (items.length === 1) return { org: items[0]!.handle };
-  const picked = await ctx.ui.pick(items.map((o) => ({ label: o.name, description: o.handle, org: o.handle })), { title: 'Organization' });
+  const picked = await ctx.ui.pick(items.map((o) => ({ label: o.name, description: o.handle, org: o.handle })), { title: l10n.t('Organization') });
   return { org: picked.org };
 }
 
@@ -37,9 +38,9 @@ export async function resolveProject(ctx: UseCaseContext, given: Partial<Project
   if (given.project) return { org, project: given.project };
   const client = await ctx.client();
   const { items } = await client.listProjects(org, { limit: PICK_LIMIT });
-  if (!items.length) throw new UseCaseError('no_project', `Organization ${org} has no project yet. Run "Create Project" first.`);
+  if (!items.length) throw new UseCaseError('no_project', l10n.t`Organization ${org} has no project yet. Run "Create Project" first.`);
   if (items.length === 1) return { org, project: items[0]!.handle };
-  const picked = await ctx.ui.pick(items.map((p) => ({ label: p.name, description: p.handle, project: p.handle })), { title: 'Project' });
+  const picked = await ctx.ui.pick(items.map((p) => ({ label: p.name, description: p.handle, project: p.handle })), { title: l10n.t('Project') });
   return { org, project: picked.project };
 }
 
@@ -58,14 +59,14 @@ export async function resolveComponent(ctx: UseCaseContext, given: Partial<Compo
       ref = componentRefOf(await client.getComponent(org, project, given.component));
     } else {
       const { items } = await client.listComponents(org, project, { limit: PICK_LIMIT, type });
-      const what = type === 'service' ? 'service' : type ? 'external consumer' : 'component';
-      if (!items.length) throw new UseCaseError('no_component', `Project ${project} has no ${what} yet.`);
-      const picked = await ctx.ui.pick(items.map((c) => ({ label: c.displayName, description: c.name, component: c })), { title: type === 'external-consumer' ? 'External consumer' : 'Component' });
+      const what = type === 'service' ? l10n.t('service') : type ? l10n.t('external consumer') : l10n.t('component');
+      if (!items.length) throw new UseCaseError('no_component', l10n.t`Project ${project} has no ${what} yet.`);
+      const picked = await ctx.ui.pick(items.map((c) => ({ label: c.displayName, description: c.name, component: c })), { title: type === 'external-consumer' ? l10n.t('External consumer') : l10n.t('Component') });
       ref = componentRefOf(picked.component);
     }
   }
   if (type === 'external-consumer' && ref.type !== 'external-consumer') {
-    throw new UseCaseError('not_external_consumer', `${ref.displayName} is a service; authentication and connections belong to external consumers.`);
+    throw new UseCaseError('not_external_consumer', l10n.t`${ref.displayName} is a service; authentication and connections belong to external consumers.`);
   }
   return ref;
 }
@@ -77,9 +78,9 @@ export async function resolveEnvironment(ctx: UseCaseContext, given: Partial<Env
   const [environments, auth] = await Promise.all([client.listEnvironments(owner.org), client.listAuthConfigurations(owner.org, owner.project, owner.component)]);
   const handle =
     given.environment ??
-    (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: `Environment of ${owner.displayName}` })).handle;
+    (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: l10n.t`Environment of ${owner.displayName}` })).handle;
   const env = environments.find((e) => e.handle === handle);
-  if (!env) throw new UseCaseError('not_found', `Organization ${owner.org} has no environment "${handle}".`);
+  if (!env) throw new UseCaseError('not_found', l10n.t`Organization ${owner.org} has no environment "${handle}".`);
   return { ...owner, environment: env.handle, environmentName: env.name, auth: auth.find((a) => a.environment === env.handle) };
 }
 
@@ -96,11 +97,11 @@ export async function resolveIdentityProvider(
   const client = await ctx.client();
   if (given.identityProvider?.id) return { org, identityProvider: await client.getIdentityProvider(org, given.identityProvider.id) };
   const providers = (await client.listIdentityProviders(org)).filter((p) => !o.external || p.kind === 'external');
-  if (!providers.length) throw new UseCaseError('no_identity_provider', `Organization ${org} has no external identity provider yet. Run "Add Identity Provider" first.`);
+  if (!providers.length) throw new UseCaseError('no_identity_provider', l10n.t`Organization ${org} has no external identity provider yet. Run "Add Identity Provider" first.`);
   const picked =
     providers.length === 1
       ? providers[0]!
-      : (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.kind === 'built-in' ? 'built-in' : p.issuer, provider: p })), { title: `Identity provider of ${org}` })).provider;
+      : (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.kind === 'built-in' ? 'built-in' : p.issuer, provider: p })), { title: l10n.t`Identity provider of ${org}` })).provider;
   return { org, identityProvider: picked };
 }
 
@@ -118,20 +119,20 @@ export async function resolveConnection(ctx: UseCaseContext, given: Partial<Conn
   let connection = given.connection;
   if (!connection) {
     const connections = await client.listConnections(owner.org, owner.project, owner.component);
-    if (!connections.length) throw new UseCaseError('no_connection', `${owner.displayName} has no connection yet. Run "Create Connection" first.`);
+    if (!connections.length) throw new UseCaseError('no_connection', l10n.t`${owner.displayName} has no connection yet. Run "Create Connection" first.`);
     connection =
       connections.length === 1
         ? connections[0]!
-        : (await ctx.ui.pick(connections.map((c) => ({ label: c.name, description: `→ ${c.serviceComponentName}/${c.endpointName}`, connection: c })), { title: `Connection of ${owner.displayName}` })).connection;
+        : (await ctx.ui.pick(connections.map((c) => ({ label: c.name, description: `→ ${c.serviceComponentName}/${c.endpointName}`, connection: c })), { title: l10n.t`Connection of ${owner.displayName}` })).connection;
   }
   const environments = await client.listEnvironments(owner.org);
   const handle =
     given.environment ??
     (environments.length === 1
       ? environments[0]!.handle
-      : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: `Environment for ${connection.name}` })).handle);
+      : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: l10n.t`Environment for ${connection.name}` })).handle);
   const env = environments.find((e) => e.handle === handle);
-  if (!env) throw new UseCaseError('not_found', `Organization ${owner.org} has no environment "${handle}".`);
+  if (!env) throw new UseCaseError('not_found', l10n.t`Organization ${owner.org} has no environment "${handle}".`);
   const config = await client.getConnectionConfig(owner.org, owner.project, owner.component, connection.name, env.handle);
   return { ref: { ...owner, connection }, environment: env.handle, environmentName: env.name, config };
 }

@@ -3,6 +3,7 @@ import type { ComponentRef } from '../tree/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { parseFields } from './validate';
+import * as l10n from '@vscode/l10n';
 
 /** The service, by its handles. */
 export type ServiceTarget = Pick<ComponentRef, 'org' | 'project' | 'component'>;
@@ -23,11 +24,11 @@ export async function updateEndpoint(ctx: UseCaseContext, service: ServiceTarget
     const known = new Set((await client.listEnvironments(service.org)).map((e) => e.handle));
     const unknown = Object.keys(body.upstreamUrls).filter((env) => !known.has(env));
     if (unknown.length) {
-      const message = `Organization ${service.org} has no environment "${unknown[0]}"; use one of: ${[...known].join(', ')}.`;
+      const message = l10n.t`Organization ${service.org} has no environment "${unknown[0]}"; use one of: ${[...known].join(', ')}.`;
       throw new UseCaseError('validation_failed', message, Object.fromEntries(unknown.map((env) => [`upstreamUrls.${env}`, message])));
     }
   }
-  const updated = await ctx.ui.progress(`Saving endpoint ${endpoint}…`, () => client.updateEndpoint(service.org, service.project, service.component, endpoint, body));
+  const updated = await ctx.ui.progress(l10n.t`Saving endpoint ${endpoint}…`, () => client.updateEndpoint(service.org, service.project, service.component, endpoint, body));
   const what = [body.upstreamUrls && `upstream URL in ${Object.keys(body.upstreamUrls).join(', ')}`, body.visibility && `visibility ${body.visibility}`].filter(Boolean).join(' and ');
   ctx.log.info(`Changed endpoint ${endpoint} of ${service.org}/${service.project}/${service.component}: ${what || 'nothing'}`);
   ctx.changed({ org: service.org, project: service.project, component: service.component });

@@ -83,7 +83,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     protocol: configureAuthenticationProtocol,
     refSchema: EnvironmentRef,
     key: componentKey,
-    title: (ref: EnvironmentRef) => `Configure ${ref.environment} · ${ref.componentName}`,
+    title: (ref: EnvironmentRef) => vscode.l10n.t('Configure {0} · {1}', ref.environment, ref.componentName),
     create: (panel, ref: EnvironmentRef) => new ConfigureAuthenticationPanel(panel, ref, ctx, nav, pendingConfigure),
   });
   const createConnection = new PanelKind({
@@ -91,7 +91,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     protocol: createConnectionProtocol,
     refSchema: ComponentRef,
     key: componentKey,
-    title: (ref: ComponentRef) => `Create Connection · ${ref.componentName}`,
+    title: (ref: ComponentRef) => vscode.l10n.t('Create Connection · {0}', ref.componentName),
     create: (panel, ref: ComponentRef) => new CreateConnectionPanel(panel, ref, ctx, nav),
   });
   const consumerPages = [overview, configure, createConnection] as const;
@@ -101,7 +101,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     protocol: createExternalConsumerProtocol,
     refSchema: CREATE_FORM,
     key: () => CREATE_FORM.value,
-    title: () => 'Create an External Consumer',
+    title: () => vscode.l10n.t('Create an External Consumer'),
     create: (panel) => new CreateExternalConsumerPanel(panel, undefined, ctx, nav),
   });
   const createService = new PanelKind({
@@ -109,7 +109,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     protocol: createServiceProtocol,
     refSchema: CREATE_SERVICE_FORM,
     key: () => CREATE_SERVICE_FORM.value,
-    title: () => 'Create a Service',
+    title: () => vscode.l10n.t('Create a Service'),
     create: (panel) => new CreateServicePanel(panel, undefined, ctx, nav),
   });
   const addIdentityProvider = new PanelKind({
@@ -117,7 +117,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     protocol: addIdentityProviderProtocol,
     refSchema: OrgRef,
     key: (ref: OrgRef) => ref.orgHandle,
-    title: (ref: OrgRef) => `Add Identity Provider · ${ref.orgHandle}`,
+    title: (ref: OrgRef) => vscode.l10n.t('Add Identity Provider · {0}', ref.orgHandle),
     create: (panel, ref: OrgRef) => new AddIdentityProviderPanel(panel, ref, ctx),
   });
 
@@ -127,7 +127,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     protocol: identityProviderProtocol,
     refSchema: IdentityProviderRef,
     key: (ref: IdentityProviderRef) => `${ref.orgHandle}/${ref.identityProviderId}`,
-    title: () => 'Identity Provider',
+    title: () => vscode.l10n.t('Identity Provider'),
     create: (panel, ref: IdentityProviderRef) => new IdentityProviderPanel(panel, ref, ctx, nav),
   });
 

@@ -5,6 +5,7 @@ import type { ProjectRef } from '../../api/refs';
 import type { FormNavigation } from '../navigation';
 import { ProjectFormPanel } from '../projectFormPanel';
 import { createExternalConsumerProtocol, type CreateExternalConsumerToHost } from './protocol';
+import * as l10n from '@vscode/l10n';
 
 /** Server error codes that belong to one field of this form. */
 const FIELD_FOR = { 'code:name_taken': 'name', handle: 'name' };
@@ -38,7 +39,7 @@ export class CreateExternalConsumerPanel extends ProjectFormPanel<typeof createE
   }
 
   protected async sendInit(): Promise<void> {
-    const { projects } = await this.readProjects('Create External Consumer');
+    const { projects } = await this.readProjects(l10n.t('Create External Consumer'));
     await this.post({ type: 'init', projects, ...(this.selected ? { selected: this.selected } : {}) });
   }
 }

@@ -6,6 +6,7 @@ import type { ProjectRef } from '../../api/refs';
 import type { FormNavigation } from '../navigation';
 import { ProjectFormPanel } from '../projectFormPanel';
 import { createServiceProtocol, fieldIdOf, type CreateServiceToHost } from './protocol';
+import * as l10n from '@vscode/l10n';
 
 export class CreateServicePanel extends ProjectFormPanel<typeof createServiceProtocol> {
   constructor(
@@ -56,7 +57,7 @@ export class CreateServicePanel extends ProjectFormPanel<typeof createServicePro
   }
 
   protected async sendInit(): Promise<void> {
-    const { projects, orgHandles } = await this.readProjects('Create Service');
+    const { projects, orgHandles } = await this.readProjects(l10n.t('Create Service'));
     const client = await this.ctx.client();
     const environments = Object.fromEntries(
       await Promise.all(orgHandles.map(async (org) => [org, (await client.listEnvironments(org)).map((e) => ({ handle: e.handle, name: e.name }))] as const)),
