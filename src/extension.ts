@@ -2,6 +2,8 @@
 // context), registers the commands, and returns the API the integration tests use. Nothing heavy loads here: the
 // client (zod) and each command's file load on first use, and the control plane is found or started after
 // activate() returns.
+// First: the localised strings, before any module's top level runs (see localisation.ts).
+import './localisation';
 import * as vscode from 'vscode';
 import type { CommandContext } from './commands/commandContext';
 import { quickInput } from './commands/prompts';

@@ -28,7 +28,7 @@ export interface UserCodePrompt {
   verificationUri: string;
 }
 
-export const authProviderLabel = (baseUrl: string) => `Choreo (${new URL(baseUrl).host})`;
+export const authProviderLabel = (baseUrl: string) => vscode.l10n.t('Choreo ({0})', new URL(baseUrl).host);
 
 export class ChoreoAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   private readonly changes = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
@@ -74,7 +74,7 @@ export class ChoreoAuthenticationProvider implements vscode.AuthenticationProvid
     this.prompts.fire({ userCode: device.userCode, verificationUri: device.verificationUri });
     void vscode.env.openExternal(vscode.Uri.parse(device.verificationUriComplete ?? device.verificationUri));
     const tokens = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Sign in to ${host}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Sign in to {0}', host), cancellable: true },
       (progress, cancel) => {
         progress.report({ message: `enter the code ${device.userCode} at ${device.verificationUri}` });
         return pollForTokens(info, device, () => cancel.isCancellationRequested);

@@ -6,6 +6,7 @@
  */
 import { SignInInfo, type Me } from '../api/members';
 import { paths } from '../api/routes';
+import * as l10n from '@vscode/l10n';
 
 export interface DeviceAuthorization {
   deviceCode: string;
@@ -42,14 +43,14 @@ export async function signInInfo(baseUrl: string): Promise<SignInInfo> {
   try {
     res = await fetch(baseUrl + paths.signIn(), { signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (err) {
-    throw new SignInError('sign_in_unavailable', `The control plane at ${baseUrl} cannot be reached: ${(err as Error).message}`);
+    throw new SignInError('sign_in_unavailable', l10n.t`The control plane at ${baseUrl} cannot be reached: ${(err as Error).message}`);
   }
   const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
   if (!res.ok) {
-    throw new SignInError('sign_in_unavailable', body?.error?.message ?? `The control plane at ${baseUrl} offers no sign-in (HTTP ${res.status}). Use a personal access token.`);
+    throw new SignInError('sign_in_unavailable', body?.error?.message ?? l10n.t`The control plane at ${baseUrl} offers no sign-in (HTTP ${res.status}). Use a personal access token.`);
   }
   const parsed = SignInInfo.safeParse(body);
-  if (!parsed.success) throw new SignInError('sign_in_unavailable', `The control plane at ${baseUrl} did not say how to sign in.`);
+  if (!parsed.success) throw new SignInError('sign_in_unavailable', l10n.t`The control plane at ${baseUrl} did not say how to sign in.`);
   const { deviceAuthorizationEndpoint, tokenEndpoint, revocationEndpoint } = parsed.data;
   for (const url of [deviceAuthorizationEndpoint, tokenEndpoint, revocationEndpoint]) if (url) requireSafeUrl(url, 'endpoint');
   return parsed.data;
@@ -65,12 +66,12 @@ export function requireSafeUrl(raw: string, what: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new SignInError('provider_error', `The identity provider's ${what} "${raw}" is not a URL.`);
+    throw new SignInError('provider_error', l10n.t`The identity provider's ${what} "${raw}" is not a URL.`);
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const loopback = host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
   if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return url.href;
-  throw new SignInError('provider_error', `The identity provider's ${what} ${url.href} is not an https URL; signing in there is refused.`);
+  throw new SignInError('provider_error', l10n.t`The identity provider's ${what} ${url.href} is not an https URL; signing in there is refused.`);
 }
 
 async function postForm(url: string, fields: Record<string, string | undefined>): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -85,7 +86,7 @@ async function postForm(url: string, fields: Record<string, string | undefined>)
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
   } catch (err) {
-    throw new SignInError('provider_error', `The identity provider cannot be reached at ${new URL(url).host}: ${(err as Error).message}`);
+    throw new SignInError('provider_error', l10n.t`The identity provider cannot be reached at ${new URL(url).host}: ${(err as Error).message}`);
   }
   const text = await res.text();
   let body: Record<string, unknown> = {};
@@ -109,7 +110,7 @@ export async function startDeviceAuthorization(info: SignInInfo): Promise<Device
   const userCode = str(body.user_code);
   const verificationUri = str(body.verification_uri);
   if (status !== 200 || !deviceCode || !userCode || !verificationUri) {
-    throw new SignInError('provider_error', `The identity provider refused to start the sign-in: ${str(body.error_description) ?? str(body.error) ?? `HTTP ${status}`}.`);
+    throw new SignInError('provider_error', l10n.t`The identity provider refused to start the sign-in: ${str(body.error_description) ?? str(body.error) ?? `HTTP ${status}`}.`);
   }
   const complete = str(body.verification_uri_complete);
   return {
@@ -125,7 +126,7 @@ export async function startDeviceAuthorization(info: SignInInfo): Promise<Device
 
 function tokensFrom(body: Record<string, unknown>, previousRefresh?: string): SignInTokens {
   const accessToken = str(body.access_token);
-  if (!accessToken) throw new SignInError('provider_error', 'The identity provider answered without an access token.');
+  if (!accessToken) throw new SignInError('provider_error', l10n.t('The identity provider answered without an access token.'));
   const expiresIn = Number(body.expires_in) > 0 ? Number(body.expires_in) : 300;
   return { accessToken, refreshToken: str(body.refresh_token) ?? previousRefresh, expiresAt: Date.now() + expiresIn * 1000 };
 }
@@ -135,8 +136,8 @@ export async function pollForTokens(info: SignInInfo, device: DeviceAuthorizatio
   let interval = device.intervalSec;
   for (;;) {
     await sleep(interval * 1000);
-    if (cancelled()) throw new SignInError('cancelled', 'The sign-in was cancelled.');
-    if (Date.now() > device.expiresAt) throw new SignInError('expired', 'The sign-in code expired before it was entered. Sign in again.');
+    if (cancelled()) throw new SignInError('cancelled', l10n.t('The sign-in was cancelled.'));
+    if (Date.now() > device.expiresAt) throw new SignInError('expired', l10n.t('The sign-in code expired before it was entered. Sign in again.'));
     const { status, body } = await postForm(info.tokenEndpoint, {
       grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
       device_code: device.deviceCode,
@@ -150,9 +151,9 @@ export async function pollForTokens(info: SignInInfo, device: DeviceAuthorizatio
       interval += 5;
       continue;
     }
-    if (error === 'access_denied') throw new SignInError('access_denied', 'The sign-in was refused on the identity provider\'s page.');
-    if (error === 'expired_token') throw new SignInError('expired', 'The sign-in code expired before it was entered. Sign in again.');
-    throw new SignInError('provider_error', `The identity provider refused the sign-in: ${str(body.error_description) ?? error ?? `HTTP ${status}`}.`);
+    if (error === 'access_denied') throw new SignInError('access_denied', l10n.t('The sign-in was refused on the identity provider\'s page.'));
+    if (error === 'expired_token') throw new SignInError('expired', l10n.t('The sign-in code expired before it was entered. Sign in again.'));
+    throw new SignInError('provider_error', l10n.t`The identity provider refused the sign-in: ${str(body.error_description) ?? error ?? `HTTP ${status}`}.`);
   }
 }
 
@@ -165,8 +166,8 @@ export async function refreshTokens(info: SignInInfo, refreshToken: string): Pro
     resource: info.resource,
   });
   if (status === 200) return tokensFrom(body, refreshToken);
-  if (str(body.error) === 'invalid_grant') throw new SignInError('expired', 'Your sign-in has ended at the identity provider. Sign in again.');
-  throw new SignInError('provider_error', `The identity provider did not renew the sign-in: ${str(body.error_description) ?? str(body.error) ?? `HTTP ${status}`}.`);
+  if (str(body.error) === 'invalid_grant') throw new SignInError('expired', l10n.t('Your sign-in has ended at the identity provider. Sign in again.'));
+  throw new SignInError('provider_error', l10n.t`The identity provider did not renew the sign-in: ${str(body.error_description) ?? str(body.error) ?? `HTTP ${status}`}.`);
 }
 
 /** Revokes a token where the provider has a revocation endpoint; true when it said yes. */
@@ -180,7 +181,7 @@ export async function revokeToken(info: SignInInfo, token: string, hint: 'refres
 export async function whoAmI(baseUrl: string, accessToken: string): Promise<Me & { user: NonNullable<Me['user']> }> {
   const res = await fetch(baseUrl + paths.me(), { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.timeout(TIMEOUT_MS) });
   const body = (await res.json().catch(() => ({}))) as Me & { error?: { message: string } };
-  if (!res.ok || !body.user) throw new SignInError('provider_error', body.error?.message ?? `The control plane did not accept the sign-in (HTTP ${res.status}).`);
+  if (!res.ok || !body.user) throw new SignInError('provider_error', body.error?.message ?? l10n.t`The control plane did not accept the sign-in (HTTP ${res.status}).`);
   return body as Me & { user: NonNullable<Me['user']> };
 }
 

@@ -37,6 +37,7 @@ import {
 } from '../api';
 import { AuditEntry, Me, Member, type InviteMember, type Role } from '../api/members';
 import { ControlPlaneError } from './errors';
+import * as l10n from '@vscode/l10n';
 
 export interface ListOptions {
   limit?: number;
@@ -261,7 +262,7 @@ export class ControlPlaneClient {
     if (!parsed.success) {
       throw new ControlPlaneError(
         'bad_response',
-        `The control plane at ${this.baseUrl} answered ${method} ${path} with a shape this extension does not understand (${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message}). Are the extension and the control plane the same version?`,
+        l10n.t`The control plane at ${this.baseUrl} answered ${method} ${path} with a shape this extension does not understand (${parsed.error.issues[0]?.path.join('.') || 'body'}: ${parsed.error.issues[0]?.message}). Are the extension and the control plane the same version?`,
         status,
       );
     }
@@ -290,13 +291,13 @@ function apiError(status: number, json: unknown, baseUrl: string): ControlPlaneE
   if (body.success) {
     const { code, message, fields, uses } = body.data.error;
     if (code === 'unauthorized') {
-      return new ControlPlaneError(code, `The control plane at ${baseUrl} refused the access token: ${message}`, status, fields);
+      return new ControlPlaneError(code, l10n.t`The control plane at ${baseUrl} refused the access token: ${message}`, status, fields);
     }
     return new ControlPlaneError(code, message, status, fields, uses);
   }
-  if (status === 401) return new ControlPlaneError('unauthorized', `The control plane at ${baseUrl} refused the access token.`, status);
-  if (status === 404) return new ControlPlaneError('not_found', `The control plane at ${baseUrl} has no such resource or route (404).`, status);
-  return new ControlPlaneError(status >= 500 ? 'internal' : 'bad_response', `The control plane at ${baseUrl} answered ${status}.`, status);
+  if (status === 401) return new ControlPlaneError('unauthorized', l10n.t`The control plane at ${baseUrl} refused the access token.`, status);
+  if (status === 404) return new ControlPlaneError('not_found', l10n.t`The control plane at ${baseUrl} has no such resource or route (404).`, status);
+  return new ControlPlaneError(status >= 500 ? 'internal' : 'bad_response', l10n.t`The control plane at ${baseUrl} answered ${status}.`, status);
 }
 
 /** undici's own time-out codes, which fetch reports as the `cause` of its "fetch failed" TypeError. */
@@ -308,7 +309,7 @@ function transportError(e: unknown, baseUrl: string): ControlPlaneError {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
   const code = cause?.code ?? (e as { code?: string }).code ?? '';
   if (name === 'TimeoutError' || UNDICI_TIMEOUTS.has(code)) {
-    return new ControlPlaneError('timeout', `The control plane at ${baseUrl} did not answer in time.`);
+    return new ControlPlaneError('timeout', l10n.t`The control plane at ${baseUrl} did not answer in time.`);
   }
-  return new ControlPlaneError('unreachable', `The control plane at ${baseUrl} cannot be reached (${code || cause?.message || (e as Error).message}).`);
+  return new ControlPlaneError('unreachable', l10n.t`The control plane at ${baseUrl} cannot be reached (${code || cause?.message || (e as Error).message}).`);
 }

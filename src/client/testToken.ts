@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * Get Test Token: runs the `client_credentials` grant the way the consumer's app will (HTTP Basic client
  * authentication), then says whether the gateway would accept the token: a JWT, the right issuer, the right client.
@@ -45,7 +46,7 @@ export async function requestClientCredentialsToken(tokenUrl: string, clientId: 
     text = await res.text();
   } catch (e) {
     const why = (e as { name?: string }).name === 'TimeoutError' ? 'no answer within 15 s' : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message);
-    throw new TokenRequestError('unreachable', `The token endpoint ${tokenUrl} cannot be reached (${why}).`);
+    throw new TokenRequestError('unreachable', l10n.t`The token endpoint ${tokenUrl} cannot be reached (${why}).`);
   }
   let json: Record<string, unknown> = {};
   try {
@@ -56,9 +57,9 @@ export async function requestClientCredentialsToken(tokenUrl: string, clientId: 
   if (status !== 200) {
     const code = typeof json.error === 'string' ? json.error : `http_${status}`;
     const why = typeof json.error_description === 'string' ? `: ${json.error_description}` : '';
-    throw new TokenRequestError(code, `The token endpoint refused the request (${status} ${code}${why}).`);
+    throw new TokenRequestError(code, l10n.t`The token endpoint refused the request (${status} ${code}${why}).`);
   }
-  if (typeof json.access_token !== 'string') throw new TokenRequestError('bad_response', 'The token endpoint answered without an access_token.');
+  if (typeof json.access_token !== 'string') throw new TokenRequestError('bad_response', l10n.t('The token endpoint answered without an access_token.'));
   return json.access_token;
 }
 
@@ -103,35 +104,35 @@ export async function checkAccessToken(
   } catch {
     return {
       ok: false,
-      problems: ['The access token is not a JWT. Set the access token type of the app in your identity provider to JWT; the gateway only accepts JWTs.'],
+      problems: [l10n.t('The access token is not a JWT. Set the access token type of the app in your identity provider to JWT; the gateway only accepts JWTs.')],
     };
   }
   if (typeof header.alg !== 'string' || header.alg === 'none' || header.alg.startsWith('HS')) {
-    problems.push(`The token is signed with ${String(header.alg)}; the gateway accepts only asymmetric signatures (RS*, ES*, PS*, EdDSA).`);
+    problems.push(l10n.t`The token is signed with ${String(header.alg)}; the gateway accepts only asymmetric signatures (RS*, ES*, PS*, EdDSA).`);
   }
-  if (claims.iss !== expected.issuer) problems.push(`Issuer is ${JSON.stringify(claims.iss)}, expected ${JSON.stringify(expected.issuer)}.`);
+  if (claims.iss !== expected.issuer) problems.push(l10n.t`Issuer is ${JSON.stringify(claims.iss)}, expected ${JSON.stringify(expected.issuer)}.`);
   const clientId = claims.client_id ?? claims.azp ?? claims.sub;
   if (clientId !== expected.clientId) {
-    problems.push(`Client ID in the token (client_id/azp/sub) is ${JSON.stringify(clientId)}, expected ${JSON.stringify(expected.clientId)}.`);
+    problems.push(l10n.t`Client ID in the token (client_id/azp/sub) is ${JSON.stringify(clientId)}, expected ${JSON.stringify(expected.clientId)}.`);
   }
   const now = expected.now ?? Math.floor(Date.now() / 1000);
-  if (typeof claims.exp === 'number' && claims.exp <= now) problems.push('The token has already expired.');
-  if (typeof claims.nbf === 'number' && claims.nbf > now + 30) problems.push('The token is not valid yet (nbf is in the future). Check the clocks.');
+  if (typeof claims.exp === 'number' && claims.exp <= now) problems.push(l10n.t('The token has already expired.'));
+  if (typeof claims.nbf === 'number' && claims.nbf > now + 30) problems.push(l10n.t('The token is not valid yet (nbf is in the future). Check the clocks.'));
   if (expected.audience !== undefined) {
     const aud = claims.aud;
     const audiences = Array.isArray(aud) ? aud : [aud];
-    if (!audiences.includes(expected.audience)) problems.push(`The token is for audience ${JSON.stringify(aud)}, expected ${JSON.stringify(expected.audience)}.`);
+    if (!audiences.includes(expected.audience)) problems.push(l10n.t`The token is for audience ${JSON.stringify(aud)}, expected ${JSON.stringify(expected.audience)}.`);
   }
   if (expected.jwks && typeof header.alg === 'string' && ASYMMETRIC.includes(header.alg)) {
     try {
       await compactVerify(token, createLocalJWKSet(expected.jwks as never), { algorithms: ASYMMETRIC });
     } catch (e) {
       if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys) {
-        problems.push(`No published key of the issuer matches the token (kid ${JSON.stringify(header.kid)}): it was signed by a key the issuer does not publish, or one rotated out long ago.`);
+        problems.push(l10n.t`No published key of the issuer matches the token (kid ${JSON.stringify(header.kid)}): it was signed by a key the issuer does not publish, or one rotated out long ago.`);
       } else if (e instanceof errors.JWSSignatureVerificationFailed) {
-        problems.push('The token signature is not valid: the token was changed after it was signed.');
+        problems.push(l10n.t('The token signature is not valid: the token was changed after it was signed.'));
       } else {
-        problems.push(`The token signature could not be checked: ${(e as Error).message}.`);
+        problems.push(l10n.t`The token signature could not be checked: ${(e as Error).message}.`);
       }
     }
   }

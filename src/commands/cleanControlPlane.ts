@@ -10,31 +10,35 @@ import { CommandError, optionsOf, type CommandContext } from './commandContext';
 export async function cleanControlPlane(ctx: CommandContext, options?: { confirm?: boolean }): Promise<{ secretsDeleted: number }> {
   const c = ctx.connection;
   const local = c.local;
-  if (!local) throw new CommandError('local_only', 'Clean applies to the local control plane; a team control plane\'s data is its team\'s.');
+  if (!local) throw new CommandError('local_only', vscode.l10n.t('Clean applies to the local control plane; a team control plane\'s data is its team\'s.'));
   if (optionsOf(options).confirm !== true) {
     const organizations = c.state === 'ready' ? await organizationNames(ctx).catch(() => undefined) : undefined;
     const secrets = (await ctx.vault.keysOf(c.baseUrl)).length;
     const named =
       organizations === undefined
-        ? 'every organization in it'
+        ? vscode.l10n.t('every organization in it')
         : organizations.length === 0
-          ? 'no organization (there is none)'
-          : `${organizations.length === 1 ? 'the organization' : `${organizations.length} organizations:`} ${organizations.join(', ')}`;
+          ? vscode.l10n.t('no organization (there is none)')
+          : organizations.length === 1
+            ? vscode.l10n.t('the organization {0}', organizations.join(', '))
+            : vscode.l10n.t('{0} organizations: {1}', organizations.length, organizations.join(', '));
     const detail = [
-      `Deleted for good: ${named}, with their projects, external consumers, services, keys and connections; the signing keys, the admin token and the log, in ${local.dataDir}.`,
-      `${secrets === 1 ? 'The client secret' : `The ${secrets} client secrets`} this VS Code keeps for them in SecretStorage ${secrets === 1 ? 'goes' : 'go'} too.`,
-      'Apps using its token URL or gateway stop working. Files you wrote (.env, snippets) stay. The control plane stays stopped until you start it.',
+      vscode.l10n.t('Deleted for good: {0}, with their projects, external consumers, services, keys and connections; the signing keys, the admin token and the log, in {1}.', named, local.dataDir),
+      secrets === 1
+        ? vscode.l10n.t('The client secret this VS Code keeps for them in SecretStorage goes too.')
+        : vscode.l10n.t('The {0} client secrets this VS Code keeps for them in SecretStorage go too.', secrets),
+      vscode.l10n.t('Apps using its token URL or gateway stop working. Files you wrote (.env, snippets) stay. The control plane stays stopped until you start it.'),
     ].join('\n\n');
-    await ctx.ui.confirm(`Delete all data of the local control plane ${c.baseUrl}?`, detail, 'Delete Data');
+    await ctx.ui.confirm(vscode.l10n.t('Delete all data of the local control plane {0}?', c.baseUrl), detail, vscode.l10n.t('Delete Data'));
   }
   let secretsDeleted = 0;
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Deleting the local control plane\'s data…' }, async () => {
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Deleting the local control plane\'s data…') }, async () => {
     await c.clean();
     secretsDeleted = await ctx.vault.deleteSecretsOf(c.baseUrl);
   });
   ctx.log.info(`Clean: deleted ${local.dataDir} and ${secretsDeleted} consumer secret(s) kept for ${c.baseUrl}.`);
   ctx.tree.refresh();
-  void vscode.window.showInformationMessage(`The local control plane's data is deleted (and ${secretsDeleted} secret(s) kept for it). Start it to begin with no organization.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('The local control plane\'s data is deleted (and {0} secret(s) kept for it). Start it to begin with no organization.', secretsDeleted));
   return { secretsDeleted };
 }
 

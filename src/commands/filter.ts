@@ -7,8 +7,8 @@ export async function filter(ctx: CommandContext, arg?: unknown): Promise<string
   let prefix = field(arg, 'prefix') ?? (arg && typeof arg === 'object' && 'prefix' in arg ? '' : undefined);
   if (prefix === undefined) {
     prefix = await vscode.window.showInputBox({
-      title: 'Filter components by name',
-      prompt: 'Show components whose name starts with this text. Leave empty to show all.',
+      title: vscode.l10n.t('Filter components by name'),
+      prompt: vscode.l10n.t('Show components whose name starts with this text. Leave empty to show all.'),
       value: ctx.tree.filter ?? '',
     });
     if (prefix === undefined) return ctx.tree.filter;

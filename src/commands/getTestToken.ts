@@ -3,6 +3,7 @@ import { type EnvironmentTarget, refOf, resolveEnvironment, type Target } from '
 import { getTestToken as get } from '../useCases/getTestToken';
 import { optionsOf, type CommandContext } from './commandContext';
 import { showReadOnlyMarkdown } from './readOnlyDocuments';
+import * as l10n from '@vscode/l10n';
 
 /** Get Test Token for an environment's keys, and a read-only report of what the gateway would say (`show: false` skips it). */
 export async function getTestToken(
@@ -13,6 +14,6 @@ export async function getTestToken(
   const env = await resolveEnvironment(ctx, refOf(target));
   const o = optionsOf(options);
   const { check, report } = await get(ctx, env, { clientSecret: o.clientSecret, keepSecret: o.keepSecret });
-  if (o.show !== false) await showReadOnlyMarkdown(`Test token ${env.componentName}-${env.environment}`, report);
+  if (o.show !== false) await showReadOnlyMarkdown(l10n.t`Test token ${env.componentName}-${env.environment}`, report);
   return check;
 }

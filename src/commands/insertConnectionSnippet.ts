@@ -15,7 +15,7 @@ export async function insertConnectionSnippet(
   options?: { language?: string; where?: 'cursor' | 'untitled' },
 ): Promise<{ language: string; where: string; componentYaml?: string }> {
   // Before any question: in Restricted Mode the answer would be refused anyway.
-  requireTrust(ctx, 'Inserting a connection snippet');
+  requireTrust(ctx, vscode.l10n.t('Inserting a connection snippet'));
   const connection = await resolveConnection(ctx, refOf(target));
   const o = optionsOf(options);
   const preferred = vscode.workspace.getConfiguration('choreo.snippets').get<string>('defaultLanguage');

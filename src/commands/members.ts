@@ -48,15 +48,15 @@ export async function inviteMember(ctx: CommandContext, target?: Target<OrgRef>,
   if (!email && !subject) {
     const who = (
       await ctx.ui.ask({
-        title: `Invite to ${org}`,
-        prompt: 'Email address, or the subject (user ID) at your identity provider. They are a member once they first sign in.',
-        validate: (v) => (v.trim() ? undefined : 'Enter an email address or a subject.'),
+        title: vscode.l10n.t('Invite to {0}', org),
+        prompt: vscode.l10n.t('Email address, or the subject (user ID) at your identity provider. They are a member once they first sign in.'),
+        validate: (v) => (v.trim() ? undefined : vscode.l10n.t('Enter an email address or a subject.')),
       })
     ).trim();
     if (who.includes('@')) email = who;
     else subject = who;
   }
-  const role = isRole(g.role) ? g.role : await pickRole(ctx, `Role of ${email ?? subject} in ${org}`);
+  const role = isRole(g.role) ? g.role : await pickRole(ctx, vscode.l10n.t('Role of {0} in {1}', email ?? subject ?? '', org));
   const member = await (await ctx.client()).inviteMember(org, email ? { email, role } : { subject, role });
   ctx.changed({ orgHandle: org, members: true });
   ctx.log.info(`Invited ${email ?? subject} to ${org} as ${ROLE_NAMES[role]}`);
@@ -64,7 +64,7 @@ export async function inviteMember(ctx: CommandContext, target?: Target<OrgRef>,
 }
 
 function memberTarget(g: MemberRef): Omit<MemberTarget, 'role'> & MemberRef {
-  if (!g.orgHandle || !g.memberId) throw new CommandError('no_target', 'Run this on a member in the Members of an organization.');
+  if (!g.orgHandle || !g.memberId) throw new CommandError('no_target', vscode.l10n.t('Run this on a member in the Members of an organization.'));
   return { orgHandle: g.orgHandle, memberId: g.memberId, role: isRole(g.role) ? g.role : undefined, name: g.name ?? g.memberId };
 }
 
@@ -74,7 +74,7 @@ export async function changeMemberRole(ctx: CommandContext, target?: Target<Memb
   // A row's ref carries the member's current role, so it is asked; a role given beside a plain target is the new one.
   const fromRow = typeof target === 'object' && target !== null && 'ref' in target;
   const wanted = optionsOf(options).role ?? (fromRow ? undefined : g.role);
-  const role = isRole(wanted) ? wanted : await pickRole(ctx, `Role of ${m.name} in ${m.orgHandle}`, m.role);
+  const role = isRole(wanted) ? wanted : await pickRole(ctx, vscode.l10n.t('Role of {0} in {1}', m.name, m.orgHandle), m.role);
   const member = await (await ctx.client()).changeMemberRole(m.orgHandle, m.memberId, role);
   ctx.changed({ orgHandle: m.orgHandle, members: true });
   return member;
@@ -84,9 +84,9 @@ export async function removeMember(ctx: CommandContext, target?: Target<MemberRe
   const g = given(target, options);
   const m = memberTarget(g);
   if (g.confirm !== true) {
-    await ctx.ui.confirm(`Remove ${m.name} from ${m.orgHandle}?`, 'They lose access to the organization at once, and their personal access tokens for it stop working.', 'Remove');
+    await ctx.ui.confirm(vscode.l10n.t('Remove {0} from {1}?', m.name, m.orgHandle), vscode.l10n.t('They lose access to the organization at once, and their personal access tokens for it stop working.'), vscode.l10n.t('Remove'));
   }
   await (await ctx.client()).removeMember(m.orgHandle, m.memberId);
   ctx.changed({ orgHandle: m.orgHandle, members: true });
-  void vscode.window.showInformationMessage(`${m.name} was removed from ${m.orgHandle}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0} was removed from {1}.', m.name, m.orgHandle));
 }

@@ -16,7 +16,7 @@ export async function openTerminalWithConnectionValues(
   options?: { environment?: string; connection?: string },
 ): Promise<{ terminal: string; variables: string[] }> {
   // The terminal hands the consumer's secret to whatever the folder runs: in Restricted Mode, not at all.
-  requireTrust(ctx, 'Opening a terminal with connection values');
+  requireTrust(ctx, vscode.l10n.t('Opening a terminal with connection values'));
   const o = optionsOf(options);
   const uri = target instanceof vscode.Uri ? target : typeof (target as { folder?: unknown })?.folder === 'string' ? vscode.Uri.file((target as { folder: string }).folder) : undefined;
   const folder = folderFor(uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined, uri ?? vscode.window.activeTextEditor?.document.uri);

@@ -45,13 +45,13 @@ export function openActions(uses: readonly ResourceUse[]): Map<string, () => The
   const label = (u: ResourceUse) =>
     consumers.filter((c) => c.displayName === u.displayName).length > 1 ? `${u.displayName} (${u.projectHandle})` : u.displayName;
   const open = (u: ResourceUse) => vscode.commands.executeCommand('choreo.openOverview', { orgHandle: u.orgHandle, projectHandle: u.projectHandle, componentName: u.componentName });
-  if (consumers.length <= OPEN_BUTTONS) return new Map(consumers.map((u) => [`Open ${label(u)}`, () => open(u)]));
+  if (consumers.length <= OPEN_BUTTONS) return new Map(consumers.map((u) => [vscode.l10n.t('Open {0}', label(u)), () => open(u)]));
   const pick = async () => {
     const items = consumers.map((u) => ({ label: label(u), description: `${u.projectHandle}/${u.componentName}`, use: u }));
-    const chosen = await vscode.window.showQuickPick(items, { title: 'Open an external consumer that uses it' });
+    const chosen = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Open an external consumer that uses it') });
     if (chosen) await open(chosen.use);
   };
-  return new Map([[`Open a Consumer (${consumers.length})…`, pick]]);
+  return new Map([[vscode.l10n.t('Open a Consumer ({0})…', consumers.length), pick]]);
 }
 
 /** A refusal's fixes (a use case's FixableError), each offered as a button that runs its command. */
@@ -66,16 +66,17 @@ function fixesOf(e: unknown): ReadonlyArray<{ title: string; command: string; ar
  */
 export function reportFailure(id: string, e: unknown, ctx: { log: Pick<CommandContext['log'], 'error' | 'show'> }, failures: CommandFailures, retry?: () => unknown): void {
   const { code, message, retryable } = describeError(e);
+  const [RETRY, SHOW_LOGS] = [vscode.l10n.t('Retry'), vscode.l10n.t('Show Logs')];
   ctx.log.error(`${id} failed [${code}]: ${message}`);
   // A refusal that names consumers (a provider or service still in use) offers to open each of them.
   const opens = openActions(isControlPlaneError(e) ? (e.uses ?? []) : []);
   const fixes = new Map(fixesOf(e).map((f) => [f.title, () => vscode.commands.executeCommand(f.command, ...f.args)]));
-  const actions = [...fixes.keys(), ...opens.keys(), ...(retryable && retry ? ['Retry', 'Show Logs'] : ['Show Logs'])];
+  const actions = [...fixes.keys(), ...opens.keys(), ...(retryable && retry ? [RETRY, SHOW_LOGS] : [SHOW_LOGS])];
   failures.record({ command: id, code, message, actions });
   // Not awaited: the caller finishes now; the message stays until the user acts on it.
   void vscode.window.showErrorMessage(message, ...actions).then((choice) => {
-    if (choice === 'Retry') void retry?.();
-    else if (choice === 'Show Logs') ctx.log.show();
+    if (choice === RETRY) void retry?.();
+    else if (choice === SHOW_LOGS) ctx.log.show();
     else if (choice) void (fixes.get(choice) ?? opens.get(choice))?.();
   });
 }

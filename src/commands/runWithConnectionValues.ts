@@ -18,17 +18,17 @@ export async function runWithConnectionValues(
   options?: { environment?: string },
 ): Promise<{ how: 'debug' | 'terminal'; started: boolean; configuration?: Record<string, unknown>; command?: string }> {
   // It runs the folder's code, with the consumer's secret: in Restricted Mode, not at all.
-  requireTrust(ctx, 'Running with connection values');
+  requireTrust(ctx, vscode.l10n.t('Running with connection values'));
   const o = optionsOf(options);
   const uri = target instanceof vscode.Uri ? target : vscode.window.activeTextEditor?.document.uri;
-  if (!uri) throw new CommandError('no_file', 'Open the file to run first.');
+  if (!uri) throw new CommandError('no_file', vscode.l10n.t('Open the file to run first.'));
   const document = await vscode.workspace.openTextDocument(uri);
   const runner = runnerFor(document.languageId);
   if (!runner) {
-    throw new CommandError('unsupported_language', `Run with Connection Values runs ${RUNNERS.map((r) => r.label).join(', ')} files. For others, add "choreo": { "environment": "development" } to your own launch configuration, or use Open Terminal with Connection Values.`);
+    throw new CommandError('unsupported_language', vscode.l10n.t('Run with Connection Values runs {0} files. For others, add "choreo": { "environment": "development" } to your own launch configuration, or use Open Terminal with Connection Values.', RUNNERS.map((r) => r.label).join(', ')));
   }
-  if (document.isUntitled) throw new CommandError('unsaved', 'Save the file in the linked folder first: it runs from disk.');
-  if (document.isDirty && !(await document.save())) throw new CommandError('unsaved', `Could not save ${vscode.workspace.asRelativePath(uri)}.`);
+  if (document.isUntitled) throw new CommandError('unsaved', vscode.l10n.t('Save the file in the linked folder first: it runs from disk.'));
+  if (document.isDirty && !(await document.save())) throw new CommandError('unsaved', vscode.l10n.t('Could not save {0}.', vscode.workspace.asRelativePath(uri)));
   const folder = folderFor(vscode.workspace.getWorkspaceFolder(uri), uri);
   const link = await linkOf(folder);
   const environment = await chooseEnvironment(ctx, link, o.environment);

@@ -4,6 +4,7 @@ import { refOf, resolveOrg, type Target } from '../useCases/targets';
 import { optionsOf, type CommandContext } from './commandContext';
 import { auditMarkdown } from './auditLogMarkdown';
 import { showReadOnlyMarkdown } from './readOnlyDocuments';
+import * as l10n from '@vscode/l10n';
 
 /** How much of the log one Show Audit Log reads (newest first); the API pages through the rest. */
 const MAX_ENTRIES = 1_000;
@@ -21,7 +22,7 @@ export async function showAuditLog(ctx: CommandContext, target?: Target<OrgRef>,
     entries.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor && entries.length < MAX_ENTRIES);
-  if (show !== false) await showReadOnlyMarkdown(`Audit log of ${org}`, auditMarkdown(org, entries, cursor !== undefined));
+  if (show !== false) await showReadOnlyMarkdown(l10n.t`Audit log of ${org}`, auditMarkdown(org, entries, cursor !== undefined));
   return entries;
 }
 

@@ -19,14 +19,14 @@ export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Pr
         { label: '$(vm) Local control plane', description: `127.0.0.1:${current.localPort}${current.remoteUrl ? '' : ' (in use)'}`, local: true },
         { label: '$(globe) Remote control plane…', description: current.remoteUrl ? `${current.remoteUrl} (in use)` : 'a team server, by URL', local: false },
       ],
-      { title: 'Switch Control Plane' },
+      { title: vscode.l10n.t('Switch Control Plane') },
     );
     if (!picked.local) {
       url = await ctx.ui.ask({
-        title: 'Remote control plane',
-        prompt: 'URL of the control plane',
+        title: vscode.l10n.t('Remote control plane'),
+        prompt: vscode.l10n.t('URL of the control plane'),
         value: current.remoteUrl || 'https://',
-        validate: (v) => (/^https?:\/\/[^\s/]+/.test(v.trim()) ? undefined : 'Enter an http or https URL.'),
+        validate: (v) => (/^https?:\/\/[^\s/]+/.test(v.trim()) ? undefined : vscode.l10n.t('Enter an http or https URL.')),
       });
     }
   }
@@ -40,7 +40,7 @@ export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Pr
   const token =
     field(arg, 'token') ??
     (await ctx.vault.getAccessToken(base)) ??
-    (await ctx.ui.ask({ title: `Sign in to ${base}`, prompt: 'Access token of the control plane (kept in SecretStorage)', password: true }));
+    (await ctx.ui.ask({ title: vscode.l10n.t('Sign in to {0}', base), prompt: vscode.l10n.t('Access token of the control plane (kept in SecretStorage)'), password: true }));
   // Throws (e.g. `unauthorized`, `unreachable`) before anything is written.
   await verifyAccessToken(base, token);
   await ctx.vault.storeAccessToken(base, token);

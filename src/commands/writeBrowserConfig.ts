@@ -14,10 +14,10 @@ export async function writeBrowserConfig(
 ): Promise<{ file: string }> {
   const o = optionsOf(options);
   const folder = o.folder ? vscode.Uri.file(o.folder) : vscode.workspace.workspaceFolders?.[0]?.uri;
-  if (!folder) throw new CommandError('no_workspace', 'Open a folder first: config.js goes into the workspace.');
+  if (!folder) throw new CommandError('no_workspace', vscode.l10n.t('Open a folder first: config.js goes into the workspace.'));
   const connection = await resolveConnection(ctx, refOf(target));
   const { file, warning } = await write(ctx, connection, { folder });
   if (o.show !== false) await vscode.window.showTextDocument(file, { preview: false, preserveFocus: true });
-  void vscode.window.showInformationMessage(`Wrote config.js of ${connection.ref.connection.name} (${connection.environmentName}). ${warning}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Wrote config.js of {0} ({1}). {2}', connection.ref.connection.name, connection.environmentName, warning));
   return { file: file.fsPath };
 }

@@ -46,7 +46,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
   const problems = new Map<string, string>(); // folder URI → why its link file is unusable
   const diagnostics = vscode.languages.createDiagnosticCollection('choreo');
   const status = vscode.window.createStatusBarItem('choreo.link', vscode.StatusBarAlignment.Left, 99);
-  status.name = 'Choreo: linked external consumer';
+  status.name = vscode.l10n.t('Choreo: linked external consumer');
   status.command = 'choreo.linkWorkspace';
   const lensesChanged = new vscode.EventEmitter<void>();
 
@@ -70,10 +70,10 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       return;
     }
     const problem = [...problems.values()][0];
-    status.text = problem ? '$(warning) Choreo link' : `$(link) ${linked.map((c) => c.link.externalConsumer).join(', ')}`;
+    status.text = problem ? `$(warning) ${vscode.l10n.t('Choreo link')}` : `$(link) ${linked.map((c) => c.link.externalConsumer).join(', ')}`;
     status.tooltip = problem
-      ? `${problem} Click to link this folder again.`
-      : linked.map((c) => `This folder's code belongs to external consumer ${c.link.externalConsumer} (${c.link.organization}/${c.link.project}, control plane: ${c.link.controlPlane}). Click to change.`).join('\n');
+      ? vscode.l10n.t('{0} Click to link this folder again.', problem)
+      : linked.map((c) => vscode.l10n.t('This folder\'s code belongs to external consumer {0} ({1}/{2}, control plane: {3}). Click to change.', c.link.externalConsumer, c.link.organization, c.link.project, c.link.controlPlane)).join('\n');
     status.show();
   };
 
@@ -123,7 +123,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       let message = messages.get(name);
       if (message === undefined) {
         const near = nearestName(name, known.keys());
-        message = `No connection of ${consumer.link.externalConsumer} yields ${name}.${near ? ` Did you mean ${near}?` : ' Create a connection, or check the name.'}`;
+        message = vscode.l10n.t('No connection of {0} yields {1}.{2}', consumer.link.externalConsumer, name, near ? vscode.l10n.t(' Did you mean {0}?', near) : vscode.l10n.t(' Create a connection, or check the name.'));
         messages.set(name, message);
       }
       const d = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Warning);
@@ -149,16 +149,16 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       try {
         const component = await client.getComponent(consumer.link.organization, service.project, service.component);
         if (!component.endpoints?.some((e) => e.name === service.endpoint)) {
-          problem = `Service ${component.displayName} has no endpoint "${service.endpoint}"${component.endpoints?.length ? ` (it has ${component.endpoints.map((e) => e.name).join(', ')})` : ''}.`;
+          problem = vscode.l10n.t('Service {0} has no endpoint "{1}"{2}.', component.displayName, service.endpoint, component.endpoints?.length ? vscode.l10n.t(' (it has {0})', component.endpoints.map((e) => e.name).join(', ')) : '');
         }
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (code !== 'not_found') continue; // the control plane is down or refused: not the file's fault
-        problem = `Organization ${consumer.link.organization} has no service "${service.component}" in project "${service.project}".`;
+        problem = vscode.l10n.t('Organization {0} has no service "{1}" in project "{2}".', consumer.link.organization, service.component, service.project);
       }
       if (!problem) continue;
       const range = new vscode.Range(document.positionAt(ref.offset), document.positionAt(ref.offset + ref.length));
-      const d = new vscode.Diagnostic(range, `${ref.resourceRef} resolves to no service endpoint: ${problem}`, vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(range, vscode.l10n.t('{0} resolves to no service endpoint: {1}', ref.resourceRef, problem), vscode.DiagnosticSeverity.Warning);
       d.source = DIAGNOSTIC_SOURCE;
       d.code = UNKNOWN_REFERENCE;
       found.push(d);
@@ -168,7 +168,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
 
   // ---- Completion and hover.
   const describe = (v: ConnectionVariable) =>
-    `Connection ${v.connection.name} → ${v.connection.serviceComponentName} / ${v.connection.endpointName}${v.sensitive ? ' · sensitive' : ''}`;
+    vscode.l10n.t('Connection {0} → {1} / {2}{3}', v.connection.name, v.connection.serviceComponentName, v.connection.endpointName, v.sensitive ? vscode.l10n.t(' · sensitive') : '');
 
   const documented = new WeakMap<vscode.CompletionItem, { v: ConnectionVariable; consumer: string }>();
   const completion: vscode.CompletionItemProvider = {
@@ -198,8 +198,8 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
         const { v, consumer } = entry;
         item.documentation = new vscode.MarkdownString(
           v.sensitive
-            ? `The consumer secret of **${consumer}**: kept in SecretStorage, written to .env only when you ask.`
-            : `The **${v.key}** of connection **${v.connection.name}** (service ${v.connection.serviceComponentName}, endpoint ${v.connection.endpointName}).`,
+            ? vscode.l10n.t('The consumer secret of **{0}**: kept in SecretStorage, written to .env only when you ask.', consumer)
+            : vscode.l10n.t('The **{0}** of connection **{1}** (service {2}, endpoint {3}).', v.key, v.connection.name, v.connection.serviceComponentName, v.connection.endpointName),
         );
       }
       return item;
@@ -217,7 +217,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       if (!v) return undefined;
       const md = new vscode.MarkdownString(undefined, true);
       md.appendMarkdown(`**${name}** · ${v.key} of connection **${v.connection.name}**\n\n`);
-      md.appendMarkdown(`Service **${v.connection.serviceComponentName}**, endpoint **${v.connection.endpointName}** (project ${v.connection.serviceProjectHandle})\n\n`);
+      md.appendMarkdown(vscode.l10n.t('Service **{0}**, endpoint **{1}** (project {2})\n\n', v.connection.serviceComponentName, v.connection.endpointName, v.connection.serviceProjectHandle));
       try {
         for (const { environmentName, config } of await consumer.valuesOf(v.connection)) {
           const value = (key: string) => config.entries.find((e) => e.key === key);
@@ -245,7 +245,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
           const known = await consumer.knownOrUndefined();
           const near = known ? nearestName(name, known.keys()) : undefined;
           if (near) {
-            const fix = new vscode.CodeAction(`Change to ${near}`, vscode.CodeActionKind.QuickFix);
+            const fix = new vscode.CodeAction(vscode.l10n.t('Change to {0}', near), vscode.CodeActionKind.QuickFix);
             fix.edit = new vscode.WorkspaceEdit();
             fix.edit.replace(document.uri, d.range, near);
             fix.diagnostics = [d];
@@ -253,10 +253,10 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
             out.push(fix);
           }
         }
-        const create = new vscode.CodeAction(`Create Connection for ${consumer.link.externalConsumer}…`, vscode.CodeActionKind.QuickFix);
+        const create = new vscode.CodeAction(vscode.l10n.t('Create Connection for {0}…', consumer.link.externalConsumer), vscode.CodeActionKind.QuickFix);
         // Named so that it yields the variable the code reads; the form still lets the user pick the service.
         const suggested = d.code === UNKNOWN_VARIABLE ? connectionNameFor(document.getText(d.range)) : undefined;
-        create.command = { title: 'Create Connection', command: 'choreo.createConnection', arguments: [target, suggested ? { name: suggested } : undefined] };
+        create.command = { title: vscode.l10n.t('Create Connection'), command: 'choreo.createConnection', arguments: [target, suggested ? { name: suggested } : undefined] };
         create.diagnostics = [d];
         out.push(create);
       }
@@ -279,8 +279,8 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
         const connection = [...connections.values()].find(
           (c) => c.name === ref.name || (service && c.serviceComponentName === service.component && c.endpointName === service.endpoint && c.serviceProjectHandle === service.project),
         );
-        const out = [new vscode.CodeLens(range, { title: 'Open Overview', command: 'choreo.openOverview', arguments: [target] })];
-        if (connection) out.push(new vscode.CodeLens(range, { title: 'Test Connection', command: 'choreo.testConnection', arguments: [{ ...target, connection }] }));
+        const out = [new vscode.CodeLens(range, { title: vscode.l10n.t('Open Overview'), command: 'choreo.openOverview', arguments: [target] })];
+        if (connection) out.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Test Connection'), command: 'choreo.testConnection', arguments: [{ ...target, connection }] }));
         return out;
       });
     },
@@ -298,8 +298,8 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       const top = new vscode.Range(0, 0, 0, 0);
       const folder = vscode.workspace.getWorkspaceFolder(document.uri);
       return [
-        new vscode.CodeLens(top, { title: '$(run) Run with Connection Values', command: 'choreo.runWithConnectionValues', arguments: [document.uri], tooltip: `Runs this file with ${consumer.link.externalConsumer}'s CHOREO_* values of an environment you pick, without a .env` }),
-        new vscode.CodeLens(top, { title: 'Open Terminal with Connection Values', command: 'choreo.openTerminalWithConnectionValues', arguments: [folder?.uri] }),
+        new vscode.CodeLens(top, { title: `$(run) ${vscode.l10n.t('Run with Connection Values')}`, command: 'choreo.runWithConnectionValues', arguments: [document.uri], tooltip: vscode.l10n.t('Runs this file with {0}\'s CHOREO_* values of an environment you pick, without a .env', consumer.link.externalConsumer) }),
+        new vscode.CodeLens(top, { title: vscode.l10n.t('Open Terminal with Connection Values'), command: 'choreo.openTerminalWithConnectionValues', arguments: [folder?.uri] }),
       ];
     },
   };

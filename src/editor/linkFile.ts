@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /**
  * The link file's shape (pure, no vscode). A workspace folder knows its external consumer: `.choreo/consumer.json`, written when the user inserts a snippet
  * or writes a connection's config there (or links it by command). It is meant to be committed, so a teammate's VS
@@ -22,7 +23,7 @@ export function parseLink(text: string): WorkspaceLink | string {
   try {
     data = JSON.parse(text);
   } catch {
-    return `${LINK_PATH} is not valid JSON.`;
+    return l10n.t`${LINK_PATH} is not valid JSON.`;
   }
   const o = (data ?? {}) as Record<string, unknown>;
   const link = { controlPlane: o.controlPlane, organization: o.organization, project: o.project, externalConsumer: o.externalConsumer };

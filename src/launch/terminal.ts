@@ -17,7 +17,7 @@ export async function openValuesTerminal(
 ): Promise<{ terminal: vscode.Terminal; values: ConnectionEnvironment }> {
   const values = await connectionEnvironment(ctx, link, request);
   const terminal = vscode.window.createTerminal({
-    name: `Choreo: ${values.consumer.componentName} (${values.environment.name})`,
+    name: vscode.l10n.t('Choreo: {0} ({1})', values.consumer.componentName, values.environment.name),
     cwd,
     env: values.variables,
     isTransient: true,

@@ -16,7 +16,7 @@ import { WindowRegistry } from './windowRegistry';
 export type ConnectionState = 'starting' | 'ready' | 'unreachable' | 'stopped';
 
 /** The message a command gets while the local control plane is stopped. */
-export const STOPPED_MESSAGE = 'The local control plane is stopped. Start it with Choreo: Start Local Control Plane.';
+export const STOPPED_MESSAGE = vscode.l10n.t('The local control plane is stopped. Start it with Choreo: Start Local Control Plane.');
 
 export interface ConnectionSettings {
   /** Empty: the local control plane. */
@@ -117,7 +117,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
     const local = this.localOnly('Restart');
     if ((await local.identify()) === 'ours' && local.runningVersion && compareVersions(local.version, local.runningVersion) < 0) {
       throw new Error(
-        `The local control plane running is version ${local.runningVersion}, newer than this window's extension (${local.version}), so this window does not replace it. Reload this window to use the newer extension.`,
+        vscode.l10n.t('The local control plane running is version {0}, newer than this window\'s extension ({1}), so this window does not replace it. Reload this window to use the newer extension.', local.runningVersion, local.version),
       );
     }
     local.clearStopped();
@@ -151,7 +151,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
   }
 
   private localOnly(what: string): LocalControlPlane {
-    if (!this.local) throw new Error(`${what} applies to the local control plane; a remote one is run by its team.`);
+    if (!this.local) throw new Error(vscode.l10n.t('{0} applies to the local control plane; a remote one is run by its team.', what));
     return this.local;
   }
 
@@ -176,7 +176,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
   async recover(): Promise<boolean> {
     if (this.shutDown) return false;
     if (!this.local) {
-      this.setState('unreachable', `The control plane at ${this.baseUrl} cannot be reached.`);
+      this.setState('unreachable', vscode.l10n.t('The control plane at {0} cannot be reached.', this.baseUrl));
       return false;
     }
     this.local.distrust();
@@ -196,7 +196,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
       const identity = await this.local.identify();
       if (identity === 'foreign') {
         this.local.distrust();
-        this.setState('unreachable', `Another program answers on ${this.baseUrl}; it is not this extension's control plane.`);
+        this.setState('unreachable', vscode.l10n.t('Another program answers on {0}; it is not this extension\'s control plane.', this.baseUrl));
         return;
       }
       healthy = identity === 'ours';
@@ -209,7 +209,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
       this.restartedEmitter.fire();
     } else if (!healthy) {
       if (this.local) await this.recover();
-      else this.setState('unreachable', `The control plane at ${this.baseUrl} cannot be reached.`);
+      else this.setState('unreachable', vscode.l10n.t('The control plane at {0} cannot be reached.', this.baseUrl));
     }
   }
 
@@ -229,7 +229,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
       } else if (await probeHealth(this.baseUrl, 5_000)) {
         this.setState('ready');
       } else {
-        this.setState('unreachable', `The control plane at ${this.baseUrl} does not answer GET /healthz.`);
+        this.setState('unreachable', vscode.l10n.t('The control plane at {0} does not answer GET /healthz.', this.baseUrl));
       }
     } catch (e) {
       const err = e as Error & { logTail?: string };
@@ -241,9 +241,11 @@ export class ControlPlaneConnection implements vscode.Disposable {
 
   /** The running control plane is older than this window's extension, and other windows use it: say so, offer to. */
   private async offerUpgrade(o: { running: string; mine: string; otherWindows: number }): Promise<void> {
-    const restart = 'Restart It Now';
+    const restart = vscode.l10n.t('Restart It Now');
     const picked = await vscode.window.showInformationMessage(
-      `The local control plane running is version ${o.running}; this window's extension is ${o.mine}. ${o.otherWindows === 1 ? 'Another window uses' : `${o.otherWindows} other windows use`} it, so it was left running. Restart it to run version ${o.mine} (those windows reconnect by themselves).`,
+      o.otherWindows === 1
+        ? vscode.l10n.t('The local control plane running is version {0}; this window\'s extension is {1}. Another window uses it, so it was left running. Restart it to run version {1} (those windows reconnect by themselves).', o.running, o.mine)
+        : vscode.l10n.t('The local control plane running is version {0}; this window\'s extension is {1}. {2} other windows use it, so it was left running. Restart it to run version {1} (those windows reconnect by themselves).', o.running, o.mine, o.otherWindows),
       restart,
     );
     if (picked === restart) await this.restart().catch((e: Error) => void vscode.window.showErrorMessage(e.message));
@@ -268,7 +270,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
           { label: '$(account) Sign in with your team\'s identity provider', signIn: true },
           { label: '$(key) Paste a personal access token', signIn: false },
         ],
-        { title: `Sign in to ${this.baseUrl}`, ignoreFocusOut: true },
+        { title: vscode.l10n.t('Sign in to {0}', this.baseUrl), ignoreFocusOut: true },
       );
       if (!how) return undefined;
       if (how.signIn) {
@@ -278,8 +280,8 @@ export class ControlPlaneConnection implements vscode.Disposable {
       }
     }
     const token = await vscode.window.showInputBox({
-      title: `Sign in to ${this.baseUrl}`,
-      prompt: 'Access token of the control plane (kept in SecretStorage).',
+      title: vscode.l10n.t('Sign in to {0}', this.baseUrl),
+      prompt: vscode.l10n.t('Access token of the control plane (kept in SecretStorage).'),
       password: true,
       ignoreFocusOut: true,
     });

@@ -42,7 +42,7 @@ export class ControlPlaneSession implements vscode.Disposable {
   async client(): Promise<ControlPlaneClient> {
     const c = this.current;
     if (c.state !== 'ready') await c.ready();
-    if (c.state !== 'ready') throw new ControlPlaneError('unreachable', c.lastError ?? `The control plane at ${c.baseUrl} cannot be reached.`);
+    if (c.state !== 'ready') throw new ControlPlaneError('unreachable', c.lastError ?? vscode.l10n.t('The control plane at {0} cannot be reached.', c.baseUrl));
     return c.client();
   }
 

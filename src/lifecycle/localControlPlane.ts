@@ -25,6 +25,7 @@ import { CONTROL_PLANE_VERSION } from '../controlPlane/version';
 import { probe, probeHealth } from './healthProbe';
 import { compareVersions } from './version';
 import { isAlive } from './windowRegistry';
+import * as l10n from '@vscode/l10n';
 
 export interface LocalControlPlaneOptions {
   /** The control plane bundle, `dist/controlPlane.js` of this extension. */
@@ -173,7 +174,7 @@ export class LocalControlPlane {
   private foreign(): LocalControlPlaneError {
     this.proven = false;
     return new LocalControlPlaneError(
-      `Another program answers on ${this.baseUrl}, and it is not this extension's control plane (it could not prove it holds the admin token of ${this.o.dataDir}), so nothing is sent to it. Stop that program, or set choreo.controlPlane.localPort to a free port.`,
+      l10n.t`Another program answers on ${this.baseUrl}, and it is not this extension's control plane (it could not prove it holds the admin token of ${this.o.dataDir}), so nothing is sent to it. Stop that program, or set choreo.controlPlane.localPort to a free port.`,
       '',
     );
   }
@@ -243,7 +244,7 @@ export class LocalControlPlane {
     await fs.promises.mkdir(this.o.dataDir, { recursive: true, mode: 0o700 });
     await fs.promises.chmod(this.o.dataDir, 0o700);
     if (!fs.existsSync(this.o.entry)) {
-      throw new LocalControlPlaneError(`The control plane program is missing at ${this.o.entry}. Rebuild the extension.`, '');
+      throw new LocalControlPlaneError(l10n.t`The control plane program is missing at ${this.o.entry}. Rebuild the extension.`, '');
     }
     const logStart = fileSize(this.logFile);
     const out = fs.openSync(this.logFile, 'a', 0o600);
@@ -280,12 +281,12 @@ export class LocalControlPlane {
           await sleep(100);
         }
         const tail = readTail(this.logFile, logStart);
-        throw new LocalControlPlaneError(`The local control plane stopped at start (${exit}). ${lastLine(tail)}`.trim(), tail);
+        throw new LocalControlPlaneError(`${l10n.t`The local control plane stopped at start (${exit}).`} ${lastLine(tail)}`.trim(), tail);
       }
       await sleep(100);
     }
     const tail = readTail(this.logFile, logStart);
-    throw new LocalControlPlaneError(`The local control plane did not answer on ${this.baseUrl} in time.`, tail);
+    throw new LocalControlPlaneError(l10n.t`The local control plane did not answer on ${this.baseUrl} in time.`, tail);
   }
 
   private provenAs<T extends RunningHow>(how: T): T {

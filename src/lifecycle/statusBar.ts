@@ -11,7 +11,7 @@ export class ControlPlaneStatusBar implements vscode.Disposable {
   private subscription: vscode.Disposable | undefined;
 
   constructor() {
-    this.item.name = 'Choreo Control Plane';
+    this.item.name = vscode.l10n.t('Choreo Control Plane');
     this.item.command = STATUS_MENU_COMMAND;
   }
 
@@ -32,8 +32,19 @@ export class ControlPlaneStatusBar implements vscode.Disposable {
     const where = c.kind === 'local' ? `local :${new URL(c.baseUrl).port}` : new URL(c.baseUrl).host;
     this.item.text = `${ICON[c.state]} Choreo: ${where}`;
     const health =
-      c.state === 'ready' ? 'healthy' : c.state === 'starting' ? 'starting…' : c.state === 'stopped' ? 'stopped' : `unreachable${c.lastError ? ` — ${c.lastError}` : ''}`;
-    this.item.tooltip = `${c.kind === 'local' ? 'Local control plane' : 'Remote control plane'} ${c.baseUrl}: ${health}\nClick to start, stop, restart, show logs or switch.`;
+      c.state === 'ready'
+        ? vscode.l10n.t('healthy')
+        : c.state === 'starting'
+          ? vscode.l10n.t('starting…')
+          : c.state === 'stopped'
+            ? vscode.l10n.t('stopped')
+            : c.lastError
+              ? vscode.l10n.t('unreachable — {0}', c.lastError)
+              : vscode.l10n.t('unreachable');
+    this.item.tooltip =
+      c.kind === 'local'
+        ? vscode.l10n.t('Local control plane {0}: {1}\nClick to start, stop, restart, show logs or switch.', c.baseUrl, health)
+        : vscode.l10n.t('Remote control plane {0}: {1}\nClick to start, stop, restart, show logs or switch.', c.baseUrl, health);
     this.item.backgroundColor = c.state === 'unreachable' ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
   }
 

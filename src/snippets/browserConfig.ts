@@ -2,13 +2,15 @@
 // The consumer secret is left out on purpose: anything shipped to a browser can be read by whoever loads the page.
 import type { ConnectionConfig } from '../api/connections';
 import { connectionValue } from './connectionValues';
+import * as l10n from '@vscode/l10n';
 
 export const CONFIG_JS_FILE_NAME = 'config.js';
 
 export const BROWSER_SECRET_WARNING =
-  'A secret placed in a browser app is public: anyone who opens the app can read it from config.js or the network ' +
-  'tab. config.js therefore carries no ConsumerSecret. Let a backend (or a backend-for-frontend) hold the secret and ' +
-  'get tokens, or use an identity provider flow meant for browsers (authorization code with PKCE).';
+  // One literal: the bundle's key is the call's first argument as written (l10n-dev reads no concatenation).
+  l10n.t(
+    'A secret placed in a browser app is public: anyone who opens the app can read it from config.js or the network tab. config.js therefore carries no ConsumerSecret. Let a backend (or a backend-for-frontend) hold the secret and get tokens, or use an identity provider flow meant for browsers (authorization code with PKCE).',
+  );
 
 export interface BrowserConfig {
   apiUrl: string;

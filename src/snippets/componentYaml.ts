@@ -5,6 +5,7 @@ import { isMap, isScalar, isSeq, parseDocument, type Document, type YAMLMap, typ
 import { envVariableName, type ConnectionConfig, type ConnectionKey } from '../api/connections';
 import type { Visibility } from '../api/components';
 import { SnippetError } from './errors';
+import * as l10n from '@vscode/l10n';
 
 export const COMPONENT_YAML_PATH = '.choreo/component.yaml';
 
@@ -54,7 +55,7 @@ export function renamedVariables(config: Pick<ConnectionConfig, 'connectionName'
 }
 
 function shapeError(path: string, expected: string): SnippetError {
-  return new SnippetError('component_yaml_shape', `In ${COMPONENT_YAML_PATH}, ${path} must be ${expected}; fix it by hand and try again.`);
+  return new SnippetError('component_yaml_shape', l10n.t`In ${COMPONENT_YAML_PATH}, ${path} must be ${expected}; fix it by hand and try again.`);
 }
 
 function isEmpty(node: unknown): boolean {
@@ -101,7 +102,7 @@ export function upsertConnectionReference(existing: string | undefined, input: C
   const source = existing ?? '';
   const doc = parseDocument(source);
   if (doc.errors.length > 0) {
-    throw new SnippetError('component_yaml_invalid', `${COMPONENT_YAML_PATH} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it and try again. Nothing was changed.`);
+    throw new SnippetError('component_yaml_invalid', l10n.t`${COMPONENT_YAML_PATH} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it and try again. Nothing was changed.`);
   }
   const created = isEmpty(doc.contents);
   if (created) doc.contents = doc.createNode({ schemaVersion: 1.2 }) as never;

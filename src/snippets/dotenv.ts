@@ -1,6 +1,7 @@
 // Merges a connection's variables into the text of a .env file. Only the lines of our keys change; every other
 // byte (comments, blank lines, CRLF, order, quoting, a missing final newline aside) stays as it was.
 import { SnippetError } from './errors';
+import * as l10n from '@vscode/l10n';
 
 export interface EnvVariable {
   name: string;
@@ -24,13 +25,13 @@ const ASSIGNMENT = /^(\s*)(export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)(.*)$/;
 /** Writes a value so that dotenv libraries and POSIX shells both read it back unchanged. */
 export function formatEnvValue(name: string, value: string): string {
   if (/[\r\n\0]/.test(value)) {
-    throw new SnippetError('env_value_unquotable', `The value of ${name} spans lines; a .env line cannot hold it.`);
+    throw new SnippetError('env_value_unquotable', l10n.t`The value of ${name} spans lines; a .env line cannot hold it.`);
   }
   if (BARE_VALUE.test(value)) return value;
   // Single quotes are literal in dotenv and in sh; double quotes only when nothing inside would be interpreted.
   if (!value.includes("'")) return `'${value}'`;
   if (!/["\\$`]/.test(value)) return `"${value}"`;
-  throw new SnippetError('env_value_unquotable', `The value of ${name} holds both quote kinds and shell characters; write it by hand.`);
+  throw new SnippetError('env_value_unquotable', l10n.t`The value of ${name} holds both quote kinds and shell characters; write it by hand.`);
 }
 
 /** Reads the value part of an assignment the way dotenv libraries do; `open` is a quote left unclosed on this line. */

@@ -3,6 +3,7 @@
 import { envVariableName, type ConnectionConfig, type ConnectionKey } from '../api/connections';
 import { SnippetError } from './errors';
 import { snippetLanguage, type SnippetLanguage, type SnippetLanguageId } from './languages';
+import * as l10n from '@vscode/l10n';
 
 /** The variable names a snippet reads, taken from the connection's entries (so renamed variables are honoured). */
 export interface SnippetVariables {
@@ -45,7 +46,7 @@ export function escapeSnippetText(text: string): string {
 function language(id: SnippetLanguageId | SnippetLanguage): SnippetLanguage {
   const found = typeof id === 'string' ? snippetLanguage(id) : id;
   if (!found) {
-    throw new SnippetError('unknown_language', `There is no connection snippet for "${String(id)}".`);
+    throw new SnippetError('unknown_language', l10n.t`There is no connection snippet for "${String(id)}".`);
   }
   return found;
 }
@@ -63,7 +64,7 @@ function fill(template: string, values: Record<string, string>, literal: (text: 
   for (const match of template.matchAll(PLACEHOLDER)) {
     const value = values[match[1]!];
     if (value === undefined) {
-      throw new SnippetError('template_placeholder', `The template uses an unknown placeholder ${match[0]}.`);
+      throw new SnippetError('template_placeholder', l10n.t`The template uses an unknown placeholder ${match[0]}.`);
     }
     out += literal(template.slice(last, match.index)) + value;
     last = match.index + match[0].length;

@@ -38,7 +38,7 @@ async function writeText(uri: vscode.Uri, text: string): Promise<void> {
     const edit = new vscode.WorkspaceEdit();
     edit.replace(uri, new vscode.Range(open.positionAt(0), open.positionAt(open.getText().length)), text);
     if (!(await vscode.workspace.applyEdit(edit)) || !(await open.save())) {
-      throw new Error(`Could not save ${vscode.workspace.asRelativePath(uri)}.`);
+      throw new Error(vscode.l10n.t('Could not save {0}.', vscode.workspace.asRelativePath(uri)));
     }
     return;
   }

@@ -1,4 +1,5 @@
 import { errorRow, MessageNode, TreeNode } from './treeNode';
+import * as l10n from '@vscode/l10n';
 
 /** A node whose children come in one load (not paged): cached, with an error row and Retry when the load fails. */
 export abstract class CachedNode extends TreeNode {
@@ -7,7 +8,7 @@ export abstract class CachedNode extends TreeNode {
 
   protected abstract loadChildren(): Promise<TreeNode[]>;
   protected emptyLabel(): string {
-    return 'Nothing here yet';
+    return l10n.t('Nothing here yet');
   }
 
   override async getChildren(): Promise<TreeNode[]> {

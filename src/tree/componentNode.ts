@@ -27,11 +27,11 @@ export class ComponentNode extends CachedNode {
     item.description = this.component.name;
     item.iconPath = new vscode.ThemeIcon(this.isExternalConsumer ? 'device-mobile' : 'server-process');
     item.contextValue = this.isExternalConsumer ? 'component.externalConsumer' : 'component.service';
-    item.tooltip = `${this.isExternalConsumer ? 'External consumer' : 'Service'} ${this.component.displayName} (${this.component.name})${this.component.description ? `\n${this.component.description}` : ''}`;
+    item.tooltip = (this.isExternalConsumer ? vscode.l10n.t('External consumer {0} ({1})', this.component.displayName, this.component.name) : vscode.l10n.t('Service {0} ({1})', this.component.displayName, this.component.name)) + (this.component.description ? `\n${this.component.description}` : '');
     return item;
   }
   protected override emptyLabel(): string {
-    return this.isExternalConsumer ? 'No environments' : 'No endpoints';
+    return this.isExternalConsumer ? vscode.l10n.t('No environments') : vscode.l10n.t('No endpoints');
   }
   protected async loadChildren(): Promise<TreeNode[]> {
     const { orgHandle: org, projectHandle: project, componentName: component } = this.ref;
@@ -64,8 +64,8 @@ export class EnvironmentNode extends TreeNode {
     item.iconPath = new vscode.ThemeIcon(auth ? 'pass' : 'circle-large-outline');
     item.contextValue = authContextValue(auth);
     item.tooltip = auth
-      ? `${this.environment.name}: ${authStateLabel(auth)}\nClient ID: ${auth.clientId}\nToken URL: ${auth.tokenUrl}`
-      : `${this.environment.name}: not configured. Configure Authentication to use the built-in identity provider (Generate Keys) or an external one (Add Keys).`;
+      ? vscode.l10n.t('{0}: {1}\nClient ID: {2}\nToken URL: {3}', this.environment.name, authStateLabel(auth), auth.clientId, auth.tokenUrl)
+      : vscode.l10n.t('{0}: not configured. Configure Authentication to use the built-in identity provider (Generate Keys) or an external one (Add Keys).', this.environment.name);
     return item;
   }
 }
@@ -77,14 +77,14 @@ export class ConnectionsNode extends CachedNode {
     this.id = nodeIds.connections(owner.orgHandle, owner.projectHandle, owner.componentName);
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Connections', vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(vscode.l10n.t('Connections'), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('plug');
     item.contextValue = 'connections';
     return item;
   }
   protected override emptyLabel(): string {
-    return 'No connections yet';
+    return vscode.l10n.t('No connections yet');
   }
   protected async loadChildren(): Promise<TreeNode[]> {
     const { orgHandle: org, projectHandle: project, componentName: component } = this.owner;

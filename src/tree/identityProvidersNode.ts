@@ -17,15 +17,15 @@ export class IdentityProvidersNode extends CachedNode {
     this.id = nodeIds.identityProviders(ref.orgHandle);
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Identity Providers', vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(vscode.l10n.t('Identity Providers'), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('shield');
     item.contextValue = 'identityProviders';
-    item.tooltip = `The identity providers of ${this.ref.orgHandle}: who issues its external consumers' access tokens`;
+    item.tooltip = vscode.l10n.t('The identity providers of {0}: who issues its external consumers\' access tokens', this.ref.orgHandle);
     return item;
   }
   protected override emptyLabel(): string {
-    return 'No identity providers';
+    return vscode.l10n.t('No identity providers');
   }
   protected async loadChildren(): Promise<TreeNode[]> {
     const client = await this.ctx.client();
@@ -43,7 +43,7 @@ export function environmentNamer(environments: readonly Pick<Environment, 'handl
 
 /** "All environments", or their names. */
 export function environmentsLabel(p: Pick<IdentityProvider, 'environments'>, envName: (handle: string) => string): string {
-  return p.environments === 'all' ? 'All environments' : p.environments.map(envName).join(', ') || 'No environment';
+  return p.environments === 'all' ? vscode.l10n.t('All environments') : p.environments.map(envName).join(', ') || vscode.l10n.t('No environment');
 }
 
 export class IdentityProviderNode extends TreeNode {
@@ -67,15 +67,15 @@ export class IdentityProviderNode extends TreeNode {
     const builtIn = p.kind === 'built-in';
     const item = new vscode.TreeItem(p.name, this.uses.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    const used = this.uses.length ? ` · used by ${this.uses.length}` : '';
-    item.description = `${builtIn ? 'built-in' : hostOf(p.issuer)}${used}`;
+    const used = this.uses.length ? vscode.l10n.t(' · used by {0}', this.uses.length) : '';
+    item.description = `${builtIn ? vscode.l10n.t('built-in') : hostOf(p.issuer)}${used}`;
     item.iconPath = new vscode.ThemeIcon(builtIn ? 'verified' : 'shield');
     item.contextValue = builtIn ? 'identityProvider.builtIn' : 'identityProvider.external';
     item.tooltip = [
-      `${p.name} (${builtIn ? 'built-in' : 'external'} identity provider)`,
-      `Issuer: ${p.issuer}`,
-      `Environments: ${environmentsLabel(p, this.envName)}`,
-      this.uses.length ? `Used by: ${this.uses.map((u) => `${u.displayName} (${u.environment ? this.envName(u.environment) : u.projectHandle})`).join(', ')}` : 'Used by no external consumer',
+      builtIn ? vscode.l10n.t('{0} (built-in identity provider)', p.name) : vscode.l10n.t('{0} (external identity provider)', p.name),
+      vscode.l10n.t('Issuer: {0}', p.issuer),
+      vscode.l10n.t('Environments: {0}', environmentsLabel(p, this.envName)),
+      this.uses.length ? vscode.l10n.t('Used by: {0}', this.uses.map((u) => `${u.displayName} (${u.environment ? this.envName(u.environment) : u.projectHandle})`).join(', ')) : vscode.l10n.t('Used by no external consumer'),
     ].join('\n');
     return item;
   }
@@ -108,8 +108,8 @@ export class IdentityProviderUseNode extends TreeNode {
     item.description = [u.environment ? this.envName(u.environment) : undefined, u.projectHandle].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon('device-mobile');
     item.contextValue = 'identityProviderUse';
-    item.tooltip = `External consumer ${u.displayName} (${u.projectHandle}/${u.componentName})${u.environment ? `: its keys in ${this.envName(u.environment)}` : ''}\nClick to open its Overview.`;
-    item.command = { command: 'choreo.openOverview', title: 'Open Overview', arguments: [this.ref] };
+    item.tooltip = vscode.l10n.t('External consumer {0} ({1}/{2}){3}\nClick to open its Overview.', u.displayName, u.projectHandle, u.componentName, u.environment ? vscode.l10n.t(': its keys in {0}', this.envName(u.environment)) : '');
+    item.command = { command: 'choreo.openOverview', title: vscode.l10n.t('Open Overview'), arguments: [this.ref] };
     return item;
   }
 }

@@ -17,11 +17,11 @@ export class MembersNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Members', vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(vscode.l10n.t('Members'), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('person');
     item.contextValue = 'members';
-    item.tooltip = `Members of ${this.ref.orgHandle} and their roles`;
+    item.tooltip = vscode.l10n.t('Members of {0} and their roles', this.ref.orgHandle);
     return item;
   }
 
@@ -32,7 +32,7 @@ export class MembersNode extends TreeNode {
       return [errorRow(this, this.ctx, e)];
     }
     this.members.forEach((m) => this.ctx.register(m));
-    return this.members.length ? this.members : [new MessageNode(this, this.ctx, 'No members yet', 'info')];
+    return this.members.length ? this.members : [new MessageNode(this, this.ctx, vscode.l10n.t('No members yet'), 'info')];
   }
 
   override reset(): void {
@@ -54,7 +54,7 @@ export class MemberNode extends TreeNode {
     const m = this.member;
     const item = new vscode.TreeItem(memberName(m), vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
-    item.description = m.status === 'pending' ? `${ROLE_NAMES[m.role]} · invited` : ROLE_NAMES[m.role];
+    item.description = m.status === 'pending' ? vscode.l10n.t('{0} · invited', ROLE_NAMES[m.role]) : ROLE_NAMES[m.role];
     item.iconPath = new vscode.ThemeIcon(m.status === 'pending' ? 'mail' : 'account');
     item.contextValue = `member.${m.status}`;
     item.tooltip = [m.user?.name, m.user?.email ?? m.invitedEmail, `subject: ${m.user?.subject ?? m.invitedSubject ?? '—'}`, `${ROLE_NAMES[m.role]}${m.status === 'pending' ? ', pending until first sign-in' : ''}`]

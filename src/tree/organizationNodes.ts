@@ -14,7 +14,7 @@ export class OrganizationsRoot extends PagedNode<Organization> {
     super(undefined, ctx);
   }
   getTreeItem(): vscode.TreeItem {
-    return new vscode.TreeItem('Organizations');
+    return new vscode.TreeItem(vscode.l10n.t('Organizations'));
   }
   protected async fetchPage(cursor: string | undefined) {
     return (await this.ctx.client()).listOrganizations({ limit: PAGE_SIZE, cursor });
@@ -33,7 +33,7 @@ export class OrganizationNode extends PagedNode<Project> {
     this.ref = { orgHandle: organization.handle };
   }
   protected override emptyLabel(): string {
-    return 'No projects yet';
+    return vscode.l10n.t('No projects yet');
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.organization.name, vscode.TreeItemCollapsibleState.Collapsed);
@@ -41,7 +41,7 @@ export class OrganizationNode extends PagedNode<Project> {
     item.description = this.organization.handle;
     item.iconPath = new vscode.ThemeIcon('organization');
     item.contextValue = 'organization';
-    item.tooltip = `Organization ${this.organization.name} (${this.organization.handle})`;
+    item.tooltip = vscode.l10n.t('Organization {0} ({1})', this.organization.name, this.organization.handle);
     return item;
   }
   /** Projects, then Identity Providers, then Members on a team control plane. */

@@ -15,15 +15,15 @@ export class ProjectNode extends PagedNode<Component> {
     this.ref = { orgHandle: project.orgHandle, projectHandle: project.handle };
   }
   protected override emptyLabel(): string {
-    return this.ctx.filter ? `No component name starts with "${this.ctx.filter}"` : 'No components yet';
+    return this.ctx.filter ? vscode.l10n.t('No component name starts with "{0}"', this.ctx.filter) : vscode.l10n.t('No components yet');
   }
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.project.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = this.ctx.filter ? `${this.project.handle} · filter: ${this.ctx.filter}*` : this.project.handle;
+    item.description = this.ctx.filter ? vscode.l10n.t('{0} · filter: {1}*', this.project.handle, this.ctx.filter) : this.project.handle;
     item.iconPath = new vscode.ThemeIcon('project');
     item.contextValue = 'project';
-    item.tooltip = this.project.description || `Project ${this.project.name}`;
+    item.tooltip = this.project.description || vscode.l10n.t('Project {0}', this.project.name);
     return item;
   }
   protected async fetchPage(cursor: string | undefined) {

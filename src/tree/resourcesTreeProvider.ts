@@ -36,7 +36,7 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.ctx = {
       async client() {
         const c = await services.client();
-        if (!c) throw new Error('The control plane cannot be reached.');
+        if (!c) throw new Error(vscode.l10n.t('The control plane cannot be reached.'));
         return c;
       },
       get filter() {

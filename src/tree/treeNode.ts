@@ -61,9 +61,9 @@ export function errorRow(parent: TreeNode, ctx: TreeContext, error: unknown): Me
   return new MessageNode(
     parent,
     ctx,
-    `Could not load: ${message}`,
+    vscode.l10n.t('Could not load: {0}', message),
     'error',
-    { command: 'choreo.refresh', title: 'Retry', arguments: [parent] },
+    { command: 'choreo.refresh', title: vscode.l10n.t('Retry'), arguments: [parent] },
     `${message}\nClick to retry.`,
     'error',
   );
@@ -82,7 +82,7 @@ export abstract class PagedNode<T> extends TreeNode {
   protected abstract fetchPage(cursor: string | undefined): Promise<Page<T>>;
   protected abstract toNode(item: T): TreeNode;
   protected emptyLabel(): string {
-    return 'Nothing here yet';
+    return vscode.l10n.t('Nothing here yet');
   }
 
   override async getChildren(): Promise<TreeNode[]> {
@@ -91,7 +91,7 @@ export abstract class PagedNode<T> extends TreeNode {
     const rows = [...(this.nodes ?? [])];
     if (this.error !== undefined) rows.push(errorRow(this, this.ctx, this.error));
     else if (this.nextCursor) {
-      rows.push(new MessageNode(this, this.ctx, 'Load more…', 'ellipsis', { command: 'choreo.loadMore', title: 'Load More', arguments: [this] }, undefined, 'more'));
+      rows.push(new MessageNode(this, this.ctx, vscode.l10n.t('Load more…'), 'ellipsis', { command: 'choreo.loadMore', title: vscode.l10n.t('Load More'), arguments: [this] }, undefined, 'more'));
     }
     if (!rows.length) rows.push(new MessageNode(this, this.ctx, this.emptyLabel(), 'info'));
     return rows;

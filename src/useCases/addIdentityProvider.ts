@@ -2,6 +2,7 @@ import { CreateIdentityProvider, type IdentityProvider } from '../api';
 import { OrgRef, refIn } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { parseInput } from './validate';
+import * as l10n from '@vscode/l10n';
 
 export interface NewIdentityProvider {
   name: string;
@@ -26,7 +27,7 @@ export async function addIdentityProvider(ctx: UseCaseContext, org: OrgRef, inpu
     audiences: input.audiences ?? [],
   });
   const client = await ctx.client();
-  const idp = await ctx.ui.progress(`Reading ${body.wellKnownUrl}…`, () => client.createIdentityProvider(org.orgHandle, body));
+  const idp = await ctx.ui.progress(l10n.t`Reading ${body.wellKnownUrl}…`, () => client.createIdentityProvider(org.orgHandle, body));
   ctx.log.info(`Added identity provider ${idp.name} (${idp.issuer}) to ${org.orgHandle}`);
   ctx.changed({ ...refIn(OrgRef, org), identityProviders: true });
   return idp;

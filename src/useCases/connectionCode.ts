@@ -10,6 +10,7 @@ import { type ConnectionTarget, secretRefOf, type ConnectionInEnvironment } from
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { requireTrust } from './trust';
+import * as l10n from '@vscode/l10n';
 
 export interface EnvWritten {
   written: string[];
@@ -19,7 +20,7 @@ export interface EnvWritten {
 }
 
 export async function writeEnv(ctx: UseCaseContext, target: ConnectionInEnvironment, o: { folder: Uri; includeSecret?: boolean }): Promise<EnvWritten> {
-  requireTrust(ctx, 'Writing .env');
+  requireTrust(ctx, l10n.t('Writing .env'));
   const { connectionVariables } = await import('../snippets/index.js');
   const { writeEnvFile } = await import('../snippets/vscodeInsert.js');
   const { recordLink } = await import('../editor/workspaceLink.js');
@@ -27,21 +28,21 @@ export async function writeEnv(ctx: UseCaseContext, target: ConnectionInEnvironm
   const client = await ctx.client();
   const auth = (await client.listAuthConfigurations(ref.orgHandle, ref.projectHandle, ref.componentName)).find((a) => a.environment === environment);
   const secrets: { ConsumerSecret?: string } = {};
-  let why = auth ? `no secret for ${ref.displayName} in ${target.environmentName} is kept in this VS Code.` : `${ref.displayName} has no keys in ${target.environmentName} yet.`;
+  let why = auth ? l10n.t`no secret for ${ref.displayName} in ${target.environmentName} is kept in this VS Code.` : l10n.t`${ref.displayName} has no keys in ${target.environmentName} yet.`;
   if (auth) {
     const external = auth.identityProviderKind === 'built-in' ? undefined : auth.identityProviderId;
     const stored = await ctx.vault.getConsumerSecret(secretRefOf(client.baseUrl, { ...ref, environment }, external));
     if (stored) {
       const include =
         o.includeSecret ??
-        (await ctx.ui.choose('Write the consumer secret into .env?', 'It comes from SecretStorage. The .env file is added to .gitignore first.', ['Include Secret', 'Without Secret'] as const)) ===
-          'Include Secret';
+        (await ctx.ui.choose(l10n.t('Write the consumer secret into .env?'), l10n.t('It comes from SecretStorage. The .env file is added to .gitignore first.'), [l10n.t('Include Secret'), l10n.t('Without Secret')] as const)) ===
+          l10n.t('Include Secret');
       if (include) secrets.ConsumerSecret = stored;
-      else why = 'you chose to leave the secret out.';
+      else why = l10n.t('you chose to leave the secret out.');
     }
   }
   const { variables, missing } = connectionVariables(target.config, secrets);
-  await writeEnvFile(o.folder, variables, `Choreo connection ${ref.connection.name} (${environment})`);
+  await writeEnvFile(o.folder, variables, l10n.t`Choreo connection ${ref.connection.name} (${environment})`);
   await recordLink(o.folder, client.baseUrl, ref);
   // Names only: values can be secrets.
   ctx.log.info(`Wrote ${variables.map((v) => v.name).join(', ')} to .env${missing.length ? `; missing: ${missing.join(', ')}` : ''}`);
@@ -53,7 +54,7 @@ export async function insertSnippet(
   target: ConnectionInEnvironment,
   o: { language?: string; preferred?: string; where?: 'cursor' | 'untitled' } = {},
 ): Promise<{ language: string; where: string; componentYaml?: ComponentYamlResult['connectionReference'] }> {
-  requireTrust(ctx, 'Inserting a connection snippet');
+  requireTrust(ctx, l10n.t('Inserting a connection snippet'));
   const { SNIPPET_LANGUAGES, snippetLanguage, renderConnectionSnippet } = await import('../snippets/index.js');
   const { insertConnectionSnippet } = await import('../snippets/vscodeInsert.js');
   const preferred = o.preferred ?? 'typescript';
@@ -62,7 +63,7 @@ export async function insertSnippet(
     (
       await ctx.ui.pick(
         [...SNIPPET_LANGUAGES].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred)).map((l) => ({ label: l.label, description: l.detail, language: l })),
-        { title: `Insert Connection Snippet: ${target.ref.connection.name}` },
+        { title: l10n.t`Insert Connection Snippet: ${target.ref.connection.name}` },
       )
     ).language;
   const where = await insertConnectionSnippet(renderConnectionSnippet(language, target.config), language.languageId, o.where ?? 'cursor');
@@ -96,7 +97,7 @@ async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: Conn
   const client = await ctx.client();
   const service = await client.getComponent(connection.serviceOrgHandle ?? ref.orgHandle, connection.serviceProjectHandle, connection.serviceComponentName);
   const endpoint = service.endpoints?.find((e) => e.name === connection.endpointName);
-  if (!endpoint) throw new UseCaseError('not_found', `${service.displayName} has no endpoint "${connection.endpointName}" any more; ${connection.name} was not recorded in ${COMPONENT_YAML_PATH}.`);
+  if (!endpoint) throw new UseCaseError('not_found', l10n.t`${service.displayName} has no endpoint "${connection.endpointName}" any more; ${connection.name} was not recorded in ${COMPONENT_YAML_PATH}.`);
   try {
     const result = await writeComponentYaml(folder, {
       connectionName: connection.name,
@@ -109,7 +110,7 @@ async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: Conn
     return result;
   } catch (e) {
     if (!(e instanceof SnippetError)) throw e;
-    throw new UseCaseError(e.code, `Inserted the snippet, but did not record ${connection.name} in ${COMPONENT_YAML_PATH}: ${e.message}`);
+    throw new UseCaseError(e.code, l10n.t`Inserted the snippet, but did not record ${connection.name} in ${COMPONENT_YAML_PATH}: ${e.message}`);
   }
 }
 
@@ -119,7 +120,7 @@ async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: Conn
  * naming what is missing, while the consumer has no keys there.
  */
 export async function writeBrowserConfig(ctx: UseCaseContext, target: ConnectionInEnvironment, o: { folder: Uri }): Promise<{ file: Uri; warning: string }> {
-  requireTrust(ctx, 'Writing config.js');
+  requireTrust(ctx, l10n.t('Writing config.js'));
   const { browserConfigValues, renderBrowserConfig, CONFIG_JS_FILE_NAME, BROWSER_SECRET_WARNING } = await import('../snippets/index.js');
   const { writeGeneratedFile } = await import('../snippets/vscodeInsert.js');
   const { Uri: Uris } = await import('vscode');
@@ -128,7 +129,7 @@ export async function writeBrowserConfig(ctx: UseCaseContext, target: Connection
   if (!values) {
     throw new UseCaseError(
       'not_configured',
-      `${ref.connection.name} has no ${missing.join(', ')} in ${environmentName} yet: Generate Keys (or Add Keys) for ${ref.displayName} there first. Nothing was written.`,
+      l10n.t`${ref.connection.name} has no ${missing.join(', ')} in ${environmentName} yet: Generate Keys (or Add Keys) for ${ref.displayName} there first. Nothing was written.`,
     );
   }
   const file = Uris.joinPath(o.folder, CONFIG_JS_FILE_NAME);

@@ -10,6 +10,7 @@ import { connectionVariables } from '../snippets/connectionValues';
 import { type ComponentTarget, componentTargetOf, secretRefOf } from './targets';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
+import * as l10n from '@vscode/l10n';
 
 /** A command that fixes a refusal, offered as the refusal's button. */
 export interface Fix {
@@ -57,14 +58,14 @@ export async function connectionEnvironment(
   given: ReadonlySet<string> = new Set(),
 ): Promise<ConnectionEnvironment> {
   const client = await ctx.client();
-  const relink: Fix = { title: 'Link Workspace', command: 'choreo.linkWorkspace', args: [] };
+  const relink: Fix = { title: l10n.t('Link Workspace'), command: 'choreo.linkWorkspace', args: [] };
   const inUse = controlPlaneOf(client.baseUrl);
   if (link.controlPlane !== inUse) {
     const where = (cp: string) => (cp === 'local' ? 'the local control plane' : cp);
     throw new FixableError(
       'other_control_plane',
-      `This folder is linked to ${link.externalConsumer} on ${where(link.controlPlane)}, but ${where(inUse)} is in use. Switch the control plane, or link the folder again.`,
-      [{ title: 'Switch Control Plane', command: 'choreo.controlPlane.switch', args: [] }, relink],
+      l10n.t`This folder is linked to ${link.externalConsumer} on ${where(link.controlPlane)}, but ${where(inUse)} is in use. Switch the control plane, or link the folder again.`,
+      [{ title: l10n.t('Switch Control Plane'), command: 'choreo.controlPlane.switch', args: [] }, relink],
     );
   }
   const { organization: org, project, externalConsumer } = link;
@@ -73,7 +74,7 @@ export async function connectionEnvironment(
     consumer = componentTargetOf(await client.getComponent(org, project, externalConsumer));
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'not_found') throw e;
-    throw new FixableError('not_found', `This folder is linked to ${externalConsumer} (${org}/${project}), which the control plane does not have. Link the folder to an external consumer again.`, [relink]);
+    throw new FixableError('not_found', l10n.t`This folder is linked to ${externalConsumer} (${org}/${project}), which the control plane does not have. Link the folder to an external consumer again.`, [relink]);
   }
   const target = { orgHandle: org, projectHandle: project, componentName: consumer.componentName, componentId: consumer.componentId };
 
@@ -84,20 +85,20 @@ export async function connectionEnvironment(
     const known = environments.map((e) => `"${e.handle}"`).join(', ');
     throw new UseCaseError(
       'unknown_environment',
-      wanted ? `Organization ${org} has no environment "${request.environment}": use one of ${known}.` : `Say which environment's values to use: one of ${known}.`,
+      wanted ? l10n.t`Organization ${org} has no environment "${request.environment ?? ''}": use one of ${known}.` : l10n.t`Say which environment's values to use: one of ${known}.`,
     );
   }
 
   const all = await client.listConnections(org, project, consumer.componentName);
   const named = request.connection?.trim().toLowerCase();
   const connections = named ? all.filter((c) => c.name.toLowerCase() === named) : all;
-  const createConnection: Fix = { title: 'Create Connection', command: 'choreo.createConnection', args: [target] };
+  const createConnection: Fix = { title: l10n.t('Create Connection'), command: 'choreo.createConnection', args: [target] };
   if (!connections.length) {
     throw new FixableError(
       'no_connection',
       all.length
-        ? `${consumer.displayName} has no connection "${request.connection}" (it has ${all.map((c) => `"${c.name}"`).join(', ')}).`
-        : `${consumer.displayName} has no connection yet: create one to a service, then run again.`,
+        ? l10n.t`${consumer.displayName} has no connection "${request.connection ?? ''}" (it has ${all.map((c) => `"${c.name}"`).join(', ')}).`
+        : l10n.t`${consumer.displayName} has no connection yet: create one to a service, then run again.`,
       [createConnection],
     );
   }
@@ -119,23 +120,23 @@ export async function connectionEnvironment(
   if (missing.length) {
     const envTarget = { ...target, environment: env.handle };
     const names = missing.join(', ');
-    const lead = `Not started: ${names} ${missing.length === 1 ? 'has' : 'have'} no value.`;
+    const lead = missing.length === 1 ? l10n.t`Not started: ${names} has no value.` : l10n.t`Not started: ${names} have no value.`;
     if (!auth) {
-      throw new FixableError('not_configured', `${lead} ${consumer.displayName} has no keys in ${env.name}: Generate Keys there, then run again.`, [
-        { title: 'Generate Keys', command: 'choreo.generateKeys', args: [envTarget] },
+      throw new FixableError('not_configured', l10n.t`${lead} ${consumer.displayName} has no keys in ${env.name}: Generate Keys there, then run again.`, [
+        { title: l10n.t('Generate Keys'), command: 'choreo.generateKeys', args: [envTarget] },
       ]);
     }
     if (!external) {
       throw new FixableError(
         'no_secret',
-        `${lead} This VS Code keeps no secret for ${consumer.displayName} in ${env.name} (the keys were generated elsewhere). Regenerate Secret to get one here, then run again.`,
-        [{ title: 'Regenerate Secret', command: 'choreo.regenerateSecret', args: [envTarget] }],
+        l10n.t`${lead} This VS Code keeps no secret for ${consumer.displayName} in ${env.name} (the keys were generated elsewhere). Regenerate Secret to get one here, then run again.`,
+        [{ title: l10n.t('Regenerate Secret'), command: 'choreo.regenerateSecret', args: [envTarget] }],
       );
     }
     throw new FixableError(
       'no_secret',
-      `${lead} This VS Code keeps no client secret of ${auth.clientId} (${auth.identityProviderName}). Get Test Token asks for it and can keep it in SecretStorage; then run again.`,
-      [{ title: 'Get Test Token', command: 'choreo.getTestToken', args: [envTarget] }],
+      l10n.t`${lead} This VS Code keeps no client secret of ${auth.clientId} (${auth.identityProviderName}). Get Test Token asks for it and can keep it in SecretStorage; then run again.`,
+      [{ title: l10n.t('Get Test Token'), command: 'choreo.getTestToken', args: [envTarget] }],
     );
   }
   // Names only: the values hold the secret.
@@ -150,6 +151,6 @@ export async function chooseEnvironment(ctx: UseCaseContext, link: WorkspaceLink
   const client = await ctx.client();
   const environments = await client.listEnvironments(link.organization);
   if (environments.length === 1) return environments[0]!.handle;
-  const picked = await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: `Connection values of ${link.externalConsumer}: environment` });
+  const picked = await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: l10n.t`Connection values of ${link.externalConsumer}: environment` });
   return picked.handle;
 }

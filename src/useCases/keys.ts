@@ -9,35 +9,36 @@ import { type EnvironmentTarget, secretRefOf } from './targets';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { parseInput, validateWith } from './validate';
+import * as l10n from '@vscode/l10n';
 
 export async function generateKeys(ctx: UseCaseContext, env: EnvironmentTarget): Promise<IssuedKeys> {
   if (env.auth?.identityProviderKind === 'built-in') {
-    throw new UseCaseError('conflict', `${env.displayName} already has keys in ${env.environmentName}. Use Regenerate Secret for a new secret.`);
+    throw new UseCaseError('conflict', l10n.t`${env.displayName} already has keys in ${env.environmentName}. Use Regenerate Secret for a new secret.`);
   }
   const client = await ctx.client();
-  const issued = await ctx.ui.progress(`Generating keys for ${env.displayName} in ${env.environmentName}…`, () =>
+  const issued = await ctx.ui.progress(l10n.t`Generating keys for ${env.displayName} in ${env.environmentName}…`, () =>
     client.generateKeys(env.orgHandle, env.projectHandle, env.componentName, env.environment),
   );
-  return keep(ctx, client.baseUrl, env, issued, 'Generated keys');
+  return keep(ctx, client.baseUrl, env, issued, l10n.t('Generated keys'));
 }
 
 /** Asks first (unless `confirmed`): the old secret stops working at once. */
 export async function regenerateSecret(ctx: UseCaseContext, env: EnvironmentTarget, o: { confirmed?: boolean } = {}): Promise<IssuedKeys> {
   if (env.auth?.identityProviderKind !== 'built-in') {
-    throw new UseCaseError('not_configured', `${env.displayName} has no built-in keys in ${env.environmentName}. Use Generate Keys first.`);
+    throw new UseCaseError('not_configured', l10n.t`${env.displayName} has no built-in keys in ${env.environmentName}. Use Generate Keys first.`);
   }
   if (!o.confirmed) {
     await ctx.ui.confirm(
-      `Regenerate the secret of ${env.displayName} in ${env.environmentName}?`,
-      'The current secret stops working at once: every app that uses it gets invalid_client until it has the new one, and the gateway refuses the tokens already issued with it. The client ID stays.',
-      'Regenerate Secret',
+      l10n.t`Regenerate the secret of ${env.displayName} in ${env.environmentName}?`,
+      l10n.t('The current secret stops working at once: every app that uses it gets invalid_client until it has the new one, and the gateway refuses the tokens already issued with it. The client ID stays.'),
+      l10n.t('Regenerate Secret'),
     );
   }
   const client = await ctx.client();
-  const issued = await ctx.ui.progress(`Regenerating the secret of ${env.displayName} in ${env.environmentName}…`, () =>
+  const issued = await ctx.ui.progress(l10n.t`Regenerating the secret of ${env.displayName} in ${env.environmentName}…`, () =>
     client.regenerateSecret(env.orgHandle, env.projectHandle, env.componentName, env.environment),
   );
-  return keep(ctx, client.baseUrl, env, issued, 'Regenerated the secret');
+  return keep(ctx, client.baseUrl, env, issued, l10n.t('Regenerated the secret'));
 }
 
 async function keep(ctx: UseCaseContext, controlPlane: string, env: EnvironmentTarget, issued: IssuedKeys, verb: string): Promise<IssuedKeys> {
@@ -61,20 +62,20 @@ export async function addKeys(ctx: UseCaseContext, env: EnvironmentTarget, given
   if (!identityProviderId) {
     const providers = await externalProvidersFor(ctx, env);
     if (!providers.length) {
-      throw new UseCaseError('no_identity_provider', `Organization ${env.orgHandle} has no external identity provider for ${env.environmentName}. Run "Add Identity Provider" first.`);
+      throw new UseCaseError('no_identity_provider', l10n.t`Organization ${env.orgHandle} has no external identity provider for ${env.environmentName}. Run "Add Identity Provider" first.`);
     }
-    identityProviderId = (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.issuer, id: p.id })), { title: `Add Keys: identity provider for ${env.environmentName}` })).id;
+    identityProviderId = (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.issuer, id: p.id })), { title: l10n.t`Add Keys: identity provider for ${env.environmentName}` })).id;
   }
   const clientId =
     given.clientId ??
     (await ctx.ui.ask({
-      title: 'Add Keys',
-      prompt: 'Client ID of the app you created in the identity provider (access token type: JWT)',
+      title: l10n.t('Add Keys'),
+      prompt: l10n.t('Client ID of the app you created in the identity provider (access token type: JWT)'),
       validate: validateWith(AddExternalKeys.shape.clientId),
     }));
   const body = parseInput(AddExternalKeys, { identityProviderId, clientId: clientId.trim() });
   const client = await ctx.client();
-  const auth = await ctx.ui.progress(`Adding keys to ${env.displayName} in ${env.environmentName}…`, () =>
+  const auth = await ctx.ui.progress(l10n.t`Adding keys to ${env.displayName} in ${env.environmentName}…`, () =>
     client.addExternalKeys(env.orgHandle, env.projectHandle, env.componentName, env.environment, body),
   );
   // The built-in client of this environment is replaced: a secret kept for it would only mislead.
@@ -90,16 +91,16 @@ export async function addKeys(ctx: UseCaseContext, env: EnvironmentTarget, given
  */
 export async function removeKeys(ctx: UseCaseContext, env: EnvironmentTarget, o: { confirmed?: boolean } = {}): Promise<void> {
   const auth = env.auth;
-  if (!auth) throw new UseCaseError('not_configured', `${env.displayName} has no keys in ${env.environmentName}.`);
+  if (!auth) throw new UseCaseError('not_configured', l10n.t`${env.displayName} has no keys in ${env.environmentName}.`);
   if (!o.confirmed) {
     await ctx.ui.confirm(
-      `Remove the keys of ${env.displayName} in ${env.environmentName}?`,
-      `Its ${auth.identityProviderName} client ${auth.clientId} stops being accepted: the gateway refuses its tokens at once. Configure Authentication again to use it in ${env.environmentName}.`,
-      'Remove Keys',
+      l10n.t`Remove the keys of ${env.displayName} in ${env.environmentName}?`,
+      l10n.t`Its ${auth.identityProviderName} client ${auth.clientId} stops being accepted: the gateway refuses its tokens at once. Configure Authentication again to use it in ${env.environmentName}.`,
+      l10n.t('Remove Keys'),
     );
   }
   const client = await ctx.client();
-  await ctx.ui.progress(`Removing the keys of ${env.displayName} in ${env.environmentName}…`, () =>
+  await ctx.ui.progress(l10n.t`Removing the keys of ${env.displayName} in ${env.environmentName}…`, () =>
     client.deleteAuthConfiguration(env.orgHandle, env.projectHandle, env.componentName, env.environment),
   );
   const external = auth.identityProviderKind === 'built-in' ? undefined : auth.identityProviderId;

@@ -8,6 +8,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import * as l10n from '@vscode/l10n';
 
 export const PROBE_TIMEOUT_MS = 3000;
 
@@ -22,10 +23,10 @@ export interface UpstreamProbe {
 
 export async function probeUpstream(url: string, controlPlaneUrl: string, timeoutMs = PROBE_TIMEOUT_MS): Promise<UpstreamProbe> {
   const target = new URL(url);
-  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error('Only http and https URLs are probed.');
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(l10n.t('Only http and https URLs are probed.'));
   const remoteNote =
     isLoopbackHost(target.hostname) && !isLoopbackHost(new URL(controlPlaneUrl).hostname)
-      ? `The control plane at ${new URL(controlPlaneUrl).host} is a team server: its gateway calls ${target.host} on that server, not on this machine.`
+      ? l10n.t`The control plane at ${new URL(controlPlaneUrl).host} is a team server: its gateway calls ${target.host} on that server, not on this machine.`
       : undefined;
   const note = remoteNote ? { remoteNote } : {};
   try {

@@ -5,6 +5,7 @@
 import type { IdentityProvider, IdentityProviderChange } from '../api';
 import type { IdentityProviderTarget } from './targets';
 import type { UseCaseContext } from './context';
+import * as l10n from '@vscode/l10n';
 
 export interface RefreshedProvider {
   provider: IdentityProvider;
@@ -42,14 +43,14 @@ export function changeLines(changes: readonly IdentityProviderChange[]): string[
 
 /** What a refresh found different, in one line: "Nothing changed", or "Token endpoint: a → b; signing keys: added k2". */
 export function describeChanges(changes: readonly IdentityProviderChange[]): string {
-  if (!changes.length) return 'Nothing changed';
+  if (!changes.length) return l10n.t('Nothing changed');
   return capitalized(changes.map(describeChange).join('; '));
 }
 
 export async function refreshIdentityProvider(ctx: UseCaseContext, target: Pick<IdentityProviderTarget, 'orgHandle'> & { identityProvider: Pick<IdentityProvider, 'id' | 'name'> }): Promise<RefreshedProvider> {
   const { orgHandle: org, identityProvider } = target;
   const client = await ctx.client();
-  const { provider, changes } = await ctx.ui.progress(`Refreshing ${identityProvider.name} from its Well-Known URL…`, () =>
+  const { provider, changes } = await ctx.ui.progress(l10n.t`Refreshing ${identityProvider.name} from its Well-Known URL…`, () =>
     client.refreshIdentityProvider(org, identityProvider.id),
   );
   const summary = describeChanges(changes);

@@ -10,6 +10,7 @@ import type { Role } from '../api/roles';
 import type { ConsumerSecretRef } from '../secrets/credentialVault';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
+import * as l10n from '@vscode/l10n';
 
 /** A component, with what its tree row shows and a use case needs without another fetch. */
 export interface ComponentTarget extends ComponentRef {
@@ -55,9 +56,9 @@ export async function resolveOrg(ctx: UseCaseContext, given: Partial<OrgRef>): P
   if (given.orgHandle) return { orgHandle: given.orgHandle };
   const client = await ctx.client();
   const { items } = await client.listOrganizations({ limit: PICK_LIMIT });
-  if (!items.length) throw new UseCaseError('no_organization', 'There is no organization yet. Run "Create Organization" first.');
+  if (!items.length) throw new UseCaseError('no_organization', l10n.t('There is no organization yet. Run "Create Organization" first.'));
   if (items.length === 1) return { orgHandle: items[0]!.handle };
-  const picked = await ctx.ui.pick(items.map((o) => ({ label: o.name, description: o.handle, org: o.handle })), { title: 'Organization' });
+  const picked = await ctx.ui.pick(items.map((o) => ({ label: o.name, description: o.handle, org: o.handle })), { title: l10n.t('Organization') });
   return { orgHandle: picked.org };
 }
 
@@ -66,9 +67,9 @@ export async function resolveProject(ctx: UseCaseContext, given: Partial<Project
   if (given.projectHandle) return { orgHandle: org, projectHandle: given.projectHandle };
   const client = await ctx.client();
   const { items } = await client.listProjects(org, { limit: PICK_LIMIT });
-  if (!items.length) throw new UseCaseError('no_project', `Organization ${org} has no project yet. Run "Create Project" first.`);
+  if (!items.length) throw new UseCaseError('no_project', l10n.t`Organization ${org} has no project yet. Run "Create Project" first.`);
   if (items.length === 1) return { orgHandle: org, projectHandle: items[0]!.handle };
-  const picked = await ctx.ui.pick(items.map((p) => ({ label: p.name, description: p.handle, project: p.handle })), { title: 'Project' });
+  const picked = await ctx.ui.pick(items.map((p) => ({ label: p.name, description: p.handle, project: p.handle })), { title: l10n.t('Project') });
   return { orgHandle: org, projectHandle: picked.project };
 }
 
@@ -87,14 +88,14 @@ export async function resolveComponent(ctx: UseCaseContext, given: Partial<Compo
       ref = componentTargetOf(await client.getComponent(org, project, given.componentName));
     } else {
       const { items } = await client.listComponents(org, project, { limit: PICK_LIMIT, type });
-      const what = type === 'service' ? 'service' : type ? 'external consumer' : 'component';
-      if (!items.length) throw new UseCaseError('no_component', `Project ${project} has no ${what} yet.`);
-      const picked = await ctx.ui.pick(items.map((c) => ({ label: c.displayName, description: c.name, component: c })), { title: type === 'external-consumer' ? 'External consumer' : 'Component' });
+      const what = type === 'service' ? l10n.t('service') : type ? l10n.t('external consumer') : l10n.t('component');
+      if (!items.length) throw new UseCaseError('no_component', l10n.t`Project ${project} has no ${what} yet.`);
+      const picked = await ctx.ui.pick(items.map((c) => ({ label: c.displayName, description: c.name, component: c })), { title: type === 'external-consumer' ? l10n.t('External consumer') : l10n.t('Component') });
       ref = componentTargetOf(picked.component);
     }
   }
   if (type === 'external-consumer' && ref.type !== 'external-consumer') {
-    throw new UseCaseError('not_external_consumer', `${ref.displayName} is a service; authentication and connections belong to external consumers.`);
+    throw new UseCaseError('not_external_consumer', l10n.t`${ref.displayName} is a service; authentication and connections belong to external consumers.`);
   }
   return ref;
 }
@@ -106,9 +107,9 @@ export async function resolveEnvironment(ctx: UseCaseContext, given: Partial<Env
   const [environments, auth] = await Promise.all([client.listEnvironments(owner.orgHandle), client.listAuthConfigurations(owner.orgHandle, owner.projectHandle, owner.componentName)]);
   const handle =
     given.environment ??
-    (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: `Environment of ${owner.displayName}` })).handle;
+    (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: l10n.t`Environment of ${owner.displayName}` })).handle;
   const env = environments.find((e) => e.handle === handle);
-  if (!env) throw new UseCaseError('not_found', `Organization ${owner.orgHandle} has no environment "${handle}".`);
+  if (!env) throw new UseCaseError('not_found', l10n.t`Organization ${owner.orgHandle} has no environment "${handle}".`);
   return { ...owner, environment: env.handle, environmentName: env.name, auth: auth.find((a) => a.environment === env.handle) };
 }
 
@@ -122,11 +123,11 @@ export async function resolveIdentityProvider(ctx: UseCaseContext, given: Partia
   const target = (p: IdentityProvider): IdentityProviderTarget => ({ orgHandle: org, identityProviderId: p.id, identityProvider: p });
   if (given.identityProviderId) return target(await client.getIdentityProvider(org, given.identityProviderId));
   const providers = (await client.listIdentityProviders(org)).filter((p) => !o.external || p.kind === 'external');
-  if (!providers.length) throw new UseCaseError('no_identity_provider', `Organization ${org} has no external identity provider yet. Run "Add Identity Provider" first.`);
+  if (!providers.length) throw new UseCaseError('no_identity_provider', l10n.t`Organization ${org} has no external identity provider yet. Run "Add Identity Provider" first.`);
   const picked =
     providers.length === 1
       ? providers[0]!
-      : (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.kind === 'built-in' ? 'built-in' : p.issuer, provider: p })), { title: `Identity provider of ${org}` })).provider;
+      : (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.kind === 'built-in' ? 'built-in' : p.issuer, provider: p })), { title: l10n.t`Identity provider of ${org}` })).provider;
   return target(picked);
 }
 
@@ -144,20 +145,20 @@ export async function resolveConnection(ctx: UseCaseContext, given: Partial<Conn
   let connection = given.connection;
   if (!connection) {
     const connections = await client.listConnections(owner.orgHandle, owner.projectHandle, owner.componentName);
-    if (!connections.length) throw new UseCaseError('no_connection', `${owner.displayName} has no connection yet. Run "Create Connection" first.`);
+    if (!connections.length) throw new UseCaseError('no_connection', l10n.t`${owner.displayName} has no connection yet. Run "Create Connection" first.`);
     connection =
       connections.length === 1
         ? connections[0]!
-        : (await ctx.ui.pick(connections.map((c) => ({ label: c.name, description: `→ ${c.serviceComponentName}/${c.endpointName}`, connection: c })), { title: `Connection of ${owner.displayName}` })).connection;
+        : (await ctx.ui.pick(connections.map((c) => ({ label: c.name, description: `→ ${c.serviceComponentName}/${c.endpointName}`, connection: c })), { title: l10n.t`Connection of ${owner.displayName}` })).connection;
   }
   const environments = await client.listEnvironments(owner.orgHandle);
   const handle =
     given.environment ??
     (environments.length === 1
       ? environments[0]!.handle
-      : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: `Environment for ${connection.name}` })).handle);
+      : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: l10n.t`Environment for ${connection.name}` })).handle);
   const env = environments.find((e) => e.handle === handle);
-  if (!env) throw new UseCaseError('not_found', `Organization ${owner.orgHandle} has no environment "${handle}".`);
+  if (!env) throw new UseCaseError('not_found', l10n.t`Organization ${owner.orgHandle} has no environment "${handle}".`);
   const config = await client.getConnectionConfig(owner.orgHandle, owner.projectHandle, owner.componentName, connection.name, env.handle);
   return { ref: { ...owner, connection }, environment: env.handle, environmentName: env.name, config };
 }

@@ -10,6 +10,7 @@ import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { secretForTokenRequest } from './getTestToken';
 import { type ConnectionInEnvironment, resolveEnvironment } from './targets';
+import * as l10n from '@vscode/l10n';
 
 export const TEST_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export type TestMethod = (typeof TEST_METHODS)[number];
@@ -47,30 +48,30 @@ function entry(target: ConnectionInEnvironment, key: ConnectionKey): string | un
 export function testUrl(serviceUrl: string, path = '/'): string {
   const trimmed = path.trim() || '/';
   if (!trimmed.startsWith('/') || trimmed.startsWith('//')) {
-    throw new UseCaseError('invalid_path', 'Enter a path that starts with "/" (for example /greeting?name=Ada).');
+    throw new UseCaseError('invalid_path', l10n.t('Enter a path that starts with "/" (for example /greeting?name=Ada).'));
   }
   return serviceUrl.replace(/\/+$/, '') + trimmed;
 }
 
 export async function testConnection(ctx: UseCaseContext, target: ConnectionInEnvironment, input: TestConnectionInput = {}): Promise<TestConnectionResult> {
   const serviceUrl = entry(target, 'ServiceURL');
-  if (!serviceUrl) throw new UseCaseError('not_found', `Connection ${target.ref.connection.name} has no service URL in ${target.environmentName}.`);
+  if (!serviceUrl) throw new UseCaseError('not_found', l10n.t`Connection ${target.ref.connection.name} has no service URL in ${target.environmentName}.`);
   const method = input.method ?? 'GET';
   const url = testUrl(serviceUrl, input.path);
   const env = await resolveEnvironment(ctx, { ...target.ref, environment: target.environment });
   if (!env.auth) {
-    throw new UseCaseError('not_configured', `${env.displayName} has no keys in ${env.environmentName}: Configure Authentication for ${env.environmentName} first.`);
+    throw new UseCaseError('not_configured', l10n.t`${env.displayName} has no keys in ${env.environmentName}: Configure Authentication for ${env.environmentName} first.`);
   }
   let token = input.accessToken;
   if (!token && env.auth.identityProviderKind !== 'built-in' && !input.clientSecret) {
     const how = await ctx.ui.pick(
       [
-        { label: 'Enter the client secret', detail: `client_credentials at ${env.auth.tokenUrl}`, how: 'secret' as const },
-        { label: 'Paste an access token', detail: `a token ${env.auth.identityProviderName} issued for ${env.auth.clientId}`, how: 'token' as const },
+        { label: l10n.t('Enter the client secret'), detail: `client_credentials at ${env.auth.tokenUrl}`, how: 'secret' as const },
+        { label: l10n.t('Paste an access token'), detail: `a token ${env.auth.identityProviderName} issued for ${env.auth.clientId}`, how: 'token' as const },
       ],
-      { title: `Test Connection: a token from ${env.auth.identityProviderName}` },
+      { title: l10n.t`Test Connection: a token from ${env.auth.identityProviderName}` },
     );
-    if (how.how === 'token') token = await ctx.ui.ask({ title: 'Test Connection', prompt: 'Access token (used once, not kept)', password: true });
+    if (how.how === 'token') token = await ctx.ui.ask({ title: l10n.t('Test Connection'), prompt: l10n.t('Access token (used once, not kept)'), password: true });
   }
   if (!token) {
     const { auth, secret } = await secretForTokenRequest(ctx, env, { clientSecret: input.clientSecret });
@@ -87,7 +88,7 @@ export async function testConnection(ctx: UseCaseContext, target: ConnectionInEn
   try {
     res = await fetch(url, { method, headers: { authorization: `Bearer ${token}` }, redirect: 'manual', signal: AbortSignal.timeout(30_000) });
   } catch (e) {
-    throw new UseCaseError('unreachable', `Nothing answered at ${url}: ${(e as Error).message}. Is the control plane running?`);
+    throw new UseCaseError('unreachable', l10n.t`Nothing answered at ${url}: ${(e as Error).message}. Is the control plane running?`);
   }
   const bytes = new Uint8Array(await res.arrayBuffer());
   const ms = performance.now() - started;
@@ -113,9 +114,9 @@ function adviceFor(status: number, body: string, target: ConnectionInEnvironment
   const consumer = target.ref.displayName;
   const todo =
     status === 401
-      ? `The token was refused. Check that ${consumer}'s keys in ${target.environmentName} are current (Regenerate Secret refuses tokens issued before it), then test again.`
-      : `The token is valid, but ${consumer} may not call this endpoint. Check that the connection ${target.ref.connection.name} still exists (Create Connection adds it again).`;
-  return said ? `The gateway said: "${said}". ${todo}` : todo;
+      ? l10n.t`The token was refused. Check that ${consumer}'s keys in ${target.environmentName} are current (Regenerate Secret refuses tokens issued before it), then test again.`
+      : l10n.t`The token is valid, but ${consumer} may not call this endpoint. Check that the connection ${target.ref.connection.name} still exists (Create Connection adds it again).`;
+  return said ? l10n.t`The gateway said: "${said}". ${todo}` : todo;
 }
 
 function report(target: ConnectionInEnvironment, r: Omit<TestConnectionResult, 'report'>): string {

@@ -3,6 +3,7 @@ import { ComponentRef, refIn } from '../api/refs';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
 import { parseFields } from './validate';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Changes one endpoint of a service: its upstream URL in some environments (null removes one) and its visibility.
@@ -20,11 +21,11 @@ export async function updateEndpoint(ctx: UseCaseContext, service: ComponentRef,
     const known = new Set((await client.listEnvironments(service.orgHandle)).map((e) => e.handle));
     const unknown = Object.keys(body.upstreamUrls).filter((env) => !known.has(env));
     if (unknown.length) {
-      const message = `Organization ${service.orgHandle} has no environment "${unknown[0]}"; use one of: ${[...known].join(', ')}.`;
+      const message = l10n.t`Organization ${service.orgHandle} has no environment "${unknown[0]}"; use one of: ${[...known].join(', ')}.`;
       throw new UseCaseError('validation_failed', message, Object.fromEntries(unknown.map((env) => [`upstreamUrls.${env}`, message])));
     }
   }
-  const updated = await ctx.ui.progress(`Saving endpoint ${endpoint}…`, () => client.updateEndpoint(service.orgHandle, service.projectHandle, service.componentName, endpoint, body));
+  const updated = await ctx.ui.progress(l10n.t`Saving endpoint ${endpoint}…`, () => client.updateEndpoint(service.orgHandle, service.projectHandle, service.componentName, endpoint, body));
   const what = [body.upstreamUrls && `upstream URL in ${Object.keys(body.upstreamUrls).join(', ')}`, body.visibility && `visibility ${body.visibility}`].filter(Boolean).join(' and ');
   ctx.log.info(`Changed endpoint ${endpoint} of ${service.orgHandle}/${service.projectHandle}/${service.componentName}: ${what || 'nothing'}`);
   ctx.changed(refIn(ComponentRef, service));

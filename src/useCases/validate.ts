@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { UseCaseError } from './errors';
+import * as l10n from '@vscode/l10n';
 
 /**
  * Checks a use case's input with the API's own request schema (the rule the control plane applies), before any
@@ -34,5 +35,5 @@ function check<S extends z.ZodType>(schema: S, input: unknown, keyOf: (path: rea
     if (key && !fields[key]) fields[key] = issue.message;
   }
   const messages = [...new Set(Object.values(fields))];
-  throw new UseCaseError('validation_failed', messages.join(' ') || r.error.issues[0]?.message || 'The input is not valid.', fields);
+  throw new UseCaseError('validation_failed', messages.join(' ') || r.error.issues[0]?.message || l10n.t('The input is not valid.'), fields);
 }

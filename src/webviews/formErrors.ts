@@ -4,6 +4,7 @@
  * and a discovery failure under the Well-Known URL. A message that a field already shows is not said again above.
  */
 import type { FormError } from './ipc';
+import * as l10n from '@vscode/l10n';
 
 /**
  * The form's own field for a server field path or a code (`code:name_taken`), where they differ: a table keyed by a
@@ -19,12 +20,12 @@ function fieldOf(fieldFor: FieldFor, key: string): string | undefined {
   return fieldFor[last] ?? last;
 }
 
-export const CHECK_FIELDS = 'Check the marked fields.';
+export const CHECK_FIELDS = l10n.t('Check the marked fields.');
 
 export function toFormError(e: unknown, fieldFor: FieldFor = {}): FormError {
   const err = e as { code?: unknown; message?: unknown; fields?: unknown };
   const code = typeof err?.code === 'string' ? err.code : 'internal';
-  const message = typeof err?.message === 'string' && err.message ? err.message : 'Something went wrong. See the Choreo log.';
+  const message = typeof err?.message === 'string' && err.message ? err.message : l10n.t('Something went wrong. See the Choreo log.');
   const fields: Record<string, string> = {};
   const put = (path: string, text: string) => {
     const field = fieldOf(fieldFor, path);

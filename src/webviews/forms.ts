@@ -80,7 +80,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     protocol: configureAuthenticationProtocol,
     refSchema: EnvironmentRef,
     key: componentKey,
-    title: (ref: EnvironmentRef) => `Configure ${ref.environment} · ${ref.componentName}`,
+    title: (ref: EnvironmentRef) => vscode.l10n.t('Configure {0} · {1}', ref.environment, ref.componentName),
     create: (panel, ref: EnvironmentRef) => new ConfigureAuthenticationPanel(panel, ref, ctx, nav, pendingConfigure),
   });
   const createConnection = new PanelKind({
@@ -88,7 +88,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     protocol: createConnectionProtocol,
     refSchema: ComponentRef,
     key: componentKey,
-    title: (ref: ComponentRef) => `Create Connection · ${ref.componentName}`,
+    title: (ref: ComponentRef) => vscode.l10n.t('Create Connection · {0}', ref.componentName),
     create: (panel, ref: ComponentRef) => new CreateConnectionPanel(panel, ref, ctx, nav),
   });
   const consumerPages = [overview, configure, createConnection] as const;
@@ -101,14 +101,14 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
   ): PanelKind<string, H> {
     return new PanelKind({ ...common, protocol, refSchema: form, key: () => form.value, title: () => title, create: (panel) => new Host(panel, protocol, undefined, ctx, nav) });
   }
-  const createConsumer = createForm(createExternalConsumerProtocol, CREATE_FORM, 'Create an External Consumer', CreateExternalConsumerPanel);
-  const createService = createForm(createServiceProtocol, CREATE_SERVICE_FORM, 'Create a Service', CreateServicePanel);
+  const createConsumer = createForm(createExternalConsumerProtocol, CREATE_FORM, vscode.l10n.t('Create an External Consumer'), CreateExternalConsumerPanel);
+  const createService = createForm(createServiceProtocol, CREATE_SERVICE_FORM, vscode.l10n.t('Create a Service'), CreateServicePanel);
   const addIdentityProvider = new PanelKind({
     ...common,
     protocol: addIdentityProviderProtocol,
     refSchema: OrgRef,
     key: (ref: OrgRef) => ref.orgHandle,
-    title: (ref: OrgRef) => `Add Identity Provider · ${ref.orgHandle}`,
+    title: (ref: OrgRef) => vscode.l10n.t('Add Identity Provider · {0}', ref.orgHandle),
     create: (panel, ref: OrgRef) => new AddIdentityProviderPanel(panel, ref, ctx),
   });
 
@@ -118,7 +118,7 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     protocol: identityProviderProtocol,
     refSchema: IdentityProviderRef,
     key: (ref: IdentityProviderRef) => `${ref.orgHandle}/${ref.identityProviderId}`,
-    title: () => 'Identity Provider',
+    title: () => vscode.l10n.t('Identity Provider'),
     create: (panel, ref: IdentityProviderRef) => new IdentityProviderPanel(panel, ref, ctx, nav),
   });
 

@@ -3,6 +3,7 @@
  * and scripts only from the built webview folder.
  */
 import { randomBytes } from 'node:crypto';
+import * as l10n from '@vscode/l10n';
 
 /** A fresh nonce per page load, from the OS's CSPRNG (not Math.random, which a page can predict). */
 export function createNonce(): string {
@@ -19,6 +20,10 @@ export interface FormPage {
   title: string;
   /** Which resource the panel is about, read by the form before its first message so a reload can restore it. */
   ref: unknown;
+  /** VS Code's display language, and the extension's strings in it (`vscode.l10n.bundle`; none in English). The form
+   * reads them (webview-ui/lib/l10n.ts) before its first string. */
+  language?: string;
+  strings?: Record<string, unknown>;
   nonce?: string;
 }
 
@@ -35,19 +40,19 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
 export function renderFormPage(p: FormPage): string {
   const nonce = p.nonce ?? createNonce();
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(p.language ?? 'en')}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(p.cspSource, nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="choreo-ref" content="${escapeHtml(JSON.stringify(p.ref ?? null))}">
-<title>${escapeHtml(p.title)}</title>
+${p.strings ? `<meta name="choreo-l10n" content="${escapeHtml(JSON.stringify(p.strings))}">\n` : ''}<title>${escapeHtml(p.title)}</title>
 <link rel="stylesheet" href="${escapeHtml(p.asset('forms.css'))}">
 <script type="module" nonce="${nonce}" src="${escapeHtml(p.asset('elements.js'))}"></script>
 <script type="module" nonce="${nonce}" src="${escapeHtml(p.asset(`${p.bundle}.js`))}"></script>
 </head>
 <body>
-<main id="root" aria-busy="true"><p class="loading">Loading…</p></main>
+<main id="root" aria-busy="true"><p class="loading">${escapeHtml(l10n.t('Loading…'))}</p></main>
 </body>
 </html>`;
 }

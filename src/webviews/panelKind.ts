@@ -76,6 +76,8 @@ export class PanelKind<Ref, Host extends FormPanel<AnyProtocol>> implements vsco
       bundle: this.viewType.replace(/^choreo\./, ''),
       title: panel.title,
       ref,
+      language: vscode.env.language,
+      strings: vscode.l10n.bundle,
     });
     const host = this.o.create(panel, ref);
     this.open.set(key, { ref, host });

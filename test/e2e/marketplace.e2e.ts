@@ -17,7 +17,9 @@ import { openWorkbench, type Workbench } from '../harness/workbench';
 import { repoRoot } from '../harness/codeServer';
 import { answerDialog, createOrganization, expandTreeRow, form, openChoreoView, runCommand } from './steps';
 
-const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; publisher: string; name: string; displayName: string };
+const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; publisher: string; name: string };
+/** The name the Extensions view shows: package.json holds `%displayName%`, its English text is in package.nls.json. */
+const displayName = (JSON.parse(readFileSync(path.join(repoRoot, 'package.nls.json'), 'utf8')) as { displayName: string }).displayName;
 /** A newer version than this build's: the upgrade test's build B. */
 const NEWER = manifest.version.replace(/(\d+)$/, (patch) => String(Number(patch) + 1));
 
@@ -118,7 +120,7 @@ describe('The packaged extension, installed from its .vsix', function () {
     page = workbench.page;
     // The Extensions view lists what is installed when its search is empty.
     await runCommand(page, 'View: Show Extensions');
-    const row = page.locator('.extensions-viewlet .monaco-list-row', { hasText: manifest.displayName }).first();
+    const row = page.locator('.extensions-viewlet .monaco-list-row', { hasText: displayName }).first();
     await row.waitFor({ state: 'visible', timeout: 60_000 });
     const icon = row.locator('img.icon');
     await until('the icon loads', () => icon.evaluate((img) => [(img as HTMLImageElement).complete, (img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).src] as const), ([done, width]) => done && width === 128);
@@ -128,7 +130,7 @@ describe('The packaged extension, installed from its .vsix', function () {
   });
 
   it('shows the details page with its pictures loaded', async () => {
-    await page.locator('.extensions-viewlet .monaco-list-row', { hasText: manifest.displayName }).first().click();
+    await page.locator('.extensions-viewlet .monaco-list-row', { hasText: displayName }).first().click();
     // The README is a webview: VS Code draws it over the editor, outside the editor's own element.
     await page.locator('.extension-editor').waitFor({ timeout: 30_000 });
     const details = form(page);

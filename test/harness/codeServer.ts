@@ -37,6 +37,22 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** Workspace Trust on (the Restricted Mode tests); off by default, so no trust prompt covers the workbench. */
   workspaceTrust?: boolean;
+  /** A display language with no language pack installed (the pseudo-locale `qps-ploc`): see `registerLanguage`. */
+  locale?: string;
+}
+
+/**
+ * Makes `locale` VS Code's display language with none of VS Code's own strings translated, for the extension's
+ * pseudo-localised run (its own l10n/bundle.l10n.qps-ploc.json and package.nls.qps-ploc.json). VS Code's pseudo
+ * language pack cannot be installed here (no marketplace), and without a pack `--locale` alone falls back to English:
+ * the server resolves a language only through <user-data>/languagepacks.json, whose entry names a translations file.
+ * This entry names an empty one, so the workbench stays English and the extension host runs in `locale`.
+ */
+function registerLanguage(userDataDir: string, locale: string): void {
+  const translations = path.join(userDataDir, `test-language-pack.${locale}.json`);
+  writeFileSync(translations, JSON.stringify({ contents: {} }));
+  const pack = { hash: `test-${locale}`, extensions: [], translations: { vscode: translations }, label: `test ${locale}` };
+  writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
 }
 
 export interface CodeServer {
@@ -73,8 +89,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       writeFileSync(path.join(userDataDir, scope, 'settings.json'), JSON.stringify(options.settings, null, 2));
     }
   }
+  if (options.locale) registerLanguage(userDataDir, options.locale);
   const args = [
     codeServerEntry,
+    ...(options.locale ? ['--locale', options.locale] : []),
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', userDataDir,

@@ -44,6 +44,8 @@ export interface WorkbenchOptions {
   workspaceTrust?: boolean;
   /** The local control plane's port (a free one when not given). */
   controlPlanePort?: number;
+  /** VS Code's display language; `qps-ploc` runs the extension in its pseudo-locale (codeServer.ts, registerLanguage). */
+  locale?: string;
 }
 
 export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Workbench> {
@@ -58,6 +60,7 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
     userDataDir: options.installed?.userDataDir,
     extensionsDir: options.installed?.extensionsDir,
     workspaceTrust: options.workspaceTrust,
+    locale: options.locale,
     verbose: options.verbose ?? process.env.CHOREO_VERBOSE === '1',
     settings: { 'choreo.controlPlane.localPort': controlPlanePort, ...quietSettings, ...options.settings },
     env: { CHOREO_TEST_HARNESS: 'code-server', CHOREO_TEST_CONTROL_PLANE_PORT: String(controlPlanePort) },

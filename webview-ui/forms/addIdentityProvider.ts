@@ -1,3 +1,5 @@
+// First: the form's strings in VS Code's language, before any module's top level runs.
+import '../lib/l10n';
 import {
   addIdentityProviderProtocol as protocol,
   type AddIdentityProviderData,
@@ -6,6 +8,7 @@ import {
 import { OrgRef } from '../../src/api/refs';
 import { button, field, form, h, markReady, messageLine, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
+import * as l10n from '@vscode/l10n';
 
 let data: AddIdentityProviderData | undefined;
 const host = connect(protocol, (m) => {
@@ -22,19 +25,19 @@ const host = connect(protocol, (m) => {
 const state = pageState<AddIdentityProviderState>(host, OrgRef);
 const message = messageLine();
 
-const name = field({ id: 'name', label: 'Name', required: true, control: h('vscode-textfield', { placeholder: 'Asgardeo', maxLength: 100 }) });
-const description = field({ id: 'description', label: 'Description', control: h('vscode-textarea', { rows: 2, maxLength: 1000 }) });
+const name = field({ id: 'name', label: l10n.t('Name'), required: true, control: h('vscode-textfield', { placeholder: l10n.t('Asgardeo'), maxLength: 100 }) });
+const description = field({ id: 'description', label: l10n.t('Description'), control: h('vscode-textarea', { rows: 2, maxLength: 1000 }) });
 const wellKnownUrl = field({
   id: 'wellKnownUrl',
-  label: 'Well-Known URL',
+  label: l10n.t('Well-Known URL'),
   required: true,
-  help: 'The provider\'s OpenID discovery document, for example https://api.asgardeo.io/t/stark/oauth2/token/.well-known/openid-configuration. It is read now, to learn the issuer, token endpoint and keys.',
+  help: l10n.t('The provider\'s OpenID discovery document, for example https://api.asgardeo.io/t/stark/oauth2/token/.well-known/openid-configuration. It is read now, to learn the issuer, token endpoint and keys.'),
   control: h('vscode-textfield', { placeholder: 'https://…/.well-known/openid-configuration', maxLength: 2000 }),
 });
 const audiences = field({
   id: 'audiences',
-  label: 'Allowed audiences',
-  help: 'The audience (aud) its access tokens must carry, one per line. Leave empty for this gateway\'s own URL.',
+  label: l10n.t('Allowed audiences'),
+  help: l10n.t('The audience (aud) its access tokens must carry, one per line. Leave empty for this gateway\'s own URL.'),
   control: h('vscode-textarea', { rows: 2, maxLength: 4000 }),
 });
 const fields = { name, description, wellKnownUrl, audiences };
@@ -72,7 +75,7 @@ function render(): void {
   const environments = h(
     'fieldset',
     { class: 'field', id: 'environments' },
-    h('legend', {}, 'Environments'),
+    h('legend', {}, l10n.t('Environments')),
     ...data.environments.map((e) =>
       h('vscode-checkbox', {
         'data-environment': '',
@@ -82,12 +85,12 @@ function render(): void {
         onchange: () => state.save({ environments: chosenEnvironments() }),
       }),
     ),
-    h('p', { class: 'help' }, 'Where its tokens are accepted. Leave all ticked for every environment of the organization.'),
+    h('p', { class: 'help' }, l10n.t('Where its tokens are accepted. Leave all ticked for every environment of the organization.')),
   );
   replaceChildren(
     root(),
-    h('h1', {}, 'Add Identity Provider'),
-    h('p', { class: 'intro' }, `An external OIDC / OAuth 2.0 provider for ${data.orgName}. Its apps' Client IDs can then be given keys (Add Keys) in the environments below.`),
+    h('h1', {}, l10n.t('Add Identity Provider')),
+    h('p', { class: 'intro' }, l10n.t`An external OIDC / OAuth 2.0 provider for ${data.orgName}. Its apps' Client IDs can then be given keys (Add Keys) in the environments below.`),
     form(
       create,
       name.group,
@@ -96,7 +99,7 @@ function render(): void {
       environments,
       audiences.group,
       message.el,
-      h('div', { class: 'actions' }, button('Add', create, { id: 'add' }), button('Cancel', () => host.post({ type: 'cancel' }), { secondary: true, id: 'cancel' })),
+      h('div', { class: 'actions' }, button(l10n.t('Add'), create, { id: 'add' }), button(l10n.t('Cancel'), () => host.post({ type: 'cancel' }), { secondary: true, id: 'cancel' })),
     ),
   );
   root().setAttribute('aria-busy', 'false');

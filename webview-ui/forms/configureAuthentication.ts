@@ -1,3 +1,5 @@
+// First: the form's strings in VS Code's language, before any module's top level runs.
+import '../lib/l10n';
 import {
   configureAuthenticationProtocol as protocol,
   type ConfigureData,
@@ -7,6 +9,7 @@ import {
 import { EnvironmentRef } from '../../src/api/refs';
 import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
+import * as l10n from '@vscode/l10n';
 
 const TABS: ConfigureTab[] = ['built-in', 'external'];
 let data: ConfigureData | undefined;
@@ -36,13 +39,13 @@ const host = connect(protocol, (m) => {
 const state = pageState<ConfigureState>(host, EnvironmentRef);
 const message = messageLine();
 
-const provider = field({ id: 'identityProvider', label: 'Identity Provider', required: true, control: h('vscode-single-select') });
+const provider = field({ id: 'identityProvider', label: l10n.t('Identity Provider'), required: true, control: h('vscode-single-select') });
 const clientId = field({
   id: 'clientId',
-  label: 'Client ID',
+  label: l10n.t('Client ID'),
   required: true,
-  help: 'The Client ID of the OIDC / OAuth 2.0 application you created in that identity provider.',
-  control: h('vscode-textfield', { placeholder: 'Paste the Client ID', maxLength: 255 }),
+  help: l10n.t('The Client ID of the OIDC / OAuth 2.0 application you created in that identity provider.'),
+  control: h('vscode-textfield', { placeholder: l10n.t('Paste the Client ID'), maxLength: 255 }),
 });
 const errors = trackFieldErrors({ clientId, identityProviderId: provider }, message);
 state.follow(clientId, 'input', 'clientId');
@@ -60,19 +63,19 @@ function render(): void {
       'selected-index': TABS.indexOf(tab),
       'onvsc-tabs-select': (e: CustomEvent<{ selectedIndex: number }>) => state.save({ tab: TABS[e.detail.selectedIndex] ?? 'built-in' }),
     },
-    h('vscode-tab-header', { slot: 'header', id: 'tab-built-in' }, 'Choreo built-in identity provider'),
+    h('vscode-tab-header', { slot: 'header', id: 'tab-built-in' }, l10n.t('Choreo built-in identity provider')),
     h('vscode-tab-panel', {}, builtInPanel(d)),
-    h('vscode-tab-header', { slot: 'header', id: 'tab-external' }, 'An external identity provider'),
+    h('vscode-tab-header', { slot: 'header', id: 'tab-external' }, l10n.t('An external identity provider')),
     h('vscode-tab-panel', {}, externalPanel(d, external)),
   );
   replaceChildren(
     root(),
     pageHeader(
-      `Configure ${d.environment.name}`,
-      `Authentication of ${d.component.displayName || d.component.name}`,
-      linkButton('Back to Overview', () => host.post({ type: 'openOverview' })),
+      l10n.t`Configure ${d.environment.name}`,
+      l10n.t`Authentication of ${d.component.displayName || d.component.name}`,
+      linkButton(l10n.t('Back to Overview'), () => host.post({ type: 'openOverview' })),
     ),
-    h('p', { class: 'intro' }, `Pick the identity provider that issues this consumer's access tokens in ${d.environment.name}.`),
+    h('p', { class: 'intro' }, l10n.t`Pick the identity provider that issues this consumer's access tokens in ${d.environment.name}.`),
     current(d),
     tabs,
     message.el,
@@ -83,15 +86,15 @@ function render(): void {
 
 function current(d: ConfigureData): HTMLElement {
   const a = d.authConfiguration;
-  if (!a) return h('p', { class: 'status' }, h('strong', {}, 'Now: '), 'not configured. No keys yet for this environment.');
+  if (!a) return h('p', { class: 'status' }, h('strong', {}, l10n.t('Now: ')), l10n.t('not configured. No keys yet for this environment.'));
   return h(
     'dl',
     { class: 'details' },
-    h('dt', {}, 'Identity provider'),
+    h('dt', {}, l10n.t('Identity provider')),
     h('dd', {}, a.identityProviderName),
-    h('dt', {}, 'Client ID'),
-    h('dd', {}, h('code', { class: 'wrap' }, a.clientId), ' ', linkButton('Copy', () => host.post({ type: 'copyClientId' }), { 'aria-label': 'Copy the Client ID' })),
-    h('dt', {}, 'Token URL'),
+    h('dt', {}, l10n.t('Client ID')),
+    h('dd', {}, h('code', { class: 'wrap' }, a.clientId), ' ', linkButton(l10n.t('Copy'), () => host.post({ type: 'copyClientId' }), { 'aria-label': l10n.t('Copy the Client ID') })),
+    h('dt', {}, l10n.t('Token URL')),
     h('dd', {}, h('code', { class: 'wrap' }, a.tokenUrl)),
   );
 }
@@ -106,20 +109,20 @@ function builtInPanel(d: ConfigureData): HTMLElement {
       'p',
       { class: 'note' },
       hasKeys
-        ? `${d.component.displayName || d.component.name} has keys of the Choreo built-in identity provider in ${d.environment.name}. Regenerate Secret replaces the secret; the Client ID stays.`
-        : `No keys yet in ${d.environment.name}. Generate Keys creates an OAuth client of the Choreo built-in identity provider for this environment and shows its secret once.`,
+        ? l10n.t`${d.component.displayName || d.component.name} has keys of the Choreo built-in identity provider in ${d.environment.name}. Regenerate Secret replaces the secret; the Client ID stays.`
+        : l10n.t`No keys yet in ${d.environment.name}. Generate Keys creates an OAuth client of the Choreo built-in identity provider for this environment and shows its secret once.`,
     ),
     a?.identityProviderKind === 'external'
-      ? h('p', { class: 'note' }, `This environment now uses ${a.identityProviderName}. Generate Keys switches it back to the built-in identity provider.`)
+      ? h('p', { class: 'note' }, l10n.t`This environment now uses ${a.identityProviderName}. Generate Keys switches it back to the built-in identity provider.`)
       : null,
     issued ? secretBox(issued) : null,
     h(
       'div',
       { class: 'actions' },
       hasKeys
-        ? button('Regenerate Secret', () => host.post({ type: 'regenerateSecret' }), { id: 'regenerate-secret' })
-        : button('Generate Keys', () => host.post({ type: 'generateKeys' }), { id: 'generate-keys' }),
-      hasKeys && !issued ? button('Copy Secret', () => host.post({ type: 'copySecret' }), { secondary: true, id: 'copy-secret' }) : null,
+        ? button(l10n.t('Regenerate Secret'), () => host.post({ type: 'regenerateSecret' }), { id: 'regenerate-secret' })
+        : button(l10n.t('Generate Keys'), () => host.post({ type: 'generateKeys' }), { id: 'generate-keys' }),
+      hasKeys && !issued ? button(l10n.t('Copy Secret'), () => host.post({ type: 'copySecret' }), { secondary: true, id: 'copy-secret' }) : null,
     ),
   );
 }
@@ -128,10 +131,10 @@ function secretBox(s: NonNullable<typeof issued>): HTMLElement {
   return h(
     'div',
     { class: 'secret', role: 'region', 'aria-labelledby': 'secret-h' },
-    h('h3', { id: 'secret-h' }, 'New client secret: shown once'),
-    h('vscode-label', { for: 'secret-value' }, 'Client secret'),
-    h('div', { class: 'inline' }, h('vscode-textfield', { id: 'secret-value', readonly: true, value: s.clientSecret, label: 'Client secret', class: 'grow' }), button('Copy', () => host.post({ type: 'copySecret' }), { id: 'copy-secret', 'aria-label': 'Copy the client secret' })),
-    h('p', { class: 'help' }, 'It is kept in VS Code\'s SecretStorage and nowhere else; this form does not show it again. Copy it now, or later from the Choreo tree (Get Test Token and Insert Snippet use it from there).'),
+    h('h3', { id: 'secret-h' }, l10n.t('New client secret: shown once')),
+    h('vscode-label', { for: 'secret-value' }, l10n.t('Client secret')),
+    h('div', { class: 'inline' }, h('vscode-textfield', { id: 'secret-value', readonly: true, value: s.clientSecret, label: l10n.t('Client secret'), class: 'grow' }), button(l10n.t('Copy'), () => host.post({ type: 'copySecret' }), { id: 'copy-secret', 'aria-label': l10n.t('Copy the client secret') })),
+    h('p', { class: 'help' }, l10n.t('It is kept in VS Code\'s SecretStorage and nowhere else; this form does not show it again. Copy it now, or later from the Choreo tree (Get Test Token and Insert Snippet use it from there).')),
   );
 }
 
@@ -144,14 +147,14 @@ function externalPanel(d: ConfigureData, external: ConfigureData['identityProvid
   replaceChildren(provider.control, ...external.map((p) => h('vscode-option', { value: p.id, description: p.issuer, selected: p.id === selected }, p.name)));
   if (state.current?.clientId !== undefined) clientId.control.value = state.current.clientId;
   else if (a?.identityProviderKind === 'external') clientId.control.value = a.clientId;
-  const addProvider = linkButton('Add an identity provider by its Well-Known URL…', () => host.post({ type: 'addIdentityProvider' }), { id: 'add-identity-provider' });
+  const addProvider = linkButton(l10n.t('Add an identity provider by its Well-Known URL…'), () => host.post({ type: 'addIdentityProvider' }), { id: 'add-identity-provider' });
   return h(
     'div',
     { class: 'tab-body' },
-    h('p', { class: 'note' }, 'Create an OIDC / OAuth 2.0 application in your identity provider, with its access token type set to ', h('strong', {}, 'JWT'), ': the gateway accepts only JWT access tokens. Then paste its Client ID here. No client secret is given to the platform.'),
+    h('p', { class: 'note' }, l10n.t('Create an OIDC / OAuth 2.0 application in your identity provider, with its access token type set to '), h('strong', {}, 'JWT'), l10n.t(': the gateway accepts only JWT access tokens. Then paste its Client ID here. No client secret is given to the platform.')),
     external.length
-      ? form(addKeys, provider.group, clientId.group, h('div', { class: 'actions' }, button('Add Keys', addKeys, { id: 'add-keys' })))
-      : h('p', { class: 'status' }, `No external identity provider applies to ${d.environment.name} in this organization yet.`),
+      ? form(addKeys, provider.group, clientId.group, h('div', { class: 'actions' }, button(l10n.t('Add Keys'), addKeys, { id: 'add-keys' })))
+      : h('p', { class: 'status' }, l10n.t`No external identity provider applies to ${d.environment.name} in this organization yet.`),
     h('p', {}, addProvider),
   );
 }

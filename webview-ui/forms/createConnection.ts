@@ -1,3 +1,5 @@
+// First: the form's strings in VS Code's language, before any module's top level runs.
+import '../lib/l10n';
 import { visibilityAdmits, type Visibility } from '../../src/api/components';
 import { CHECK_FIELDS } from '../../src/webviews/formErrors';
 import { ComponentRef } from '../../src/api/refs';
@@ -9,6 +11,7 @@ import {
 } from '../../src/webviews/createConnection/protocol';
 import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
+import * as l10n from '@vscode/l10n';
 
 let data: CreateConnectionData | undefined;
 const host = connect(protocol, (m) => {
@@ -34,22 +37,22 @@ const message = messageLine();
 
 const service = field({
   id: 'service',
-  label: 'Service',
+  label: l10n.t('Service'),
   required: true,
-  help: 'Type to search the services of this organization.',
+  help: l10n.t('Type to search the services of this organization.'),
   control: h('vscode-single-select', { combobox: true, filter: 'contains' }),
 });
-const endpoint = field({ id: 'endpointName', label: 'Endpoint', required: true, control: h('vscode-single-select') });
+const endpoint = field({ id: 'endpointName', label: l10n.t('Endpoint'), required: true, control: h('vscode-single-select') });
 const name = field({
   id: 'name',
-  label: 'Name',
+  label: l10n.t('Name'),
   required: true,
-  help: 'Names the connection and its environment variables (CHOREO_<NAME>_SERVICEURL, …).',
+  help: l10n.t('Names the connection and its environment variables (CHOREO_<NAME>_SERVICEURL, …).'),
   control: h('vscode-textfield', { maxLength: 63 }),
 });
 const errors = trackFieldErrors({ service, endpointName: endpoint, name }, message);
 /** Shown with a visibility refusal: the picked service's Overview, where its endpoint's visibility is changed. */
-const openService = linkButton('Open the service\'s Overview', () => {
+const openService = linkButton(l10n.t('Open the service\'s Overview'), () => {
   const s = picked();
   if (s) host.post({ type: 'openService', projectHandle: s.projectHandle, componentName: s.service.name });
 }, { id: 'open-service' });
@@ -115,8 +118,7 @@ function checkVisibility(): void {
   if (!s || !e || admitted(s, e)) return;
   openService.hidden = false;
   endpoint.setError(
-    `This endpoint has Project visibility: only consumers in project ${s.projectName} can connect to it. ` +
-      `Make it Organization or Public in the service's Overview, or pick another endpoint.`,
+    l10n.t`This endpoint has Project visibility: only consumers in project ${s.projectName} can connect to it. Make it Organization or Public in the service's Overview, or pick another endpoint.`,
   );
 }
 
@@ -124,7 +126,7 @@ function create(): void {
   message.clear();
   const s = picked();
   if (!s) {
-    errors.show({ service: 'Pick the service to connect to.' }, CHECK_FIELDS);
+    errors.show({ service: l10n.t('Pick the service to connect to.') }, CHECK_FIELDS);
     errors.focusFirst();
     return;
   }
@@ -141,7 +143,7 @@ function render(): void {
   if (!data) return;
   const d = data;
   const consumer = d.component.displayName || d.component.name;
-  const header = pageHeader('Create Connection', `From ${consumer}`, linkButton('Back to Overview', () => host.post({ type: 'openOverview' })));
+  const header = pageHeader(l10n.t('Create Connection'), l10n.t`From ${consumer}`, linkButton(l10n.t('Back to Overview'), () => host.post({ type: 'openOverview' })));
   if (state.current?.createdConnection) {
     const created = state.current.createdConnection;
     replaceChildren(
@@ -150,13 +152,13 @@ function render(): void {
       h(
         'div',
         { class: 'success', role: 'status' },
-        h('p', {}, h('strong', {}, `Connection "${created}" created.`), ` ${consumer} can now call this endpoint through the gateway with its access tokens.`),
-        h('p', {}, 'Insert Snippet adds working connection code and its configuration to your workspace.'),
+        h('p', {}, h('strong', {}, l10n.t`Connection "${created}" created.`), l10n.t` ${consumer} can now call this endpoint through the gateway with its access tokens.`),
+        h('p', {}, l10n.t('Insert Snippet adds working connection code and its configuration to your workspace.')),
         h(
           'div',
           { class: 'actions' },
-          button('Insert Snippet', () => host.post({ type: 'insertSnippet', connectionName: created }), { id: 'insert-snippet' }),
-          button('Create Another', () => {
+          button(l10n.t('Insert Snippet'), () => host.post({ type: 'insertSnippet', connectionName: created }), { id: 'insert-snippet' }),
+          button(l10n.t('Create Another'), () => {
             state.save({ createdConnection: undefined, name: '' });
             name.control.value = '';
             render();
@@ -176,7 +178,7 @@ function render(): void {
     replaceChildren(
       root(),
       header,
-      h('p', { class: 'intro' }, 'A connection lets this consumer\'s access tokens through the gateway to one service endpoint, and yields the values your code needs: service URL, client ID, client secret and token URL.'),
+      h('p', { class: 'intro' }, l10n.t('A connection lets this consumer\'s access tokens through the gateway to one service endpoint, and yields the values your code needs: service URL, client ID, client secret and token URL.')),
       d.services.length
         ? form(
             create,
@@ -184,13 +186,13 @@ function render(): void {
             endpoint.group,
             name.group,
             message.el,
-            h('div', { class: 'actions' }, button('Create', create, { id: 'create' })),
+            h('div', { class: 'actions' }, button(l10n.t('Create'), create, { id: 'create' })),
           )
         : h(
             'div',
             { class: 'status' },
-            h('p', {}, 'There is no service in this organization to connect to yet. Register the one you are building (it may run on this machine) and the gateway will call it.'),
-            h('div', { class: 'actions' }, button('Create Service', () => host.post({ type: 'createService' }), { id: 'create-service' })),
+            h('p', {}, l10n.t('There is no service in this organization to connect to yet. Register the one you are building (it may run on this machine) and the gateway will call it.')),
+            h('div', { class: 'actions' }, button(l10n.t('Create Service'), () => host.post({ type: 'createService' }), { id: 'create-service' })),
           ),
     );
     requestAnimationFrame(() => service.control.focus());

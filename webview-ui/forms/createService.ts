@@ -1,3 +1,5 @@
+// First: the form's strings in VS Code's language, before any module's top level runs.
+import '../lib/l10n';
 import { dnsLabel } from '../../src/api/common';
 import { httpUrl, Visibility } from '../../src/api/components';
 import type { ProjectChoice } from '../../src/webviews/createExternalConsumer/protocol';
@@ -14,6 +16,7 @@ import { button, field, form, h, linkButton, markReady, messageLine, replaceChil
 import { connect } from '../lib/host';
 import { namingFields, noProjectNotice } from '../lib/naming';
 import { probeLine, type ProbeLine } from '../lib/probe';
+import * as l10n from '@vscode/l10n';
 
 const newEndpoint = (): EndpointDraft => ({ name: 'api', visibility: 'Project', upstreamUrl: '', perEnvironment: false, upstreamUrls: {} });
 let state: CreateServiceState = { ref: CREATE_SERVICE_FORM.value, displayName: '', name: '', nameEdited: false, description: '', endpoints: [newEndpoint()] };
@@ -43,7 +46,7 @@ const message = messageLine();
 const naming = namingFields({
   state: () => state,
   save,
-  placeholders: { displayName: 'Inventory API', name: 'inventory-api', description: 'What this service does' },
+  placeholders: { displayName: l10n.t('Inventory API'), name: 'inventory-api', description: l10n.t('What this service does') },
   // Another organization has other environments.
   onProject: () => renderEndpoints(),
 });
@@ -94,7 +97,7 @@ function urlField(id: string, label: string, value: string, onValue: (v: string)
 }
 
 function endpointBlock(e: EndpointDraft, i: number): HTMLElement {
-  const n = field({ id: `endpoint-${i}-name`, label: 'Endpoint Name', required: true, control: h('vscode-textfield', { maxLength: 63 }) });
+  const n = field({ id: `endpoint-${i}-name`, label: l10n.t('Endpoint Name'), required: true, control: h('vscode-textfield', { maxLength: 63 }) });
   n.control.value = e.name;
   n.control.addEventListener('input', () => {
     e.name = n.control.value;
@@ -105,11 +108,11 @@ function endpointBlock(e: EndpointDraft, i: number): HTMLElement {
   const visibilityHelp = h('p', { class: 'help', id: `endpoint-${i}-visibility-help` }, VISIBILITY_HELP[e.visibility]);
   const v = field({
     id: `endpoint-${i}-visibility`,
-    label: 'Visibility',
+    label: l10n.t('Visibility'),
     control: h(
       'vscode-single-select',
       {},
-      ...Visibility.options.map((o) => h('vscode-option', { value: o, description: VISIBILITY_HELP[o], selected: o === e.visibility }, o === 'Project' ? 'Project (default)' : o)),
+      ...Visibility.options.map((o) => h('vscode-option', { value: o, description: VISIBILITY_HELP[o], selected: o === e.visibility }, o === 'Project' ? l10n.t('Project (default)') : o)),
     ),
   });
   v.group.append(visibilityHelp);
@@ -125,7 +128,7 @@ function endpointBlock(e: EndpointDraft, i: number): HTMLElement {
   const envs = orgEnvironments();
   const perEnv = h('vscode-checkbox', {
     id: `endpoint-${i}-per-environment`,
-    label: 'Use a different URL per environment',
+    label: l10n.t('Use a different URL per environment'),
     checked: e.perEnvironment,
     onchange: (ev: Event) => {
       e.perEnvironment = (ev.target as HTMLInputElement).checked;
@@ -136,20 +139,20 @@ function endpointBlock(e: EndpointDraft, i: number): HTMLElement {
     },
   });
   const urls = e.perEnvironment
-    ? envs.map((env) => urlField(`endpoint-${i}-url-${env.handle}`, `${env.name} URL`, e.upstreamUrls[env.handle] ?? '', (value) => ((e.upstreamUrls[env.handle] = value), save())))
+    ? envs.map((env) => urlField(`endpoint-${i}-url-${env.handle}`, l10n.t`${env.name} URL`, e.upstreamUrls[env.handle] ?? '', (value) => ((e.upstreamUrls[env.handle] = value), save())))
     : [
-        urlField(`endpoint-${i}-url`, 'My service runs at', e.upstreamUrl, (value) => ((e.upstreamUrl = value), save()), `Where the gateway sends the calls to this endpoint, in ${envs.length > 1 ? `every environment (${envs.map((x) => x.name).join(', ')})` : 'every environment'}.`),
+        urlField(`endpoint-${i}-url`, l10n.t('My service runs at'), e.upstreamUrl, (value) => ((e.upstreamUrl = value), save()), envs.length > 1 ? l10n.t`Where the gateway sends the calls to this endpoint, in every environment (${envs.map((x) => x.name).join(', ')}).` : l10n.t('Where the gateway sends the calls to this endpoint, in every environment.')),
       ];
   return h(
     'fieldset',
     { class: 'endpoint', id: `endpoint-${i}` },
-    h('legend', {}, state.endpoints.length > 1 ? `Endpoint ${i + 1}` : 'Endpoint'),
+    h('legend', {}, state.endpoints.length > 1 ? l10n.t`Endpoint ${i + 1}` : l10n.t('Endpoint')),
     n.group,
     v.group,
     ...urls,
     perEnv,
     state.endpoints.length > 1
-      ? linkButton('Remove this endpoint', () => {
+      ? linkButton(l10n.t('Remove this endpoint'), () => {
           state.endpoints.splice(i, 1);
           save();
           renderEndpoints();
@@ -166,7 +169,7 @@ function renderEndpoints(): void {
     endpointsBox,
     ...state.endpoints.map(endpointBlock),
     state.endpoints.length < MAX_ENDPOINTS
-      ? linkButton('Add another endpoint', () => {
+      ? linkButton(l10n.t('Add another endpoint'), () => {
           state.endpoints.push({ ...newEndpoint(), name: '' });
           save();
           renderEndpoints();
@@ -180,7 +183,7 @@ function renderEndpoints(): void {
 function create(): void {
   message.clear();
   if (!state.project) {
-    errors.show({ project: 'Pick the project to create the service in.' }, CHECK_FIELDS);
+    errors.show({ project: l10n.t('Pick the project to create the service in.') }, CHECK_FIELDS);
     errors.focusFirst();
     return;
   }
@@ -202,12 +205,11 @@ function render(): void {
   naming.fill();
   replaceChildren(
     root(),
-    h('h1', {}, 'Create a Service'),
+    h('h1', {}, l10n.t('Create a Service')),
     h(
       'p',
       { class: 'intro' },
-      'A service you run yourself, on this machine or anywhere the gateway can reach. External consumers connect to its endpoints; ',
-      'the gateway checks their tokens and forwards each call to the URL below. After Create, its Overview opens.',
+      l10n.t('A service you run yourself, on this machine or anywhere the gateway can reach. External consumers connect to its endpoints; the gateway checks their tokens and forwards each call to the URL below. After Create, its Overview opens.'),
     ),
     noProjectNotice(projects),
     form(
@@ -218,7 +220,7 @@ function render(): void {
       description.group,
       endpointsBox,
       message.el,
-      h('div', { class: 'actions' }, button('Create', create, { id: 'create' }), button('Cancel', () => host.post({ type: 'cancel' }), { secondary: true, id: 'cancel' })),
+      h('div', { class: 'actions' }, button(l10n.t('Create'), create, { id: 'create' }), button(l10n.t('Cancel'), () => host.post({ type: 'cancel' }), { secondary: true, id: 'cancel' })),
     ),
   );
   root().setAttribute('aria-busy', 'false');

@@ -1,8 +1,11 @@
+// First: the form's strings in VS Code's language, before any module's top level runs.
+import '../lib/l10n';
 import type { Environment } from '../../src/api/organizations';
 import { IdentityProviderRef } from '../../src/api/refs';
 import { identityProviderProtocol as protocol, type IdentityProviderData } from '../../src/webviews/identityProvider/protocol';
 import { button, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root } from '../lib/dom';
 import { connect, pageRef } from '../lib/host';
+import * as l10n from '@vscode/l10n';
 
 let loaded = false;
 const host = connect(protocol, (m) => {
@@ -22,7 +25,7 @@ if (ref) host.saveState({ ref });
 const message = messageLine();
 
 function reloadButton(): HTMLElement {
-  return button('Reload', () => host.post({ type: 'reload' }), { secondary: true, id: 'reload' });
+  return button(l10n.t('Reload'), () => host.post({ type: 'reload' }), { secondary: true, id: 'reload' });
 }
 
 const envNames = (environments: Environment[]) => new Map(environments.map((e) => [e.handle, e.name]));
@@ -35,7 +38,7 @@ function urlRow(label: string, url: string | undefined, id: string): HTMLElement
       'dd',
       { class: 'inline' },
       url ? h('code', { class: 'wrap', id }, url) : '—',
-      url ? button('Copy', () => host.post({ type: 'copy', text: url }), { secondary: true, 'aria-label': `Copy the ${label}` }) : null,
+      url ? button(l10n.t('Copy'), () => host.post({ type: 'copy', text: url }), { secondary: true, 'aria-label': l10n.t`Copy the ${label}` }) : null,
     ),
   ];
 }
@@ -45,7 +48,7 @@ function refreshedNote(lines: string[]): HTMLElement {
   return h(
     'div',
     { class: 'note', id: 'refreshed', role: 'status' },
-    lines.length ? h('strong', {}, 'Refreshed. What changed:') : h('strong', {}, 'Refreshed. Nothing changed.'),
+    lines.length ? h('strong', {}, l10n.t('Refreshed. What changed:')) : h('strong', {}, l10n.t('Refreshed. Nothing changed.')),
     lines.length ? h('ul', {}, ...lines.map((l) => h('li', {}, l))) : null,
   );
 }
@@ -63,43 +66,43 @@ function render(d: IdentityProviderData): void {
     : h(
         'div',
         { class: 'inline' },
-        button('Refresh', () => host.post({ type: 'refresh' }), { id: 'refresh', 'aria-label': `Refresh ${p.name} from its Well-Known URL` }),
-        button('Delete', () => host.post({ type: 'delete' }), { secondary: true, id: 'delete', 'aria-label': `Delete ${p.name}` }),
+        button(l10n.t('Refresh'), () => host.post({ type: 'refresh' }), { id: 'refresh', 'aria-label': l10n.t`Refresh ${p.name} from its Well-Known URL` }),
+        button(l10n.t('Delete'), () => host.post({ type: 'delete' }), { secondary: true, id: 'delete', 'aria-label': l10n.t`Delete ${p.name}` }),
       );
   const uses = p.usedBy ?? [];
   replaceChildren(
     root(),
-    pageHeader(p.name, builtIn ? 'Built-in identity provider' : 'External identity provider', actions),
+    pageHeader(p.name, builtIn ? l10n.t('Built-in identity provider') : l10n.t('External identity provider'), actions),
     p.description ? h('p', { class: 'intro' }, p.description) : null,
     message.el,
     d.refreshed ? refreshedNote(d.refreshed) : null,
     h(
       'section',
       { 'aria-labelledby': 'details-h' },
-      h('h2', { id: 'details-h' }, 'Details'),
+      h('h2', { id: 'details-h' }, l10n.t('Details')),
       h(
         'dl',
         { class: 'details' },
-        ...urlRow('Issuer', p.issuer, 'issuer'),
-        ...urlRow('Token endpoint', p.tokenEndpoint, 'token-endpoint'),
+        ...urlRow(l10n.t('Issuer'), p.issuer, 'issuer'),
+        ...urlRow(l10n.t('Token endpoint'), p.tokenEndpoint, 'token-endpoint'),
         ...urlRow('JWKS URL', p.jwksUri, 'jwks-uri'),
-        ...(builtIn ? [] : urlRow('Well-Known URL', p.wellKnownUrl, 'well-known-url')),
+        ...(builtIn ? [] : urlRow(l10n.t('Well-Known URL'), p.wellKnownUrl, 'well-known-url')),
         ...(builtIn
           ? []
           : [
-              h('dt', {}, 'Audiences'),
-              h('dd', { id: 'audiences' }, p.audiences?.length ? p.audiences.join(', ') : 'This gateway\'s own URL (the default)'),
+              h('dt', {}, l10n.t('Audiences')),
+              h('dd', { id: 'audiences' }, p.audiences?.length ? p.audiences.join(', ') : l10n.t('This gateway\'s own URL (the default)')),
             ]),
-        h('dt', {}, 'Environments'),
-        h('dd', { id: 'environments' }, p.environments === 'all' ? `All environments (${d.environments.map((e) => e.name).join(', ')})` : p.environments.map(name).join(', ')),
-        h('dt', {}, builtIn ? 'Created' : 'Refreshed'),
-        h('dd', { id: 'refreshed-at' }, builtIn ? new Date(p.createdAt).toLocaleString() : p.refreshedAt ? new Date(p.refreshedAt).toLocaleString() : `Not since it was added (${new Date(p.createdAt).toLocaleString()})`),
+        h('dt', {}, l10n.t('Environments')),
+        h('dd', { id: 'environments' }, p.environments === 'all' ? l10n.t`All environments (${d.environments.map((e) => e.name).join(', ')})` : p.environments.map(name).join(', ')),
+        h('dt', {}, builtIn ? l10n.t('Created') : l10n.t('Refreshed')),
+        h('dd', { id: 'refreshed-at' }, builtIn ? new Date(p.createdAt).toLocaleString() : p.refreshedAt ? new Date(p.refreshedAt).toLocaleString() : l10n.t`Not since it was added (${new Date(p.createdAt).toLocaleString()})`),
       ),
     ),
     h(
       'section',
       { 'aria-labelledby': 'used-by-h' },
-      h('h2', { id: 'used-by-h' }, 'Used by'),
+      h('h2', { id: 'used-by-h' }, l10n.t('Used by')),
       uses.length
         ? h(
             'ul',
@@ -111,13 +114,13 @@ function render(d: IdentityProviderData): void {
                 h(
                   'div',
                   {},
-                  linkButton(u.displayName, () => host.post({ type: 'openConsumer', index }), { 'aria-label': `Open ${u.displayName}` }),
+                  linkButton(u.displayName, () => host.post({ type: 'openConsumer', index }), { 'aria-label': l10n.t`Open ${u.displayName}` }),
                   h('span', { class: 'muted' }, [u.environment ? `keys in ${name(u.environment)}` : '', `project ${u.projectHandle}`].filter(Boolean).map((t) => ` · ${t}`).join('')),
                 ),
               ),
             ),
           )
-        : h('p', { class: 'muted', id: 'used-by' }, builtIn ? 'No external consumer has generated keys yet.' : 'No external consumer\'s keys use this provider.'),
+        : h('p', { class: 'muted', id: 'used-by' }, builtIn ? l10n.t('No external consumer has generated keys yet.') : l10n.t('No external consumer\'s keys use this provider.')),
     ),
   );
   root().setAttribute('aria-busy', 'false');

@@ -1,3 +1,5 @@
+// First: the form's strings in VS Code's language, before any module's top level runs.
+import '../lib/l10n';
 /**
  * The Service Overview's endpoints: per endpoint its visibility (editable; a narrowing that connected consumers stand
  * in the way of is refused, naming each, with a link to it) and, per environment, the gateway URL (Copy) and the
@@ -13,6 +15,7 @@ import type { HostConnection } from '../lib/host';
 import { overviewProtocol, upstreamFieldId, visibilityFieldId, type OverviewData } from '../../src/webviews/overview/protocol';
 import { button, h, linkButton, type MessageLine } from '../lib/dom';
 import { probeLine, type ProbeResult } from '../lib/probe';
+import * as l10n from '@vscode/l10n';
 
 type Answer =
   | ({ type: 'probed'; url: string } & ProbeResult)
@@ -42,7 +45,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
     message.clear();
     if (url) {
       const r = httpUrl.safeParse(url);
-      if (!r.success) return showError(upstreamFieldId(endpoint, environment), r.error.issues[0]?.message ?? 'Enter an http or https URL.');
+      if (!r.success) return showError(upstreamFieldId(endpoint, environment), r.error.issues[0]?.message ?? l10n.t('Enter an http or https URL.'));
     }
     host.post({ type: 'saveUpstream', endpoint, environment, url });
   }
@@ -65,7 +68,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
   function openLink(c: { orgHandle: string; projectHandle: string; name: string; displayName: string }): HTMLElement {
     const label = c.displayName || c.name;
     return linkButton(label, () => host.post({ type: 'openConsumer', consumer: { orgHandle: c.orgHandle, projectHandle: c.projectHandle, componentName: c.name } }), {
-      'aria-label': `Open the Overview of ${label}`,
+      'aria-label': l10n.t`Open the Overview of ${label}`,
     });
   }
 
@@ -77,12 +80,12 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       { id, 'aria-describedby': `${id}-help ${id}-error` },
       ...Visibility.options.map((o) => h('vscode-option', { value: o, description: VISIBILITY_HELP[o], selected: o === chosen }, o)),
     ) as HTMLElement & { value: string };
-    (select as unknown as { label: string }).label = `Visibility of ${ep.name}`;
+    (select as unknown as { label: string }).label = l10n.t`Visibility of ${ep.name}`;
     const help = h('p', { class: 'help', id: `${id}-help` }, VISIBILITY_HELP[chosen]);
     const error = h('p', { class: 'field-error', id: `${id}-error`, role: 'alert' });
     error.hidden = true;
     const uses = h('ul', { class: 'list uses', id: `${id}-uses` });
-    const note = h('p', { class: 'help', id: `${id}-saved`, role: 'status' }, 'Saved. The gateway applies it from the next call on.');
+    const note = h('p', { class: 'help', id: `${id}-saved`, role: 'status' }, l10n.t('Saved. The gateway applies it from the next call on.'));
     note.hidden = justSaved !== id;
     select.addEventListener('change', () => {
       const v = Visibility.safeParse(select.value);
@@ -102,9 +105,9 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       h(
         'div',
         { class: 'url-row' },
-        h('vscode-label', { for: id, class: 'url-label' }, 'Visibility'),
+        h('vscode-label', { for: id, class: 'url-label' }, l10n.t('Visibility')),
         h('div', { class: 'grow' }, select),
-        button('Save', save, { id: `save-${id}`, secondary: true, 'aria-label': `Save the visibility of ${ep.name}` }),
+        button(l10n.t('Save'), save, { id: `save-${id}`, secondary: true, 'aria-label': l10n.t`Save the visibility of ${ep.name}` }),
       ),
       h('div', { class: 'url-notes' }, help, error, uses, note),
     ];
@@ -116,10 +119,10 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
     const gateway = ep.gatewayUrls[env.handle];
     const input = h('vscode-textfield', { id, placeholder: 'http://localhost:8080', maxLength: 2000, 'aria-describedby': `${id}-error ${id}-probe` }) as HTMLElement & { value: string };
     input.value = drafts.get(id) ?? saved;
-    (input as unknown as { label: string }).label = `Upstream URL of ${ep.name} in ${env.name}`;
+    (input as unknown as { label: string }).label = l10n.t`Upstream URL of ${ep.name} in ${env.name}`;
     const error = h('p', { class: 'field-error', id: `${id}-error`, role: 'alert' });
     error.hidden = true;
-    const note = h('p', { class: 'help', id: `${id}-saved`, role: 'status' }, 'Saved. The gateway calls this URL from the next call on.');
+    const note = h('p', { class: 'help', id: `${id}-saved`, role: 'status' }, l10n.t('Saved. The gateway calls this URL from the next call on.'));
     note.hidden = justSaved !== id;
     const probe = probeLine(`${id}-probe`);
     const answer = probed.get(input.value.trim());
@@ -142,16 +145,16 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       h(
         'div',
         { class: 'url-row' },
-        h('span', { class: 'url-label' }, 'Gateway URL'),
+        h('span', { class: 'url-label' }, l10n.t('Gateway URL')),
         gateway ? h('code', { class: 'wrap grow', id: `gateway-${ep.name}-${env.handle}` }, gateway) : h('span', { class: 'muted grow' }, '—'),
-        gateway ? button('Copy', () => host.post({ type: 'copy', text: gateway }), { secondary: true, 'aria-label': `Copy the gateway URL of ${ep.name} in ${env.name}` }) : null,
+        gateway ? button(l10n.t('Copy'), () => host.post({ type: 'copy', text: gateway }), { secondary: true, 'aria-label': l10n.t`Copy the gateway URL of ${ep.name} in ${env.name}` }) : null,
       ),
       h(
         'div',
         { class: 'url-row' },
-        h('vscode-label', { for: id, class: 'url-label' }, 'Upstream URL'),
+        h('vscode-label', { for: id, class: 'url-label' }, l10n.t('Upstream URL')),
         h('div', { class: 'grow' }, input),
-        button('Save', () => save(ep.name, env.handle), { id: `save-${id}`, secondary: true, 'aria-label': `Save the upstream URL of ${ep.name} in ${env.name}` }),
+        button(l10n.t('Save'), () => save(ep.name, env.handle), { id: `save-${id}`, secondary: true, 'aria-label': l10n.t`Save the upstream URL of ${ep.name} in ${env.name}` }),
       ),
       h('div', { class: 'url-notes' }, error, note, probe.el),
     );
@@ -160,7 +163,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
   function consumersOf(ep: Endpoint, d: OverviewData): HTMLElement {
     if (d.connectedConsumersError) return h('p', { class: 'form-message error' }, d.connectedConsumersError);
     const list = (d.connectedConsumers ?? []).filter((c) => c.endpointName === ep.name);
-    if (!list.length) return h('p', { class: 'muted' }, 'No external consumer is connected to this endpoint yet.');
+    if (!list.length) return h('p', { class: 'muted' }, l10n.t('No external consumer is connected to this endpoint yet.'));
     return h('ul', { class: 'list', id: `consumers-${ep.name}` }, ...list.map((c) => consumerItem(c, d)));
   }
 
@@ -178,10 +181,10 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       ),
       c.revoked
         ? null
-        : button('Revoke', () => host.post({ type: 'revokeConnection', connectionId: c.connectionId }), {
+        : button(l10n.t('Revoke'), () => host.post({ type: 'revokeConnection', connectionId: c.connectionId }), {
             secondary: true,
             id: `revoke-${c.connectionId}`,
-            'aria-label': `Revoke the connection ${c.connectionName} of ${c.consumer.name}`,
+            'aria-label': l10n.t`Revoke the connection ${c.connectionName} of ${c.consumer.name}`,
           }),
     );
   }
@@ -193,16 +196,16 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       const section = h(
         'section',
         { 'aria-labelledby': 'endpoints-h' },
-        h('h2', { id: 'endpoints-h' }, 'Endpoints'),
-        endpoints.length ? null : h('p', { class: 'muted' }, 'This service has no endpoints.'),
+        h('h2', { id: 'endpoints-h' }, l10n.t('Endpoints')),
+        endpoints.length ? null : h('p', { class: 'muted' }, l10n.t('This service has no endpoints.')),
         ...endpoints.map((ep) =>
           h(
             'div',
             { class: 'endpoint-card', id: `endpoint-${ep.name}` },
-            h('h3', {}, `Endpoint ${ep.name}`),
+            h('h3', {}, l10n.t`Endpoint ${ep.name}`),
             ...visibilityRow(ep),
             ...d.environments.map((env) => upstreamRow(ep, env)),
-            h('h4', {}, 'Connected consumers'),
+            h('h4', {}, l10n.t('Connected consumers')),
             consumersOf(ep, d),
           ),
         ),

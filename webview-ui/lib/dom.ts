@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 /** A few DOM helpers: the forms are small enough that plain elements beat a framework in bundle size and start time. */
 
 type Child = Node | string | null | undefined | false;
@@ -35,7 +36,7 @@ export function replaceChildren(el: Element, ...children: Child[]): void {
 
 export function root(): HTMLElement {
   const main = document.getElementById('root');
-  if (!main) throw new Error('The page has no #root.');
+  if (!main) throw new Error(l10n.t('The page has no #root.'));
   return main;
 }
 

@@ -6,6 +6,7 @@
 import { dnsLabel, toDnsLabel } from '../../src/api/common';
 import type { NamingState, ProjectChoice } from '../../src/webviews/createExternalConsumer/protocol';
 import { field, h, replaceChildren, type Field } from './dom';
+import * as l10n from '@vscode/l10n';
 
 export interface NamingFields {
   readonly displayName: Field;
@@ -22,7 +23,7 @@ export interface NamingFields {
 export function noProjectNotice(projects: readonly ProjectChoice[]): HTMLElement | null {
   return projects.length
     ? null
-    : h('p', { class: 'form-message error', role: 'alert' }, 'There is no project yet. Create an organization and a project first (Choreo: Create Project).');
+    : h('p', { class: 'form-message error', role: 'alert' }, l10n.t('There is no project yet. Create an organization and a project first (Choreo: Create Project).'));
 }
 
 export function namingFields(o: {
@@ -35,23 +36,23 @@ export function namingFields(o: {
 }): NamingFields {
   const displayName = field({
     id: 'displayName',
-    label: 'Display Name',
+    label: l10n.t('Display Name'),
     required: true,
     control: h('vscode-textfield', { placeholder: o.placeholders.displayName, maxLength: 100 }),
   });
   const name = field({
     id: 'name',
-    label: 'Unique Name',
+    label: l10n.t('Unique Name'),
     required: true,
-    help: 'Lower-case letters, digits and hyphens, starting and ending with a letter or digit. Derived from the display name; you can edit it.',
+    help: l10n.t('Lower-case letters, digits and hyphens, starting and ending with a letter or digit. Derived from the display name; you can edit it.'),
     control: h('vscode-textfield', { placeholder: o.placeholders.name, maxLength: 63 }),
   });
   const description = field({
     id: 'description',
-    label: 'Description',
+    label: l10n.t('Description'),
     control: h('vscode-textarea', { rows: 3, maxLength: 1000, placeholder: o.placeholders.description }),
   });
-  const project = field({ id: 'project', label: 'Project', required: true, control: h('vscode-single-select') });
+  const project = field({ id: 'project', label: l10n.t('Project'), required: true, control: h('vscode-single-select') });
 
   const checkName = () => {
     const s = o.state();

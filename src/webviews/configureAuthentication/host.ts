@@ -86,11 +86,11 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
       c.listIdentityProviders(org),
     ]);
     const env = environments.find((e) => e.handle === this.ref.environment);
-    if (!env) throw Object.assign(new Error(`The organization ${org} has no environment "${this.ref.environment}".`), { code: 'not_found' });
+    if (!env) throw Object.assign(new Error(vscode.l10n.t('The organization {0} has no environment "{1}".', org, this.ref.environment)), { code: 'not_found' });
     const auth = configs.find((a) => a.environment === env.handle);
     this.env = { ...componentTargetOf(consumer), environment: env.handle, environmentName: env.name, auth };
     if (!post) return;
-    this.panel.title = `Configure ${env.name} · ${consumer.displayName || consumer.name}`;
+    this.panel.title = vscode.l10n.t('Configure {0} · {1}', env.name, consumer.displayName || consumer.name);
     const data: ConfigureData = {
       type: 'data',
       component: consumer,

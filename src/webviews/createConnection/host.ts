@@ -8,6 +8,7 @@ import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../../api/refs';
 import type { FormNavigation } from '../navigation';
 import { createConnectionProtocol, MAX_SERVICES, type CreateConnectionToHost, type ServiceChoice } from './protocol';
+import * as l10n from '@vscode/l10n';
 
 /** Server error codes and fields that belong to one field of this form. */
 const FIELD_FOR = {
@@ -96,7 +97,7 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
       this.ctx.log.warn(`Create Connection offers the first ${MAX_SERVICES} services of ${orgHandle}; there are more.`);
     }
     services.splice(MAX_SERVICES);
-    this.panel.title = `Create Connection · ${component.displayName || component.name}`;
+    this.panel.title = l10n.t`Create Connection · ${component.displayName || component.name}`;
     await this.post({ type: 'data', component, services, suggestedName: this.suggestedName });
     this.loaded = true;
   }

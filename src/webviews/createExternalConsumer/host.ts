@@ -1,6 +1,7 @@
 import { createExternalConsumer } from '../../useCases/createExternalConsumer';
 import { ProjectFormPanel, type FormMessage } from '../projectFormPanel';
 import type { createExternalConsumerProtocol } from './protocol';
+import * as l10n from '@vscode/l10n';
 
 /** Server error codes that belong to one field of this form. */
 const FIELD_FOR = { 'code:name_taken': 'name', handle: 'name' };
@@ -13,7 +14,7 @@ export class CreateExternalConsumerPanel extends ProjectFormPanel<typeof createE
   }
 
   protected async sendInit(): Promise<void> {
-    const { projects } = await this.readProjects('Create External Consumer');
+    const { projects } = await this.readProjects(l10n.t('Create External Consumer'));
     await this.post({ type: 'init', projects, ...(this.selected ? { selected: this.selected } : {}) });
   }
 }

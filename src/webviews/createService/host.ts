@@ -2,6 +2,7 @@ import { createService } from '../../useCases/createService';
 import { probeUpstream } from '../../useCases/probeUpstream';
 import { ProjectFormPanel, type FormMessage } from '../projectFormPanel';
 import { fieldIdOf, type createServiceProtocol } from './protocol';
+import * as l10n from '@vscode/l10n';
 
 export class CreateServicePanel extends ProjectFormPanel<typeof createServiceProtocol> {
   protected async handleForm(m: FormMessage<typeof createServiceProtocol>): Promise<void> {
@@ -31,7 +32,7 @@ export class CreateServicePanel extends ProjectFormPanel<typeof createServicePro
   }
 
   protected async sendInit(): Promise<void> {
-    const { projects, orgHandles } = await this.readProjects('Create Service');
+    const { projects, orgHandles } = await this.readProjects(l10n.t('Create Service'));
     const client = await this.ctx.client();
     const environments = Object.fromEntries(
       await Promise.all(orgHandles.map(async (org) => [org, (await client.listEnvironments(org)).map((e) => ({ handle: e.handle, name: e.name }))] as const)),

@@ -8,12 +8,13 @@ import { Visibility } from '../../api/components';
 import { NamingDraft, NamingInput, ProjectsOffer } from '../createExternalConsumer/protocol';
 import { defineProtocol, text, toHostMessages, toWebviewMessages, type FormStateOf, type MessageToHost } from '../ipc';
 import { formViewType } from '../formList';
+import * as l10n from '@vscode/l10n';
 
 /** What each visibility means, in one line: the form shows it beside the choice. */
 export const VISIBILITY_HELP: Readonly<Record<Visibility, string>> = {
-  Project: 'Only external consumers in this project can connect.',
-  Organization: 'External consumers in any project of this organization can connect.',
-  Public: 'Any external consumer of this control plane can connect, in any organization.',
+  Project: l10n.t('Only external consumers in this project can connect.'),
+  Organization: l10n.t('External consumers in any project of this organization can connect.'),
+  Public: l10n.t('Any external consumer of this control plane can connect, in any organization.'),
 };
 
 /** The most endpoints a service has (the API's limit). */

@@ -76,7 +76,7 @@ export class IdentityProviderPanel extends FormPanel<typeof identityProviderProt
       client.listEnvironments(this.ref.orgHandle),
     ]);
     this.shown = { name: provider.name, uses: provider.usedBy ?? [] };
-    this.panel.title = `Identity Provider · ${provider.name}`;
+    this.panel.title = vscode.l10n.t('Identity Provider · {0}', provider.name);
     await this.post({ type: 'data', provider, environments, ...(refreshed ? { refreshed } : {}) });
   }
 }

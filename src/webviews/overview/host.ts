@@ -167,7 +167,7 @@ async function connectedConsumers(read: () => Promise<ConnectedConsumer[]>): Pro
   try {
     return { items: await read() };
   } catch (e) {
-    return { error: `The consumers connected to this service could not be read: ${(e as Error).message}` };
+    return { error: vscode.l10n.t('The consumers connected to this service could not be read: {0}', (e as Error).message) };
   }
 }
 
