@@ -2,7 +2,7 @@
 // file that runs as is. Both read every value from the connection's CHOREO_* variables; no value is ever inlined.
 import { envVariableName, type ConnectionConfig, type ConnectionKey } from '../api/connections';
 import { SnippetError } from './errors';
-import { snippetLanguage, type SnippetLanguage, type SnippetLanguageId } from './languages';
+import { snippetById, type Snippet, type SnippetId } from './languages';
 
 /** The variable names a snippet reads, taken from the connection's entries (so renamed variables are honoured). */
 export interface SnippetVariables {
@@ -11,6 +11,8 @@ export interface SnippetVariables {
   tokenUrlVar: string;
   consumerKeyVar: string;
   consumerSecretVar: string;
+  /** Read by the snippets of apps that sign people in. */
+  issuerUrlVar: string;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -34,6 +36,7 @@ export function snippetVariables(config: Pick<ConnectionConfig, 'connectionName'
     tokenUrlVar: name('TokenURL'),
     consumerKeyVar: name('ConsumerKey'),
     consumerSecretVar: name('ConsumerSecret'),
+    issuerUrlVar: name('IssuerURL'),
   };
 }
 
@@ -42,8 +45,8 @@ export function escapeSnippetText(text: string): string {
   return text.replace(/[\\$}]/g, (c) => `\\${c}`);
 }
 
-function language(id: SnippetLanguageId | SnippetLanguage): SnippetLanguage {
-  const found = typeof id === 'string' ? snippetLanguage(id) : id;
+function language(id: SnippetId | Snippet): Snippet {
+  const found = typeof id === 'string' ? snippetById(id) : id;
   if (!found) {
     throw new SnippetError('unknown_language', `There is no connection snippet for "${String(id)}".`);
   }
@@ -73,7 +76,7 @@ function fill(template: string, values: Record<string, string>, literal: (text: 
 
 /** The connection code as a VS Code snippet string: the service path is tab stop 1, everything else literal. */
 export function renderConnectionSnippet(
-  languageId: SnippetLanguageId | SnippetLanguage,
+  languageId: SnippetId | Snippet,
   config: Pick<ConnectionConfig, 'connectionName' | 'entries'>,
   defaultPath: string = DEFAULT_SERVICE_PATH,
 ): string {
@@ -84,7 +87,7 @@ export function renderConnectionSnippet(
 
 /** The same code as a plain file that runs as is, calling `path` on the service. */
 export function renderConnectionFile(
-  languageId: SnippetLanguageId | SnippetLanguage,
+  languageId: SnippetId | Snippet,
   config: Pick<ConnectionConfig, 'connectionName' | 'entries'>,
   path: string = DEFAULT_SERVICE_PATH,
 ): string {
