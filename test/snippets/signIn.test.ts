@@ -307,6 +307,13 @@ describe('snippets of apps that sign people in, run against a real identity prov
           assert.ok(url.searchParams.get('state'), 'with state');
           assert.equal(url.searchParams.get('client_id'), app.clientId);
 
+          // Another program on this machine answers first, with a code and state of its own: refused, and the app
+          // keeps waiting for its own sign-in.
+          const forged = await fetch(`${redirect.origin}/callback?code=forged&state=forged`);
+          assert.equal(forged.status, 400);
+          assert.equal(await forged.text(), 'This sign-in was not started by this app.');
+          assert.equal(run.child.exitCode, null, 'still waiting');
+
           const { calls } = await gatewayCallsDuring(async () => {
             await page.goto(url.href);
             await provider.signIn(page);
@@ -338,6 +345,10 @@ describe('snippets of apps that sign people in, run against a real identity prov
         const page = await context.newPage();
         try {
           await run.waitFor(/Listening on/);
+          // A callback the app did not start (login CSRF: an attacker's code pushed into the victim's browser) is refused.
+          const forged = await fetch(`${appUrl}/callback?code=forged&state=forged`);
+          assert.equal(forged.status, 400);
+          assert.match(await forged.text(), /This sign-in was not started here/);
           await page.goto(`${appUrl}/`);
           await page.locator('#user').getByText('Not signed in').waitFor();
           await page.locator('#sign-in').click();
