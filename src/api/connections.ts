@@ -41,6 +41,10 @@ export type CreateConnection = z.input<typeof CreateConnection>;
  * keys of an external provider, or built-in keys whose settings allow Authorization Code. */
 export const ConnectionKey = z.enum(['ServiceURL', 'ConsumerKey', 'ConsumerSecret', 'TokenURL', 'IssuerURL']);
 export type ConnectionKey = z.infer<typeof ConnectionKey>;
+/** The keys only a connection whose keys sign people in yields: their absence is no missing value. */
+export const SIGN_IN_CONNECTION_KEYS: readonly ConnectionKey[] = ['IssuerURL'];
+/** The keys every connection with keys yields. */
+export const CONNECTION_KEYS_ALWAYS: readonly ConnectionKey[] = ConnectionKey.options.filter((key) => !SIGN_IN_CONNECTION_KEYS.includes(key));
 
 /** One entry, shaped as WSO2's own extension models it. A sensitive entry never carries its value: `valueRef`
  * says where it lives (the extension's vault) instead. */
