@@ -234,9 +234,11 @@ describe('snippets of apps that sign people in, run against a real identity prov
       return { config: await connect(name), clientId: issued.authConfiguration.clientId, ...(publicClient ? {} : { consumerSecret: issued.clientSecret }) };
     },
     user: builtInUser,
+    // The sign-in page is the authorization server's (branch idp-server): found by the fields' standard autocomplete
+    // names or names, whatever their labels say.
     async signIn(page) {
-      await page.getByLabel(/user ?name/i).fill(builtInUser.username);
-      await page.getByLabel(/password/i).fill(builtInUser.password);
+      await page.locator('input[autocomplete="username"], input[name="username"]').first().fill(builtInUser.username);
+      await page.locator('input[type="password"]').first().fill(builtInUser.password);
       await page.locator('button[type="submit"], input[type="submit"]').first().click();
     },
     async confirmSignOut(page) {
