@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KeySettings } from './keySettings';
 import { isoDate } from './common';
 
 /** How an external consumer authenticates in one environment. Absent means "Not configured". */
@@ -14,6 +15,8 @@ export const AuthConfiguration = z.object({
   /** When the secret was last regenerated: the gateway refuses every token of this client issued before then. */
   secretRegeneratedAt: isoDate.optional(),
   tokenUrl: z.string(),
+  /** The built-in provider's key settings (grant types, callback URLs, …): absent for an external provider's keys. */
+  keySettings: KeySettings.optional(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });

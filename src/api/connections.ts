@@ -36,9 +36,15 @@ export const CreateConnection = z.strictObject({
 });
 export type CreateConnection = z.input<typeof CreateConnection>;
 
-/** The Choreo keys a connection yields per environment. */
-export const ConnectionKey = z.enum(['ServiceURL', 'ConsumerKey', 'ConsumerSecret', 'TokenURL']);
+/** The Choreo keys a connection yields per environment. IssuerURL (the identity provider's issuer, where an app that
+ * signs people in finds the provider's endpoints through discovery) only when the consumer's keys can sign people in:
+ * keys of an external provider, or built-in keys whose settings allow Authorization Code. */
+export const ConnectionKey = z.enum(['ServiceURL', 'ConsumerKey', 'ConsumerSecret', 'TokenURL', 'IssuerURL']);
 export type ConnectionKey = z.infer<typeof ConnectionKey>;
+/** The keys only a connection whose keys sign people in yields: their absence is no missing value. */
+export const SIGN_IN_CONNECTION_KEYS: readonly ConnectionKey[] = ['IssuerURL'];
+/** The keys every connection with keys yields. */
+export const CONNECTION_KEYS_ALWAYS: readonly ConnectionKey[] = ConnectionKey.options.filter((key) => !SIGN_IN_CONNECTION_KEYS.includes(key));
 
 /** One entry, shaped as WSO2's own extension models it. A sensitive entry never carries its value: `valueRef`
  * says where it lives (the extension's vault) instead. */
@@ -69,10 +75,12 @@ export function envVariableName(connectionName: string, key: ConnectionKey): str
   return `${envVariablePrefix(connectionName)}_${key.toUpperCase()}`;
 }
 
+const CHOREO_VARIABLE = new RegExp(`^CHOREO_([A-Z][A-Z0-9_]*?)_(${ConnectionKey.options.map((k) => k.toUpperCase()).join('|')})$`);
+
 /** A connection name that yields this variable ("CHOREO_ORDERS_API_SERVICEURL" → "Orders Api"), or undefined when
  * the name is not `CHOREO_<NAME>_<KEY>` with one of the Choreo keys. */
 export function connectionNameFor(variable: string): string | undefined {
-  const m = /^CHOREO_([A-Z][A-Z0-9_]*?)_(SERVICEURL|CONSUMERKEY|CONSUMERSECRET|TOKENURL)$/.exec(variable);
+  const m = CHOREO_VARIABLE.exec(variable);
   if (!m) return undefined;
   const words = m[1]!.split('_').filter(Boolean);
   const name = words.map((w) => w[0] + w.slice(1).toLowerCase()).join(' ').slice(0, 63).trim();

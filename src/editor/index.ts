@@ -222,7 +222,12 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
         for (const { environmentName, config } of await consumer.valuesOf(v.connection)) {
           const value = (key: string) => config.entries.find((e) => e.key === key);
           const line = (key: 'ServiceURL' | 'TokenURL' | 'ConsumerKey') => `\`${value(key)?.value ?? (key === 'ConsumerKey' ? 'no keys yet' : '—')}\``;
-          md.appendMarkdown(`**${environmentName}**  \nServiceURL ${line('ServiceURL')}  \nTokenURL ${line('TokenURL')}  \nConsumerKey ${line('ConsumerKey')}  \nConsumerSecret: kept in SecretStorage\n\n`);
+          // IssuerURL only where the keys sign people in.
+          const issuer = value('IssuerURL')?.value;
+          md.appendMarkdown(
+            `**${environmentName}**  \nServiceURL ${line('ServiceURL')}  \nTokenURL ${line('TokenURL')}  \nConsumerKey ${line('ConsumerKey')}  \nConsumerSecret: kept in SecretStorage` +
+              `${issuer ? `  \nIssuerURL \`${issuer}\`` : ''}\n\n`,
+          );
         }
       } catch (e) {
         md.appendMarkdown(`_Values could not be read: ${(e as Error).message}_`);

@@ -3,11 +3,13 @@
  * yield (names are derived locally, as the control plane derives them), and per environment the values a hover shows.
  * Fetched once and kept until something changes (a connection created or deleted, the link, the control plane).
  */
-import { envVariableName, type Connection, type ConnectionConfig, type ConnectionKey } from '../api';
+import { ConnectionKey, envVariableName, type Connection, type ConnectionConfig } from '../api';
 import type { UseCaseContext } from '../useCases/context';
 import type { WorkspaceLink } from './workspaceLink';
 
-const KEYS: readonly ConnectionKey[] = ['ServiceURL', 'ConsumerKey', 'ConsumerSecret', 'TokenURL'];
+// Every key a connection may yield (IssuerURL only with keys that sign people in: a sign-in snippet reads it, and a
+// name it reads is no typo).
+const KEYS: readonly ConnectionKey[] = ConnectionKey.options;
 
 export interface ConnectionVariable {
   name: string;

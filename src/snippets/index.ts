@@ -1,7 +1,19 @@
 // What the extension's commands call to produce connection code and workspace config. Everything exported here
 // is pure (plain data in, text and reports out); vscodeInsert.ts holds the VS Code side.
 export { SnippetError, type SnippetErrorCode } from './errors';
-export { SNIPPET_LANGUAGES, snippetLanguage, type SnippetLanguage, type SnippetLanguageId } from './languages';
+export {
+  SIGN_IN_SNIPPETS,
+  SNIPPET_LANGUAGES,
+  offeredSnippets,
+  snippetById,
+  snippetLanguage,
+  type SignInSnippet,
+  type SignInSnippetId,
+  type Snippet,
+  type SnippetId,
+  type SnippetLanguage,
+  type SnippetLanguageId,
+} from './languages';
 export {
   DEFAULT_SERVICE_PATH,
   escapeSnippetText,
@@ -26,7 +38,9 @@ export { connectionValue, connectionVariables, type ConnectionVariables } from '
 export {
   BROWSER_SECRET_WARNING,
   CONFIG_JS_FILE_NAME,
+  browserConfigNames,
   browserConfigValues,
+  browserRedirectUrl,
   renderBrowserConfig,
   type BrowserConfig,
 } from './browserConfig';

@@ -1,3 +1,4 @@
+import type { ConnectionConfig } from '../api/connections';
 import typescript from './templates/typescript.ts.tmpl';
 import typescriptOpenidClient from './templates/typescript-openid-client.mts.tmpl';
 import javascript from './templates/javascript.js.tmpl';
@@ -9,6 +10,9 @@ import goOauth2 from './templates/go-oauth2.go.tmpl';
 import java from './templates/java.java.tmpl';
 import csharp from './templates/csharp.cs.tmpl';
 import shell from './templates/shell.sh.tmpl';
+import browserAppOidcClientTs from './templates/browser-app-oidc-client-ts.js.tmpl';
+import webAppOpenidClient from './templates/web-app-openid-client.mjs.tmpl';
+import nativeAppOpenidClient from './templates/native-app-openid-client.mjs.tmpl';
 
 /**
  * In picker order: each language's hand-written snippet (standard library only), then, beside it, the variant
@@ -82,4 +86,79 @@ export type SnippetLanguageId = SnippetLanguage['id'];
 
 export function snippetLanguage(id: string): SnippetLanguage | undefined {
   return SNIPPET_LANGUAGES.find((language) => language.id === id);
+}
+
+/**
+ * Apps that sign people in (Authorization Code with PKCE), offered beside the languages when the connection's keys
+ * can sign people in (its config carries IssuerURL). One per kind of app:
+ * - a browser app, with oidc-client-ts: it runs the whole flow (discovery, PKCE, state, nonce, the ID token's checks,
+ *   token storage, RP-initiated logout) behind signinRedirect/signinRedirectCallback/signoutRedirect, where
+ *   oauth4webapi (same author as openid-client, fewer bytes) leaves each of those steps to the app's own code: in a
+ *   snippet, the fewer steps a user copies, the fewer they get wrong. It reads config.js, never a secret.
+ * - a server-side web app, with openid-client, as a confidential client with a session cookie;
+ * - a native app with a loopback redirect (RFC 8252), with openid-client, as a public client.
+ */
+export const SIGN_IN_SNIPPETS = [
+  {
+    id: 'browser-app-oidc-client-ts',
+    app: 'browser',
+    language: 'javascript',
+    label: 'Browser App: Sign In (oidc-client-ts)',
+    detail: 'single-page app, reads config.js, no secret (npm install oidc-client-ts)',
+    languageId: 'javascript',
+    fileName: 'app.js',
+    template: browserAppOidcClientTs,
+  },
+  {
+    id: 'web-app-openid-client',
+    app: 'web-server',
+    language: 'javascript',
+    label: 'Web App (server): Sign In (openid-client)',
+    detail: 'Node 20+, confidential client, session cookie (npm install openid-client)',
+    languageId: 'javascript',
+    fileName: 'web-app.mjs',
+    template: webAppOpenidClient,
+  },
+  {
+    id: 'native-app-openid-client',
+    app: 'native',
+    language: 'javascript',
+    label: 'Native App: Sign In with a Loopback Redirect (openid-client)',
+    detail: 'RFC 8252: 127.0.0.1, system browser, PKCE, no secret (npm install openid-client)',
+    languageId: 'javascript',
+    fileName: 'native-app.mjs',
+    template: nativeAppOpenidClient,
+  },
+] as const satisfies readonly {
+  /** Stable: commands' `language` option names it. */
+  id: string;
+  /** The kind of app, whose keys it needs: a browser or native app a public client, a web server a confidential one. */
+  app: 'browser' | 'web-server' | 'native';
+  language: string;
+  label: string;
+  detail: string;
+  languageId: string;
+  fileName: string;
+  template: string;
+}[];
+
+export type SignInSnippet = (typeof SIGN_IN_SNIPPETS)[number];
+export type SignInSnippetId = SignInSnippet['id'];
+/** Any snippet Insert Connection Snippet offers. */
+export type Snippet = SnippetLanguage | SignInSnippet;
+export type SnippetId = Snippet['id'];
+
+/** A snippet of either list, by its ID. */
+export function snippetById(id: string): Snippet | undefined {
+  return snippetLanguage(id) ?? SIGN_IN_SNIPPETS.find((snippet) => snippet.id === id);
+}
+
+/**
+ * What Insert Connection Snippet offers for a connection: every language (`preferred` first), then, when the
+ * connection's keys can sign people in (its config carries IssuerURL), the apps that do.
+ */
+export function offeredSnippets(config: Pick<ConnectionConfig, 'entries'>, preferred: string): Snippet[] {
+  const languages = [...SNIPPET_LANGUAGES].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
+  const signsPeopleIn = config.entries.some((entry) => entry.key === 'IssuerURL');
+  return [...languages, ...(signsPeopleIn ? SIGN_IN_SNIPPETS : [])];
 }

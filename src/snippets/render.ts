@@ -2,7 +2,7 @@
 // file that runs as is. Both read every value from the connection's CHOREO_* variables; no value is ever inlined.
 import { envVariableName, type ConnectionConfig, type ConnectionKey } from '../api/connections';
 import { SnippetError } from './errors';
-import { snippetLanguage, type SnippetLanguage, type SnippetLanguageId } from './languages';
+import { snippetById, type Snippet, type SnippetId } from './languages';
 import * as l10n from '@vscode/l10n';
 
 /** The variable names a snippet reads, taken from the connection's entries (so renamed variables are honoured). */
@@ -12,6 +12,8 @@ export interface SnippetVariables {
   tokenUrlVar: string;
   consumerKeyVar: string;
   consumerSecretVar: string;
+  /** Read by the snippets of apps that sign people in. */
+  issuerUrlVar: string;
 }
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -35,6 +37,7 @@ export function snippetVariables(config: Pick<ConnectionConfig, 'connectionName'
     tokenUrlVar: name('TokenURL'),
     consumerKeyVar: name('ConsumerKey'),
     consumerSecretVar: name('ConsumerSecret'),
+    issuerUrlVar: name('IssuerURL'),
   };
 }
 
@@ -43,8 +46,8 @@ export function escapeSnippetText(text: string): string {
   return text.replace(/[\\$}]/g, (c) => `\\${c}`);
 }
 
-function language(id: SnippetLanguageId | SnippetLanguage): SnippetLanguage {
-  const found = typeof id === 'string' ? snippetLanguage(id) : id;
+function language(id: SnippetId | Snippet): Snippet {
+  const found = typeof id === 'string' ? snippetById(id) : id;
   if (!found) {
     throw new SnippetError('unknown_language', l10n.t`There is no connection snippet for "${String(id)}".`);
   }
@@ -74,7 +77,7 @@ function fill(template: string, values: Record<string, string>, literal: (text: 
 
 /** The connection code as a VS Code snippet string: the service path is tab stop 1, everything else literal. */
 export function renderConnectionSnippet(
-  languageId: SnippetLanguageId | SnippetLanguage,
+  languageId: SnippetId | Snippet,
   config: Pick<ConnectionConfig, 'connectionName' | 'entries'>,
   defaultPath: string = DEFAULT_SERVICE_PATH,
 ): string {
@@ -85,7 +88,7 @@ export function renderConnectionSnippet(
 
 /** The same code as a plain file that runs as is, calling `path` on the service. */
 export function renderConnectionFile(
-  languageId: SnippetLanguageId | SnippetLanguage,
+  languageId: SnippetId | Snippet,
   config: Pick<ConnectionConfig, 'connectionName' | 'entries'>,
   path: string = DEFAULT_SERVICE_PATH,
 ): string {

@@ -55,14 +55,15 @@ export async function insertSnippet(
   o: { language?: string; preferred?: string; where?: 'cursor' | 'untitled' } = {},
 ): Promise<{ language: string; where: string; componentYaml?: ComponentYamlResult['connectionReference'] }> {
   requireTrust(ctx, l10n.t('Inserting a connection snippet'));
-  const { SNIPPET_LANGUAGES, snippetLanguage, renderConnectionSnippet } = await import('../snippets/index.js');
+  const { offeredSnippets, snippetById, renderConnectionSnippet } = await import('../snippets/index.js');
   const { insertConnectionSnippet } = await import('../snippets/vscodeInsert.js');
-  const preferred = o.preferred ?? 'typescript';
+  const offered = offeredSnippets(target.config, o.preferred ?? 'typescript');
   const language =
-    snippetLanguage(o.language ?? '') ??
+    offered.find((s) => s.id === o.language) ??
+    (o.language && snippetById(o.language) ? refuseSignInSnippet(target, o.language) : undefined) ??
     (
       await ctx.ui.pick(
-        [...SNIPPET_LANGUAGES].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred)).map((l) => ({ label: l.label, description: l.detail, language: l })),
+        offered.map((l) => ({ label: l.label, description: l.detail, language: l })),
         { title: l10n.t`Insert Connection Snippet: ${target.ref.connection.name}` },
       )
     ).language;
@@ -76,6 +77,14 @@ export async function insertSnippet(
   ctx.log.info(`Inserted the ${language.label} snippet of connection ${target.ref.connection.name} (${target.environment})`);
   const componentYaml = folder ? await recordInComponentYaml(ctx, folder.uri, target.ref) : undefined;
   return { language: language.id, where, ...(componentYaml ? { componentYaml: componentYaml.connectionReference } : {}) };
+}
+
+/** A sign-in snippet asked for by name while the keys cannot sign anyone in: said, not inserted. */
+function refuseSignInSnippet(target: ConnectionInEnvironment, id: string): never {
+  throw new UseCaseError(
+    'sign_in_not_allowed',
+    l10n.t`The "${id}" snippet signs people in, and ${target.ref.displayName}'s keys in ${target.environmentName} cannot: allow Authorization Code in its key settings (built-in identity provider), or Add Keys of an external one. Nothing was inserted.`,
+  );
 }
 
 /**
@@ -115,17 +124,22 @@ async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: Conn
 }
 
 /**
- * Write config.js for a browser app: the service URL, token URL and Client ID of one environment as
- * `window.configs`, replacing the folder's config.js; never the secret (a browser app's files are public). Refused,
+ * Write config.js for a browser app: the service URL, token URL and Client ID of one environment (and, when the keys
+ * can sign people in, the issuer and the callback URL) as `window.configs`, replacing the folder's config.js; never the secret (a browser app's files are public). Refused,
  * naming what is missing, while the consumer has no keys there.
  */
 export async function writeBrowserConfig(ctx: UseCaseContext, target: ConnectionInEnvironment, o: { folder: Uri }): Promise<{ file: Uri; warning: string }> {
   requireTrust(ctx, l10n.t('Writing config.js'));
-  const { browserConfigValues, renderBrowserConfig, CONFIG_JS_FILE_NAME, BROWSER_SECRET_WARNING } = await import('../snippets/index.js');
+  const { browserConfigNames, browserConfigValues, connectionValue, renderBrowserConfig, CONFIG_JS_FILE_NAME, BROWSER_SECRET_WARNING } = await import('../snippets/index.js');
   const { writeGeneratedFile } = await import('../snippets/vscodeInsert.js');
   const { Uri: Uris } = await import('vscode');
   const { ref, environment, environmentName } = target;
-  const { values, missing } = browserConfigValues(target.config);
+  // The callback URL a browser app returns to, from the keys' settings (the built-in provider's; asked only when the
+  // keys can sign people in at all).
+  const callbackUrls = connectionValue(target.config, 'IssuerURL')
+    ? ((await (await ctx.client()).listAuthConfigurations(ref.orgHandle, ref.projectHandle, ref.componentName)).find((a) => a.environment === environment)?.keySettings?.callbackUrls ?? [])
+    : [];
+  const { values, missing } = browserConfigValues(target.config, callbackUrls);
   if (!values) {
     throw new UseCaseError(
       'not_configured',
@@ -134,6 +148,6 @@ export async function writeBrowserConfig(ctx: UseCaseContext, target: Connection
   }
   const file = Uris.joinPath(o.folder, CONFIG_JS_FILE_NAME);
   await writeGeneratedFile(file, renderBrowserConfig(values, ref.connection.name, environment));
-  ctx.log.info(`Wrote ${CONFIG_JS_FILE_NAME} for connection ${ref.connection.name} (${environment}): apiUrl, tokenUrl, consumerKey`);
+  ctx.log.info(`Wrote ${CONFIG_JS_FILE_NAME} for connection ${ref.connection.name} (${environment}): ${browserConfigNames(values).join(', ')}`);
   return { file, warning: BROWSER_SECRET_WARNING };
 }

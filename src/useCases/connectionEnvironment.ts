@@ -4,7 +4,7 @@
  * For a launch (the `choreo` debug configuration attribute), Run with Connection Values and Open Terminal with
  * Connection Values. Nothing is written anywhere: the values go into the process started with them.
  */
-import { ConnectionKey, envVariableName } from '../api/connections';
+import { CONNECTION_KEYS_ALWAYS, envVariableName } from '../api/connections';
 import { type WorkspaceLink, controlPlaneOf } from '../editor/linkFile';
 import { connectionVariables } from '../snippets/connectionValues';
 import { type ComponentTarget, componentTargetOf, secretRefOf } from './targets';
@@ -113,7 +113,8 @@ export async function connectionEnvironment(
     const config = await client.getConnectionConfig(org, project, consumer.componentName, connection.name, env.handle);
     const found = connectionVariables(config, secret ? { ConsumerSecret: secret } : {});
     // Without keys in the environment the config has no ConsumerKey entry at all: it is missing too.
-    const absent = ConnectionKey.options.filter((key) => !config.entries.some((e) => e.key === key)).map((key) => envVariableName(config.connectionName, key));
+    // IssuerURL is there only for keys that sign people in: its absence is no missing value.
+    const absent = CONNECTION_KEYS_ALWAYS.filter((key) => !config.entries.some((e) => e.key === key)).map((key) => envVariableName(config.connectionName, key));
     for (const v of found.variables) if (!given.has(v.name)) variables[v.name] = v.value;
     missing.push(...[...found.missing, ...absent].filter((name) => !given.has(name)));
   }

@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parse } from 'yaml';
-import type { AuthConfiguration, Component, Connection, Organization } from '../../src/api';
+import type { AuthConfiguration, Component, Connection, IdentityProvider, Organization } from '../../src/api';
 import type { ChoreoApi } from '../../src/extension';
+import { startExternalIdentityProvider, type ExternalIdentityProvider } from '../snippets/fixtures/externalIdentityProvider';
 import { activeApi } from './support';
 
 const COMPONENT_YAML = `# The Stark web app, deployed by Choreo: keep this comment.
@@ -23,6 +24,7 @@ describe('Connection files: component.yaml and config.js', function () {
   let service: Component;
   let connection: Connection;
   let folder: string;
+  let idp: ExternalIdentityProvider | undefined;
   const yamlFile = () => path.join(folder, '.choreo', 'component.yaml');
   const configJs = () => path.join(folder, 'config.js');
   const target = (environment = 'development') => ({ orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, connection, environment });
@@ -46,6 +48,7 @@ describe('Connection files: component.yaml and config.js', function () {
     rmSync(configJs(), { force: true });
     // The suites share one local control plane, and the next one starts from an empty one.
     if (org) await (await api.connection.client()).deleteOrganization(org.handle);
+    await idp?.close();
     await vscode.commands.executeCommand('choreo.refresh');
   });
 
@@ -96,5 +99,36 @@ describe('Connection files: component.yaml and config.js', function () {
     assert.equal(configs.tokenUrl, auth.tokenUrl);
     const secret = await api.vault.getConsumerSecret({ controlPlane: api.connection.baseUrl, org: org.handle, project: 'default', componentId: consumer.id, environment: 'development' });
     assert.ok(secret && !text.includes(secret), 'no secret in config.js');
+  });
+
+  it('Insert Snippet refuses a sign-in snippet while the keys allow only Client Credentials, and inserts nothing', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const inserted = await vscode.commands.executeCommand('choreo.insertConnectionSnippet', target(), { language: 'native-app-openid-client', where: 'untitled' });
+    assert.equal(inserted, undefined);
+    assert.equal(api.failures.last?.code, 'sign_in_not_allowed');
+    assert.match(api.failures.last!.message, /allow Authorization Code/);
+    assert.equal(vscode.window.activeTextEditor, undefined, 'no document was opened');
+  });
+
+  it('with keys of an external provider, Insert Snippet inserts the native app reading CHOREO_GREETING_ISSUERURL, and config.js gains issuerUrl', async () => {
+    const env = { org: org.handle, project: 'default', component: consumer.name, environment: 'development' };
+    await vscode.commands.executeCommand('choreo.removeKeys', env, { confirm: true });
+    idp = await startExternalIdentityProvider();
+    const provider = await vscode.commands.executeCommand<IdentityProvider>('choreo.addIdentityProvider', { org: org.handle }, { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl });
+    assert.ok(provider, api.failures.last?.message);
+    const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.addKeys', env, { identityProviderId: provider.id, clientId: 'stark-web-app' });
+    assert.ok(auth, api.failures.last?.message);
+    const inserted = await vscode.commands.executeCommand<{ language: string }>('choreo.insertConnectionSnippet', target(), { language: 'native-app-openid-client', where: 'untitled' });
+    assert.ok(inserted, api.failures.last?.message);
+    assert.equal(inserted.language, 'native-app-openid-client');
+    const code = vscode.window.activeTextEditor!.document.getText();
+    assert.match(code, /requireEnv\('CHOREO_GREETING_ISSUERURL'\)/);
+    assert.ok(!code.includes('CONSUMERSECRET'), 'a native app keeps no secret');
+    const written = await vscode.commands.executeCommand<{ file: string }>('choreo.writeBrowserConfig', target(), { show: false });
+    assert.ok(written, api.failures.last?.message);
+    const configs = new Function('window', `${readFileSync(configJs(), 'utf8')}; return window.configs;`)({}) as Record<string, string>;
+    assert.deepEqual(Object.keys(configs), ['apiUrl', 'tokenUrl', 'consumerKey', 'issuerUrl'], 'no redirectUrl: the external provider keeps its callback URLs');
+    assert.equal(configs.issuerUrl, idp.issuer);
+    assert.equal(configs.consumerKey, 'stark-web-app');
   });
 });

@@ -9,6 +9,8 @@ import {
   escapeSnippetText,
   renderConnectionFile,
   renderConnectionSnippet,
+  offeredSnippets,
+  SIGN_IN_SNIPPETS,
   SNIPPET_LANGUAGES,
   SnippetError,
   snippetLanguage,
@@ -116,5 +118,64 @@ describe('connection snippet rendering', () => {
       assert.ok(ids.slice(own + 1, ids.indexOf(entry.id)).every((id) => snippetLanguage(id)!.language === entry.language), `${entry.id} is beside ${entry.language}`);
       assert.match(entry.label, /^\S+ \(.+\)$/, 'the label names the library');
     }
+  });
+});
+
+describe('snippets of apps that sign people in', () => {
+  const signIn: ConnectionConfig = {
+    ...config,
+    entries: [...config.entries, { key: 'IssuerURL', value: 'http://127.0.0.1:7480/oauth2/acme', isSensitive: false, envVariableName: envVariableName('Payroll API', 'IssuerURL') }],
+  };
+  // What each reads: a browser app only config.js; a web server the secret too; a native app no secret.
+  const reads = {
+    'browser-app-oidc-client-ts': [],
+    'web-app-openid-client': ['ServiceURL', 'ConsumerKey', 'ConsumerSecret', 'IssuerURL'],
+    'native-app-openid-client': ['ServiceURL', 'ConsumerKey', 'IssuerURL'],
+  } as const;
+
+  for (const snippet of SIGN_IN_SNIPPETS) {
+    describe(snippet.label, () => {
+      it('VS Code would insert exactly the runnable file, with the service path as the only tab stop', () => {
+        const decoded = decodeSnippet(renderConnectionSnippet(snippet.id, signIn));
+        assert.deepEqual(decoded.variables, []);
+        assert.deepEqual(decoded.tabStops, [{ index: 1, placeholder: '/' }]);
+        assert.equal(decoded.text, renderConnectionFile(snippet.id, signIn, '/'));
+      });
+
+      it('reads its values from the CHOREO_* variables (a browser app from config.js), inlines none, never a browser secret', () => {
+        const file = renderConnectionFile(snippet.id, signIn, '/payslips');
+        const read = new Set<string>(reads[snippet.id]);
+        for (const entry of signIn.entries) {
+          assert.equal(file.includes(entry.envVariableName), read.has(entry.key), `${entry.envVariableName} ${read.has(entry.key) ? 'is' : 'is not'} read`);
+          assert.ok(!file.includes(entry.value!), `${entry.key}'s value is not inlined`);
+        }
+        if (snippet.app === 'browser') assert.match(file, /window\.configs/);
+        assert.ok(file.includes("'/payslips'"));
+        assert.ok(!/\{\{choreo\./.test(file), 'no placeholder left');
+      });
+
+      it('is a JavaScript module Node can parse', async () => {
+        const dir = await mkdtemp(path.join(tmpdir(), 'choreo-snippets-check-'));
+        try {
+          const file = path.join(dir, 'app.mjs');
+          await writeFile(file, renderConnectionFile(snippet.id, signIn, '/payslips'));
+          const result = await runProgram(process.execPath, ['--check', file], { cwd: dir, env: process.env });
+          assert.equal(result.code, 0, result.stderr);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+    });
+  }
+
+  it('Insert Connection Snippet offers them only when the config carries IssuerURL, after every language, the preferred first', () => {
+    assert.deepEqual(offeredSnippets(config, 'go').map((s) => s.id), ['go', ...SNIPPET_LANGUAGES.map((l) => l.id).filter((id) => id !== 'go')]);
+    const offered = offeredSnippets(signIn, 'typescript').map((s) => s.id);
+    assert.deepEqual(offered, [...SNIPPET_LANGUAGES.map((l) => l.id), ...SIGN_IN_SNIPPETS.map((s) => s.id)]);
+  });
+
+  it('the IDs of both lists are distinct', () => {
+    const ids = [...SNIPPET_LANGUAGES, ...SIGN_IN_SNIPPETS].map((s) => s.id);
+    assert.equal(new Set(ids).size, ids.length);
   });
 });

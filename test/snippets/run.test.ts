@@ -283,6 +283,9 @@ describe('connection snippets run as inserted, against the control plane, its ga
             ['ConsumerKey', 'CHOREO_HR_SERVICE_CONSUMERKEY', false, false],
             ['ConsumerSecret', 'CHOREO_HR_SERVICE_CONSUMERSECRET', true, true],
             ['TokenURL', 'CHOREO_HR_SERVICE_TOKENURL', false, false],
+            // An external provider's app decides its own grants: its issuer is given for apps that sign people in.
+            // The built-in keys here allow Client Credentials only.
+            ...(b === backends.external ? [['IssuerURL', 'CHOREO_HR_SERVICE_ISSUERURL', false, false]] : []),
           ],
         );
         assert.ok(!JSON.stringify(b.config).includes(b.consumerSecret));

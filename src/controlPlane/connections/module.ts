@@ -1,11 +1,13 @@
 /**
  * Connections from an external consumer to a service endpoint: create, list, get, delete, and per environment the
- * Choreo keys the consumer's code reads (ServiceURL, ConsumerKey, ConsumerSecret, TokenURL). A connection is what
+ * Choreo keys the consumer's code reads (ServiceURL, ConsumerKey, ConsumerSecret, TokenURL, and IssuerURL for keys
+ * that sign people in). A connection is what
  * lets the consumer's token through the gateway for that endpoint (gateway/access.ts, rule 4).
  */
 import { randomUUID } from 'node:crypto';
 import { ConnectionConfig, CreateConnection, envVariableName, type Connection, type ConnectionEntry, type ConnectionKey } from '../../api/connections';
-import { gatewayUrl, tokenUrl } from '../../api/routes';
+import type { KeySettings } from '../../api/keySettings';
+import { gatewayUrl, issuerUrl, tokenUrl } from '../../api/routes';
 import { CredentialVault } from '../../secrets/credentialVault';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { findComponent, findEnvironment, noEndpointMessage } from '../domain/lookups';
@@ -17,6 +19,19 @@ import { MissingRecord, UniqueViolation, type Store } from '../store/store';
 import { describeIncoming, incomingConnections, useOf, type IncomingConnection } from './incoming';
 import { CONNECTIONS, connectionCollection, isLive, type ConnectionRecord } from './records';
 import { admits, notVisibleMessage } from './visibility';
+
+/**
+ * The issuer an app that signs people in with these keys discovers its provider at, or undefined when the keys cannot
+ * sign anyone in. An external provider's app decides its grants there, so its keys always may (the issuer is public);
+ * the built-in provider's keys may when their key settings allow Authorization Code (stored with the keys by the
+ * authorization server's change: until then, never).
+ */
+function signInIssuer(config: AuthConfigRecord | undefined, idp: IdentityProviderRecord | undefined, builtInIssuer: () => string): string | undefined {
+  if (!config) return undefined;
+  if (config.kind === 'external') return idp?.issuer;
+  const settings = (config as AuthConfigRecord & { keySettings?: KeySettings }).keySettings;
+  return settings?.grantTypes.includes('authorization_code') ? builtInIssuer() : undefined;
+}
 
 /** `consumerOrgHandle`: the service's organization of connections made before it was kept. */
 export function connectionView(r: ConnectionRecord, consumerOrgHandle: string): Connection {
@@ -170,6 +185,8 @@ export const connections: ControlPlaneModule = {
         }),
       );
       entries.push(entry('TokenURL', false, { value: idp?.tokenEndpoint ?? tokenUrl(baseUrl, org.handle) }));
+      const issuer = signInIssuer(config, idp, () => issuerUrl(baseUrl, org.handle));
+      if (issuer) entries.push(entry('IssuerURL', false, { value: issuer }));
       const body: ConnectionConfig = { connectionName: r.name, environment: env.handle, configured: config !== undefined, entries };
       return { status: 200, body };
     });

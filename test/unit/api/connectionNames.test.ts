@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { connectionNameFor, envVariableName } from '../../../src/api/connections';
+import { ConnectionKey, connectionNameFor, envVariableName } from '../../../src/api/connections';
 
 describe('a connection name for the variable the code reads (the editor\'s Create Connection quick fix)', () => {
   it('names the connection so that it yields that variable', () => {
@@ -8,10 +8,11 @@ describe('a connection name for the variable the code reads (the editor\'s Creat
       ['CHOREO_GREETNG_CONSUMERKEY', 'Greetng'],
       ['CHOREO_V2_TOKENURL', 'V2'],
       ['CHOREO_A__B_CONSUMERSECRET', 'A__B'],
+      ['CHOREO_GREETING_ISSUERURL', 'Greeting'],
     ] as const) {
       assert.equal(connectionNameFor(variable), name, variable);
       const key = variable.slice(variable.lastIndexOf('_') + 1);
-      const k = ({ SERVICEURL: 'ServiceURL', CONSUMERKEY: 'ConsumerKey', CONSUMERSECRET: 'ConsumerSecret', TOKENURL: 'TokenURL' } as const)[key]!;
+      const k = ConnectionKey.options.find((o) => o.toUpperCase() === key)!;
       assert.equal(envVariableName(connectionNameFor(variable)!, k), variable);
     }
   });
