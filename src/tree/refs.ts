@@ -32,3 +32,8 @@ export interface IdentityProviderRef extends OrgRef {
   identityProvider: IdentityProvider;
 }
 export type { Environment };
+/** The test users of the built-in identity provider in one environment of an organization. */
+export interface TestUsersRef extends OrgRef {
+  environment: string;
+  environmentName?: string;
+}

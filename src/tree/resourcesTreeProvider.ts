@@ -102,7 +102,7 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.refresh(node);
     // Keys, consumers and projects come and go with who uses which identity provider: the organization's Identity
     // Providers row reloads too (one list call), unless the row reloaded above holds it already.
-    if (!node || !change.org || node.id === nodeIds.org(change.org)) return;
+    if (!node || !change.org || node.id === nodeIds.org(change.org) || change.testUsers) return;
     const providers = this.nodes.get(nodeIds.identityProviders(change.org))?.deref();
     if (providers && providers !== node) this.refresh(providers);
   }
