@@ -11,15 +11,13 @@ import type { EnvironmentRef } from '../../api/refs';
 import { configureAuthenticationProtocol, type ConfigureData, type ConfigureToHost, type KeySettingsDraft } from './protocol';
 
 /**
- * The draft as the API takes it. An expiry time that is not whole seconds as typed goes as 0.5, so the API's own rule
+ * The draft as the API takes it (KeySettings trims the URLs itself). An expiry time that is not whole seconds as typed goes as 0.5, so the API's own rule
  * says what is wrong with it ("…: enter whole seconds.") under its field.
  */
 export function keySettingsInput(draft: KeySettingsDraft): KeySettingsInput {
   const seconds = (typed: string) => (/^\s*\d{1,9}\s*$/.test(typed) ? Number(typed) : 0.5);
   return {
     ...draft,
-    callbackUrls: draft.callbackUrls.map((u) => u.trim()),
-    postLogoutRedirectUrls: draft.postLogoutRedirectUrls.map((u) => u.trim()),
     expiry: {
       applicationAccessToken: seconds(draft.expiry.applicationAccessToken),
       userAccessToken: seconds(draft.expiry.userAccessToken),
