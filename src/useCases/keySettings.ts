@@ -22,8 +22,9 @@ export async function saveKeySettings(ctx: UseCaseContext, env: EnvironmentRef, 
   const checked = KeySettings.safeParse(input);
   if (!checked.success) {
     const fields: Record<string, string> = {};
-    for (const issue of checked.error.issues) fields[issue.path.join('.') || 'keySettings'] ??= issue.message;
-    throw new UseCaseError('validation_failed', 'Check the key settings.', fields);
+    for (const issue of checked.error.issues) if (issue.path.length) fields[issue.path.join('.')] ??= issue.message;
+    // A problem of no one field (none today) is the message itself, not a field the form does not have.
+    throw new UseCaseError('validation_failed', Object.keys(fields).length ? 'Check the key settings.' : checked.error.issues[0]!.message, fields);
   }
   const auth = await (await ctx.client()).updateKeySettings(env.org, env.project, env.component, env.environment, checked.data);
   ctx.changed({ org: env.org, project: env.project, component: env.component });
