@@ -21,7 +21,6 @@ import type { ConfigureAuthenticationPanel as ConfigurePanelType } from '../../.
 import { escapeHtml } from '../../../src/webviews/html';
 import type { FormNavigation } from '../../../src/webviews/navigation';
 import { launchBrowser } from '../../harness/browser';
-import { cleanupAll } from '../../harness/processes';
 import { startContractStandIn, type ContractStandIn } from '../useCases/contractStandIn';
 import { requireWithFakeVscode } from '../useCases/fakeVscode';
 import { startWorld, type World } from '../useCases/world';
@@ -96,7 +95,6 @@ describe('Configure → Key settings, in a real browser', function () {
   });
   after(async () => {
     await browser?.close();
-    await cleanupAll();
     site?.closeAllConnections();
     site?.close();
     await standIn?.close();
