@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { KeySettings } from './keySettings';
 import { isoDate } from './common';
+import { KeySettings } from './keySettings';
 
 /** How an external consumer authenticates in one environment. Absent means "Not configured". */
 export const AuthConfiguration = z.object({
@@ -15,7 +15,7 @@ export const AuthConfiguration = z.object({
   /** When the secret was last regenerated: the gateway refuses every token of this client issued before then. */
   secretRegeneratedAt: isoDate.optional(),
   tokenUrl: z.string(),
-  /** The built-in provider's key settings (grant types, callback URLs, …): absent for an external provider's keys. */
+  /** The built-in provider's key settings; absent from servers before issue 24 (read as DEFAULT_KEY_SETTINGS). */
   keySettings: KeySettings.optional(),
   createdAt: isoDate,
   updatedAt: isoDate,

@@ -34,3 +34,7 @@ export type IdentityProviderRef = z.infer<typeof IdentityProviderRef>;
 export function refIn<S extends z.ZodObject>(ref: S, value: z.input<S>): z.output<S> {
   return z.object(ref.shape).parse(value) as z.output<S>;
 }
+
+/** The built-in identity provider's test users in one environment of an organization (its Users row). */
+export const TestUsersRef = OrgRef.extend({ environment: dnsLabel });
+export type TestUsersRef = z.infer<typeof TestUsersRef>;

@@ -17,14 +17,18 @@ import {
   ConnectionConfig,
   Environment,
   IdentityProvider,
+  ImportedTestUsers,
   IssuedKeys,
   Organization,
   RefreshedIdentityProvider,
   PAGE_LIMIT_DEFAULT,
   Project,
+  TestUser,
   page,
   paths,
   type AddExternalKeys,
+  type AddTestUser,
+  type KeySettingsInput,
   type ComponentType,
   type CreateComponent,
   type CreateConnection,
@@ -168,6 +172,29 @@ export class ControlPlaneClient {
   }
   addExternalKeys(org: string, project: string, component: string, env: string, body: AddExternalKeys) {
     return this.call('PUT', `${paths.authFor(org, project, component, env)}/external`, AuthConfiguration, { body });
+  }
+
+  /** Saves the built-in provider's key settings of one environment; answers the keys as they are now. */
+  updateKeySettings(org: string, project: string, component: string, env: string, body: KeySettingsInput) {
+    return this.call('PUT', paths.keySettings(org, project, component, env), AuthConfiguration, { body });
+  }
+
+  // ---- test users of the built-in identity provider, per environment (passwords go in, never come back)
+  listTestUsers(org: string, env: string) {
+    return this.call('GET', paths.testUsers(org, env), Items(TestUser)).then((r) => r.items);
+  }
+  addTestUser(org: string, env: string, body: AddTestUser) {
+    return this.call('POST', paths.testUsers(org, env), TestUser, { body });
+  }
+  /** Any bad line imports nothing: a 400 whose `fields` name each line ("line 3") and what to fix. */
+  importTestUsers(org: string, env: string, csv: string) {
+    return this.call('POST', paths.importTestUsers(org, env), ImportedTestUsers, { body: { csv } });
+  }
+  deleteTestUser(org: string, env: string, username: string) {
+    return this.call('DELETE', paths.testUser(org, env, username), z.unknown());
+  }
+  resetTestUserPassword(org: string, env: string, username: string, password: string) {
+    return this.call('POST', paths.resetTestUserPassword(org, env, username), z.unknown(), { body: { password } });
   }
 
   // ---- connections

@@ -1,13 +1,14 @@
 /**
  * Identity Providers under an organization: the built-in provider and each external one, with the environments it
- * applies to and the external consumers whose keys use it (each a row that opens that consumer).
+ * applies to and the external consumers whose keys use it (each a row that opens that consumer). Under the built-in
+ * provider, a Users row per environment lists its test users.
  */
 import * as vscode from 'vscode';
-import type { Environment, IdentityProvider, ResourceUse } from '../api';
+import type { Environment, IdentityProvider, ResourceUse, TestUser } from '../api';
 import { CachedNode } from './cachedNode';
 import { nodeIds } from './nodeIds';
 import type { ComponentRef, OrgRef } from '../api/refs';
-import type { IdentityProviderTarget } from '../useCases/targets';
+import type { IdentityProviderTarget, TestUsersTarget } from '../useCases/targets';
 import { type TreeContext, TreeNode } from './treeNode';
 
 export class IdentityProvidersNode extends CachedNode {
@@ -31,7 +32,7 @@ export class IdentityProvidersNode extends CachedNode {
     const client = await this.ctx.client();
     const [providers, environments] = await Promise.all([client.listIdentityProviders(this.ref.orgHandle), client.listEnvironments(this.ref.orgHandle)]);
     const envName = environmentNamer(environments);
-    return providers.map((p) => new IdentityProviderNode(this, this.ctx, p, envName));
+    return providers.map((p) => new IdentityProviderNode(this, this.ctx, p, envName, environments));
   }
 }
 
@@ -54,6 +55,7 @@ export class IdentityProviderNode extends TreeNode {
     ctx: TreeContext,
     readonly provider: IdentityProvider,
     private readonly envName: (handle: string) => string,
+    private readonly environments: readonly Pick<Environment, 'handle' | 'name'>[] = [],
   ) {
     super(parent, ctx);
     this.id = nodeIds.identityProvider(provider.orgHandle, provider.id);
@@ -62,10 +64,16 @@ export class IdentityProviderNode extends TreeNode {
   private get uses(): ResourceUse[] {
     return this.provider.usedBy ?? [];
   }
+  /** The environments whose test users live in this provider: the built-in one's, where it applies. */
+  private get userStores(): Pick<Environment, 'handle' | 'name'>[] {
+    const p = this.provider;
+    if (p.kind !== 'built-in') return [];
+    return this.environments.filter((e) => p.environments === 'all' || p.environments.includes(e.handle));
+  }
   getTreeItem(): vscode.TreeItem {
     const p = this.provider;
     const builtIn = p.kind === 'built-in';
-    const item = new vscode.TreeItem(p.name, this.uses.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(p.name, this.uses.length || this.userStores.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     const used = this.uses.length ? vscode.l10n.t(' · used by {0}', this.uses.length) : '';
     item.description = `${builtIn ? vscode.l10n.t('built-in') : hostOf(p.issuer)}${used}`;
@@ -80,7 +88,10 @@ export class IdentityProviderNode extends TreeNode {
     return item;
   }
   override async getChildren(): Promise<TreeNode[]> {
-    const rows = this.uses.map((u) => new IdentityProviderUseNode(this, this.ctx, this.provider, u, this.envName));
+    const rows: TreeNode[] = [
+      ...this.userStores.map((e) => new TestUsersNode(this, this.ctx, { orgHandle: this.provider.orgHandle, environment: e.handle, environmentName: e.name })),
+      ...this.uses.map((u) => new IdentityProviderUseNode(this, this.ctx, this.provider, u, this.envName)),
+    ];
     rows.forEach((r) => this.ctx.register(r));
     return rows;
   }
@@ -110,6 +121,62 @@ export class IdentityProviderUseNode extends TreeNode {
     item.contextValue = 'identityProviderUse';
     item.tooltip = vscode.l10n.t('External consumer {0} ({1}/{2}){3}\nClick to open its Overview.', u.displayName, u.projectHandle, u.componentName, u.environment ? vscode.l10n.t(': its keys in {0}', this.envName(u.environment)) : '');
     item.command = { command: 'choreo.openOverview', title: vscode.l10n.t('Open Overview'), arguments: [this.ref] };
+    return item;
+  }
+}
+
+/** Users: the test users of the built-in provider in one environment, for trying out apps that sign people in. */
+export class TestUsersNode extends CachedNode {
+  readonly id: string;
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    readonly ref: TestUsersTarget & { environmentName: string },
+  ) {
+    super(parent, ctx);
+    this.id = nodeIds.testUsers(ref.orgHandle, ref.environment);
+  }
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem('Users', vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.description = this.ref.environmentName;
+    item.iconPath = new vscode.ThemeIcon('organization');
+    item.contextValue = 'testUsers';
+    item.tooltip = `Test users of the built-in identity provider in ${this.ref.environmentName}: for trying out apps that sign people in, not for production users`;
+    return item;
+  }
+  protected override emptyLabel(): string {
+    return 'No test users yet: Add User or Import Users';
+  }
+  protected async loadChildren(): Promise<TreeNode[]> {
+    const users = await (await this.ctx.client()).listTestUsers(this.ref.orgHandle, this.ref.environment);
+    return users.map((u) => new TestUserNode(this, this.ctx, this.ref, u));
+  }
+}
+
+/** One test user: the username, with its groups beside it. */
+export class TestUserNode extends TreeNode {
+  readonly id: string;
+  readonly ref: TestUsersTarget & { username: string };
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    store: TestUsersTarget & { environmentName: string },
+    readonly user: TestUser,
+  ) {
+    super(parent, ctx);
+    this.id = nodeIds.testUser(store.orgHandle, store.environment, user.username);
+    this.ref = { ...store, username: user.username };
+  }
+  getTreeItem(): vscode.TreeItem {
+    const u = this.user;
+    const item = new vscode.TreeItem(u.username, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = u.groups.join(', ');
+    item.iconPath = new vscode.ThemeIcon('person');
+    item.contextValue = 'testUser';
+    const name = [u.firstName, u.lastName].filter(Boolean).join(' ');
+    item.tooltip = [`Test user ${u.username}${name ? ` (${name})` : ''}`, u.email, u.groups.length ? `Groups: ${u.groups.join(', ')}` : 'In no group'].filter(Boolean).join('\n');
     return item;
   }
 }

@@ -15,6 +15,8 @@ export const nodeIds = {
   identityProvider: (org: string, idp: string) => `idp:${org}/${idp}`,
   identityProviderUse: (org: string, idp: string, project: string, component: string, environment: string) =>
     `idp-use:${org}/${idp}/${project}/${component}/${environment}`,
+  testUsers: (org: string, environment: string) => `test-users:${org}/${environment}`,
+  testUser: (org: string, environment: string, username: string) => `test-user:${org}/${environment}/${username}`,
 };
 
 /**
@@ -30,6 +32,7 @@ export function idsFor(change: Change): string[] {
     if (!change.created) ids.push(nodeIds.component(org, project, component));
   }
   if (change.members) ids.push(nodeIds.members(org));
+  if (change.testUsers) ids.push(nodeIds.testUsers(org, change.testUsers));
   if (change.identityProviders && !project) ids.push(nodeIds.identityProviders(org));
   if (project) ids.push(nodeIds.project(org, project));
   ids.push(nodeIds.org(org));

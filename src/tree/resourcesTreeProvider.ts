@@ -102,7 +102,7 @@ export class ResourcesTreeProvider implements vscode.TreeDataProvider<TreeNode>,
     this.refresh(node);
     // Keys, consumers and projects come and go with who uses which identity provider: the organization's Identity
     // Providers row reloads too (one list call), unless the row reloaded above holds it already.
-    if (!node || !change.orgHandle || node.id === nodeIds.org(change.orgHandle)) return;
+    if (!node || !change.orgHandle || node.id === nodeIds.org(change.orgHandle) || change.testUsers) return;
     const providers = this.nodes.get(nodeIds.identityProviders(change.orgHandle))?.deref();
     if (providers && providers !== node) this.refresh(providers);
   }

@@ -37,6 +37,8 @@ export interface Change extends Partial<ComponentRef> {
   members?: boolean;
   /** The organization's identity providers, or who uses them, changed (the tree reloads its Identity Providers row). */
   identityProviders?: boolean;
+  /** The test users of the built-in identity provider in this environment changed (the tree reloads its Users row). */
+  testUsers?: string;
 }
 
 export type UseCaseVault = Pick<CredentialVault, 'getConsumerSecret' | 'storeConsumerSecret' | 'deleteConsumerSecret' | 'deleteSecretsUnder'>;

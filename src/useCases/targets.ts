@@ -5,7 +5,7 @@
  * A target is its resource's ref plus what the server said about it, so a tree row and a command share one shape.
  */
 import type { AuthConfiguration, Component, ComponentType, Connection, ConnectionConfig, Endpoint, IdentityProvider } from '../api';
-import type { ComponentRef, EnvironmentRef, IdentityProviderRef, MemberRef, OrgRef, ProjectRef } from '../api/refs';
+import type { ComponentRef, EnvironmentRef, IdentityProviderRef, MemberRef, OrgRef, ProjectRef, TestUsersRef } from '../api/refs';
 import type { Role } from '../api/roles';
 import type { ConsumerSecretRef } from '../secrets/credentialVault';
 import type { UseCaseContext } from './context';
@@ -37,6 +37,11 @@ export interface MemberTarget extends MemberRef {
 /** An identity provider of an organization, as the server has it (with the consumers using it, in the tree). */
 export interface IdentityProviderTarget extends IdentityProviderRef {
   identityProvider: IdentityProvider;
+}
+
+/** The test users of one environment (its Users row under the built-in provider), with the environment's name. */
+export interface TestUsersTarget extends TestUsersRef {
+  environmentName?: string;
 }
 
 /** A target as a command receives it: a tree node (its `ref`), the ref itself, or part of it. */

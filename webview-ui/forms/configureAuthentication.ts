@@ -7,7 +7,9 @@ import {
   type ConfigureTab,
 } from '../../src/webviews/configureAuthentication/protocol';
 import { EnvironmentRef } from '../../src/api/refs';
-import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, trackFieldErrors } from '../lib/dom';
+import { keySettingsOf } from '../../src/useCases/keySettings';
+import { draftOf, keySettingsSection } from './keySettingsSection';
+import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, trackFieldErrors, type Field, type FieldErrors } from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 import * as l10n from '@vscode/l10n';
 
@@ -28,6 +30,9 @@ const host = connect(protocol, (m) => {
       render();
       document.getElementById('secret-value')?.focus();
       return;
+    case 'keySettingsSaved':
+      state.save({ keySettings: undefined });
+      return;
     case 'notice':
       message.show(m.message, 'info');
       return;
@@ -47,7 +52,10 @@ const clientId = field({
   help: l10n.t('The Client ID of the OIDC / OAuth 2.0 application you created in that identity provider.'),
   control: h('vscode-textfield', { placeholder: l10n.t('Paste the Client ID'), maxLength: 255 }),
 });
-const errors = trackFieldErrors({ clientId, identityProviderId: provider }, message);
+const externalFields: Record<string, Field> = { clientId, identityProviderId: provider };
+/** Where the host's field errors land: the external tab's fields, and the key settings' fields as last drawn. */
+let errors: FieldErrors = trackFieldErrors(externalFields, message);
+const keySettingsBox = h('div', { id: 'key-settings' });
 state.follow(clientId, 'input', 'clientId');
 state.follow(provider, 'change', 'identityProviderId');
 
@@ -124,7 +132,25 @@ function builtInPanel(d: ConfigureData): HTMLElement {
         : button(l10n.t('Generate Keys'), () => host.post({ type: 'generateKeys' }), { id: 'generate-keys' }),
       hasKeys && !issued ? button(l10n.t('Copy Secret'), () => host.post({ type: 'copySecret' }), { secondary: true, id: 'copy-secret' }) : null,
     ),
+    hasKeys ? drawKeySettings(d) : null,
   );
+}
+
+/** The key settings of built-in keys: the draft being edited if there is one, else the settings as saved. */
+function drawKeySettings(d: ConfigureData): HTMLElement {
+  const section = keySettingsSection({
+    draft: state.current?.keySettings ?? draftOf(keySettingsOf(d.authConfiguration)),
+    issuer: d.issuer,
+    onEdit: (draft) => state.save({ keySettings: draft }),
+    onSave: (draft) => {
+      message.clear();
+      host.post({ type: 'saveKeySettings', settings: draft });
+    },
+    onRedraw: () => drawKeySettings(d),
+  });
+  replaceChildren(keySettingsBox, section.el);
+  errors = trackFieldErrors({ ...externalFields, ...section.fields }, message);
+  return keySettingsBox;
 }
 
 function secretBox(s: NonNullable<typeof issued>): HTMLElement {

@@ -1,12 +1,36 @@
 import * as vscode from 'vscode';
-import type { IssuedKeys } from '../../api';
+import { issuerUrl, type IssuedKeys, type KeySettingsInput } from '../../api';
 import type { UseCaseContext } from '../../useCases/context';
+import { saveKeySettings } from '../../useCases/keySettings';
 import { addKeys, generateKeys, regenerateSecret, storedSecret } from '../../useCases/keys';
 import { componentTargetOf, type EnvironmentTarget } from '../../useCases/targets';
 import { FormPanel } from '../formPanel';
 import { touches, type FormNavigation } from '../navigation';
 import type { EnvironmentRef } from '../../api/refs';
-import { configureAuthenticationProtocol, type ConfigureData, type ConfigureToHost } from './protocol';
+import { configureAuthenticationProtocol, type ConfigureData, type ConfigureToHost, type KeySettingsDraft } from './protocol';
+
+/**
+ * The draft as the API takes it (KeySettings trims the URLs itself). An expiry time that is not whole seconds as typed goes as 0.5, so the API's own rule
+ * says what is wrong with it ("…: enter whole seconds.") under its field.
+ */
+export function keySettingsInput(draft: KeySettingsDraft): KeySettingsInput {
+  const seconds = (typed: string) => (/^\s*\d{1,9}\s*$/.test(typed) ? Number(typed) : 0.5);
+  return {
+    ...draft,
+    expiry: {
+      applicationAccessToken: seconds(draft.expiry.applicationAccessToken),
+      userAccessToken: seconds(draft.expiry.userAccessToken),
+      refreshToken: seconds(draft.expiry.refreshToken),
+      idToken: seconds(draft.expiry.idToken),
+    },
+  };
+}
+
+/** A key-settings field of the form by the API's path (`body.callbackUrls.1` → `callbackUrls.1`). */
+export function keySettingsField(pathOrCode: string): string | undefined {
+  if (pathOrCode.startsWith('code:')) return undefined;
+  return pathOrCode.replace(/^(body\.)?(keySettings\.)?/, '') || undefined;
+}
 
 export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuthenticationProtocol> {
   /** The environment as last loaded: the use cases act on it. */
@@ -61,6 +85,13 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
         }
         return;
       }
+      case 'saveKeySettings':
+        return this.action(async () => {
+          await saveKeySettings(this.ctx, await this.target(), keySettingsInput(m.settings));
+          await this.post({ type: 'keySettingsSaved' });
+          await this.load();
+          await this.post({ type: 'notice', message: `Key settings saved: they apply to the next sign-in and token in ${this.env?.environmentName ?? this.ref.environment}.` });
+        }, keySettingsField);
       case 'addIdentityProvider':
         this.nav.openAddIdentityProvider({ orgHandle: this.ref.orgHandle });
         return;
@@ -97,6 +128,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
       environment: env,
       authConfiguration: auth ?? null,
       identityProviders: providers.filter((p) => p.environments === 'all' || p.environments.includes(env.handle)),
+      issuer: providers.find((p) => p.kind === 'built-in')?.issuer ?? issuerUrl(c.baseUrl, org),
     };
     await this.post(data);
   }

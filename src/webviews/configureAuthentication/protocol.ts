@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuthConfiguration } from '../../api/auth';
 import { Component } from '../../api/components';
 import { IdentityProvider } from '../../api/identityProviders';
+import { EXPIRY, GrantType, type ExpiryName } from '../../api/keySettings';
 import { Environment } from '../../api/organizations';
 import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessage, type FormStateOf, type MessageToHost } from '../ipc';
 import { EnvironmentRef } from '../../api/refs';
@@ -11,6 +12,33 @@ import { formViewType } from '../formList';
 
 export const ConfigureTab = z.enum(['built-in', 'external']);
 export type ConfigureTab = z.infer<typeof ConfigureTab>;
+
+const EXPIRY_NAMES = Object.keys(EXPIRY) as [ExpiryName, ...ExpiryName[]];
+
+/**
+ * Key settings as the form holds them while they are edited: shapes only, and expiry times as typed. The host checks
+ * the rules with the API's KeySettings and answers field by field (paths as the API's: `callbackUrls.1`,
+ * `expiry.idToken`), so what was typed stays in the form, and in its saved state, until it is saved.
+ */
+export const KeySettingsDraft = z.strictObject({
+  grantTypes: z.array(GrantType).max(GrantType.options.length),
+  callbackUrls: z.array(text(2048)).max(50),
+  postLogoutRedirectUrls: z.array(text(2048)).max(50),
+  publicClient: z.boolean(),
+  pkceRequired: z.boolean(),
+  expiry: z.record(z.enum(EXPIRY_NAMES), text(20)),
+});
+export type KeySettingsDraft = z.infer<typeof KeySettingsDraft>;
+
+/** The endpoints of the built-in provider's issuer an app that signs people in is configured with, as the form lists them. */
+export const PROVIDER_ENDPOINTS = [
+  ['Authorize', '/authorize'],
+  ['Token', '/token'],
+  ['Revoke', '/revoke'],
+  ['UserInfo', '/userinfo'],
+  ['Logout', '/logout'],
+  ['Discovery', '/.well-known/openid-configuration'],
+] as const;
 
 export const configureAuthenticationProtocol = defineProtocol({
   viewType: formViewType('configureAuthentication'),
@@ -24,6 +52,7 @@ export const configureAuthenticationProtocol = defineProtocol({
     z.strictObject({ type: z.literal('copyClientId') }),
     z.strictObject({ type: z.literal('addIdentityProvider') }),
     z.strictObject({ type: z.literal('openOverview') }),
+    z.strictObject({ type: z.literal('saveKeySettings'), settings: KeySettingsDraft }),
   ),
   toWebview: toWebviewMessages(
     z.strictObject({
@@ -33,7 +62,11 @@ export const configureAuthenticationProtocol = defineProtocol({
       authConfiguration: AuthConfiguration.nullable(),
       /** The organization's identity providers that apply to this environment. */
       identityProviders: z.array(IdentityProvider).max(200),
+      /** The organization's issuer of the built-in provider (`issuerUrl`): the endpoints the form shows hang off it. */
+      issuer: text(2000),
     }),
+    /** Key settings were saved: the form drops its draft and shows them as the server has them now. */
+    z.strictObject({ type: z.literal('keySettingsSaved') }),
     /** The new secret, shown once. The form keeps it in memory only, never in its saved state. */
     z.strictObject({
       type: z.literal('secretIssued'),
@@ -48,6 +81,8 @@ export const configureAuthenticationProtocol = defineProtocol({
     tab: ConfigureTab.optional(),
     identityProviderId: text(200).optional(),
     clientId: text(300).optional(),
+    /** Key settings being edited, kept until saved. */
+    keySettings: KeySettingsDraft.optional(),
   }),
 });
 

@@ -9,7 +9,7 @@ import type { ControlPlaneClient } from '../../../src/client/controlPlaneClient'
 import { OrgRoles } from '../../../src/tree/roles';
 
 /** The rows of the tree, as their nodes set contextValue (before the role suffix). */
-const ROWS = ['organization', 'project', 'component.externalConsumer', 'component.service', 'environment.notConfigured', 'environment.builtIn', 'environment.external', 'connection', 'endpoint', 'members', 'member.active', 'member.pending', 'identityProviders', 'identityProvider.builtIn', 'identityProvider.external', 'identityProviderUse'];
+const ROWS = ['organization', 'project', 'component.externalConsumer', 'component.service', 'environment.notConfigured', 'environment.builtIn', 'environment.external', 'connection', 'endpoint', 'members', 'member.active', 'member.pending', 'identityProviders', 'identityProvider.builtIn', 'identityProvider.external', 'identityProviderUse', 'testUsers', 'testUser'];
 
 const component = '/orgs/:org/projects/:project/components/:component';
 const auth = `${component}/auth/:env`;
@@ -57,6 +57,10 @@ const ROUTE: Record<string, string | Record<string, string>> = {
   'choreo.changeMemberRole': 'PATCH /orgs/:org/members/:member',
   'choreo.removeMember': 'DELETE /orgs/:org/members/:member',
   'choreo.showAuditLog': 'GET /orgs/:org/audit',
+  'choreo.addTestUser': 'POST /orgs/:org/environments/:env/users',
+  'choreo.importTestUsers': 'POST /orgs/:org/environments/:env/users/import',
+  'choreo.deleteTestUser': 'DELETE /orgs/:org/environments/:env/users/:user',
+  'choreo.resetTestUserPassword': 'POST /orgs/:org/environments/:env/users/:user/reset-password',
 };
 
 /** The least role a command on a row needs: the rule in ACCESS of the route it calls there. */
@@ -115,6 +119,8 @@ describe('menus follow the role', () => {
     assert.ok(on('members').includes('choreo.inviteMember'));
     assert.ok(on('identityProviders').includes('choreo.addIdentityProvider'));
     assert.deepEqual(new Set(on('identityProvider.builtIn')), new Set(['choreo.openIdentityProvider']));
+    assert.deepEqual(new Set(on('testUsers')), new Set(['choreo.addTestUser', 'choreo.importTestUsers']));
+    assert.deepEqual(new Set(on('testUser')), new Set(['choreo.resetTestUserPassword', 'choreo.deleteTestUser']));
     assert.deepEqual(new Set(on('identityProvider.external')), new Set(['choreo.openIdentityProvider', 'choreo.refreshIdentityProvider', 'choreo.deleteIdentityProvider']));
   });
 });

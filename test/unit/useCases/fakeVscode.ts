@@ -5,7 +5,26 @@
 import Module from 'node:module';
 import * as path from 'node:path';
 
+/** A tree row as VS Code's TreeItem holds it (the tree's nodes build these). */
+class TreeItem {
+  id?: string;
+  description?: string;
+  iconPath?: unknown;
+  contextValue?: string;
+  tooltip?: string;
+  command?: unknown;
+  constructor(
+    readonly label: string,
+    readonly collapsibleState: number,
+  ) {}
+}
+
 export const fakeVscode = {
+  TreeItem,
+  TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
+  ThemeIcon: class {
+    constructor(readonly id: string) {}
+  },
   clipboard: [] as string[],
   commands: { executeCommand: async (..._args: unknown[]): Promise<unknown> => undefined },
   env: { clipboard: { writeText: async (text: string) => void fakeVscode.clipboard.push(text) }, language: 'en' },

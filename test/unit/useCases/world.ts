@@ -20,6 +20,8 @@ export interface Asked {
   text: string;
   detail?: string;
   options?: string[];
+  /** Whether the input box hid what was typed (a password). */
+  hidden?: boolean;
   /** What the input box's validator said of each value it refused. */
   refused?: string[];
 }
@@ -63,7 +65,7 @@ export async function startWorld(): Promise<World> {
       return found;
     },
     async ask(o) {
-      const question: Asked = { kind: 'ask', text: o.title, detail: o.prompt };
+      const question: Asked = { kind: 'ask', text: o.title, detail: o.prompt, ...(o.password ? { hidden: true } : {}) };
       asked.push(question);
       // As the input box does: a value its validator refuses is not taken; the message shows and the user types again.
       for (;;) {

@@ -199,12 +199,23 @@ describe('webview protocols', () => {
       refuses(p.toHost, { type: 'generateKeys', environment: 'production' });
     });
     it('accepts the environment\'s data and a secret issued once; refuses an empty secret', () => {
-      accepts(p.toWebview, { type: 'data', component: consumer, environment: development, authConfiguration: auth, identityProviders: [] });
-      accepts(p.toWebview, { type: 'data', component: consumer, environment: development, authConfiguration: null, identityProviders: [] });
+      const issuer = 'http://127.0.0.1:7480/oauth2/stark';
+      accepts(p.toWebview, { type: 'data', component: consumer, environment: development, authConfiguration: auth, identityProviders: [], issuer });
+      accepts(p.toWebview, { type: 'data', component: consumer, environment: development, authConfiguration: null, identityProviders: [], issuer });
+      accepts(p.toWebview, { type: 'keySettingsSaved' });
       accepts(p.toWebview, { type: 'secretIssued', clientId: 'abc', clientSecret: 'xyz', tokenUrl: auth.tokenUrl });
       refusesGarbage(p.toWebview);
       refuses(p.toWebview, { type: 'secretIssued', clientId: 'abc', clientSecret: '', tokenUrl: auth.tokenUrl }, 'clientSecret');
-      refuses(p.toWebview, { type: 'data', component: consumer, environment: development, identityProviders: [] }, 'authConfiguration');
+      refuses(p.toWebview, { type: 'data', component: consumer, environment: development, identityProviders: [], issuer: 'http://x' }, 'authConfiguration');
+    });
+    const draft = { grantTypes: ['authorization_code'], callbackUrls: ['http://localhost:5173/cb'], postLogoutRedirectUrls: [], publicClient: true, pkceRequired: true, expiry: { applicationAccessToken: '3600', userAccessToken: '3600', refreshToken: '86400', idToken: 'soon' } };
+    it('takes key settings as typed (the host checks the rules), but only the grants and fields there are', () => {
+      accepts(p.toHost, { type: 'saveKeySettings', settings: draft });
+      accepts(p.toHost, { type: 'saveKeySettings', settings: { ...draft, callbackUrls: ['not a url'] } });
+      refuses(p.toHost, { type: 'saveKeySettings', settings: { ...draft, grantTypes: ['password'] } }, 'settings');
+      refuses(p.toHost, { type: 'saveKeySettings', settings: { ...draft, clientSecret: 'xyz' } }, 'settings');
+      refuses(p.toHost, { type: 'saveKeySettings', settings: { ...draft, expiry: { idToken: '3600' } } }, 'settings');
+      accepts(p.state, { ref: { ...ref, environment: 'development' }, keySettings: draft });
     });
     it('has no place for a secret in its saved state', () => {
       accepts(p.state, { ref: { ...ref, environment: 'development' }, tab: 'external', clientId: 'spa-client' });
