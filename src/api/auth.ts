@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from './common';
+import { KeySettings } from './keySettings';
 
 /** How an external consumer authenticates in one environment. Absent means "Not configured". */
 export const AuthConfiguration = z.object({
@@ -14,6 +15,8 @@ export const AuthConfiguration = z.object({
   /** When the secret was last regenerated: the gateway refuses every token of this client issued before then. */
   secretRegeneratedAt: isoDate.optional(),
   tokenUrl: z.string(),
+  /** Built-in provider only: grant types, callback URLs, public client, PKCE and expiry times (issue 24). */
+  keySettings: KeySettings.optional(),
   createdAt: isoDate,
   updatedAt: isoDate,
 });
