@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gatewayAudience, IssuedKeys, paths } from '../../src/api';
-import { SigningKeys, RETIRED_KEY_MARGIN_SEC, TOKEN_LIFETIME_SEC } from '../../src/controlPlane/idp/signingKeys';
+import { SigningKeys, LONGEST_TOKEN_LIFETIME_SEC, RETIRED_KEY_MARGIN_SEC, TOKEN_LIFETIME_SEC } from '../../src/controlPlane/idp/signingKeys';
 import { ControlPlane, runCli, tempDir } from './helpers/controlPlane';
 
 // Both libraries are ES modules only; this file is compiled as CommonJS.
@@ -192,7 +192,7 @@ describe('signing keys', () => {
     now += 1000;
     const second = await keys.rotate();
     assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [first, second]);
-    now += (TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000 - 1;
+    now += (LONGEST_TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000 - 1;
     assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [first, second], 'a token signed just before rotation may still be valid');
     now += 2;
     assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [second]);

@@ -8,11 +8,13 @@ import type { Router } from '../http/router';
 import type { WriteOp } from '../store/store';
 import { IDP, idpCollections } from './records';
 import { registerTestUsers } from './testUsers';
+import { authorizationServer } from './authorizationServer';
 
 export const builtInIdentityProvider: ControlPlaneModule = {
   collections: idpCollections,
   register(router: Router, ctx: ControlPlaneContext) {
     registerTestUsers(router, ctx);
+    authorizationServer(ctx).register(router);
     ctx.cascade.onDelete(C.orgs, async (org, store) => {
       const ops: WriteOp[] = [];
       for (const collection of [IDP.refreshTokens, IDP.grants, IDP.codes, IDP.sessions, IDP.interactions, IDP.testUsers]) {

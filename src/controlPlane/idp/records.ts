@@ -47,7 +47,7 @@ export interface AuthorizationRequest {
   scope: string;
   state?: string;
   nonce?: string;
-  codeChallenge: string;
+  codeChallenge?: string;
   /** prompt=login: sign in again even with a session. */
   forceLogin?: boolean;
 }
@@ -69,7 +69,12 @@ export type InteractionRecord = StoredAs<typeof interactions>;
 /** A person signed in to the provider in one browser (its cookie holds the id; `sid` of ID tokens). */
 const sessions = collection({
   name: IDP.sessions,
-  fields: { orgId: uuid(), environment: text(), userId: uuid(), authTime: time(), createdAt: time(), expiresAt: time() },
+  fields: {
+    orgId: uuid(), environment: text(), userId: uuid(),
+    /** SHA-256 of the secret the cookie holds beside the id (the id is no secret: ID tokens carry it as `sid`). */
+    secretHash: text(),
+    authTime: time(), createdAt: time(), expiresAt: time(),
+  },
   lookup: { user: ['userId'], org: ['orgId'] },
 });
 export type SessionRecord = StoredAs<typeof sessions>;
@@ -78,7 +83,9 @@ const codes = collection({
   name: IDP.codes,
   fields: {
     orgId: uuid(), authConfigId: uuid(), clientId: text(), userId: uuid(), sessionId: uuid(),
-    codeHash: text(), redirectUri: text(), codeChallenge: text(), scope: text(), nonce: optional(text()),
+    codeHash: text(), redirectUri: text(), scope: text(), nonce: optional(text()),
+    /** PKCE S256; absent only for a confidential client whose key settings do not require PKCE. */
+    codeChallenge: optional(text()),
     authTime: time(), createdAt: time(), expiresAt: time(),
   },
   unique: { code: ['codeHash'] },

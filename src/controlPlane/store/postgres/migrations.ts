@@ -318,6 +318,7 @@ CREATE TABLE sign_in_sessions (
   ${fk('org_id', 'organizations')},
   environment text COLLATE "C" NOT NULL,
   user_id uuid NOT NULL,
+  secret_hash text COLLATE "C" NOT NULL,
   auth_time timestamptz NOT NULL,
   created_at timestamptz NOT NULL,
   expires_at timestamptz NOT NULL
@@ -334,7 +335,7 @@ CREATE TABLE authorization_codes (
   session_id uuid NOT NULL,
   code_hash text COLLATE "C" NOT NULL,
   redirect_uri text NOT NULL,
-  code_challenge text NOT NULL,
+  code_challenge text,
   scope text NOT NULL,
   nonce text,
   auth_time timestamptz NOT NULL,
