@@ -52,8 +52,9 @@ describe('built-in identity provider', function () {
     assert.equal(doc.issuer, issuer);
     assert.equal(doc.token_endpoint, keys.authConfiguration.tokenUrl);
     assert.equal(doc.jwks_uri, `${issuer}/jwks`);
-    assert.deepEqual(doc.grant_types_supported, ['client_credentials']);
-    assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
+    assert.deepEqual(doc.grant_types_supported, ['authorization_code', 'refresh_token', 'client_credentials']);
+    assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
+    assert.deepEqual(doc.response_types_supported, ['code'], 'no implicit flow');
     assert.equal((await fetch(`${cp.url}/oauth2/wayne/.well-known/openid-configuration`)).status, 404);
     assert.equal((await fetch(`${cp.url}/oauth2/wayne/jwks`)).status, 404);
   });
