@@ -235,6 +235,12 @@ describe('built-in identity provider: attacks on sign-in', function () {
     assert.equal(ann.status, 303);
   });
 
+  it('a test user of another environment cannot sign in to an app\'s Development keys', async () => {
+    assert.equal((await cp.call('POST', paths.testUsers(ORG, 'production'), { username: 'pat', password: 'pats password' })).status, 201);
+    const answer = await new SignInBrowser('127.0.0.6').signIn(authorizeUrl({ code_challenge: pkce().challenge }), 'pat', 'pats password');
+    assert.equal(answer.status, 401);
+  });
+
   it('a native app returns to its loopback callback on any port', async () => {
     const c = await code(new SignInBrowser(), 'http://127.0.0.1:49152/callback');
     assert.equal((await redeem(c)).status, 200);

@@ -113,4 +113,11 @@ describe('built-in identity provider: key settings and test users', function () 
     assert.ok(actions.includes('DELETE /orgs/:org/environments/:env/users/:user'), actions.join(', '));
     assert.ok(actions.includes('PUT /orgs/:org/projects/:project/components/:component/auth/:env/key-settings'));
   });
+
+  it('deletes the organization with its test users', async () => {
+    assert.equal((await cp.call('POST', paths.testUsers(org, env), { username: 'zed', password: 'zeds password' })).status, 201);
+    assert.equal((await cp.call('DELETE', paths.org(org))).status, 204);
+    assert.equal((await cp.call('POST', paths.orgs(), { name: 'Stark Industries' })).status, 201);
+    assert.deepEqual((await cp.call('GET', paths.testUsers(org, env))).body, { items: [] });
+  });
 });
