@@ -46,7 +46,11 @@
  *   {base}/oauth2/:org                                     issuer
  *   {base}/oauth2/:org/.well-known/openid-configuration    discovery
  *   {base}/oauth2/:org/jwks                                JWKS
- *   {base}/oauth2/:org/token                               token endpoint (client_credentials)
+ *   {base}/oauth2/:org/token                               token endpoint (client_credentials, authorization_code, refresh_token)
+ *   {base}/oauth2/:org/authorize                           authorization endpoint: the sign-in page (GET), its form (POST)
+ *   {base}/oauth2/:org/userinfo                            OIDC userinfo (GET, POST)
+ *   {base}/oauth2/:org/revoke                              RFC 7009 revocation (POST)
+ *   {base}/oauth2/:org/logout                              RP-initiated logout (GET, POST)
  * Gateway: {base}/gw/:org/:project/:component/:endpoint/:env/…  → the endpoint's upstream in that environment.
  */
 import type { Role } from './roles';
