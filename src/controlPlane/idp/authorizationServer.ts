@@ -29,6 +29,7 @@ import { messageBody, sendPage, signInPageBody } from './signInPage';
 import type { SigningKeys } from './signingKeys';
 import { badClient, clientCredentials, OAuthError, type UserGrants } from './tokenEndpoint';
 import { findTestUser } from './testUsers';
+import { sweepExpired, SWEEP_EVERY_MS } from './sweep';
 import { newSecret, sha256, userClaims, UserTokens } from './userTokens';
 
 const CODE_LIFETIME_SEC = 60;
@@ -108,6 +109,8 @@ interface Client {
 
 export class AuthorizationServer {
   readonly tokens: UserTokens;
+  /** When each organization was last swept (idp/sweep.ts), in this process. */
+  private readonly swept = new Map<string, number>();
 
   constructor(
     private readonly store: Store,
@@ -224,6 +227,10 @@ export class AuthorizationServer {
       expiresAt: iso(now + INTERACTION_LIFETIME_SEC * 1000),
     };
     await this.store.write([{ op: 'require', collection: C.orgs, id: client.config.orgId }, { op: 'put', collection: IDP.interactions, record: interaction }]);
+    if (now - (this.swept.get(client.config.orgId) ?? 0) >= SWEEP_EVERY_MS) {
+      this.swept.set(client.config.orgId, now);
+      sweepExpired(this.store, client.config.orgId).catch((err: Error) => console.error(`control plane: sweeping expired sign-ins failed: ${err.message}`));
+    }
     await this.page(res, 200, org, client, interaction, csrf, {
       'set-cookie': this.cookie(org, SIGN_IN_COOKIE, `${interaction.id}.${csrf}`, INTERACTION_LIFETIME_SEC),
     });
