@@ -122,7 +122,8 @@ export class AuthorizationServer {
   }
 
   private issuer = (org: string) => issuerUrl(this.baseUrl, org);
-  private cookiePath = (org: string) => `/oauth2/${encodeURIComponent(org)}/`;
+  /** The issuer's path (with the public URL's own path, behind a proxy that adds one), for cookies and the form. */
+  private cookiePath = (org: string) => `${new URL(this.issuer(org)).pathname}/`;
   private cookie(org: string, name: string, value: string, maxAgeSec: number): string {
     const secure = this.baseUrl.startsWith('https:') ? '; Secure' : '';
     return `${name}=${value}; Path=${this.cookiePath(org)}; Max-Age=${maxAgeSec}; HttpOnly; SameSite=Lax${secure}`;
