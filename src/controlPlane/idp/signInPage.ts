@@ -13,7 +13,7 @@ export function escapeHtml(text: string): string {
 
 const CSS = `
 :root { color-scheme: light dark; --bg: #f6f7f9; --card: #fff; --text: #1b1f24; --muted: #57606a; --accent: #0b63c5; --border: #d0d7de; --error: #b42318; }
-@media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --card: #161b22; --text: #e6edf3; --muted: #9da7b3; --accent: #4493f8; --border: #30363d; --error: #ff7b72; } }
+@media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --card: #161b22; --text: #e6edf3; --muted: #9da7b3; --accent: #1f6feb; --border: #30363d; --error: #ff7b72; } }
 * { box-sizing: border-box; }
 body { margin: 0; min-height: 100vh; display: flex; align-items: center; justify-content: center; background: var(--bg); color: var(--text); font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
 main { width: min(380px, 92vw); background: var(--card); border: 1px solid var(--border); border-radius: 10px; padding: 28px; }

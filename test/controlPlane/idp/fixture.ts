@@ -19,8 +19,8 @@ export const WEB_APP: KeySettings = {
 };
 
 /** A consumer named `name` with built-in keys and these key settings; answers its keys. */
-export async function appWith(cp: ControlPlane, name: string, settings: KeySettings, org = ORG): Promise<IssuedKeys> {
-  const created = await cp.call('POST', paths.components(org, 'default'), { displayName: name, name, type: 'external-consumer' });
+export async function appWith(cp: ControlPlane, name: string, settings: KeySettings, org = ORG, displayName = name): Promise<IssuedKeys> {
+  const created = await cp.call('POST', paths.components(org, 'default'), { displayName, name, type: 'external-consumer' });
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const keys = IssuedKeys.parse((await cp.call('POST', `${paths.authFor(org, 'default', name, ENV)}/generate-keys`)).body);
   const put = await cp.call('PUT', paths.keySettings(org, 'default', name, ENV), settings);
