@@ -445,19 +445,23 @@ export class AuthorizationServer {
     };
     const refresh = client.settings.grantTypes.includes('refresh_token') ? this.newRefreshToken(grant, client.settings) : undefined;
     try {
-      // The grant first: unique by the code, it is what makes the code redeemable once across replicas.
+      // The grant first: unique by the code, it is what makes the code redeemable once across replicas. The code must
+      // still be there too: a replay that revoked the first grant frees its code's slot in that index, and a replica
+      // that read the code before it was redeemed must not take the slot.
       await this.store.write([
         { op: 'put', collection: IDP.grants, record: grant },
+        { op: 'require', collection: IDP.codes, id: record.id },
         { op: 'delete', collection: IDP.codes, id: record.id },
         { op: 'require', collection: IDP.testUsers, id: user.id },
         ...(refresh ? [{ op: 'put' as const, collection: IDP.refreshTokens, record: refresh.record }] : []),
       ]);
     } catch (err) {
-      if (err instanceof UniqueViolation && err.collection === IDP.grants) {
+      if ((err instanceof UniqueViolation && err.collection === IDP.grants) || (err instanceof MissingRecord && err.collection === IDP.codes)) {
         const first = await this.store.findUnique<GrantRecord>(IDP.grants, 'code', codeHash);
         if (first) await this.revokeGrant(first);
         throw invalidGrant('This code was already used; the tokens it gave are revoked.');
       }
+      if (err instanceof MissingRecord) throw invalidGrant('The user of this code was deleted.');
       throw err;
     }
     return this.answer(org, client, grant, user, refresh?.token, record.nonce);
@@ -506,7 +510,7 @@ export class AuthorizationServer {
       ]);
     } catch (err) {
       if (err instanceof UniqueViolation) throw await reuse();
-      if (err instanceof MissingRecord) throw invalidGrant('The refresh token was revoked.');
+      if (err instanceof MissingRecord) throw invalidGrant(err.collection === IDP.grants ? 'The refresh token was revoked.' : 'The user of this refresh token was deleted.');
       throw err;
     }
     return this.answer(org, client, grant, user, next.token, undefined);
