@@ -182,8 +182,15 @@ export function registerTestUsers(router: Router, { store }: ControlPlaneContext
       const lines = bad.length === 1 ? bad[0].path : `${bad.length} lines`;
       throw validationFailed(`Nothing was imported: ${lines} of the CSV need fixing (${bad[0].path ? `${bad[0].path}: ` : ''}${bad[0].message}).`, bad.slice(0, 100));
     }
-    const records: TestUserRecord[] = [];
-    for (const u of users) records.push(await newRecord(org.id, env.handle, u.input, u.attributes));
+    // scrypt runs on libuv's thread pool (4 threads): four at a time keep it busy without queueing the whole file.
+    const records: TestUserRecord[] = new Array(users.length);
+    let next = 0;
+    await Promise.all(Array.from({ length: 4 }, async () => {
+      while (next < users.length) {
+        const i = next++;
+        records[i] = await newRecord(org.id, env.handle, users[i].input, users[i].attributes);
+      }
+    }));
     try {
       await store.write([{ op: 'require', collection: 'organizations', id: org.id }, ...records.map((record) => ({ op: 'put' as const, collection: IDP.testUsers, record }))]);
     } catch (err) {
