@@ -15,7 +15,8 @@ export const AuthConfiguration = z.object({
   /** When the secret was last regenerated: the gateway refuses every token of this client issued before then. */
   secretRegeneratedAt: isoDate.optional(),
   tokenUrl: z.string(),
-  /** The built-in provider's key settings; absent from servers before issue 24 (read as DEFAULT_KEY_SETTINGS). */
+  /** The built-in provider's key settings (grant types, callback URLs, public client, PKCE, expiry times); absent for
+   * an external provider's keys and from servers before issue 24 (read as DEFAULT_KEY_SETTINGS). */
   keySettings: KeySettings.optional(),
   createdAt: isoDate,
   updatedAt: isoDate,

@@ -46,7 +46,11 @@
  *   {base}/oauth2/:org                                     issuer
  *   {base}/oauth2/:org/.well-known/openid-configuration    discovery
  *   {base}/oauth2/:org/jwks                                JWKS
- *   {base}/oauth2/:org/token                               token endpoint (client_credentials)
+ *   {base}/oauth2/:org/token                               token endpoint (client_credentials, authorization_code, refresh_token)
+ *   {base}/oauth2/:org/authorize                           authorization endpoint: the sign-in page (GET), its form (POST)
+ *   {base}/oauth2/:org/userinfo                            OIDC userinfo (GET, POST)
+ *   {base}/oauth2/:org/revoke                              RFC 7009 revocation (POST)
+ *   {base}/oauth2/:org/logout                              RP-initiated logout (GET, POST)
  * Gateway: {base}/gw/:org/:project/:component/:endpoint/:env/…  → the endpoint's upstream in that environment.
  */
 import type { Role } from './roles';
@@ -127,11 +131,6 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   'GET /orgs/:org': viewer,
   'DELETE /orgs/:org': admin,
   'GET /orgs/:org/environments': viewer,
-  'GET /orgs/:org/environments/:env/users': viewer,
-  'POST /orgs/:org/environments/:env/users': admin,
-  'POST /orgs/:org/environments/:env/users/import': admin,
-  'DELETE /orgs/:org/environments/:env/users/:user': admin,
-  'POST /orgs/:org/environments/:env/users/:user/reset-password': admin,
   'GET /orgs/:org/identity-providers': viewer,
   'POST /orgs/:org/identity-providers': admin,
   'GET /orgs/:org/identity-providers/:idp': viewer,
@@ -165,6 +164,12 @@ export const ACCESS: Readonly<Record<string, Access>> = {
   [`GET ${component}/connections/:connection`]: viewer,
   [`DELETE ${component}/connections/:connection`]: developer,
   [`GET ${component}/connections/:connection/config/:env`]: viewer,
+  // Test users of the built-in identity provider (issue 24): people's passwords, so only admins change them.
+  'GET /orgs/:org/environments/:env/users': viewer,
+  'POST /orgs/:org/environments/:env/users': admin,
+  'POST /orgs/:org/environments/:env/users/import': admin,
+  'DELETE /orgs/:org/environments/:env/users/:user': admin,
+  'POST /orgs/:org/environments/:env/users/:user/reset-password': admin,
   'GET /orgs/:org/members': viewer,
   'POST /orgs/:org/members': admin,
   'PATCH /orgs/:org/members/:member': admin,

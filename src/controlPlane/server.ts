@@ -27,6 +27,8 @@ import { MembersGuard, UserTokenAuthenticator } from './members/access';
 import { PersonalAccessTokenAuthenticator } from './members/personalTokens';
 import { UsersIdp, type UsersIdpOptions } from './members/usersIdp';
 import { openBackend, type TeamDatabase } from './backend';
+import { keySettingsOf } from './domain/views';
+import { authorizationServer } from './idp/authorizationServer';
 
 export interface ServeOptions {
   /** The data folder; or `database` for a team control plane on PostgreSQL. */
@@ -125,7 +127,14 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
 
     const builtInClient = (r: AuthConfigRecord | undefined): BuiltInClient | undefined => {
       if (!r?.secretHash) return undefined;
-      const client: BuiltInClient = { clientId: r.clientId, orgHandle: r.orgHandle, secretHash: r.secretHash };
+      const settings = keySettingsOf(r);
+      const client: BuiltInClient = {
+        clientId: r.clientId,
+        orgHandle: r.orgHandle,
+        secretHash: r.secretHash,
+        clientCredentials: !settings.publicClient && settings.grantTypes.includes('client_credentials'),
+        tokenLifetimeSec: settings.expiry.applicationAccessToken,
+      };
       if (r.secretRegeneratedAt !== undefined) client.secretVersion = Date.parse(r.secretRegeneratedAt);
       return client;
     };
@@ -134,7 +143,7 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
       const r = store.findUniqueNow<AuthConfigRecord>(C.authConfigs, 'clientId', clientId);
       return r === NOT_IN_MEMORY ? store.findUnique<AuthConfigRecord>(C.authConfigs, 'clientId', clientId).then(builtInClient) : builtInClient(r);
     };
-    const tokens = new TokenEndpoint(baseUrl, signingKeys, lookup);
+    const tokens = new TokenEndpoint(baseUrl, signingKeys, lookup, undefined, authorizationServer(ctx).grants);
     const gateway = gatewayState(ctx).dispatch;
     const hosts = new HostCheck(baseUrl);
     handler = (req, res) => {

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gatewayAudience, IssuedKeys, paths } from '../../src/api';
-import { SigningKeys, RETIRED_KEY_MARGIN_SEC, TOKEN_LIFETIME_SEC } from '../../src/controlPlane/idp/signingKeys';
+import { SigningKeys, LONGEST_TOKEN_LIFETIME_SEC, RETIRED_KEY_MARGIN_SEC, TOKEN_LIFETIME_SEC } from '../../src/controlPlane/idp/signingKeys';
 import { ControlPlane, runCli, tempDir } from './helpers/controlPlane';
 
 // Both libraries are ES modules only; this file is compiled as CommonJS.
@@ -52,8 +52,9 @@ describe('built-in identity provider', function () {
     assert.equal(doc.issuer, issuer);
     assert.equal(doc.token_endpoint, keys.authConfiguration.tokenUrl);
     assert.equal(doc.jwks_uri, `${issuer}/jwks`);
-    assert.deepEqual(doc.grant_types_supported, ['client_credentials']);
-    assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post']);
+    assert.deepEqual(doc.grant_types_supported, ['authorization_code', 'refresh_token', 'client_credentials']);
+    assert.deepEqual(doc.token_endpoint_auth_methods_supported, ['client_secret_basic', 'client_secret_post', 'none']);
+    assert.deepEqual(doc.response_types_supported, ['code'], 'no implicit flow');
     assert.equal((await fetch(`${cp.url}/oauth2/wayne/.well-known/openid-configuration`)).status, 404);
     assert.equal((await fetch(`${cp.url}/oauth2/wayne/jwks`)).status, 404);
   });
@@ -192,7 +193,7 @@ describe('signing keys', () => {
     now += 1000;
     const second = await keys.rotate();
     assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [first, second]);
-    now += (TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000 - 1;
+    now += (LONGEST_TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000 - 1;
     assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [first, second], 'a token signed just before rotation may still be valid');
     now += 2;
     assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [second]);

@@ -7,6 +7,7 @@
  */
 import { bool, collection, inColumn, int, json, optional, text, time, uuid, type DeclaredCollection, type StoredAs } from '../store/collection';
 import type { EndpointInput } from '../../api/components';
+import type { KeySettings } from '../../api/keySettings';
 
 export const C = {
   orgs: 'organizations',
@@ -94,6 +95,9 @@ const authConfigs = collection({
     /** Built-in provider only: when Regenerate Secret last made a new secret (ISO). Tokens issued before it are refused
      * by the gateway (each token carries its secret's time, see idp/tokenEndpoint.ts). Absent: never regenerated. */
     secretRegeneratedAt: optional(time()),
+    /** Built-in provider only: its key settings (api/keySettings.ts); absent for keys made before they existed, which
+     * keep DEFAULT_KEY_SETTINGS (see keySettingsOf). */
+    keySettings: optional(json<KeySettings>()),
     createdAt: time(), updatedAt: time(),
   },
   unique: {

@@ -1,5 +1,6 @@
 /** Stored records → the API's response shapes (src/api). URLs are derived from the base URL at answer time. */
 import type { AuthConfiguration } from '../../api/auth';
+import { DEFAULT_KEY_SETTINGS, type KeySettings } from '../../api/keySettings';
 import type { ResourceUse } from '../../api/common';
 import type { Component } from '../../api/components';
 import type { IdentityProvider } from '../../api/identityProviders';
@@ -83,6 +84,11 @@ export function identityProviderView(r: IdentityProviderRecord, org: Organizatio
   return idp;
 }
 
+/** The key settings of built-in keys; keys made before key settings existed keep the defaults (client_credentials). */
+export function keySettingsOf(r: AuthConfigRecord): KeySettings {
+  return r.keySettings ?? DEFAULT_KEY_SETTINGS;
+}
+
 export function authConfigurationView(r: AuthConfigRecord, idp: IdentityProviderRecord | undefined, baseUrl: string): AuthConfiguration {
   return {
     componentId: r.componentId,
@@ -94,6 +100,7 @@ export function authConfigurationView(r: AuthConfigRecord, idp: IdentityProvider
     hasSecret: r.secretHash !== undefined,
     ...(r.secretRegeneratedAt ? { secretRegeneratedAt: r.secretRegeneratedAt } : {}),
     tokenUrl: r.kind === 'built-in' ? tokenUrl(baseUrl, r.orgHandle) : (idp?.tokenEndpoint ?? ''),
+    ...(r.kind === 'built-in' ? { keySettings: keySettingsOf(r) } : {}),
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   };

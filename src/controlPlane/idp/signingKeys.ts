@@ -10,9 +10,13 @@ import { createHash, createPrivateKey, generateKeyPairSync, type JsonWebKey, typ
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomicSync } from '../store/atomicFile';
+import { EXPIRY } from '../../api/keySettings';
 
 export const SIGNING_KEYS_FILE = 'signing-keys.json';
 export const TOKEN_LIFETIME_SEC = 3600;
+/** The longest a JWT the provider signs may live (key settings bound each expiry time, api/keySettings.ts): a retired
+ * key stays published this long, so every token it signed keeps verifying until it expires. */
+export const LONGEST_TOKEN_LIFETIME_SEC = Math.max(EXPIRY.applicationAccessToken.max, EXPIRY.userAccessToken.max, EXPIRY.idToken.max);
 /** How long a retired key stays published beyond the last token it can have signed. */
 export const RETIRED_KEY_MARGIN_SEC = 300;
 
@@ -29,6 +33,8 @@ export interface ActiveKey {
   key: KeyObject;
   /** base64url of the JWS header {"alg":"ES256","typ":"at+jwt","kid":…}, computed once per key. */
   headerB64: string;
+  /** The same for ID tokens and other JWTs that are no access token: {"alg":"ES256","typ":"JWT","kid":…}. */
+  jwtHeaderB64: string;
 }
 
 export interface PublicJwk {
@@ -109,7 +115,7 @@ export class SigningKeys {
   }
 
   private expired(k: StoredKey): boolean {
-    return k.retiredAt !== undefined && Date.parse(k.retiredAt) + (TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000 <= this.now();
+    return k.retiredAt !== undefined && Date.parse(k.retiredAt) + (LONGEST_TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000 <= this.now();
   }
 
   private refresh(): void {
@@ -119,6 +125,7 @@ export class SigningKeys {
         kid: active.kid,
         key: createPrivateKey({ key: active.privateJwk, format: 'jwk' }),
         headerB64: Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: active.kid })).toString('base64url'),
+        jwtHeaderB64: Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid: active.kid })).toString('base64url'),
       };
     }
     const published = this.keys.filter((k) => !this.expired(k));
@@ -135,7 +142,7 @@ export class SigningKeys {
     };
     // Look again when the next retired key drops out of the set.
     const nextExpiry = Math.min(
-      ...published.filter((k) => k.retiredAt).map((k) => Date.parse(k.retiredAt!) + (TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000),
+      ...published.filter((k) => k.retiredAt).map((k) => Date.parse(k.retiredAt!) + (LONGEST_TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000),
     );
     this.jwksValidUntil = Number.isFinite(nextExpiry) ? nextExpiry : Number.POSITIVE_INFINITY;
   }

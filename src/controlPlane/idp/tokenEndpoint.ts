@@ -1,6 +1,7 @@
 /**
  * The built-in identity provider's token endpoint: `client_credentials` with `client_secret_basic` or
- * `client_secret_post`, answering RFC 9068 JWT access tokens signed ES256.
+ * `client_secret_post`, answering RFC 9068 JWT access tokens signed ES256. The grants that sign people in
+ * (`authorization_code`, `refresh_token`) go to the authorization server (idp/authorizationServer.ts), off this path.
  *
  * This is the hot path of the control plane (every external consumer asks here before calling a service), so it is
  * served before the router: callback-based body reading, a synchronous client lookup, a JWS header computed once per
@@ -12,7 +13,7 @@ import { gatewayAudience, issuerUrl } from '../../api/routes';
 import { StoreUnavailable } from '../store/store';
 import { clientSecretMatches } from './clientSecret';
 import { ClientThrottle } from './clientThrottle';
-import { SigningKeys, TOKEN_LIFETIME_SEC } from './signingKeys';
+import { SigningKeys } from './signingKeys';
 
 /** What the token endpoint needs to know about a client of the built-in provider. */
 export interface BuiltInClient {
@@ -22,7 +23,14 @@ export interface BuiltInClient {
   /** When its secret was regenerated (ms since the epoch), if ever: its tokens carry it as `secret_version`, and the
    * gateway refuses tokens of an older secret (gateway/access.ts). */
   secretVersion?: number;
+  /** Its key settings allow client_credentials (not a public client, the grant chosen; api/keySettings.ts). */
+  clientCredentials: boolean;
+  /** Seconds an application access token lives (the key settings' expiry time). */
+  tokenLifetimeSec: number;
 }
+
+/** The grants other than client_credentials: the authorization server answers them (the token response's JSON). */
+export type UserGrants = (req: IncomingMessage, params: URLSearchParams, org: string) => Promise<string>;
 
 /** Synchronous when the store holds its data in memory (the file store); a remote store may answer a promise. */
 export type ClientLookup = (clientId: string) => BuiltInClient | undefined | Promise<BuiltInClient | undefined>;
@@ -37,7 +45,7 @@ const COMMON_BODY = new URLSearchParams('grant_type=client_credentials');
 
 const JSON_HEADERS = ['content-type', 'application/json;charset=UTF-8', 'cache-control', 'no-store', 'pragma', 'no-cache'];
 
-class OAuthError {
+export class OAuthError {
   constructor(
     readonly status: number,
     readonly error: string,
@@ -58,6 +66,7 @@ export class TokenEndpoint {
     private readonly keys: SigningKeys,
     private readonly lookup: ClientLookup,
     private readonly throttle = new ClientThrottle(),
+    private readonly userGrants?: UserGrants,
   ) {
     this.audience = gatewayAudience(baseUrl);
   }
@@ -115,8 +124,12 @@ export class TokenEndpoint {
     const text = body.toString('latin1');
     // The body every client_secret_basic client sends; spares the general parser on the hot path.
     const params = text === 'grant_type=client_credentials' ? COMMON_BODY : new URLSearchParams(text);
-    if (params !== COMMON_BODY) for (const name of ['grant_type', 'scope', 'client_id', 'client_secret']) {
-      if (params.getAll(name).length > 1) throw new OAuthError(400, 'invalid_request', `The parameter ${name} appears more than once.`);
+    if (params !== COMMON_BODY) {
+      for (const name of ['grant_type', 'scope', 'client_id', 'client_secret']) {
+        if (params.getAll(name).length > 1) throw new OAuthError(400, 'invalid_request', `The parameter ${name} appears more than once.`);
+      }
+      const grant = params.get('grant_type');
+      if (this.userGrants && (grant === 'authorization_code' || grant === 'refresh_token')) return this.userGrants(req, params, org);
     }
     const { clientId, secret } = clientCredentials(req.headers.authorization, params);
     const client = this.lookup(clientId);
@@ -147,7 +160,10 @@ export class TokenEndpoint {
     const grant = params.get('grant_type');
     if (!grant) throw new OAuthError(400, 'invalid_request', 'The grant_type parameter is missing; use client_credentials.');
     if (grant !== 'client_credentials') {
-      throw new OAuthError(400, 'unsupported_grant_type', `The built-in identity provider supports only the client_credentials grant, not ${grant}.`);
+      throw new OAuthError(400, 'unsupported_grant_type', `The built-in identity provider supports client_credentials, authorization_code and refresh_token, not ${grant}.`);
+    }
+    if (!client.clientCredentials) {
+      throw new OAuthError(400, 'unauthorized_client', 'The key settings of this client do not allow Client Credentials (a public client has no secret to use it with).');
     }
     const scope = scopeOf(params.get('scope'));
 
@@ -159,11 +175,11 @@ export class TokenEndpoint {
     const iat = Math.floor(Date.now() / 1000);
     // clientId, scope and the UUID are URL-safe / NQCHAR-checked strings: no JSON escaping needed.
     const version = client.secretVersion === undefined ? '' : `,"secret_version":${client.secretVersion}`;
-    const payload = `${head}"sub":"${clientId}","client_id":"${clientId}","iat":${iat},"exp":${iat + TOKEN_LIFETIME_SEC},"jti":"${randomUUID()}","scope":"${scope}"${version}}`;
+    const payload = `${head}"sub":"${clientId}","client_id":"${clientId}","iat":${iat},"exp":${iat + client.tokenLifetimeSec},"jti":"${randomUUID()}","scope":"${scope}"${version}}`;
     const key = this.keys.active;
     const signingInput = `${key.headerB64}.${Buffer.from(payload).toString('base64url')}`;
     const signature = sign('sha256', Buffer.from(signingInput, 'latin1'), { key: key.key, dsaEncoding: 'ieee-p1363' });
-    return `{"access_token":"${signingInput}.${signature.toString('base64url')}","token_type":"Bearer","expires_in":${TOKEN_LIFETIME_SEC},"scope":"${scope}"}`;
+    return `{"access_token":"${signingInput}.${signature.toString('base64url')}","token_type":"Bearer","expires_in":${client.tokenLifetimeSec},"scope":"${scope}"}`;
   }
 
   private ok(res: ServerResponse, text: string): void {
@@ -191,11 +207,11 @@ export class TokenEndpoint {
   }
 }
 
-const badClient = () =>
+export const badClient = () =>
   new OAuthError(401, 'invalid_client', 'Client authentication failed: unknown client, wrong secret, or a client of another organization.', true);
 
 /** client_secret_basic (RFC 6749 §2.3.1: id and secret form-urlencoded, then Basic) or client_secret_post. */
-function clientCredentials(authorization: string | undefined, params: URLSearchParams): { clientId: string; secret: string } {
+export function clientCredentials(authorization: string | undefined, params: URLSearchParams): { clientId: string; secret: string } {
   const postId = params.get('client_id');
   const postSecret = params.get('client_secret');
   if (authorization !== undefined && authorization.length > 6 && authorization.slice(0, 6).toLowerCase() === 'basic ') {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AddExternalKeys, type IssuedKeys } from '../../api/auth';
+import { KeySettings } from '../../api/keySettings';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { findComponent, findEnvironment } from '../domain/lookups';
 import { builtInIdentityProvider } from '../domain/organizations';
@@ -98,6 +99,20 @@ export const authConfigurations: ControlPlaneModule = {
       await writeConfig(store, component, env.name, record);
       const body: IssuedKeys = { authConfiguration: await view(record), clientSecret: secret };
       return { status: 200, body };
+    });
+
+    // Key settings of built-in keys (issue 24): grants, callback URLs, public client, PKCE, expiry times. Every
+    // replica reads them from the store per request, so a change holds everywhere within the store's propagation.
+    router.api('PUT', `${base}/:env/key-settings`, async ({ req, params }) => {
+      const { component, env, existing } = await slot(params);
+      const keySettings = await readJson(req, KeySettings);
+      if (!existing) throw notConfigured(component, env.name);
+      if (existing.kind !== 'built-in') {
+        throw conflict(`"${component.name}" uses an external identity provider in ${env.name}; its key settings live in that provider.`);
+      }
+      const record: AuthConfigRecord = { ...existing, keySettings, updatedAt: new Date().toISOString() };
+      await writeConfig(store, component, env.name, record);
+      return { status: 200, body: await view(record) };
     });
 
     router.api('PUT', `${base}/:env/external`, async ({ req, params }) => {

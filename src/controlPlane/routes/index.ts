@@ -12,6 +12,7 @@ import { signingKeys } from './signingKeys';
 import { connections } from '../connections/module';
 import { externalIdentityProviders } from '../externalIdp/module';
 import { gateway } from '../gateway/module';
+import { builtInIdentityProvider } from '../idp/module';
 import { members } from '../members/module';
 import { sampleService } from '../sampleService/module';
 
@@ -24,6 +25,7 @@ export const modules: ControlPlaneModule[] = [
   identityProviders,
   signingKeys,
   oauth2,
+  builtInIdentityProvider,
   externalIdentityProviders,
   connections,
   gateway,

@@ -274,6 +274,117 @@ CREATE INDEX change_log_committed_at ON change_log USING brin (committed_at);
 ALTER TABLE connections ADD COLUMN revoked jsonb;
 `,
   },
+  {
+    version: 6,
+    name: 'built-in identity provider: key settings, test users, authorization server',
+    sql: `
+-- Issue 24 (src/controlPlane/idp/records.ts). Key settings of built-in keys; NULL: the defaults (client_credentials).
+ALTER TABLE auth_configurations ADD COLUMN key_settings jsonb;
+
+CREATE TABLE test_users (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  environment text COLLATE "C" NOT NULL,
+  username text COLLATE "C" NOT NULL,
+  username_key text COLLATE "C" NOT NULL,
+  groups jsonb NOT NULL,
+  first_name text,
+  last_name text,
+  email text,
+  attributes jsonb,
+  password_hash text NOT NULL,
+  created_at timestamptz NOT NULL,
+  updated_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX test_users_username_key ON test_users (org_id, environment, username_key);
+CREATE INDEX test_users_environment ON test_users (org_id, environment);
+CREATE INDEX test_users_org ON test_users (org_id);
+
+-- The authorization server's state, shared by the replicas. Short-lived; deleted with their organization.
+CREATE TABLE sign_in_interactions (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  auth_config_id uuid NOT NULL,
+  environment text COLLATE "C" NOT NULL,
+  request jsonb NOT NULL,
+  csrf_hash text COLLATE "C" NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX sign_in_interactions_org ON sign_in_interactions (org_id);
+
+CREATE TABLE sign_in_sessions (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  environment text COLLATE "C" NOT NULL,
+  user_id uuid NOT NULL,
+  secret_hash text COLLATE "C" NOT NULL,
+  auth_time timestamptz NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE INDEX sign_in_sessions_user ON sign_in_sessions (user_id);
+CREATE INDEX sign_in_sessions_org ON sign_in_sessions (org_id);
+
+CREATE TABLE authorization_codes (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  auth_config_id uuid NOT NULL,
+  client_id text COLLATE "C" NOT NULL,
+  user_id uuid NOT NULL,
+  session_id uuid NOT NULL,
+  code_hash text COLLATE "C" NOT NULL,
+  redirect_uri text NOT NULL,
+  code_challenge text,
+  scope text NOT NULL,
+  nonce text,
+  auth_time timestamptz NOT NULL,
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX authorization_codes_code_key ON authorization_codes (code_hash);
+CREATE INDEX authorization_codes_user ON authorization_codes (user_id);
+CREATE INDEX authorization_codes_org ON authorization_codes (org_id);
+
+CREATE TABLE grants (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  auth_config_id uuid NOT NULL,
+  client_id text COLLATE "C" NOT NULL,
+  environment text COLLATE "C" NOT NULL,
+  user_id uuid NOT NULL,
+  session_id uuid NOT NULL,
+  code_hash text COLLATE "C" NOT NULL,
+  scope text NOT NULL,
+  nonce text,
+  auth_time timestamptz NOT NULL,
+  created_at timestamptz NOT NULL
+);
+-- A code is redeemed once, whichever replica redeems it: the second grant of a code violates this.
+CREATE UNIQUE INDEX grants_code_key ON grants (code_hash);
+CREATE INDEX grants_user ON grants (user_id);
+CREATE INDEX grants_session ON grants (session_id);
+CREATE INDEX grants_client ON grants (auth_config_id);
+CREATE INDEX grants_org ON grants (org_id);
+
+CREATE TABLE refresh_tokens (
+  id uuid PRIMARY KEY,
+  ${fk('org_id', 'organizations')},
+  grant_id uuid NOT NULL,
+  user_id uuid NOT NULL,
+  token_hash text COLLATE "C" NOT NULL,
+  parent_hash text COLLATE "C",
+  created_at timestamptz NOT NULL,
+  expires_at timestamptz NOT NULL
+);
+CREATE UNIQUE INDEX refresh_tokens_token_key ON refresh_tokens (token_hash);
+-- A refresh token is rotated once: a second successor of the same token is reuse.
+CREATE UNIQUE INDEX refresh_tokens_parent_key ON refresh_tokens (parent_hash) WHERE parent_hash IS NOT NULL;
+CREATE INDEX refresh_tokens_grant ON refresh_tokens (grant_id);
+CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id);
+CREATE INDEX refresh_tokens_org ON refresh_tokens (org_id);
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -14,6 +14,7 @@
 import { connectionCollection } from '../../connections/records';
 import { coreCollections } from '../../domain/records';
 import { memberCollections } from '../../members/records';
+import { idpCollections } from '../../idp/records';
 import { type DeclaredCollection, type FieldKind, type IndexDecl } from '../collection';
 
 export type ColumnKind = FieldKind;
@@ -80,7 +81,7 @@ export function tableFor(c: DeclaredCollection): TableMapping {
 
 /** Every collection the control plane stores, by name: what an export holds and an import may write. */
 export const tables: Record<string, TableMapping> = Object.fromEntries(
-  [...coreCollections, connectionCollection, ...memberCollections].map((c) => [c.name, tableFor(c)]),
+  [...coreCollections, connectionCollection, ...memberCollections, ...idpCollections].map((c) => [c.name, tableFor(c)]),
 );
 
 /** The name of the UNIQUE index behind a Store unique index (what PostgreSQL reports as the violated constraint). */
