@@ -1,4 +1,5 @@
 /** Stored records → the API's response shapes (src/api). URLs are derived from the base URL at answer time. */
+import { DEFAULT_CORS } from '../../api/cors';
 import type { AuthConfiguration } from '../../api/auth';
 import type { ResourceUse } from '../../api/common';
 import type { Component } from '../../api/components';
@@ -46,6 +47,7 @@ export function componentView(r: ComponentRecord, baseUrl: string, envHandles: s
       name: e.name,
       visibility: e.visibility,
       upstreamUrls: e.upstreamUrls,
+      cors: e.cors ?? DEFAULT_CORS,
       gatewayUrls: Object.fromEntries(envHandles.map((env) => [env, gatewayUrl(baseUrl, r.orgHandle, r.projectHandle, r.name, e.name, env)])),
     }));
   }
