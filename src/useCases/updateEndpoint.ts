@@ -8,9 +8,9 @@ import { parseFields } from './validate';
 export type ServiceTarget = Pick<ComponentRef, 'org' | 'project' | 'component'>;
 
 /**
- * Changes one endpoint of a service: its upstream URL in some environments (null removes one) and its visibility.
- * Checked with the API's rule first; the gateway uses the new upstream from the next call on. Field problems are keyed
- * `upstreamUrls.<environment>` and `visibility`.
+ * Changes one endpoint of a service: its upstream URL in some environments (null removes one), its visibility and its
+ * CORS setting. Checked with the API's rule first; the gateway uses the change from the next call on. Field problems
+ * are keyed `upstreamUrls.<environment>`, `visibility` and `cors.<part>`.
  */
 export async function updateEndpoint(ctx: UseCaseContext, service: ServiceTarget, endpoint: string, input: UpdateEndpoint): Promise<Component> {
   const trimmed: UpdateEndpoint = {
@@ -28,7 +28,13 @@ export async function updateEndpoint(ctx: UseCaseContext, service: ServiceTarget
     }
   }
   const updated = await ctx.ui.progress(`Saving endpoint ${endpoint}…`, () => client.updateEndpoint(service.org, service.project, service.component, endpoint, body));
-  const what = [body.upstreamUrls && `upstream URL in ${Object.keys(body.upstreamUrls).join(', ')}`, body.visibility && `visibility ${body.visibility}`].filter(Boolean).join(' and ');
+  const what = [
+    body.upstreamUrls && `upstream URL in ${Object.keys(body.upstreamUrls).join(', ')}`,
+    body.visibility && `visibility ${body.visibility}`,
+    body.cors !== undefined && (body.cors === null ? 'CORS back to the default' : `CORS (origins ${body.cors.allowOrigins.join(', ')})`),
+  ]
+    .filter(Boolean)
+    .join(' and ');
   ctx.log.info(`Changed endpoint ${endpoint} of ${service.org}/${service.project}/${service.component}: ${what || 'nothing'}`);
   ctx.changed({ org: service.org, project: service.project, component: service.component });
   return updated;
