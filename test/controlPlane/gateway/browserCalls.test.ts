@@ -350,6 +350,51 @@ describe('issue 24 item 4: the gateway for browser apps and the X-JWT-Assertion'
     });
   });
 
+  describe("an external identity provider's tokens", () => {
+    it("the assertion's sub is the person of that provider's token, token_issuer the provider", async () => {
+      const { exportJWK, generateKeyPair, SignJWT } = await jose();
+      const { privateKey, publicKey } = await generateKeyPair('ES256');
+      const jwk = { ...(await exportJWK(publicKey)), kid: 'ext-1', alg: 'ES256', use: 'sig' };
+      const server = http.createServer((req, res) => {
+        const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+        const body = req.url === '/jwks' ? { keys: [jwk] } : { issuer: base, token_endpoint: `${base}/token`, jwks_uri: `${base}/jwks` };
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const base = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+      try {
+        const idp = await ok('POST', paths.identityProviders(ORG), { name: 'Partner IdP', wellKnownUrl: `${base}/.well-known/openid-configuration` });
+        await ok('POST', paths.components(ORG, PROJECT), { displayName: 'Partner App', name: 'partner-app', type: 'external-consumer' });
+        await ok('PUT', `${paths.authFor(ORG, PROJECT, 'partner-app', 'development')}/external`, { identityProviderId: idp.id, clientId: 'partner-client' });
+        await ok('POST', paths.connections(ORG, PROJECT, 'partner-app'), { name: 'Orders', serviceComponentName: 'orders', endpointName: 'open' });
+        const now = Math.floor(Date.now() / 1000);
+        const external = await new SignJWT({ client_id: 'partner-client', email: 'happy@partner.test' })
+          .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'ext-1' })
+          .setIssuer(base)
+          .setSubject('ext-user-7')
+          .setAudience(gatewayAudience(cp.url))
+          .setIssuedAt(now)
+          .setExpirationTime(now + 300)
+          .sign(privateKey);
+        const before = upstream.calls.length;
+        const res = await request('GET', url('open'), { authorization: `Bearer ${external}` });
+        assert.equal(res.status, 200, res.text);
+        const raw = upstream.calls[before].rawHeaders;
+        const assertion = raw[raw.findIndex((h) => h.toLowerCase() === 'x-jwt-assertion') + 1];
+        const { createRemoteJWKSet, jwtVerify } = await jose();
+        const { payload } = await jwtVerify(assertion, createRemoteJWKSet(new URL(`${issuerUrl(cp.url, ORG)}/jwks`)), { issuer: issuerUrl(cp.url, ORG) });
+        assert.equal(payload.sub, 'ext-user-7');
+        assert.equal(payload.email, 'happy@partner.test');
+        assert.equal(payload.client_id, 'partner-client');
+        assert.equal(payload.token_issuer, base);
+        assert.equal(payload.consumer, `${ORG}/${PROJECT}/partner-app`);
+        assert.ok(payload.exp! <= now + 300, 'not beyond the external token');
+      } finally {
+        await new Promise<void>((r) => server.close(() => r()));
+      }
+    });
+  });
+
   describe("the built-in provider's endpoints a browser app calls", () => {
     it('discovery and JWKS answer any origin; the token endpoint only the origins of the callback URLs', async () => {
       for (const doc of [`${issuerUrl(cp.url, ORG)}/.well-known/openid-configuration`, `${issuerUrl(cp.url, ORG)}/jwks`]) {
