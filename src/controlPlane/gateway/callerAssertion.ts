@@ -35,7 +35,8 @@ export interface CallSubject {
   connection: ConnectionRecord;
 }
 
-interface Made {
+/** An assertion made, and when to make the next. */
+export interface Made {
   jwt: string;
   /** ms since the epoch. */
   renewAt: number;
@@ -54,18 +55,19 @@ export class CallerAssertions {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The assertion for a call of `token` as `subject` says: the one made before while it is fresh, else a new one. */
-  for(token: VerifiedToken, subject: CallSubject): string {
+  /** The assertion for a call of `token` as `subject` says: the one made before while it is fresh, else a new one.
+   * Callers may keep the answer and use it until `renewAt` (the gateway keeps it with the call that passed). */
+  for(token: VerifiedToken, subject: CallSubject): Made {
     const key = `${subject.connection.id}/${subject.environment}`;
     let byCall = this.made.get(token);
     const before = byCall?.get(key);
     const now = this.now();
-    if (before !== undefined && now < before.renewAt) return before.jwt;
+    if (before !== undefined && now < before.renewAt) return before;
     const made = this.make(token, subject, now);
     if (byCall === undefined) this.made.set(token, (byCall = new Map()));
     else if (byCall.size >= PER_TOKEN && before === undefined) byCall.clear();
     byCall.set(key, made);
-    return made.jwt;
+    return made;
   }
 
   private make(token: VerifiedToken, s: CallSubject, nowMs: number): Made {

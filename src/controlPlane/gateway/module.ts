@@ -19,7 +19,7 @@ import type { Store } from '../store/store';
 import { AccessDenied, audiencesOf, authorizeCall } from './access';
 import { DEFAULT_CORS } from '../../api/cors';
 import { answerPreflight, corsResponseHeaderObject, corsResponseHeaders, endpointCorsPolicy, isPreflight, originOf, type CorsPolicy } from '../http/cors';
-import { ASSERTION_HEADER, CallerAssertions, type CallSubject } from './callerAssertion';
+import { ASSERTION_HEADER, CallerAssertions, type CallSubject, type Made } from './callerAssertion';
 import type { JSONWebKeySet, JWTVerifyGetKey } from './jose';
 import { localKeys } from './jwks';
 import { greetingHandler } from '../sampleService/greetingService';
@@ -177,6 +177,8 @@ interface PassedCall {
   cors: CorsPolicy;
   /** Who called, for X-JWT-Assertion. */
   subject: CallSubject;
+  /** The X-JWT-Assertion of these calls while it is fresh (a property read on the hot path). */
+  assertion?: Made;
 }
 
 /** The CORS of an endpoint with no setting of its own, and of every gateway URL that names no endpoint. */
@@ -233,7 +235,9 @@ export const gateway: ControlPlaneModule = {
     const deliver = (req: IncomingMessage, res: ServerResponse, p: { rest: string; search: string }, token: VerifiedToken, call: PassedCall): void => {
       const { upstreamUrl } = call;
       const responseHeaders = corsResponseHeaders(call.cors, originOf(req));
-      const assertion = assertions.for(token, call.subject);
+      let made = call.assertion;
+      if (made === undefined || Date.now() >= made.renewAt) call.assertion = made = assertions.for(token, call.subject);
+      const assertion = made.jwt;
       if (!upstreamUrl.startsWith(ownPrefix)) return proxy.forward(req, res, upstreamUrl, p.rest, p.search, call.orgId, { assertion, responseHeaders });
       for (let i = 0; responseHeaders !== undefined && i < responseHeaders.length; i += 2) res.appendHeader(responseHeaders[i], responseHeaders[i + 1]);
       const sample = upstreamUrl === samplePrefix || upstreamUrl === `${samplePrefix}/`;

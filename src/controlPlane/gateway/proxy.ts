@@ -109,7 +109,7 @@ export interface ForwardExtras {
   /** The X-JWT-Assertion the upstream gets (callerAssertion.ts). */
   assertion?: string;
   /** Headers of the answer to the caller (CORS), as a flat list; also on the gateway's own error answers. */
-  responseHeaders?: string[];
+  responseHeaders?: readonly string[];
 }
 
 /**
@@ -189,7 +189,7 @@ function requestHead(req: IncomingMessage, forwardAuthorization: boolean, start:
 /** The upstream's response headers for the caller, as the flat list writeHead takes, hop-by-hop ones dropped, and
  * the gateway's own (`extra`) added. The gateway answers CORS from the endpoint's setting: an upstream's
  * Access-Control-Allow-* and -Max-Age are dropped, so a disallowed origin never gets them from the service either. */
-function responseHeaders(headers: string[], connection: string, extra: string[] | undefined): string[] {
+function responseHeaders(headers: string[], connection: string, extra: readonly string[] | undefined): string[] {
   const listed = connection !== '' && namesOtherHeaders(connection) ? connectionTokens(connection) : undefined;
   const out: string[] = [];
   for (let i = 0; i < headers.length; i += 2) {
@@ -208,7 +208,7 @@ function isCorsAnswer(name: string): boolean {
   return lower.startsWith('access-control-allow-') || lower === 'access-control-max-age';
 }
 
-const headerObject = (list: string[] | undefined): Record<string, string> => {
+const headerObject = (list: readonly string[] | undefined): Record<string, string> => {
   const out: Record<string, string> = {};
   if (list !== undefined) for (let i = 0; i < list.length; i += 2) out[list[i]] = out[list[i]] === undefined ? list[i + 1] : `${out[list[i]]}, ${list[i + 1]}`;
   return out;
@@ -275,7 +275,7 @@ class Forward implements UpstreamExchange, RequestBody {
     private readonly caller: CallerSocket,
     private readonly origin: string,
     method: string,
-    private readonly extra: string[] | undefined,
+    private readonly extra: readonly string[] | undefined,
   ) {
     this.isHeadRequest = method === 'HEAD';
   }

@@ -57,6 +57,9 @@ function allowOriginValue(policy: CorsPolicy, origin: string): string | undefine
   return allowsOrigin(policy, origin) ? origin : undefined;
 }
 
+/** The answer's headers for any origin: the same for every call, so made once. */
+const ANY_ORIGIN: readonly string[] = Object.freeze(['access-control-allow-origin', '*']);
+
 /** Whether answers differ by Origin (then caches must know: Vary: Origin). */
 const variesByOrigin = (policy: CorsPolicy) => !(policy.anyOrigin && !policy.credentials);
 
@@ -65,10 +68,10 @@ const variesByOrigin = (policy: CorsPolicy) => !(policy.anyOrigin && !policy.cre
  * Access-Control-Allow-Origin (and -Credentials) when the origin is allowed, Vary: Origin whenever the answer depends
  * on it.
  */
-export function corsResponseHeaders(policy: CorsPolicy, origin: string | undefined): string[] | undefined {
+export function corsResponseHeaders(policy: CorsPolicy, origin: string | undefined): readonly string[] | undefined {
   if (origin === undefined) return undefined;
   const allow = allowOriginValue(policy, origin);
-  if (allow === '*') return ['access-control-allow-origin', '*'];
+  if (allow === '*') return ANY_ORIGIN;
   const headers = ['vary', 'Origin'];
   if (allow !== undefined) {
     headers.push('access-control-allow-origin', allow);

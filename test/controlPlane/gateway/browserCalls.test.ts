@@ -280,6 +280,10 @@ describe('issue 24 item 4: the gateway for browser apps and the X-JWT-Assertion'
       assert.ok(payload.exp! <= tokenExp, 'it does not outlive the token');
       assert.ok(payload.exp! - payload.iat! <= 900);
       assert.deepEqual(second, first, 'signed once, reused');
+      // After a write (every call is judged again from the records) the assertion is still the one made before.
+      await ok('PATCH', paths.endpoint(ORG, PROJECT, 'orders', 'open'), { visibility: 'Organization' });
+      assert.equal((await request('GET', url('open'), { authorization: `Bearer ${token}` })).status, 200);
+      assert.deepEqual(assertionsOf(upstream.calls.at(-1)!), first, 'kept per token and connection, not per decision');
 
       // Another connection (another endpoint) gets its own.
       assert.equal((await request('GET', url('strict'), { authorization: `Bearer ${token}` })).status, 200);
