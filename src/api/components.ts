@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { description, displayName, dnsLabel, isoDate } from './common';
+import { CorsSetting, DEFAULT_CORS } from './cors';
 
 export const ComponentType = z.enum(['external-consumer', 'service']);
 export type ComponentType = z.infer<typeof ComponentType>;
@@ -35,12 +36,14 @@ export const httpUrl = z.url({
 });
 
 /** An endpoint of a service. `upstreamUrls` maps an environment handle to where the service runs there;
- * `gatewayUrls` (server-filled) maps it to the stable URL that consumers call through the gateway. */
+ * `gatewayUrls` (server-filled) maps it to the stable URL that consumers call through the gateway; `cors` is what the
+ * gateway answers browsers (the default when none was set, or from a server before it had the setting). */
 export const Endpoint = z.object({
   name: dnsLabel,
   visibility: Visibility,
   upstreamUrls: z.record(z.string(), httpUrl),
   gatewayUrls: z.record(z.string(), z.string()),
+  cors: CorsSetting.default(DEFAULT_CORS),
 });
 export type Endpoint = z.infer<typeof Endpoint>;
 
@@ -48,15 +51,18 @@ export const EndpointInput = z.strictObject({
   name: dnsLabel,
   visibility: Visibility.default('Project'),
   upstreamUrls: z.record(dnsLabel, httpUrl).default({}),
+  cors: CorsSetting.optional(),
 });
 export type EndpointInput = z.input<typeof EndpointInput>;
 
 /** Changes one endpoint of a service. `upstreamUrls` is merged per environment: an environment given gets that URL
  * (null removes it), the others keep theirs. Narrowing `visibility` while connections exist that it would refuse is
- * refused (409 `in_use`, naming them). Takes effect at the gateway on the next call. */
+ * refused (409 `in_use`, naming them). `cors` replaces the CORS setting as a whole (null: back to the default).
+ * Takes effect at the gateway on the next call. */
 export const UpdateEndpoint = z.strictObject({
   visibility: Visibility.optional(),
   upstreamUrls: z.record(dnsLabel, httpUrl.nullable()).optional(),
+  cors: CorsSetting.nullable().optional(),
 });
 export type UpdateEndpoint = z.input<typeof UpdateEndpoint>;
 

@@ -1,6 +1,7 @@
 export * from './common';
 export * from './organizations';
 export * from './components';
+export * from './cors';
 export * from './identityProviders';
 export * from './auth';
 export * from './connections';

@@ -16,6 +16,7 @@ import { headerValue } from './http/headers';
 import { HostCheck } from './http/hostCheck';
 import { answerError, Router, type AfterAccessCheck } from './http/router';
 import { BuiltInClient, ClientLookup, TokenEndpoint } from './idp/tokenEndpoint';
+import { ProviderCors } from './idp/browserOrigins';
 import { modules } from './routes';
 import { writeFileAtomicSync } from './store/atomicFile';
 import { NOT_IN_MEMORY } from './store/store';
@@ -146,6 +147,16 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
     const tokens = new TokenEndpoint(baseUrl, signingKeys, lookup, undefined, authorizationServer(ctx).grants);
     const gateway = gatewayState(ctx).dispatch;
     const hosts = new HostCheck(baseUrl);
+    const providerCors = new ProviderCors(store);
+    const route = (req: http.IncomingMessage, res: http.ServerResponse, url: string) => {
+      try {
+        const org = TokenEndpoint.match(url);
+        if (org !== undefined) tokens.handle(req, res, org);
+        else router.handle(req, res);
+      } catch (err) {
+        answerError(res, err);
+      }
+    };
     handler = (req, res) => {
       try {
         const host = headerValue(req.rawHeaders, 'host');
@@ -153,9 +164,9 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
         const url = req.url ?? '';
         // A gateway URL it does not take (another method, a malformed path) goes on to the router.
         if (gateway !== undefined && url.startsWith('/gw/') && gateway(req, res, url)) return;
-        const org = TokenEndpoint.match(url);
-        if (org !== undefined) tokens.handle(req, res, org);
-        else router.handle(req, res);
+        // A browser's call to the identity provider: CORS first (idp/browserOrigins.ts).
+        if (url.startsWith('/oauth2/') && providerCors.intercept(req, res, url, () => route(req, res, url))) return;
+        route(req, res, url);
       } catch (err) {
         answerError(res, err);
       }

@@ -6,9 +6,9 @@ import { parseFields } from './validate';
 import * as l10n from '@vscode/l10n';
 
 /**
- * Changes one endpoint of a service: its upstream URL in some environments (null removes one) and its visibility.
- * Checked with the API's rule first; the gateway uses the new upstream from the next call on. Field problems are keyed
- * `upstreamUrls.<environment>` and `visibility`.
+ * Changes one endpoint of a service: its upstream URL in some environments (null removes one), its visibility and its
+ * CORS setting. Checked with the API's rule first; the gateway uses the change from the next call on. Field problems
+ * are keyed `upstreamUrls.<environment>`, `visibility` and `cors.<part>`.
  */
 export async function updateEndpoint(ctx: UseCaseContext, service: ComponentRef, endpoint: string, input: UpdateEndpoint): Promise<Component> {
   const trimmed: UpdateEndpoint = {
@@ -26,7 +26,13 @@ export async function updateEndpoint(ctx: UseCaseContext, service: ComponentRef,
     }
   }
   const updated = await ctx.ui.progress(l10n.t`Saving endpoint ${endpoint}…`, () => client.updateEndpoint(service.orgHandle, service.projectHandle, service.componentName, endpoint, body));
-  const what = [body.upstreamUrls && `upstream URL in ${Object.keys(body.upstreamUrls).join(', ')}`, body.visibility && `visibility ${body.visibility}`].filter(Boolean).join(' and ');
+  const what = [
+    body.upstreamUrls && `upstream URL in ${Object.keys(body.upstreamUrls).join(', ')}`,
+    body.visibility && `visibility ${body.visibility}`,
+    body.cors !== undefined && (body.cors === null ? 'CORS back to the default' : `CORS (origins ${body.cors.allowOrigins.join(', ')})`),
+  ]
+    .filter(Boolean)
+    .join(' and ');
   ctx.log.info(`Changed endpoint ${endpoint} of ${service.orgHandle}/${service.projectHandle}/${service.componentName}: ${what || 'nothing'}`);
   ctx.changed(refIn(ComponentRef, service));
   return updated;

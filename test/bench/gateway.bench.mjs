@@ -9,6 +9,10 @@
 // BENCH_NEW_CONNECTIONS=1: the upstream closes its connection after each answer, so every call makes a new upstream
 // connection (where the gateway's address rule runs, gateway/upstream/connector.ts).
 // Goal (issue 4): at least 0.5 of nginx's requests per second, under 1 ms added at the median.
+// Issue 24: every call through the gateway carries an X-JWT-Assertion (signed once per token and connection, then
+// reused); the row "browser call (Origin, CORS)" sends an Origin, so the answer gets the endpoint's CORS headers. Its
+// CPU beside the plain row is what CORS costs; beside the baseline bundle (main's) what both cost. The cost of one
+// signature against one reuse is measured in this process at the end.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,10 +66,11 @@ function childPids(parent) {
   return pids;
 }
 
-function wrk(url, { connections, secs, token, pids = [] }) {
+function wrk(url, { connections, secs, token, headers = [], pids = [] }) {
   const cpuBefore = pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
   const args = ['-t1', `-c${connections}`, `-d${secs}s`, '--latency', url];
   if (token) args.push('-H', `Authorization: Bearer ${token}`);
+  for (const h of headers) args.push('-H', h);
   const r = spawnSync('wrk', args, { encoding: 'utf8', timeout: (secs + 30) * 1000 });
   if (r.status !== 0) throw new Error(`wrk failed: ${r.stderr || r.error}`);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
@@ -182,14 +187,15 @@ try {
     { name: 'bare undici proxy', url: `${bare.url}/greeting`, token, pids: [bare.child.pid] },
     { name: 'our forwarding, no checks', url: `${forwarding.url}/greeting`, token, pids: [forwarding.child.pid] },
     ...(baseline ? [{ name: 'gateway, baseline bundle', url: baseline.gw, token: baseline.token, pids: [baseline.cp.child.pid] }] : []),
+    { name: 'browser call (Origin, CORS)', url: gw, token, headers: ['Origin: https://app.stark.test'], pids: [cp.child.pid] },
   ];
-  for (const t of targets) wrk(t.url, { connections: 10, secs: 1, token: t.token }); // warm-up (JIT, pools)
+  for (const t of targets) wrk(t.url, { connections: 10, secs: 1, token: t.token, headers: t.headers }); // warm-up (JIT, pools)
   const load = Object.fromEntries(targets.map((t) => [t.name, []]));
   const single = Object.fromEntries(targets.map((t) => [t.name, []]));
   for (let r = 0; r < rounds; r++) {
     for (const t of targets) {
-      load[t.name].push(wrk(t.url, { connections: 50, secs: seconds, token: t.token, pids: t.pids }));
-      single[t.name].push(wrk(t.url, { connections: 1, secs: Math.max(2, Math.round(seconds / 2)), token: t.token }));
+      load[t.name].push(wrk(t.url, { connections: 50, secs: seconds, token: t.token, headers: t.headers, pids: t.pids }));
+      single[t.name].push(wrk(t.url, { connections: 1, secs: Math.max(2, Math.round(seconds / 2)), token: t.token, headers: t.headers }));
     }
   }
 
@@ -226,6 +232,51 @@ try {
     const cpu = (t) => median(load[t.name].map((x) => x.cpuUs));
     console.log(`gateway / baseline bundle throughput per round: ${rounds.join(', ')}; CPU/request ${cpu(targets[2]).toFixed(1)} µs vs ${cpu(targets[5]).toFixed(1)} µs`);
   }
+  const browser = targets.find((t) => t.name.startsWith('browser call'));
+  const cpuOf = (t) => median(load[t.name].map((x) => x.cpuUs));
+  const perRoundCors = load[browser.name].map((b, r) => (b.cpuUs / load[targets[2].name][r].cpuUs).toFixed(2));
+  console.log(
+    `CPU per call with X-JWT-Assertion and CORS (Origin sent) ${cpuOf(browser).toFixed(1)} µs, with X-JWT-Assertion only ${cpuOf(targets[2]).toFixed(1)} µs` +
+      `${baseline ? `, neither (baseline bundle) ${cpuOf(targets[5]).toFixed(1)} µs; ratio to baseline ${(cpuOf(browser) / cpuOf(targets[5])).toFixed(2)}` : ''}; CORS/plain per round: ${perRoundCors.join(', ')}`,
+  );
+  // One X-JWT-Assertion signed (a token's first call through a connection) against one found again in the assertions'
+  // own cache (a call after any write to the store; between writes the gateway reads it off the call that passed).
+  const { CallerAssertions } = await import('../../src/controlPlane/gateway/callerAssertion.ts');
+  const { SigningKeys, newSigningKey } = await import('../../src/controlPlane/idp/signingKeys.ts');
+  const keys = new SigningKeys({ rotate: (current, added) => [...current, added] }, [newSigningKey()]);
+  const subject = {
+    serviceOrgHandle: 'stark-industries',
+    endpoint: 'stark-industries/default/bench-service/hello',
+    environment: 'development',
+    consumer: { orgHandle: 'stark-industries', projectHandle: 'default', name: 'bench-consumer', displayName: 'Bench Consumer' },
+    connection: { id: 'c1', name: 'Bench' },
+  };
+  const tokenOf = (i) => ({ issuer: 'http://127.0.0.1/oauth2/stark-industries', clientId: `client-${i}`, expiresAt: Date.now() / 1000 + 3600, claims: { sub: `client-${i}`, scope: 'default' } });
+  const assertions = new CallerAssertions('http://127.0.0.1', keys);
+  const n = 20_000;
+  const fresh = Array.from({ length: n }, (_, i) => tokenOf(i));
+  let t0 = process.hrtime.bigint();
+  for (const tk of fresh) assertions.for(tk, subject);
+  const signUs = Number(process.hrtime.bigint() - t0) / 1000 / n;
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < 10; i++) for (const tk of fresh) assertions.for(tk, subject);
+  const reuseUs = Number(process.hrtime.bigint() - t0) / 1000 / (n * 10);
+  // The CORS work the gateway adds to a call with an Origin (reading it, the headers of the answer), in this process:
+  // what it costs without the machine's noise, against a whole call's CPU above.
+  const { corsResponseHeaders, endpointCorsPolicy, originOf } = await import('../../src/controlPlane/http/cors.ts');
+  const { DEFAULT_CORS } = await import('../../src/api/cors.ts');
+  const fakeReq = { rawHeaders: ['Host', '127.0.0.1:7480', 'User-Agent', 'wrk', 'Authorization', `Bearer ${token}`, 'Accept', '*/*', 'Origin', 'https://app.stark.test'] };
+  const corsNs = (policy) => {
+    const calls = 2_000_000;
+    let kept = 0;
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) kept += corsResponseHeaders(policy, originOf(fakeReq)).length;
+    if (kept === 0) throw new Error('no headers');
+    return Number(process.hrtime.bigint() - start) / calls;
+  };
+  const listed = endpointCorsPolicy({ ...DEFAULT_CORS, allowOrigins: ['https://app.stark.test', 'http://localhost:3000'], allowCredentials: true });
+  console.log(`CORS work per call with an Origin, in process: ${corsNs(endpointCorsPolicy(DEFAULT_CORS)).toFixed(0)} ns (any origin), ${corsNs(listed).toFixed(0)} ns (listed origins)`);
+  console.log(`X-JWT-Assertion: ${signUs.toFixed(1)} µs to sign one (first call of a token through a connection), ${reuseUs.toFixed(2)} µs to find it again (${assertions.signed} signed for ${n * 11} calls)`);
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 300));

@@ -237,6 +237,32 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
         assert.equal(second.seen[0]?.headers.authorization, undefined);
       });
 
+      it("the Service Overview's CORS: credentials with any origin refused under its field, saying why; the app's origin saved, and the gateway answers its preflight", async () => {
+        const f = form(page);
+        await f.locator('#cors-api-allowOrigins').scrollIntoViewIfNeeded();
+        assert.equal(await value(f, '#cors-api-allowOrigins'), '*', 'the default: any origin');
+        await f.locator('#cors-api-allowCredentials').click();
+        await f.locator('#save-cors-api').click();
+        const error = f.locator('#cors-api-allowCredentials-error');
+        await error.waitFor({ state: 'visible', timeout: 30_000 });
+        assert.match((await error.textContent()) ?? '', /Credentials cannot go with any origin/);
+        await retype(page, f.locator('#cors-api-allowOrigins'), 'https://shop.stark.test, http://localhost:5173');
+        await f.locator('#save-cors-api').click();
+        await f.locator('#cors-api-saved').waitFor({ state: 'visible', timeout: 30_000 });
+        assert.equal(await value(f, '#cors-api-allowOrigins'), 'https://shop.stark.test, http://localhost:5173');
+        await page.waitForTimeout(500);
+        await shot('07-service-overview-cors-saved');
+        const gateway = ((await f.locator('#gateway-api-development').textContent()) ?? '').trim();
+        const preflight = (origin: string) =>
+          fetch(`${gateway}/items`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+        const allowed = await preflight('http://localhost:5173');
+        assert.equal(allowed.status, 204);
+        assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://localhost:5173');
+        assert.equal(allowed.headers.get('access-control-allow-credentials'), 'true');
+        const other = await preflight('https://evil.example');
+        assert.equal(other.headers.get('access-control-allow-origin'), null);
+      });
+
       it('the connected consumer\'s link opens its Overview', async () => {
         await form(page).getByRole('button', { name: `Open the Overview of ${CONSUMER}` }).click();
         await form(page).getByRole('heading', { name: 'Authentication Configurations' }).waitFor({ timeout: 30_000 });

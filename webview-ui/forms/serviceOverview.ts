@@ -5,14 +5,16 @@ import '../lib/l10n';
  * in the way of is refused, naming each, with a link to it) and, per environment, the gateway URL (Copy) and the
  * upstream URL, editable in place (Save per field; an error lands under the field and what was typed stays, also
  * across a reload of the page), whether that URL answers from this machine, and the consumers connected to it (each
- * a link to its Overview).
+ * a link to its Overview). Per endpoint also its CORS setting (origins, methods, headers, credentials, max age), checked
+ * with the API's rule before it is sent, each problem under its field.
  */
 import type { ResourceUse } from '../../src/api/common';
 import { httpUrl, Visibility } from '../../src/api/components';
+import { CorsSetting } from '../../src/api/cors';
 import type { ConnectedConsumer, Endpoint } from '../../src/api/components';
 import { VISIBILITY_HELP } from '../../src/webviews/createService/protocol';
 import type { HostConnection } from '../lib/host';
-import { overviewProtocol, upstreamFieldId, visibilityFieldId, type OverviewData } from '../../src/webviews/overview/protocol';
+import { CORS_FIELDS, corsFieldId, overviewProtocol, upstreamFieldId, visibilityFieldId, type CorsField, type OverviewData } from '../../src/webviews/overview/protocol';
 import { button, h, linkButton, type MessageLine } from '../lib/dom';
 import { probeLine, type ProbeResult } from '../lib/probe';
 import * as l10n from '@vscode/l10n';
@@ -113,6 +115,108 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
     ];
   }
 
+  /** A list typed in one field: split at commas and spaces. */
+  const listOf = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+
+  /** The CORS setting of an endpoint: what browsers may call it from, each part a field, one Save for them all. */
+  function corsRows(ep: Endpoint): HTMLElement[] {
+    const id = (part: CorsField) => corsFieldId(ep.name, part);
+    const whole = corsFieldId(ep.name);
+    const note = h('p', { class: 'help', id: `${whole}-saved`, role: 'status' }, 'Saved. The gateway answers browsers with it from the next call on.');
+    note.hidden = justSaved !== whole;
+    const saved: Record<CorsField, string> = {
+      allowOrigins: ep.cors.allowOrigins.join(', '),
+      allowMethods: ep.cors.allowMethods.join(', '),
+      allowHeaders: ep.cors.allowHeaders.join(', '),
+      allowCredentials: String(ep.cors.allowCredentials),
+      maxAge: String(ep.cors.maxAge),
+    };
+    const labels: Record<CorsField, string> = {
+      allowOrigins: 'Allowed origins',
+      allowMethods: 'Allowed methods',
+      allowHeaders: 'Allowed headers',
+      allowCredentials: 'Allow credentials',
+      maxAge: 'Max age (seconds)',
+    };
+    const help: Partial<Record<CorsField, string>> = {
+      allowOrigins: '* for any web page, or the origins of your app, such as https://app.example.com, http://localhost:3000.',
+      allowHeaders: 'Request headers a page may send besides the simple ones, such as authorization, Content-Type.',
+      allowCredentials: 'Cookies and HTTP authentication go with the calls; needs the origins listed, not *.',
+    };
+    const rows: HTMLElement[] = [];
+    const controls = {} as Record<CorsField, HTMLElement & { value: string; checked?: boolean }>;
+    for (const part of CORS_FIELDS) {
+      const fid = id(part);
+      const draft = drafts.get(fid);
+      const error = h('p', { class: 'field-error', id: `${fid}-error`, role: 'alert' });
+      error.hidden = true;
+      const helpLine = help[part] ? h('p', { class: 'help', id: `${fid}-help` }, help[part]) : null;
+      let control: HTMLElement & { value: string; checked?: boolean };
+      const edited = (value: string) => {
+        if (value === saved[part]) drafts.delete(fid);
+        else drafts.set(fid, value);
+        showError(fid, undefined);
+        note.hidden = true;
+      };
+      if (part === 'allowCredentials') {
+        control = h('vscode-checkbox', { id: fid, label: labels[part], checked: (draft ?? saved[part]) === 'true', 'aria-describedby': `${fid}-help ${fid}-error` }) as typeof control;
+        control.addEventListener('change', () => edited(String(control.checked === true)));
+      } else {
+        control = h('vscode-textfield', { id: fid, maxLength: 2000, 'aria-describedby': `${fid}-help ${fid}-error` }) as typeof control;
+        control.value = draft ?? saved[part];
+        (control as unknown as { label: string }).label = `${labels[part]} of ${ep.name}`;
+        control.addEventListener('input', () => edited(control.value));
+        control.addEventListener('keydown', (e) => {
+          if ((e as KeyboardEvent).key === 'Enter') save();
+        });
+      }
+      controls[part] = control;
+      fields.set(fid, { input: control, error, note });
+      rows.push(
+        h(
+          'div',
+          { class: 'url-row' },
+          part === 'allowCredentials' ? h('span', { class: 'url-label' }) : h('vscode-label', { for: fid, class: 'url-label' }, labels[part]),
+          h('div', { class: 'grow' }, control),
+        ),
+        h('div', { class: 'url-notes' }, helpLine, error),
+      );
+    }
+    fields.set(whole, { input: controls.allowOrigins, error: h('p', { hidden: true }), note });
+    /** Checks the setting with the API's rule here first, so each problem shows under its field at once. */
+    const save = () => {
+      message.clear();
+      const maxAge = controls.maxAge.value.trim();
+      if (!/^\d+$/.test(maxAge)) return showError(id('maxAge'), 'Max age: enter whole seconds.');
+      const cors = {
+        allowOrigins: listOf(controls.allowOrigins.value),
+        allowMethods: listOf(controls.allowMethods.value).map((m) => m.toUpperCase()),
+        allowHeaders: listOf(controls.allowHeaders.value),
+        allowCredentials: controls.allowCredentials.checked === true,
+        maxAge: Number(maxAge),
+      };
+      const r = CorsSetting.safeParse(cors);
+      if (!r.success) {
+        const shown = new Set<string>();
+        for (const issue of r.error.issues) {
+          const part = CORS_FIELDS.find((f) => f === issue.path[0]);
+          if (part && !shown.has(part)) {
+            shown.add(part);
+            showError(id(part), issue.message);
+          }
+        }
+        return;
+      }
+      host.post({ type: 'saveCors', endpoint: ep.name, cors });
+    };
+    return [
+      h('h4', {}, 'CORS'),
+      ...rows,
+      h('div', { class: 'url-row' }, h('span', { class: 'url-label' }), button('Save CORS', save, { id: `save-${whole}`, secondary: true, 'aria-label': `Save the CORS setting of ${ep.name}` })),
+      h('div', { class: 'url-notes' }, note),
+    ];
+  }
+
   function upstreamRow(ep: Endpoint, env: OverviewData['environments'][number]): HTMLElement {
     const id = upstreamFieldId(ep.name, env.handle);
     const saved = ep.upstreamUrls[env.handle] ?? '';
@@ -205,6 +309,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
             h('h3', {}, l10n.t`Endpoint ${ep.name}`),
             ...visibilityRow(ep),
             ...d.environments.map((env) => upstreamRow(ep, env)),
+            ...corsRows(ep),
             h('h4', {}, l10n.t('Connected consumers')),
             consumersOf(ep, d),
           ),

@@ -5,6 +5,7 @@
  * Each collection is declared once (store/collection.ts): its record type, both stores' indexes and the PostgreSQL
  * table's columns follow from it. A new field: a line here, and a migration that adds its column.
  */
+import type { CorsSetting } from '../../api/cors';
 import { bool, collection, inColumn, int, json, optional, text, time, uuid, type DeclaredCollection, type StoredAs } from '../store/collection';
 import type { EndpointInput } from '../../api/components';
 import type { KeySettings } from '../../api/keySettings';
@@ -69,8 +70,9 @@ const projects = collection({
 });
 export type ProjectRecord = StoredAs<typeof projects>;
 
-/** A service's endpoint as stored: its name, visibility and upstream URL in each environment. */
-export type StoredEndpoint = Required<Pick<EndpointInput, 'name' | 'visibility'>> & { upstreamUrls: Record<string, string> };
+/** A service's endpoint as stored: its name, visibility and upstream URL in each environment, and its CORS setting
+ * when one was set (absent: the default, DEFAULT_CORS; in the endpoints' JSON, so no column of its own). */
+export type StoredEndpoint = Required<Pick<EndpointInput, 'name' | 'visibility'>> & { upstreamUrls: Record<string, string>; cors?: CorsSetting };
 
 const components = collection({
   name: C.components,

@@ -1,4 +1,5 @@
 /** Stored records → the API's response shapes (src/api). URLs are derived from the base URL at answer time. */
+import { DEFAULT_CORS } from '../../api/cors';
 import type { AuthConfiguration } from '../../api/auth';
 import { DEFAULT_KEY_SETTINGS, type KeySettings } from '../../api/keySettings';
 import type { ResourceUse } from '../../api/common';
@@ -47,6 +48,7 @@ export function componentView(r: ComponentRecord, baseUrl: string, envHandles: s
       name: e.name,
       visibility: e.visibility,
       upstreamUrls: e.upstreamUrls,
+      cors: e.cors ?? DEFAULT_CORS,
       gatewayUrls: Object.fromEntries(envHandles.map((env) => [env, gatewayUrl(baseUrl, r.orgHandle, r.projectHandle, r.name, e.name, env)])),
     }));
   }

@@ -64,9 +64,15 @@ function builtInIssuer(baseUrl: string, orgHandle: string): string {
   return issuer;
 }
 
-/** Returns the consumer the call is made for, or throws AccessDenied. The caller (module.ts) has refused a token of
- * another organization already unless the endpoint is Public. */
-export function authorizeCall(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget): Promise<ComponentRecord> {
+/** Who a call that passed is made by: the external consumer, and its connection that carries the call. */
+export interface Caller {
+  consumer: ComponentRecord;
+  connection: ConnectionRecord;
+}
+
+/** Returns the consumer the call is made for and its connection, or throws AccessDenied. The caller (module.ts) has
+ * refused a token of another organization already unless the endpoint is Public. */
+export function authorizeCall(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget): Promise<Caller> {
   // Not async itself: returning another async function's promise from an async function costs two more turns of the
   // microtask queue, on every gateway call.
   if (token.issuer === builtInIssuer(baseUrl, t.org.handle)) return authorizeBuiltIn(store, baseUrl, token, t, t.org.handle);
@@ -80,7 +86,7 @@ export function authorizeCall(store: Store, baseUrl: string, token: VerifiedToke
 
 // The store is awaited directly here (no nested async helper, each of which would cost a promise and turns of the
 // microtask queue per call). `issuerOrg`: the organization in the token's issuer URL (as it is written there).
-async function authorizeBuiltIn(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget, issuerOrg: string): Promise<ComponentRecord> {
+async function authorizeBuiltIn(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget, issuerOrg: string): Promise<Caller> {
   const config = await store.findUnique<AuthConfigRecord>(C.authConfigs, 'clientId', token.clientId);
   const consumer = config && (await store.get<ComponentRecord>(C.components, config.componentId));
   if (!config || !consumer || builtInIssuer(baseUrl, config.orgHandle) !== token.issuer) {
@@ -98,12 +104,13 @@ async function authorizeBuiltIn(store: Store, baseUrl: string, token: VerifiedTo
     );
   }
   const connections = await store.findAll<ConnectionRecord>(CONNECTIONS, 'pair', pair(consumer.id, t.service.id, t.endpointName));
-  if (!connections.some(isLive)) throw noConnection(consumer, t, connections);
+  const connection = connections.find(isLive);
+  if (!connection) throw noConnection(consumer, t, connections);
   if (!admits(t.visibility, t.service, consumer)) throw notVisible(consumer, t);
-  return consumer;
+  return { consumer, connection };
 }
 
-async function authorizeExternal(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget): Promise<ComponentRecord> {
+async function authorizeExternal(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget): Promise<Caller> {
   // Fast path: consumers connected to this endpoint whose keys in this environment are this client of the very
   // registration whose keys verified the token (the consumer's organization's: the service's, or another one's for a
   // Public endpoint). Another registration of the same issuer vouches for nothing here.
@@ -116,7 +123,7 @@ async function authorizeExternal(store: Store, baseUrl: string, token: VerifiedT
     const consumer = await store.get<ComponentRecord>(C.components, connection.componentId);
     if (!consumer) continue;
     if (!admits(t.visibility, t.service, consumer)) throw notVisible(consumer, t);
-    return consumer;
+    return { consumer, connection };
   }
 
   // Refused: find out why, so the answer says what to fix.
@@ -150,9 +157,9 @@ async function authorizeExternal(store: Store, baseUrl: string, token: VerifiedT
       `The access token is not for this gateway: its audience (aud) is none of those "${idp.name}" is registered with (${audiencesOf(idp, baseUrl).join(', ')}). Get a token for one of them, or change the provider's audiences.`,
     );
   }
-  await requireConnection(store, here.component, t);
+  const connection = await requireConnection(store, here.component, t);
   if (!admits(t.visibility, t.service, here.component)) throw notVisible(here.component, t);
-  return here.component;
+  return { consumer: here.component, connection };
 }
 
 /** Whether the registration's keys verified the token (tokenCheck.ts: each registration judges only its own). */
@@ -160,9 +167,11 @@ const verifiedBy = (token: VerifiedToken, registrationId: string) => token.regis
 
 const appliesIn = (idp: IdentityProviderRecord, env: EnvironmentRecord) => idp.environments === 'all' || idp.environments.includes(env.handle);
 
-async function requireConnection(store: Store, consumer: ComponentRecord, t: GatewayTarget): Promise<void> {
+async function requireConnection(store: Store, consumer: ComponentRecord, t: GatewayTarget): Promise<ConnectionRecord> {
   const found = await store.findAll<ConnectionRecord>(CONNECTIONS, 'pair', pair(consumer.id, t.service.id, t.endpointName));
-  if (!found.some(isLive)) throw noConnection(consumer, t, found);
+  const live = found.find(isLive);
+  if (!live) throw noConnection(consumer, t, found);
+  return live;
 }
 
 function notVisible(consumer: ComponentRecord, t: GatewayTarget): AccessDenied {

@@ -17,6 +17,9 @@ import { headerValue } from '../http/headers';
 import { answerError, type Handler, type Router } from '../http/router';
 import type { Store } from '../store/store';
 import { AccessDenied, audiencesOf, authorizeCall } from './access';
+import { DEFAULT_CORS } from '../../api/cors';
+import { answerPreflight, corsResponseHeaderObject, corsResponseHeaders, endpointCorsPolicy, isPreflight, originOf, type CorsPolicy } from '../http/cors';
+import { ASSERTION_HEADER, CallerAssertions, type CallSubject, type Made } from './callerAssertion';
 import type { JSONWebKeySet, JWTVerifyGetKey } from './jose';
 import { localKeys } from './jwks';
 import { greetingHandler } from '../sampleService/greetingService';
@@ -170,7 +173,16 @@ interface PassedCall {
   upstreamUrl: string;
   /** The organization's id: its calls have upstream connections of their own (proxy.ts). */
   orgId: string;
+  /** The endpoint's CORS. */
+  cors: CorsPolicy;
+  /** Who called, for X-JWT-Assertion. */
+  subject: CallSubject;
+  /** The X-JWT-Assertion of these calls while it is fresh (a property read on the hot path). */
+  assertion?: Made;
 }
+
+/** The CORS of an endpoint with no setting of its own, and of every gateway URL that names no endpoint. */
+const DEFAULT_CORS_POLICY = endpointCorsPolicy(DEFAULT_CORS);
 
 /** Routes remembered per token; a token calling more is someone walking URLs, not a client calling its services. */
 const ROUTES_PER_TOKEN = 64;
@@ -208,6 +220,7 @@ export const gateway: ControlPlaneModule = {
       return trusted;
     };
     const checker = new TokenChecker(lookup, { realm: REALM });
+    const assertions = new CallerAssertions(baseUrl, ctx.signingKeys);
     const proxy = new GatewayProxy({ network: new UpstreamNetwork(ctx.outbound, ctx.upstreamConnect) });
 
     /**
@@ -219,8 +232,14 @@ export const gateway: ControlPlaneModule = {
     const ownPrefix = `${baseUrl}/`;
     const samplePrefix = `${baseUrl}${SAMPLE_UPSTREAM_PATH}`;
     const greet = ctx.sampleService ? greetingHandler() : undefined;
-    const deliver = (req: IncomingMessage, res: ServerResponse, upstreamUrl: string, p: { rest: string; search: string }, orgId: string): void => {
-      if (!upstreamUrl.startsWith(ownPrefix)) return proxy.forward(req, res, upstreamUrl, p.rest, p.search, orgId);
+    const deliver = (req: IncomingMessage, res: ServerResponse, p: { rest: string; search: string }, token: VerifiedToken, call: PassedCall): void => {
+      const { upstreamUrl } = call;
+      const responseHeaders = corsResponseHeaders(call.cors, originOf(req));
+      let made = call.assertion;
+      if (made === undefined || Date.now() >= made.renewAt) call.assertion = made = assertions.for(token, call.subject);
+      const assertion = made.jwt;
+      if (!upstreamUrl.startsWith(ownPrefix)) return proxy.forward(req, res, upstreamUrl, p.rest, p.search, call.orgId, { assertion, responseHeaders });
+      for (let i = 0; responseHeaders !== undefined && i < responseHeaders.length; i += 2) res.appendHeader(responseHeaders[i], responseHeaders[i + 1]);
       const sample = upstreamUrl === samplePrefix || upstreamUrl === `${samplePrefix}/`;
       if (sample && greet !== undefined) {
         req.url = `${SAMPLE_UPSTREAM_PATH}${p.rest}${p.search}`;
@@ -230,6 +249,7 @@ export const gateway: ControlPlaneModule = {
         delete h.authorization;
         delete h.forwarded;
         delete h['x-real-ip'];
+        h[ASSERTION_HEADER] = assertion;
         h['x-forwarded-for'] = [h['x-forwarded-for'], req.socket.remoteAddress].filter(Boolean).join(', ');
         h['x-forwarded-proto'] = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
         if (h.host === undefined) delete h['x-forwarded-host'];
@@ -268,23 +288,39 @@ export const gateway: ControlPlaneModule = {
       }
       const call = token && passed.get(token)?.get(p.route as string);
       if (call === undefined || call.generation !== store.generation) return false;
-      deliver(req, res, call.upstreamUrl, p, call.orgId);
+      deliver(req, res, p, token!, call);
       return true;
     };
 
-    const refuseToken = (res: ServerResponse, err: TokenRejected) =>
-      sendGatewayError(res, err.status, err.status === 400 ? 'validation_failed' : 'unauthorized', err.message, {
-        'www-authenticate': err.wwwAuthenticate(REALM),
-      });
+    /** The CORS of the endpoint a gateway URL names, or the default for a URL that names none: a preflight tells
+     * nobody which endpoints exist, beyond those whose setting differs from the default. Read only for browsers' calls
+     * (with an Origin) that are not forwarded as before. */
+    const corsAt = async (p: GatewayPath): Promise<CorsPolicy> => {
+      const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
+      const project = org && (await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`));
+      const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${p.component}`));
+      const cors = service?.type === 'service' ? service.endpoints?.find((e) => e.name === p.endpoint)?.cors : undefined;
+      return cors ? endpointCorsPolicy(cors) : DEFAULT_CORS_POLICY;
+    };
 
-    /** One gateway call: check the token, then find the endpoint and check the access rules, forward. The token
-     * comes first, so a caller without one learns nothing of what exists (every such call gets the same 401), and a
-     * token of one organization learns nothing of another's services. Never rejects: whatever throws is answered as
-     * the router answers it (one async function per call, no promise chained on). */
+    /** One gateway call: a CORS preflight is answered from the endpoint's setting before anything else (a browser
+     * sends no token with it). Otherwise check the token, then find the endpoint and check the access rules, forward.
+     * The token comes first, so a caller without one learns nothing of what exists (every such call gets the same
+     * 401), and a token of one organization learns nothing of another's services. Never rejects: whatever throws is
+     * answered as the router answers it (one async function per call, no promise chained on). */
     const serve = async (req: IncomingMessage, res: ServerResponse, p: GatewayPath): Promise<void> => {
       // Read before the first await: a write while this call is judged leaves its decision stale at once.
       const generation = store.generation;
+      const origin = originOf(req);
+      /** The gateway's own refusal, with the endpoint's CORS headers for a browser's call, so the page can read why. */
+      const refuse = async (status: number, code: string, message: string, headers: Record<string, string> = {}, cors?: CorsPolicy) => {
+        if (origin !== undefined) Object.assign(headers, corsResponseHeaderObject(cors ?? (await corsAt(p)), origin));
+        sendGatewayError(res, status, code, message, headers);
+      };
+      const refuseToken = (err: TokenRejected, cors?: CorsPolicy) =>
+        refuse(err.status, err.status === 400 ? 'validation_failed' : 'unauthorized', err.message, { 'www-authenticate': err.wwwAuthenticate(REALM) }, cors);
       try {
+        if (origin !== undefined && isPreflight(req)) return answerPreflight(res, await corsAt(p), origin);
         let token;
         try {
           // A token seen before is answered from the cache without a promise; a new one is verified.
@@ -292,31 +328,33 @@ export const gateway: ControlPlaneModule = {
           token = checker.cached(authorization) ?? (await checker.check(authorization));
         } catch (err) {
           if (!(err instanceof TokenRejected)) throw err;
-          return refuseToken(res, err);
+          return await refuseToken(err);
         }
         const notIssuedFor = () =>
-          refuseToken(res, new TokenRejected('invalid_token', `The token was not issued for "${p.org}": get a token from that organization's token URL or one of its identity providers.`));
+          refuseToken(new TokenRejected('invalid_token', `The token was not issued for "${p.org}": get a token from that organization's token URL or one of its identity providers.`));
         const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
-        if (!org) return notIssuedFor();
+        if (!org) return await notIssuedFor();
         const ownToken = issuerServes(token, org);
         const project = await store.findUnique<ProjectRecord>(C.projects, 'handle', `${org.id}/${p.project}`);
         const service = project && (await store.findUnique<ComponentRecord>(C.components, 'name', `${project.id}/${p.component}`));
         const endpoint = service?.type === 'service' ? service.endpoints?.find((e) => e.name === p.endpoint) : undefined;
+        const cors = endpoint?.cors ? endpointCorsPolicy(endpoint.cors) : DEFAULT_CORS_POLICY;
         // Another organization's token may call a Public endpoint only. For any other URL it gets the answer of an
         // organization it has nothing in, word for word, so it learns nothing of what exists there.
-        if (!ownToken && endpoint?.visibility !== 'Public') return notIssuedFor();
+        if (!ownToken && endpoint?.visibility !== 'Public') return await notIssuedFor();
         if (!project || !service || service.type !== 'service') {
-          return sendGatewayError(res, 404, 'not_found', `There is no service ${p.org}/${p.project}/${p.component} behind this gateway URL.`);
+          return await refuse(404, 'not_found', `There is no service ${p.org}/${p.project}/${p.component} behind this gateway URL.`, {}, cors);
         }
-        if (!endpoint) return sendGatewayError(res, 404, 'not_found', `The service "${service.name}" has no endpoint "${p.endpoint}".`);
+        if (!endpoint) return await refuse(404, 'not_found', `The service "${service.name}" has no endpoint "${p.endpoint}".`, {}, cors);
         const env = await store.findUnique<EnvironmentRecord>(C.environments, 'handle', `${org.id}/${p.env}`);
-        if (!env) return sendGatewayError(res, 404, 'not_found', `Organization "${org.handle}" has no environment "${p.env}".`);
+        if (!env) return await refuse(404, 'not_found', `Organization "${org.handle}" has no environment "${p.env}".`, {}, cors);
         const upstreamUrl = endpoint.upstreamUrls[env.handle];
         if (!upstreamUrl) {
-          return sendGatewayError(res, 503, 'upstream_unavailable', `The endpoint "${endpoint.name}" of "${service.name}" has no upstream URL in ${env.name}; set one on the service.`);
+          return await refuse(503, 'upstream_unavailable', `The endpoint "${endpoint.name}" of "${service.name}" has no upstream URL in ${env.name}; set one on the service.`, {}, cors);
         }
+        let caller;
         try {
-          await authorizeCall(store, baseUrl, token, { org, service, endpointName: endpoint.name, visibility: endpoint.visibility, env });
+          caller = await authorizeCall(store, baseUrl, token, { org, service, endpointName: endpoint.name, visibility: endpoint.visibility, env });
         } catch (err) {
           if (!(err instanceof AccessDenied)) throw err;
           const challenge = new TokenRejected(err.status === 401 ? 'invalid_token' : undefined, err.message);
@@ -324,10 +362,18 @@ export const gateway: ControlPlaneModule = {
             err.status === 401
               ? { 'www-authenticate': challenge.wwwAuthenticate(REALM) }
               : { 'www-authenticate': `Bearer realm="${REALM}", error="insufficient_scope"` };
-          return sendGatewayError(res, err.status, err.code, err.message, headers);
+          return await refuse(err.status, err.code, err.message, headers, cors);
         }
-        if (p.route !== undefined) remember(token, p.route, { generation, upstreamUrl, orgId: org.id });
-        deliver(req, res, upstreamUrl, p, org.id);
+        const subject: CallSubject = {
+          serviceOrgHandle: org.handle,
+          endpoint: `${org.handle}/${project.handle}/${service.name}/${endpoint.name}`,
+          environment: env.handle,
+          consumer: caller.consumer,
+          connection: caller.connection,
+        };
+        const call: PassedCall = { generation, upstreamUrl, orgId: org.id, cors, subject };
+        if (p.route !== undefined) remember(token, p.route, call);
+        deliver(req, res, p, token, call);
       } catch (err) {
         answerError(res, err);
       }
@@ -344,7 +390,8 @@ export const gateway: ControlPlaneModule = {
       if (!ROUTED_METHODS.has(req.method as string)) return false;
       const p = parseGatewayPath(url);
       if (!p) return false;
-      if (!forwardAsBefore(req, res, p)) void serve(req, res, p);
+      // A preflight (OPTIONS) is answered by serve, before any token.
+      if (req.method === 'OPTIONS' || !forwardAsBefore(req, res, p)) void serve(req, res, p);
       return true;
     };
 

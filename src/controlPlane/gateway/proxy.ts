@@ -100,9 +100,17 @@ export class RequestRefused extends Error {
 }
 
 /** Headers the gateway writes itself, or drops, whatever the caller sent: the forwarding headers are set from what the
- * gateway saw (X-Forwarded-*), and the ones an upstream might take the caller's word from (Forwarded, X-Real-IP) are
- * not passed on. */
-const SET_BY_GATEWAY = new Set(['host', 'content-length', 'forwarded', 'x-real-ip']);
+ * gateway saw (X-Forwarded-*), and the ones an upstream might take the caller's word from (Forwarded, X-Real-IP,
+ * X-JWT-Assertion: who called, which only the gateway may say) are not passed on. */
+const SET_BY_GATEWAY = new Set(['host', 'content-length', 'forwarded', 'x-real-ip', 'x-jwt-assertion']);
+
+/** What the gateway adds to one forwarded call. */
+export interface ForwardExtras {
+  /** The X-JWT-Assertion the upstream gets (callerAssertion.ts). */
+  assertion?: string;
+  /** Headers of the answer to the caller (CORS), as a flat list; also on the gateway's own error answers. */
+  responseHeaders?: readonly string[];
+}
 
 /**
  * The request head for the upstream: the request line, `host` = the upstream's, the caller's headers in one pass
@@ -116,7 +124,7 @@ const SET_BY_GATEWAY = new Set(['host', 'content-length', 'forwarded', 'x-real-i
  * request, smuggled past the gateway's checks), and so is a transfer coding other than chunked (the gateway would
  * pass the body on without it).
  */
-function requestHead(req: IncomingMessage, forwardAuthorization: boolean, start: string, into: RequestBody): string {
+function requestHead(req: IncomingMessage, forwardAuthorization: boolean, start: string, into: RequestBody, assertion: string | undefined): string {
   const raw = req.rawHeaders;
   let head = start;
   let priorFor: string | undefined;
@@ -172,22 +180,39 @@ function requestHead(req: IncomingMessage, forwardAuthorization: boolean, start:
   const client = req.socket.remoteAddress ?? '';
   head += `x-forwarded-for: ${priorFor ? `${priorFor}, ${client}` : client}\r\nx-forwarded-proto: ${(req.socket as TLSSocket).encrypted ? 'https' : 'http'}\r\n`;
   if (host !== undefined) head += `x-forwarded-host: ${host}\r\n`;
+  if (assertion !== undefined) head += `x-jwt-assertion: ${assertion}\r\n`;
   into.body = chunked || (contentLength !== undefined && contentLength !== '0') ? req : null;
   into.chunked = chunked;
   return `${head}\r\n`;
 }
 
-/** The upstream's response headers for the caller, as the flat list writeHead takes, hop-by-hop ones dropped. */
-function responseHeaders(headers: string[], connection: string): string[] {
+/** The upstream's response headers for the caller, as the flat list writeHead takes, hop-by-hop ones dropped, and
+ * the gateway's own (`extra`) added. The gateway answers CORS from the endpoint's setting: an upstream's
+ * Access-Control-Allow-* and -Max-Age are dropped, so a disallowed origin never gets them from the service either. */
+function responseHeaders(headers: string[], connection: string, extra: readonly string[] | undefined): string[] {
   const listed = connection !== '' && namesOtherHeaders(connection) ? connectionTokens(connection) : undefined;
   const out: string[] = [];
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i];
-    if (isHopByHop(name) || (listed !== undefined && listed.has(name.toLowerCase()))) continue;
+    if (isHopByHop(name) || (listed !== undefined && listed.has(name.toLowerCase())) || isCorsAnswer(name)) continue;
     out.push(name, headers[i + 1]);
   }
+  if (extra !== undefined) for (let i = 0; i < extra.length; i++) out.push(extra[i]);
   return out;
 }
+
+/** access-control-allow-{origin,credentials,methods,headers} and access-control-max-age (lengths 22 to 32). */
+function isCorsAnswer(name: string): boolean {
+  if (name.length < 22 || name.length > 32 || (name.charCodeAt(0) | 0x20) !== 0x61) return false;
+  const lower = name.toLowerCase();
+  return lower.startsWith('access-control-allow-') || lower === 'access-control-max-age';
+}
+
+const headerObject = (list: readonly string[] | undefined): Record<string, string> => {
+  const out: Record<string, string> = {};
+  if (list !== undefined) for (let i = 0; i < list.length; i += 2) out[list[i]] = out[list[i]] === undefined ? list[i + 1] : `${out[list[i]]}, ${list[i + 1]}`;
+  return out;
+};
 
 /** Writes a JSON error, unless the response has started (then the connection is cut so the caller sees it broke). */
 export function sendGatewayError(res: ServerResponse, status: number, code: string, message: string, extraHeaders: Record<string, string> = {}): void {
@@ -250,6 +275,7 @@ class Forward implements UpstreamExchange, RequestBody {
     private readonly caller: CallerSocket,
     private readonly origin: string,
     method: string,
+    private readonly extra: readonly string[] | undefined,
   ) {
     this.isHeadRequest = method === 'HEAD';
   }
@@ -257,7 +283,7 @@ class Forward implements UpstreamExchange, RequestBody {
   onUpstreamHead(status: number, headers: string[], connection: string): void {
     if (this.finished) return;
     try {
-      this.res.writeHead(status, responseHeaders(headers, connection));
+      this.res.writeHead(status, responseHeaders(headers, connection, this.extra));
     } catch (err) {
       // Node refused a header (a character it will not send): no half-answer, and the connection is not trusted.
       this.connection?.abort();
@@ -300,7 +326,7 @@ class Forward implements UpstreamExchange, RequestBody {
 
   private fail(status: number, code: string, message: string): void {
     this.done();
-    sendGatewayError(this.res, status, code, message);
+    sendGatewayError(this.res, status, code, message, headerObject(this.extra));
   }
 
   private done(): void {
@@ -398,24 +424,24 @@ export class GatewayProxy {
    * requestPath.ts) and streams the answer into `res`; answers 400 itself for a path or framing it will not pass on,
    * and 502/504 when the upstream fails. `partition` (the organization) picks the connection pool. Never throws.
    */
-  forward(req: IncomingMessage, res: ServerResponse, upstream: string | URL, rest: string, search: string, partition = ''): void {
+  forward(req: IncomingMessage, res: ServerResponse, upstream: string | URL, rest: string, search: string, partition = '', extras?: ForwardExtras): void {
     let u: Upstream;
     try {
       u = this.upstream(upstream, partition);
     } catch (err) {
-      return sendGatewayError(res, 502, 'upstream_failed', `The service's upstream URL cannot be used: ${(err as Error).message}.`);
+      return sendGatewayError(res, 502, 'upstream_failed', `The service's upstream URL cannot be used: ${(err as Error).message}.`, headerObject(extras?.responseHeaders));
     }
     const caller = req.socket as CallerSocket;
     if (caller.destroyed) return; // the caller has already gone
     const method = req.method ?? 'GET';
-    const forward = new Forward(res, caller, u.origin, method);
+    const forward = new Forward(res, caller, u.origin, method, extras?.responseHeaders);
     try {
       const path = joinPath(u.base, u.query, normaliseRestPath(rest), search);
-      forward.head = requestHead(req, this.opts.forwardAuthorization, `${method} ${path} HTTP/1.1\r\nhost: ${u.host}\r\n`, forward);
+      forward.head = requestHead(req, this.opts.forwardAuthorization, `${method} ${path} HTTP/1.1\r\nhost: ${u.host}\r\n`, forward, extras?.assertion);
     } catch (err) {
       if (!(err instanceof RequestRefused || err instanceof RequestPathRefused)) throw err;
       // The body, if any, is not read: the connection closes after the answer, so nothing of it is taken for a request.
-      return sendGatewayError(res, 400, 'invalid_request', err.message, { connection: 'close' });
+      return sendGatewayError(res, 400, 'invalid_request', err.message, { ...headerObject(extras?.responseHeaders), connection: 'close' });
     }
     const current = caller[kForward];
     if (current === undefined) {

@@ -7,7 +7,8 @@ import { CONNECTIONS, type ConnectionRecord } from '../connections/records';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
 import { environmentsOf, findComponent, findProject, noEndpointMessage } from '../domain/lookups';
 import { listPage } from '../domain/paging';
-import { C, ComponentRecord, OrganizationRecord } from '../domain/records';
+import type { CorsSetting } from '../../api/cors';
+import { C, ComponentRecord, OrganizationRecord, type StoredEndpoint } from '../domain/records';
 import { componentView } from '../domain/views';
 import { parseQuery, readJson } from '../http/body';
 import { conflict, nameTaken, notFound, validationFailed } from '../http/errors';
@@ -115,7 +116,7 @@ export const components: ControlPlaneModule = {
         if (url === null) delete upstreamUrls[env];
         else upstreamUrls[env] = url;
       }
-      const next = endpoints.map((e, i) => (i === at ? { ...e, visibility: input.visibility ?? e.visibility, upstreamUrls } : e));
+      const next = endpoints.map((e, i) => (i === at ? withCors({ ...e, visibility: input.visibility ?? e.visibility, upstreamUrls }, input.cors === undefined ? e.cors : input.cors) : e));
       await refuseStrandingConnections(store, component, next);
       const updated: ComponentRecord = { ...component, endpoints: next, updatedAt: new Date().toISOString() };
       await store.write([{ op: 'put', collection: C.components, record: updated }]);
@@ -195,5 +196,11 @@ async function checkEndpoints(ctx: ControlPlaneContext, org: OrganizationRecord,
     }
   }
   if (fields.length) throw validationFailed(`The endpoints are not valid: ${fields[0].path}: ${fields[0].message}`, fields);
-  return endpoints.map((e) => ({ name: e.name, visibility: e.visibility ?? 'Project', upstreamUrls: e.upstreamUrls ?? {} }));
+  return endpoints.map((e) => withCors({ name: e.name, visibility: e.visibility ?? 'Project', upstreamUrls: e.upstreamUrls ?? {} }, e.cors));
+}
+
+/** The endpoint with that CORS setting; none (or null) stores none, which the gateway reads as the default. */
+function withCors(e: StoredEndpoint, cors: CorsSetting | null | undefined): StoredEndpoint {
+  const { cors: _old, ...rest } = e;
+  return cors ? { ...rest, cors } : rest;
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Component, ConnectedConsumer, Connection } from '../../api';
+import type { Component, ConnectedConsumer, Connection, UpdateEndpoint } from '../../api';
 import { isControlPlaneError } from '../../client/errors';
 import type { UseCaseContext } from '../../useCases/context';
 import { insertSnippet } from '../../useCases/connectionCode';
@@ -11,7 +11,7 @@ import { updateEndpoint } from '../../useCases/updateEndpoint';
 import { FormPanel } from '../formPanel';
 import type { ComponentRef } from '../../api/refs';
 import { componentKey, touches, type FormNavigation } from '../navigation';
-import { overviewProtocol, upstreamFieldId, visibilityFieldId, type OverviewToHost } from './protocol';
+import { CORS_FIELDS, corsFieldId, overviewProtocol, upstreamFieldId, visibilityFieldId, type OverviewToHost } from './protocol';
 
 export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
   /** What the panel shows: a message may only act on these (a forged or stale message naming others is refused). */
@@ -64,6 +64,19 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
           }
           await this.post({ type: 'saved', field });
         });
+      }
+      case 'saveCors': {
+        if (!this.shown?.endpoints.has(m.endpoint)) return this.refuseNotShown('saveCors', 'endpoint');
+        // `cors.allowOrigins.0` (the use case's or the server's path) → that part's field.
+        const onField = (path: string) => {
+          const part = CORS_FIELDS.find((f) => path === `cors.${f}` || path.startsWith(`cors.${f}.`));
+          return part && corsFieldId(m.endpoint, part);
+        };
+        return this.action(async () => {
+          // The use case checks it with the API's rule (a method that is none is refused under its field there).
+          await updateEndpoint(this.ctx, this.ref, m.endpoint, { cors: m.cors as UpdateEndpoint['cors'] });
+          await this.post({ type: 'saved', field: corsFieldId(m.endpoint) });
+        }, onField);
       }
       case 'saveVisibility': {
         const shown = this.shown;

@@ -27,6 +27,19 @@ export const overviewProtocol = defineProtocol({
     z.strictObject({ type: z.literal('copy'), text: text(2000).min(1) }),
     /** Service Overview: saves one endpoint's upstream URL in one environment (empty: removes it there). */
     z.strictObject({ type: z.literal('saveUpstream'), endpoint: dnsLabel, environment: dnsLabel, url: text(2000) }),
+    /** Service Overview: replaces one endpoint's CORS setting. Checked by the use case and the server with the API's
+     * rule (CorsSetting), whose problems land under the fields; only the message's shape is checked here. */
+    z.strictObject({
+      type: z.literal('saveCors'),
+      endpoint: dnsLabel,
+      cors: z.strictObject({
+        allowOrigins: z.array(text(300)).max(100),
+        allowMethods: z.array(text(20)).max(20),
+        allowHeaders: z.array(text(100)).max(100),
+        allowCredentials: z.boolean(),
+        maxAge: z.number(),
+      }),
+    }),
     /** Service Overview: changes one endpoint's visibility (a narrowing that would refuse connected consumers is refused). */
     z.strictObject({ type: z.literal('saveVisibility'), endpoint: dnsLabel, visibility: Visibility }),
     /** Service Overview: opens the Overview of a consumer it lists as connected, or one a refusal named. */
@@ -68,4 +81,14 @@ export function upstreamFieldId(endpoint: string, environment: string): string {
 /** The Service Overview's field for one endpoint's visibility. */
 export function visibilityFieldId(endpoint: string): string {
   return `visibility-${endpoint}`;
+}
+
+/** The parts of an endpoint's CORS setting the Service Overview edits, each a field. */
+export const CORS_FIELDS = ['allowOrigins', 'allowMethods', 'allowHeaders', 'allowCredentials', 'maxAge'] as const;
+export type CorsField = (typeof CORS_FIELDS)[number];
+
+/** The Service Overview's field for one part of an endpoint's CORS setting; without a part, the setting as a whole
+ * (where "Saved" shows). */
+export function corsFieldId(endpoint: string, part?: CorsField): string {
+  return part === undefined ? `cors-${endpoint}` : `cors-${endpoint}-${part}`;
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gatewayUrl, paths } from '../../../src/api/routes';
+import { DEFAULT_CORS } from '../../../src/api/cors';
 import { builtInAccessToken, ControlPlane } from '../helpers/controlPlane';
 
 const ORG = 'stark-industries';
@@ -82,6 +83,7 @@ describe('service endpoints: PATCH of one endpoint (control plane process)', fun
       visibility: 'Project',
       upstreamUrls: {},
       gatewayUrls: { development: gatewayUrl(cp.url, ORG, P, 'orders', 'admin', 'development'), production: gatewayUrl(cp.url, ORG, P, 'orders', 'admin', 'production') },
+      cors: DEFAULT_CORS,
     }, 'the other endpoint untouched');
   });
 

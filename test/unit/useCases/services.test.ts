@@ -7,6 +7,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Component } from '../../../src/api';
+import { DEFAULT_CORS } from '../../../src/api/cors';
 import { createExternalConsumer } from '../../../src/useCases/createExternalConsumer';
 import { createService } from '../../../src/useCases/createService';
 import { deleteResource } from '../../../src/useCases/deleteResource';
@@ -281,6 +282,33 @@ describe('services: Create Service and the Service Overview', function () {
       await settle(fake.posted, 'saved');
       assert.deepEqual(last(fake.posted, 'saved'), { type: 'saved', field: 'visibility-api' });
       assert.equal((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.visibility, 'Public');
+    });
+
+    it("Save CORS: a refused setting lands under its fields (credentials with any origin says why) and changes nothing; a good one is stored", async () => {
+      const fake = overview();
+      fake.send({ type: 'ready' });
+      await settle(fake.posted, 'data');
+      const shown = (last(fake.posted, 'data') as unknown as { component: Component }).component.endpoints?.[0]?.cors;
+      assert.deepEqual(shown, DEFAULT_CORS, 'the page shows the default of an endpoint nobody set');
+      fake.send({ type: 'saveCors', endpoint: 'api', cors: { ...DEFAULT_CORS, allowOrigins: ['*', 'https://shop.stark.test/app'], allowCredentials: true } });
+      await settle(fake.posted, 'formError');
+      const fields = last(fake.posted, 'formError')?.fields ?? {};
+      assert.deepEqual(Object.keys(fields).sort(), ['cors-api-allowCredentials', 'cors-api-allowOrigins']);
+      assert.match(fields['cors-api-allowCredentials'], /Credentials cannot go with any origin/);
+      assert.match(fields['cors-api-allowOrigins'], /https:\/\/shop\.stark\.test \(scheme, host and port only/);
+      assert.deepEqual((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.cors, DEFAULT_CORS, 'nothing changed');
+
+      fake.send({ type: 'saveCors', endpoint: 'api', cors: { ...DEFAULT_CORS, allowMethods: ['GET', 'FETCH'] } });
+      await until(() => last(fake.posted, 'formError')?.fields?.['cors-api-allowMethods'] !== undefined, 'the method refused under its field');
+
+      const good = { allowOrigins: ['https://shop.stark.test'], allowMethods: ['GET', 'POST'] as const, allowHeaders: ['authorization'], allowCredentials: true, maxAge: 300 };
+      fake.send({ type: 'saveCors', endpoint: 'api', cors: { ...good, allowMethods: [...good.allowMethods] } });
+      await settle(fake.posted, 'saved');
+      assert.deepEqual(last(fake.posted, 'saved'), { type: 'saved', field: 'cors-api' });
+      assert.deepEqual((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.cors, good);
+      assert.ok(world.lines.some((l) => /Changed endpoint api .*CORS \(origins https:\/\/shop\.stark\.test\)/.test(l)));
+      fake.send({ type: 'saveCors', endpoint: 'nope', cors: good as never });
+      await until(() => world.lines.some((l) => /refused saveCors \(not_shown\)/.test(l)), 'an endpoint the page does not show refused');
     });
 
     it('updateEndpoint refuses an unknown environment by name, and an endpoint the service does not have', async () => {

@@ -154,6 +154,8 @@ describe('webview protocols', () => {
       refuses(p.toHost, { type: 'openConsumer', ...ref });
       accepts(p.toWebview, { type: 'data', component: service, environments: [development], authConfigurations: [], connections: [], connectedConsumers: [{ connectionId: 'c-1', endpointName: 'books', connectionName: 'Reading List', consumer: { orgHandle: 'stark', projectHandle: 'default', name: 'stark-mobile-app', displayName: 'Stark Mobile App' } }] });
       accepts(p.toWebview, { type: 'saved', field: 'upstream-books-development' });
+      accepts(p.toHost, { type: 'saveCors', endpoint: 'books', cors: { allowOrigins: ['*'], allowMethods: ['GET'], allowHeaders: [], allowCredentials: false, maxAge: 0 } });
+      refuses(p.toHost, { type: 'saveCors', endpoint: 'books', cors: { allowOrigins: ['*'], allowMethods: ['GET'], allowHeaders: [], allowCredentials: 'yes', maxAge: 0 } }, 'allowCredentials');
       accepts(p.toHost, { type: 'saveVisibility', endpoint: 'books', visibility: 'Organization' });
       refuses(p.toHost, { type: 'saveVisibility', endpoint: 'books', visibility: 'organization' }, 'visibility');
     });
