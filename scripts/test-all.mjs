@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: typecheck and build, then the three test layers in turn (unit in plain Node, integration inside VS Code
-// 1.100.3, once against the local control plane and once against a team one: three replicas on PostgreSQL behind
-// nginx, reached by URL; e2e driven in chromium). Every layer prints mocha's epilogue ("N passing", "N failing", "N pending"),
-// which is read here; a layer that ends non-zero without counting a failure (a crash, a time-out) counts as one
-// failure. Ends with exactly one line `N passed, N failed` (`, N skipped` when some were) and exits non-zero on any
-// failure.
+// `npm test`: typecheck, lint (ESLint), the format check (Prettier) and build, then the three test layers in turn (unit
+// in plain Node, integration inside VS Code 1.100.3, once against the local control plane and once against a team one:
+// three replicas on PostgreSQL behind nginx, reached by URL; e2e driven in chromium). Every layer prints mocha's
+// epilogue ("N passing", "N failing", "N pending"), which is read here; a layer that ends non-zero without counting a
+// failure (a crash, a time-out) counts as one failure. Ends with exactly one line `N passed, N failed` (`, N skipped`
+// when some were) and exits non-zero on any failure.
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,8 @@ function lastCount(output, word) {
 
 const steps = [
   { name: 'typecheck', args: ['run', '--silent', 'typecheck'], counted: false },
+  { name: 'lint', args: ['run', '--silent', 'lint'], counted: false },
+  { name: 'format', args: ['run', '--silent', 'format:check'], counted: false },
   { name: 'build', args: ['run', '--silent', 'build'], counted: false },
   { name: 'unit', args: ['run', '--silent', 'test:unit'], counted: true },
   { name: 'integration', args: ['run', '--silent', 'test:integration'], counted: true, needsBuild: true },

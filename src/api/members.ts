@@ -59,7 +59,7 @@ const subject = z.string().trim().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'A sub
 
 export const InviteMember = z
   .strictObject({ email: email.optional(), subject: subject.optional(), role: Role })
-  .refine((m) => (m.email === undefined) !== (m.subject === undefined), { message: 'Give either an email or a subject.', path: ['email'] });
+  .refine((m) => (m.email === undefined) !== (m.subject === undefined), { error: 'Give either an email or a subject.', path: ['email'] });
 export type InviteMember = z.input<typeof InviteMember>;
 
 export const UpdateMember = z.strictObject({ role: Role });

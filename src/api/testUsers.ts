@@ -23,7 +23,7 @@ export const groupName = z
   .trim()
   .min(1, 'A group name is not empty.')
   .max(100, 'A group name has at most 100 characters.')
-  .regex(/^[^\x00-\x1f\x7f,\[\]]+$/, 'A group name has no commas, brackets or control characters.');
+  .regex(/^[^\x00-\x1f\x7f,[\]]+$/, 'A group name has no commas, brackets or control characters.');
 
 export const TestUser = z.object({
   username: z.string(),

@@ -32,6 +32,7 @@ describe('built-in identity provider', function () {
   });
 
   async function tokenWith(secret: string, method: 'basic' | 'post' = 'basic', scope?: string) {
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the test's control plane is plain HTTP on loopback
     const { discovery, clientCredentialsGrant, allowInsecureRequests, ClientSecretBasic, ClientSecretPost } = await oidc();
     const auth = method === 'basic' ? ClientSecretBasic(secret) : ClientSecretPost(secret);
     // The local control plane speaks plain http on loopback.

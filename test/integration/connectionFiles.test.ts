@@ -92,6 +92,7 @@ describe('Connection files: component.yaml and config.js', function () {
     assert.ok(written, api.failures.last?.message);
     assert.equal(written.file, configJs());
     const text = readFileSync(configJs(), 'utf8');
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the written config.js as a page would, to read what it sets
     const configs = new Function('window', `${text}; return window.configs;`)({}) as Record<string, string>;
     assert.deepEqual(Object.keys(configs), ['apiUrl', 'tokenUrl', 'consumerKey']);
     assert.equal(configs.consumerKey, auth.clientId);

@@ -111,6 +111,7 @@ describe('In the editor: connection variables completed, explained and checked',
     let text = '';
     await waitFor('a hover', async () => {
       const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at);
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- Hover.contents still types the old MarkedString, so the test reads both
       text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
       return text.includes('Greeting');
     });

@@ -5,5 +5,6 @@
  */
 import type * as Jose from 'jose' with { 'resolution-mode': 'import' };
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the one require of ESM, for the reason above
 export const jose: typeof Jose = require('jose');
 export type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from 'jose' with { 'resolution-mode': 'import' };

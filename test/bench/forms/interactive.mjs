@@ -13,7 +13,7 @@ const cjs = async (specifier) => {
 const { openWorkbench } = await cjs('../../harness/workbench.ts');
 const { buildExtension } = await cjs('../../harness/buildTests.ts');
 const { ensureCodeServer } = await cjs('../../harness/codeServer.ts');
-const { createOrganization, form, openChoreoView, pick, runCommand } = await cjs('../../e2e/steps.ts');
+const { createOrganization, form, openChoreoView, runCommand } = await cjs('../../e2e/steps.ts');
 
 /** Wall-clock time (ms since the epoch) of the choreo.interactive mark of the visible form showing `heading`. */
 async function interactiveAt(page, heading) {

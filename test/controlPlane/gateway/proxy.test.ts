@@ -8,8 +8,9 @@ import { GatewayProxy, upstreamPath } from '../../../src/controlPlane/gateway/pr
 
 const PREFIX = '/gw/stark/default/greeting-service/greeting/development';
 
-async function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
-  const server = createServer(handler);
+/** An async handler's error is left to reach mocha as an unhandled rejection, which fails the test that is running. */
+async function listen(handler: (...args: Parameters<RequestListener>) => void | Promise<void>): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }

@@ -52,6 +52,7 @@ export function requireWithFakeVscode<T>(id: string): T {
     return request === 'vscode' ? fake : original.call(this, request, ...rest);
   };
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a load at run time, through the resolver patched above
     return require(id) as T;
   } finally {
     m._resolveFilename = original;
