@@ -127,6 +127,7 @@ describe('Connection files: component.yaml and config.js', function () {
     assert.ok(!code.includes('CONSUMERSECRET'), 'a native app keeps no secret');
     const written = await vscode.commands.executeCommand<{ file: string }>('choreo.writeBrowserConfig', target(), { show: false });
     assert.ok(written, api.failures.last?.message);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the written config.js as a page would, to read what it sets
     const configs = new Function('window', `${readFileSync(configJs(), 'utf8')}; return window.configs;`)({}) as Record<string, string>;
     assert.deepEqual(Object.keys(configs), ['apiUrl', 'tokenUrl', 'consumerKey', 'issuerUrl'], 'no redirectUrl: the external provider keeps its callback URLs');
     assert.equal(configs.issuerUrl, idp.issuer);

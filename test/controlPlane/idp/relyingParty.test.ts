@@ -30,6 +30,7 @@ describe('built-in identity provider: a relying party signs a person in (openid-
 
   async function config() {
     const c = await oidc();
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the test's control plane is plain HTTP on loopback
     return c.discovery(new URL(issuer), web.authConfiguration.clientId, { id_token_signed_response_alg: 'ES256' }, c.None(), { execute: [c.allowInsecureRequests] });
   }
 
@@ -124,6 +125,7 @@ describe('built-in identity provider: a relying party signs a person in (openid-
   it('signs a person in for a confidential server-side app (client_secret_basic), which still gets application tokens', async () => {
     const c = await oidc();
     const server = await appWith(cp, 'server-app', { ...WEB_APP, publicClient: false, grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'] });
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the test's control plane is plain HTTP on loopback
     const cfg = await c.discovery(new URL(issuer), server.authConfiguration.clientId, { id_token_signed_response_alg: 'ES256' }, c.ClientSecretBasic(server.clientSecret), { execute: [c.allowInsecureRequests] });
     const verifier = c.randomPKCECodeVerifier();
     const url = c.buildAuthorizationUrl(cfg, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: await c.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'st' });
@@ -131,6 +133,7 @@ describe('built-in identity provider: a relying party signs a person in (openid-
     const tokens = await c.authorizationCodeGrant(cfg, new URL(answer.location!), { pkceCodeVerifier: verifier, expectedState: 'st' });
     assert.equal(tokens.claims()!.aud, server.authConfiguration.clientId);
     // Without its secret, the code exchange of a confidential app is refused.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the test's control plane is plain HTTP on loopback
     const noSecret = await c.discovery(new URL(issuer), server.authConfiguration.clientId, { id_token_signed_response_alg: 'ES256' }, c.None(), { execute: [c.allowInsecureRequests] });
     await assert.rejects(c.refreshTokenGrant(noSecret, tokens.refresh_token!), (e: any) => e.status === 401 || e.error === 'invalid_client');
     const app = await c.clientCredentialsGrant(cfg);

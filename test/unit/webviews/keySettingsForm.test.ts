@@ -66,12 +66,13 @@ describe('Configure → Key settings, in a real browser', function () {
 <script>window.acquireVsCodeApi = () => ({ postMessage: (m) => window.toHost(m), getState: () => JSON.parse(sessionStorage.getItem('state') ?? 'null'), setState: (s) => sessionStorage.setItem('state', JSON.stringify(s)) });</script>
 <script type="module" src="/elements.js"></script><script type="module" src="/configureAuthentication.js"></script></head>
 <body><main id="root" aria-busy="true"></main></body></html>`;
-    site = http.createServer(async (req, res) => {
+    const serve = async (req: http.IncomingMessage, res: http.ServerResponse) => {
       if (req.url === '/') return void res.writeHead(200, { 'content-type': 'text/html' }).end(html);
       const file = path.join(assets, path.basename(req.url ?? ''));
       const body = await readFile(file).catch(() => undefined);
       res.writeHead(body ? 200 : 404, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' }).end(body);
-    });
+    };
+    site = http.createServer((req, res) => void serve(req, res));
     await new Promise<void>((r) => site.listen(0, '127.0.0.1', r));
 
     browser = await launchBrowser();
