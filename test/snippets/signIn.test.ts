@@ -30,7 +30,7 @@ import {
   issuerUrl,
   paths,
 } from '../../src/api';
-import { browserConfigValues, connectionValue, connectionVariables, renderBrowserConfig, renderConnectionFile, snippetById, type SignInSnippetId } from '../../src/snippets';
+import { browserConfigValues, connectionVariables, renderBrowserConfig, renderConnectionFile, snippetById, type SignInSnippetId } from '../../src/snippets';
 import { launchBrowser } from '../harness/browser';
 import { ControlPlane, tempDir } from '../controlPlane/helpers/controlPlane';
 import { startEdgeProxy, type EdgeProxy } from './fixtures/edgeProxy';
@@ -43,13 +43,6 @@ const ENVIRONMENT = 'development';
 const PROJECT = 'default';
 const CONNECTION_NAME = 'Greeting';
 const SERVICE_PATH = '/greeting?name=signed-in';
-/**
- * Whether the gateway answers a browser app's CORS preflight (issue 24 item 4, branch gateway-cors). Until then a
- * browser app's call is refused by the browser, and the test checks instead that the user's token, taken from the
- * page, is let through; once merged, set this to true: the answer must then be on the page.
- */
-const GATEWAY_ANSWERS_CORS = false;
-
 interface App {
   config: ConnectionConfig;
   clientId: string;
@@ -429,27 +422,11 @@ describe('snippets of apps that sign people in, run against a real identity prov
             await page.locator('#answer').getByText(/\S/).waitFor({ timeout: 30_000 });
           });
           const shown = await page.locator('#answer').innerText();
-          if (GATEWAY_ANSWERS_CORS) {
-            const answer = JSON.parse(shown) as { nonce: string; clientId: string };
-            assert.equal(answer.nonce, upstream.nonce, "the service's answer through the gateway, on the page");
-            assert.equal(answer.clientId, app.clientId);
-            if (provider.user.subject) assert.equal(calls.at(-1)!.subject, provider.user.subject);
-          } else {
-            // No CORS at the gateway yet: the browser refuses the answer, and the page says what to check.
-            assert.match(shown, /^Could not reach the service at .*: check that its CORS setting allows http:\/\/localhost:\d+\.$/);
-            // The person's token, as the page holds it, goes through the gateway all the same.
-            const stored = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('oidc.user:')).map((k) => sessionStorage.getItem(k)));
-            assert.equal(stored.length, 1, 'one signed-in user in sessionStorage');
-            const accessToken = (JSON.parse(stored[0]!) as { access_token: string }).access_token;
-            const { result: res, calls: direct } = await gatewayCallsDuring(() =>
-              fetch(connectionValue(app.config, 'ServiceURL') + SERVICE_PATH, { headers: { authorization: `Bearer ${accessToken}` } }),
-            );
-            assert.equal(res.status, 200, await res.clone().text());
-            const answer = (await res.json()) as { nonce: string; clientId: string };
-            assert.equal(answer.nonce, upstream.nonce);
-            assert.equal(answer.clientId, app.clientId);
-            if (provider.user.subject) assert.equal(direct[0]!.subject, provider.user.subject);
-          }
+          // The gateway answers the app's CORS preflight (issue 24 item 4): the answer is on the page.
+          const answer = JSON.parse(shown) as { nonce: string; clientId: string };
+          assert.equal(answer.nonce, upstream.nonce, "the service's answer through the gateway, on the page");
+          assert.equal(answer.clientId, app.clientId);
+          if (provider.user.subject) assert.equal(calls.at(-1)!.subject, provider.user.subject);
 
           await page.locator('#sign-out').click();
           await provider.confirmSignOut(page);
