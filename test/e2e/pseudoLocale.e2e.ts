@@ -2,7 +2,7 @@
 // and tree rows), a form (Create External Consumer, then the Overview) and a notification (Generate Keys from the tree)
 // show the pseudo texts of l10n/bundle.l10n.qps-ploc.json and package.nls.qps-ploc.json, and none of the extension's
 // own English. VS Code's strings stay English here (its pseudo language pack cannot be installed: codeServer.ts,
-// registerLanguage), and so do the control plane's data (Development, the names typed) and its error texts.
+// installLanguagePack), and so do the control plane's data (Development, the names typed) and its error texts.
 // Screenshots: test-results/l10n-*.png.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
