@@ -89,6 +89,8 @@ describe('The packaged extension, installed from its .vsix', function () {
     const files = vsixFiles(vsix);
     for (const f of ['extension/media/icon.png', 'extension/readme.md', 'extension/changelog.md', 'extension/package.json']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
     assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'no source maps shipped');
+    for (const f of ['extension/package.nls.json', 'extension/l10n/bundle.l10n.json']) assert.ok(files.includes(f), `${f}: the English strings ship`);
+    assert.deepEqual(files.filter((f) => f.includes('qps-ploc')), [], 'the pseudo-locale files are for tests and stay out');
     for (const js of files.filter((f) => f.startsWith('extension/dist/') && f.endsWith('.js'))) {
       assert.doesNotMatch(vsixText(vsix, js), /sourceMappingURL/, `${js} names no source map`);
     }

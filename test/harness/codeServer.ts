@@ -37,21 +37,34 @@ export interface CodeServerOptions {
   extensionsDir?: string;
   /** Workspace Trust on (the Restricted Mode tests); off by default, so no trust prompt covers the workbench. */
   workspaceTrust?: boolean;
-  /** A display language with no language pack installed (the pseudo-locale `qps-ploc`): see `registerLanguage`. */
+  /** A display language with no language pack to install (the pseudo-locale `qps-ploc`): see `installLanguagePack`. */
   locale?: string;
 }
 
 /**
  * Makes `locale` VS Code's display language with none of VS Code's own strings translated, for the extension's
  * pseudo-localised run (its own l10n/bundle.l10n.qps-ploc.json and package.nls.qps-ploc.json). VS Code's pseudo
- * language pack cannot be installed here (no marketplace), and without a pack `--locale` alone falls back to English:
- * the server resolves a language only through <user-data>/languagepacks.json, whose entry names a translations file.
- * This entry names an empty one, so the workbench stays English and the extension host runs in `locale`.
+ * language pack cannot be installed here (no marketplace), and `--locale` alone falls back to English (the server
+ * resolves a language only through an installed language pack, and looks for one in the gallery otherwise). So a
+ * language pack of our own is put into the fresh extensions folder, whose translations file is empty: the workbench
+ * stays English and the extension host runs in `locale`.
  */
-function registerLanguage(userDataDir: string, locale: string): void {
-  const translations = path.join(userDataDir, `test-language-pack.${locale}.json`);
-  writeFileSync(translations, JSON.stringify({ contents: {} }));
-  const pack = { hash: `test-${locale}`, extensions: [], translations: { vscode: translations }, label: `test ${locale}` };
+function installLanguagePack(extensionsDir: string, userDataDir: string, locale: string): void {
+  const dir = path.join(extensionsDir, `choreo-tests.test-language-pack-${locale}-1.0.0`);
+  mkdirSync(path.join(dir, 'translations'), { recursive: true });
+  writeFileSync(path.join(dir, 'translations', 'main.i18n.json'), JSON.stringify({ version: '1.0.0', contents: {} }));
+  const manifest = {
+    name: `test-language-pack-${locale}`,
+    publisher: 'choreo-tests',
+    version: '1.0.0',
+    engines: { vscode: '*' },
+    categories: ['Language Packs'],
+    contributes: { localizations: [{ languageId: locale, languageName: `test ${locale}`, localizedLanguageName: `test ${locale}`, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
+  };
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  // VS Code's cache of the installed packs, as it writes it: the server resolves the language from it.
+  const id = `${manifest.publisher}.${manifest.name}`;
+  const pack = { hash: `test-${locale}`, extensions: [{ extensionIdentifier: { id }, version: '1.0.0' }], translations: { vscode: path.join(dir, 'translations', 'main.i18n.json') }, label: `test ${locale}` };
   writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
 }
 
@@ -89,7 +102,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
       writeFileSync(path.join(userDataDir, scope, 'settings.json'), JSON.stringify(options.settings, null, 2));
     }
   }
-  if (options.locale) registerLanguage(userDataDir, options.locale);
+  if (options.locale) installLanguagePack(extensionsDir, userDataDir, options.locale);
   const args = [
     codeServerEntry,
     ...(options.locale ? ['--locale', options.locale] : []),

@@ -44,7 +44,7 @@ export interface WorkbenchOptions {
   workspaceTrust?: boolean;
   /** The local control plane's port (a free one when not given). */
   controlPlanePort?: number;
-  /** VS Code's display language; `qps-ploc` runs the extension in its pseudo-locale (codeServer.ts, registerLanguage). */
+  /** VS Code's display language; `qps-ploc` runs the extension in its pseudo-locale (codeServer.ts, installLanguagePack). */
   locale?: string;
 }
 
