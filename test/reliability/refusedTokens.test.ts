@@ -52,13 +52,13 @@ describe('tokens that must be refused (gateway over HTTP, and Get Test Token)', 
     await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
     const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
-    // A key retired two hours ago, long past the lifetime of any token it signed: put into the data folder before
-    // the first start, as a rotation long ago would have left it.
+    // A key retired two days ago, past the lifetime of any token it signed (a day at most, api/keySettings.ts): put into
+    // the data folder before the first start, as a rotation long ago would have left it.
     const dataDir = tempDir('rel-tokens-');
     const old = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
     const oldKid = 'rotated-out-long-ago';
-    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000).toISOString();
-    fs.writeFileSync(path.join(dataDir, SIGNING_KEYS_FILE), JSON.stringify({ keys: [{ kid: oldKid, privateJwk: old, createdAt: twoHoursAgo, retiredAt: twoHoursAgo }] }), { mode: 0o600 });
+    const longAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    fs.writeFileSync(path.join(dataDir, SIGNING_KEYS_FILE), JSON.stringify({ keys: [{ kid: oldKid, privateJwk: old, createdAt: longAgo, retiredAt: longAgo }] }), { mode: 0o600 });
 
     cp = await ControlPlane.start(dataDir);
     world = await seedWorld(cp, upstreamUrl);

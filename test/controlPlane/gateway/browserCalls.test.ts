@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { gatewayAudience, gatewayUrl, issuerUrl, paths, tokenUrl } from '../../../src/api/routes';
 import { DEFAULT_CORS } from '../../../src/api/cors';
+import { DEFAULT_KEY_SETTINGS } from '../../../src/api/keySettings';
 import { coreCollections, type AuthConfigRecord } from '../../../src/controlPlane/domain/records';
 import { modules } from '../../../src/controlPlane/routes';
 import { FileStore } from '../../../src/controlPlane/store/fileStore';
@@ -419,7 +420,7 @@ describe('issue 24 item 4: the gateway for browser apps and the X-JWT-Assertion'
       const store = await FileStore.open({ dataDir, collections: [...coreCollections, ...modules.flatMap((m) => m.collections ?? [])] });
       const config = (await store.findUnique<AuthConfigRecord>('authConfigurations', 'clientId', clientId))!;
       await store.write([
-        { op: 'put', collection: 'authConfigurations', record: { ...config, keySettings: { callbackUrls: [`${APP_ORIGIN}/callback`, 'com.stark.app:/callback', 'http://127.0.0.1/cb'] } } as AuthConfigRecord },
+        { op: 'put', collection: 'authConfigurations', record: { ...config, keySettings: { ...DEFAULT_KEY_SETTINGS, grantTypes: ['client_credentials', 'authorization_code'], callbackUrls: [`${APP_ORIGIN}/callback`, 'com.stark.app:/callback', 'http://127.0.0.1/cb'] } } as AuthConfigRecord },
       ]);
       await store.close();
       cp = await ControlPlane.start(dataDir, ['--port', String(port)]);
