@@ -21,6 +21,18 @@ export const displayName = z
   .min(1, 'Enter a display name.')
   .max(100, 'Use at most 100 characters.')
   .refine((s) => !UNSAFE_TEXT.test(s), 'Remove control characters and text-direction marks from the name.');
+/**
+ * A trimmed, non-empty string of at most `max` characters that `problem` accepts; `problem` says in a person's words
+ * what is wrong with a value (undefined when nothing is), and that is the error shown.
+ */
+export function checkedText(o: { empty: string; max: number; tooLong: string }, problem: (value: string) => string | undefined) {
+  return z
+    .string()
+    .trim()
+    .min(1, o.empty)
+    .max(o.max, o.tooLong)
+    .refine((value) => problem(value) === undefined, { error: (issue) => problem(String(issue.input)) });
+}
 export const description = z.string().max(1000, 'Use at most 1000 characters.');
 export const isoDate = z.string();
 

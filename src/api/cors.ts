@@ -4,6 +4,7 @@
  * One declaration: the server validates with it, the gateway answers from it, the Service Overview edits it.
  */
 import { z } from 'zod';
+import { checkedText } from './common';
 
 export const CORS_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 export const CorsMethod = z.enum(CORS_METHODS, { error: (issue) => `"${String(issue.input)}" is not a method; use ${CORS_METHODS.join(', ')}.` });
@@ -15,12 +16,10 @@ export const CORS_MAX_AGE_MAX = 86_400;
  * An allowed origin: `*` (any), or an origin as a browser sends it in the Origin header: scheme, host and port only,
  * lower case, no default port, no path. Compared exactly, so the form must match what browsers send.
  */
-export const corsOrigin = z
-  .string()
-  .trim()
-  .min(1, 'Enter an origin, such as https://app.example.com, or * for any.')
-  .max(300, 'An origin has at most 300 characters.')
-  .refine((value) => corsOriginProblem(value) === undefined, { error: (issue) => corsOriginProblem(String(issue.input)) });
+export const corsOrigin = checkedText(
+  { empty: 'Enter an origin, such as https://app.example.com, or * for any.', max: 300, tooLong: 'An origin has at most 300 characters.' },
+  corsOriginProblem,
+);
 
 export function corsOriginProblem(value: string): string | undefined {
   if (value === '*') return undefined;

@@ -5,6 +5,7 @@
  * form is built from it, the extension's client checks answers with it.
  */
 import { z } from 'zod';
+import { checkedText } from './common';
 
 export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'refresh_token'] as const;
 export const GrantType = z.enum(GRANT_TYPES);
@@ -39,12 +40,10 @@ function seconds(name: ExpiryName) {
  * matches, and localhost for web apps in development); or a private-use scheme of a native app in reverse-domain
  * form (`com.stark.app:/callback`, RFC 8252 §7.1). No fragment. Matched exactly otherwise.
  */
-export const callbackUrl = z
-  .string()
-  .trim()
-  .min(1, 'Enter a callback URL.')
-  .max(2048, 'A callback URL has at most 2048 characters.')
-  .refine((value) => callbackUrlProblem(value) === undefined, { error: (issue) => callbackUrlProblem(String(issue.input)) });
+export const callbackUrl = checkedText(
+  { empty: 'Enter a callback URL.', max: 2048, tooLong: 'A callback URL has at most 2048 characters.' },
+  callbackUrlProblem,
+);
 
 export function callbackUrlProblem(value: string): string | undefined {
   let url: URL;

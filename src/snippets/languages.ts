@@ -21,6 +21,23 @@ import nativeAppOpenidClient from './templates/native-app-openid-client.mjs.tmpl
  * (Debian's one Java OAuth client is Google's, for Google's APIs), and no dotnet is here to run C# at all. Templates
  * are data files in ./templates, one per entry.
  */
+/** What every snippet entry declares, connection snippets and sign-in snippets alike. */
+interface SnippetShape {
+  /** Stable: the `choreo.snippets.defaultLanguage` setting and commands' `language` option name it. */
+  id: string;
+  /** The programming language, whichever way the snippet is written. */
+  language: string;
+  /** What the language picker shows. */
+  label: string;
+  /** What the snippet relies on (and how to get it), shown as the picker's description. */
+  detail: string;
+  /** VS Code language identifier, for a new untitled document. */
+  languageId: string;
+  /** A file name the runnable rendering can be saved under and run as is. */
+  fileName: string;
+  template: string;
+}
+
 export const SNIPPET_LANGUAGES = [
   { id: 'typescript', language: 'typescript', label: 'TypeScript', detail: 'fetch, Node 18+', languageId: 'typescript', fileName: 'choreo-connection.ts', template: typescript },
   {
@@ -65,21 +82,7 @@ export const SNIPPET_LANGUAGES = [
   { id: 'java', language: 'java', label: 'Java', detail: 'java.net.http, Java 11+', languageId: 'java', fileName: 'ChoreoConnectionClient.java', template: java },
   { id: 'csharp', language: 'csharp', label: 'C#', detail: 'HttpClient, .NET 6+', languageId: 'csharp', fileName: 'Program.cs', template: csharp },
   { id: 'shell', language: 'shell', label: 'Shell', detail: 'curl; jq optional', languageId: 'shellscript', fileName: 'choreo-connection.sh', template: shell },
-] as const satisfies readonly {
-  /** Stable: the `choreo.snippets.defaultLanguage` setting and commands' `language` option name it. */
-  id: string;
-  /** The programming language, whichever way the snippet is written. */
-  language: string;
-  /** What the language picker shows. */
-  label: string;
-  /** What the snippet relies on (and how to get it), shown as the picker's description. */
-  detail: string;
-  /** VS Code language identifier, for a new untitled document. */
-  languageId: string;
-  /** A file name the runnable rendering can be saved under and run as is. */
-  fileName: string;
-  template: string;
-}[];
+] as const satisfies readonly SnippetShape[];
 
 export type SnippetLanguage = (typeof SNIPPET_LANGUAGES)[number];
 export type SnippetLanguageId = SnippetLanguage['id'];
@@ -129,18 +132,10 @@ export const SIGN_IN_SNIPPETS = [
     fileName: 'native-app.mjs',
     template: nativeAppOpenidClient,
   },
-] as const satisfies readonly {
-  /** Stable: commands' `language` option names it. */
-  id: string;
+] as const satisfies readonly (SnippetShape & {
   /** The kind of app, whose keys it needs: a browser or native app a public client, a web server a confidential one. */
   app: 'browser' | 'web-server' | 'native';
-  language: string;
-  label: string;
-  detail: string;
-  languageId: string;
-  fileName: string;
-  template: string;
-}[];
+})[];
 
 export type SignInSnippet = (typeof SIGN_IN_SNIPPETS)[number];
 export type SignInSnippetId = SignInSnippet['id'];

@@ -9,7 +9,7 @@ import { CachedNode } from './cachedNode';
 import { nodeIds } from './nodeIds';
 import type { ComponentRef, OrgRef } from '../api/refs';
 import type { IdentityProviderTarget, TestUsersTarget } from '../useCases/targets';
-import { type TreeContext, TreeNode } from './treeNode';
+import { groupItem, type TreeContext, TreeNode } from './treeNode';
 
 export class IdentityProvidersNode extends CachedNode {
   readonly id: string;
@@ -18,12 +18,13 @@ export class IdentityProvidersNode extends CachedNode {
     this.id = nodeIds.identityProviders(ref.orgHandle);
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(vscode.l10n.t('Identity Providers'), vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon('shield');
-    item.contextValue = 'identityProviders';
-    item.tooltip = vscode.l10n.t('The identity providers of {0}: who issues its external consumers\' access tokens', this.ref.orgHandle);
-    return item;
+    return groupItem(
+      this.id,
+      vscode.l10n.t('Identity Providers'),
+      'shield',
+      'identityProviders',
+      vscode.l10n.t('The identity providers of {0}: who issues its external consumers\' access tokens', this.ref.orgHandle),
+    );
   }
   protected override emptyLabel(): string {
     return vscode.l10n.t('No identity providers');

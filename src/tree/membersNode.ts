@@ -3,7 +3,7 @@ import { nodeIds } from './nodeIds';
 import * as vscode from 'vscode';
 import type { Member } from '../api/members';
 import { ROLE_NAMES } from '../api/roles';
-import { errorRow, MessageNode, type TreeContext, type TreeNode as Node, TreeNode } from './treeNode';
+import { errorRow, groupItem, MessageNode, type TreeContext, type TreeNode as Node, TreeNode } from './treeNode';
 import type { OrgRef } from '../api/refs';
 import type { MemberTarget } from '../useCases/targets';
 
@@ -17,12 +17,7 @@ export class MembersNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(vscode.l10n.t('Members'), vscode.TreeItemCollapsibleState.Collapsed);
-    item.id = this.id;
-    item.iconPath = new vscode.ThemeIcon('person');
-    item.contextValue = 'members';
-    item.tooltip = vscode.l10n.t('Members of {0} and their roles', this.ref.orgHandle);
-    return item;
+    return groupItem(this.id, vscode.l10n.t('Members'), 'person', 'members', vscode.l10n.t('Members of {0} and their roles', this.ref.orgHandle));
   }
 
   override async getChildren(): Promise<Node[]> {

@@ -133,3 +133,13 @@ export abstract class PagedNode<T> extends TreeNode {
     return this.error;
   }
 }
+
+/** A group row that opens on its children (Identity Providers, Members): its label, icon, menu key and tooltip. */
+export function groupItem(id: string, label: string, icon: string, contextValue: string, tooltip: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = id;
+  item.iconPath = new vscode.ThemeIcon(icon);
+  item.contextValue = contextValue;
+  item.tooltip = tooltip;
+  return item;
+}

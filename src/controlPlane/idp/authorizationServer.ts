@@ -102,6 +102,11 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const expired = (r: { expiresAt: string }) => Date.parse(r.expiresAt) <= Date.now();
 
 /** A built-in client of this organization, with what the pages say about it. */
+/** The start of every record kept for one of a client's sign-ins: a new id, its organization and its keys. */
+function newRecordOf(client: Client): { id: string; orgId: string; authConfigId: string } {
+  return { id: randomUUID(), orgId: client.config.orgId, authConfigId: client.config.id };
+}
+
 interface Client {
   config: AuthConfigRecord;
   settings: KeySettings;
@@ -218,9 +223,7 @@ export class AuthorizationServer {
     const csrf = newSecret();
     const now = Date.now();
     const interaction: InteractionRecord = {
-      id: randomUUID(),
-      orgId: client.config.orgId,
-      authConfigId: client.config.id,
+      ...newRecordOf(client),
       environment: client.config.environment,
       request,
       csrfHash: sha256(csrf),
@@ -353,9 +356,7 @@ export class AuthorizationServer {
     const code = newSecret();
     const now = Date.now();
     const record: CodeRecord = {
-      id: randomUUID(),
-      orgId: client.config.orgId,
-      authConfigId: client.config.id,
+      ...newRecordOf(client),
       clientId: client.config.clientId,
       userId: user.id,
       sessionId: session.id,
