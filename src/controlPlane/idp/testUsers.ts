@@ -180,7 +180,7 @@ export function registerTestUsers(router: Router, { store }: ControlPlaneContext
     if (bad.length > 0) {
       bad.sort((a, b) => Number(a.path.slice(5)) - Number(b.path.slice(5)));
       const lines = bad.length === 1 ? bad[0].path : `${bad.length} lines`;
-      throw validationFailed(`Nothing was imported: ${lines} of the CSV need fixing (${bad[0].path ? `${bad[0].path}: ` : ''}${bad[0].message}).`, bad.slice(0, 100));
+      throw validationFailed(`Nothing was imported: ${lines} of the CSV ${bad.length === 1 ? 'needs' : 'need'} fixing (${bad[0].path ? `${bad[0].path}: ` : ''}${bad[0].message}).`, bad.slice(0, 100));
     }
     // scrypt runs on libuv's thread pool (4 threads): four at a time keep it busy without queueing the whole file.
     const records: TestUserRecord[] = new Array(users.length);
