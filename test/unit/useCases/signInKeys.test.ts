@@ -110,13 +110,13 @@ describe('sign-in keys and test users (extension side)', function () {
     });
 
     it('Import Users with bad lines imports nothing and names each bad line and what to fix', async () => {
-      const csv = `username,password,groups,first_name,last_name,email\n"bob","password1","[qa]","Bob","","bob@stark.example"\n"carol","short","","","",""\n"demouser","password1","","","",""\n`;
+      const csv = `username,password,groups,first_name,last_name,email\n"bob","password1","[qa]","Bob","","bob@stark.example"\n"carol","short","","","",""\n"DemoUser","password1","","","",""\n`;
       const e = await importTestUsers(ctx, users, csv).then(() => assert.fail('imported'), (x: unknown) => x);
       assert.ok(e instanceof UseCaseError, String(e));
       assert.equal(e.code, 'csv_refused');
       assert.match(e.message, /^Nothing was imported: fix these 2 lines and import again\./);
       assert.match(e.message, /line 3: password: Use at least 8 characters\./, 'the CSV\'s column and what to fix');
-      assert.match(e.message, /line 4: Development already has a test user named demouser\./);
+      assert.match(e.message, /line 4: Development already has a test user named DemoUser\./, 'usernames are one whatever their case');
       assert.deepEqual(Object.keys(e.fields), ['line 3', 'line 4']);
       assert.ok(!(await (await ctx.client()).listTestUsers(ORG, 'development')).some((u) => u.username === 'bob'), 'the good line was not imported either');
       assert.deepEqual(world.changes, []);
