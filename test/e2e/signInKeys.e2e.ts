@@ -3,7 +3,6 @@
 // Users (a CSV with a bad line first: nothing imported, the line named), and the built-in provider's Users row lists
 // them with their groups. The organization, the consumer and its Generate Keys are set up through the management API
 // (the forms test walks those already). Photographed under test-results/sign-in-keys-<theme>-<step>.png.
-// Needs the control plane's routes of issue 24 (key-settings, users): it runs once the server side is merged.
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -144,7 +143,7 @@ describe('Sign-in keys and test users in the workbench', function () {
         await openFile(page, path.join(workbench.workspace, 'bad-users.csv'));
         const refusal = page.locator('.notifications-toasts .notification-toast', { hasText: 'Nothing was imported' });
         await refusal.waitFor({ state: 'visible', timeout: 30_000 });
-        assert.match((await refusal.textContent()) ?? '', /line 3: Use at least 8 characters\./);
+        assert.match((await refusal.textContent()) ?? '', /line 3: password: Use at least 8 characters\./);
         await shot('03-import-refused');
         assert.deepEqual((await call('GET', paths.testUsers(ORG_HANDLE, 'development'))).items, [], 'the good line was not imported either');
         await refusal.locator('.codicon-notifications-clear').click().catch(() => undefined);

@@ -43,7 +43,7 @@ describe('Test users of the built-in identity provider', function () {
     const refused = await vscode.commands.executeCommand('choreo.importTestUsers', (await usersRow('Development')).node, { csvFile: bad });
     assert.equal(refused, undefined);
     assert.equal(api.failures.last?.code, 'csv_refused');
-    assert.match(api.failures.last!.message, /line 3: Use at least 8 characters\./);
+    assert.match(api.failures.last!.message, /line 3: password: Use at least 8 characters\./);
     assert.deepEqual(await listed('Development'), [['No test users yet: Add User or Import Users', undefined, 'message']]);
     const good = path.join(scratch, 'users.csv');
     writeFileSync(good, TEST_USERS_CSV_TEMPLATE);

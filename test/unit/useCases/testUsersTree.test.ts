@@ -1,15 +1,12 @@
 // The tree's rows of issue 24 in plain Node (`vscode` at the edge: TreeItem as data): under Identity Providers → the
 // built-in provider, a Users row per environment before the consumers using it; under it each test user with its
-// groups; a change to one environment's users reloads that row first. Against a real control plane behind the
-// contract stand-in (contractStandIn.ts) until the server has the users routes.
+// groups; a change to one environment's users reloads that row first. Against a real control plane.
 import * as assert from 'node:assert/strict';
 import path from 'node:path';
-import { ControlPlaneClient } from '../../../src/client/controlPlaneClient';
 import { idsFor, nodeIds } from '../../../src/tree/nodeIds';
 import { OrgRoles } from '../../../src/tree/roles';
 import type { TreeContext, TreeNode } from '../../../src/tree/treeNode';
 import type { IdentityProvidersNode as IdentityProvidersNodeType } from '../../../src/tree/identityProvidersNode';
-import { startContractStandIn, type ContractStandIn } from './contractStandIn';
 import { requireWithFakeVscode } from './fakeVscode';
 import { startWorld, type World } from './world';
 
@@ -19,20 +16,15 @@ const ORG = 'stark-industries';
 describe('the Users rows of the built-in identity provider', function () {
   this.timeout(30_000);
   let world: World;
-  let standIn: ContractStandIn;
   let tree: TreeContext;
 
   before(async () => {
     world = await startWorld();
-    standIn = await startContractStandIn(world.client.baseUrl);
-    const token = await (world.client as unknown as { options: { token: () => Promise<string> } }).options.token();
-    const client = new ControlPlaneClient({ baseUrl: standIn.url, token: async () => token });
-    tree = { client: async () => client, filter: undefined, register: () => undefined, roles: new OrgRoles() };
+    tree = { client: async () => world.client, filter: undefined, register: () => undefined, roles: new OrgRoles() };
     await world.client.createOrganization({ name: 'Stark Industries' });
-    await client.importTestUsers(ORG, 'development', 'username,password,groups\n"pepper","pepper-password","[manager, engineering]"\n"happy","happy-password",""\n');
+    await world.client.importTestUsers(ORG, 'development', 'username,password,groups,first_name,last_name,email\n"pepper","pepper-password","[manager, engineering]","","",""\n"happy","happy-password","","","",""\n');
   });
   after(async () => {
-    await standIn?.close();
     await world?.close();
   });
 
@@ -52,9 +44,9 @@ describe('the Users rows of the built-in identity provider', function () {
       ['Users', 'Production', 'testUsers'],
     ]);
     assert.deepEqual((await stores[0]!.getChildren()).map(row), [
-      ['pepper', 'manager, engineering', 'testUser'],
       ['happy', '', 'testUser'],
-    ]);
+      ['pepper', 'manager, engineering', 'testUser'],
+    ], 'by username');
     assert.deepEqual((await stores[1]!.getChildren()).map(row), [['No test users yet: Add User or Import Users', undefined, 'message']]);
     assert.deepEqual((stores[0] as unknown as { ref: unknown }).ref, { orgHandle: ORG, environment: 'development', environmentName: 'Development' }, 'what the commands on the row act on');
   });

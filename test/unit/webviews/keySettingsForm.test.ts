@@ -1,5 +1,5 @@
 // The Configure form's Key settings in a real browser (Debian's chromium through playwright-core), wired to its real
-// host, which talks to a real control plane (behind the stand-in for issue 24's routes until the server has them).
+// host, which talks to a real control plane.
 // VS Code's webview is the edge: a page with the form's bundle and an `acquireVsCodeApi` whose messages go to the host
 // and whose saved state lives in sessionStorage, as a webview's survives a reload. A person ticks Authorization Code,
 // adds a callback URL and saves; a refused URL is said under its own field, and what was typed survives a reload.
@@ -12,7 +12,6 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import type { Component } from '../../../src/api';
-import { ControlPlaneClient } from '../../../src/client/controlPlaneClient';
 import type { UseCaseContext } from '../../../src/useCases/context';
 import { createExternalConsumer } from '../../../src/useCases/createExternalConsumer';
 import { generateKeys } from '../../../src/useCases/keys';
@@ -21,7 +20,6 @@ import type { ConfigureAuthenticationPanel as ConfigurePanelType } from '../../.
 import { escapeHtml } from '../../../src/webviews/html';
 import type { FormNavigation } from '../../../src/webviews/navigation';
 import { launchBrowser } from '../../harness/browser';
-import { startContractStandIn, type ContractStandIn } from '../useCases/contractStandIn';
 import { requireWithFakeVscode } from '../useCases/fakeVscode';
 import { startWorld, type World } from '../useCases/world';
 import { until } from './fakePanel';
@@ -33,7 +31,6 @@ const ORG = 'stark-industries';
 describe('Configure → Key settings, in a real browser', function () {
   this.timeout(60_000);
   let world: World;
-  let standIn: ContractStandIn;
   let ctx: UseCaseContext;
   let consumer: Component;
   let assets: string;
@@ -46,10 +43,7 @@ describe('Configure → Key settings, in a real browser', function () {
 
   before(async () => {
     world = await startWorld();
-    standIn = await startContractStandIn(world.client.baseUrl);
-    const token = await (world.client as unknown as { options: { token: () => Promise<string> } }).options.token();
-    const client = new ControlPlaneClient({ baseUrl: standIn.url, token: async () => token });
-    ctx = { ...world.ctx, client: async () => client };
+    ctx = world.ctx;
     await world.client.createOrganization({ name: 'Stark Industries' });
     consumer = await createExternalConsumer(ctx, { orgHandle: ORG, projectHandle: 'default' }, { displayName: 'Stark Web App' });
     await generateKeys(ctx, await resolveEnvironment(ctx, { orgHandle: ORG, projectHandle: 'default', componentName: consumer.name, environment: 'development' }));
@@ -98,7 +92,6 @@ describe('Configure → Key settings, in a real browser', function () {
     await browser?.close();
     site?.closeAllConnections();
     site?.close();
-    await standIn?.close();
     await world?.close();
     if (assets) await rm(assets, { recursive: true, force: true });
   });
@@ -143,9 +136,9 @@ describe('Configure → Key settings, in a real browser', function () {
     await page.locator('#save-key-settings').click();
     await page.waitForSelector('.form-message.info');
     assert.match(String(await page.locator('.form-message').textContent()), /^Key settings saved/);
-    const put = standIn.requests.filter((r) => r.method === 'PUT').at(-1)!;
-    assert.deepEqual((put.body as { grantTypes: string[] }).grantTypes, ['authorization_code']);
-    assert.deepEqual((put.body as { callbackUrls: string[] }).callbackUrls, ['http://localhost:5173/callback']);
+    const saved = (await world.client.listAuthConfigurations(ORG, 'default', consumer.name)).find((a) => a.environment === 'development')!.keySettings!;
+    assert.deepEqual(saved.grantTypes, ['authorization_code'], 'the control plane has them');
+    assert.deepEqual(saved.callbackUrls, ['http://localhost:5173/callback']);
     await until(() => fromPage.some((m) => m.type === 'saveKeySettings'), 'the save');
     assert.equal(await page.evaluate(() => JSON.parse(sessionStorage.getItem('state') ?? '{}').keySettings), undefined, 'the draft is gone once saved');
     await open();
