@@ -1,4 +1,5 @@
 import type { ConnectionConfig } from '../api/connections';
+import * as l10n from '@vscode/l10n';
 import typescript from './templates/typescript.ts.tmpl';
 import typescriptOpenidClient from './templates/typescript-openid-client.mts.tmpl';
 import javascript from './templates/javascript.js.tmpl';
@@ -106,8 +107,8 @@ export const SIGN_IN_SNIPPETS = [
     id: 'browser-app-oidc-client-ts',
     app: 'browser',
     language: 'javascript',
-    label: 'Browser App: Sign In (oidc-client-ts)',
-    detail: 'single-page app, reads config.js, no secret (npm install oidc-client-ts)',
+    label: l10n.t('Browser App: Sign In (oidc-client-ts)'),
+    detail: l10n.t('single-page app, reads config.js, no secret (npm install oidc-client-ts)'),
     languageId: 'javascript',
     fileName: 'app.js',
     template: browserAppOidcClientTs,
@@ -116,8 +117,8 @@ export const SIGN_IN_SNIPPETS = [
     id: 'web-app-openid-client',
     app: 'web-server',
     language: 'javascript',
-    label: 'Web App (server): Sign In (openid-client)',
-    detail: 'Node 20+, confidential client, session cookie (npm install openid-client)',
+    label: l10n.t('Web App (server): Sign In (openid-client)'),
+    detail: l10n.t('Node 20+, confidential client, session cookie (npm install openid-client)'),
     languageId: 'javascript',
     fileName: 'web-app.mjs',
     template: webAppOpenidClient,
@@ -126,8 +127,8 @@ export const SIGN_IN_SNIPPETS = [
     id: 'native-app-openid-client',
     app: 'native',
     language: 'javascript',
-    label: 'Native App: Sign In with a Loopback Redirect (openid-client)',
-    detail: 'RFC 8252: 127.0.0.1, system browser, PKCE, no secret (npm install openid-client)',
+    label: l10n.t('Native App: Sign In with a Loopback Redirect (openid-client)'),
+    detail: l10n.t('RFC 8252: 127.0.0.1, system browser, PKCE, no secret (npm install openid-client)'),
     languageId: 'javascript',
     fileName: 'native-app.mjs',
     template: nativeAppOpenidClient,

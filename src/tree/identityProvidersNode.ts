@@ -138,16 +138,16 @@ export class TestUsersNode extends CachedNode {
     this.id = nodeIds.testUsers(ref.orgHandle, ref.environment);
   }
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem('Users', vscode.TreeItemCollapsibleState.Collapsed);
+    const item = new vscode.TreeItem(vscode.l10n.t('Users'), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.description = this.ref.environmentName;
     item.iconPath = new vscode.ThemeIcon('organization');
     item.contextValue = 'testUsers';
-    item.tooltip = `Test users of the built-in identity provider in ${this.ref.environmentName}: for trying out apps that sign people in, not for production users`;
+    item.tooltip = vscode.l10n.t('Test users of the built-in identity provider in {0}: for trying out apps that sign people in, not for production users', this.ref.environmentName);
     return item;
   }
   protected override emptyLabel(): string {
-    return 'No test users yet: Add User or Import Users';
+    return vscode.l10n.t('No test users yet: Add User or Import Users');
   }
   protected async loadChildren(): Promise<TreeNode[]> {
     const users = await (await this.ctx.client()).listTestUsers(this.ref.orgHandle, this.ref.environment);
@@ -177,7 +177,13 @@ export class TestUserNode extends TreeNode {
     item.iconPath = new vscode.ThemeIcon('person');
     item.contextValue = 'testUser';
     const name = [u.firstName, u.lastName].filter(Boolean).join(' ');
-    item.tooltip = [`Test user ${u.username}${name ? ` (${name})` : ''}`, u.email, u.groups.length ? `Groups: ${u.groups.join(', ')}` : 'In no group'].filter(Boolean).join('\n');
+    item.tooltip = [
+      name ? vscode.l10n.t('Test user {0} ({1})', u.username, name) : vscode.l10n.t('Test user {0}', u.username),
+      u.email,
+      u.groups.length ? vscode.l10n.t('Groups: {0}', u.groups.join(', ')) : vscode.l10n.t('In no group'),
+    ]
+      .filter(Boolean)
+      .join('\n');
     return item;
   }
 }

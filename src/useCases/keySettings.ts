@@ -10,6 +10,7 @@ import { ComponentRef, refIn } from '../api/refs';
 import type { EnvironmentTarget } from './targets';
 import type { UseCaseContext } from './context';
 import { UseCaseError } from './errors';
+import * as l10n from '@vscode/l10n';
 
 /** The settings keys have now: a server from before key settings sends none, and its keys work as the defaults say. */
 export function keySettingsOf(auth: Pick<AuthConfiguration, 'keySettings'> | null | undefined): KeySettings {
@@ -18,14 +19,14 @@ export function keySettingsOf(auth: Pick<AuthConfiguration, 'keySettings'> | nul
 
 export async function saveKeySettings(ctx: UseCaseContext, env: EnvironmentTarget, input: KeySettingsInput): Promise<AuthConfiguration> {
   if (env.auth?.identityProviderKind !== 'built-in') {
-    throw new UseCaseError('no_keys', `${env.displayName} has no keys of the built-in identity provider in ${env.environmentName}: Generate Keys first.`);
+    throw new UseCaseError('no_keys', l10n.t`${env.displayName} has no keys of the built-in identity provider in ${env.environmentName}: Generate Keys first.`);
   }
   const checked = KeySettings.safeParse(input);
   if (!checked.success) {
     const fields: Record<string, string> = {};
     for (const issue of checked.error.issues) if (issue.path.length) fields[issue.path.join('.')] ??= issue.message;
     // A problem of no one field (none today) is the message itself, not a field the form does not have.
-    throw new UseCaseError('validation_failed', Object.keys(fields).length ? 'Check the key settings.' : checked.error.issues[0]!.message, fields);
+    throw new UseCaseError('validation_failed', Object.keys(fields).length ? l10n.t('Check the key settings.') : checked.error.issues[0]!.message, fields);
   }
   const auth = await (await ctx.client()).updateKeySettings(env.orgHandle, env.projectHandle, env.componentName, env.environment, checked.data);
   ctx.changed(refIn(ComponentRef, env));

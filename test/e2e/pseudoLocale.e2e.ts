@@ -1,5 +1,6 @@
 // The extension in VS Code's pseudo-locale (qps-ploc), as a translator's check: the Choreo view (its title, welcome
-// and tree rows), a form (Create External Consumer, then the Overview) and a notification (Generate Keys from the tree)
+// and tree rows), forms (Create External Consumer, then the Overview; Configure's Key settings) and a notification
+// (Generate Keys from the tree)
 // show the pseudo texts of l10n/bundle.l10n.qps-ploc.json and package.nls.qps-ploc.json, and none of the extension's
 // own English. VS Code's strings stay English here (its pseudo language pack cannot be installed: codeServer.ts,
 // installLanguagePack), and so do the control plane's data (Development, the names typed) and its error texts.
@@ -143,5 +144,24 @@ describe('pseudo-localised (qps-ploc): the view, a form and a notification show 
     const view = await innerText(page, '.part.sidebar');
     assert.ok(view.includes(t('Built-in · keys generated')), `the environment row's state in pseudo text:\n${view}`);
     assert.deepEqual(englishIn(view), [], `English in the view:\n${view}`);
+  });
+
+  it('Configure Authentication: the Key settings section, a callback URL added and saved, is pseudo text', async () => {
+    await treeContextMenu(page, 'Development', nls('choreo.configureAuthentication.title'));
+    const f = form(page);
+    await f.getByRole('heading', { name: t('Key settings') }).waitFor({ timeout: 30_000 });
+    await f.locator('#ks-callbackUrls-add').click();
+    await f.locator('#ks-callbackUrls-0').click();
+    await page.keyboard.type('http://localhost:5173/callback');
+    await f.locator('#save-key-settings').click();
+    await f.locator('.form-message.info', { hasText: t('Key settings saved: they apply to the next sign-in and token in {0}.', 'Development') }).waitFor({ timeout: 30_000 });
+    await f.locator('#ks-h').scrollIntoViewIfNeeded();
+    await page.mouse.move(900, 700);
+    await shot('06-key-settings');
+    await f.locator('#ks-endpoints').scrollIntoViewIfNeeded();
+    await shot('07-key-settings-endpoints');
+    const shown = await f.locator('body').innerText();
+    assert.ok(shown.includes(t('Callback URLs')) && shown.includes(t('Refresh token expiry time')), `the section's labels in pseudo text:\n${shown}`);
+    assert.deepEqual(englishIn(shown), [], `English in the Configure form:\n${shown}`);
   });
 });

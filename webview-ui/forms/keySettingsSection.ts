@@ -5,9 +5,33 @@
  * keySettings.ts; every edit goes into the draft (the form's saved state) at once, so nothing typed is lost to an
  * error, a reload or a hidden panel.
  */
-import { EXPIRY, GRANT_TYPE_LABELS, GRANT_TYPES, type ExpiryName, type GrantType, type KeySettings } from '../../src/api/keySettings';
+import { EXPIRY, GRANT_TYPES, type ExpiryName, type GrantType, type KeySettings } from '../../src/api/keySettings';
 import { PROVIDER_ENDPOINTS, type KeySettingsDraft } from '../../src/webviews/configureAuthentication/protocol';
 import { button, field, h, linkButton, type Field } from '../lib/dom';
+import * as l10n from '@vscode/l10n';
+
+/** The API's GRANT_TYPE_LABELS and EXPIRY labels in VS Code's language (src/api stays English: the server's messages
+ * use them); the types keep one label per grant and per expiry time. */
+const GRANT_LABELS: Record<GrantType, string> = {
+  client_credentials: l10n.t('Client Credentials'),
+  authorization_code: l10n.t('Authorization Code'),
+  refresh_token: l10n.t('Refresh Token'),
+};
+const EXPIRY_LABELS: Record<ExpiryName, string> = {
+  applicationAccessToken: l10n.t('Application access token expiry time'),
+  userAccessToken: l10n.t('User access token expiry time'),
+  refreshToken: l10n.t('Refresh token expiry time'),
+  idToken: l10n.t('ID token expiry time'),
+};
+/** The names of PROVIDER_ENDPOINTS, as the form shows them. */
+const ENDPOINT_LABELS: Record<(typeof PROVIDER_ENDPOINTS)[number][0], string> = {
+  Authorize: l10n.t('Authorize'),
+  Token: l10n.t('Token'),
+  Revoke: l10n.t('Revoke'),
+  UserInfo: l10n.t('UserInfo'),
+  Logout: l10n.t('Logout'),
+  Discovery: l10n.t('Discovery'),
+};
 
 export function draftOf(s: KeySettings): KeySettingsDraft {
   const expiry = Object.fromEntries(Object.keys(EXPIRY).map((k) => [k, String(s.expiry[k as ExpiryName])])) as KeySettingsDraft['expiry'];
@@ -37,14 +61,14 @@ export function keySettingsSection(o: {
 
   const grants = field({
     id: 'ks-grantTypes',
-    label: 'Grant types',
+    label: l10n.t('Grant types'),
     control: h(
       'vscode-checkbox-group',
       { variant: 'vertical' },
       ...GRANT_TYPES.map((g: GrantType) =>
         h('vscode-checkbox', {
           id: `ks-grant-${g}`,
-          label: GRANT_TYPE_LABELS[g],
+          label: GRANT_LABELS[g],
           checked: d.grantTypes.includes(g),
           onchange: (e: Event) => {
             const on = (e.target as Checkbox).checked;
@@ -55,7 +79,7 @@ export function keySettingsSection(o: {
         }),
       ),
     ),
-    help: 'Authorization Code signs people in (web, single-page and native apps); Refresh Token goes with it. Client Credentials is for apps that call as themselves.',
+    help: l10n.t('Authorization Code signs people in (web, single-page and native apps); Refresh Token goes with it. Client Credentials is for apps that call as themselves.'),
   });
   fields.grantTypes = grants;
 
@@ -70,16 +94,16 @@ export function keySettingsSection(o: {
         edited();
       });
       f.control.after(
-        linkButton('Remove', () => {
+        linkButton(l10n.t('Remove'), () => {
           d[key].splice(i, 1);
           edited();
           o.onRedraw();
-        }, { id: `ks-${key}-${i}-remove`, 'aria-label': `Remove ${one.toLowerCase()} ${i + 1}` }),
+        }, { id: `ks-${key}-${i}-remove`, 'aria-label': l10n.t`Remove ${one.toLowerCase()} ${i + 1}` }),
       );
       fields[`${key}.${i}`] = f;
       return f.group;
     });
-    const add = linkButton(`Add ${one}`, () => {
+    const add = linkButton(l10n.t`Add ${one}`, () => {
       d[key].push('');
       edited();
       o.onRedraw();
@@ -116,11 +140,12 @@ export function keySettingsSection(o: {
   };
 
   const expiry = (Object.keys(EXPIRY) as ExpiryName[]).map((name) => {
-    const { label, default: byDefault, min, max } = EXPIRY[name];
+    const { default: byDefault, min, max } = EXPIRY[name];
+    const label = EXPIRY_LABELS[name];
     const f = field({
       id: `ks-expiry-${name}`,
-      label: `${label} (seconds)`,
-      help: `${min}–${max}; ${byDefault} by default.`,
+      label: l10n.t`${label} (seconds)`,
+      help: l10n.t`${min}–${max}; ${byDefault} by default.`,
       control: h('vscode-textfield', { inputmode: 'numeric', maxLength: 9 }),
     });
     f.control.value = d.expiry[name];
@@ -136,22 +161,33 @@ export function keySettingsSection(o: {
   const endpoints = h(
     'dl',
     { class: 'details', id: 'ks-endpoints' },
-    ...PROVIDER_ENDPOINTS.flatMap(([name, path]) => [h('dt', {}, name), h('dd', {}, h('code', { class: 'wrap' }, o.issuer + path))]),
+    ...PROVIDER_ENDPOINTS.flatMap(([name, path]) => [h('dt', {}, ENDPOINT_LABELS[name]), h('dd', {}, h('code', { class: 'wrap' }, o.issuer + path))]),
   );
 
   const el = h(
     'section',
     { class: 'key-settings', 'aria-labelledby': 'ks-h' },
-    h('h2', { id: 'ks-h' }, 'Key settings'),
-    h('p', { class: 'help' }, 'How apps that sign people in may use these keys. Saved settings apply to the next sign-in and token; existing tokens keep working until they expire.'),
+    h('h2', { id: 'ks-h' }, l10n.t('Key settings')),
+    h('p', { class: 'help' }, l10n.t('How apps that sign people in may use these keys. Saved settings apply to the next sign-in and token; existing tokens keep working until they expire.')),
     grants.group,
-    urlList('callbackUrls', 'Callback URLs', 'Callback URL', 'Where a sign-in may return to, matched exactly: https, http on 127.0.0.1, [::1] or localhost (any port on a loopback address), or a native app\'s scheme such as com.example.app:/callback.', 'https://app.example.com/callback'),
-    urlList('postLogoutRedirectUrls', 'Post-logout redirect URLs', 'Logout URL', 'Where signing out may return to, matched exactly.', 'https://app.example.com/'),
-    checkbox('publicClient', 'Public client', 'Allow authentication without the client secret', 'For browser and native apps, which cannot keep a secret. They must use PKCE, and cannot use Client Credentials.'),
-    checkbox('pkceRequired', 'PKCE', 'Mandatory', 'Every authorization code needs a PKCE code challenge (S256 only).'),
+    urlList(
+      'callbackUrls',
+      l10n.t('Callback URLs'),
+      l10n.t('Callback URL'),
+      l10n.t("Where a sign-in may return to, matched exactly: https, http on 127.0.0.1, [::1] or localhost (any port on a loopback address), or a native app's scheme such as com.example.app:/callback."),
+      'https://app.example.com/callback',
+    ),
+    urlList('postLogoutRedirectUrls', l10n.t('Post-logout redirect URLs'), l10n.t('Logout URL'), l10n.t('Where signing out may return to, matched exactly.'), 'https://app.example.com/'),
+    checkbox(
+      'publicClient',
+      l10n.t('Public client'),
+      l10n.t('Allow authentication without the client secret'),
+      l10n.t('For browser and native apps, which cannot keep a secret. They must use PKCE, and cannot use Client Credentials.'),
+    ),
+    checkbox('pkceRequired', l10n.t('PKCE'), l10n.t('Mandatory'), l10n.t('Every authorization code needs a PKCE code challenge (S256 only).')),
     h('div', { class: 'expiry' }, ...expiry),
-    h('div', { class: 'actions' }, button('Save', () => o.onSave(d), { id: 'save-key-settings' })),
-    h('h3', {}, 'Endpoints'),
+    h('div', { class: 'actions' }, button(l10n.t('Save'), () => o.onSave(d), { id: 'save-key-settings' })),
+    h('h3', {}, l10n.t('Endpoints')),
     endpoints,
   );
   return { el, fields };

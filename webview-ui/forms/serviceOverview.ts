@@ -122,7 +122,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
   function corsRows(ep: Endpoint): HTMLElement[] {
     const id = (part: CorsField) => corsFieldId(ep.name, part);
     const whole = corsFieldId(ep.name);
-    const note = h('p', { class: 'help', id: `${whole}-saved`, role: 'status' }, 'Saved. The gateway answers browsers with it from the next call on.');
+    const note = h('p', { class: 'help', id: `${whole}-saved`, role: 'status' }, l10n.t('Saved. The gateway answers browsers with it from the next call on.'));
     note.hidden = justSaved !== whole;
     const saved: Record<CorsField, string> = {
       allowOrigins: ep.cors.allowOrigins.join(', '),
@@ -132,16 +132,16 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       maxAge: String(ep.cors.maxAge),
     };
     const labels: Record<CorsField, string> = {
-      allowOrigins: 'Allowed origins',
-      allowMethods: 'Allowed methods',
-      allowHeaders: 'Allowed headers',
-      allowCredentials: 'Allow credentials',
-      maxAge: 'Max age (seconds)',
+      allowOrigins: l10n.t('Allowed origins'),
+      allowMethods: l10n.t('Allowed methods'),
+      allowHeaders: l10n.t('Allowed headers'),
+      allowCredentials: l10n.t('Allow credentials'),
+      maxAge: l10n.t('Max age (seconds)'),
     };
     const help: Partial<Record<CorsField, string>> = {
-      allowOrigins: '* for any web page, or the origins of your app, such as https://app.example.com, http://localhost:3000.',
-      allowHeaders: 'Request headers a page may send besides the simple ones, such as authorization, Content-Type.',
-      allowCredentials: 'Cookies and HTTP authentication go with the calls; needs the origins listed, not *.',
+      allowOrigins: l10n.t('* for any web page, or the origins of your app, such as https://app.example.com, http://localhost:3000.'),
+      allowHeaders: l10n.t('Request headers a page may send besides the simple ones, such as authorization, Content-Type.'),
+      allowCredentials: l10n.t('Cookies and HTTP authentication go with the calls; needs the origins listed, not *.'),
     };
     const rows: HTMLElement[] = [];
     const controls = {} as Record<CorsField, HTMLElement & { value: string; checked?: boolean }>;
@@ -164,7 +164,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       } else {
         control = h('vscode-textfield', { id: fid, maxLength: 2000, 'aria-describedby': `${fid}-help ${fid}-error` }) as typeof control;
         control.value = draft ?? saved[part];
-        (control as unknown as { label: string }).label = `${labels[part]} of ${ep.name}`;
+        (control as unknown as { label: string }).label = l10n.t`${labels[part]} of ${ep.name}`;
         control.addEventListener('input', () => edited(control.value));
         control.addEventListener('keydown', (e) => {
           if ((e as KeyboardEvent).key === 'Enter') save();
@@ -187,7 +187,7 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
     const save = () => {
       message.clear();
       const maxAge = controls.maxAge.value.trim();
-      if (!/^\d+$/.test(maxAge)) return showError(id('maxAge'), 'Max age: enter whole seconds.');
+      if (!/^\d+$/.test(maxAge)) return showError(id('maxAge'), l10n.t('Max age: enter whole seconds.'));
       const cors = {
         allowOrigins: listOf(controls.allowOrigins.value),
         allowMethods: listOf(controls.allowMethods.value).map((m) => m.toUpperCase()),
@@ -210,9 +210,9 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
       host.post({ type: 'saveCors', endpoint: ep.name, cors });
     };
     return [
-      h('h4', {}, 'CORS'),
+      h('h4', {}, l10n.t('CORS')),
       ...rows,
-      h('div', { class: 'url-row' }, h('span', { class: 'url-label' }), button('Save CORS', save, { id: `save-${whole}`, secondary: true, 'aria-label': `Save the CORS setting of ${ep.name}` })),
+      h('div', { class: 'url-row' }, h('span', { class: 'url-label' }), button(l10n.t('Save CORS'), save, { id: `save-${whole}`, secondary: true, 'aria-label': l10n.t`Save the CORS setting of ${ep.name}` })),
       h('div', { class: 'url-notes' }, note),
     ];
   }

@@ -65,23 +65,23 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
       case 'addKeys':
         return this.action(async () => {
           await addKeys(this.ctx, await this.target(), { identityProviderId: m.identityProviderId, clientId: m.clientId });
-          await this.post({ type: 'notice', message: `Keys added: ${this.env?.environmentName ?? this.ref.environment} now accepts tokens of that provider for this Client ID.` });
+          await this.post({ type: 'notice', message: vscode.l10n.t('Keys added: {0} now accepts tokens of that provider for this Client ID.', this.env?.environmentName ?? this.ref.environment) });
         }, { 'code:not_found': 'identityProviderId' });
       case 'copySecret': {
         const secret = await storedSecret(this.ctx, await this.target());
         if (!secret) {
-          await this.post({ type: 'notice', message: 'This VS Code holds no secret for this environment. Regenerate Secret to get a new one.' });
+          await this.post({ type: 'notice', message: vscode.l10n.t('This VS Code holds no secret for this environment. Regenerate Secret to get a new one.') });
           return;
         }
         await vscode.env.clipboard.writeText(secret);
-        await this.post({ type: 'notice', message: 'Secret copied to the clipboard.' });
+        await this.post({ type: 'notice', message: vscode.l10n.t('Secret copied to the clipboard.') });
         return;
       }
       case 'copyClientId': {
         const clientId = (await this.target()).auth?.clientId;
         if (clientId) {
           await vscode.env.clipboard.writeText(clientId);
-          await this.post({ type: 'notice', message: 'Client ID copied to the clipboard.' });
+          await this.post({ type: 'notice', message: vscode.l10n.t('Client ID copied to the clipboard.') });
         }
         return;
       }
@@ -90,7 +90,7 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
           await saveKeySettings(this.ctx, await this.target(), keySettingsInput(m.settings));
           await this.post({ type: 'keySettingsSaved' });
           await this.load();
-          await this.post({ type: 'notice', message: `Key settings saved: they apply to the next sign-in and token in ${this.env?.environmentName ?? this.ref.environment}.` });
+          await this.post({ type: 'notice', message: vscode.l10n.t('Key settings saved: they apply to the next sign-in and token in {0}.', this.env?.environmentName ?? this.ref.environment) });
         }, keySettingsField);
       case 'addIdentityProvider':
         this.nav.openAddIdentityProvider({ orgHandle: this.ref.orgHandle });
