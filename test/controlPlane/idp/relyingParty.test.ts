@@ -10,6 +10,9 @@ import { ANN, appWith, CALLBACK, organizationWithUser, ORG, SIGNED_OUT, WEB_APP 
 import { SignInBrowser } from './signInBrowser';
 
 const oidc = () => import('openid-client');
+/** openid-client refuses plain http unless told: the test's control plane is plain HTTP on loopback. */
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- deprecated only to make it stand out, as its docs say
+const plainHttp = (c: Awaited<ReturnType<typeof oidc>>) => c.allowInsecureRequests;
 const jose = () => import('jose');
 
 describe('built-in identity provider: a relying party signs a person in (openid-client)', function () {
@@ -30,8 +33,9 @@ describe('built-in identity provider: a relying party signs a person in (openid-
 
   async function config() {
     const c = await oidc();
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the test's control plane is plain HTTP on loopback
-    return c.discovery(new URL(issuer), web.authConfiguration.clientId, { id_token_signed_response_alg: 'ES256' }, c.None(), { execute: [c.allowInsecureRequests] });
+    return c.discovery(new URL(issuer), web.authConfiguration.clientId, { id_token_signed_response_alg: 'ES256' }, c.None(), {
+      execute: [plainHttp(c)],
+    });
   }
 
   async function signIn(browser = new SignInBrowser()) {
@@ -124,17 +128,33 @@ describe('built-in identity provider: a relying party signs a person in (openid-
 
   it('signs a person in for a confidential server-side app (client_secret_basic), which still gets application tokens', async () => {
     const c = await oidc();
-    const server = await appWith(cp, 'server-app', { ...WEB_APP, publicClient: false, grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'] });
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the test's control plane is plain HTTP on loopback
-    const cfg = await c.discovery(new URL(issuer), server.authConfiguration.clientId, { id_token_signed_response_alg: 'ES256' }, c.ClientSecretBasic(server.clientSecret), { execute: [c.allowInsecureRequests] });
+    const server = await appWith(cp, 'server-app', {
+      ...WEB_APP,
+      publicClient: false,
+      grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
+    });
+    const cfg = await c.discovery(
+      new URL(issuer),
+      server.authConfiguration.clientId,
+      { id_token_signed_response_alg: 'ES256' },
+      c.ClientSecretBasic(server.clientSecret),
+      { execute: [plainHttp(c)] },
+    );
     const verifier = c.randomPKCECodeVerifier();
-    const url = c.buildAuthorizationUrl(cfg, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: await c.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state: 'st' });
+    const url = c.buildAuthorizationUrl(cfg, {
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      code_challenge: await c.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'st',
+    });
     const answer = await new SignInBrowser().signIn(url.href, ANN.username, ANN.password);
     const tokens = await c.authorizationCodeGrant(cfg, new URL(answer.location!), { pkceCodeVerifier: verifier, expectedState: 'st' });
     assert.equal(tokens.claims()!.aud, server.authConfiguration.clientId);
     // Without its secret, the code exchange of a confidential app is refused.
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the test's control plane is plain HTTP on loopback
-    const noSecret = await c.discovery(new URL(issuer), server.authConfiguration.clientId, { id_token_signed_response_alg: 'ES256' }, c.None(), { execute: [c.allowInsecureRequests] });
+    const noSecret = await c.discovery(new URL(issuer), server.authConfiguration.clientId, { id_token_signed_response_alg: 'ES256' }, c.None(), {
+      execute: [plainHttp(c)],
+    });
     await assert.rejects(c.refreshTokenGrant(noSecret, tokens.refresh_token!), (e: any) => e.status === 401 || e.error === 'invalid_client');
     const app = await c.clientCredentialsGrant(cfg);
     assert.ok(app.access_token);
@@ -144,14 +164,28 @@ describe('built-in identity provider: a relying party signs a person in (openid-
     const c = await oidc();
     const { cfg, tokens, browser } = await signIn();
     // The session signs the same browser in again without the page.
-    const again = await browser.request(c.buildAuthorizationUrl(cfg, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).href);
+    const again = await browser.request(
+      c.buildAuthorizationUrl(cfg, {
+        redirect_uri: CALLBACK,
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).href,
+    );
     assert.equal(again.status, 303);
     const url = c.buildEndSessionUrl(cfg, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: SIGNED_OUT, state: 'bye' });
     const out = await browser.request(url.href);
     assert.equal(out.status, 303);
     assert.equal(out.location, `${SIGNED_OUT}?state=bye`);
     await assert.rejects(c.refreshTokenGrant(cfg, tokens.refresh_token!), (e: any) => e.error === 'invalid_grant');
-    const after = await browser.request(c.buildAuthorizationUrl(cfg, { redirect_uri: CALLBACK, scope: 'openid', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' }).href);
+    const after = await browser.request(
+      c.buildAuthorizationUrl(cfg, {
+        redirect_uri: CALLBACK,
+        scope: 'openid',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).href,
+    );
     assert.equal(after.status, 200, 'signed out: the sign-in page again');
     assert.match(after.body, /<form method="post"/);
   });
