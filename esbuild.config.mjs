@@ -57,7 +57,15 @@ const extensionParts = [
   { name: 'client', entries: ['src/client/controlPlaneClient.ts', 'src/auth/deviceFlow.ts', 'src/auth/choreoAuthenticationProvider.ts'], lazyOnly: true },
   // Every command file, minus those the parts above already hold (the registry, the wrapper, the shared types).
   // With them, the resolver of the `choreo` launch attribute (src/launch/register.ts loads it on the first such launch).
-  { name: 'commands', entries: [...readdirSync('src/commands').filter((f) => f.endsWith('.ts')).map((f) => `src/commands/${f}`), 'src/launch/debugConfigurationProvider.ts'] },
+  {
+    name: 'commands',
+    entries: [
+      ...readdirSync('src/commands')
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `src/commands/${f}`),
+      'src/launch/debugConfigurationProvider.ts',
+    ],
+  },
   { name: 'forms', entries: ['src/webviews/forms.ts'], lazyOnly: true },
   { name: 'editor', entries: ['src/editor/index.ts'], lazyOnly: true },
 ];

@@ -5,6 +5,9 @@
 import { readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 
 const source = readFileSync('MARKETPLACE.md', 'utf8');
-const page = source.replace(/!\[([^\]]*)\]\(([^)\s]+\.png)\)/g, (_all, alt, file) => `![${alt}](data:image/png;base64,${readFileSync(file).toString('base64')})`);
+const page = source.replace(
+  /!\[([^\]]*)\]\(([^)\s]+\.png)\)/g,
+  (_all, alt, file) => `![${alt}](data:image/png;base64,${readFileSync(file).toString('base64')})`,
+);
 mkdirSync('dist', { recursive: true });
 writeFileSync('dist/details-page.md', page);

@@ -8,7 +8,10 @@ import path from 'node:path';
 
 const glyph = readFileSync('media/choreo.svg', 'utf8');
 const inner = glyph.replace(/^<svg[^>]*>/, '').replace(/<\/svg>\s*$/, '');
-const attributes = glyph.match(/^<svg([^>]*)>/)[1].replace(/\s(xmlns|width|height|viewBox)="[^"]*"/g, '').replace(/currentColor/g, '#ffffff');
+const attributes = glyph
+  .match(/^<svg([^>]*)>/)[1]
+  .replace(/\s(xmlns|width|height|viewBox)="[^"]*"/g, '')
+  .replace(/currentColor/g, '#ffffff');
 // The glyph's 24-unit box, scaled to 88 of 128 pixels and centred.
 const icon = `<svg xmlns="http://www.w3.org/2000/svg" width="128" height="128" viewBox="0 0 128 128">
 <rect width="128" height="128" rx="24" fill="#1f4e79"/>

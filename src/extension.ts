@@ -54,10 +54,18 @@ export function activate(context: vscode.ExtensionContext): ChoreoApi {
     () => session.connection.lastError,
     () => session.connection.state === 'stopped',
   );
-  const session: ControlPlaneSession = new ControlPlaneSession(context.globalStorageUri.fsPath, context.extensionPath, vault, log, statusBar, {
-    onDidReturn: () => view.tree.refresh(),
-    onDidChangeState: (state, error) => view.setState(state, error),
-  }, signIns);
+  const session: ControlPlaneSession = new ControlPlaneSession(
+    context.globalStorageUri.fsPath,
+    context.extensionPath,
+    vault,
+    log,
+    statusBar,
+    {
+      onDidReturn: () => view.tree.refresh(),
+      onDidChangeState: (state, error) => view.setState(state, error),
+    },
+    signIns,
+  );
 
   const changed = (change: Change) => {
     void view.changed(change);

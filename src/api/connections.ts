@@ -19,7 +19,6 @@ export const Connection = z.object({
 });
 export type Connection = z.infer<typeof Connection>;
 
-
 export const CreateConnection = z.strictObject({
   name: z
     .string()
@@ -83,6 +82,10 @@ export function connectionNameFor(variable: string): string | undefined {
   const m = CHOREO_VARIABLE.exec(variable);
   if (!m) return undefined;
   const words = m[1]!.split('_').filter(Boolean);
-  const name = words.map((w) => w[0] + w.slice(1).toLowerCase()).join(' ').slice(0, 63).trim();
+  const name = words
+    .map((w) => w[0] + w.slice(1).toLowerCase())
+    .join(' ')
+    .slice(0, 63)
+    .trim();
   return envVariablePrefix(name) === `CHOREO_${m[1]}` ? name : m[1]!.slice(0, 63);
 }

@@ -60,7 +60,7 @@ function audiences() {
 export const CreateIdentityProvider = z.strictObject({
   name: displayName,
   description: description.default(''),
-  wellKnownUrl: z.url({ protocol: /^https?$/, error: 'Enter the provider\'s Well-Known URL (…/.well-known/openid-configuration).' }),
+  wellKnownUrl: z.url({ protocol: /^https?$/, error: "Enter the provider's Well-Known URL (…/.well-known/openid-configuration)." }),
   environments: z.union([z.literal('all'), z.array(z.string()).min(1)]).default('all'),
   /** The audiences the provider's access tokens must carry one of; empty or absent: this gateway's own, `{base}/gw`. */
   audiences: audiences().default([]),

@@ -28,11 +28,7 @@ export type ExpiryName = keyof typeof EXPIRY;
 
 function seconds(name: ExpiryName) {
   const { label, min, max } = EXPIRY[name];
-  return z
-    .number()
-    .int(`${label}: enter whole seconds.`)
-    .min(min, `${label}: at least ${min} seconds.`)
-    .max(max, `${label}: at most ${max} seconds.`);
+  return z.number().int(`${label}: enter whole seconds.`).min(min, `${label}: at least ${min} seconds.`).max(max, `${label}: at most ${max} seconds.`);
 }
 
 /**
@@ -55,9 +51,7 @@ export function callbackUrlProblem(value: string): string | undefined {
   if (url.hash || value.includes('#')) return 'A callback URL has no fragment (#…).';
   if (url.protocol === 'https:') return undefined;
   if (url.protocol === 'http:') {
-    return ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname)
-      ? undefined
-      : 'Use https, or http only on 127.0.0.1, [::1] or localhost.';
+    return ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname) ? undefined : 'Use https, or http only on 127.0.0.1, [::1] or localhost.';
   }
   const scheme = url.protocol.slice(0, -1);
   if (/^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$/.test(scheme) && !['javascript', 'data', 'file', 'vbscript'].includes(scheme)) return undefined;
@@ -89,8 +83,7 @@ export const KeySettings = z
       ctx.addIssue({ code: 'custom', path: ['grantTypes'], message: 'Refresh Token goes with Authorization Code.' });
     if (s.publicClient && has('client_credentials'))
       ctx.addIssue({ code: 'custom', path: ['grantTypes'], message: 'A public client has no secret, so it cannot use Client Credentials.' });
-    if (s.publicClient && !s.pkceRequired)
-      ctx.addIssue({ code: 'custom', path: ['pkceRequired'], message: 'A public client must use PKCE.' });
+    if (s.publicClient && !s.pkceRequired) ctx.addIssue({ code: 'custom', path: ['pkceRequired'], message: 'A public client must use PKCE.' });
   });
 export type KeySettings = z.infer<typeof KeySettings>;
 export type KeySettingsInput = z.input<typeof KeySettings>;

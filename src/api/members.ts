@@ -54,8 +54,18 @@ export const Member = z.object({
 });
 export type Member = z.infer<typeof Member>;
 
-const email = z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'Enter an email address such as ann@example.com.');
-const subject = z.string().trim().min(1).max(255).regex(/^[\x21-\x7e]+$/, 'A subject has no spaces or control characters.');
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'Enter an email address such as ann@example.com.');
+const subject = z
+  .string()
+  .trim()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'A subject has no spaces or control characters.');
 
 export const InviteMember = z
   .strictObject({ email: email.optional(), subject: subject.optional(), role: Role })

@@ -68,28 +68,20 @@ export const paths = {
   projects: (org: string) => `${paths.org(org)}/projects`,
   project: (org: string, project: string) => `${paths.projects(org)}/${seg(project)}`,
   components: (org: string, project: string) => `${paths.project(org, project)}/components`,
-  component: (org: string, project: string, component: string) =>
-    `${paths.components(org, project)}/${seg(component)}`,
+  component: (org: string, project: string, component: string) => `${paths.components(org, project)}/${seg(component)}`,
   auth: (org: string, project: string, component: string) => `${paths.component(org, project, component)}/auth`,
-  authFor: (org: string, project: string, component: string, env: string) =>
-    `${paths.auth(org, project, component)}/${seg(env)}`,
-  keySettings: (org: string, project: string, component: string, env: string) =>
-    `${paths.authFor(org, project, component, env)}/key-settings`,
+  authFor: (org: string, project: string, component: string, env: string) => `${paths.auth(org, project, component)}/${seg(env)}`,
+  keySettings: (org: string, project: string, component: string, env: string) => `${paths.authFor(org, project, component, env)}/key-settings`,
   testUsers: (org: string, env: string) => `${paths.environments(org)}/${seg(env)}/users`,
   testUser: (org: string, env: string, username: string) => `${paths.testUsers(org, env)}/${seg(username)}`,
   importTestUsers: (org: string, env: string) => `${paths.testUsers(org, env)}/import`,
-  resetTestUserPassword: (org: string, env: string, username: string) =>
-    `${paths.testUser(org, env, username)}/reset-password`,
-  endpoint: (org: string, project: string, component: string, endpoint: string) =>
-    `${paths.component(org, project, component)}/endpoints/${seg(endpoint)}`,
-  connectedConsumers: (org: string, project: string, component: string) =>
-    `${paths.component(org, project, component)}/connected-consumers`,
+  resetTestUserPassword: (org: string, env: string, username: string) => `${paths.testUser(org, env, username)}/reset-password`,
+  endpoint: (org: string, project: string, component: string, endpoint: string) => `${paths.component(org, project, component)}/endpoints/${seg(endpoint)}`,
+  connectedConsumers: (org: string, project: string, component: string) => `${paths.component(org, project, component)}/connected-consumers`,
   revokeConnection: (org: string, project: string, component: string, connectionId: string) =>
     `${paths.connectedConsumers(org, project, component)}/${seg(connectionId)}/revoke`,
-  connections: (org: string, project: string, component: string) =>
-    `${paths.component(org, project, component)}/connections`,
-  connection: (org: string, project: string, component: string, connection: string) =>
-    `${paths.connections(org, project, component)}/${seg(connection)}`,
+  connections: (org: string, project: string, component: string) => `${paths.component(org, project, component)}/connections`,
+  connection: (org: string, project: string, component: string, connection: string) => `${paths.connections(org, project, component)}/${seg(connection)}`,
   connectionConfig: (org: string, project: string, component: string, connection: string, env: string) =>
     `${paths.connection(org, project, component, connection)}/config/${seg(env)}`,
   rotateSigningKey: () => `${API_PREFIX}/signing-keys/rotate`,

@@ -45,7 +45,13 @@ export const AddTestUser = z.strictObject({
   groups: z.array(groupName).max(50, 'Use at most 50 groups.').default([]),
   firstName: z.string().trim().max(100, 'Use at most 100 characters.').optional(),
   lastName: z.string().trim().max(100, 'Use at most 100 characters.').optional(),
-  email: z.string().trim().toLowerCase().max(254).regex(/^[^\s@]+@[^\s@]+$/, 'Enter an email address such as ann@example.com.').optional(),
+  email: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(254)
+    .regex(/^[^\s@]+@[^\s@]+$/, 'Enter an email address such as ann@example.com.')
+    .optional(),
 });
 export type AddTestUser = z.input<typeof AddTestUser>;
 

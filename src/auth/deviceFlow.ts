@@ -47,7 +47,10 @@ export async function signInInfo(baseUrl: string): Promise<SignInInfo> {
   }
   const body = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
   if (!res.ok) {
-    throw new SignInError('sign_in_unavailable', body?.error?.message ?? l10n.t`The control plane at ${baseUrl} offers no sign-in (HTTP ${res.status}). Use a personal access token.`);
+    throw new SignInError(
+      'sign_in_unavailable',
+      body?.error?.message ?? l10n.t`The control plane at ${baseUrl} offers no sign-in (HTTP ${res.status}). Use a personal access token.`,
+    );
   }
   const parsed = SignInInfo.safeParse(body);
   if (!parsed.success) throw new SignInError('sign_in_unavailable', l10n.t`The control plane at ${baseUrl} did not say how to sign in.`);
@@ -110,7 +113,10 @@ export async function startDeviceAuthorization(info: SignInInfo): Promise<Device
   const userCode = str(body.user_code);
   const verificationUri = str(body.verification_uri);
   if (status !== 200 || !deviceCode || !userCode || !verificationUri) {
-    throw new SignInError('provider_error', l10n.t`The identity provider refused to start the sign-in: ${str(body.error_description) ?? str(body.error) ?? `HTTP ${status}`}.`);
+    throw new SignInError(
+      'provider_error',
+      l10n.t`The identity provider refused to start the sign-in: ${str(body.error_description) ?? str(body.error) ?? `HTTP ${status}`}.`,
+    );
   }
   const complete = str(body.verification_uri_complete);
   return {
@@ -151,7 +157,7 @@ export async function pollForTokens(info: SignInInfo, device: DeviceAuthorizatio
       interval += 5;
       continue;
     }
-    if (error === 'access_denied') throw new SignInError('access_denied', l10n.t('The sign-in was refused on the identity provider\'s page.'));
+    if (error === 'access_denied') throw new SignInError('access_denied', l10n.t("The sign-in was refused on the identity provider's page."));
     if (error === 'expired_token') throw new SignInError('expired', l10n.t('The sign-in code expired before it was entered. Sign in again.'));
     throw new SignInError('provider_error', l10n.t`The identity provider refused the sign-in: ${str(body.error_description) ?? error ?? `HTTP ${status}`}.`);
   }
@@ -167,7 +173,10 @@ export async function refreshTokens(info: SignInInfo, refreshToken: string): Pro
   });
   if (status === 200) return tokensFrom(body, refreshToken);
   if (str(body.error) === 'invalid_grant') throw new SignInError('expired', l10n.t('Your sign-in has ended at the identity provider. Sign in again.'));
-  throw new SignInError('provider_error', l10n.t`The identity provider did not renew the sign-in: ${str(body.error_description) ?? str(body.error) ?? `HTTP ${status}`}.`);
+  throw new SignInError(
+    'provider_error',
+    l10n.t`The identity provider did not renew the sign-in: ${str(body.error_description) ?? str(body.error) ?? `HTTP ${status}`}.`,
+  );
 }
 
 /** Revokes a token where the provider has a revocation endpoint; true when it said yes. */
@@ -181,7 +190,8 @@ export async function revokeToken(info: SignInInfo, token: string, hint: 'refres
 export async function whoAmI(baseUrl: string, accessToken: string): Promise<Me & { user: NonNullable<Me['user']> }> {
   const res = await fetch(baseUrl + paths.me(), { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.timeout(TIMEOUT_MS) });
   const body = (await res.json().catch(() => ({}))) as Me & { error?: { message: string } };
-  if (!res.ok || !body.user) throw new SignInError('provider_error', body.error?.message ?? l10n.t`The control plane did not accept the sign-in (HTTP ${res.status}).`);
+  if (!res.ok || !body.user)
+    throw new SignInError('provider_error', body.error?.message ?? l10n.t`The control plane did not accept the sign-in (HTTP ${res.status}).`);
   return body as Me & { user: NonNullable<Me['user']> };
 }
 

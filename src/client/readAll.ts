@@ -5,7 +5,10 @@ import { PAGE_LIMIT_MAX, type Page } from '../api';
  * page has to be reachable), while the bound keeps an organization of many thousands from stalling a form;
  * `truncated` says the bound was met, so the caller can say so.
  */
-export async function readAll<T>(list: (page: { limit: number; cursor?: string }) => Promise<Page<T>>, cap: number): Promise<{ items: T[]; truncated: boolean }> {
+export async function readAll<T>(
+  list: (page: { limit: number; cursor?: string }) => Promise<Page<T>>,
+  cap: number,
+): Promise<{ items: T[]; truncated: boolean }> {
   const items: T[] = [];
   let cursor: string | undefined;
   do {

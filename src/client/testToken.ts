@@ -45,7 +45,8 @@ export async function requestClientCredentialsToken(tokenUrl: string, clientId: 
     status = res.status;
     text = await res.text();
   } catch (e) {
-    const why = (e as { name?: string }).name === 'TimeoutError' ? 'no answer within 15 s' : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message);
+    const why =
+      (e as { name?: string }).name === 'TimeoutError' ? 'no answer within 15 s' : ((e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message);
     throw new TokenRequestError('unreachable', l10n.t`The token endpoint ${tokenUrl} cannot be reached (${why}).`);
   }
   let json: Record<string, unknown> = {};
@@ -104,7 +105,9 @@ export async function checkAccessToken(
   } catch {
     return {
       ok: false,
-      problems: [l10n.t('The access token is not a JWT. Set the access token type of the app in your identity provider to JWT; the gateway only accepts JWTs.')],
+      problems: [
+        l10n.t('The access token is not a JWT. Set the access token type of the app in your identity provider to JWT; the gateway only accepts JWTs.'),
+      ],
     };
   }
   if (typeof header.alg !== 'string' || header.alg === 'none' || header.alg.startsWith('HS')) {
@@ -121,14 +124,17 @@ export async function checkAccessToken(
   if (expected.audience !== undefined) {
     const aud = claims.aud;
     const audiences = Array.isArray(aud) ? aud : [aud];
-    if (!audiences.includes(expected.audience)) problems.push(l10n.t`The token is for audience ${JSON.stringify(aud)}, expected ${JSON.stringify(expected.audience)}.`);
+    if (!audiences.includes(expected.audience))
+      problems.push(l10n.t`The token is for audience ${JSON.stringify(aud)}, expected ${JSON.stringify(expected.audience)}.`);
   }
   if (expected.jwks && typeof header.alg === 'string' && ASYMMETRIC.includes(header.alg)) {
     try {
       await compactVerify(token, createLocalJWKSet(expected.jwks as never), { algorithms: ASYMMETRIC });
     } catch (e) {
       if (e instanceof errors.JWKSNoMatchingKey || e instanceof errors.JWKSMultipleMatchingKeys) {
-        problems.push(l10n.t`No published key of the issuer matches the token (kid ${JSON.stringify(header.kid)}): it was signed by a key the issuer does not publish, or one rotated out long ago.`);
+        problems.push(
+          l10n.t`No published key of the issuer matches the token (kid ${JSON.stringify(header.kid)}): it was signed by a key the issuer does not publish, or one rotated out long ago.`,
+        );
       } else if (e instanceof errors.JWSSignatureVerificationFailed) {
         problems.push(l10n.t('The token signature is not valid: the token was changed after it was signed.'));
       } else {

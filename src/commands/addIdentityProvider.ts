@@ -16,7 +16,13 @@ export async function addIdentityProvider(ctx: CommandContext, target?: Target<O
     await ctx.forms.openAddIdentityProvider(org);
     return undefined;
   }
-  const idp = await add(ctx, org, { name: given.name, wellKnownUrl: given.wellKnownUrl, description: given.description, environments: given.environments, audiences: given.audiences });
+  const idp = await add(ctx, org, {
+    name: given.name,
+    wellKnownUrl: given.wellKnownUrl,
+    description: given.description,
+    environments: given.environments,
+    audiences: given.audiences,
+  });
   void vscode.window.showInformationMessage(vscode.l10n.t('Identity provider {0} added to {1}. Issuer: {2}', idp.name, org.orgHandle, idp.issuer));
   return idp;
 }

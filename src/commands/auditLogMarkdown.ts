@@ -12,7 +12,8 @@ function account(e: AuditEntry): string {
 
 export function auditMarkdown(org: string, entries: readonly AuditEntry[], more: boolean): string {
   const rows = entries.map(
-    (e) => `| ${e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} | ${cell(e.actor.name)} | ${account(e)} | ${cell(e.action)} | ${cell(e.resource)} | ${cell(e.address)} | ${e.result} (${e.status}) |`,
+    (e) =>
+      `| ${e.at.replace('T', ' ').replace(/\.\d+Z$/, 'Z')} | ${cell(e.actor.name)} | ${account(e)} | ${cell(e.action)} | ${cell(e.resource)} | ${cell(e.address)} | ${e.result} (${e.status}) |`,
   );
   return [
     `# Audit log of ${cell(org)}`,

@@ -12,7 +12,14 @@ export async function copyServiceUrl(ctx: CommandContext, target?: Target<(Endpo
   const environments = await client.listEnvironments(ref.orgHandle);
   const environment =
     ref.environment ??
-    (environments.length === 1 ? environments[0]!.handle : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, handle: e.handle })), { title: vscode.l10n.t('Environment') })).handle);
+    (environments.length === 1
+      ? environments[0]!.handle
+      : (
+          await ctx.ui.pick(
+            environments.map((e) => ({ label: e.name, handle: e.handle })),
+            { title: vscode.l10n.t('Environment') },
+          )
+        ).handle);
   let url: string | undefined;
   if (ref.endpoint) {
     url = ref.endpoint.gatewayUrls[environment];

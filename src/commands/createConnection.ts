@@ -15,5 +15,10 @@ export async function createConnection(ctx: CommandContext, target?: Target<Comp
     await ctx.forms.openCreateConnection(consumer, given.name ? { name: given.name } : undefined);
     return undefined;
   }
-  return create(ctx, consumer, { name: given.name, serviceComponentName: given.serviceComponentName, endpointName: given.endpointName, serviceProjectHandle: given.serviceProjectHandle });
+  return create(ctx, consumer, {
+    name: given.name,
+    serviceComponentName: given.serviceComponentName,
+    endpointName: given.endpointName,
+    serviceProjectHandle: given.serviceProjectHandle,
+  });
 }

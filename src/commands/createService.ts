@@ -8,7 +8,11 @@ import { optionsOf, type CommandContext } from './commandContext';
  * Create Service: opens the form on the project of the row it was run on (a project, or any row under one). With the
  * service's fields given (tests), it is created at once and its Overview opens.
  */
-export async function createService(ctx: CommandContext, target?: Target<ProjectRef>, input?: NewService & { openOverview?: boolean }): Promise<Component | undefined> {
+export async function createService(
+  ctx: CommandContext,
+  target?: Target<ProjectRef>,
+  input?: NewService & { openOverview?: boolean },
+): Promise<Component | undefined> {
   const { orgHandle, projectHandle } = refOf(target);
   const given = optionsOf(input);
   if (!given.displayName || !given.endpoints) {

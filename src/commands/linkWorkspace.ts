@@ -10,7 +10,12 @@ export async function pickFolder(ctx: CommandContext, given?: string): Promise<v
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length === 0) throw new CommandError('no_workspace', vscode.l10n.t('Open a folder first: the link is a file in it (.choreo/consumer.json).'));
   if (folders.length === 1) return folders[0]!.uri;
-  return (await ctx.ui.pick(folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })), { title: vscode.l10n.t('Workspace folder') })).folder.uri;
+  return (
+    await ctx.ui.pick(
+      folders.map((f) => ({ label: f.name, description: f.uri.fsPath, folder: f })),
+      { title: vscode.l10n.t('Workspace folder') },
+    )
+  ).folder.uri;
 }
 
 /**
@@ -23,7 +28,14 @@ export async function linkWorkspace(ctx: CommandContext, target?: Target<Compone
   const consumer = await resolveComponent(ctx, refOf(target), 'external-consumer');
   const folder = await pickFolder(ctx, optionsOf(options).folder);
   const client = await ctx.client();
-  await writeLink(folder, { controlPlane: controlPlaneOf(client.baseUrl), organization: consumer.orgHandle, project: consumer.projectHandle, externalConsumer: consumer.componentName });
-  void vscode.window.showInformationMessage(vscode.l10n.t('This folder\'s code now belongs to {0}: completion and checks of its CHOREO_* variables are on.', consumer.displayName));
+  await writeLink(folder, {
+    controlPlane: controlPlaneOf(client.baseUrl),
+    organization: consumer.orgHandle,
+    project: consumer.projectHandle,
+    externalConsumer: consumer.componentName,
+  });
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t("This folder's code now belongs to {0}: completion and checks of its CHOREO_* variables are on.", consumer.displayName),
+  );
   return { file: vscode.Uri.joinPath(folder, '.choreo', 'consumer.json').fsPath };
 }

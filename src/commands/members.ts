@@ -84,7 +84,11 @@ export async function removeMember(ctx: CommandContext, target?: Target<MemberRe
   const g = given(target, options);
   const m = memberTarget(g);
   if (g.confirm !== true) {
-    await ctx.ui.confirm(vscode.l10n.t('Remove {0} from {1}?', m.name, m.orgHandle), vscode.l10n.t('They lose access to the organization at once, and their personal access tokens for it stop working.'), vscode.l10n.t('Remove'));
+    await ctx.ui.confirm(
+      vscode.l10n.t('Remove {0} from {1}?', m.name, m.orgHandle),
+      vscode.l10n.t('They lose access to the organization at once, and their personal access tokens for it stop working.'),
+      vscode.l10n.t('Remove'),
+    );
   }
   await (await ctx.client()).removeMember(m.orgHandle, m.memberId);
   ctx.changed({ orgHandle: m.orgHandle, members: true });

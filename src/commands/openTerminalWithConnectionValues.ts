@@ -18,7 +18,12 @@ export async function openTerminalWithConnectionValues(
   // The terminal hands the consumer's secret to whatever the folder runs: in Restricted Mode, not at all.
   requireTrust(ctx, vscode.l10n.t('Opening a terminal with connection values'));
   const o = optionsOf(options);
-  const uri = target instanceof vscode.Uri ? target : typeof (target as { folder?: unknown })?.folder === 'string' ? vscode.Uri.file((target as { folder: string }).folder) : undefined;
+  const uri =
+    target instanceof vscode.Uri
+      ? target
+      : typeof (target as { folder?: unknown })?.folder === 'string'
+        ? vscode.Uri.file((target as { folder: string }).folder)
+        : undefined;
   const folder = folderFor(uri ? vscode.workspace.getWorkspaceFolder(uri) : undefined, uri ?? vscode.window.activeTextEditor?.document.uri);
   const link = await linkOf(folder);
   const environment = await chooseEnvironment(ctx, link, o.environment);

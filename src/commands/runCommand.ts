@@ -44,7 +44,8 @@ export function openActions(uses: readonly ResourceUse[]): Map<string, () => The
   const consumers = [...new Map(uses.map((u) => [`${u.orgHandle}/${u.projectHandle}/${u.componentName}`, u])).values()];
   const label = (u: ResourceUse) =>
     consumers.filter((c) => c.displayName === u.displayName).length > 1 ? `${u.displayName} (${u.projectHandle})` : u.displayName;
-  const open = (u: ResourceUse) => vscode.commands.executeCommand('choreo.openOverview', { orgHandle: u.orgHandle, projectHandle: u.projectHandle, componentName: u.componentName });
+  const open = (u: ResourceUse) =>
+    vscode.commands.executeCommand('choreo.openOverview', { orgHandle: u.orgHandle, projectHandle: u.projectHandle, componentName: u.componentName });
   if (consumers.length <= OPEN_BUTTONS) return new Map(consumers.map((u) => [vscode.l10n.t('Open {0}', label(u)), () => open(u)]));
   const pick = async () => {
     const items = consumers.map((u) => ({ label: label(u), description: `${u.projectHandle}/${u.componentName}`, use: u }));
@@ -64,7 +65,13 @@ function fixesOf(e: unknown): ReadonlyArray<{ title: string; command: string; ar
  * Says what failed, once, in a notification a person can act on (the refusal's fixes, Retry when `retry` is given
  * and it may help, Show Logs) and one line in the log. For commands (through wrapCommand) and the launch resolver.
  */
-export function reportFailure(id: string, e: unknown, ctx: { log: Pick<CommandContext['log'], 'error' | 'show'> }, failures: CommandFailures, retry?: () => unknown): void {
+export function reportFailure(
+  id: string,
+  e: unknown,
+  ctx: { log: Pick<CommandContext['log'], 'error' | 'show'> },
+  failures: CommandFailures,
+  retry?: () => unknown,
+): void {
   const { code, message, retryable } = describeError(e);
   const [RETRY, SHOW_LOGS] = [vscode.l10n.t('Retry'), vscode.l10n.t('Show Logs')];
   ctx.log.error(`${id} failed [${code}]: ${message}`);

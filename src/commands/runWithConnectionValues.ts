@@ -25,10 +25,17 @@ export async function runWithConnectionValues(
   const document = await vscode.workspace.openTextDocument(uri);
   const runner = runnerFor(document.languageId);
   if (!runner) {
-    throw new CommandError('unsupported_language', vscode.l10n.t('Run with Connection Values runs {0} files. For others, add "choreo": { "environment": "development" } to your own launch configuration, or use Open Terminal with Connection Values.', RUNNERS.map((r) => r.label).join(', ')));
+    throw new CommandError(
+      'unsupported_language',
+      vscode.l10n.t(
+        'Run with Connection Values runs {0} files. For others, add "choreo": { "environment": "development" } to your own launch configuration, or use Open Terminal with Connection Values.',
+        RUNNERS.map((r) => r.label).join(', '),
+      ),
+    );
   }
   if (document.isUntitled) throw new CommandError('unsaved', vscode.l10n.t('Save the file in the linked folder first: it runs from disk.'));
-  if (document.isDirty && !(await document.save())) throw new CommandError('unsaved', vscode.l10n.t('Could not save {0}.', vscode.workspace.asRelativePath(uri)));
+  if (document.isDirty && !(await document.save()))
+    throw new CommandError('unsaved', vscode.l10n.t('Could not save {0}.', vscode.workspace.asRelativePath(uri)));
   const folder = folderFor(vscode.workspace.getWorkspaceFolder(uri), uri);
   const link = await linkOf(folder);
   const environment = await chooseEnvironment(ctx, link, o.environment);

@@ -25,4 +25,3 @@ export async function showAuditLog(ctx: CommandContext, target?: Target<OrgRef>,
   if (show !== false) await showReadOnlyMarkdown(l10n.t`Audit log of ${org}`, auditMarkdown(org, entries, cursor !== undefined));
   return entries;
 }
-

@@ -11,7 +11,8 @@ import { field } from './prompts';
  */
 export async function signIn(ctx: CommandContext, arg?: unknown): Promise<string> {
   const url = field(arg, 'url') ?? ctx.connection.remoteUrl;
-  if (!url) throw new CommandError('not_remote', vscode.l10n.t('The local control plane needs no sign-in. Switch to your team\'s control plane to sign in to it.'));
+  if (!url)
+    throw new CommandError('not_remote', vscode.l10n.t("The local control plane needs no sign-in. Switch to your team's control plane to sign in to it."));
   const base = controlPlaneBase(url);
   if (!ctx.signIns) throw new CommandError('sign_in_unavailable', vscode.l10n.t('Signing in is not available in this window.'));
   const session = await (await ctx.signIns.for(base)).createSession();

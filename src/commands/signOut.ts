@@ -11,7 +11,9 @@ export async function signOut(ctx: CommandContext, arg?: unknown): Promise<void>
   // And the sign-in with the team's identity provider (revoked there where it can be).
   await (await ctx.signIns?.for(url))?.removeSession();
   ctx.log.info(`Signed out of ${url}`);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Signed out of {0}. Its tokens were removed from SecretStorage.', url), vscode.l10n.t('Use Local Control Plane')).then((c) => {
-    if (c) void vscode.commands.executeCommand('choreo.controlPlane.switch', { local: true });
-  });
+  void vscode.window
+    .showInformationMessage(vscode.l10n.t('Signed out of {0}. Its tokens were removed from SecretStorage.', url), vscode.l10n.t('Use Local Control Plane'))
+    .then((c) => {
+      if (c) void vscode.commands.executeCommand('choreo.controlPlane.switch', { local: true });
+    });
 }

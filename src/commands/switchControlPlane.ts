@@ -40,7 +40,11 @@ export async function switchControlPlane(ctx: CommandContext, arg?: unknown): Pr
   const token =
     field(arg, 'token') ??
     (await ctx.vault.getAccessToken(base)) ??
-    (await ctx.ui.ask({ title: vscode.l10n.t('Sign in to {0}', base), prompt: vscode.l10n.t('Access token of the control plane (kept in SecretStorage)'), password: true }));
+    (await ctx.ui.ask({
+      title: vscode.l10n.t('Sign in to {0}', base),
+      prompt: vscode.l10n.t('Access token of the control plane (kept in SecretStorage)'),
+      password: true,
+    }));
   // Throws (e.g. `unauthorized`, `unreachable`) before anything is written.
   await verifyAccessToken(base, token);
   await ctx.vault.storeAccessToken(base, token);

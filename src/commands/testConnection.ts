@@ -17,7 +17,13 @@ export async function testConnection(
   const connection = await resolveConnection(ctx, refOf(target));
   const o = optionsOf(options);
   const method: TestMethod =
-    o.method ?? (await ctx.ui.pick(TEST_METHODS.map((m) => ({ label: m, method: m })), { title: l10n.t`Test Connection ${connection.ref.connection.name}: method` })).method;
+    o.method ??
+    (
+      await ctx.ui.pick(
+        TEST_METHODS.map((m) => ({ label: m, method: m })),
+        { title: l10n.t`Test Connection ${connection.ref.connection.name}: method` },
+      )
+    ).method;
   const path =
     o.path ??
     (await ctx.ui.ask({

@@ -7,7 +7,14 @@ import * as vscode from 'vscode';
 import { TEST_USERS_CSV_TEMPLATE, type TestUser } from '../api/testUsers';
 import type { TestUsersTarget as TestUsersRef } from '../useCases/targets';
 import { refOf, resolveOrg, type Target } from '../useCases/targets';
-import { addTestUser as add, deleteTestUser as remove, importTestUsers as importCsv, resetTestUserPassword as reset, type NewTestUser, type TestUserRef } from '../useCases/testUsers';
+import {
+  addTestUser as add,
+  deleteTestUser as remove,
+  importTestUsers as importCsv,
+  resetTestUserPassword as reset,
+  type NewTestUser,
+  type TestUserRef,
+} from '../useCases/testUsers';
 import { CommandError, optionsOf, type CommandContext } from './commandContext';
 
 /** The environment whose users a command acts on: the row's, or picked from the organization's environments. */
@@ -16,7 +23,12 @@ async function resolveTestUsers(ctx: CommandContext, given: Partial<TestUsersRef
   const environments = await (await ctx.client()).listEnvironments(org);
   const env = given.environment
     ? environments.find((e) => e.handle === given.environment)
-    : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, env: e })), { title: vscode.l10n.t('Test users of {0}: environment', org) })).env;
+    : (
+        await ctx.ui.pick(
+          environments.map((e) => ({ label: e.name, description: e.handle, env: e })),
+          { title: vscode.l10n.t('Test users of {0}: environment', org) },
+        )
+      ).env;
   if (!env) throw new CommandError('not_found', vscode.l10n.t('The organization {0} has no environment "{1}".', org, given.environment ?? ''));
   return { orgHandle: org, environment: env.handle, environmentName: env.name };
 }
@@ -50,7 +62,10 @@ export async function importTestUsers(ctx: CommandContext, target?: Target<TestU
         { label: CHOOSE, description: 'username, password, groups, first_name, last_name, email' },
         { label: TEMPLATE, description: vscode.l10n.t("Choreo's template with one example user, to fill in") },
       ],
-      { title: vscode.l10n.t('Import Users into {0} of {1}', ref.environmentName, ref.orgHandle), placeHolder: vscode.l10n.t('Test users are for trying out apps that sign people in, not for production users') },
+      {
+        title: vscode.l10n.t('Import Users into {0} of {1}', ref.environmentName, ref.orgHandle),
+        placeHolder: vscode.l10n.t('Test users are for trying out apps that sign people in, not for production users'),
+      },
     );
     if (choice.label === TEMPLATE) {
       await saveTestUsersCsvTemplate(ctx);
@@ -69,7 +84,9 @@ export async function importTestUsers(ctx: CommandContext, target?: Target<TestU
   const csv = new TextDecoder().decode(await vscode.workspace.fs.readFile(file));
   const users = await importCsv(ctx, ref, csv);
   void vscode.window.showInformationMessage(
-    users.length === 1 ? vscode.l10n.t('Imported 1 test user into {0}.', ref.environmentName) : vscode.l10n.t('Imported {0} test users into {1}.', users.length, ref.environmentName),
+    users.length === 1
+      ? vscode.l10n.t('Imported 1 test user into {0}.', ref.environmentName)
+      : vscode.l10n.t('Imported {0} test users into {1}.', users.length, ref.environmentName),
   );
   return users;
 }

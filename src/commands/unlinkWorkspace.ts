@@ -9,6 +9,8 @@ export async function unlinkWorkspace(ctx: CommandContext, _target?: unknown, op
   requireTrust(ctx, vscode.l10n.t('Unlinking the folder'));
   const folder = await pickFolder(ctx, optionsOf(options).folder);
   const removed = await removeLink(folder);
-  void vscode.window.showInformationMessage(removed ? vscode.l10n.t('This folder is no longer linked to an external consumer.') : vscode.l10n.t('This folder was not linked to an external consumer.'));
+  void vscode.window.showInformationMessage(
+    removed ? vscode.l10n.t('This folder is no longer linked to an external consumer.') : vscode.l10n.t('This folder was not linked to an external consumer.'),
+  );
   return removed;
 }

@@ -18,6 +18,8 @@ export async function writeBrowserConfig(
   const connection = await resolveConnection(ctx, refOf(target));
   const { file, warning } = await write(ctx, connection, { folder });
   if (o.show !== false) await vscode.window.showTextDocument(file, { preview: false, preserveFocus: true });
-  void vscode.window.showInformationMessage(vscode.l10n.t('Wrote config.js of {0} ({1}). {2}', connection.ref.connection.name, connection.environmentName, warning));
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t('Wrote config.js of {0} ({1}). {2}', connection.ref.connection.name, connection.environmentName, warning),
+  );
   return { file: file.fsPath };
 }

@@ -24,7 +24,8 @@ export async function writeEnv(
   const file = vscode.Uri.joinPath(folder, '.env');
   if (o.show !== false) await vscode.window.showTextDocument(file, { preview: false, preserveFocus: true });
   const what = `${result.written.length} variable${result.written.length === 1 ? '' : 's'} of ${connection.ref.connection.name} (${connection.environmentName})`;
-  if (result.missing.length) void vscode.window.showWarningMessage(vscode.l10n.t('Wrote {0} to .env, without {1}: {2}', what, result.missing.join(', '), result.why));
+  if (result.missing.length)
+    void vscode.window.showWarningMessage(vscode.l10n.t('Wrote {0} to .env, without {1}: {2}', what, result.missing.join(', '), result.why));
   else void vscode.window.showInformationMessage(vscode.l10n.t('Wrote {0} to .env (git-ignored).', what));
   return { written: result.written, missing: result.missing, file: file.fsPath };
 }

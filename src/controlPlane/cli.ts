@@ -119,14 +119,17 @@ async function serve(args: string[]): Promise<number> {
   });
   const team = values['database-url'] !== undefined || (values.data === undefined && process.env[DATABASE_URL_ENV] !== undefined);
   if (team && values.data) throw new UsageError('Give --data DIR (a local control plane) or --database-url (a team one), not both.');
-  if (!team && !values.data) throw new UsageError('--data DIR is required: the folder that holds the control plane\'s data (or --database-url for a team control plane).');
+  if (!team && !values.data)
+    throw new UsageError("--data DIR is required: the folder that holds the control plane's data (or --database-url for a team control plane).");
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}".`);
   if (values['public-url'] !== undefined && !/^https?:\/\/[^/]+(\/.*)?$/.test(values['public-url'])) {
     throw new UsageError('--public-url must be an http(s) URL, such as https://choreo-cp.example.com.');
   }
   if ((values['users-idp'] === undefined) !== (values['users-client-id'] === undefined)) {
-    throw new UsageError('--users-idp and --users-client-id go together: the Well-Known URL of the team\'s identity provider and the client ID of the extension\'s public client there.');
+    throw new UsageError(
+      "--users-idp and --users-client-id go together: the Well-Known URL of the team's identity provider and the client ID of the extension's public client there.",
+    );
   }
   if (values['users-audience'] !== undefined && values['users-idp'] === undefined) throw new UsageError('--users-audience needs --users-idp.');
   const count = (name: string, v: string | undefined) => {
@@ -152,9 +155,7 @@ async function serve(args: string[]): Promise<number> {
     compactBytes: values['compact-bytes'] ? Number(values['compact-bytes']) : undefined,
     sampleService: values['sample-service'],
     allowPrivateAddresses: values['allow-private-addresses'],
-    usersIdp: values['users-idp']
-      ? { wellKnownUrl: values['users-idp'], clientId: values['users-client-id']!, audience: values['users-audience'] }
-      : undefined,
+    usersIdp: values['users-idp'] ? { wellKnownUrl: values['users-idp'], clientId: values['users-client-id']!, audience: values['users-audience'] } : undefined,
   });
   process.stdout.write(`${READY_PREFIX}${running.url}\n`);
   await new Promise<void>((resolve) => {
@@ -215,7 +216,7 @@ async function migrateCommand(args: string[]): Promise<number> {
 async function adminToken(args: string[]): Promise<number> {
   const { values } = parseArgs({ args, options: { 'database-url': { type: 'string' } }, strict: true });
   const token = await withDatabase(databaseUrl(values['database-url']), createAdminToken);
-  console.error('New admin token (shown only now; the database keeps its hash). Give it to the extension as the control plane\'s access token:');
+  console.error("New admin token (shown only now; the database keeps its hash). Give it to the extension as the control plane's access token:");
   console.log(token);
   return 0;
 }
@@ -235,7 +236,12 @@ async function exportCommand(args: string[]): Promise<number> {
 async function importCommand(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { 'database-url': { type: 'string' }, in: { type: 'string' }, 'encryption-key-file': { type: 'string' }, replace: { type: 'boolean', default: false } },
+    options: {
+      'database-url': { type: 'string' },
+      in: { type: 'string' },
+      'encryption-key-file': { type: 'string' },
+      replace: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   if (!values.in) throw new UsageError('--in FILE is required: a file written by `export`.');

@@ -62,7 +62,14 @@ export interface RunningControlPlane {
 }
 
 function refuseHost(res: http.ServerResponse): void {
-  sendError(res, new ApiError(421, 'misdirected_request', 'This control plane answers only requests addressed to it: localhost, a loopback address, or the host of its public URL.'));
+  sendError(
+    res,
+    new ApiError(
+      421,
+      'misdirected_request',
+      'This control plane answers only requests addressed to it: localhost, a loopback address, or the host of its public URL.',
+    ),
+  );
 }
 
 /** Written while serving so that `rotate-keys` can reach the running process instead of fighting its lock. */
@@ -76,13 +83,14 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
   }
   const modulesCollections = modules.flatMap((m) => m.collections ?? []);
   const backend = await openBackend(
-    options.database ? { database: options.database } : { dataDir: dataDir ?? fail('a data folder or a database is needed'), compactBytes: options.compactBytes },
+    options.database
+      ? { database: options.database }
+      : { dataDir: dataDir ?? fail('a data folder or a database is needed'), compactBytes: options.compactBytes },
     [...coreCollections, ...modulesCollections],
   );
   const { store, signingKeys, authenticators } = backend;
   let server: http.Server | undefined;
   try {
-
     let handler: (req: http.IncomingMessage, res: http.ServerResponse) => void = (_req, res) => {
       res.writeHead(503, { 'retry-after': '1' }).end();
     };

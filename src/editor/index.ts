@@ -73,7 +73,17 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
     status.text = problem ? `$(warning) ${vscode.l10n.t('Choreo link')}` : `$(link) ${linked.map((c) => c.link.externalConsumer).join(', ')}`;
     status.tooltip = problem
       ? vscode.l10n.t('{0} Click to link this folder again.', problem)
-      : linked.map((c) => vscode.l10n.t('This folder\'s code belongs to external consumer {0} ({1}/{2}, control plane: {3}). Click to change.', c.link.externalConsumer, c.link.organization, c.link.project, c.link.controlPlane)).join('\n');
+      : linked
+          .map((c) =>
+            vscode.l10n.t(
+              "This folder's code belongs to external consumer {0} ({1}/{2}, control plane: {3}). Click to change.",
+              c.link.externalConsumer,
+              c.link.organization,
+              c.link.project,
+              c.link.controlPlane,
+            ),
+          )
+          .join('\n');
     status.show();
   };
 
@@ -108,7 +118,8 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
   const checkNow = async (document: vscode.TextDocument) => {
     if (document.isClosed) return diagnostics.delete(document.uri);
     const consumer = consumerFor(document.uri);
-    if (vscode.languages.match(componentYaml, document) > 0) return diagnostics.set(document.uri, consumer ? await referenceDiagnostics(document, consumer) : []);
+    if (vscode.languages.match(componentYaml, document) > 0)
+      return diagnostics.set(document.uri, consumer ? await referenceDiagnostics(document, consumer) : []);
     if (!readingLanguage(document.languageId, document.fileName) || !consumer) return diagnostics.delete(document.uri);
     const known = await consumer.knownOrUndefined();
     // Without the list (control plane down), say nothing rather than flag every name.
@@ -123,7 +134,12 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       let message = messages.get(name);
       if (message === undefined) {
         const near = nearestName(name, known.keys());
-        message = vscode.l10n.t('No connection of {0} yields {1}.{2}', consumer.link.externalConsumer, name, near ? vscode.l10n.t(' Did you mean {0}?', near) : vscode.l10n.t(' Create a connection, or check the name.'));
+        message = vscode.l10n.t(
+          'No connection of {0} yields {1}.{2}',
+          consumer.link.externalConsumer,
+          name,
+          near ? vscode.l10n.t(' Did you mean {0}?', near) : vscode.l10n.t(' Create a connection, or check the name.'),
+        );
         messages.set(name, message);
       }
       const d = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Warning);
@@ -149,7 +165,12 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       try {
         const component = await client.getComponent(consumer.link.organization, service.project, service.component);
         if (!component.endpoints?.some((e) => e.name === service.endpoint)) {
-          problem = vscode.l10n.t('Service {0} has no endpoint "{1}"{2}.', component.displayName, service.endpoint, component.endpoints?.length ? vscode.l10n.t(' (it has {0})', component.endpoints.map((e) => e.name).join(', ')) : '');
+          problem = vscode.l10n.t(
+            'Service {0} has no endpoint "{1}"{2}.',
+            component.displayName,
+            service.endpoint,
+            component.endpoints?.length ? vscode.l10n.t(' (it has {0})', component.endpoints.map((e) => e.name).join(', ')) : '',
+          );
         }
       } catch (e) {
         const code = (e as { code?: string }).code;
@@ -158,7 +179,11 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       }
       if (!problem) continue;
       const range = new vscode.Range(document.positionAt(ref.offset), document.positionAt(ref.offset + ref.length));
-      const d = new vscode.Diagnostic(range, vscode.l10n.t('{0} resolves to no service endpoint: {1}', ref.resourceRef, problem), vscode.DiagnosticSeverity.Warning);
+      const d = new vscode.Diagnostic(
+        range,
+        vscode.l10n.t('{0} resolves to no service endpoint: {1}', ref.resourceRef, problem),
+        vscode.DiagnosticSeverity.Warning,
+      );
       d.source = DIAGNOSTIC_SOURCE;
       d.code = UNKNOWN_REFERENCE;
       found.push(d);
@@ -168,7 +193,13 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
 
   // ---- Completion and hover.
   const describe = (v: ConnectionVariable) =>
-    vscode.l10n.t('Connection {0} → {1} / {2}{3}', v.connection.name, v.connection.serviceComponentName, v.connection.endpointName, v.sensitive ? vscode.l10n.t(' · sensitive') : '');
+    vscode.l10n.t(
+      'Connection {0} → {1} / {2}{3}',
+      v.connection.name,
+      v.connection.serviceComponentName,
+      v.connection.endpointName,
+      v.sensitive ? vscode.l10n.t(' · sensitive') : '',
+    );
 
   const documented = new WeakMap<vscode.CompletionItem, { v: ConnectionVariable; consumer: string }>();
   const completion: vscode.CompletionItemProvider = {
@@ -199,7 +230,13 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
         item.documentation = new vscode.MarkdownString(
           v.sensitive
             ? vscode.l10n.t('The consumer secret of **{0}**: kept in SecretStorage, written to .env only when you ask.', consumer)
-            : vscode.l10n.t('The **{0}** of connection **{1}** (service {2}, endpoint {3}).', v.key, v.connection.name, v.connection.serviceComponentName, v.connection.endpointName),
+            : vscode.l10n.t(
+                'The **{0}** of connection **{1}** (service {2}, endpoint {3}).',
+                v.key,
+                v.connection.name,
+                v.connection.serviceComponentName,
+                v.connection.endpointName,
+              ),
         );
       }
       return item;
@@ -217,7 +254,14 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       if (!v) return undefined;
       const md = new vscode.MarkdownString(undefined, true);
       md.appendMarkdown(`**${name}** · ${v.key} of connection **${v.connection.name}**\n\n`);
-      md.appendMarkdown(vscode.l10n.t('Service **{0}**, endpoint **{1}** (project {2})\n\n', v.connection.serviceComponentName, v.connection.endpointName, v.connection.serviceProjectHandle));
+      md.appendMarkdown(
+        vscode.l10n.t(
+          'Service **{0}**, endpoint **{1}** (project {2})\n\n',
+          v.connection.serviceComponentName,
+          v.connection.endpointName,
+          v.connection.serviceProjectHandle,
+        ),
+      );
       try {
         for (const { environmentName, config } of await consumer.valuesOf(v.connection)) {
           const value = (key: string) => config.entries.find((e) => e.key === key);
@@ -261,7 +305,11 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
         const create = new vscode.CodeAction(vscode.l10n.t('Create Connection for {0}…', consumer.link.externalConsumer), vscode.CodeActionKind.QuickFix);
         // Named so that it yields the variable the code reads; the form still lets the user pick the service.
         const suggested = d.code === UNKNOWN_VARIABLE ? connectionNameFor(document.getText(d.range)) : undefined;
-        create.command = { title: vscode.l10n.t('Create Connection'), command: 'choreo.createConnection', arguments: [target, suggested ? { name: suggested } : undefined] };
+        create.command = {
+          title: vscode.l10n.t('Create Connection'),
+          command: 'choreo.createConnection',
+          arguments: [target, suggested ? { name: suggested } : undefined],
+        };
         create.diagnostics = [d];
         out.push(create);
       }
@@ -282,10 +330,15 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
         const range = new vscode.Range(document.positionAt(ref.offset), document.positionAt(ref.offset));
         const service = parseServiceRef(ref.resourceRef);
         const connection = [...connections.values()].find(
-          (c) => c.name === ref.name || (service && c.serviceComponentName === service.component && c.endpointName === service.endpoint && c.serviceProjectHandle === service.project),
+          (c) =>
+            c.name === ref.name ||
+            (service && c.serviceComponentName === service.component && c.endpointName === service.endpoint && c.serviceProjectHandle === service.project),
         );
         const out = [new vscode.CodeLens(range, { title: vscode.l10n.t('Open Overview'), command: 'choreo.openOverview', arguments: [target] })];
-        if (connection) out.push(new vscode.CodeLens(range, { title: vscode.l10n.t('Test Connection'), command: 'choreo.testConnection', arguments: [{ ...target, connection }] }));
+        if (connection)
+          out.push(
+            new vscode.CodeLens(range, { title: vscode.l10n.t('Test Connection'), command: 'choreo.testConnection', arguments: [{ ...target, connection }] }),
+          );
         return out;
       });
     },
@@ -303,8 +356,17 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
       const top = new vscode.Range(0, 0, 0, 0);
       const folder = vscode.workspace.getWorkspaceFolder(document.uri);
       return [
-        new vscode.CodeLens(top, { title: `$(run) ${vscode.l10n.t('Run with Connection Values')}`, command: 'choreo.runWithConnectionValues', arguments: [document.uri], tooltip: vscode.l10n.t('Runs this file with {0}\'s CHOREO_* values of an environment you pick, without a .env', consumer.link.externalConsumer) }),
-        new vscode.CodeLens(top, { title: vscode.l10n.t('Open Terminal with Connection Values'), command: 'choreo.openTerminalWithConnectionValues', arguments: [folder?.uri] }),
+        new vscode.CodeLens(top, {
+          title: `$(run) ${vscode.l10n.t('Run with Connection Values')}`,
+          command: 'choreo.runWithConnectionValues',
+          arguments: [document.uri],
+          tooltip: vscode.l10n.t("Runs this file with {0}'s CHOREO_* values of an environment you pick, without a .env", consumer.link.externalConsumer),
+        }),
+        new vscode.CodeLens(top, {
+          title: vscode.l10n.t('Open Terminal with Connection Values'),
+          command: 'choreo.openTerminalWithConnectionValues',
+          arguments: [folder?.uri],
+        }),
       ];
     },
   };

@@ -70,7 +70,10 @@ export class LinkedConsumer {
         const { organization: org, project, externalConsumer } = this.link;
         const environments = await client.listEnvironments(org);
         return Promise.all(
-          environments.map(async (e) => ({ environmentName: e.name, config: await client.getConnectionConfig(org, project, externalConsumer, connection.name, e.handle) })),
+          environments.map(async (e) => ({
+            environmentName: e.name,
+            config: await client.getConnectionConfig(org, project, externalConsumer, connection.name, e.handle),
+          })),
         );
       })();
       p.catch(() => this.configs.delete(connection.name));

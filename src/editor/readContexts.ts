@@ -4,7 +4,18 @@
  */
 
 /** The languages whose code reads variables, by VS Code language id (and `dotenv` for .env files). */
-export const READING_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'python', 'go', 'java', 'csharp', 'shellscript', 'dotenv'] as const;
+export const READING_LANGUAGES = [
+  'typescript',
+  'typescriptreact',
+  'javascript',
+  'javascriptreact',
+  'python',
+  'go',
+  'java',
+  'csharp',
+  'shellscript',
+  'dotenv',
+] as const;
 export type ReadingLanguage = (typeof READING_LANGUAGES)[number];
 
 const NAME = '([A-Za-z0-9_]*)$';
@@ -15,7 +26,11 @@ const PATTERNS: Record<ReadingLanguage, RegExp[]> = {
   typescriptreact: [],
   javascript: [],
   javascriptreact: [],
-  python: [new RegExp(`os\\.environ\\[\\s*["']${NAME}`), new RegExp(`os\\.environ\\.get${STRING_START}${NAME}`), new RegExp(`os\\.getenv${STRING_START}${NAME}`)],
+  python: [
+    new RegExp(`os\\.environ\\[\\s*["']${NAME}`),
+    new RegExp(`os\\.environ\\.get${STRING_START}${NAME}`),
+    new RegExp(`os\\.getenv${STRING_START}${NAME}`),
+  ],
   go: [new RegExp(`os\\.(?:Getenv|LookupEnv)\\(\\s*"${NAME}`)],
   java: [new RegExp(`System\\.getenv\\(\\s*"${NAME}`)],
   csharp: [new RegExp(`Environment\\.GetEnvironmentVariable\\(\\s*@?"${NAME}`)],

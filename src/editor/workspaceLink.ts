@@ -33,15 +33,17 @@ export async function removeLink(folder: vscode.Uri): Promise<boolean> {
   }
 }
 
-
-
-
 /**
  * Records that `folder`'s code belongs to this consumer (after Write .env or Insert Snippet there). A folder already
  * linked to another consumer keeps its link: the user changes it with "Link Workspace to External Consumer".
  */
 export async function recordLink(folder: vscode.Uri, baseUrl: string, consumer: ComponentRef): Promise<'linked' | 'unchanged' | 'kept'> {
-  const link: WorkspaceLink = { controlPlane: controlPlaneOf(baseUrl), organization: consumer.orgHandle, project: consumer.projectHandle, externalConsumer: consumer.componentName };
+  const link: WorkspaceLink = {
+    controlPlane: controlPlaneOf(baseUrl),
+    organization: consumer.orgHandle,
+    project: consumer.projectHandle,
+    externalConsumer: consumer.componentName,
+  };
   const current = await readLink(folder);
   if (typeof current === 'object') return sameLink(current, link) ? 'unchanged' : 'kept';
   await writeLink(folder, link);

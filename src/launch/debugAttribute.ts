@@ -27,9 +27,14 @@ export function parseDebugAttribute(value: unknown): ConnectionValuesRequest {
   }
   const o = value as Record<string, unknown>;
   const unknown = Object.keys(o).filter((k) => !(KEYS as readonly string[]).includes(k));
-  if (unknown.length) throw new UseCaseError('invalid_attribute', `"choreo" has no ${unknown.map((k) => `"${k}"`).join(', ')}: it takes "environment" and, optionally, "connection".`);
+  if (unknown.length)
+    throw new UseCaseError(
+      'invalid_attribute',
+      `"choreo" has no ${unknown.map((k) => `"${k}"`).join(', ')}: it takes "environment" and, optionally, "connection".`,
+    );
   for (const key of KEYS) {
-    if (o[key] !== undefined && (typeof o[key] !== 'string' || !o[key].trim())) throw new UseCaseError('invalid_attribute', `"choreo"."${key}" is a name, for example ${EXAMPLE}.`);
+    if (o[key] !== undefined && (typeof o[key] !== 'string' || !o[key].trim()))
+      throw new UseCaseError('invalid_attribute', `"choreo"."${key}" is a name, for example ${EXAMPLE}.`);
   }
   if (o.environment === undefined) throw new UseCaseError('invalid_attribute', `"choreo" needs the environment whose values to use, for example ${EXAMPLE}.`);
   return { environment: o.environment as string, ...(o.connection !== undefined ? { connection: o.connection as string } : {}) };
@@ -38,7 +43,8 @@ export function parseDebugAttribute(value: unknown): ConnectionValuesRequest {
 /** The names a configuration's `env` sets (a `null` value, which unsets a variable for Node, counts as set). */
 function namesSet(env: unknown): Set<string> {
   if (env === undefined) return new Set();
-  if (!env || typeof env !== 'object' || Array.isArray(env)) throw new UseCaseError('invalid_attribute', '"env" of this launch configuration is not an object of names and values.');
+  if (!env || typeof env !== 'object' || Array.isArray(env))
+    throw new UseCaseError('invalid_attribute', '"env" of this launch configuration is not an object of names and values.');
   return new Set(Object.keys(env));
 }
 

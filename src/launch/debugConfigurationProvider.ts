@@ -21,7 +21,9 @@ export async function resolveWithConnectionValues(
     const program = typeof config.program === 'string' ? config.program : undefined;
     const linked = folderFor(folder, program ? vscode.Uri.file(program) : undefined);
     const { config: resolved, values } = await withConnectionValues(ctx, await linkOf(linked), config as LaunchConfiguration);
-    ctx.log.info(`Launch "${config.name}" (${config.type}) with the connection values of ${values.consumer.componentName} in ${values.environment.name}: ${values.connections.join(', ')}`);
+    ctx.log.info(
+      `Launch "${config.name}" (${config.type}) with the connection values of ${values.consumer.componentName} in ${values.environment.name}: ${values.connections.join(', ')}`,
+    );
     return resolved;
   } catch (e) {
     refuse(e);

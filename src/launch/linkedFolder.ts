@@ -8,20 +8,30 @@ const LINK_FIX = { title: vscode.l10n.t('Link Workspace'), command: 'choreo.link
 
 /** The given folder, else the folder of `file`, else the only folder of the workspace. */
 export function folderFor(given: vscode.WorkspaceFolder | undefined, file?: vscode.Uri): vscode.WorkspaceFolder {
-  const folder = given ?? (file && vscode.workspace.getWorkspaceFolder(file)) ?? (vscode.workspace.workspaceFolders?.length === 1 ? vscode.workspace.workspaceFolders[0] : undefined);
+  const folder =
+    given ??
+    (file && vscode.workspace.getWorkspaceFolder(file)) ??
+    (vscode.workspace.workspaceFolders?.length === 1 ? vscode.workspace.workspaceFolders[0] : undefined);
   if (!folder) {
-    throw new UseCaseError('no_workspace', vscode.l10n.t('Open the folder linked to the external consumer first: its connection values are found through its link (.choreo/consumer.json).'));
+    throw new UseCaseError(
+      'no_workspace',
+      vscode.l10n.t('Open the folder linked to the external consumer first: its connection values are found through its link (.choreo/consumer.json).'),
+    );
   }
   return folder;
 }
 
 export async function linkOf(folder: vscode.WorkspaceFolder): Promise<WorkspaceLink> {
   const link = await readLink(folder.uri);
-  if (typeof link === 'string') throw new FixableError('invalid_link', `${link} Link the folder again.`, [{ ...LINK_FIX, args: [undefined, { folder: folder.uri.fsPath }] }]);
+  if (typeof link === 'string')
+    throw new FixableError('invalid_link', `${link} Link the folder again.`, [{ ...LINK_FIX, args: [undefined, { folder: folder.uri.fsPath }] }]);
   if (!link) {
     throw new FixableError(
       'not_linked',
-      vscode.l10n.t('Folder {0} is not linked to an external consumer, so it has no connection values. Link Workspace to External Consumer first.', folder.name),
+      vscode.l10n.t(
+        'Folder {0} is not linked to an external consumer, so it has no connection values. Link Workspace to External Consumer first.',
+        folder.name,
+      ),
       [{ ...LINK_FIX, args: [undefined, { folder: folder.uri.fsPath }] }],
     );
   }

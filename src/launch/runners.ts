@@ -32,7 +32,10 @@ export const RUNNERS: readonly Runner[] = [
   {
     label: 'Python',
     languageIds: ['python'],
-    debugger: { extension: 'ms-python.debugpy', configuration: (file, folder) => ({ type: 'debugpy', request: 'launch', program: file, cwd: folder, console: 'internalConsole' }) },
+    debugger: {
+      extension: 'ms-python.debugpy',
+      configuration: (file, folder) => ({ type: 'debugpy', request: 'launch', program: file, cwd: folder, console: 'internalConsole' }),
+    },
     command: (file) => `python3 ${shellQuote(file)}`,
   },
   {
@@ -56,7 +59,12 @@ export function runnerFor(languageId: string): Runner | undefined {
 }
 
 /** The launch configuration of Run with Connection Values: the debugger's, named, with the attribute. */
-export function launchConfiguration(runner: Runner, file: string, folder: string, environment: string): { name: string; type: string; request: string; [attribute: string]: unknown } {
+export function launchConfiguration(
+  runner: Runner,
+  file: string,
+  folder: string,
+  environment: string,
+): { name: string; type: string; request: string; [attribute: string]: unknown } {
   const base = runner.debugger!.configuration(file, folder);
   return { ...base, name: `${file.split(/[\\/]/).pop()} with connection values (${environment})`, [DEBUG_ATTRIBUTE]: { environment } };
 }

@@ -117,7 +117,11 @@ export class ControlPlaneConnection implements vscode.Disposable {
     const local = this.localOnly('Restart');
     if ((await local.identify()) === 'ours' && local.runningVersion && compareVersions(local.version, local.runningVersion) < 0) {
       throw new Error(
-        vscode.l10n.t('The local control plane running is version {0}, newer than this window\'s extension ({1}), so this window does not replace it. Reload this window to use the newer extension.', local.runningVersion, local.version),
+        vscode.l10n.t(
+          "The local control plane running is version {0}, newer than this window's extension ({1}), so this window does not replace it. Reload this window to use the newer extension.",
+          local.runningVersion,
+          local.version,
+        ),
       );
     }
     local.clearStopped();
@@ -196,7 +200,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
       const identity = await this.local.identify();
       if (identity === 'foreign') {
         this.local.distrust();
-        this.setState('unreachable', vscode.l10n.t('Another program answers on {0}; it is not this extension\'s control plane.', this.baseUrl));
+        this.setState('unreachable', vscode.l10n.t("Another program answers on {0}; it is not this extension's control plane.", this.baseUrl));
         return;
       }
       healthy = identity === 'ours';
@@ -244,8 +248,17 @@ export class ControlPlaneConnection implements vscode.Disposable {
     const restart = vscode.l10n.t('Restart It Now');
     const picked = await vscode.window.showInformationMessage(
       o.otherWindows === 1
-        ? vscode.l10n.t('The local control plane running is version {0}; this window\'s extension is {1}. Another window uses it, so it was left running. Restart it to run version {1} (those windows reconnect by themselves).', o.running, o.mine)
-        : vscode.l10n.t('The local control plane running is version {0}; this window\'s extension is {1}. {2} other windows use it, so it was left running. Restart it to run version {1} (those windows reconnect by themselves).', o.running, o.mine, o.otherWindows),
+        ? vscode.l10n.t(
+            "The local control plane running is version {0}; this window's extension is {1}. Another window uses it, so it was left running. Restart it to run version {1} (those windows reconnect by themselves).",
+            o.running,
+            o.mine,
+          )
+        : vscode.l10n.t(
+            "The local control plane running is version {0}; this window's extension is {1}. {2} other windows use it, so it was left running. Restart it to run version {1} (those windows reconnect by themselves).",
+            o.running,
+            o.mine,
+            o.otherWindows,
+          ),
       restart,
     );
     if (picked === restart) await this.restart().catch((e: Error) => void vscode.window.showErrorMessage(e.message));
@@ -267,7 +280,7 @@ export class ControlPlaneConnection implements vscode.Disposable {
     if (this.signIns && (await offersSignIn(this.baseUrl))) {
       const how = await vscode.window.showQuickPick(
         [
-          { label: '$(account) Sign in with your team\'s identity provider', signIn: true },
+          { label: "$(account) Sign in with your team's identity provider", signIn: true },
           { label: '$(key) Paste a personal access token', signIn: false },
         ],
         { title: vscode.l10n.t('Sign in to {0}', this.baseUrl), ignoreFocusOut: true },

@@ -52,7 +52,10 @@ export interface Outdated {
 }
 
 export class LocalControlPlaneError extends Error {
-  constructor(message: string, readonly logTail: string) {
+  constructor(
+    message: string,
+    readonly logTail: string,
+  ) {
     super(message);
   }
 }
@@ -60,7 +63,6 @@ export class LocalControlPlaneError extends Error {
 /** What answers on the port: our control plane (it proved it holds the data folder's admin token), another
  * program, or nothing. */
 export type Identity = 'ours' | 'foreign' | 'down';
-
 
 export class LocalControlPlane {
   readonly baseUrl: string;
@@ -229,10 +231,14 @@ export class LocalControlPlane {
     const otherWindows = this.o.otherWindows?.() ?? 0;
     if (otherWindows > 0) {
       this.outdated = { running, mine: this.version, otherWindows };
-      this.o.log(`The local control plane running is version ${running}, older than this window's extension (${this.version}); ${otherWindows} other window(s) use it, so it is left running.`);
+      this.o.log(
+        `The local control plane running is version ${running}, older than this window's extension (${this.version}); ${otherWindows} other window(s) use it, so it is left running.`,
+      );
       return this.provenAs('found');
     }
-    this.o.log(`The local control plane running is version ${running}, older than this window's extension (${this.version}), and no other window uses it: restarting it.`);
+    this.o.log(
+      `The local control plane running is version ${running}, older than this window's extension (${this.version}), and no other window uses it: restarting it.`,
+    );
     await this.stop();
     await this.start();
     return 'upgraded';

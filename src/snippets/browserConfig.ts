@@ -48,11 +48,7 @@ export function browserConfigValues(config: ConnectionConfig, callbackUrls: read
   const apiUrl = connectionValue(config, 'ServiceURL');
   const tokenUrl = connectionValue(config, 'TokenURL');
   const consumerKey = connectionValue(config, 'ConsumerKey');
-  const missing = [
-    ...(apiUrl ? [] : ['ServiceURL']),
-    ...(tokenUrl ? [] : ['TokenURL']),
-    ...(consumerKey ? [] : ['ConsumerKey']),
-  ];
+  const missing = [...(apiUrl ? [] : ['ServiceURL']), ...(tokenUrl ? [] : ['TokenURL']), ...(consumerKey ? [] : ['ConsumerKey'])];
   if (missing.length > 0 || !apiUrl || !tokenUrl || !consumerKey) return { missing };
   const issuerUrl = connectionValue(config, 'IssuerURL');
   const redirectUrl = issuerUrl ? browserRedirectUrl(callbackUrls) : undefined;

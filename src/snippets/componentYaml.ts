@@ -102,7 +102,10 @@ export function upsertConnectionReference(existing: string | undefined, input: C
   const source = existing ?? '';
   const doc = parseDocument(source);
   if (doc.errors.length > 0) {
-    throw new SnippetError('component_yaml_invalid', l10n.t`${COMPONENT_YAML_PATH} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it and try again. Nothing was changed.`);
+    throw new SnippetError(
+      'component_yaml_invalid',
+      l10n.t`${COMPONENT_YAML_PATH} is not valid YAML (${doc.errors[0]!.message.split('\n')[0]}); fix it and try again. Nothing was changed.`,
+    );
   }
   const created = isEmpty(doc.contents);
   if (created) doc.contents = doc.createNode({ schemaVersion: 1.2 }) as never;
@@ -155,12 +158,18 @@ export function upsertConnectionReference(existing: string | undefined, input: C
       };
       for (const rename of renames) {
         if (!ENV_NAME.test(rename.name)) {
-          throw new SnippetError('invalid_variable_name', `"${rename.name}" is not a valid environment variable name: use letters, digits and underscores, not starting with a digit.`);
+          throw new SnippetError(
+            'invalid_variable_name',
+            `"${rename.name}" is not a valid environment variable name: use letters, digits and underscores, not starting with a digit.`,
+          );
         }
         const byRef = list.items.find((item) => ours(item, rename.key)) as YAMLMap | undefined;
         const byName = list.items.find((item) => isMap(item) && item.get('name') === rename.name) as YAMLMap | undefined;
         if (byName && byName !== byRef && byName.get('valueFrom') !== undefined) {
-          throw new SnippetError('env_name_taken', `configurations.env in ${COMPONENT_YAML_PATH} already defines ${rename.name} from another source; choose another name. Nothing was changed.`);
+          throw new SnippetError(
+            'env_name_taken',
+            `configurations.env in ${COMPONENT_YAML_PATH} already defines ${rename.name} from another source; choose another name. Nothing was changed.`,
+          );
         }
         if (byRef) {
           if (byRef.get('name') === rename.name) env.unchanged.push(rename.name);

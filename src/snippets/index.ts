@@ -14,14 +14,7 @@ export {
   type SnippetLanguage,
   type SnippetLanguageId,
 } from './languages';
-export {
-  DEFAULT_SERVICE_PATH,
-  escapeSnippetText,
-  renderConnectionFile,
-  renderConnectionSnippet,
-  snippetVariables,
-  type SnippetVariables,
-} from './render';
+export { DEFAULT_SERVICE_PATH, escapeSnippetText, renderConnectionFile, renderConnectionSnippet, snippetVariables, type SnippetVariables } from './render';
 export { formatEnvValue, mergeEnvText, type EnvMergeResult, type EnvVariable } from './dotenv';
 export { envIgnoreRule, ensureEnvIgnored, type GitignoreResult, type GitignoreStatus } from './gitignore';
 export {

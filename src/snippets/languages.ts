@@ -40,7 +40,15 @@ interface SnippetShape {
 }
 
 export const SNIPPET_LANGUAGES = [
-  { id: 'typescript', language: 'typescript', label: 'TypeScript', detail: 'fetch, Node 18+', languageId: 'typescript', fileName: 'choreo-connection.ts', template: typescript },
+  {
+    id: 'typescript',
+    language: 'typescript',
+    label: 'TypeScript',
+    detail: 'fetch, Node 18+',
+    languageId: 'typescript',
+    fileName: 'choreo-connection.ts',
+    template: typescript,
+  },
   {
     id: 'typescript-openid-client',
     language: 'typescript',
@@ -50,7 +58,15 @@ export const SNIPPET_LANGUAGES = [
     fileName: 'choreo-connection.mts',
     template: typescriptOpenidClient,
   },
-  { id: 'javascript', language: 'javascript', label: 'JavaScript', detail: 'fetch, Node 18+', languageId: 'javascript', fileName: 'choreo-connection.js', template: javascript },
+  {
+    id: 'javascript',
+    language: 'javascript',
+    label: 'JavaScript',
+    detail: 'fetch, Node 18+',
+    languageId: 'javascript',
+    fileName: 'choreo-connection.js',
+    template: javascript,
+  },
   {
     id: 'javascript-openid-client',
     language: 'javascript',
@@ -60,7 +76,15 @@ export const SNIPPET_LANGUAGES = [
     fileName: 'choreo-connection.mjs',
     template: javascriptOpenidClient,
   },
-  { id: 'python', language: 'python', label: 'Python', detail: 'urllib, standard library only', languageId: 'python', fileName: 'choreo_connection.py', template: python },
+  {
+    id: 'python',
+    language: 'python',
+    label: 'Python',
+    detail: 'urllib, standard library only',
+    languageId: 'python',
+    fileName: 'choreo_connection.py',
+    template: python,
+  },
   {
     id: 'python-authlib',
     language: 'python',
@@ -80,7 +104,15 @@ export const SNIPPET_LANGUAGES = [
     fileName: 'main.go',
     template: goOauth2,
   },
-  { id: 'java', language: 'java', label: 'Java', detail: 'java.net.http, Java 11+', languageId: 'java', fileName: 'ChoreoConnectionClient.java', template: java },
+  {
+    id: 'java',
+    language: 'java',
+    label: 'Java',
+    detail: 'java.net.http, Java 11+',
+    languageId: 'java',
+    fileName: 'ChoreoConnectionClient.java',
+    template: java,
+  },
   { id: 'csharp', language: 'csharp', label: 'C#', detail: 'HttpClient, .NET 6+', languageId: 'csharp', fileName: 'Program.cs', template: csharp },
   { id: 'shell', language: 'shell', label: 'Shell', detail: 'curl; jq optional', languageId: 'shellscript', fileName: 'choreo-connection.sh', template: shell },
 ] as const satisfies readonly SnippetShape[];

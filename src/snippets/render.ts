@@ -26,7 +26,10 @@ export function snippetVariables(config: Pick<ConnectionConfig, 'connectionName'
   const name = (key: ConnectionKey): string => {
     const chosen = config.entries.find((entry) => entry.key === key)?.envVariableName ?? envVariableName(config.connectionName, key);
     if (!ENV_NAME.test(chosen)) {
-      throw new SnippetError('invalid_variable_name', `"${chosen}" is not a valid environment variable name: use letters, digits and underscores, not starting with a digit.`);
+      throw new SnippetError(
+        'invalid_variable_name',
+        `"${chosen}" is not a valid environment variable name: use letters, digits and underscores, not starting with a digit.`,
+      );
     }
     return chosen;
   };

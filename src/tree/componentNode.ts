@@ -13,7 +13,11 @@ import { componentTargetOf, type ComponentTarget, type ConnectionTarget, type En
 export class ComponentNode extends CachedNode {
   readonly id: string;
   readonly ref: ComponentTarget;
-  constructor(parent: TreeNode, ctx: TreeContext, readonly component: Component) {
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    readonly component: Component,
+  ) {
     super(parent, ctx);
     this.id = nodeIds.component(component.orgHandle, component.projectHandle, component.name);
     this.ref = componentTargetOf(component);
@@ -27,7 +31,11 @@ export class ComponentNode extends CachedNode {
     item.description = this.component.name;
     item.iconPath = new vscode.ThemeIcon(this.isExternalConsumer ? 'device-mobile' : 'server-process');
     item.contextValue = this.isExternalConsumer ? 'component.externalConsumer' : 'component.service';
-    item.tooltip = (this.isExternalConsumer ? vscode.l10n.t('External consumer {0} ({1})', this.component.displayName, this.component.name) : vscode.l10n.t('Service {0} ({1})', this.component.displayName, this.component.name)) + (this.component.description ? `\n${this.component.description}` : '');
+    item.tooltip =
+      (this.isExternalConsumer
+        ? vscode.l10n.t('External consumer {0} ({1})', this.component.displayName, this.component.name)
+        : vscode.l10n.t('Service {0} ({1})', this.component.displayName, this.component.name)) +
+      (this.component.description ? `\n${this.component.description}` : '');
     return item;
   }
   protected override emptyLabel(): string {
@@ -51,7 +59,13 @@ export class ComponentNode extends CachedNode {
 export class EnvironmentNode extends TreeNode {
   readonly id: string;
   readonly ref: EnvironmentTarget;
-  constructor(parent: TreeNode, ctx: TreeContext, owner: ComponentTarget, readonly environment: Environment, auth: AuthConfiguration | undefined) {
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    owner: ComponentTarget,
+    readonly environment: Environment,
+    auth: AuthConfiguration | undefined,
+  ) {
     super(parent, ctx);
     this.id = nodeIds.environment(owner.orgHandle, owner.projectHandle, owner.componentName, environment.handle);
     this.ref = { ...owner, environment: environment.handle, environmentName: environment.name, auth };
@@ -65,14 +79,21 @@ export class EnvironmentNode extends TreeNode {
     item.contextValue = authContextValue(auth);
     item.tooltip = auth
       ? vscode.l10n.t('{0}: {1}\nClient ID: {2}\nToken URL: {3}', this.environment.name, authStateLabel(auth), auth.clientId, auth.tokenUrl)
-      : vscode.l10n.t('{0}: not configured. Configure Authentication to use the built-in identity provider (Generate Keys) or an external one (Add Keys).', this.environment.name);
+      : vscode.l10n.t(
+          '{0}: not configured. Configure Authentication to use the built-in identity provider (Generate Keys) or an external one (Add Keys).',
+          this.environment.name,
+        );
     return item;
   }
 }
 
 export class ConnectionsNode extends CachedNode {
   readonly id: string;
-  constructor(parent: TreeNode, ctx: TreeContext, readonly owner: ComponentTarget) {
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    readonly owner: ComponentTarget,
+  ) {
     super(parent, ctx);
     this.id = nodeIds.connections(owner.orgHandle, owner.projectHandle, owner.componentName);
   }
@@ -95,7 +116,11 @@ export class ConnectionsNode extends CachedNode {
 
 export class ConnectionNode extends TreeNode {
   readonly id: string;
-  constructor(parent: TreeNode, ctx: TreeContext, readonly ref: ConnectionTarget) {
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    readonly ref: ConnectionTarget,
+  ) {
     super(parent, ctx);
     this.id = nodeIds.connection(ref.orgHandle, ref.projectHandle, ref.componentName, ref.connection.name);
   }
@@ -112,7 +137,11 @@ export class ConnectionNode extends TreeNode {
 
 export class EndpointNode extends TreeNode {
   readonly id: string;
-  constructor(parent: TreeNode, ctx: TreeContext, readonly ref: EndpointTarget) {
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    readonly ref: EndpointTarget,
+  ) {
     super(parent, ctx);
     this.id = nodeIds.endpoint(ref.orgHandle, ref.projectHandle, ref.componentName, ref.endpoint.name);
   }
@@ -123,7 +152,10 @@ export class EndpointNode extends TreeNode {
     item.description = e.visibility;
     item.iconPath = new vscode.ThemeIcon('symbol-interface');
     item.contextValue = 'endpoint';
-    item.tooltip = Object.entries(e.gatewayUrls).map(([env, url]) => `${env}: ${url}`).join('\n') || e.name;
+    item.tooltip =
+      Object.entries(e.gatewayUrls)
+        .map(([env, url]) => `${env}: ${url}`)
+        .join('\n') || e.name;
     return item;
   }
 }

@@ -13,7 +13,11 @@ import { groupItem, type TreeContext, TreeNode } from './treeNode';
 
 export class IdentityProvidersNode extends CachedNode {
   readonly id: string;
-  constructor(parent: TreeNode, ctx: TreeContext, readonly ref: OrgRef) {
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    readonly ref: OrgRef,
+  ) {
     super(parent, ctx);
     this.id = nodeIds.identityProviders(ref.orgHandle);
   }
@@ -23,7 +27,7 @@ export class IdentityProvidersNode extends CachedNode {
       vscode.l10n.t('Identity Providers'),
       'shield',
       'identityProviders',
-      vscode.l10n.t('The identity providers of {0}: who issues its external consumers\' access tokens', this.ref.orgHandle),
+      vscode.l10n.t("The identity providers of {0}: who issues its external consumers' access tokens", this.ref.orgHandle),
     );
   }
   protected override emptyLabel(): string {
@@ -74,7 +78,10 @@ export class IdentityProviderNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const p = this.provider;
     const builtIn = p.kind === 'built-in';
-    const item = new vscode.TreeItem(p.name, this.uses.length || this.userStores.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(
+      p.name,
+      this.uses.length || this.userStores.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+    );
     item.id = this.id;
     const used = this.uses.length ? vscode.l10n.t(' · used by {0}', this.uses.length) : '';
     item.description = `${builtIn ? vscode.l10n.t('built-in') : hostOf(p.issuer)}${used}`;
@@ -84,7 +91,9 @@ export class IdentityProviderNode extends TreeNode {
       builtIn ? vscode.l10n.t('{0} (built-in identity provider)', p.name) : vscode.l10n.t('{0} (external identity provider)', p.name),
       vscode.l10n.t('Issuer: {0}', p.issuer),
       vscode.l10n.t('Environments: {0}', environmentsLabel(p, this.envName)),
-      this.uses.length ? vscode.l10n.t('Used by: {0}', this.uses.map((u) => `${u.displayName} (${u.environment ? this.envName(u.environment) : u.projectHandle})`).join(', ')) : vscode.l10n.t('Used by no external consumer'),
+      this.uses.length
+        ? vscode.l10n.t('Used by: {0}', this.uses.map((u) => `${u.displayName} (${u.environment ? this.envName(u.environment) : u.projectHandle})`).join(', '))
+        : vscode.l10n.t('Used by no external consumer'),
     ].join('\n');
     return item;
   }
@@ -120,7 +129,13 @@ export class IdentityProviderUseNode extends TreeNode {
     item.description = [u.environment ? this.envName(u.environment) : undefined, u.projectHandle].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon('device-mobile');
     item.contextValue = 'identityProviderUse';
-    item.tooltip = vscode.l10n.t('External consumer {0} ({1}/{2}){3}\nClick to open its Overview.', u.displayName, u.projectHandle, u.componentName, u.environment ? vscode.l10n.t(': its keys in {0}', this.envName(u.environment)) : '');
+    item.tooltip = vscode.l10n.t(
+      'External consumer {0} ({1}/{2}){3}\nClick to open its Overview.',
+      u.displayName,
+      u.projectHandle,
+      u.componentName,
+      u.environment ? vscode.l10n.t(': its keys in {0}', this.envName(u.environment)) : '',
+    );
     item.command = { command: 'choreo.openOverview', title: vscode.l10n.t('Open Overview'), arguments: [this.ref] };
     return item;
   }
@@ -143,7 +158,10 @@ export class TestUsersNode extends CachedNode {
     item.description = this.ref.environmentName;
     item.iconPath = new vscode.ThemeIcon('organization');
     item.contextValue = 'testUsers';
-    item.tooltip = vscode.l10n.t('Test users of the built-in identity provider in {0}: for trying out apps that sign people in, not for production users', this.ref.environmentName);
+    item.tooltip = vscode.l10n.t(
+      'Test users of the built-in identity provider in {0}: for trying out apps that sign people in, not for production users',
+      this.ref.environmentName,
+    );
     return item;
   }
   protected override emptyLabel(): string {

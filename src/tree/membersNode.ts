@@ -11,7 +11,11 @@ export class MembersNode extends TreeNode {
   readonly id: string;
   private members: MemberNode[] | undefined;
 
-  constructor(parent: Node, ctx: TreeContext, readonly ref: OrgRef) {
+  constructor(
+    parent: Node,
+    ctx: TreeContext,
+    readonly ref: OrgRef,
+  ) {
     super(parent, ctx);
     this.id = nodeIds.members(ref.orgHandle);
   }
@@ -39,7 +43,11 @@ export class MemberNode extends TreeNode {
   readonly id: string;
   readonly ref: MemberTarget;
 
-  constructor(parent: Node, ctx: TreeContext, readonly member: Member) {
+  constructor(
+    parent: Node,
+    ctx: TreeContext,
+    readonly member: Member,
+  ) {
     super(parent, ctx);
     this.id = nodeIds.member(member.orgHandle, member.id);
     this.ref = { orgHandle: member.orgHandle, memberId: member.id, role: member.role, name: memberName(member) };
@@ -52,7 +60,12 @@ export class MemberNode extends TreeNode {
     item.description = m.status === 'pending' ? vscode.l10n.t('{0} · invited', ROLE_NAMES[m.role]) : ROLE_NAMES[m.role];
     item.iconPath = new vscode.ThemeIcon(m.status === 'pending' ? 'mail' : 'account');
     item.contextValue = `member.${m.status}`;
-    item.tooltip = [m.user?.name, m.user?.email ?? m.invitedEmail, `subject: ${m.user?.subject ?? m.invitedSubject ?? '—'}`, `${ROLE_NAMES[m.role]}${m.status === 'pending' ? ', pending until first sign-in' : ''}`]
+    item.tooltip = [
+      m.user?.name,
+      m.user?.email ?? m.invitedEmail,
+      `subject: ${m.user?.subject ?? m.invitedSubject ?? '—'}`,
+      `${ROLE_NAMES[m.role]}${m.status === 'pending' ? ', pending until first sign-in' : ''}`,
+    ]
       .filter(Boolean)
       .join('\n');
     return item;

@@ -27,7 +27,11 @@ export class OrganizationsRoot extends PagedNode<Organization> {
 export class OrganizationNode extends PagedNode<Project> {
   readonly id: string;
   readonly ref: OrgRef;
-  constructor(parent: TreeNode, ctx: TreeContext, readonly organization: Organization) {
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    readonly organization: Organization,
+  ) {
     super(parent, ctx);
     this.id = nodeIds.org(organization.handle);
     this.ref = { orgHandle: organization.handle };

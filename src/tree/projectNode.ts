@@ -9,7 +9,11 @@ import type { ProjectRef } from '../api/refs';
 export class ProjectNode extends PagedNode<Component> {
   readonly id: string;
   readonly ref: ProjectRef;
-  constructor(parent: TreeNode, ctx: TreeContext, readonly project: Project) {
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    readonly project: Project,
+  ) {
     super(parent, ctx);
     this.id = nodeIds.project(project.orgHandle, project.handle);
     this.ref = { orgHandle: project.orgHandle, projectHandle: project.handle };

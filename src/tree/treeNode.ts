@@ -21,7 +21,10 @@ export interface TreeContext {
 
 export abstract class TreeNode {
   abstract readonly id: string;
-  constructor(readonly parent: TreeNode | undefined, protected readonly ctx: TreeContext) {}
+  constructor(
+    readonly parent: TreeNode | undefined,
+    protected readonly ctx: TreeContext,
+  ) {}
   abstract getTreeItem(): vscode.TreeItem;
   getChildren(): Promise<TreeNode[]> {
     return Promise.resolve([]);
@@ -91,7 +94,17 @@ export abstract class PagedNode<T> extends TreeNode {
     const rows = [...(this.nodes ?? [])];
     if (this.error !== undefined) rows.push(errorRow(this, this.ctx, this.error));
     else if (this.nextCursor) {
-      rows.push(new MessageNode(this, this.ctx, vscode.l10n.t('Load more…'), 'ellipsis', { command: 'choreo.loadMore', title: vscode.l10n.t('Load More'), arguments: [this] }, undefined, 'more'));
+      rows.push(
+        new MessageNode(
+          this,
+          this.ctx,
+          vscode.l10n.t('Load more…'),
+          'ellipsis',
+          { command: 'choreo.loadMore', title: vscode.l10n.t('Load More'), arguments: [this] },
+          undefined,
+          'more',
+        ),
+      );
     }
     if (!rows.length) rows.push(new MessageNode(this, this.ctx, this.emptyLabel(), 'info'));
     return rows;

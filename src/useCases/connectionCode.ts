@@ -28,15 +28,20 @@ export async function writeEnv(ctx: UseCaseContext, target: ConnectionInEnvironm
   const client = await ctx.client();
   const auth = (await client.listAuthConfigurations(ref.orgHandle, ref.projectHandle, ref.componentName)).find((a) => a.environment === environment);
   const secrets: { ConsumerSecret?: string } = {};
-  let why = auth ? l10n.t`no secret for ${ref.displayName} in ${target.environmentName} is kept in this VS Code.` : l10n.t`${ref.displayName} has no keys in ${target.environmentName} yet.`;
+  let why = auth
+    ? l10n.t`no secret for ${ref.displayName} in ${target.environmentName} is kept in this VS Code.`
+    : l10n.t`${ref.displayName} has no keys in ${target.environmentName} yet.`;
   if (auth) {
     const external = auth.identityProviderKind === 'built-in' ? undefined : auth.identityProviderId;
     const stored = await ctx.vault.getConsumerSecret(secretRefOf(client.baseUrl, { ...ref, environment }, external));
     if (stored) {
       const include =
         o.includeSecret ??
-        (await ctx.ui.choose(l10n.t('Write the consumer secret into .env?'), l10n.t('It comes from SecretStorage. The .env file is added to .gitignore first.'), [l10n.t('Include Secret'), l10n.t('Without Secret')] as const)) ===
-          l10n.t('Include Secret');
+        (await ctx.ui.choose(
+          l10n.t('Write the consumer secret into .env?'),
+          l10n.t('It comes from SecretStorage. The .env file is added to .gitignore first.'),
+          [l10n.t('Include Secret'), l10n.t('Without Secret')] as const,
+        )) === l10n.t('Include Secret');
       if (include) secrets.ConsumerSecret = stored;
       else why = l10n.t('you chose to leave the secret out.');
     }
@@ -106,7 +111,11 @@ async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: Conn
   const client = await ctx.client();
   const service = await client.getComponent(connection.serviceOrgHandle ?? ref.orgHandle, connection.serviceProjectHandle, connection.serviceComponentName);
   const endpoint = service.endpoints?.find((e) => e.name === connection.endpointName);
-  if (!endpoint) throw new UseCaseError('not_found', l10n.t`${service.displayName} has no endpoint "${connection.endpointName}" any more; ${connection.name} was not recorded in ${COMPONENT_YAML_PATH}.`);
+  if (!endpoint)
+    throw new UseCaseError(
+      'not_found',
+      l10n.t`${service.displayName} has no endpoint "${connection.endpointName}" any more; ${connection.name} was not recorded in ${COMPONENT_YAML_PATH}.`,
+    );
   try {
     const result = await writeComponentYaml(folder, {
       connectionName: connection.name,
@@ -130,14 +139,16 @@ async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: Conn
  */
 export async function writeBrowserConfig(ctx: UseCaseContext, target: ConnectionInEnvironment, o: { folder: Uri }): Promise<{ file: Uri; warning: string }> {
   requireTrust(ctx, l10n.t('Writing config.js'));
-  const { browserConfigNames, browserConfigValues, connectionValue, renderBrowserConfig, CONFIG_JS_FILE_NAME, BROWSER_SECRET_WARNING } = await import('../snippets/index.js');
+  const { browserConfigNames, browserConfigValues, connectionValue, renderBrowserConfig, CONFIG_JS_FILE_NAME, BROWSER_SECRET_WARNING } =
+    await import('../snippets/index.js');
   const { writeGeneratedFile } = await import('../snippets/vscodeInsert.js');
   const { Uri: Uris } = await import('vscode');
   const { ref, environment, environmentName } = target;
   // The callback URL a browser app returns to, from the keys' settings (the built-in provider's; asked only when the
   // keys can sign people in at all).
   const callbackUrls = connectionValue(target.config, 'IssuerURL')
-    ? ((await (await ctx.client()).listAuthConfigurations(ref.orgHandle, ref.projectHandle, ref.componentName)).find((a) => a.environment === environment)?.keySettings?.callbackUrls ?? [])
+    ? ((await (await ctx.client()).listAuthConfigurations(ref.orgHandle, ref.projectHandle, ref.componentName)).find((a) => a.environment === environment)
+        ?.keySettings?.callbackUrls ?? [])
     : [];
   const { values, missing } = browserConfigValues(target.config, callbackUrls);
   if (!values) {

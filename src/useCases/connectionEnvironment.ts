@@ -74,7 +74,11 @@ export async function connectionEnvironment(
     consumer = componentTargetOf(await client.getComponent(org, project, externalConsumer));
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'not_found') throw e;
-    throw new FixableError('not_found', l10n.t`This folder is linked to ${externalConsumer} (${org}/${project}), which the control plane does not have. Link the folder to an external consumer again.`, [relink]);
+    throw new FixableError(
+      'not_found',
+      l10n.t`This folder is linked to ${externalConsumer} (${org}/${project}), which the control plane does not have. Link the folder to an external consumer again.`,
+      [relink],
+    );
   }
   const target = { orgHandle: org, projectHandle: project, componentName: consumer.componentName, componentId: consumer.componentId };
 
@@ -85,7 +89,9 @@ export async function connectionEnvironment(
     const known = environments.map((e) => `"${e.handle}"`).join(', ');
     throw new UseCaseError(
       'unknown_environment',
-      wanted ? l10n.t`Organization ${org} has no environment "${request.environment ?? ''}": use one of ${known}.` : l10n.t`Say which environment's values to use: one of ${known}.`,
+      wanted
+        ? l10n.t`Organization ${org} has no environment "${request.environment ?? ''}": use one of ${known}.`
+        : l10n.t`Say which environment's values to use: one of ${known}.`,
     );
   }
 
@@ -142,7 +148,9 @@ export async function connectionEnvironment(
   }
   // Names only: the values hold the secret.
   const kept = [...given].filter((n) => n.startsWith('CHOREO_'));
-  ctx.log.info(`Connection values of ${consumer.componentName} (${env.handle}): ${Object.keys(variables).join(', ') || 'none needed'}${kept.length ? `; as the launch sets them: ${kept.join(', ')}` : ''}`);
+  ctx.log.info(
+    `Connection values of ${consumer.componentName} (${env.handle}): ${Object.keys(variables).join(', ') || 'none needed'}${kept.length ? `; as the launch sets them: ${kept.join(', ')}` : ''}`,
+  );
   return { consumer, environment: { handle: env.handle, name: env.name }, connections: connections.map((c) => c.name), variables };
 }
 
@@ -152,6 +160,9 @@ export async function chooseEnvironment(ctx: UseCaseContext, link: WorkspaceLink
   const client = await ctx.client();
   const environments = await client.listEnvironments(link.organization);
   if (environments.length === 1) return environments[0]!.handle;
-  const picked = await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: l10n.t`Connection values of ${link.externalConsumer}: environment` });
+  const picked = await ctx.ui.pick(
+    environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })),
+    { title: l10n.t`Connection values of ${link.externalConsumer}: environment` },
+  );
   return picked.handle;
 }

@@ -18,7 +18,14 @@ export interface PickItem {
 /** Asks the user; each method throws {@link Cancelled} when the user dismisses it. */
 export interface Prompter {
   pick<T extends PickItem>(items: readonly T[], o: { title: string; placeHolder?: string }): Promise<T>;
-  ask(o: { title: string; prompt: string; value?: string; placeHolder?: string; password?: boolean; validate?: (value: string) => string | undefined }): Promise<string>;
+  ask(o: {
+    title: string;
+    prompt: string;
+    value?: string;
+    placeHolder?: string;
+    password?: boolean;
+    validate?: (value: string) => string | undefined;
+  }): Promise<string>;
   /** Asks before something that cannot be undone; resolves only when the user chose `action`. */
   confirm(message: string, detail: string, action: string): Promise<void>;
   /** A modal question with several answers; resolves the one chosen. */

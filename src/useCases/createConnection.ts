@@ -22,9 +22,10 @@ export async function createConnection(ctx: UseCaseContext, consumer: ComponentT
     ...(input.serviceProjectHandle ? { serviceProjectHandle: input.serviceProjectHandle } : {}),
   });
   const client = await ctx.client();
-  const connection = await ctx.ui.progress(l10n.t`Creating connection ${body.name}…`, () => client.createConnection(consumer.orgHandle, consumer.projectHandle, consumer.componentName, body));
+  const connection = await ctx.ui.progress(l10n.t`Creating connection ${body.name}…`, () =>
+    client.createConnection(consumer.orgHandle, consumer.projectHandle, consumer.componentName, body),
+  );
   ctx.log.info(`Created connection ${connection.name} from ${consumer.componentName} to ${body.serviceComponentName}/${body.endpointName}`);
   ctx.changed({ ...refIn(ComponentRef, consumer), connections: true });
   return connection;
 }
-

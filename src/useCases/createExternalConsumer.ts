@@ -20,7 +20,9 @@ export async function createExternalConsumer(ctx: UseCaseContext, project: Proje
     type: 'external-consumer',
   });
   const client = await ctx.client();
-  const component = await ctx.ui.progress(l10n.t`Creating external consumer ${body.displayName}…`, () => client.createComponent(project.orgHandle, project.projectHandle, body));
+  const component = await ctx.ui.progress(l10n.t`Creating external consumer ${body.displayName}…`, () =>
+    client.createComponent(project.orgHandle, project.projectHandle, body),
+  );
   ctx.log.info(`Created external consumer ${project.orgHandle}/${project.projectHandle}/${component.name}`);
   ctx.changed({ ...refIn(ProjectRef, project), componentName: component.name, created: true });
   return component;

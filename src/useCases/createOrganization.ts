@@ -9,9 +9,17 @@ import * as l10n from '@vscode/l10n';
  */
 export async function createOrganization(ctx: UseCaseContext, given: Partial<CreateOrganization> = {}): Promise<Organization> {
   const name =
-    given.name ?? (await ctx.ui.ask({ title: l10n.t('Create Organization'), prompt: l10n.t('Name of the organization'), placeHolder: l10n.t('Stark Industries'), validate: validateWith(displayName) }));
+    given.name ??
+    (await ctx.ui.ask({
+      title: l10n.t('Create Organization'),
+      prompt: l10n.t('Name of the organization'),
+      placeHolder: l10n.t('Stark Industries'),
+      validate: validateWith(displayName),
+    }));
   const client = await ctx.client();
-  const org = await ctx.ui.progress(l10n.t`Creating organization ${name}…`, () => client.createOrganization({ name, ...(given.handle ? { handle: given.handle } : {}) }));
+  const org = await ctx.ui.progress(l10n.t`Creating organization ${name}…`, () =>
+    client.createOrganization({ name, ...(given.handle ? { handle: given.handle } : {}) }),
+  );
   ctx.log.info(`Created organization ${org.handle}`);
   ctx.changed({});
   return org;

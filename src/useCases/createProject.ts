@@ -11,10 +11,13 @@ import * as l10n from '@vscode/l10n';
  */
 export async function createProject(ctx: UseCaseContext, target: Partial<OrgRef>, given: Partial<CreateProject> = {}): Promise<Project> {
   const { orgHandle: org } = await resolveOrg(ctx, target);
-  const name = given.name ?? (await ctx.ui.ask({ title: l10n.t('Create Project'), prompt: l10n.t`Name of the project in ${org}`, validate: validateWith(displayName) }));
+  const name =
+    given.name ?? (await ctx.ui.ask({ title: l10n.t('Create Project'), prompt: l10n.t`Name of the project in ${org}`, validate: validateWith(displayName) }));
   const description = given.description ?? (given.name ? '' : await ctx.ui.ask({ title: l10n.t('Create Project'), prompt: l10n.t('Description (optional)') }));
   const client = await ctx.client();
-  const project = await ctx.ui.progress(l10n.t`Creating project ${name}…`, () => client.createProject(org, { name, description, ...(given.handle ? { handle: given.handle } : {}) }));
+  const project = await ctx.ui.progress(l10n.t`Creating project ${name}…`, () =>
+    client.createProject(org, { name, description, ...(given.handle ? { handle: given.handle } : {}) }),
+  );
   ctx.log.info(`Created project ${org}/${project.handle}`);
   ctx.changed({ orgHandle: org });
   return project;

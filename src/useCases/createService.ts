@@ -36,7 +36,9 @@ export async function createService(ctx: UseCaseContext, project: ProjectRef, in
   const unknown: Record<string, string> = {};
   const endpoints = input.endpoints.map((e, i) => {
     for (const env of Object.keys(e.upstreamUrls ?? {})) {
-      if (!known.has(env)) unknown[`endpoints.${i}.upstreamUrls.${env}`] = l10n.t`Organization ${project.orgHandle} has no environment "${env}"; use one of: ${[...known].join(', ')}.`;
+      if (!known.has(env))
+        unknown[`endpoints.${i}.upstreamUrls.${env}`] =
+          l10n.t`Organization ${project.orgHandle} has no environment "${env}"; use one of: ${[...known].join(', ')}.`;
     }
     const upstreamUrls: Record<string, string> = {};
     for (const env of environments) {
@@ -63,8 +65,11 @@ export async function createService(ctx: UseCaseContext, project: ProjectRef, in
     },
     oneUrl,
   );
-  if (!body.endpoints?.length) throw new UseCaseError('validation_failed', l10n.t('Add at least one endpoint.'), { endpoints: l10n.t('Add at least one endpoint.') });
-  const component = await ctx.ui.progress(l10n.t`Creating service ${body.displayName}…`, () => client.createComponent(project.orgHandle, project.projectHandle, body));
+  if (!body.endpoints?.length)
+    throw new UseCaseError('validation_failed', l10n.t('Add at least one endpoint.'), { endpoints: l10n.t('Add at least one endpoint.') });
+  const component = await ctx.ui.progress(l10n.t`Creating service ${body.displayName}…`, () =>
+    client.createComponent(project.orgHandle, project.projectHandle, body),
+  );
   ctx.log.info(`Created service ${project.orgHandle}/${project.projectHandle}/${component.name} with ${body.endpoints.length} endpoint(s)`);
   ctx.changed({ ...refIn(ProjectRef, project), componentName: component.name, created: true });
   return component;

@@ -51,8 +51,9 @@ export async function deleteResource(ctx: UseCaseContext, target: Partial<Delete
     }
   } else if (project) {
     what = l10n.t`project ${project}`;
-    goesWith =
-      l10n.t('Every component in it, their keys and connections, and the secrets this VS Code keeps for them go with it. While consumers of other projects are connected to its services, the control plane refuses and names their connections.');
+    goesWith = l10n.t(
+      'Every component in it, their keys and connections, and the secrets this VS Code keeps for them go with it. While consumers of other projects are connected to its services, the control plane refuses and names their connections.',
+    );
     run = () => client.deleteProject(org, project);
     after = async () => {
       await ctx.vault.deleteSecretsUnder({ controlPlane, org, project });

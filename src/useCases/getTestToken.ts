@@ -22,7 +22,11 @@ export interface TestToken {
  * source), else for an external provider the one given or typed (kept only if the user chooses). Get Test Token and
  * Test Connection both ask through here.
  */
-export async function secretForTokenRequest(ctx: UseCaseContext, env: EnvironmentTarget, o: { clientSecret?: string; keepSecret?: boolean } = {}): Promise<{ auth: AuthConfiguration; secret: string }> {
+export async function secretForTokenRequest(
+  ctx: UseCaseContext,
+  env: EnvironmentTarget,
+  o: { clientSecret?: string; keepSecret?: boolean } = {},
+): Promise<{ auth: AuthConfiguration; secret: string }> {
   const auth = env.auth;
   if (!auth) throw new UseCaseError('not_configured', l10n.t`${env.displayName} has no keys in ${env.environmentName}. Configure Authentication first.`);
   const client = await ctx.client();
@@ -30,14 +34,23 @@ export async function secretForTokenRequest(ctx: UseCaseContext, env: Environmen
   if (auth.identityProviderKind === 'built-in') {
     secret = await ctx.vault.getConsumerSecret(secretRefOf(client.baseUrl, env));
     if (!secret) {
-      throw new UseCaseError('no_secret', l10n.t`This VS Code keeps no secret for ${env.displayName} in ${env.environmentName} (it was generated elsewhere). Regenerate Secret to get one here.`);
+      throw new UseCaseError(
+        'no_secret',
+        l10n.t`This VS Code keeps no secret for ${env.displayName} in ${env.environmentName} (it was generated elsewhere). Regenerate Secret to get one here.`,
+      );
     }
   } else {
     const ref = secretRefOf(client.baseUrl, env, auth.identityProviderId);
     secret = o.clientSecret ?? (await ctx.vault.getConsumerSecret(ref));
     if (!secret) {
-      secret = await ctx.ui.ask({ title: l10n.t`A token from ${auth.identityProviderName}`, prompt: l10n.t`Client secret of ${auth.clientId} (the control plane never sees it)`, password: true });
-      const keep = await ctx.ui.pick([{ label: l10n.t('Use once') }, { label: l10n.t('Keep in SecretStorage') }], { title: l10n.t('Keep this secret for the next test token or Test Connection?') });
+      secret = await ctx.ui.ask({
+        title: l10n.t`A token from ${auth.identityProviderName}`,
+        prompt: l10n.t`Client secret of ${auth.clientId} (the control plane never sees it)`,
+        password: true,
+      });
+      const keep = await ctx.ui.pick([{ label: l10n.t('Use once') }, { label: l10n.t('Keep in SecretStorage') }], {
+        title: l10n.t('Keep this secret for the next test token or Test Connection?'),
+      });
       if (keep.label === l10n.t('Keep in SecretStorage')) await ctx.vault.storeConsumerSecret(ref, secret);
     } else if (o.keepSecret) {
       await ctx.vault.storeConsumerSecret(ref, secret);
@@ -53,7 +66,9 @@ export async function getTestToken(ctx: UseCaseContext, env: EnvironmentTarget, 
   const { requestClientCredentialsToken, checkAccessToken, fetchJwks, TokenRequestError } = await import('../client/testToken.js');
   let check: TokenCheck;
   try {
-    const token = await ctx.ui.progress(l10n.t`Requesting a test token from ${auth.tokenUrl}…`, () => requestClientCredentialsToken(auth.tokenUrl, auth.clientId, secret));
+    const token = await ctx.ui.progress(l10n.t`Requesting a test token from ${auth.tokenUrl}…`, () =>
+      requestClientCredentialsToken(auth.tokenUrl, auth.clientId, secret),
+    );
     // The signature, kid and (for the built-in provider) audience are checked as the gateway will; without the
     // issuer's keys the check falls back to the claims alone.
     const jwks = await fetchJwks(idp.jwksUri);

@@ -30,7 +30,9 @@ export async function regenerateSecret(ctx: UseCaseContext, env: EnvironmentTarg
   if (!o.confirmed) {
     await ctx.ui.confirm(
       l10n.t`Regenerate the secret of ${env.displayName} in ${env.environmentName}?`,
-      l10n.t('The current secret stops working at once: every app that uses it gets invalid_client until it has the new one, and the gateway refuses the tokens already issued with it. The client ID stays.'),
+      l10n.t(
+        'The current secret stops working at once: every app that uses it gets invalid_client until it has the new one, and the gateway refuses the tokens already issued with it. The client ID stays.',
+      ),
       l10n.t('Regenerate Secret'),
     );
   }
@@ -62,9 +64,17 @@ export async function addKeys(ctx: UseCaseContext, env: EnvironmentTarget, given
   if (!identityProviderId) {
     const providers = await externalProvidersFor(ctx, env);
     if (!providers.length) {
-      throw new UseCaseError('no_identity_provider', l10n.t`Organization ${env.orgHandle} has no external identity provider for ${env.environmentName}. Run "Add Identity Provider" first.`);
+      throw new UseCaseError(
+        'no_identity_provider',
+        l10n.t`Organization ${env.orgHandle} has no external identity provider for ${env.environmentName}. Run "Add Identity Provider" first.`,
+      );
     }
-    identityProviderId = (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.issuer, id: p.id })), { title: l10n.t`Add Keys: identity provider for ${env.environmentName}` })).id;
+    identityProviderId = (
+      await ctx.ui.pick(
+        providers.map((p) => ({ label: p.name, description: p.issuer, id: p.id })),
+        { title: l10n.t`Add Keys: identity provider for ${env.environmentName}` },
+      )
+    ).id;
   }
   const clientId =
     given.clientId ??

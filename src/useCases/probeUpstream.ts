@@ -42,11 +42,15 @@ class ProbeTimeout extends Error {}
 /** The status line of a GET, the body left unread (the socket is dropped once the head arrived). */
 function statusOf(url: URL, timeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'GET', agent: false, headers: { 'user-agent': 'choreo-vscode-probe' } }, (res) => {
-      resolve(res.statusCode ?? 0);
-      res.destroy();
-      req.destroy();
-    });
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      { method: 'GET', agent: false, headers: { 'user-agent': 'choreo-vscode-probe' } },
+      (res) => {
+        resolve(res.statusCode ?? 0);
+        res.destroy();
+        req.destroy();
+      },
+    );
     req.setTimeout(timeoutMs, () => req.destroy(new ProbeTimeout()));
     req.on('error', reject);
     req.end();

@@ -27,7 +27,11 @@ const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
  * k3; removed k1"), since a whole list before and after hides the one key that moved. */
 function describeChange(c: IdentityProviderChange): string {
   if (c.field !== 'signingKeys') return `${LABELS[c.field]}: ${c.before || 'none'} → ${c.after || 'none'}`;
-  const ids = (s: string) => s.split(',').map((k) => k.trim()).filter(Boolean);
+  const ids = (s: string) =>
+    s
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
   const before = ids(c.before);
   const after = ids(c.after);
   const added = after.filter((k) => !before.includes(k));
@@ -47,7 +51,10 @@ export function describeChanges(changes: readonly IdentityProviderChange[]): str
   return capitalized(changes.map(describeChange).join('; '));
 }
 
-export async function refreshIdentityProvider(ctx: UseCaseContext, target: Pick<IdentityProviderTarget, 'orgHandle'> & { identityProvider: Pick<IdentityProvider, 'id' | 'name'> }): Promise<RefreshedProvider> {
+export async function refreshIdentityProvider(
+  ctx: UseCaseContext,
+  target: Pick<IdentityProviderTarget, 'orgHandle'> & { identityProvider: Pick<IdentityProvider, 'id' | 'name'> },
+): Promise<RefreshedProvider> {
   const { orgHandle: org, identityProvider } = target;
   const client = await ctx.client();
   const { provider, changes } = await ctx.ui.progress(l10n.t`Refreshing ${identityProvider.name} from its Well-Known URL…`, () =>

@@ -63,7 +63,10 @@ export async function resolveOrg(ctx: UseCaseContext, given: Partial<OrgRef>): P
   const { items } = await client.listOrganizations({ limit: PICK_LIMIT });
   if (!items.length) throw new UseCaseError('no_organization', l10n.t('There is no organization yet. Run "Create Organization" first.'));
   if (items.length === 1) return { orgHandle: items[0]!.handle };
-  const picked = await ctx.ui.pick(items.map((o) => ({ label: o.name, description: o.handle, org: o.handle })), { title: l10n.t('Organization') });
+  const picked = await ctx.ui.pick(
+    items.map((o) => ({ label: o.name, description: o.handle, org: o.handle })),
+    { title: l10n.t('Organization') },
+  );
   return { orgHandle: picked.org };
 }
 
@@ -74,7 +77,10 @@ export async function resolveProject(ctx: UseCaseContext, given: Partial<Project
   const { items } = await client.listProjects(org, { limit: PICK_LIMIT });
   if (!items.length) throw new UseCaseError('no_project', l10n.t`Organization ${org} has no project yet. Run "Create Project" first.`);
   if (items.length === 1) return { orgHandle: org, projectHandle: items[0]!.handle };
-  const picked = await ctx.ui.pick(items.map((p) => ({ label: p.name, description: p.handle, project: p.handle })), { title: l10n.t('Project') });
+  const picked = await ctx.ui.pick(
+    items.map((p) => ({ label: p.name, description: p.handle, project: p.handle })),
+    { title: l10n.t('Project') },
+  );
   return { orgHandle: org, projectHandle: picked.project };
 }
 
@@ -85,7 +91,14 @@ export function componentTargetOf(c: Component): ComponentTarget {
 export async function resolveComponent(ctx: UseCaseContext, given: Partial<ComponentTarget>, type?: ComponentType): Promise<ComponentTarget> {
   let ref: ComponentTarget;
   if (given.orgHandle && given.projectHandle && given.componentName && given.componentId && given.type && given.displayName) {
-    ref = { orgHandle: given.orgHandle, projectHandle: given.projectHandle, componentName: given.componentName, componentId: given.componentId, type: given.type, displayName: given.displayName };
+    ref = {
+      orgHandle: given.orgHandle,
+      projectHandle: given.projectHandle,
+      componentName: given.componentName,
+      componentId: given.componentId,
+      type: given.type,
+      displayName: given.displayName,
+    };
   } else {
     const { orgHandle: org, projectHandle: project } = await resolveProject(ctx, given);
     const client = await ctx.client();
@@ -95,7 +108,10 @@ export async function resolveComponent(ctx: UseCaseContext, given: Partial<Compo
       const { items } = await client.listComponents(org, project, { limit: PICK_LIMIT, type });
       const what = type === 'service' ? l10n.t('service') : type ? l10n.t('external consumer') : l10n.t('component');
       if (!items.length) throw new UseCaseError('no_component', l10n.t`Project ${project} has no ${what} yet.`);
-      const picked = await ctx.ui.pick(items.map((c) => ({ label: c.displayName, description: c.name, component: c })), { title: type === 'external-consumer' ? l10n.t('External consumer') : l10n.t('Component') });
+      const picked = await ctx.ui.pick(
+        items.map((c) => ({ label: c.displayName, description: c.name, component: c })),
+        { title: type === 'external-consumer' ? l10n.t('External consumer') : l10n.t('Component') },
+      );
       ref = componentTargetOf(picked.component);
     }
   }
@@ -109,10 +125,18 @@ export async function resolveComponent(ctx: UseCaseContext, given: Partial<Compo
 export async function resolveEnvironment(ctx: UseCaseContext, given: Partial<EnvironmentTarget>): Promise<EnvironmentTarget> {
   const owner = await resolveComponent(ctx, given, 'external-consumer');
   const client = await ctx.client();
-  const [environments, auth] = await Promise.all([client.listEnvironments(owner.orgHandle), client.listAuthConfigurations(owner.orgHandle, owner.projectHandle, owner.componentName)]);
+  const [environments, auth] = await Promise.all([
+    client.listEnvironments(owner.orgHandle),
+    client.listAuthConfigurations(owner.orgHandle, owner.projectHandle, owner.componentName),
+  ]);
   const handle =
     given.environment ??
-    (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: l10n.t`Environment of ${owner.displayName}` })).handle;
+    (
+      await ctx.ui.pick(
+        environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })),
+        { title: l10n.t`Environment of ${owner.displayName}` },
+      )
+    ).handle;
   const env = environments.find((e) => e.handle === handle);
   if (!env) throw new UseCaseError('not_found', l10n.t`Organization ${owner.orgHandle} has no environment "${handle}".`);
   return { ...owner, environment: env.handle, environmentName: env.name, auth: auth.find((a) => a.environment === env.handle) };
@@ -122,17 +146,27 @@ export async function resolveEnvironment(ctx: UseCaseContext, given: Partial<Env
  * An identity provider of an organization, as the server has it now (fetched fresh: a tree row may be old). Without
  * one given, a picker of the organization's providers; `external` leaves the built-in one out (Refresh, Delete).
  */
-export async function resolveIdentityProvider(ctx: UseCaseContext, given: Partial<IdentityProviderRef>, o: { external?: boolean } = {}): Promise<IdentityProviderTarget> {
+export async function resolveIdentityProvider(
+  ctx: UseCaseContext,
+  given: Partial<IdentityProviderRef>,
+  o: { external?: boolean } = {},
+): Promise<IdentityProviderTarget> {
   const { orgHandle: org } = await resolveOrg(ctx, given);
   const client = await ctx.client();
   const target = (p: IdentityProvider): IdentityProviderTarget => ({ orgHandle: org, identityProviderId: p.id, identityProvider: p });
   if (given.identityProviderId) return target(await client.getIdentityProvider(org, given.identityProviderId));
   const providers = (await client.listIdentityProviders(org)).filter((p) => !o.external || p.kind === 'external');
-  if (!providers.length) throw new UseCaseError('no_identity_provider', l10n.t`Organization ${org} has no external identity provider yet. Run "Add Identity Provider" first.`);
+  if (!providers.length)
+    throw new UseCaseError('no_identity_provider', l10n.t`Organization ${org} has no external identity provider yet. Run "Add Identity Provider" first.`);
   const picked =
     providers.length === 1
       ? providers[0]!
-      : (await ctx.ui.pick(providers.map((p) => ({ label: p.name, description: p.kind === 'built-in' ? 'built-in' : p.issuer, provider: p })), { title: l10n.t`Identity provider of ${org}` })).provider;
+      : (
+          await ctx.ui.pick(
+            providers.map((p) => ({ label: p.name, description: p.kind === 'built-in' ? 'built-in' : p.issuer, provider: p })),
+            { title: l10n.t`Identity provider of ${org}` },
+          )
+        ).provider;
   return target(picked);
 }
 
@@ -154,14 +188,24 @@ export async function resolveConnection(ctx: UseCaseContext, given: Partial<Conn
     connection =
       connections.length === 1
         ? connections[0]!
-        : (await ctx.ui.pick(connections.map((c) => ({ label: c.name, description: `→ ${c.serviceComponentName}/${c.endpointName}`, connection: c })), { title: l10n.t`Connection of ${owner.displayName}` })).connection;
+        : (
+            await ctx.ui.pick(
+              connections.map((c) => ({ label: c.name, description: `→ ${c.serviceComponentName}/${c.endpointName}`, connection: c })),
+              { title: l10n.t`Connection of ${owner.displayName}` },
+            )
+          ).connection;
   }
   const environments = await client.listEnvironments(owner.orgHandle);
   const handle =
     given.environment ??
     (environments.length === 1
       ? environments[0]!.handle
-      : (await ctx.ui.pick(environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })), { title: l10n.t`Environment for ${connection.name}` })).handle);
+      : (
+          await ctx.ui.pick(
+            environments.map((e) => ({ label: e.name, description: e.handle, handle: e.handle })),
+            { title: l10n.t`Environment for ${connection.name}` },
+          )
+        ).handle);
   const env = environments.find((e) => e.handle === handle);
   if (!env) throw new UseCaseError('not_found', l10n.t`Organization ${owner.orgHandle} has no environment "${handle}".`);
   const config = await client.getConnectionConfig(owner.orgHandle, owner.projectHandle, owner.componentName, connection.name, env.handle);
@@ -177,5 +221,12 @@ export function secretRefOf(
   env: Pick<EnvironmentTarget, 'orgHandle' | 'projectHandle' | 'componentId' | 'environment'>,
   identityProvider?: string,
 ): ConsumerSecretRef {
-  return { controlPlane, org: env.orgHandle, project: env.projectHandle, componentId: env.componentId, environment: env.environment, ...(identityProvider ? { identityProvider } : {}) };
+  return {
+    controlPlane,
+    org: env.orgHandle,
+    project: env.projectHandle,
+    componentId: env.componentId,
+    environment: env.environment,
+    ...(identityProvider ? { identityProvider } : {}),
+  };
 }

@@ -60,7 +60,10 @@ export async function testConnection(ctx: UseCaseContext, target: ConnectionInEn
   const url = testUrl(serviceUrl, input.path);
   const env = await resolveEnvironment(ctx, { ...target.ref, environment: target.environment });
   if (!env.auth) {
-    throw new UseCaseError('not_configured', l10n.t`${env.displayName} has no keys in ${env.environmentName}: Configure Authentication for ${env.environmentName} first.`);
+    throw new UseCaseError(
+      'not_configured',
+      l10n.t`${env.displayName} has no keys in ${env.environmentName}: Configure Authentication for ${env.environmentName} first.`,
+    );
   }
   let token = input.accessToken;
   if (!token && env.auth.identityProviderKind !== 'built-in' && !input.clientSecret) {
@@ -71,7 +74,8 @@ export async function testConnection(ctx: UseCaseContext, target: ConnectionInEn
       ],
       { title: l10n.t`Test Connection: a token from ${env.auth.identityProviderName}` },
     );
-    if (how.how === 'token') token = await ctx.ui.ask({ title: l10n.t('Test Connection'), prompt: l10n.t('Access token (used once, not kept)'), password: true });
+    if (how.how === 'token')
+      token = await ctx.ui.ask({ title: l10n.t('Test Connection'), prompt: l10n.t('Access token (used once, not kept)'), password: true });
   }
   if (!token) {
     const { auth, secret } = await secretForTokenRequest(ctx, env, { clientSecret: input.clientSecret });

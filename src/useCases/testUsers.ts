@@ -51,7 +51,16 @@ export async function addTestUser(ctx: UseCaseContext, ref: TestUsersRef, given:
     ctx.ui.ask({ title, prompt, validate: check, ...o });
   const username = given.username ?? (await ask(l10n.t('Username'), (v) => problem(usernameRule, v), { placeHolder: 'demouser' })).trim();
   const password = given.password ?? (await ask(l10n.t`Password of ${username}`, (v) => problem(passwordRule, v), { password: true }));
-  const groupsText = given.groups ?? (await ask(l10n.t('Groups, separated by commas (optional)'), (v) => parseGroups(v).map((g) => problem(groupName, g)).find(Boolean), { placeHolder: 'manager, engineering' }));
+  const groupsText =
+    given.groups ??
+    (await ask(
+      l10n.t('Groups, separated by commas (optional)'),
+      (v) =>
+        parseGroups(v)
+          .map((g) => problem(groupName, g))
+          .find(Boolean),
+      { placeHolder: 'manager, engineering' },
+    ));
   const groups = Array.isArray(groupsText) ? groupsText : parseGroups(groupsText);
   const optional = async (key: 'firstName' | 'lastName' | 'email', prompt: string, check: (v: string) => string | undefined = () => undefined) => {
     const v = (given[key] ?? (await ask(prompt, (x) => (x.trim() ? check(x) : undefined)))).trim();
@@ -87,7 +96,9 @@ export async function importTestUsers(ctx: UseCaseContext, ref: TestUsersRef, cs
     const shown = lines.slice(0, LINES_SHOWN).join(' · ');
     throw new UseCaseError(
       'csv_refused',
-      (lines.length === 1 ? l10n.t`Nothing was imported: fix this line and import again. ${shown}` : l10n.t`Nothing was imported: fix these ${lines.length} lines and import again. ${shown}`) + more,
+      (lines.length === 1
+        ? l10n.t`Nothing was imported: fix this line and import again. ${shown}`
+        : l10n.t`Nothing was imported: fix these ${lines.length} lines and import again. ${shown}`) + more,
       Object.fromEntries(e.fields.map((f, i) => [f.path || `line ${i}`, f.message])),
     );
   }
@@ -100,7 +111,11 @@ export interface TestUserRef extends TestUsersRef {
 /** Delete User: asks first unless `confirmed`; the user's sessions end and their refresh tokens stop working. */
 export async function deleteTestUser(ctx: UseCaseContext, ref: TestUserRef, o: { confirmed?: boolean } = {}): Promise<void> {
   if (!o.confirmed) {
-    await ctx.ui.confirm(l10n.t`Delete test user ${ref.username} from ${where(ref)}?`, l10n.t('Their sign-in sessions end and their refresh tokens stop working at once.'), l10n.t('Delete'));
+    await ctx.ui.confirm(
+      l10n.t`Delete test user ${ref.username} from ${where(ref)}?`,
+      l10n.t('Their sign-in sessions end and their refresh tokens stop working at once.'),
+      l10n.t('Delete'),
+    );
   }
   await (await ctx.client()).deleteTestUser(ref.orgHandle, ref.environment, ref.username);
   ctx.changed({ orgHandle: ref.orgHandle, testUsers: ref.environment });
@@ -111,7 +126,12 @@ export async function deleteTestUser(ctx: UseCaseContext, ref: TestUserRef, o: {
 export async function resetTestUserPassword(ctx: UseCaseContext, ref: TestUserRef, given?: string): Promise<void> {
   const password =
     given ??
-    (await ctx.ui.ask({ title: l10n.t`Reset Password of ${ref.username} (${where(ref)})`, prompt: l10n.t('New password. Their sign-in sessions end and their refresh tokens stop working.'), password: true, validate: (v) => problem(passwordRule, v) }));
+    (await ctx.ui.ask({
+      title: l10n.t`Reset Password of ${ref.username} (${where(ref)})`,
+      prompt: l10n.t('New password. Their sign-in sessions end and their refresh tokens stop working.'),
+      password: true,
+      validate: (v) => problem(passwordRule, v),
+    }));
   const bad = problem(passwordRule, password);
   if (bad) throw new UseCaseError('validation_failed', bad, { password: bad });
   await (await ctx.client()).resetTestUserPassword(ref.orgHandle, ref.environment, ref.username, password);

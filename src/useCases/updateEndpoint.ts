@@ -13,7 +13,9 @@ import * as l10n from '@vscode/l10n';
 export async function updateEndpoint(ctx: UseCaseContext, service: ComponentRef, endpoint: string, input: UpdateEndpoint): Promise<Component> {
   const trimmed: UpdateEndpoint = {
     ...input,
-    ...(input.upstreamUrls ? { upstreamUrls: Object.fromEntries(Object.entries(input.upstreamUrls).map(([env, url]) => [env, url === null ? null : url.trim()])) } : {}),
+    ...(input.upstreamUrls
+      ? { upstreamUrls: Object.fromEntries(Object.entries(input.upstreamUrls).map(([env, url]) => [env, url === null ? null : url.trim()])) }
+      : {}),
   };
   const body = parseFields(UpdateEndpoint, trimmed);
   const client = await ctx.client();
@@ -25,7 +27,9 @@ export async function updateEndpoint(ctx: UseCaseContext, service: ComponentRef,
       throw new UseCaseError('validation_failed', message, Object.fromEntries(unknown.map((env) => [`upstreamUrls.${env}`, message])));
     }
   }
-  const updated = await ctx.ui.progress(l10n.t`Saving endpoint ${endpoint}…`, () => client.updateEndpoint(service.orgHandle, service.projectHandle, service.componentName, endpoint, body));
+  const updated = await ctx.ui.progress(l10n.t`Saving endpoint ${endpoint}…`, () =>
+    client.updateEndpoint(service.orgHandle, service.projectHandle, service.componentName, endpoint, body),
+  );
   const what = [
     body.upstreamUrls && `upstream URL in ${Object.keys(body.upstreamUrls).join(', ')}`,
     body.visibility && `visibility ${body.visibility}`,

@@ -99,7 +99,14 @@ export function createForms(context: vscode.ExtensionContext, ctx: UseCaseContex
     title: string,
     Host: new (...args: ConstructorParameters<typeof ProjectFormPanel<P>>) => H,
   ): PanelKind<string, H> {
-    return new PanelKind({ ...common, protocol, refSchema: form, key: () => form.value, title: () => title, create: (panel) => new Host(panel, protocol, undefined, ctx, nav) });
+    return new PanelKind({
+      ...common,
+      protocol,
+      refSchema: form,
+      key: () => form.value,
+      title: () => title,
+      create: (panel) => new Host(panel, protocol, undefined, ctx, nav),
+    });
   }
   const createConsumer = createForm(createExternalConsumerProtocol, CREATE_FORM, vscode.l10n.t('Create an External Consumer'), CreateExternalConsumerPanel);
   const createService = createForm(createServiceProtocol, CREATE_SERVICE_FORM, vscode.l10n.t('Create a Service'), CreateServicePanel);

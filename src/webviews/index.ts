@@ -19,7 +19,10 @@ export type ConnectionSuggestion = Partial<Pick<NewConnection, 'name'>>;
  * The forms' API as commands see it: each `open…` method of {@link Forms}, loading the forms' part on first use;
  * `changed` is a no-op before any form was opened.
  */
-export type WebviewForms = { [M in Extract<keyof Forms, `open${string}`>]: (...args: Parameters<Forms[M]>) => Promise<ReturnType<Forms[M]>> } & Pick<Forms, 'changed'>;
+export type WebviewForms = { [M in Extract<keyof Forms, `open${string}`>]: (...args: Parameters<Forms[M]>) => Promise<ReturnType<Forms[M]>> } & Pick<
+  Forms,
+  'changed'
+>;
 
 export { FORM_VIEW_TYPES } from './formList';
 
@@ -34,9 +37,13 @@ export function registerWebviews(context: vscode.ExtensionContext, ctx: UseCaseC
     );
   }
   // Each `open…` method forwards to the forms once they are loaded: a new form's open method needs nothing here.
-  const forward = (method: keyof Forms) => async (...args: unknown[]) => ((await load())[method] as (...a: unknown[]) => unknown)(...args);
+  const forward =
+    (method: keyof Forms) =>
+    async (...args: unknown[]) =>
+      ((await load())[method] as (...a: unknown[]) => unknown)(...args);
   const changed = (change: Change) => forms?.changed(change);
   return new Proxy({} as WebviewForms, {
-    get: (_target, method) => (method === 'changed' ? changed : typeof method === 'string' && method.startsWith('open') ? forward(method as keyof Forms) : undefined),
+    get: (_target, method) =>
+      method === 'changed' ? changed : typeof method === 'string' && method.startsWith('open') ? forward(method as keyof Forms) : undefined,
   });
 }

@@ -49,7 +49,14 @@ try {
       index,
       timeoutMs: 120_000,
       env: { CHOREO_BENCH_OUT: out, CHOREO_BENCH_LINKED: '1' },
-      files: { '.choreo/consumer.json': JSON.stringify({ controlPlane: 'local', organization: 'stark-industries', project: 'default', externalConsumer: 'stark-mobile-app' }) },
+      files: {
+        '.choreo/consumer.json': JSON.stringify({
+          controlPlane: 'local',
+          organization: 'stark-industries',
+          project: 'default',
+          externalConsumer: 'stark-mobile-app',
+        }),
+      },
     });
     if (results.failed > 0) throw new Error(`linked run ${i}: ${results.tests.find((t) => t.state === 'failed')?.error}`);
     linkedRuns.push(JSON.parse(readFileSync(out, 'utf8')));
@@ -57,7 +64,9 @@ try {
   const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const plain = med(runs.map((r) => r.activateMs));
   const linked = med(linkedRuns.map((r) => r.activateMs));
-  console.log(`  activate() in a linked workspace (at start-up): ${stats(linkedRuns.map((r) => r.activateMs))}; ${(linked - plain).toFixed(1)} ms beside the unlinked median (goal: ≤ 2 ms more)`);
+  console.log(
+    `  activate() in a linked workspace (at start-up): ${stats(linkedRuns.map((r) => r.activateMs))}; ${(linked - plain).toFixed(1)} ms beside the unlinked median (goal: ≤ 2 ms more)`,
+  );
 } catch (err) {
   console.error(`activation bench failed: ${err instanceof Error ? err.message : err}`);
   exitCode = 1;

@@ -29,7 +29,10 @@ for (const f of files) {
   else if (f.endsWith('.js') && !f.includes(path.sep) && f !== 'controlPlane.js') extension = { bytes: extension.bytes + bytes, gzip: extension.gzip + gzip };
   console.log(`  ${`dist/${f}`.padEnd(44)} ${String(bytes).padStart(10)} ${String(gzip).padStart(10)}   (${kb(bytes)}, gzip ${kb(gzip)})`);
 }
-if (extension.bytes > 0) console.log(`  ${'dist/*.js but controlPlane.js (the extension)'.padEnd(44)} ${String(extension.bytes).padStart(10)} ${String(extension.gzip).padStart(10)}   (extension.js alone loads at activation)`);
+if (extension.bytes > 0)
+  console.log(
+    `  ${'dist/*.js but controlPlane.js (the extension)'.padEnd(44)} ${String(extension.bytes).padStart(10)} ${String(extension.gzip).padStart(10)}   (extension.js alone loads at activation)`,
+  );
 if (webview.bytes > 0) console.log(`  ${'dist/webview/** (all forms)'.padEnd(44)} ${String(webview.bytes).padStart(10)} ${String(webview.gzip).padStart(10)}`);
 rmSync(dist, { recursive: true, force: true });
 build();

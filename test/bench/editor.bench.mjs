@@ -23,9 +23,13 @@ try {
   if (results.failed > 0) throw new Error(results.tests.find((t) => t.state === 'failed')?.error);
   const r = JSON.parse(readFileSync(out, 'utf8'));
   const range = (xs) => `min ${Math.min(...xs).toFixed(1)}, max ${Math.max(...xs).toFixed(1)}`;
-  console.log(`completion where code reads the environment, ${r.connections} connections (${r.connections * 4} variables), all providers: median ${r.completionMedian.toFixed(1)} ms (${range(r.completionMs)}; goal < 50 ms)`);
+  console.log(
+    `completion where code reads the environment, ${r.connections} connections (${r.connections * 4} variables), all providers: median ${r.completionMedian.toFixed(1)} ms (${range(r.completionMs)}; goal < 50 ms)`,
+  );
   console.log(`  the same in a .env file, where ours is the only provider: median ${r.ownMedian.toFixed(1)} ms (${range(r.ownMs)})`);
-  console.log(`diagnostics of a ${r.lines}-line file (${r.lines / 2} typos flagged), after the 300 ms pause: median ${r.diagnosticsMedian.toFixed(1)} ms (${range(r.diagnosticsMs)}; goal < 100 ms)`);
+  console.log(
+    `diagnostics of a ${r.lines}-line file (${r.lines / 2} typos flagged), after the 300 ms pause: median ${r.diagnosticsMedian.toFixed(1)} ms (${range(r.diagnosticsMs)}; goal < 100 ms)`,
+  );
 } catch (err) {
   console.error(`editor bench failed: ${err instanceof Error ? err.message : err}`);
   exitCode = 1;

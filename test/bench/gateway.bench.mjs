@@ -201,7 +201,9 @@ try {
 
   const f = (n) => Math.round(n).toLocaleString('en-US');
   const ms = (n) => `${n.toFixed(3)} ms`;
-  console.log(`wrk -t1, ${seconds} s per run, best of ${rounds} rounds (the machine is shared, so the best run is the least disturbed one)${newConnections ? '; a new upstream connection per call' : ''}`);
+  console.log(
+    `wrk -t1, ${seconds} s per run, best of ${rounds} rounds (the machine is shared, so the best run is the least disturbed one)${newConnections ? '; a new upstream connection per call' : ''}`,
+  );
   console.log('target                       req/s (50 conn)   p50 (50 conn)   p50 (1 conn)   CPU/request (50 conn, median)');
   const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
   for (const t of targets) {
@@ -224,13 +226,17 @@ try {
   const bareRps = best(load[targets[3].name], 'rps');
   const fwdRps = best(load[targets[4].name], 'rps');
   console.log(`bare undici proxy / nginx: ${(bareRps / nginxRps).toFixed(2)}; gateway / bare undici proxy: ${(gwRps / bareRps).toFixed(2)}`);
-  console.log(`our forwarding alone / nginx: ${(fwdRps / nginxRps).toFixed(2)}; gateway / our forwarding alone: ${(gwRps / fwdRps).toFixed(2)} (what the checks cost)`);
+  console.log(
+    `our forwarding alone / nginx: ${(fwdRps / nginxRps).toFixed(2)}; gateway / our forwarding alone: ${(gwRps / fwdRps).toFixed(2)} (what the checks cost)`,
+  );
   console.log(`gateway / direct throughput: ${(gwRps / best(load[targets[0].name], 'rps')).toFixed(2)}`);
   console.log(`added median latency, 1 connection: gateway ${ms(added)} (goal < 1 ms), nginx ${ms(nginxAdded)}`);
   if (baseline) {
     const rounds = load[targets[2].name].map((g, r) => (g.rps / load[targets[5].name][r].rps).toFixed(3));
     const cpu = (t) => median(load[t.name].map((x) => x.cpuUs));
-    console.log(`gateway / baseline bundle throughput per round: ${rounds.join(', ')}; CPU/request ${cpu(targets[2]).toFixed(1)} µs vs ${cpu(targets[5]).toFixed(1)} µs`);
+    console.log(
+      `gateway / baseline bundle throughput per round: ${rounds.join(', ')}; CPU/request ${cpu(targets[2]).toFixed(1)} µs vs ${cpu(targets[5]).toFixed(1)} µs`,
+    );
   }
   const browser = targets.find((t) => t.name.startsWith('browser call'));
   const cpuOf = (t) => median(load[t.name].map((x) => x.cpuUs));
@@ -251,7 +257,12 @@ try {
     consumer: { orgHandle: 'stark-industries', projectHandle: 'default', name: 'bench-consumer', displayName: 'Bench Consumer' },
     connection: { id: 'c1', name: 'Bench' },
   };
-  const tokenOf = (i) => ({ issuer: 'http://127.0.0.1/oauth2/stark-industries', clientId: `client-${i}`, expiresAt: Date.now() / 1000 + 3600, claims: { sub: `client-${i}`, scope: 'default' } });
+  const tokenOf = (i) => ({
+    issuer: 'http://127.0.0.1/oauth2/stark-industries',
+    clientId: `client-${i}`,
+    expiresAt: Date.now() / 1000 + 3600,
+    claims: { sub: `client-${i}`, scope: 'default' },
+  });
   const assertions = new CallerAssertions('http://127.0.0.1', keys);
   const n = 20_000;
   const fresh = Array.from({ length: n }, (_, i) => tokenOf(i));
@@ -265,7 +276,9 @@ try {
   // what it costs without the machine's noise, against a whole call's CPU above.
   const { corsResponseHeaders, endpointCorsPolicy, originOf } = await import('../../src/controlPlane/http/cors.ts');
   const { DEFAULT_CORS } = await import('../../src/api/cors.ts');
-  const fakeReq = { rawHeaders: ['Host', '127.0.0.1:7480', 'User-Agent', 'wrk', 'Authorization', `Bearer ${token}`, 'Accept', '*/*', 'Origin', 'https://app.stark.test'] };
+  const fakeReq = {
+    rawHeaders: ['Host', '127.0.0.1:7480', 'User-Agent', 'wrk', 'Authorization', `Bearer ${token}`, 'Accept', '*/*', 'Origin', 'https://app.stark.test'],
+  };
   const corsNs = (policy) => {
     const calls = 2_000_000;
     let kept = 0;
@@ -275,8 +288,12 @@ try {
     return Number(process.hrtime.bigint() - start) / calls;
   };
   const listed = endpointCorsPolicy({ ...DEFAULT_CORS, allowOrigins: ['https://app.stark.test', 'http://localhost:3000'], allowCredentials: true });
-  console.log(`CORS work per call with an Origin, in process: ${corsNs(endpointCorsPolicy(DEFAULT_CORS)).toFixed(0)} ns (any origin), ${corsNs(listed).toFixed(0)} ns (listed origins)`);
-  console.log(`X-JWT-Assertion: ${signUs.toFixed(1)} µs to sign one (first call of a token through a connection), ${reuseUs.toFixed(2)} µs to find it again (${assertions.signed} signed for ${n * 11} calls)`);
+  console.log(
+    `CORS work per call with an Origin, in process: ${corsNs(endpointCorsPolicy(DEFAULT_CORS)).toFixed(0)} ns (any origin), ${corsNs(listed).toFixed(0)} ns (listed origins)`,
+  );
+  console.log(
+    `X-JWT-Assertion: ${signUs.toFixed(1)} µs to sign one (first call of a token through a connection), ${reuseUs.toFixed(2)} µs to find it again (${assertions.signed} signed for ${n * 11} calls)`,
+  );
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 300));

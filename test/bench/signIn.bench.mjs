@@ -35,7 +35,8 @@ function browser() {
 }
 
 const hidden = (html) => Object.fromEntries([...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-const post = (b, url, form) => b.request(url, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+const post = (b, url, form) =>
+  b.request(url, { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 
 /** Signs in through the provider's pages (ours: the sign-in form; oidc-provider: its login and consent), leaving the
  * session in the browser; answers a function that gets one code with that session. */
@@ -64,7 +65,11 @@ async function signedIn(authorizeUrl, credentials) {
 async function measure(name, pid, authorizeUrl, tokenUrl, clientId, credentials) {
   const code = await signedIn(authorizeUrl, credentials);
   const token = async (form) => {
-    const r = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: clientId, ...form }) });
+    const r = await fetch(tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: clientId, ...form }),
+    });
     const body = await r.json();
     if (r.status !== 200) throw new Error(`${name} token: ${r.status} ${JSON.stringify(body)}`);
     return body;
@@ -76,12 +81,14 @@ async function measure(name, pid, authorizeUrl, tokenUrl, clientId, credentials)
     const started = performance.now();
     const until = started + seconds * 1000;
     let done = 0;
-    await Promise.all(Array.from({ length: concurrency }, async (_, lane) => {
-      while (performance.now() < until) {
-        await work(lane);
-        done++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async (_, lane) => {
+        while (performance.now() < until) {
+          await work(lane);
+          done++;
+        }
+      }),
+    );
     return { perSec: done / ((performance.now() - started) / 1000), cpuUs: ((cpuMs(pid) - cpu0) * 1000) / done };
   }
   const codes = [];
@@ -105,23 +112,48 @@ try {
   const auth = `/api/v1/orgs/${org}/projects/default/components/web/auth/development`;
   const keys = await api(cp, 'POST', `${auth}/generate-keys`);
   const clientId = keys.authConfiguration.clientId;
-  await api(cp, 'PUT', `${auth}/key-settings`, { ...keys.authConfiguration.keySettings, grantTypes: ['authorization_code', 'refresh_token'], callbackUrls: [CALLBACK], publicClient: true });
-  const query = (id) => new URLSearchParams({ response_type: 'code', client_id: id, redirect_uri: CALLBACK, scope: 'openid profile', code_challenge: challenge, code_challenge_method: 'S256' });
+  await api(cp, 'PUT', `${auth}/key-settings`, {
+    ...keys.authConfiguration.keySettings,
+    grantTypes: ['authorization_code', 'refresh_token'],
+    callbackUrls: [CALLBACK],
+    publicClient: true,
+  });
+  const query = (id) =>
+    new URLSearchParams({
+      response_type: 'code',
+      client_id: id,
+      redirect_uri: CALLBACK,
+      scope: 'openid profile',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
   const issuer = `${cp.url}/oauth2/${org}`;
-  const ours = await measure('built-in identity provider', cp.child.pid, `${issuer}/authorize?${query(clientId)}`, `${issuer}/token`, clientId, () => ({ username: 'ann', password: 'correct horse battery' }));
+  const ours = await measure('built-in identity provider', cp.child.pid, `${issuer}/authorize?${query(clientId)}`, `${issuer}/token`, clientId, () => ({
+    username: 'ann',
+    password: 'correct horse battery',
+  }));
   cp.child.kill('SIGTERM');
 
   // bare oidc-provider
-  const op = await startProcess(process.execPath, [join(here, 'tokens', 'oidcProviderCode.mjs')], /^listening (\S+)$/m, { CLIENT_ID: 'web', CALLBACK, NODE_ENV: 'production' });
+  const op = await startProcess(process.execPath, [join(here, 'tokens', 'oidcProviderCode.mjs')], /^listening (\S+)$/m, {
+    CLIENT_ID: 'web',
+    CALLBACK,
+    NODE_ENV: 'production',
+  });
   children.push(op.child);
-  const bare = await measure('oidc-provider 9, in memory', op.child.pid, `${op.url}/auth?${query('web')}`, `${op.url}/token`, 'web', () => ({ login: 'ann', password: 'x' }));
+  const bare = await measure('oidc-provider 9, in memory', op.child.pid, `${op.url}/auth?${query('web')}`, `${op.url}/token`, 'web', () => ({
+    login: 'ann',
+    password: 'x',
+  }));
   op.child.kill('SIGTERM');
 
   const f = (r) => `${Math.round(r.perSec).toLocaleString('en-US').padStart(6)}/s ${`${r.cpuUs.toFixed(0)} µs`.padStart(9)}`;
   console.log(`people signing in (${concurrency} at a time, ${seconds} s each, loopback; rate and server CPU per operation):`);
   console.log(`${''.padEnd(28)} ${'authorizations'.padStart(17)} ${'code exchanges'.padStart(17)} ${'refreshes'.padStart(17)}`);
   for (const r of [ours, bare]) console.log(`${r.name.padEnd(28)} ${f(r.authorizations)} ${f(r.exchanges)} ${f(r.refreshes)}`);
-  console.log(`ours / oidc-provider: exchanges ${(ours.exchanges.perSec / bare.exchanges.perSec).toFixed(2)}, refreshes ${(ours.refreshes.perSec / bare.refreshes.perSec).toFixed(2)}`);
+  console.log(
+    `ours / oidc-provider: exchanges ${(ours.exchanges.perSec / bare.exchanges.perSec).toFixed(2)}, refreshes ${(ours.refreshes.perSec / bare.refreshes.perSec).toFixed(2)}`,
+  );
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   rmSync(tmp, { recursive: true, force: true });

@@ -66,8 +66,9 @@ async function hotPaths(label, baseUrl, s, parts) {
   const replicaMsPerCall = (cores.replicas * 1000) / gateway;
   console.log(`  ${label.padEnd(34)} token endpoint ${tokens.toFixed(0).padStart(6)}/s   gateway ${gateway.toFixed(0).padStart(6)}/s`);
   console.log(
-    `    gateway run, cores used of ${os.availableParallelism()}: ${Object.entries(cores).map(([n, c]) => `${n} ${c.toFixed(2)}`).join(', ')}, ` +
-      `rest (wrk, idle, others) ${rest.toFixed(2)}; replica CPU per call ${(replicaMsPerCall * 1000).toFixed(0)} µs`,
+    `    gateway run, cores used of ${os.availableParallelism()}: ${Object.entries(cores)
+      .map(([n, c]) => `${n} ${c.toFixed(2)}`)
+      .join(', ')}, ` + `rest (wrk, idle, others) ${rest.toFixed(2)}; replica CPU per call ${(replicaMsPerCall * 1000).toFixed(0)} µs`,
   );
   return { tokens, gateway, replicaMsPerCall };
 }
@@ -88,18 +89,36 @@ async function writesPerSecond(cp, prefix) {
 }
 
 /** The same ids as `id()` in SQL: md5 of kind and number, as a UUID. */
-const uuidOf = (kind, n) => createHash('md5').update(`${kind}${n}`).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+const uuidOf = (kind, n) =>
+  createHash('md5')
+    .update(`${kind}${n}`)
+    .digest('hex')
+    .replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 /** `count` components, `perOrg` to each organization's default project, streamed to COPY … FROM STDIN (psql). */
 async function copyComponents(databaseUrl, count, perOrg) {
-  const psql = spawn(binary('psql'), ['--quiet', '--no-psqlrc', '-v', 'ON_ERROR_STOP=1', '--dbname', databaseUrl, '-c',
-    'COPY components (id, org_id, org_handle, project_id, project_handle, name, display_name, description, type, created_at, updated_at) FROM STDIN'], { stdio: ['pipe', 'inherit', 'inherit'] });
+  const psql = spawn(
+    binary('psql'),
+    [
+      '--quiet',
+      '--no-psqlrc',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '--dbname',
+      databaseUrl,
+      '-c',
+      'COPY components (id, org_id, org_handle, project_id, project_handle, name, display_name, description, type, created_at, updated_at) FROM STDIN',
+    ],
+    { stdio: ['pipe', 'inherit', 'inherit'] },
+  );
   const exited = once(psql, 'exit');
   const now = new Date().toISOString();
   let lines = [];
   for (let c = 1; c <= count; c++) {
     const o = Math.floor((c - 1) / perOrg) + 1;
-    lines.push(`${uuidOf('c', c)}\t${uuidOf('o', o)}\torg-${o}\t${uuidOf('p', o)}\tdefault\tc-${String(c).padStart(7, '0')}\tC\t\texternal-consumer\t${now}\t${now}\n`);
+    lines.push(
+      `${uuidOf('c', c)}\t${uuidOf('o', o)}\torg-${o}\t${uuidOf('p', o)}\tdefault\tc-${String(c).padStart(7, '0')}\tC\t\texternal-consumer\t${now}\t${now}\n`,
+    );
     if (lines.length === 10_000 || c === count) {
       if (!psql.stdin.write(lines.join(''))) await once(psql.stdin, 'drain');
       lines = [];
@@ -148,7 +167,11 @@ let oneBehind;
 if (front) {
   const oneFront = await nginxFront({ tls: false });
   const oneNginx = await oneFront.start([new URL(a.url).host]);
-  oneBehind = await hotPaths('PostgreSQL, 1 replica behind nginx', oneFront.url, ts, { replicas: () => [a.child.pid], nginx: oneNginx.pids, PostgreSQL: postgres });
+  oneBehind = await hotPaths('PostgreSQL, 1 replica behind nginx', oneFront.url, ts, {
+    replicas: () => [a.child.pid],
+    nginx: oneNginx.pids,
+    PostgreSQL: postgres,
+  });
   oneNginx.stop();
 }
 const behind =
@@ -192,14 +215,24 @@ const big = await startTeam(0);
 const id = (kind, n) => `md5('${kind}' || ${n})::uuid`;
 const loadStarted = performance.now();
 await sql(big.databaseUrl, `INSERT INTO organizations SELECT ${id('o', 'i')}, 'org-' || i, 'Org ' || i, 'org ' || i, now() FROM generate_series(1, 1000) i`);
-await sql(big.databaseUrl, `INSERT INTO identity_providers (id, org_id, kind, name, name_key, description, environments, created_at)
-  SELECT ${id('i', 'i')}, ${id('o', 'i')}, 'built-in', 'Choreo', 'choreo', '', '"all"', now() FROM generate_series(1, 1000) i`);
-await sql(big.databaseUrl, `INSERT INTO projects SELECT ${id('p', 'i')}, ${id('o', 'i')}, 'org-' || i, 'default', 'Default', '', now() FROM generate_series(1, 1000) i`);
+await sql(
+  big.databaseUrl,
+  `INSERT INTO identity_providers (id, org_id, kind, name, name_key, description, environments, created_at)
+  SELECT ${id('i', 'i')}, ${id('o', 'i')}, 'built-in', 'Choreo', 'choreo', '', '"all"', now() FROM generate_series(1, 1000) i`,
+);
+await sql(
+  big.databaseUrl,
+  `INSERT INTO projects SELECT ${id('p', 'i')}, ${id('o', 'i')}, 'org-' || i, 'default', 'Default', '', now() FROM generate_series(1, 1000) i`,
+);
 await copyComponents(big.databaseUrl, 1_000_000, 1_000);
 const SECRET = 'scale-secret';
-await sql(big.databaseUrl, `INSERT INTO auth_configurations (id, org_id, org_handle, component_id, environment, identity_provider_id, kind, client_id, secret_hash, created_at, updated_at)
+await sql(
+  big.databaseUrl,
+  `INSERT INTO auth_configurations (id, org_id, org_handle, component_id, environment, identity_provider_id, kind, client_id, secret_hash, created_at, updated_at)
   SELECT ${id('a', 'o')}, ${id('o', 'o')}, 'org-' || o, ${id('c', '(o - 1) * 1000 + 1')}, 'development', ${id('i', 'o')}, 'built-in', 'client-' || o, $1, now(), now()
-  FROM generate_series(1, 1000) o`, [hashClientSecret(SECRET)]);
+  FROM generate_series(1, 1000) o`,
+  [hashClientSecret(SECRET)],
+);
 await sql(big.databaseUrl, 'ANALYZE');
 const loaded = performance.now() - loadStarted;
 const readyStarted = performance.now();
@@ -228,16 +261,39 @@ const rssMb = Number(fs.readFileSync(`/proc/${replica.child.pid}/status`, 'utf8'
 await big.stop();
 
 console.log('');
-console.log(`  ratio PostgreSQL 1 replica / file store: token endpoint ${(direct.tokens / file.tokens).toFixed(2)}, gateway ${(direct.gateway / file.gateway).toFixed(2)} (goal ≥ 0.9)`);
-if (behind) console.log(`  3 replicas behind nginx / file store:    token endpoint ${(behind.tokens / file.tokens).toFixed(2)}, gateway ${(behind.gateway / file.gateway).toFixed(2)} (one ${os.availableParallelism()}-core machine runs nginx, 3 replicas, PostgreSQL and wrk)`);
-if (oneBehind && fileBehind) console.log(`  behind nginx, 1 PostgreSQL replica / file store: token endpoint ${(oneBehind.tokens / fileBehind.tokens).toFixed(2)}, gateway ${(oneBehind.gateway / fileBehind.gateway).toFixed(2)}`);
-if (behind && fileBehind) console.log(`  behind the same nginx, 3 PostgreSQL replicas / 1 file store: token endpoint ${(behind.tokens / fileBehind.tokens).toFixed(2)}, gateway ${(behind.gateway / fileBehind.gateway).toFixed(2)}`);
+console.log(
+  `  ratio PostgreSQL 1 replica / file store: token endpoint ${(direct.tokens / file.tokens).toFixed(2)}, gateway ${(direct.gateway / file.gateway).toFixed(2)} (goal ≥ 0.9)`,
+);
+if (behind)
+  console.log(
+    `  3 replicas behind nginx / file store:    token endpoint ${(behind.tokens / file.tokens).toFixed(2)}, gateway ${(behind.gateway / file.gateway).toFixed(2)} (one ${os.availableParallelism()}-core machine runs nginx, 3 replicas, PostgreSQL and wrk)`,
+  );
+if (oneBehind && fileBehind)
+  console.log(
+    `  behind nginx, 1 PostgreSQL replica / file store: token endpoint ${(oneBehind.tokens / fileBehind.tokens).toFixed(2)}, gateway ${(oneBehind.gateway / fileBehind.gateway).toFixed(2)}`,
+  );
+if (behind && fileBehind)
+  console.log(
+    `  behind the same nginx, 3 PostgreSQL replicas / 1 file store: token endpoint ${(behind.tokens / fileBehind.tokens).toFixed(2)}, gateway ${(behind.gateway / fileBehind.gateway).toFixed(2)}`,
+  );
 // What the replica costs per gateway call, whatever else shares the machine: file store / PostgreSQL (≥ 0.9 is the goal).
-console.log(`  gateway calls per replica CPU second, PostgreSQL / file store: 1 replica direct ${(file.replicaMsPerCall / direct.replicaMsPerCall).toFixed(2)}` +
-  (behind ? `, 3 replicas behind nginx ${(file.replicaMsPerCall / behind.replicaMsPerCall).toFixed(2)}` : '') +
-  (oneBehind && fileBehind ? `, each behind nginx: 1 replica ${(fileBehind.replicaMsPerCall / oneBehind.replicaMsPerCall).toFixed(2)}, 3 replicas ${(fileBehind.replicaMsPerCall / behind.replicaMsPerCall).toFixed(2)}` : ''));
-console.log(`  propagation over ${times.length} revocations: p50 ${quantile(times, 0.5).toFixed(1)} ms, p99 ${quantile(times, 0.99).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (goal < 100 ms, < 1 s)`);
-console.log(`  durable management writes: PostgreSQL ${pgWrites.toFixed(0)}/s, file store ${fileWrites.toFixed(0)}/s, ratio ${(pgWrites / fileWrites).toFixed(2)}; ${commitsPerSync.toFixed(2)} write commits per WAL flush`);
-console.log(`  scale, 1,000,000 components in 1,000 organizations (loaded in ${(loaded / 1000).toFixed(1)} s): replica ready in ${(ready / 1000).toFixed(2)} s (goal < 3 s), ${rssMb.toFixed(0)} MB resident after the calls below (goal < 300 MB)`);
-console.log(`    a list page p50 ${quantile(pages, 0.5).toFixed(1)} ms (goal < 20 ms); a token for a client not yet cached p50 ${quantile(cold, 0.5).toFixed(1)} ms (goal < 10 ms)`);
+console.log(
+  `  gateway calls per replica CPU second, PostgreSQL / file store: 1 replica direct ${(file.replicaMsPerCall / direct.replicaMsPerCall).toFixed(2)}` +
+    (behind ? `, 3 replicas behind nginx ${(file.replicaMsPerCall / behind.replicaMsPerCall).toFixed(2)}` : '') +
+    (oneBehind && fileBehind
+      ? `, each behind nginx: 1 replica ${(fileBehind.replicaMsPerCall / oneBehind.replicaMsPerCall).toFixed(2)}, 3 replicas ${(fileBehind.replicaMsPerCall / behind.replicaMsPerCall).toFixed(2)}`
+      : ''),
+);
+console.log(
+  `  propagation over ${times.length} revocations: p50 ${quantile(times, 0.5).toFixed(1)} ms, p99 ${quantile(times, 0.99).toFixed(1)} ms, max ${Math.max(...times).toFixed(1)} ms (goal < 100 ms, < 1 s)`,
+);
+console.log(
+  `  durable management writes: PostgreSQL ${pgWrites.toFixed(0)}/s, file store ${fileWrites.toFixed(0)}/s, ratio ${(pgWrites / fileWrites).toFixed(2)}; ${commitsPerSync.toFixed(2)} write commits per WAL flush`,
+);
+console.log(
+  `  scale, 1,000,000 components in 1,000 organizations (loaded in ${(loaded / 1000).toFixed(1)} s): replica ready in ${(ready / 1000).toFixed(2)} s (goal < 3 s), ${rssMb.toFixed(0)} MB resident after the calls below (goal < 300 MB)`,
+);
+console.log(
+  `    a list page p50 ${quantile(pages, 0.5).toFixed(1)} ms (goal < 20 ms); a token for a client not yet cached p50 ${quantile(cold, 0.5).toFixed(1)} ms (goal < 10 ms)`,
+);
 process.exit(0);

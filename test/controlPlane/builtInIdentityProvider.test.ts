@@ -68,8 +68,14 @@ describe('built-in identity provider', function () {
     assert.equal(protectedHeader.alg, 'ES256');
     assert.equal(protectedHeader.typ, 'at+jwt');
     const jwks = await (await fetch(`${issuer}/jwks`)).json();
-    assert.ok(jwks.keys.some((k: { kid: string }) => k.kid === protectedHeader.kid), 'kid names a published key');
-    assert.ok(jwks.keys.every((k: Record<string, unknown>) => k.d === undefined), 'no private parts published');
+    assert.ok(
+      jwks.keys.some((k: { kid: string }) => k.kid === protectedHeader.kid),
+      'kid names a published key',
+    );
+    assert.ok(
+      jwks.keys.every((k: Record<string, unknown>) => k.d === undefined),
+      'no private parts published',
+    );
     assert.equal(payload.iss, issuer);
     assert.equal(payload.sub, keys.authConfiguration.clientId);
     assert.equal(payload.client_id, keys.authConfiguration.clientId);
@@ -193,11 +199,21 @@ describe('signing keys', () => {
     const first = keys.active.kid;
     now += 1000;
     const second = await keys.rotate();
-    assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [first, second]);
+    assert.deepEqual(
+      keys.jwks().keys.map((k) => k.kid),
+      [first, second],
+    );
     now += (LONGEST_TOKEN_LIFETIME_SEC + RETIRED_KEY_MARGIN_SEC) * 1000 - 1;
-    assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [first, second], 'a token signed just before rotation may still be valid');
+    assert.deepEqual(
+      keys.jwks().keys.map((k) => k.kid),
+      [first, second],
+      'a token signed just before rotation may still be valid',
+    );
     now += 2;
-    assert.deepEqual(keys.jwks().keys.map((k) => k.kid), [second]);
+    assert.deepEqual(
+      keys.jwks().keys.map((k) => k.kid),
+      [second],
+    );
     assert.equal(SigningKeys.load(dir, () => now).active.kid, second, 'the active key survives a reload');
   });
 });

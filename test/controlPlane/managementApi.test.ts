@@ -67,10 +67,13 @@ describe('management API', function () {
 
       const envs = await cp.call('GET', paths.environments(org));
       const items = z.object({ items: z.array(Environment) }).parse(envs.body).items;
-      assert.deepEqual(items.map((e) => [e.handle, e.name, e.critical]), [
-        ['development', 'Development', false],
-        ['production', 'Production', true],
-      ]);
+      assert.deepEqual(
+        items.map((e) => [e.handle, e.name, e.critical]),
+        [
+          ['development', 'Development', false],
+          ['production', 'Production', true],
+        ],
+      );
 
       const idps = z.object({ items: z.array(IdentityProvider) }).parse((await cp.call('GET', paths.identityProviders(org))).body).items;
       assert.equal(idps.length, 1);
@@ -82,7 +85,10 @@ describe('management API', function () {
       assert.deepEqual(IdentityProvider.parse(one.body), idps[0]);
 
       const projects = page(Project).parse((await cp.call('GET', paths.projects(org))).body);
-      assert.deepEqual(projects.items.map((p) => [p.handle, p.name]), [['default', 'Default Project']]);
+      assert.deepEqual(
+        projects.items.map((p) => [p.handle, p.name]),
+        [['default', 'Default Project']],
+      );
     });
 
     it('refuses a second organization with the same name (any case) or handle: name_taken', async () => {
@@ -91,7 +97,11 @@ describe('management API', function () {
       const byHandle = expectError(await cp.call('POST', paths.orgs(), { name: 'Stark Two', handle: org }), 409, 'name_taken');
       assert.equal(byHandle.error.fields?.[0].path, 'handle');
       const list = page(Organization).parse((await cp.call('GET', paths.orgs())).body);
-      assert.deepEqual(list.items.map((o) => o.handle), [org], 'nothing else was stored');
+      assert.deepEqual(
+        list.items.map((o) => o.handle),
+        [org],
+        'nothing else was stored',
+      );
     });
 
     it('refuses bad bodies with validation_failed and field paths', async () => {
@@ -100,7 +110,11 @@ describe('management API', function () {
       const unknown = expectError(await cp.call('POST', paths.orgs(), { name: 'X', color: 'red' }), 400, 'validation_failed');
       assert.match(unknown.error.message, /color/);
       expectError(await cp.call('POST', paths.orgs(), { name: '!!!' }), 400, 'validation_failed');
-      expectError(await cp.call('POST', paths.orgs(), undefined, { raw: '{"name":', headers: { 'content-type': 'application/json' } }), 400, 'validation_failed');
+      expectError(
+        await cp.call('POST', paths.orgs(), undefined, { raw: '{"name":', headers: { 'content-type': 'application/json' } }),
+        400,
+        'validation_failed',
+      );
       expectError(await cp.call('POST', paths.orgs(), undefined, { raw: '[1]', headers: { 'content-type': 'application/json' } }), 400, 'validation_failed');
       expectError(await cp.call('POST', paths.orgs()), 400, 'validation_failed');
       expectError(await cp.call('POST', paths.orgs(), undefined, { raw: 'name=x', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
@@ -119,10 +133,16 @@ describe('management API', function () {
     it('pages and filters organizations by prefix', async () => {
       for (const n of ['Acme A', 'Acme B', 'Acme C']) assert.equal((await cp.call('POST', paths.orgs(), { name: n })).status, 201);
       const first = page(Organization).parse((await cp.call('GET', `${paths.orgs()}?prefix=acme&limit=2`)).body);
-      assert.deepEqual(first.items.map((o) => o.handle), ['acme-a', 'acme-b']);
+      assert.deepEqual(
+        first.items.map((o) => o.handle),
+        ['acme-a', 'acme-b'],
+      );
       assert.ok(first.nextCursor);
       const second = page(Organization).parse((await cp.call('GET', `${paths.orgs()}?prefix=acme&limit=2&cursor=${first.nextCursor}`)).body);
-      assert.deepEqual(second.items.map((o) => o.handle), ['acme-c']);
+      assert.deepEqual(
+        second.items.map((o) => o.handle),
+        ['acme-c'],
+      );
       assert.equal(second.nextCursor, undefined);
       expectError(await cp.call('GET', `${paths.orgs()}?limit=0`), 400, 'validation_failed');
       expectError(await cp.call('GET', `${paths.orgs()}?limit=501`), 400, 'validation_failed');
@@ -148,7 +168,7 @@ describe('management API', function () {
       const idps = (await cp.call('GET', paths.identityProviders(org))).body.items;
       expectError(await cp.call('DELETE', paths.identityProvider(org, idps[0].id)), 409, 'conflict');
       expectError(await cp.call('GET', paths.identityProvider(org, 'nope')), 404, 'not_found');
-      expectError(await cp.call('GET', paths.identityProvider('acme-b', idps[0].id)), 404, 'not_found', );
+      expectError(await cp.call('GET', paths.identityProvider('acme-b', idps[0].id)), 404, 'not_found');
     });
   });
 
@@ -163,7 +183,10 @@ describe('management API', function () {
       assert.equal(patched.description, 'iOS and Android');
       assert.equal(patched.name, 'Mobile Apps');
       const list = page(Project).parse((await cp.call('GET', `${paths.projects(org)}?prefix=mob`)).body);
-      assert.deepEqual(list.items.map((x) => x.handle), ['mobile-apps']);
+      assert.deepEqual(
+        list.items.map((x) => x.handle),
+        ['mobile-apps'],
+      );
       assert.equal((await cp.call('DELETE', paths.project(org, 'mobile-apps'))).status, 204);
       expectError(await cp.call('GET', paths.project(org, 'mobile-apps')), 404, 'not_found');
     });
@@ -218,9 +241,15 @@ describe('management API', function () {
       );
       assert.equal(svc.endpoints![0].visibility, 'Public');
       const consumers = page(Component).parse((await cp.call('GET', `${paths.components(org, proj)}?type=external-consumer`)).body);
-      assert.deepEqual(consumers.items.map((x) => x.name), ['stark-mobile-app']);
+      assert.deepEqual(
+        consumers.items.map((x) => x.name),
+        ['stark-mobile-app'],
+      );
       const all = page(Component).parse((await cp.call('GET', paths.components(org, proj))).body);
-      assert.deepEqual(all.items.map((x) => x.name), ['orders', 'stark-mobile-app']);
+      assert.deepEqual(
+        all.items.map((x) => x.name),
+        ['orders', 'stark-mobile-app'],
+      );
       expectError(await cp.call('GET', `${paths.components(org, proj)}?type=database`), 400, 'validation_failed');
     });
 
@@ -231,7 +260,11 @@ describe('management API', function () {
         'name_taken',
       );
       assert.equal(dup.error.fields?.[0].path, 'name');
-      const bad = expectError(await cp.call('POST', paths.components(org, proj), { displayName: '', name: 'Upper_Case', type: 'bot' }), 400, 'validation_failed');
+      const bad = expectError(
+        await cp.call('POST', paths.components(org, proj), { displayName: '', name: 'Upper_Case', type: 'bot' }),
+        400,
+        'validation_failed',
+      );
       assert.deepEqual(bad.error.fields?.map((f) => f.path).sort(), ['displayName', 'name', 'type']);
       expectError(await cp.call('POST', paths.components(org, proj), { displayName: 'L', name: 'a'.repeat(64), type: 'service' }), 400, 'validation_failed');
       const ep = expectError(
@@ -252,7 +285,12 @@ describe('management API', function () {
       );
       assert.equal(env.error.fields?.[0].path, 'endpoints.0.upstreamUrls.staging');
       const url = expectError(
-        await cp.call('POST', paths.components(org, proj), { displayName: 'S', name: 's', type: 'service', endpoints: [{ name: 'e', upstreamUrls: { development: 'ftp://x' } }] }),
+        await cp.call('POST', paths.components(org, proj), {
+          displayName: 'S',
+          name: 's',
+          type: 'service',
+          endpoints: [{ name: 'e', upstreamUrls: { development: 'ftp://x' } }],
+        }),
         400,
         'validation_failed',
       );
@@ -262,7 +300,11 @@ describe('management API', function () {
       expectError(await cp.call('GET', paths.component(org, proj, 'nope')), 404, 'not_found');
       expectError(await cp.call('POST', paths.components(org, 'nope'), { displayName: 'C', name: 'c', type: 'service' }), 404, 'not_found');
       const list = page(Component).parse((await cp.call('GET', paths.components(org, proj))).body);
-      assert.deepEqual(list.items.map((x) => x.name), ['orders', 'stark-mobile-app'], 'nothing else was stored');
+      assert.deepEqual(
+        list.items.map((x) => x.name),
+        ['orders', 'stark-mobile-app'],
+        'nothing else was stored',
+      );
     });
   });
 
@@ -285,7 +327,10 @@ describe('management API', function () {
       assert.deepEqual(got, issued.authConfiguration);
       assert.ok(!JSON.stringify(got).includes(issued.clientSecret));
       const list = z.object({ items: z.array(AuthConfiguration) }).parse((await cp.call('GET', paths.auth(org, proj, c))).body);
-      assert.deepEqual(list.items.map((a) => a.environment), ['development']);
+      assert.deepEqual(
+        list.items.map((a) => a.environment),
+        ['development'],
+      );
       for (const f of fs.readdirSync(cp.dataDir)) {
         assert.ok(!fs.readFileSync(path.join(cp.dataDir, f), 'utf8').includes(issued.clientSecret), `${f} holds no secret`);
       }
@@ -316,8 +361,16 @@ describe('management API', function () {
         'validation_failed',
       );
       assert.match(builtIn.error.message, /Generate Keys/);
-      expectError(await cp.call('PUT', `${paths.authFor(org, proj, c, 'production')}/external`, { identityProviderId: 'nope', clientId: 'abc' }), 400, 'validation_failed');
-      const blank = expectError(await cp.call('PUT', `${paths.authFor(org, proj, c, 'production')}/external`, { identityProviderId: 'x', clientId: ' ' }), 400, 'validation_failed');
+      expectError(
+        await cp.call('PUT', `${paths.authFor(org, proj, c, 'production')}/external`, { identityProviderId: 'nope', clientId: 'abc' }),
+        400,
+        'validation_failed',
+      );
+      const blank = expectError(
+        await cp.call('PUT', `${paths.authFor(org, proj, c, 'production')}/external`, { identityProviderId: 'x', clientId: ' ' }),
+        400,
+        'validation_failed',
+      );
       assert.equal(blank.error.fields?.[0].path, 'clientId');
       expectError(await cp.call('GET', paths.authFor(org, proj, c, 'production')), 404, 'not_found');
     });

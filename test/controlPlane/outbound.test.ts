@@ -9,17 +9,50 @@ import { checkOutboundUrl, isNonPublicAddress, nonPublicRule, OutboundRefused, o
 
 describe('outbound address rule', () => {
   it('tells public addresses from loopback, link-local, private and other non-public ones', () => {
-    for (const a of ['127.0.0.1', '127.9.9.9', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:169.254.169.254', '64:ff9b::a9fe:a9fe', '[::1]', 'not-an-ip', '::ffff:7f00:1', '::7f00:1', '[fd00:ec2::254]', '::ffff:1.1.1.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '127.9.9.9',
+      '10.1.2.3',
+      '172.16.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '224.0.0.1',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:169.254.169.254',
+      '64:ff9b::a9fe:a9fe',
+      '[::1]',
+      'not-an-ip',
+      '::ffff:7f00:1',
+      '::7f00:1',
+      '[fd00:ec2::254]',
+      '::ffff:1.1.1.1',
+    ]) {
       assert.equal(isNonPublicAddress(a), true, a);
     }
     for (const a of ['1.1.1.1', '8.8.8.8', '172.32.0.1', '192.169.0.1', '2606:4700::1111', '203.0.113.10']) assert.equal(isNonPublicAddress(a), false, a);
     // Refusals name the rule (issue 22); an IPv4-mapped address is refused whatever IPv4 address it holds.
-    for (const [a, rule] of [['127.0.0.1', 'loopback'], ['::1', 'loopback'], ['0.0.0.0', 'unspecified ("this network")'], ['169.254.169.254', 'link-local (cloud metadata services live here)'], ['10.0.0.1', 'private'], ['fd00:ec2::254', 'unique-local'], ['::ffff:7f00:1', 'IPv4-mapped'], ['::ffff:1.1.1.1', 'IPv4-mapped']]) {
+    for (const [a, rule] of [
+      ['127.0.0.1', 'loopback'],
+      ['::1', 'loopback'],
+      ['0.0.0.0', 'unspecified ("this network")'],
+      ['169.254.169.254', 'link-local (cloud metadata services live here)'],
+      ['10.0.0.1', 'private'],
+      ['fd00:ec2::254', 'unique-local'],
+      ['::ffff:7f00:1', 'IPv4-mapped'],
+      ['::ffff:1.1.1.1', 'IPv4-mapped'],
+    ]) {
       assert.equal(nonPublicRule(a), rule, a);
     }
   });
 
-  it('judges a name by the address it resolves to (this machine\'s name resolves to loopback)', async () => {
+  it("judges a name by the address it resolves to (this machine's name resolves to loopback)", async () => {
     await assert.rejects(resolvePublic('localhost'), OutboundRefused);
     await assert.rejects(resolvePublic('vm'), /leads to 127\.0\.0\.1/);
     await assert.rejects(resolvePublic('169.254.169.254'), OutboundRefused);

@@ -46,7 +46,11 @@ describe('serve --sample-service', function () {
     const org = 'stark-industries';
     await ok(cp, 'POST', paths.components(org, 'default'), { displayName: 'Stark Mobile App', name: 'stark-mobile-app', type: 'external-consumer' });
     const issued = await ok(cp, 'POST', `${paths.authFor(org, 'default', 'stark-mobile-app', 'development')}/generate-keys`);
-    await ok(cp, 'POST', paths.connections(org, 'default', 'stark-mobile-app'), { name: 'Greeting', serviceComponentName: 'greeting-service', endpointName: 'greeting' });
+    await ok(cp, 'POST', paths.connections(org, 'default', 'stark-mobile-app'), {
+      name: 'Greeting',
+      serviceComponentName: 'greeting-service',
+      endpointName: 'greeting',
+    });
     const config = await ok(cp, 'GET', `${paths.connections(org, 'default', 'stark-mobile-app')}/Greeting/config/development`);
     const serviceUrl = config.entries.find((e: { key: string }) => e.key === 'ServiceURL').value as string;
     const basic = Buffer.from(`${encodeURIComponent(issued.authConfiguration.clientId)}:${encodeURIComponent(issued.clientSecret)}`).toString('base64');

@@ -103,7 +103,9 @@ describe('store', function () {
       }
     }
     await cp.stop();
-    console.log(`      ${rounds} kills: ${acked.size} components, ${deleted.size} deletes, ${keys.size} Generate Keys acknowledged and kept; ${uncertain} requests cut by a kill`);
+    console.log(
+      `      ${rounds} kills: ${acked.size} components, ${deleted.size} deletes, ${keys.size} Generate Keys acknowledged and kept; ${uncertain} requests cut by a kill`,
+    );
     assert.ok(acked.size > 50, `enough writes were acknowledged to mean something (${acked.size})`);
     assert.ok(deleted.size > 3 && keys.size > 3, `deletes (${deleted.size}) and Generate Keys (${keys.size}) were exercised`);
     assert.ok(fs.existsSync(path.join(dataDir, 'snapshot.json')), 'compaction ran');
@@ -234,11 +236,17 @@ describe('store', function () {
       const names = await allComponentNames(cp);
       const fullListMs = performance.now() - t0;
       assert.equal(names.length, total);
-      assert.deepEqual(names, Array.from({ length: total }, (_, i) => name(i)));
+      assert.deepEqual(
+        names,
+        Array.from({ length: total }, (_, i) => name(i)),
+      );
       const t1 = performance.now();
       const p = page(Component).parse((await cp.call('GET', `${paths.components(org, proj)}?prefix=consumer-099&limit=50`)).body);
       const prefixMs = performance.now() - t1;
-      assert.deepEqual(p.items.map((c) => c.name), Array.from({ length: 50 }, (_, i) => name(9900 + i)));
+      assert.deepEqual(
+        p.items.map((c) => c.name),
+        Array.from({ length: 50 }, (_, i) => name(9900 + i)),
+      );
       const rest = page(Component).parse((await cp.call('GET', `${paths.components(org, proj)}?prefix=consumer-099&limit=500&cursor=${p.nextCursor}`)).body);
       assert.equal(rest.items.length, 50);
       assert.equal(rest.nextCursor, undefined);

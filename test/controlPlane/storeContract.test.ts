@@ -200,7 +200,7 @@ for (const kind of kinds) {
       assert.equal(await store.get(C.orgs, 'not-an-id'), undefined);
     });
 
-    it('gives back the fields the security work added: Regenerate Secret\'s time, a provider\'s audiences', async () => {
+    it("gives back the fields the security work added: Regenerate Secret's time, a provider's audiences", async () => {
       const w = await world();
       const external: IdentityProviderRecord = { ...fixtures.idp(w.org, 'Okta'), audiences: ['https://api.stark.example', 'orders'] };
       const keys: AuthConfigRecord = { ...fixtures.auth(w.consumer, w.builtIn, 'development'), secretRegeneratedAt: now() };
@@ -212,7 +212,7 @@ for (const kind of kinds) {
       assert.deepEqual(await store.get(C.identityProviders, external.id), cleared, 'an empty list stays a list');
     });
 
-    it('gives back the fields issue 15 added: a connection\'s service organization, a provider\'s key IDs', async () => {
+    it("gives back the fields issue 15 added: a connection's service organization, a provider's key IDs", async () => {
       const w = await world();
       const external: IdentityProviderRecord = { ...fixtures.idp(w.org, 'Auth0'), signingKeyIds: ['k1', 'k2'] };
       const across: ConnectionRecord = { ...fixtures.connection(w.consumer, w.service, 'Across'), serviceOrgHandle: 'wayne-enterprises' };
@@ -242,7 +242,15 @@ for (const kind of kinds) {
         put(M.members, bySubject),
       ]);
       await store.write([{ op: 'require', collection: M.members, id: admin.id }, put(M.tokens, pat), put(M.tokens, used)]);
-      for (const [collection, record] of [[M.users, ann], [M.users, bare], [M.members, admin], [M.members, byEmail], [M.members, bySubject], [M.tokens, pat], [M.tokens, used]] as const) {
+      for (const [collection, record] of [
+        [M.users, ann],
+        [M.users, bare],
+        [M.members, admin],
+        [M.members, byEmail],
+        [M.members, bySubject],
+        [M.tokens, pat],
+        [M.tokens, used],
+      ] as const) {
         assert.deepEqual(await store.get(collection, record.id), record, collection);
       }
       const ids = (records: { id: string }[]) => records.map((r) => r.id).sort();
@@ -269,10 +277,22 @@ for (const kind of kinds) {
       assert.deepEqual(ids(await store.findAll(M.tokens, 'org', w.org.id)), ids([pat, used]));
 
       // Uniqueness: one user per issuer and subject, one membership per person and one invitation per address.
-      await assert.rejects(store.write([put(M.users, fixtures.user('ann'))]), (e: unknown) => e instanceof UniqueViolation && e.collection === M.users && e.index === 'subject');
-      await assert.rejects(store.write([put(M.members, fixtures.member(w.org, 'viewer', { userId: ann.id }))]), (e: unknown) => e instanceof UniqueViolation && e.collection === M.members && e.index === 'user');
-      await assert.rejects(store.write([put(M.members, fixtures.member(w.org, 'viewer', { invitedSubject: 'vic' }))]), (e: unknown) => e instanceof UniqueViolation && e.index === 'invitation');
-      await assert.rejects(store.write([put(M.tokens, fixtures.token(ann, w.org, pat.hash))]), (e: unknown) => e instanceof UniqueViolation && e.collection === M.tokens && e.index === 'hash');
+      await assert.rejects(
+        store.write([put(M.users, fixtures.user('ann'))]),
+        (e: unknown) => e instanceof UniqueViolation && e.collection === M.users && e.index === 'subject',
+      );
+      await assert.rejects(
+        store.write([put(M.members, fixtures.member(w.org, 'viewer', { userId: ann.id }))]),
+        (e: unknown) => e instanceof UniqueViolation && e.collection === M.members && e.index === 'user',
+      );
+      await assert.rejects(
+        store.write([put(M.members, fixtures.member(w.org, 'viewer', { invitedSubject: 'vic' }))]),
+        (e: unknown) => e instanceof UniqueViolation && e.index === 'invitation',
+      );
+      await assert.rejects(
+        store.write([put(M.tokens, fixtures.token(ann, w.org, pat.hash))]),
+        (e: unknown) => e instanceof UniqueViolation && e.collection === M.tokens && e.index === 'hash',
+      );
       const other = fixtures.org();
       const elsewhere = fixtures.member(other, 'viewer', { invitedSubject: 'vic' });
       await store.write([put(C.orgs, other), put(M.members, elsewhere)]);
@@ -285,7 +305,7 @@ for (const kind of kinds) {
       assert.deepEqual(await store.findUnique(M.members, 'user', `${w.org.id}/${vic.id}`), joined);
       assert.deepEqual(await store.findAll(M.members, 'user', vic.id), [joined]);
       assert.deepEqual(ids(await store.findAll(M.members, 'user', '')), ids([byEmail, elsewhere]));
-      assert.deepEqual(await store.findAll(M.members, 'invitation', 'subject:vic'), [elsewhere], 'the other organization\'s invitation only');
+      assert.deepEqual(await store.findAll(M.members, 'invitation', 'subject:vic'), [elsewhere], "the other organization's invitation only");
       await store.write([put(M.members, fixtures.member(w.org, 'viewer', { invitedSubject: 'vic' }))]);
 
       await store.write([{ op: 'delete', collection: M.tokens, id: pat.id }]);
@@ -303,17 +323,33 @@ for (const kind of kinds) {
       const unowned = fixtures.audit('', '0009');
       await store.write([...entries, elsewhere, unowned].map((r) => put(M.audit, r)));
       const first = await store.page<AuditRecord>(M.audit, { group: w.org.id, limit: 2 });
-      assert.deepEqual(first.items.map((r) => r.sortKey), ['0001', '0002']);
+      assert.deepEqual(
+        first.items.map((r) => r.sortKey),
+        ['0001', '0002'],
+      );
       assert.equal(first.last, '0002');
       const rest = await store.page<AuditRecord>(M.audit, { group: w.org.id, after: first.last, limit: 10 });
-      assert.deepEqual(rest.items.map((r) => r.sortKey), ['0003', '0004', '0005']);
+      assert.deepEqual(
+        rest.items.map((r) => r.sortKey),
+        ['0003', '0004', '0005'],
+      );
       assert.equal(rest.last, undefined);
       assert.deepEqual(rest.items[2], entries[2], 'an entry comes back as it was written');
       const refused = await store.page<AuditRecord>(M.audit, { group: w.org.id, limit: 10, filter: (r) => (r as AuditRecord).sortKey > '0003' });
-      assert.deepEqual(refused.items.map((r) => r.sortKey), ['0004', '0005']);
+      assert.deepEqual(
+        refused.items.map((r) => r.sortKey),
+        ['0004', '0005'],
+      );
       assert.deepEqual((await store.page(M.audit, { group: '', limit: 10 })).items, [unowned]);
       // The log outlives its organization.
-      await store.write([{ op: 'delete', collection: C.orgs, id: w.org.id }, ...[w.dev, w.prod].map((e) => ({ op: 'delete' as const, collection: C.environments, id: e.id })), { op: 'delete', collection: C.identityProviders, id: w.builtIn.id }, { op: 'delete', collection: C.components, id: w.consumer.id }, { op: 'delete', collection: C.components, id: w.service.id }, { op: 'delete', collection: C.projects, id: w.project.id }]);
+      await store.write([
+        { op: 'delete', collection: C.orgs, id: w.org.id },
+        ...[w.dev, w.prod].map((e) => ({ op: 'delete' as const, collection: C.environments, id: e.id })),
+        { op: 'delete', collection: C.identityProviders, id: w.builtIn.id },
+        { op: 'delete', collection: C.components, id: w.consumer.id },
+        { op: 'delete', collection: C.components, id: w.service.id },
+        { op: 'delete', collection: C.projects, id: w.project.id },
+      ]);
       assert.equal((await store.page(M.audit, { group: w.org.id, limit: 10 })).items.length, 5);
     });
 
@@ -342,23 +378,42 @@ for (const kind of kinds) {
       await assert.rejects(store.write([put(C.orgs, sameHandle)]), (e: unknown) => e instanceof UniqueViolation && e.index === 'handle');
       const p2 = fixtures.project(w.org, 'second');
       const dup = fixtures.component(w.project, 'orders');
-      await assert.rejects(store.write([put(C.projects, p2), put(C.components, dup)]), (e: unknown) => e instanceof UniqueViolation && e.collection === C.components);
+      await assert.rejects(
+        store.write([put(C.projects, p2), put(C.components, dup)]),
+        (e: unknown) => e instanceof UniqueViolation && e.collection === C.components,
+      );
       assert.equal(await store.get(C.projects, p2.id), undefined, 'the batch is all or nothing');
       assert.equal(store.generation, before, 'a refused batch changes nothing');
 
       // Built-in client IDs are unique everywhere; an external one only per provider.
       const other = fixtures.component(w.project, 'web-app');
       await store.write([put(C.components, other), put(C.authConfigs, fixtures.auth(w.consumer, w.builtIn, 'development', 'cid-1'))]);
-      await assert.rejects(store.write([put(C.authConfigs, fixtures.auth(other, w.builtIn, 'development', 'cid-1'))]), (e: unknown) => e instanceof UniqueViolation && e.index === 'clientId');
+      await assert.rejects(
+        store.write([put(C.authConfigs, fixtures.auth(other, w.builtIn, 'development', 'cid-1'))]),
+        (e: unknown) => e instanceof UniqueViolation && e.index === 'clientId',
+      );
       const okta = fixtures.idp(w.org, 'Okta');
       const auth0 = fixtures.idp(w.org, 'Auth0');
-      await store.write([put(C.identityProviders, okta), put(C.identityProviders, auth0), put(C.authConfigs, fixtures.auth(w.consumer, okta, 'production', 'shared-app'))]);
+      await store.write([
+        put(C.identityProviders, okta),
+        put(C.identityProviders, auth0),
+        put(C.authConfigs, fixtures.auth(w.consumer, okta, 'production', 'shared-app')),
+      ]);
       await store.write([put(C.authConfigs, fixtures.auth(other, auth0, 'production', 'shared-app'))]);
-      await assert.rejects(store.write([put(C.authConfigs, fixtures.auth(other, okta, 'development', 'shared-app'))]), (e: unknown) => e instanceof UniqueViolation && e.index === 'externalClientId');
-      await assert.rejects(store.write([put(C.authConfigs, fixtures.auth(w.consumer, okta, 'production', 'x'))]), (e: unknown) => e instanceof UniqueViolation && e.index === 'slot');
+      await assert.rejects(
+        store.write([put(C.authConfigs, fixtures.auth(other, okta, 'development', 'shared-app'))]),
+        (e: unknown) => e instanceof UniqueViolation && e.index === 'externalClientId',
+      );
+      await assert.rejects(
+        store.write([put(C.authConfigs, fixtures.auth(w.consumer, okta, 'production', 'x'))]),
+        (e: unknown) => e instanceof UniqueViolation && e.index === 'slot',
+      );
       const conn = fixtures.connection(w.consumer, w.service, 'Orders');
       await store.write([put(CONNECTIONS, conn)]);
-      await assert.rejects(store.write([put(CONNECTIONS, fixtures.connection(w.consumer, w.service, 'ORDERS'))]), (e: unknown) => e instanceof UniqueViolation && e.collection === CONNECTIONS);
+      await assert.rejects(
+        store.write([put(CONNECTIONS, fixtures.connection(w.consumer, w.service, 'ORDERS'))]),
+        (e: unknown) => e instanceof UniqueViolation && e.collection === CONNECTIONS,
+      );
     });
 
     it('lets a batch delete a record and take its key', async () => {
@@ -460,7 +515,10 @@ for (const kind of kinds) {
       await store.write([{ op: 'delete', collection: C.identityProviders, id: okta.id }]);
     };
     /** The states a write's listener may read: the one that write left, or any later one. */
-    const fromFirstWriteOn = [['Auth0', 'Choreo', 'Okta'], ['Auth0', 'Choreo']];
+    const fromFirstWriteOn = [
+      ['Auth0', 'Choreo', 'Okta'],
+      ['Auth0', 'Choreo'],
+    ];
 
     it('tells onChange listeners of each write to their collection once; what a listener reads is at least as new as that write', async () => {
       const w = await world();
@@ -470,7 +528,10 @@ for (const kind of kinds) {
       assert.deepEqual((await store.findAll<IdentityProviderRecord>(C.identityProviders, 'org', w.org.id)).map((i) => i.name).sort(), ['Auth0', 'Choreo']);
       const seen = await Promise.all(reads);
       assert.equal(seen.length, 2, 'one call for each of the two writes to identity providers, none for the project');
-      assert.ok(fromFirstWriteOn.some((s) => JSON.stringify(s) === JSON.stringify(seen[0])), `the first read saw ${JSON.stringify(seen[0])}`);
+      assert.ok(
+        fromFirstWriteOn.some((s) => JSON.stringify(s) === JSON.stringify(seen[0])),
+        `the first read saw ${JSON.stringify(seen[0])}`,
+      );
       assert.deepEqual(seen[1], ['Auth0', 'Choreo']);
     });
 
@@ -487,7 +548,11 @@ for (const kind of kinds) {
           }, 10_000);
           const seen = await Promise.all(reads);
           assert.equal(seen.length, 2, 'one call for each of the two writes to identity providers, none for the project');
-          for (const s of seen) assert.ok(fromFirstWriteOn.some((f) => JSON.stringify(f) === JSON.stringify(s)), `a read saw ${JSON.stringify(s)}`);
+          for (const s of seen)
+            assert.ok(
+              fromFirstWriteOn.some((f) => JSON.stringify(f) === JSON.stringify(s)),
+              `a read saw ${JSON.stringify(s)}`,
+            );
           assert.deepEqual(seen[1], ['Auth0', 'Choreo']);
         } finally {
           await other.close();

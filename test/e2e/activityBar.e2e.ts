@@ -21,7 +21,10 @@ describe('Choreo in the activity bar', () => {
     const sideBar = page.locator('.part.sidebar');
     await sideBar.waitFor({ state: 'visible' });
     // A container with one view shows its name in the side bar title: "CHOREO: ORGANIZATIONS" or a pane header.
-    await sideBar.getByText(/Organizations/i).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await sideBar
+      .getByText(/Organizations/i)
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await icon.getAttribute('aria-selected'), 'true', 'the Choreo icon is the selected activity');
     // VS Code shows this until the extension has activated and registered the view's tree data provider.
     await sideBar.getByText('There is no data provider registered').waitFor({ state: 'hidden', timeout: 60_000 });

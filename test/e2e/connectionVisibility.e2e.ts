@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { openWorkbench, type Workbench } from '../harness/workbench';
 import { answerInput, createOrganization, expandTreeRow, form, openChoreoView, runCommand, treeContextMenu, treeRows } from './steps';
 
-describe('Create Connection says when an endpoint\'s visibility leaves the consumer out, and links to the service', () => {
+describe("Create Connection says when an endpoint's visibility leaves the consumer out, and links to the service", () => {
   let workbench: Workbench;
   let page: Page;
   const shot = async (step: string) => {
@@ -23,7 +23,8 @@ describe('Create Connection says when an endpoint\'s visibility leaves the consu
     await openChoreoView(page);
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) console.log(`      screenshot of the failure: ${await workbench.screenshot('connection-visibility-failed')}`);
+    if (this.currentTest?.state === 'failed' && page)
+      console.log(`      screenshot of the failure: ${await workbench.screenshot('connection-visibility-failed')}`);
   });
   after(async () => workbench?.close());
 
@@ -65,7 +66,7 @@ describe('Create Connection says when an endpoint\'s visibility leaves the consu
     assert.equal(await f.getByText(/Connection ".*" created/).count(), 0);
   });
 
-  it('its link opens the service\'s Overview, where the visibility is changed', async () => {
+  it("its link opens the service's Overview, where the visibility is changed", async () => {
     await form(page).locator('#open-service').click();
     await page.locator('.tab.active', { hasText: /Greeting Service|greeting-service/ }).waitFor({ timeout: 30_000 });
     const f = form(page);

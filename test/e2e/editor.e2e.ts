@@ -42,7 +42,12 @@ describe('In the editor: CHOREO_* variables completed, explained and checked', (
         workbench = await openWorkbench({
           settings: { 'workbench.colorTheme': t.theme },
           files: {
-            '.choreo/consumer.json': JSON.stringify({ controlPlane: 'local', organization: 'stark-industries', project: 'default', externalConsumer: 'stark-mobile-app' }),
+            '.choreo/consumer.json': JSON.stringify({
+              controlPlane: 'local',
+              organization: 'stark-industries',
+              project: 'default',
+              externalConsumer: 'stark-mobile-app',
+            }),
             'client.ts': '// The Greeting Service, through the gateway\n\n',
           },
         });
@@ -53,10 +58,18 @@ describe('In the editor: CHOREO_* variables completed, explained and checked', (
         const token = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
         const { url } = JSON.parse(readFileSync(path.join(dataDir, 'server.json'), 'utf8')) as { url: string };
         const client = new ControlPlaneClient({ baseUrl: url, token: async () => token });
-        const consumer = await client.createComponent('stark-industries', 'default', { displayName: 'Stark Mobile App', name: 'stark-mobile-app', type: 'external-consumer' });
+        const consumer = await client.createComponent('stark-industries', 'default', {
+          displayName: 'Stark Mobile App',
+          name: 'stark-mobile-app',
+          type: 'external-consumer',
+        });
         await client.generateKeys('stark-industries', 'default', consumer.name, 'development');
         const service = (await client.listComponents('stark-industries', 'default', { type: 'service' })).items[0]!;
-        await client.createConnection('stark-industries', 'default', consumer.name, { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name });
+        await client.createConnection('stark-industries', 'default', consumer.name, {
+          name: 'Greeting',
+          serviceComponentName: service.name,
+          endpointName: service.endpoints![0]!.name,
+        });
         await page.locator('.statusbar-item', { hasText: 'stark-mobile-app' }).waitFor({ state: 'visible', timeout: 30_000 });
         await runCommand(page, 'Go to File');
         await page.locator('.quick-input-widget input').fill('client.ts');
@@ -74,7 +87,7 @@ describe('In the editor: CHOREO_* variables completed, explained and checked', (
         assert.match((await page.locator('.statusbar-item', { hasText: 'stark-mobile-app' }).first().innerText()).trim(), /stark-mobile-app/);
       });
 
-      it('process.env. offers the connection\'s variables, each saying its connection and endpoint', async () => {
+      it("process.env. offers the connection's variables, each saying its connection and endpoint", async () => {
         // Inserted as pasted text (no suggestions of the language's own on the way), then the "." typed, as a person
         // would type it: the trigger character.
         await page.keyboard.insertText('const url = process.env');
@@ -132,7 +145,10 @@ describe('In the editor: a link that arrives after the window opened (git pull)'
       await openChoreoView(workbench.page);
       // The folder arrives whole, as a pull or a copy brings it (the watcher may report only the folder).
       mkdirSync(path.join(workbench.workspace, '.choreo'), { recursive: true });
-      writeFileSync(path.join(workbench.workspace, '.choreo', 'consumer.json'), JSON.stringify({ controlPlane: 'local', organization: 'stark-industries', project: 'default', externalConsumer: 'pulled-app' }));
+      writeFileSync(
+        path.join(workbench.workspace, '.choreo', 'consumer.json'),
+        JSON.stringify({ controlPlane: 'local', organization: 'stark-industries', project: 'default', externalConsumer: 'pulled-app' }),
+      );
       await workbench.page.locator('.statusbar-item', { hasText: 'pulled-app' }).waitFor({ state: 'visible', timeout: 30_000 });
     } finally {
       await workbench.close();

@@ -88,16 +88,24 @@ describe('The seed flow through the UI, to a running client', () => {
         assert.equal(await themeKind(page), t.kind);
       });
 
-      it('opens Create External Consumer from the view\'s + even with the Greeting Service row focused', async () => {
+      it("opens Create External Consumer from the view's + even with the Greeting Service row focused", async () => {
         await createOrganization(page, 'Stark Industries');
         await expandTreeRow(page, 'Stark Industries');
         await expandTreeRow(page, 'Default Project');
         // The row a person last clicked: the + must not take it for the consumer to create.
         await clickTreeRow(page, 'Greeting Service');
-        await page.locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions').getByRole('button', { name: 'Create External Consumer' }).first().click();
+        await page
+          .locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions')
+          .getByRole('button', { name: 'Create External Consumer' })
+          .first()
+          .click();
         const f = form(page);
         await f.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
-        assert.equal(await f.locator('#project').evaluate((el) => (el as HTMLSelectElement).value), 'stark-industries/default', 'the project of the focused row');
+        assert.equal(
+          await f.locator('#project').evaluate((el) => (el as HTMLSelectElement).value),
+          'stark-industries/default',
+          'the project of the focused row',
+        );
         await shot('01-create-empty');
       });
 
@@ -136,32 +144,41 @@ describe('The seed flow through the UI, to a running client', () => {
         await shot('04-overview');
       });
 
-      it(t.fullFlow ? 'generates keys in the Configure form, then regenerates the secret there, naming the consumer' : 'opens Configure Development from the Overview', async () => {
-        await form(page).locator('#configure-development').click();
-        const f = form(page);
-        await f.getByRole('heading', { name: 'Configure Development' }).waitFor({ timeout: 30_000 });
-        await shot('05-configure-development');
-        if (!t.fullFlow) return;
-        await f.locator('#generate-keys').click();
-        await f.locator('#secret-value').waitFor({ timeout: 30_000 });
-        secret = await value(f, '#secret-value');
-        assert.ok(secret.length >= 16, 'a real secret is shown');
-        await f.locator('#regenerate-secret').waitFor();
-        await shot('06-keys-generated');
-        await f.locator('#regenerate-secret').click();
-        await page.locator('.monaco-dialog-box').waitFor({ state: 'visible' });
-        await shot('07-regenerate-confirm');
-        const asked = await answerDialog(page, 'Regenerate Secret');
-        assert.match(asked, new RegExp(`Regenerate the secret of ${CONSUMER} in Development`), `the confirmation names the consumer by its display name: ${asked}`);
-        let renewed = secret;
-        for (let i = 0; i < 100 && renewed === secret; i++) {
-          await page.waitForTimeout(100);
-          renewed = await value(f, '#secret-value');
-        }
-        assert.notEqual(renewed, secret, 'Regenerate Secret shows a new secret');
-        secret = renewed;
-        await shot('08-secret-regenerated');
-      });
+      it(
+        t.fullFlow
+          ? 'generates keys in the Configure form, then regenerates the secret there, naming the consumer'
+          : 'opens Configure Development from the Overview',
+        async () => {
+          await form(page).locator('#configure-development').click();
+          const f = form(page);
+          await f.getByRole('heading', { name: 'Configure Development' }).waitFor({ timeout: 30_000 });
+          await shot('05-configure-development');
+          if (!t.fullFlow) return;
+          await f.locator('#generate-keys').click();
+          await f.locator('#secret-value').waitFor({ timeout: 30_000 });
+          secret = await value(f, '#secret-value');
+          assert.ok(secret.length >= 16, 'a real secret is shown');
+          await f.locator('#regenerate-secret').waitFor();
+          await shot('06-keys-generated');
+          await f.locator('#regenerate-secret').click();
+          await page.locator('.monaco-dialog-box').waitFor({ state: 'visible' });
+          await shot('07-regenerate-confirm');
+          const asked = await answerDialog(page, 'Regenerate Secret');
+          assert.match(
+            asked,
+            new RegExp(`Regenerate the secret of ${CONSUMER} in Development`),
+            `the confirmation names the consumer by its display name: ${asked}`,
+          );
+          let renewed = secret;
+          for (let i = 0; i < 100 && renewed === secret; i++) {
+            await page.waitForTimeout(100);
+            renewed = await value(f, '#secret-value');
+          }
+          assert.notEqual(renewed, secret, 'Regenerate Secret shows a new secret');
+          secret = renewed;
+          await shot('08-secret-regenerated');
+        },
+      );
 
       if (!t.fullFlow) return;
 
@@ -173,7 +190,7 @@ describe('The seed flow through the UI, to a running client', () => {
         assert.match((await form(page).locator('tr[data-environment="development"]').textContent()) ?? '', /Keys generated/);
       });
 
-      it('Regenerate Secret from the tree, and the form\'s Copy Secret then hands out that new secret', async () => {
+      it("Regenerate Secret from the tree, and the form's Copy Secret then hands out that new secret", async () => {
         await expandTreeRow(page, CONSUMER);
         await treeContextMenu(page, 'Development', 'Regenerate Secret');
         await answerDialog(page, 'Regenerate Secret');
@@ -223,7 +240,7 @@ describe('The seed flow through the UI, to a running client', () => {
 
         await retype(page, f.locator('#wellKnownUrl'), idp.wellKnownUrl);
         await f.locator('#wellKnownUrl-error').waitFor({ state: 'hidden' });
-        assert.equal(await f.locator('.form-message').isVisible(), false, 'the line above went with the field\'s error');
+        assert.equal(await f.locator('.form-message').isVisible(), false, "the line above went with the field's error");
         await f.locator('#add').click();
         // Done: the form closes and Configure Production offers the new provider.
         f = form(page);
@@ -232,7 +249,7 @@ describe('The seed flow through the UI, to a running client', () => {
         await clearNotifications();
       });
 
-      it('adds Production\'s keys with the Client ID of an app at that provider', async () => {
+      it("adds Production's keys with the Client ID of an app at that provider", async () => {
         const f = form(page);
         await f.getByText('An external identity provider', { exact: true }).click();
         assert.notEqual(await f.locator('#identityProvider').evaluate((el) => (el as HTMLSelectElement).value), '', 'the new provider is picked');
@@ -258,7 +275,7 @@ describe('The seed flow through the UI, to a running client', () => {
         await f.getByRole('heading', { name: 'Create Connection' }).waitFor({ timeout: 30_000 });
         await f.locator('#endpointName vscode-option', { hasText: 'greeting' }).waitFor({ state: 'attached', timeout: 30_000 });
         assert.equal(await value(f, '#name'), 'Greeting Service', 'the only service is picked, and a name suggested from it');
-        assert.equal(await tabs().count(), 1, 'Create Connection opened in the consumer\'s tab');
+        assert.equal(await tabs().count(), 1, "Create Connection opened in the consumer's tab");
         await shot('14-create-connection');
         // Empty the name: the form says so, under the field and once above it.
         await retype(page, f.locator('#name'), '');
@@ -275,7 +292,7 @@ describe('The seed flow through the UI, to a running client', () => {
         await shot('16-connection-created');
       });
 
-      it('writes the connection config to .env from the connection\'s row, with the secret, and shows the file', async () => {
+      it("writes the connection config to .env from the connection's row, with the secret, and shows the file", async () => {
         await expandTreeRow(page, 'Connections');
         for (const round of [1, 2]) {
           // The connection row (under Connections), not the service of the same name above it.
@@ -319,7 +336,7 @@ describe('The seed flow through the UI, to a running client', () => {
         });
       }
 
-      it('gets a test token for the form-issued keys from the environment\'s row', async () => {
+      it("gets a test token for the form-issued keys from the environment's row", async () => {
         await treeContextMenu(page, 'Development', 'Get Test Token');
         await page.locator('.editor-instance .view-lines', { hasText: 'The gateway would accept this token' }).first().waitFor({ timeout: 30_000 });
         await shot('19-test-token');

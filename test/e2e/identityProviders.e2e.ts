@@ -78,17 +78,27 @@ describe('Identity providers in the workbench', function () {
 
       it('shows the Identity Providers node expanded, with the consumer using the external provider under it', async () => {
         await createOrganization(page, ORG);
-        const consumer = await call('POST', paths.components(ORG_HANDLE, 'default'), { displayName: 'Wayne Field App', name: 'wayne-field-app', description: '', type: 'external-consumer' });
+        const consumer = await call('POST', paths.components(ORG_HANDLE, 'default'), {
+          displayName: 'Wayne Field App',
+          name: 'wayne-field-app',
+          description: '',
+          type: 'external-consumer',
+        });
         const provider = await call('POST', paths.identityProviders(ORG_HANDLE), {
           name: 'Wayne Okta',
-          description: 'The company\'s workforce provider (oidc-provider in this test)',
+          description: "The company's workforce provider (oidc-provider in this test)",
           wellKnownUrl: idp.wellKnownUrl,
           environments: 'all',
           audiences: [],
         });
-        await call('PUT', `${paths.authFor(ORG_HANDLE, 'default', String(consumer.name), 'development')}/external`, { identityProviderId: provider.id, clientId: 'wayne-field-dev' });
+        await call('PUT', `${paths.authFor(ORG_HANDLE, 'default', String(consumer.name), 'development')}/external`, {
+          identityProviderId: provider.id,
+          clientId: 'wayne-field-dev',
+        });
         await call('POST', `${paths.authFor(ORG_HANDLE, 'default', String(consumer.name), 'production')}/generate-keys`, {});
-        const builtIn = ((await call('GET', paths.identityProviders(ORG_HANDLE))).items as { kind: string; name: string }[]).find((p) => p.kind === 'built-in')!;
+        const builtIn = ((await call('GET', paths.identityProviders(ORG_HANDLE))).items as { kind: string; name: string }[]).find(
+          (p) => p.kind === 'built-in',
+        )!;
         // A wider side bar, as a person would drag it, so the rows' descriptions show whole.
         const box = (await page.locator('.part.sidebar').boundingBox())!;
         await page.mouse.move(box.x + box.width + 1, 400);
@@ -109,7 +119,7 @@ describe('Identity providers in the workbench', function () {
         await shot('01-tree');
       });
 
-      it('opens the provider\'s overview from its row: issuer, endpoints, audiences, environments, the consumer using it', async () => {
+      it("opens the provider's overview from its row: issuer, endpoints, audiences, environments, the consumer using it", async () => {
         const row = treeRows(page, 'Wayne Okta').first();
         await row.hover();
         await row.getByRole('button', { name: 'Open Identity Provider' }).click();
@@ -138,20 +148,22 @@ describe('Identity providers in the workbench', function () {
         await shot('03-overview-refreshed');
       });
 
-      it('Delete from the row\'s menu asks naming the provider, is refused while in use, and offers to open the consumer', async () => {
+      it("Delete from the row's menu asks naming the provider, is refused while in use, and offers to open the consumer", async () => {
         await treeContextMenu(page, 'Wayne Okta', 'Delete Identity Provider');
         const asked = await answerDialog(page, 'Delete');
         assert.match(asked, /Delete identity provider Wayne Okta\?/);
         const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'is used by' });
         await toast.waitFor({ timeout: 30_000 });
         assert.match((await toast.textContent()) ?? '', /wayne-field-app \(Development\)/);
-        await page.locator('.notifications-toasts .notification-toast', { hasText: 'Deleting identity provider' }).waitFor({ state: 'hidden', timeout: 30_000 });
+        await page
+          .locator('.notifications-toasts .notification-toast', { hasText: 'Deleting identity provider' })
+          .waitFor({ state: 'hidden', timeout: 30_000 });
         await shot('04-delete-refused');
         await toast.getByRole('button', { name: 'Open Wayne Field App' }).click();
         await page.locator('.tabs-container .tab', { hasText: /Wayne Field App/ }).waitFor({ timeout: 30_000 });
       });
 
-      it('the built-in provider\'s overview offers neither Refresh nor Delete', async () => {
+      it("the built-in provider's overview offers neither Refresh nor Delete", async () => {
         const row = treeRows(page, 'Choreo Built-in Identity Provider').first();
         await row.hover();
         await row.getByRole('button', { name: 'Open Identity Provider' }).click();

@@ -87,10 +87,19 @@ describe('The packaged extension, installed from its .vsix', function () {
 
   it('packages an icon, a changelog, the details page and its pictures, and nothing that dangles', () => {
     const files = vsixFiles(vsix);
-    for (const f of ['extension/media/icon.png', 'extension/readme.md', 'extension/changelog.md', 'extension/package.json']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
-    assert.deepEqual(files.filter((f) => f.endsWith('.map')), [], 'no source maps shipped');
+    for (const f of ['extension/media/icon.png', 'extension/readme.md', 'extension/changelog.md', 'extension/package.json'])
+      assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.map')),
+      [],
+      'no source maps shipped',
+    );
     for (const f of ['extension/package.nls.json', 'extension/l10n/bundle.l10n.json']) assert.ok(files.includes(f), `${f}: the English strings ship`);
-    assert.deepEqual(files.filter((f) => f.includes('qps-ploc')), [], 'the pseudo-locale files are for tests and stay out');
+    assert.deepEqual(
+      files.filter((f) => f.includes('qps-ploc')),
+      [],
+      'the pseudo-locale files are for tests and stay out',
+    );
     for (const js of files.filter((f) => f.startsWith('extension/dist/') && f.endsWith('.js'))) {
       assert.doesNotMatch(vsixText(vsix, js), /sourceMappingURL/, `${js} names no source map`);
     }
@@ -125,7 +134,11 @@ describe('The packaged extension, installed from its .vsix', function () {
     const row = page.locator('.extensions-viewlet .monaco-list-row', { hasText: displayName }).first();
     await row.waitFor({ state: 'visible', timeout: 60_000 });
     const icon = row.locator('img.icon');
-    await until('the icon loads', () => icon.evaluate((img) => [(img as HTMLImageElement).complete, (img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).src] as const), ([done, width]) => done && width === 128);
+    await until(
+      'the icon loads',
+      () => icon.evaluate((img) => [(img as HTMLImageElement).complete, (img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).src] as const),
+      ([done, width]) => done && width === 128,
+    );
     // Served by code-server from the installed folder (the path may be URL-encoded in a query).
     assert.match(decodeURIComponent((await icon.getAttribute('src')) ?? ''), /extensions.*media\/icon\.png/);
     await shot('01-extensions-view');
@@ -151,7 +164,11 @@ describe('The packaged extension, installed from its .vsix', function () {
     await createOrganization(page, 'Stark Industries');
     await expandTreeRow(page, 'Stark Industries');
     await expandTreeRow(page, 'Default Project');
-    await page.locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions').getByRole('button', { name: 'Create External Consumer' }).first().click();
+    await page
+      .locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions')
+      .getByRole('button', { name: 'Create External Consumer' })
+      .first()
+      .click();
     const f = form(page);
     await f.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
     await f.locator('#displayName').click();
@@ -182,7 +199,14 @@ describe('The packaged extension, installed from its .vsix', function () {
       console.log('      (another window was still counted: the offer was shown and taken)');
       await offer.getByRole('button', { name: 'Restart It Now' }).click();
     }
-    assert.equal(await until('/healthz version', () => healthVersion(port), (v) => v === NEWER), NEWER);
+    assert.equal(
+      await until(
+        '/healthz version',
+        () => healthVersion(port),
+        (v) => v === NEWER,
+      ),
+      NEWER,
+    );
     // The data survived the restart: the organization is still there.
     await page.locator('.part.sidebar').getByText('Stark Industries').first().waitFor({ timeout: 30_000 });
     await shot('04-upgraded');
@@ -200,13 +224,21 @@ describe('The packaged extension, installed from its .vsix', function () {
 
   it('Clean names what goes, then leaves no data', async () => {
     await runCommand(page, 'Choreo: Start Local Control Plane');
-    await until('started again', () => listening(port), (v) => v);
+    await until(
+      'started again',
+      () => listening(port),
+      (v) => v,
+    );
     await runCommand(page, 'Choreo: Clean Local Control Plane Data');
     const text = await answerDialog(page, 'Delete Data');
     assert.match(text, /Stark Industries/);
     assert.match(text, /SecretStorage/);
     assert.ok(text.includes(dataFolder()), `names ${dataFolder()}: ${text}`);
-    await until('the data folder is gone', async () => existsSync(dataFolder()), (there) => !there);
+    await until(
+      'the data folder is gone',
+      async () => existsSync(dataFolder()),
+      (there) => !there,
+    );
     assert.equal(await listening(port), false);
     await page.locator('.part.sidebar').getByText('The local control plane is stopped.').waitFor({ timeout: 30_000 });
     await shot('06-cleaned');
@@ -242,7 +274,9 @@ describe('Restricted Mode, with the installed extension', function () {
     assert.match((await toast.textContent()) ?? '', /Writing \.env waits until you trust this folder/);
     // A terminal with the consumer's secret would hand it to whatever the untrusted folder runs.
     await runCommand(page, 'Choreo: Open Terminal with Connection Values');
-    await page.locator('.notifications-toasts .notification-toast', { hasText: 'Opening a terminal with connection values waits until you trust' }).waitFor({ timeout: 30_000 });
+    await page
+      .locator('.notifications-toasts .notification-toast', { hasText: 'Opening a terminal with connection values waits until you trust' })
+      .waitFor({ timeout: 30_000 });
     console.log(`      screenshot: ${await workbench.screenshot('marketplace-07-restricted-mode')}`);
   });
 });

@@ -37,13 +37,15 @@ function nls(key: string): string {
  * The extension's English as it could show: each text of the bundle and of package.nls.json cut at its placeholders
  * and markdown links, the pieces of two words or more. A piece found on screen is English the extension left there.
  */
-const ENGLISH_PIECES = [...new Set(
-  [...Object.values(englishBundle), ...Object.values(englishNls)]
-    .map((v) => text(v)!)
-    .flatMap((s) => s.split(/\{\d+\}|\]\(command:[^)]*\)|[[\]\n*`"]/))
-    .map((s) => s.trim())
-    .filter((s) => /^[A-Za-z].* [A-Za-z]/.test(s) && s.length >= 10),
-)];
+const ENGLISH_PIECES = [
+  ...new Set(
+    [...Object.values(englishBundle), ...Object.values(englishNls)]
+      .map((v) => text(v)!)
+      .flatMap((s) => s.split(/\{\d+\}|\]\(command:[^)]*\)|[[\]\n*`"]/))
+      .map((s) => s.trim())
+      .filter((s) => /^[A-Za-z].* [A-Za-z]/.test(s) && s.length >= 10),
+  ),
+];
 
 /** What the test typed or the control plane named (data, not the extension's text). */
 const DATA = ['Stark Mobile App', 'Stark Industries', 'Default Project', 'stark-mobile-app', 'stark-industries'];
@@ -72,7 +74,7 @@ describe('pseudo-localised (qps-ploc): the view, a form and a notification show 
     await workbench?.close();
   });
 
-  it('the activity bar, the view\'s title and its welcome are the pseudo texts of package.nls.json', async () => {
+  it("the activity bar, the view's title and its welcome are the pseudo texts of package.nls.json", async () => {
     const icon = page.locator('.part.activitybar').getByRole('tab', { name: nls('viewsContainers.choreo.title') });
     await icon.waitFor({ state: 'visible', timeout: 60_000 });
     await icon.click();
@@ -87,7 +89,7 @@ describe('pseudo-localised (qps-ploc): the view, a form and a notification show 
     assert.deepEqual(englishIn(shown), [], `English in the view:\n${shown}`);
   });
 
-  it('Create Organization from the palette asks in pseudo text; the tree\'s rows are pseudo text', async () => {
+  it("Create Organization from the palette asks in pseudo text; the tree's rows are pseudo text", async () => {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
@@ -154,7 +156,9 @@ describe('pseudo-localised (qps-ploc): the view, a form and a notification show 
     await f.locator('#ks-callbackUrls-0').click();
     await page.keyboard.type('http://localhost:5173/callback');
     await f.locator('#save-key-settings').click();
-    await f.locator('.form-message.info', { hasText: t('Key settings saved: they apply to the next sign-in and token in {0}.', 'Development') }).waitFor({ timeout: 30_000 });
+    await f
+      .locator('.form-message.info', { hasText: t('Key settings saved: they apply to the next sign-in and token in {0}.', 'Development') })
+      .waitFor({ timeout: 30_000 });
     await f.locator('#ks-h').scrollIntoViewIfNeeded();
     await page.mouse.move(900, 700);
     await shot('06-key-settings');

@@ -46,7 +46,12 @@ describe('Run and debug with connection values, no secret on disk', function () 
     workbench = await openWorkbench({
       settings: { 'workbench.colorTheme': 'Default Light Modern', 'terminal.integrated.gpuAcceleration': 'off' },
       files: {
-        '.choreo/consumer.json': JSON.stringify({ controlPlane: 'local', organization: 'stark-industries', project: 'default', externalConsumer: 'stark-mobile-app' }),
+        '.choreo/consumer.json': JSON.stringify({
+          controlPlane: 'local',
+          organization: 'stark-industries',
+          project: 'default',
+          externalConsumer: 'stark-mobile-app',
+        }),
         // Empty files the snippets go into, at the cursor.
         'greeting-client.js': '',
         'greeting_client.py': '',
@@ -60,12 +65,21 @@ describe('Run and debug with connection values, no secret on disk', function () 
     const token = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     const { url } = JSON.parse(readFileSync(path.join(dataDir, 'server.json'), 'utf8')) as { url: string };
     const client = new ControlPlaneClient({ baseUrl: url, token: async () => token });
-    const consumer = await client.createComponent('stark-industries', 'default', { displayName: 'Stark Mobile App', name: 'stark-mobile-app', type: 'external-consumer' });
+    const consumer = await client.createComponent('stark-industries', 'default', {
+      displayName: 'Stark Mobile App',
+      name: 'stark-mobile-app',
+      type: 'external-consumer',
+    });
     const service = (await client.listComponents('stark-industries', 'default', { type: 'service' })).items[0]!;
-    await client.createConnection('stark-industries', 'default', consumer.name, { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name });
+    await client.createConnection('stark-industries', 'default', consumer.name, {
+      name: 'Greeting',
+      serviceComponentName: service.name,
+      endpointName: service.endpoints![0]!.name,
+    });
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) console.log(`      screenshot of the failure: ${await workbench.screenshot(`run-failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`)}`);
+    if (this.currentTest?.state === 'failed' && page)
+      console.log(`      screenshot of the failure: ${await workbench.screenshot(`run-failed-${this.currentTest.title.slice(0, 30).replace(/\W+/g, '-')}`)}`);
   });
   after(async () => {
     await workbench?.close();
@@ -145,7 +159,11 @@ describe('Run and debug with connection values, no secret on disk', function () 
     await pick(page, 'Connection values of stark-mobile-app: environment', 'Development');
     // Paused at the breakpoint: the debugger's stack frame marker on that line.
     await page.locator('.codicon-debug-stackframe').first().waitFor({ timeout: 60_000 });
-    await page.getByText('Paused on breakpoint', { exact: false }).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await page
+      .getByText('Paused on breakpoint', { exact: false })
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(() => undefined);
     await shot('02-breakpoint-hit');
     await page.keyboard.press('F5');
     const repl = page.locator('.repl');
@@ -155,14 +173,16 @@ describe('Run and debug with connection values, no secret on disk', function () 
     assert.equal(existsSync(path.join(workbench.workspace, '.env')), false, 'no .env was written');
   });
 
-  it('Open Terminal with Connection Values: the Python snippet run there prints the service\'s answer', async () => {
+  it("Open Terminal with Connection Values: the Python snippet run there prints the service's answer", async () => {
     await runCommand(page, 'Choreo: Open Terminal with Connection Values');
     await pick(page, 'Connection values of stark-mobile-app: environment', 'Development');
     const terminal = page.locator('.terminal-wrapper.active .xterm-rows, .terminal .xterm-rows').last();
     await terminal.waitFor({ state: 'visible', timeout: 30_000 });
     await page.waitForTimeout(1000);
     await page.keyboard.type('python3 greeting_client.py\n', { delay: 10 });
-    await page.waitForFunction(() => [...document.querySelectorAll('.xterm-rows')].some((e) => /Hello, /.test(e.textContent ?? '')), undefined, { timeout: 60_000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('.xterm-rows')].some((e) => /Hello, /.test(e.textContent ?? '')), undefined, {
+      timeout: 60_000,
+    });
     await shot('04-terminal');
     assert.match(await terminal.innerText(), /Hello, /);
   });
@@ -175,13 +195,24 @@ describe('Run and debug with connection values, no secret on disk', function () 
     // SecretStorage's own entries (the one place the secret belongs).
     const browser = await page.context().storageState({ indexedDB: true });
     const stored = JSON.stringify(browser, (key, value) => (typeof value === 'string' && /^secret:\/\//.test(key) ? '<SecretStorage>' : value));
-    const places = [...filesUnder(workbench.server.userDataDir), ...filesUnder(workbench.workspace), { file: 'the workbench page\'s storage (IndexedDB, localStorage)', text: stored }];
+    const places = [
+      ...filesUnder(workbench.server.userDataDir),
+      ...filesUnder(workbench.workspace),
+      { file: "the workbench page's storage (IndexedDB, localStorage)", text: stored },
+    ];
     const leaks = findLeaks([secret], places).map((l) => l.place);
-    console.log(`      [figures] leak search after Run with Connection Values and the terminal: ${places.length} places searched, ${leaks.length} holding the secret`);
-    console.log(`      searched: ${places.map((p) => path.relative(workbench.server.userDataDir, p.file)).filter((f) => !f.startsWith('..')).join(', ')}`);
+    console.log(
+      `      [figures] leak search after Run with Connection Values and the terminal: ${places.length} places searched, ${leaks.length} holding the secret`,
+    );
+    console.log(
+      `      searched: ${places
+        .map((p) => path.relative(workbench.server.userDataDir, p.file))
+        .filter((f) => !f.startsWith('..'))
+        .join(', ')}`,
+    );
     console.log(`      browser storage: ${stored.length} characters; ${(stored.match(/secret:\/\//g) ?? []).length} SecretStorage keys`);
     assert.ok(places.some((p) => p.file.endsWith('settings.json')) && places.some((p) => p.file.endsWith('.log')), 'settings and logs were searched');
-    assert.ok(/choreo/i.test(stored), 'the workbench storage searched holds the extension\'s state');
+    assert.ok(/choreo/i.test(stored), "the workbench storage searched holds the extension's state");
     assert.deepEqual(leaks, []);
     assert.equal(existsSync(path.join(workbench.workspace, '.env')), false);
   });

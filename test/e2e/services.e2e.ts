@@ -13,7 +13,20 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openWorkbench, type Workbench } from '../harness/workbench';
 import { runProgram } from '../snippets/runners';
-import { answerDialog, createOrganization, expandTreeRow, form, openChoreoView, pick, retype, runCommand, saveAs, themeKind, treeContextMenu, treeRows } from './steps';
+import {
+  answerDialog,
+  createOrganization,
+  expandTreeRow,
+  form,
+  openChoreoView,
+  pick,
+  retype,
+  runCommand,
+  saveAs,
+  themeKind,
+  treeContextMenu,
+  treeRows,
+} from './steps';
 
 const THEMES = [
   { id: 'light', theme: 'Default Light Modern', kind: 'vs' },
@@ -76,7 +89,8 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
         await openChoreoView(page);
       });
       afterEach(async function () {
-        if (this.currentTest?.state === 'failed' && page) console.log(`      screenshot of the failure: ${await workbench.screenshot(`services-${t.id}-failed`)}`);
+        if (this.currentTest?.state === 'failed' && page)
+          console.log(`      screenshot of the failure: ${await workbench.screenshot(`services-${t.id}-failed`)}`);
       });
       after(async () => {
         await workbench?.close();
@@ -87,7 +101,7 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
         assert.equal(await themeKind(page), t.kind);
       });
 
-      it('opens Create Service from the project\'s context menu, on that project', async () => {
+      it("opens Create Service from the project's context menu, on that project", async () => {
         await createOrganization(page, 'Stark Industries');
         await expandTreeRow(page, 'Stark Industries');
         await treeContextMenu(page, 'Default Project', 'Create Service');
@@ -150,7 +164,11 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
       });
 
       it('a consumer with Generate Keys connects to the new service in the Create Connection form', async () => {
-        await page.locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions').getByRole('button', { name: 'Create External Consumer' }).first().click();
+        await page
+          .locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions')
+          .getByRole('button', { name: 'Create External Consumer' })
+          .first()
+          .click();
         let f = form(page);
         await f.getByRole('heading', { name: 'Create an External Consumer' }).waitFor({ timeout: 30_000 });
         await f.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
@@ -254,7 +272,10 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
         await shot('07-service-overview-cors-saved');
         const gateway = ((await f.locator('#gateway-api-development').textContent()) ?? '').trim();
         const preflight = (origin: string) =>
-          fetch(`${gateway}/items`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' } });
+          fetch(`${gateway}/items`, {
+            method: 'OPTIONS',
+            headers: { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+          });
         const allowed = await preflight('http://localhost:5173');
         assert.equal(allowed.status, 204);
         assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://localhost:5173');
@@ -263,8 +284,10 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
         assert.equal(other.headers.get('access-control-allow-origin'), null);
       });
 
-      it('the connected consumer\'s link opens its Overview', async () => {
-        await form(page).getByRole('button', { name: `Open the Overview of ${CONSUMER}` }).click();
+      it("the connected consumer's link opens its Overview", async () => {
+        await form(page)
+          .getByRole('button', { name: `Open the Overview of ${CONSUMER}` })
+          .click();
         await form(page).getByRole('heading', { name: 'Authentication Configurations' }).waitFor({ timeout: 30_000 });
         assert.match((await form(page).locator('h1').first().textContent()) ?? '', new RegExp(CONSUMER));
       });

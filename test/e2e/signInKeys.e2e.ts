@@ -87,7 +87,8 @@ describe('Sign-in keys and test users in the workbench', function () {
         };
       });
       afterEach(async function () {
-        if (this.currentTest?.state === 'failed' && page) console.log(`      screenshot of the failure: ${await workbench.screenshot(`sign-in-keys-${t.id}-failed`)}`);
+        if (this.currentTest?.state === 'failed' && page)
+          console.log(`      screenshot of the failure: ${await workbench.screenshot(`sign-in-keys-${t.id}-failed`)}`);
       });
       after(async () => {
         await workbench?.close();
@@ -99,7 +100,12 @@ describe('Sign-in keys and test users in the workbench', function () {
 
       it('Configure → Key settings: Authorization Code and a callback URL, a refused URL said under its field first', async () => {
         await createOrganization(page, ORG);
-        const consumer = await call('POST', paths.components(ORG_HANDLE, 'default'), { displayName: CONSUMER, name: 'stark-web-app', description: 'A single-page app', type: 'external-consumer' });
+        const consumer = await call('POST', paths.components(ORG_HANDLE, 'default'), {
+          displayName: CONSUMER,
+          name: 'stark-web-app',
+          description: 'A single-page app',
+          type: 'external-consumer',
+        });
         consumerName = String(consumer.name);
         await call('POST', `${paths.authFor(ORG_HANDLE, 'default', consumerName, 'development')}/generate-keys`, {});
         await expandTreeRow(page, ORG);
@@ -131,7 +137,9 @@ describe('Sign-in keys and test users in the workbench', function () {
       it('Import Users: a CSV with a bad line imports nothing and names it; the fixed one fills the Users row', async () => {
         writeFileSync(path.join(workbench.workspace, 'bad-users.csv'), BAD_CSV);
         writeFileSync(path.join(workbench.workspace, 'users.csv'), GOOD_CSV);
-        const builtIn = ((await call('GET', paths.identityProviders(ORG_HANDLE))).items as { kind: string; name: string }[]).find((p) => p.kind === 'built-in')!;
+        const builtIn = ((await call('GET', paths.identityProviders(ORG_HANDLE))).items as { kind: string; name: string }[]).find(
+          (p) => p.kind === 'built-in',
+        )!;
         await expandTreeRow(page, 'Identity Providers');
         await expandTreeRow(page, builtIn.name);
         const usersRow = treeRows(page, 'Users').filter({ hasText: 'Development' }).first();
@@ -146,7 +154,10 @@ describe('Sign-in keys and test users in the workbench', function () {
         assert.match((await refusal.textContent()) ?? '', /line 3: password: Use at least 8 characters\./);
         await shot('03-import-refused');
         assert.deepEqual((await call('GET', paths.testUsers(ORG_HANDLE, 'development'))).items, [], 'the good line was not imported either');
-        await refusal.locator('.codicon-notifications-clear').click().catch(() => undefined);
+        await refusal
+          .locator('.codicon-notifications-clear')
+          .click()
+          .catch(() => undefined);
 
         await treeContextMenu(page, 'Users', 'Import Users', nth);
         await pick(page, /Import Users into Development/, 'Choose a CSV File…');

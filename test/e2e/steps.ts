@@ -83,7 +83,10 @@ export async function treeContextMenu(page: Page, label: string, item: string, n
   const menu = page.locator('.context-view .monaco-menu');
   await menu.waitFor({ state: 'visible' });
   // Hovered, the item is the menu's focused one; Enter runs it (a click just after the menu opens can go unheard).
-  await menu.locator('.action-item', { hasText: new RegExp(`^${escapeRegExp(item)}`) }).first().hover();
+  await menu
+    .locator('.action-item', { hasText: new RegExp(`^${escapeRegExp(item)}`) })
+    .first()
+    .hover();
   await page.waitForTimeout(150);
   await page.keyboard.press('Enter');
   await menu.waitFor({ state: 'hidden' });

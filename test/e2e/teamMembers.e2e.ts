@@ -40,7 +40,7 @@ describe('Team members in the workbench', function () {
     await team?.close();
   });
 
-  it('signs in with the device flow on the provider\'s page; the Accounts menu names the person', async () => {
+  it("signs in with the device flow on the provider's page; the Accounts menu names the person", async () => {
     await openChoreoView(page);
     await pick(page, /Sign in to/, 'Sign in with your team');
     const toast = page.locator('.notifications-toasts').getByText(/enter the code [A-Z]{4}-[A-Z]{4}/);
@@ -66,19 +66,28 @@ describe('Team members in the workbench', function () {
     const sideBar = page.locator('.part.sidebar');
     await sideBar.getByText(annOrg.name).first().waitFor({ state: 'visible', timeout: 30_000 });
     assert.equal(await sideBar.getByText('Olga').count(), 0);
-    await page.locator('.part.activitybar').getByRole('button', { name: /Accounts/ }).click();
+    await page
+      .locator('.part.activitybar')
+      .getByRole('button', { name: /Accounts/ })
+      .click();
     const menu = page.locator('.monaco-menu-container, .context-view .monaco-menu').first();
-    await menu.getByText(new RegExp(`${PEOPLE.ann.name}.*Choreo \\(127\\.0\\.0\\.1:\\d+\\)`)).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await menu
+      .getByText(new RegExp(`${PEOPLE.ann.name}.*Choreo \\(127\\.0\\.0\\.1:\\d+\\)`))
+      .first()
+      .waitFor({ state: 'visible', timeout: 15_000 });
     await page.waitForTimeout(300);
     await menu.getByText(PEOPLE.ann.name).first().hover(); // its submenu: Sign Out
     await shot('accounts-menu', 600);
     // The submenu, then the menu.
     await page.keyboard.press('Escape');
     await page.keyboard.press('Escape');
-    await page.locator('.context-view-block').waitFor({ state: 'detached', timeout: 5_000 }).catch(() => page.mouse.click(800, 500));
+    await page
+      .locator('.context-view-block')
+      .waitFor({ state: 'detached', timeout: 5_000 })
+      .catch(() => page.mouse.click(800, 500));
   });
 
-  it('shows the organization\'s Members with their roles', async () => {
+  it("shows the organization's Members with their roles", async () => {
     const sideBar = page.locator('.part.sidebar');
     await sideBar.getByText(annOrg.name).first().click();
     await sideBar.getByText('Members', { exact: true }).first().click();

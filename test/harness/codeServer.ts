@@ -59,12 +59,26 @@ function installLanguagePack(extensionsDir: string, userDataDir: string, locale:
     version: '1.0.0',
     engines: { vscode: '*' },
     categories: ['Language Packs'],
-    contributes: { localizations: [{ languageId: locale, languageName: `test ${locale}`, localizedLanguageName: `test ${locale}`, translations: [{ id: 'vscode', path: './translations/main.i18n.json' }] }] },
+    contributes: {
+      localizations: [
+        {
+          languageId: locale,
+          languageName: `test ${locale}`,
+          localizedLanguageName: `test ${locale}`,
+          translations: [{ id: 'vscode', path: './translations/main.i18n.json' }],
+        },
+      ],
+    },
   };
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   // VS Code's cache of the installed packs, as it writes it: the server resolves the language from it.
   const id = `${manifest.publisher}.${manifest.name}`;
-  const pack = { hash: `test-${locale}`, extensions: [{ extensionIdentifier: { id }, version: '1.0.0' }], translations: { vscode: path.join(dir, 'translations', 'main.i18n.json') }, label: `test ${locale}` };
+  const pack = {
+    hash: `test-${locale}`,
+    extensions: [{ extensionIdentifier: { id }, version: '1.0.0' }],
+    translations: { vscode: path.join(dir, 'translations', 'main.i18n.json') },
+    label: `test ${locale}`,
+  };
   writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({ [locale]: pack }));
 }
 
@@ -106,10 +120,14 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const args = [
     codeServerEntry,
     ...(options.locale ? ['--locale', options.locale] : []),
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--user-data-dir', userDataDir,
-    '--extensions-dir', extensionsDir,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
     '--disable-telemetry',
     '--disable-update-check',
     ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']),
@@ -160,7 +178,6 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     extensionsDir,
     stop,
     remoteUri,
-    workbenchUrl: (payload) =>
-      `${origin}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    workbenchUrl: (payload) => `${origin}/?folder=${encodeURIComponent(options.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
   };
 }

@@ -22,7 +22,11 @@ export async function packageRelease(): Promise<string> {
 /** The same package, as if released as `version`. Leaves dist/ holding that build: package the release after it. */
 export async function packageAs(version: string): Promise<string> {
   execFileSync('npm', ['run', 'clean'], { cwd: repoRoot, stdio: 'ignore' });
-  execFileSync(process.execPath, ['esbuild.config.mjs', '--release'], { cwd: repoRoot, env: { ...process.env, CHOREO_BUILD_VERSION: version }, stdio: 'ignore' });
+  execFileSync(process.execPath, ['esbuild.config.mjs', '--release'], {
+    cwd: repoRoot,
+    env: { ...process.env, CHOREO_BUILD_VERSION: version },
+    stdio: 'ignore',
+  });
   execFileSync(process.execPath, ['scripts/details-page.mjs'], { cwd: repoRoot, stdio: 'ignore' });
   const stage = await tempDir('vsix-stage');
   for (const item of SHIPPED) cpSync(path.join(repoRoot, item), path.join(stage, item), { recursive: true });

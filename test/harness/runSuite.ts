@@ -65,7 +65,10 @@ export async function runSuiteInCodeServer(options: RunSuiteOptions): Promise<Su
       const text = message.text();
       // The extension host's console reaches the page prefixed with "[Extension Host]" (and a %c style).
       if (!text.includes('[Extension Host]')) return;
-      const line = text.replace(/%c\[Extension Host\]\s*%c?/, '').replace(/\s*color: [^ ]+\s*/g, ' ').trim();
+      const line = text
+        .replace(/%c\[Extension Host\]\s*%c?/, '')
+        .replace(/\s*color: [^ ]+\s*/g, ' ')
+        .trim();
       hostConsole.push(line);
       if (options.verbose) console.log(`[extension host] ${line}`);
     });
@@ -96,9 +99,7 @@ function extensionHostLogTail(userDataDir: string): string {
   const logs = path.join(userDataDir, 'logs');
   if (!existsSync(logs)) return '(no logs)';
   const files = readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => /exthost\.log$/.test(f));
-  return files
-    .map((f) => `--- ${f}\n${readFileSync(path.join(logs, f), 'utf8').split('\n').slice(-30).join('\n')}`)
-    .join('\n') || '(no extension host log)';
+  return files.map((f) => `--- ${f}\n${readFileSync(path.join(logs, f), 'utf8').split('\n').slice(-30).join('\n')}`).join('\n') || '(no extension host log)';
 }
 
 /** Prints results the way mocha's spec reporter ends, so `npm test` reads every layer alike. */

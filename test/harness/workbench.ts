@@ -68,7 +68,9 @@ export async function openWorkbench(options: WorkbenchOptions = {}): Promise<Wor
   const browser = await launchBrowser();
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   // The workbench's first load fetches ~10 MB of scripts from code-server: on a busy 2-core machine that can pass 30 s.
-  await page.goto(server.workbenchUrl(options.installed ? [] : [['extensionDevelopmentPath', server.remoteUri(await extensionDevelopmentPath())]]), { timeout: 120_000 });
+  await page.goto(server.workbenchUrl(options.installed ? [] : [['extensionDevelopmentPath', server.remoteUri(await extensionDevelopmentPath())]]), {
+    timeout: 120_000,
+  });
   await page.locator('.monaco-workbench .part.activitybar').waitFor({ state: 'visible', timeout: 60_000 });
   return {
     page,

@@ -34,11 +34,19 @@ describe('Connection files: component.yaml and config.js', function () {
     folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Files Org' }))!;
     assert.ok(org, api.failures.last?.message);
-    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { orgHandle: org.handle, projectHandle: 'default' }, { displayName: 'Stark Web App', openOverview: false }))!;
+    consumer = (await vscode.commands.executeCommand<Component>(
+      'choreo.createExternalConsumer',
+      { orgHandle: org.handle, projectHandle: 'default' },
+      { displayName: 'Stark Web App', openOverview: false },
+    ))!;
     assert.ok(consumer, api.failures.last?.message);
     const client = await api.connection.client();
     service = (await client.listComponents(org.handle, 'default', { type: 'service' })).items[0]!;
-    connection = (await vscode.commands.executeCommand<Connection>('choreo.createConnection', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name }, { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name }))!;
+    connection = (await vscode.commands.executeCommand<Connection>(
+      'choreo.createConnection',
+      { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name },
+      { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name },
+    ))!;
     assert.ok(connection, api.failures.last?.message);
   });
 
@@ -52,10 +60,13 @@ describe('Connection files: component.yaml and config.js', function () {
     await vscode.commands.executeCommand('choreo.refresh');
   });
 
-  it('Insert Snippet records the connection in the folder\'s .choreo/component.yaml, keeping its comment; again, it is there once', async () => {
+  it("Insert Snippet records the connection in the folder's .choreo/component.yaml, keeping its comment; again, it is there once", async () => {
     mkdirSync(path.dirname(yamlFile()), { recursive: true });
     writeFileSync(yamlFile(), COMPONENT_YAML);
-    const inserted = await vscode.commands.executeCommand<{ componentYaml?: string }>('choreo.insertConnectionSnippet', target(), { language: 'javascript', where: 'untitled' });
+    const inserted = await vscode.commands.executeCommand<{ componentYaml?: string }>('choreo.insertConnectionSnippet', target(), {
+      language: 'javascript',
+      where: 'untitled',
+    });
     assert.ok(inserted, api.failures.last?.message);
     assert.equal(inserted.componentYaml, 'added');
     const text = readFileSync(yamlFile(), 'utf8');
@@ -64,14 +75,20 @@ describe('Connection files: component.yaml and config.js', function () {
     assert.deepEqual(parse(text).dependencies.connectionReferences, [
       { name: 'Greeting', resourceRef: `service:/default/${service.name}/v1/${endpoint.name}/${endpoint.visibility.toUpperCase()}` },
     ]);
-    const again = await vscode.commands.executeCommand<{ componentYaml?: string }>('choreo.insertConnectionSnippet', target(), { language: 'python', where: 'untitled' });
+    const again = await vscode.commands.executeCommand<{ componentYaml?: string }>('choreo.insertConnectionSnippet', target(), {
+      language: 'python',
+      where: 'untitled',
+    });
     assert.equal(again?.componentYaml, 'unchanged');
     assert.equal(readFileSync(yamlFile(), 'utf8'), text);
   });
 
   it('a folder without a component.yaml gets none from Insert Snippet', async () => {
     rmSync(yamlFile(), { force: true });
-    const inserted = await vscode.commands.executeCommand<{ componentYaml?: string }>('choreo.insertConnectionSnippet', target(), { language: 'javascript', where: 'untitled' });
+    const inserted = await vscode.commands.executeCommand<{ componentYaml?: string }>('choreo.insertConnectionSnippet', target(), {
+      language: 'javascript',
+      where: 'untitled',
+    });
     assert.ok(inserted, api.failures.last?.message);
     assert.equal(inserted.componentYaml, undefined);
     assert.equal(existsSync(yamlFile()), false);
@@ -86,7 +103,12 @@ describe('Connection files: component.yaml and config.js', function () {
   });
 
   it('Write config.js after Generate Keys: the service URL, token URL and Client ID of the environment, no secret', async () => {
-    const auth = (await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' }))!;
+    const auth = (await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', {
+      orgHandle: org.handle,
+      projectHandle: 'default',
+      componentName: consumer.name,
+      environment: 'development',
+    }))!;
     assert.ok(auth, api.failures.last?.message);
     const written = await vscode.commands.executeCommand<{ file: string }>('choreo.writeBrowserConfig', target(), { show: false });
     assert.ok(written, api.failures.last?.message);
@@ -98,13 +120,22 @@ describe('Connection files: component.yaml and config.js', function () {
     assert.equal(configs.consumerKey, auth.clientId);
     assert.match(configs.apiUrl!, new RegExp(`/gw/${org.handle}/default/.+/development$`));
     assert.equal(configs.tokenUrl, auth.tokenUrl);
-    const secret = await api.vault.getConsumerSecret({ controlPlane: api.connection.baseUrl, org: org.handle, project: 'default', componentId: consumer.id, environment: 'development' });
+    const secret = await api.vault.getConsumerSecret({
+      controlPlane: api.connection.baseUrl,
+      org: org.handle,
+      project: 'default',
+      componentId: consumer.id,
+      environment: 'development',
+    });
     assert.ok(secret && !text.includes(secret), 'no secret in config.js');
   });
 
   it('Insert Snippet refuses a sign-in snippet while the keys allow only Client Credentials, and inserts nothing', async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    const inserted = await vscode.commands.executeCommand('choreo.insertConnectionSnippet', target(), { language: 'native-app-openid-client', where: 'untitled' });
+    const inserted = await vscode.commands.executeCommand('choreo.insertConnectionSnippet', target(), {
+      language: 'native-app-openid-client',
+      where: 'untitled',
+    });
     assert.equal(inserted, undefined);
     assert.equal(api.failures.last?.code, 'sign_in_not_allowed');
     assert.match(api.failures.last!.message, /allow Authorization Code/);
@@ -115,11 +146,18 @@ describe('Connection files: component.yaml and config.js', function () {
     const env = { org: org.handle, project: 'default', component: consumer.name, environment: 'development' };
     await vscode.commands.executeCommand('choreo.removeKeys', env, { confirm: true });
     idp = await startExternalIdentityProvider();
-    const provider = await vscode.commands.executeCommand<IdentityProvider>('choreo.addIdentityProvider', { org: org.handle }, { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl });
+    const provider = await vscode.commands.executeCommand<IdentityProvider>(
+      'choreo.addIdentityProvider',
+      { org: org.handle },
+      { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl },
+    );
     assert.ok(provider, api.failures.last?.message);
     const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.addKeys', env, { identityProviderId: provider.id, clientId: 'stark-web-app' });
     assert.ok(auth, api.failures.last?.message);
-    const inserted = await vscode.commands.executeCommand<{ language: string }>('choreo.insertConnectionSnippet', target(), { language: 'native-app-openid-client', where: 'untitled' });
+    const inserted = await vscode.commands.executeCommand<{ language: string }>('choreo.insertConnectionSnippet', target(), {
+      language: 'native-app-openid-client',
+      where: 'untitled',
+    });
     assert.ok(inserted, api.failures.last?.message);
     assert.equal(inserted.language, 'native-app-openid-client');
     const code = vscode.window.activeTextEditor!.document.getText();

@@ -7,7 +7,6 @@ import type { AuthConfiguration, Component, Organization, Project } from '../../
 import { child, extensionId, healthy, rows, waitFor } from './support';
 import { filesUnder } from './leakSearch';
 
-
 async function tokenStatus(tokenUrl: string, clientId: string, secret: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(tokenUrl, {
     method: 'POST',
@@ -20,7 +19,6 @@ async function tokenStatus(tokenUrl: string, clientId: string, secret: string): 
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-
 describe('External consumer flow through the extension', function () {
   this.timeout(60_000);
   let api: ChoreoApi;
@@ -28,7 +26,13 @@ describe('External consumer flow through the extension', function () {
   let project: Project;
   let consumer: Component;
   const dev = () => ({ orgHandle: org.handle, projectHandle: project.handle, componentName: consumer.name, environment: 'development' });
-  const secretRef = () => ({ controlPlane: api.connection.baseUrl, org: org.handle, project: project.handle, componentId: consumer.id, environment: 'development' });
+  const secretRef = () => ({
+    controlPlane: api.connection.baseUrl,
+    org: org.handle,
+    project: project.handle,
+    componentId: consumer.id,
+    environment: 'development',
+  });
 
   before(async function () {
     const extension = vscode.extensions.getExtension<ChoreoApi>(extensionId);
@@ -52,7 +56,16 @@ describe('External consumer flow through the extension', function () {
 
   it('activate() itself stays light (it logs its own time)', async () => {
     let log = '';
-    await waitFor('the activation log line', () => /activate\(\) took/.test((log = filesUnder(api.storage.logUri.fsPath).map((f) => f.text).join('\n'))), 10_000);
+    await waitFor(
+      'the activation log line',
+      () =>
+        /activate\(\) took/.test(
+          (log = filesUnder(api.storage.logUri.fsPath)
+            .map((f) => f.text)
+            .join('\n')),
+        ),
+      10_000,
+    );
     const ms = Number(/activate\(\) took ([\d.]+) ms/.exec(log)![1]);
     console.log(`activate() took ${ms} ms`);
     // The goal is 20 ms; the bound leaves room for a busy two-core test machine.
@@ -79,9 +92,11 @@ describe('External consumer flow through the extension', function () {
     assert.equal(consumer.name, 'stark-mobile-app');
     assert.equal(consumer.type, 'external-consumer');
     // Its Overview opened (the webview one, or the read-only stand-in): a tab named after the consumer.
-    await waitFor('the Overview tab', () =>
-      vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.includes('Stark Mobile App') || t.label.includes('stark-mobile-app'))),
-    10_000);
+    await waitFor(
+      'the Overview tab',
+      () => vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label.includes('Stark Mobile App') || t.label.includes('stark-mobile-app'))),
+      10_000,
+    );
     const orgRow = await child(api, undefined, 'Stark Industries');
     assert.equal(orgRow.contextValue, 'organization');
     const projectRow = await child(api, orgRow.node, 'Mobile');
@@ -100,7 +115,7 @@ describe('External consumer flow through the extension', function () {
     assert.equal(api.viewState, 'ready');
   });
 
-  it('refuses a bad unique name with the control plane\'s message, creating nothing', async () => {
+  it("refuses a bad unique name with the control plane's message, creating nothing", async () => {
     const made = await vscode.commands.executeCommand(
       'choreo.createExternalConsumer',
       { orgHandle: org.handle, projectHandle: project.handle },
@@ -111,7 +126,10 @@ describe('External consumer flow through the extension', function () {
     assert.match(api.failures.last!.message, /lower-case letters/);
     const projectRow = await child(api, (await child(api, undefined, 'Stark Industries')).node, 'Mobile');
     api.tree.refresh(projectRow.node as never);
-    assert.deepEqual((await rows(api, projectRow.node)).map((r) => r.label), ['Stark Mobile App']);
+    assert.deepEqual(
+      (await rows(api, projectRow.node)).map((r) => r.label),
+      ['Stark Mobile App'],
+    );
   });
 
   it('Generate Keys keeps the secret in SecretStorage and nowhere in globalState, settings or the log', async () => {
@@ -128,7 +146,14 @@ describe('External consumer flow through the extension', function () {
     }
     assert.ok(!JSON.stringify(vscode.workspace.getConfiguration('choreo')).includes(secret), 'settings');
     let log = '';
-    await waitFor('the log line of Generate Keys', () => (log = filesUnder(api.storage.logUri.fsPath).map((f) => f.text).join('\n')).includes(auth.clientId), 10_000);
+    await waitFor(
+      'the log line of Generate Keys',
+      () =>
+        (log = filesUnder(api.storage.logUri.fsPath)
+          .map((f) => f.text)
+          .join('\n')).includes(auth.clientId),
+      10_000,
+    );
     assert.ok(!log.includes(secret), 'the log output has no secret');
 
     const consumerRow = await child(api, (await child(api, (await child(api, undefined, 'Stark Industries')).node, 'Mobile')).node, 'Stark Mobile App');
@@ -139,7 +164,9 @@ describe('External consumer flow through the extension', function () {
   });
 
   it('Get Test Token gets a JWT with the right issuer and client ID using the stored secret', async () => {
-    const check = await vscode.commands.executeCommand<{ ok: boolean; problems: string[]; claims: Record<string, unknown> }>('choreo.getTestToken', dev(), { show: false });
+    const check = await vscode.commands.executeCommand<{ ok: boolean; problems: string[]; claims: Record<string, unknown> }>('choreo.getTestToken', dev(), {
+      show: false,
+    });
     assert.ok(check, `getTestToken failed: ${api.failures.last?.message}`);
     assert.deepEqual(check.problems, []);
     assert.equal(check.ok, true);
@@ -181,7 +208,10 @@ describe('External consumer flow through the extension', function () {
     assert.equal(all.at(-1)!.label, 'App 102');
 
     await vscode.commands.executeCommand('choreo.filter', { prefix: 'app-10' });
-    assert.deepEqual((await rows(api, manyRow.node)).map((r) => r.label), ['App 100', 'App 101', 'App 102']);
+    assert.deepEqual(
+      (await rows(api, manyRow.node)).map((r) => r.label),
+      ['App 100', 'App 101', 'App 102'],
+    );
     await vscode.commands.executeCommand('choreo.filter', { prefix: '' });
     assert.equal((await rows(api, manyRow.node)).length, 101);
   });
@@ -193,7 +223,10 @@ describe('External consumer flow through the extension', function () {
     await waitFor('the control plane to die', async () => !(await healthy(api.connection.baseUrl)), 5_000);
     api.tree.refresh();
     const orgs = await rows(api);
-    assert.deepEqual(orgs.map((r) => r.label), ['Stark Industries']);
+    assert.deepEqual(
+      orgs.map((r) => r.label),
+      ['Stark Industries'],
+    );
     assert.ok(await healthy(api.connection.baseUrl));
     assert.notEqual(api.connection.local!.pid, pid);
     // The data survived: the consumer and its keys are still there.
@@ -214,10 +247,17 @@ describe('External consumer flow through the extension', function () {
 
   it('Delete removes the external consumer and its secrets from SecretStorage', async () => {
     assert.ok(await api.vault.getConsumerSecret(secretRef()));
-    await vscode.commands.executeCommand('choreo.delete', { orgHandle: org.handle, projectHandle: project.handle, componentName: consumer.name }, { confirm: true });
+    await vscode.commands.executeCommand(
+      'choreo.delete',
+      { orgHandle: org.handle, projectHandle: project.handle, componentName: consumer.name },
+      { confirm: true },
+    );
     assert.equal(api.failures.last?.command === 'choreo.delete' ? api.failures.last.message : undefined, undefined);
     assert.equal(await api.vault.getConsumerSecret(secretRef()), undefined);
     const projectRow = await child(api, (await child(api, undefined, 'Stark Industries')).node, 'Mobile');
-    assert.deepEqual((await rows(api, projectRow.node)).map((r) => r.label), ['No components yet']);
+    assert.deepEqual(
+      (await rows(api, projectRow.node)).map((r) => r.label),
+      ['No components yet'],
+    );
   });
 });

@@ -56,13 +56,21 @@ describe('In the editor: connection variables completed, explained and checked',
     dir = path.join(folder, 'editor-test');
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Editor Org' }))!;
     assert.ok(org, api.failures.last?.message);
-    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { orgHandle: org.handle, projectHandle: 'default' }, { displayName: 'Editor App', openOverview: false }))!;
+    consumer = (await vscode.commands.executeCommand<Component>(
+      'choreo.createExternalConsumer',
+      { orgHandle: org.handle, projectHandle: 'default' },
+      { displayName: 'Editor App', openOverview: false },
+    ))!;
     assert.ok(consumer, api.failures.last?.message);
     assert.ok(await vscode.commands.executeCommand('choreo.generateKeys', { ...target(), environment: 'development' }), api.failures.last?.message);
     const client = await api.connection.client();
     const service = (await client.listComponents(org.handle, 'default', { type: 'service' })).items[0]!;
     assert.ok(service, 'the sample service is in the default project');
-    const connection = await vscode.commands.executeCommand('choreo.createConnection', target(), { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name });
+    const connection = await vscode.commands.executeCommand('choreo.createConnection', target(), {
+      name: 'Greeting',
+      serviceComponentName: service.name,
+      endpointName: service.endpoints![0]!.name,
+    });
     assert.ok(connection, api.failures.last?.message);
   });
 
@@ -74,11 +82,24 @@ describe('In the editor: connection variables completed, explained and checked',
 
   it('Write .env records the folder\'s consumer in .choreo/consumer.json: handles and "local", no secret, no path', async () => {
     rmSync(path.join(folder, '.choreo'), { recursive: true, force: true });
-    const written = await vscode.commands.executeCommand('choreo.writeEnv', { ...target(), componentId: consumer.id, connection: { name: 'Greeting' }, environment: 'development' }, { includeSecret: false, folder, show: false });
+    const written = await vscode.commands.executeCommand(
+      'choreo.writeEnv',
+      { ...target(), componentId: consumer.id, connection: { name: 'Greeting' }, environment: 'development' },
+      { includeSecret: false, folder, show: false },
+    );
     assert.ok(written, api.failures.last?.message);
     const link = JSON.parse(readFileSync(path.join(folder, '.choreo', 'consumer.json'), 'utf8')) as Record<string, string>;
-    assert.deepEqual({ ...link, $comment: undefined }, { $comment: undefined, controlPlane: 'local', organization: org.handle, project: 'default', externalConsumer: consumer.name });
-    const secret = await api.vault.getConsumerSecret({ controlPlane: api.connection.baseUrl, org: org.handle, project: 'default', componentId: consumer.id, environment: 'development' });
+    assert.deepEqual(
+      { ...link, $comment: undefined },
+      { $comment: undefined, controlPlane: 'local', organization: org.handle, project: 'default', externalConsumer: consumer.name },
+    );
+    const secret = await api.vault.getConsumerSecret({
+      controlPlane: api.connection.baseUrl,
+      org: org.handle,
+      project: 'default',
+      componentId: consumer.id,
+      environment: 'development',
+    });
     assert.ok(secret && !JSON.stringify(link).includes(secret));
   });
 
@@ -86,7 +107,10 @@ describe('In the editor: connection variables completed, explained and checked',
     const linked = await vscode.commands.executeCommand<{ file: string }>('choreo.linkWorkspace', target(), { folder });
     assert.ok(linked, api.failures.last?.message);
     const link = JSON.parse(readFileSync(path.join(folder, '.choreo', 'consumer.json'), 'utf8')) as Record<string, string>;
-    assert.deepEqual({ ...link, $comment: undefined }, { $comment: undefined, controlPlane: 'local', organization: org.handle, project: 'default', externalConsumer: consumer.name });
+    assert.deepEqual(
+      { ...link, $comment: undefined },
+      { $comment: undefined, controlPlane: 'local', organization: org.handle, project: 'default', externalConsumer: consumer.name },
+    );
     assert.doesNotMatch(JSON.stringify(link), new RegExp(folder.replace(/[/\\^$.*+?()[\]{}|]/g, '\\$&')));
   });
 
@@ -95,7 +119,8 @@ describe('In the editor: connection variables completed, explained and checked',
       const { doc, cursor } = await open(file, text);
       let labels: string[] = [];
       await waitFor(`completion in ${file}`, async () => (labels = await completions(doc, cursor)).includes(VARIABLE), 20_000);
-      for (const key of ['SERVICEURL', 'CONSUMERKEY', 'CONSUMERSECRET', 'TOKENURL']) assert.ok(labels.includes(`CHOREO_GREETING_${key}`), `${key} in ${labels.join(', ')}`);
+      for (const key of ['SERVICEURL', 'CONSUMERKEY', 'CONSUMERSECRET', 'TOKENURL'])
+        assert.ok(labels.includes(`CHOREO_GREETING_${key}`), `${key} in ${labels.join(', ')}`);
     });
   }
 
@@ -120,7 +145,13 @@ describe('In the editor: connection variables completed, explained and checked',
     assert.match(text, /\*\*Production\*\*/);
     assert.match(text, /\/gw\/editor-org\//);
     assert.match(text, /ConsumerSecret: kept in SecretStorage/);
-    const secret = await api.vault.getConsumerSecret({ controlPlane: api.connection.baseUrl, org: org.handle, project: 'default', componentId: consumer.id, environment: 'development' });
+    const secret = await api.vault.getConsumerSecret({
+      controlPlane: api.connection.baseUrl,
+      org: org.handle,
+      project: 'default',
+      componentId: consumer.id,
+      environment: 'development',
+    });
     assert.ok(secret);
     assert.ok(!text.includes(secret));
   });
@@ -133,7 +164,10 @@ describe('In the editor: connection variables completed, explained and checked',
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, warning!.range);
     const titles = actions.map((a) => a.title);
     assert.ok(titles.includes('Change to CHOREO_GREETING_SERVICEURL'), titles.join(', '));
-    assert.ok(titles.some((t) => t.startsWith('Create Connection for editor-app')), titles.join(', '));
+    assert.ok(
+      titles.some((t) => t.startsWith('Create Connection for editor-app')),
+      titles.join(', '),
+    );
     // Create Connection opens the form with a name that yields the variable the code reads.
     const create = actions.find((a) => a.title.startsWith('Create Connection for editor-app'))!;
     assert.deepEqual(create.command?.arguments?.[1], { name: 'Greetng' });
@@ -153,7 +187,10 @@ describe('In the editor: connection variables completed, explained and checked',
       `schemaVersion: 1.2\ndependencies:\n  connectionReferences:\n    - name: Greeting\n      resourceRef: ${ref}\n    - name: payments\n      resourceRef: service:/default/payments/v1/api/PUBLIC\n`,
     );
     await waitFor('the reference warning', () => warnings(doc.uri).length === 1, 20_000);
-    assert.match(warnings(doc.uri)[0]!.message, /service:\/default\/payments\/v1\/api\/PUBLIC resolves to no service endpoint: Organization editor-org has no service "payments"/);
+    assert.match(
+      warnings(doc.uri)[0]!.message,
+      /service:\/default\/payments\/v1\/api\/PUBLIC resolves to no service endpoint: Organization editor-org has no service "payments"/,
+    );
     assert.equal(warnings(doc.uri)[0]!.range.start.line, 6);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
     const titles = lenses.map((l) => `${l.range.start.line}:${l.command?.title}`);
@@ -163,7 +200,11 @@ describe('In the editor: connection variables completed, explained and checked',
 
   it('Test Connection calls through the gateway (200); once the connection is deleted it says so, and its names warn', async () => {
     const connection = { ...target(), componentId: consumer.id, connection: { name: 'Greeting' }, environment: 'development' };
-    const ok = await vscode.commands.executeCommand<{ status: number; body: string; report: string }>('choreo.testConnection', connection, { method: 'GET', path: '/greeting?name=Ada', show: false });
+    const ok = await vscode.commands.executeCommand<{ status: number; body: string; report: string }>('choreo.testConnection', connection, {
+      method: 'GET',
+      path: '/greeting?name=Ada',
+      show: false,
+    });
     assert.ok(ok, api.failures.last?.message);
     assert.equal(ok.status, 200, ok.body);
     assert.match(ok.body, /Hello, Ada!/);
@@ -178,7 +219,7 @@ describe('In the editor: connection variables completed, explained and checked',
     const refused = await vscode.commands.executeCommand('choreo.testConnection', connection, { method: 'GET', path: '/', show: false });
     assert.equal(refused, undefined);
     assert.equal(api.failures.last?.code, 'not_found');
-    await waitFor('the deleted connection\'s names to warn', () => warnings(doc.uri).length === 1, 20_000);
+    await waitFor("the deleted connection's names to warn", () => warnings(doc.uri).length === 1, 20_000);
   });
 
   it('Unlink Workspace removes the link and the checks stop', async () => {
@@ -190,7 +231,10 @@ describe('In the editor: connection variables completed, explained and checked',
   });
 
   it('a link that arrives from outside VS Code (git pull) is picked up', async () => {
-    writeFileSync(path.join(folder, '.choreo', 'consumer.json'), JSON.stringify({ controlPlane: 'local', organization: org.handle, project: 'default', externalConsumer: consumer.name }));
+    writeFileSync(
+      path.join(folder, '.choreo', 'consumer.json'),
+      JSON.stringify({ controlPlane: 'local', organization: org.handle, project: 'default', externalConsumer: consumer.name }),
+    );
     // Its connection was deleted above, so a CHOREO_ name in code is now flagged: the link was read.
     const { doc } = await open('pulled.ts', 'const u = process.env.CHOREO_GREETING_SERVICEURL;\n');
     await waitFor('the pulled link to be read', () => warnings(doc.uri).length === 1, 20_000);

@@ -10,7 +10,6 @@ import { activeApi, healthy, rows, waitFor } from './support';
 
 const KILLS = 4;
 
-
 describe('The extension recovers its tree after the local control plane is SIGKILLed again and again', function () {
   this.timeout(60_000);
   let api: ChoreoApi;
@@ -52,22 +51,33 @@ describe('The extension recovers its tree after the local control plane is SIGKI
       if (round === KILLS) {
         // The last time the test does not touch the tree: the extension must bring it back by itself (its watchdog
         // checks every 5 s; the view reloading after the previous restart may notice first).
-        await waitFor(`round ${round}: the extension to restart the control plane by itself`, async () => api.connection.state === 'ready' && api.connection.local!.pid !== pid && (await healthy(api.connection.baseUrl)), 15_000);
+        await waitFor(
+          `round ${round}: the extension to restart the control plane by itself`,
+          async () => api.connection.state === 'ready' && api.connection.local!.pid !== pid && (await healthy(api.connection.baseUrl)),
+          15_000,
+        );
       }
       // Loading the tree (what the view does when it is shown or refreshed) brings the control plane back.
       api.tree.refresh();
       const roots = await rows(api);
       const orgRow = roots.find((r) => r.label === org.name);
-      assert.ok(orgRow, `round ${round}: the organization "${org.name}" is in the tree again; got [${roots.map((r) => r.label).join(', ')}], connection ${api.connection.state} ${api.connection.lastError ?? ''}`);
+      assert.ok(
+        orgRow,
+        `round ${round}: the organization "${org.name}" is in the tree again; got [${roots.map((r) => r.label).join(', ')}], connection ${api.connection.state} ${api.connection.lastError ?? ''}`,
+      );
       recoveries.push(Date.now() - killedAt);
       assert.notEqual(api.connection.local!.pid, pid, `round ${round}: a new process serves`);
       assert.ok(await healthy(api.connection.baseUrl), `round ${round}: the control plane answers /healthz`);
 
       const projectLabels = (await rows(api, orgRow.node)).map((r) => r.label);
-      for (let r = 1; r <= round; r++) assert.ok(projectLabels.includes(`Round ${r}`), `round ${round}: project "Round ${r}" (acknowledged) survived; got ${projectLabels.join(', ')}`);
+      for (let r = 1; r <= round; r++)
+        assert.ok(projectLabels.includes(`Round ${r}`), `round ${round}: project "Round ${r}" (acknowledged) survived; got ${projectLabels.join(', ')}`);
       const defaultProject = (await rows(api, orgRow.node)).find((r) => r.label === 'Default Project');
       assert.ok(defaultProject, `round ${round}: the default project is there; got ${projectLabels.join(', ')}`);
-      assert.ok((await rows(api, defaultProject.node)).some((r) => r.label === 'Survivor App'), `round ${round}: the external consumer survived`);
+      assert.ok(
+        (await rows(api, defaultProject.node)).some((r) => r.label === 'Survivor App'),
+        `round ${round}: the external consumer survived`,
+      );
 
       assert.equal(api.connection.state, 'ready');
       assert.equal(api.viewState, 'ready', `round ${round}: the view is not left "unreachable"`);
@@ -77,7 +87,9 @@ describe('The extension recovers its tree after the local control plane is SIGKI
       assert.match(api.statusBar.tooltip, /: healthy/, `round ${round}: status bar tooltip`);
     }
     const total = Date.now() - started;
-    console.log(`  [figures] fault recovery: ${KILLS} SIGKILLs, ${projects.length} acknowledged writes all found after each, recovery ms per kill ${recoveries.join(', ')}, ${total} ms in all`);
+    console.log(
+      `  [figures] fault recovery: ${KILLS} SIGKILLs, ${projects.length} acknowledged writes all found after each, recovery ms per kill ${recoveries.join(', ')}, ${total} ms in all`,
+    );
     assert.ok(total < 30_000, `the kills and recoveries took ${total} ms`);
   });
 });

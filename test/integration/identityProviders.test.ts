@@ -30,11 +30,22 @@ describe('Identity providers in the tree', function () {
     idp = await startExternalIdentityProvider();
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Wayne Enterprises' }))!;
     assert.ok(org, api.failures.last?.message);
-    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { orgHandle: org.handle, projectHandle: 'default' }, { displayName: 'Wayne Field App', openOverview: false }))!;
+    consumer = (await vscode.commands.executeCommand<Component>(
+      'choreo.createExternalConsumer',
+      { orgHandle: org.handle, projectHandle: 'default' },
+      { displayName: 'Wayne Field App', openOverview: false },
+    ))!;
     assert.ok(consumer, api.failures.last?.message);
     // The tree has shown the organization's rows before the provider is added: the add must reload them itself.
-    assert.deepEqual((await rows(api, (await providersRow()).node)).map((r) => r.description), ['built-in']);
-    provider = (await vscode.commands.executeCommand<IdentityProvider>('choreo.addIdentityProvider', { orgHandle: org.handle }, { name: 'Wayne IdP', wellKnownUrl: idp.wellKnownUrl }))!;
+    assert.deepEqual(
+      (await rows(api, (await providersRow()).node)).map((r) => r.description),
+      ['built-in'],
+    );
+    provider = (await vscode.commands.executeCommand<IdentityProvider>(
+      'choreo.addIdentityProvider',
+      { orgHandle: org.handle },
+      { name: 'Wayne IdP', wellKnownUrl: idp.wellKnownUrl },
+    ))!;
     assert.ok(provider, api.failures.last?.message);
   });
   after(async () => {
@@ -55,25 +66,35 @@ describe('Identity providers in the tree', function () {
       ],
     );
     const external = await providerRow();
-    assert.equal(tooltip(external), `Wayne IdP (external identity provider)\nIssuer: ${idp.issuer}\nEnvironments: All environments\nUsed by no external consumer`);
+    assert.equal(
+      tooltip(external),
+      `Wayne IdP (external identity provider)\nIssuer: ${idp.issuer}\nEnvironments: All environments\nUsed by no external consumer`,
+    );
   });
 
   it('shows the consumer whose keys use the provider under it, and its row opens that consumer', async () => {
-    const auth = await vscode.commands.executeCommand('choreo.addKeys', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' }, { identityProviderId: provider.id, clientId: 'wayne-field-dev' });
+    const auth = await vscode.commands.executeCommand(
+      'choreo.addKeys',
+      { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' },
+      { identityProviderId: provider.id, clientId: 'wayne-field-dev' },
+    );
     assert.ok(auth, api.failures.last?.message);
     const row = await providerRow();
     assert.equal(row.description, `${new URL(idp.issuer).host} · used by 1`);
     assert.match(tooltip(row), /\nUsed by: Wayne Field App \(Development\)$/);
     const uses = await rows(api, row.node);
-    assert.deepEqual(uses.map((u) => [u.label, u.description, u.contextValue]), [['Wayne Field App', 'Development · default', 'identityProviderUse']]);
+    assert.deepEqual(
+      uses.map((u) => [u.label, u.description, u.contextValue]),
+      [['Wayne Field App', 'Development · default', 'identityProviderUse']],
+    );
     const command = api.tree.getTreeItem(uses[0]!.node as never).command!;
     await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
-    await waitFor('the consumer\'s Overview', () => tabOpen(/Wayne Field App|wayne-field-app/), 10_000);
+    await waitFor("the consumer's Overview", () => tabOpen(/Wayne Field App|wayne-field-app/), 10_000);
   });
 
-  it('Open shows the provider\'s overview', async () => {
+  it("Open shows the provider's overview", async () => {
     await vscode.commands.executeCommand('choreo.openIdentityProvider', (await providerRow()).node);
-    await waitFor('the provider\'s overview', () => tabOpen(/Identity Provider/), 10_000);
+    await waitFor("the provider's overview", () => tabOpen(/Identity Provider/), 10_000);
   });
 
   it('Refresh after the provider moved its token endpoint and added a key says what changed', async () => {
@@ -104,10 +125,17 @@ describe('Identity providers in the tree', function () {
   });
 
   it('after Remove Keys, Delete succeeds and the node no longer lists the provider', async () => {
-    await vscode.commands.executeCommand('choreo.removeKeys', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' }, { confirm: true });
+    await vscode.commands.executeCommand(
+      'choreo.removeKeys',
+      { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' },
+      { confirm: true },
+    );
     assert.equal((await providerRow()).description, new URL(idp.issuer).host, 'no longer used');
     const deleted = await vscode.commands.executeCommand<string>('choreo.deleteIdentityProvider', (await providerRow()).node, { confirm: true });
     assert.equal(deleted, 'identity provider Wayne IdP', api.failures.last?.message);
-    assert.deepEqual((await rows(api, (await providersRow()).node)).map((r) => r.contextValue), ['identityProvider.builtIn']);
+    assert.deepEqual(
+      (await rows(api, (await providersRow()).node)).map((r) => r.contextValue),
+      ['identityProvider.builtIn'],
+    );
   });
 });

@@ -32,7 +32,15 @@ describe('Launch with connection values (the choreo attribute, js-debug)', funct
   const linkFile = () => path.join(folder.uri.fsPath, '.choreo', 'consumer.json');
   const target = () => ({ orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name });
   const launch = (env?: Record<string, string>) =>
-    vscode.debug.startDebugging(folder, { type: 'node', request: 'launch', name: 'report', program, args: [out], ...(env ? { env } : {}), choreo: { environment: 'development' } });
+    vscode.debug.startDebugging(folder, {
+      type: 'node',
+      request: 'launch',
+      name: 'report',
+      program,
+      args: [out],
+      ...(env ? { env } : {}),
+      choreo: { environment: 'development' },
+    });
 
   before(async () => {
     api = await activeApi();
@@ -45,11 +53,24 @@ describe('Launch with connection values (the choreo attribute, js-debug)', funct
     writeFileSync(program, REPORT);
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: 'Launch Org' }))!;
     assert.ok(org, api.failures.last?.message);
-    consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { orgHandle: org.handle, projectHandle: 'default' }, { displayName: 'Launch App', openOverview: false }))!;
+    consumer = (await vscode.commands.executeCommand<Component>(
+      'choreo.createExternalConsumer',
+      { orgHandle: org.handle, projectHandle: 'default' },
+      { displayName: 'Launch App', openOverview: false },
+    ))!;
     assert.ok(consumer, api.failures.last?.message);
-    const res = await fetch(`${api.connection.baseUrl}/api/v1/orgs/${org.handle}/projects/default/components?type=service`, { headers: { authorization: `Bearer ${adminToken(api)}` } });
+    const res = await fetch(`${api.connection.baseUrl}/api/v1/orgs/${org.handle}/projects/default/components?type=service`, {
+      headers: { authorization: `Bearer ${adminToken(api)}` },
+    });
     const service = ((await res.json()) as { items: Component[] }).items[0]!;
-    assert.ok(await vscode.commands.executeCommand('choreo.createConnection', target(), { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name }), api.failures.last?.message);
+    assert.ok(
+      await vscode.commands.executeCommand('choreo.createConnection', target(), {
+        name: 'Greeting',
+        serviceComponentName: service.name,
+        endpointName: service.endpoints![0]!.name,
+      }),
+      api.failures.last?.message,
+    );
     assert.ok(await vscode.commands.executeCommand('choreo.linkWorkspace', target(), { folder: folder.uri.fsPath }), api.failures.last?.message);
   });
   after(async () => {
@@ -66,20 +87,29 @@ describe('Launch with connection values (the choreo attribute, js-debug)', funct
     const failure = api.failures.last!;
     assert.equal(failure.command, 'choreo.launch');
     assert.equal(failure.code, 'not_configured');
-    assert.match(failure.message, /^Not started: CHOREO_GREETING_CONSUMERSECRET, CHOREO_GREETING_CONSUMERKEY have no value\. Launch App has no keys in Development/);
+    assert.match(
+      failure.message,
+      /^Not started: CHOREO_GREETING_CONSUMERSECRET, CHOREO_GREETING_CONSUMERKEY have no value\. Launch App has no keys in Development/,
+    );
     assert.equal(failure.actions[0], 'Generate Keys');
     assert.equal(existsSync(out), false, 'the program never ran');
   });
 
   it('after Generate Keys, starts under the JavaScript debugger: the program sees the values, the secret from SecretStorage, and the value the configuration sets', async () => {
     assert.ok(await vscode.commands.executeCommand('choreo.generateKeys', { ...target(), environment: 'development' }), api.failures.last?.message);
-    const secret = (await api.vault.getConsumerSecret({ controlPlane: api.connection.baseUrl, org: org.handle, project: 'default', componentId: consumer.id, environment: 'development' }))!;
+    const secret = (await api.vault.getConsumerSecret({
+      controlPlane: api.connection.baseUrl,
+      org: org.handle,
+      project: 'default',
+      componentId: consumer.id,
+      environment: 'development',
+    }))!;
     assert.ok(secret);
     const started = await launch({ CHOREO_GREETING_SERVICEURL: 'http://localhost:1/mine' });
     assert.equal(started, true, api.failures.last?.message);
     await waitFor('the program to report what it saw', () => existsSync(out), 60_000);
     const seen = JSON.parse(readFileSync(out, 'utf8')) as Record<string, string>;
-    assert.equal(seen.CHOREO_GREETING_SERVICEURL, 'http://localhost:1/mine', 'the configuration\'s own value wins');
+    assert.equal(seen.CHOREO_GREETING_SERVICEURL, 'http://localhost:1/mine', "the configuration's own value wins");
     assert.equal(seen.CHOREO_GREETING_CONSUMERSECRET, `sha256:${createHash('sha256').update(secret).digest('hex')}`);
     assert.match(seen.CHOREO_GREETING_TOKENURL ?? '', /\/oauth2\/token$|token/);
     assert.ok(seen.CHOREO_GREETING_CONSUMERKEY);
@@ -87,9 +117,16 @@ describe('Launch with connection values (the choreo attribute, js-debug)', funct
   });
 
   it('Open Terminal with Connection Values opens a transient terminal with the values, and returns their names only', async () => {
-    const result = await vscode.commands.executeCommand<{ terminal: string; variables: string[] }>('choreo.openTerminalWithConnectionValues', undefined, { environment: 'development' });
+    const result = await vscode.commands.executeCommand<{ terminal: string; variables: string[] }>('choreo.openTerminalWithConnectionValues', undefined, {
+      environment: 'development',
+    });
     assert.ok(result, api.failures.last?.message);
-    assert.deepEqual([...result.variables].sort(), ['CHOREO_GREETING_CONSUMERKEY', 'CHOREO_GREETING_CONSUMERSECRET', 'CHOREO_GREETING_SERVICEURL', 'CHOREO_GREETING_TOKENURL']);
+    assert.deepEqual([...result.variables].sort(), [
+      'CHOREO_GREETING_CONSUMERKEY',
+      'CHOREO_GREETING_CONSUMERSECRET',
+      'CHOREO_GREETING_SERVICEURL',
+      'CHOREO_GREETING_TOKENURL',
+    ]);
     const terminal = vscode.window.terminals.find((t) => t.name === result.terminal)!;
     const options = terminal.creationOptions as vscode.TerminalOptions;
     assert.equal(options.isTransient, true, 'not revived (with its environment) after a reload');

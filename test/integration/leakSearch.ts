@@ -19,7 +19,12 @@ export function controlPlaneDataDir(api: ChoreoApi): string {
  * team database, read whole as a backup (pg_dump) reads it. */
 export function controlPlaneData(api: ChoreoApi): Place[] {
   if (team && api.connection.baseUrl === team.url) {
-    return [{ file: 'the team database (pg_dump)', text: execFileSync(team.pgDump, ['--data-only', '--dbname', team.databaseUrl], { encoding: 'latin1', maxBuffer: 256 * 1024 * 1024 }) }];
+    return [
+      {
+        file: 'the team database (pg_dump)',
+        text: execFileSync(team.pgDump, ['--data-only', '--dbname', team.databaseUrl], { encoding: 'latin1', maxBuffer: 256 * 1024 * 1024 }),
+      },
+    ];
   }
   return api.connection.local ? filesUnder(controlPlaneDataDir(api)) : [];
 }
@@ -31,11 +36,19 @@ export function placesToSearch(api: ChoreoApi): Place[] {
     ...controlPlaneData(api),
     ...(vscode.workspace.workspaceFolders ?? []).flatMap((f) => filesUnder(f.uri.fsPath)),
   ];
-  for (const [name, memento] of [['globalState', api.storage.globalState], ['workspaceState', api.storage.workspaceState]] as const) {
-    places.push({ file: name, text: memento.keys().map((k) => `${k}=${JSON.stringify(memento.get(k))}`).join('\n') });
+  for (const [name, memento] of [
+    ['globalState', api.storage.globalState],
+    ['workspaceState', api.storage.workspaceState],
+  ] as const) {
+    places.push({
+      file: name,
+      text: memento
+        .keys()
+        .map((k) => `${k}=${JSON.stringify(memento.get(k))}`)
+        .join('\n'),
+    });
   }
   places.push({ file: 'settings (choreo.*)', text: JSON.stringify(vscode.workspace.getConfiguration('choreo')) });
   places.push({ file: 'settings (all)', text: JSON.stringify(vscode.workspace.getConfiguration()) });
   return places;
 }
-

@@ -10,7 +10,6 @@ import type { ChoreoApi } from '../../src/extension';
 import { activeApi, waitFor } from './support';
 import { controlPlaneDataDir, findLeaks, placesToSearch } from './leakSearch';
 
-
 const canary = (where: string) => `choreo-leak-canary-${where}-${randomUUID()}`;
 
 /** Where the search finds a string now. */
@@ -39,11 +38,15 @@ describe('The leak search finds a planted canary in every place it searches', fu
     // Log files are written a moment later, so the search is retried for a while.
     await waitFor(`the canary in ${what}`, () => (places = foundIn(api, text)).some(expected), 10_000).catch(() => undefined);
     assert.ok(places.some(expected), `the search did not find the canary planted in ${what}; found in: ${places.join(', ') || 'nowhere'}`);
-    assert.deepEqual(places.filter((p) => !expected(p)), [], `the canary planted in ${what} was reported elsewhere too`);
+    assert.deepEqual(
+      places.filter((p) => !expected(p)),
+      [],
+      `the canary planted in ${what} was reported elsewhere too`,
+    );
     found++;
   }
 
-  it('in the extension\'s log output (a failed command logs the URL it was given)', async () => {
+  it("in the extension's log output (a failed command logs the URL it was given)", async () => {
     const text = canary('log');
     assert.equal(foundIn(api, text).length, 0, 'not there before planting');
     // The extension logs what it was given, never secrets: an invalid URL is quoted in the failure line.
@@ -55,7 +58,10 @@ describe('The leak search finds a planted canary in every place it searches', fu
   });
 
   it('in globalState and in workspaceState', async () => {
-    for (const [name, memento] of [['globalState', api.storage.globalState], ['workspaceState', api.storage.workspaceState]] as const) {
+    for (const [name, memento] of [
+      ['globalState', api.storage.globalState],
+      ['workspaceState', api.storage.workspaceState],
+    ] as const) {
       const text = canary(name);
       const key = `choreo.test.leakCanary.${randomUUID()}`;
       await memento.update(key, { nested: text });
@@ -92,7 +98,7 @@ describe('The leak search finds a planted canary in every place it searches', fu
     await expectFound(text, (p) => p === file, 'a workspace file');
   });
 
-  it('in a file in the control plane\'s data folder, also base64-encoded (as in Basic credentials)', async () => {
+  it("in a file in the control plane's data folder, also base64-encoded (as in Basic credentials)", async () => {
     const dataDir = controlPlaneDataDir(api);
     const text = canary('data');
     const file = path.join(dataDir, `leak-canary-${randomUUID()}.log`);

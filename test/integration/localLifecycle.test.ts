@@ -20,9 +20,18 @@ describe('Start, Stop and Clean of the local control plane', function () {
     if (api.connection.kind !== 'local') this.skip();
     org = (await vscode.commands.executeCommand<Organization>('choreo.createOrganization', { name: `Lifecycle ${randomUUID().slice(0, 8)}` }))!;
     assert.ok(org, api.failures.last?.message);
-    const consumer = (await vscode.commands.executeCommand<Component>('choreo.createExternalConsumer', { orgHandle: org.handle, projectHandle: 'default' }, { displayName: 'Lifecycle App', openOverview: false }))!;
+    const consumer = (await vscode.commands.executeCommand<Component>(
+      'choreo.createExternalConsumer',
+      { orgHandle: org.handle, projectHandle: 'default' },
+      { displayName: 'Lifecycle App', openOverview: false },
+    ))!;
     assert.ok(consumer, api.failures.last?.message);
-    const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' });
+    const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', {
+      orgHandle: org.handle,
+      projectHandle: 'default',
+      componentName: consumer.name,
+      environment: 'development',
+    });
     assert.ok(auth, api.failures.last?.message);
     await api.vault.storeConsumerSecret(otherControlPlane, 'a secret of another control plane');
   });
@@ -55,16 +64,22 @@ describe('Start, Stop and Clean of the local control plane', function () {
     assert.ok((await rows(api)).some((r) => r.label === org.name));
   });
 
-  it('Clean: its data folder and the secrets kept for it go; another control plane\'s secret stays', async () => {
+  it("Clean: its data folder and the secrets kept for it go; another control plane's secret stays", async () => {
     const local = api.connection.local!;
     const prefix = `choreo.secret/${encodeURIComponent(api.connection.baseUrl)}/`;
-    assert.ok((await api.vault.keys()).some((k) => k.startsWith(prefix)), 'a secret of the local control plane before Clean');
+    assert.ok(
+      (await api.vault.keys()).some((k) => k.startsWith(prefix)),
+      'a secret of the local control plane before Clean',
+    );
     const result = await vscode.commands.executeCommand<{ secretsDeleted: number }>('choreo.controlPlane.clean', { confirm: true });
     assert.ok(result, api.failures.last?.message);
     assert.ok(result.secretsDeleted >= 1);
     assert.equal(existsSync(local.dataDir), false, `${local.dataDir} is gone`);
     assert.equal(await healthy(api.connection.baseUrl), false);
-    assert.deepEqual((await api.vault.keys()).filter((k) => k.startsWith(prefix)), []);
+    assert.deepEqual(
+      (await api.vault.keys()).filter((k) => k.startsWith(prefix)),
+      [],
+    );
     assert.equal(await api.vault.getConsumerSecret(otherControlPlane), 'a secret of another control plane');
     await waitFor('the view shows it stopped', () => api.connection.state === 'stopped');
   });

@@ -11,8 +11,7 @@ import type { AuthConfiguration, Component, Organization } from '../../src/api';
 import { activeApi, adminToken } from './support';
 import { controlPlaneData, findLeaks, placesToSearch } from './leakSearch';
 
-
-describe('No secret leaks after the seed\'s flow', function () {
+describe("No secret leaks after the seed's flow", function () {
   this.timeout(120_000);
   let api: ChoreoApi;
   const secrets: string[] = [];
@@ -71,14 +70,18 @@ describe('No secret leaks after the seed\'s flow', function () {
     // .env without the secret (the one file a user may ask to hold it is then not an exception either).
     const folder = vscode.workspace.workspaceFolders?.[0];
     if (folder) {
-      const written = await vscode.commands.executeCommand<{ file: string }>('choreo.writeEnv', {
-        orgHandle: org.handle,
-        projectHandle: 'default',
-        componentName: consumer.name,
-        componentId: consumer.id,
-        connection: { name: 'Greeting' },
-        environment: 'development',
-      }, { includeSecret: false });
+      const written = await vscode.commands.executeCommand<{ file: string }>(
+        'choreo.writeEnv',
+        {
+          orgHandle: org.handle,
+          projectHandle: 'default',
+          componentName: consumer.name,
+          componentId: consumer.id,
+          connection: { name: 'Greeting' },
+          environment: 'development',
+        },
+        { includeSecret: false },
+      );
       assert.ok(written, api.failures.last?.message);
     }
   });
@@ -88,9 +91,13 @@ describe('No secret leaks after the seed\'s flow', function () {
     // The same search the self-check (leakSearchSelfCheck.test.ts) proves finds a planted canary in each place.
     const places = placesToSearch(api);
     const leaks = findLeaks(secrets, places).map((l) => `${l.place} holds a secret`);
-    const journal = controlPlaneData(api).map((p) => p.text).join('\n');
+    const journal = controlPlaneData(api)
+      .map((p) => p.text)
+      .join('\n');
     const hashesFound = secrets.filter((s) => journal.includes(createHash('sha256').update(s).digest('base64url'))).length;
-    console.log(`  [figures] no secret leaks: ${secrets.length} secrets issued, ${places.length} places searched, ${leaks.length} leaks found; ${hashesFound} of the current secrets' hashes in what the control plane keeps`);
+    console.log(
+      `  [figures] no secret leaks: ${secrets.length} secrets issued, ${places.length} places searched, ${leaks.length} leaks found; ${hashesFound} of the current secrets' hashes in what the control plane keeps`,
+    );
     assert.deepEqual(leaks, []);
     // The data folder does hold the current secrets' hashes (the regenerated-away secret's hash may be compacted out).
     assert.ok(hashesFound >= 2, `only ${hashesFound} hashes found in what the control plane keeps`);
@@ -103,7 +110,14 @@ describe('No secret leaks after the seed\'s flow', function () {
     const entries = (JSON.parse(text) as { items: Array<{ action: string; actor: { kind: string; name: string }; result: string }> }).items;
     const actions = entries.map((e) => e.action).reverse();
     const c = 'POST /orgs/:org/projects/:project/components';
-    for (const a of ['POST /orgs', c, `${c}/:component/auth/:env/generate-keys`, `${c}/:component/auth/:env/regenerate-secret`, 'POST /orgs/:org/projects/:project/sample-service', `${c}/:component/connections`]) {
+    for (const a of [
+      'POST /orgs',
+      c,
+      `${c}/:component/auth/:env/generate-keys`,
+      `${c}/:component/auth/:env/regenerate-secret`,
+      'POST /orgs/:org/projects/:project/sample-service',
+      `${c}/:component/connections`,
+    ]) {
       assert.ok(actions.includes(a), `${a} is not in the audit log: ${actions.join(', ')}`);
     }
     assert.equal(actions.filter((a) => a.endsWith('/generate-keys')).length, 2);

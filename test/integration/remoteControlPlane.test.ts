@@ -12,8 +12,6 @@ import type { Organization } from '../../src/api';
 import { activeApi, extensionId, rows, startControlPlane } from './support';
 import { findLeaks, placesToSearch } from './leakSearch';
 
-
-
 describe('Switch Control Plane to a remote one by URL, the status bar, Sign Out, and back to local', function () {
   this.timeout(60_000);
   let api: ChoreoApi;

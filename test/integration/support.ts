@@ -18,7 +18,11 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
   }
 }
 
-export const healthy = (baseUrl: string): Promise<boolean> => fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+export const healthy = (baseUrl: string): Promise<boolean> =>
+  fetch(`${baseUrl}/healthz`).then(
+    (r) => r.ok,
+    () => false,
+  );
 
 /** The team control plane of a team run (`npm run test:integration -- --team`: three replicas on PostgreSQL behind
  * nginx, started by test/harness/integration.ts), reached by URL as a remote control plane; undefined in the usual

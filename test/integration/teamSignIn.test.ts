@@ -12,7 +12,13 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ChoreoApi } from '../../src/extension';
 import type { AuthConfiguration, Component, Organization } from '../../src/api';
-import { EXTENSION_CLIENT_ID, PEOPLE, startUsersIdentityProvider, TEAM_AUDIENCE, type UsersIdentityProvider } from '../controlPlane/members/usersIdentityProvider';
+import {
+  EXTENSION_CLIENT_ID,
+  PEOPLE,
+  startUsersIdentityProvider,
+  TEAM_AUDIENCE,
+  type UsersIdentityProvider,
+} from '../controlPlane/members/usersIdentityProvider';
 import { findLeaks, placesToSearch } from './leakSearch';
 import { activeApi, extensionId, rows, startControlPlane } from './support';
 
@@ -44,7 +50,14 @@ describe('Sign in to a team control plane with its identity provider', function 
     idp = await startUsersIdentityProvider();
     dataDir = mkdtempSync(path.join(process.env.CHOREO_TEST_SCRATCH ?? os.tmpdir(), 'team-control-plane-'));
     const entry = path.join(vscode.extensions.getExtension(extensionId)!.extensionPath, 'dist', 'controlPlane.js');
-    team = await startControlPlane(entry, dataDir, ['--users-idp', idp.wellKnownUrl, '--users-client-id', EXTENSION_CLIENT_ID, '--users-audience', TEAM_AUDIENCE]);
+    team = await startControlPlane(entry, dataDir, [
+      '--users-idp',
+      idp.wellKnownUrl,
+      '--users-client-id',
+      EXTENSION_CLIENT_ID,
+      '--users-audience',
+      TEAM_AUDIENCE,
+    ]);
     adminToken = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
     const suffix = randomUUID().slice(0, 6);
     const ann = (await idp.signIn('ann')).access_token;
@@ -75,35 +88,53 @@ describe('Sign in to a team control plane with its identity provider', function 
     await api?.connection.shutdown();
   });
 
-  it('signs in with the device flow; the account is in the Accounts menu and the tree shows only that person\'s organizations', async () => {
+  it("signs in with the device flow; the account is in the Accounts menu and the tree shows only that person's organizations", async () => {
     const label = await vscode.commands.executeCommand<string>('choreo.signIn', { url: team!.url });
     assert.equal(label, PEOPLE.ann.name, api.failures.last?.message);
     assert.equal(approvals.length, 1, 'one user code was shown');
     assert.equal(api.connection.kind, 'remote');
     assert.equal(api.connection.baseUrl, team!.url);
     const accounts = await vscode.authentication.getAccounts('choreo');
-    assert.deepEqual(accounts.map((a) => a.label), [PEOPLE.ann.name]);
+    assert.deepEqual(
+      accounts.map((a) => a.label),
+      [PEOPLE.ann.name],
+    );
 
     const labels = (await rows(api)).map((r) => r.label);
     assert.ok(labels.includes(annOrg.name), `Ann's organization is in the tree; got ${labels.join(', ')}`);
-    assert.ok(!labels.includes(daveOrg.name), 'Dave\'s organization is not');
+    assert.ok(!labels.includes(daveOrg.name), "Dave's organization is not");
 
     const token = (await (await api.signIns.for(team!.url)).accessToken())!;
     assert.ok(token);
     assert.equal(await api.vault.getAccessToken(team!.url), undefined, 'no pasted token was needed');
-    assert.deepEqual(findLeaks([token], placesToSearch(api)).map((l) => l.place), [], 'the access token is only in SecretStorage');
+    assert.deepEqual(
+      findLeaks([token], placesToSearch(api)).map((l) => l.place),
+      [],
+      'the access token is only in SecretStorage',
+    );
   });
 
-  it('records the seed\'s writes under the signed-in person\'s name, with no secret', async () => {
+  it("records the seed's writes under the signed-in person's name, with no secret", async () => {
     const consumer = (await vscode.commands.executeCommand<Component>(
       'choreo.createExternalConsumer',
       { orgHandle: annOrg.handle, projectHandle: 'default' },
       { displayName: 'Audited App', openOverview: false },
     ))!;
     assert.ok(consumer, api.failures.last?.message);
-    const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', { orgHandle: annOrg.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' });
+    const auth = await vscode.commands.executeCommand<AuthConfiguration>('choreo.generateKeys', {
+      orgHandle: annOrg.handle,
+      projectHandle: 'default',
+      componentName: consumer.name,
+      environment: 'development',
+    });
     assert.ok(auth, api.failures.last?.message);
-    const secret = (await api.vault.getConsumerSecret({ controlPlane: team!.url, org: annOrg.handle, project: 'default', componentId: consumer.id, environment: 'development' }))!;
+    const secret = (await api.vault.getConsumerSecret({
+      controlPlane: team!.url,
+      org: annOrg.handle,
+      project: 'default',
+      componentId: consumer.id,
+      environment: 'development',
+    }))!;
     assert.ok(secret);
 
     const audit = await call('GET', `/api/v1/orgs/${annOrg.handle}/audit`, adminToken);
@@ -117,24 +148,43 @@ describe('Sign in to a team control plane with its identity provider', function 
 
   it('shows Members under the organization, with Invite, Change Role and Remove for an Admin, and Show Audit Log', async () => {
     const org = (await rows(api)).find((r) => r.label === annOrg.name)!;
-    assert.equal(org.contextValue, 'organization', 'an Admin\'s rows carry no role limit');
+    assert.equal(org.contextValue, 'organization', "an Admin's rows carry no role limit");
     const members = (await rows(api, org.node)).find((r) => r.label === 'Members');
     assert.ok(members, 'a Members row under the organization');
     assert.equal(members.contextValue, 'members');
     const people = async () => (await rows(api, members.node)).map((r) => `${r.label}: ${r.description} [${r.contextValue}]`);
     assert.deepEqual(await people(), [`${PEOPLE.ann.name}: Admin [member.active]`, `${PEOPLE.vic.name}: Viewer [member.active]`]);
 
-    const invited = await vscode.commands.executeCommand<{ id: string }>('choreo.inviteMember', { orgHandle: annOrg.handle, email: 'newcomer@stark.example', role: 'developer' });
+    const invited = await vscode.commands.executeCommand<{ id: string }>('choreo.inviteMember', {
+      orgHandle: annOrg.handle,
+      email: 'newcomer@stark.example',
+      role: 'developer',
+    });
     assert.ok(invited, api.failures.last?.message);
     assert.ok((await people()).includes('newcomer@stark.example: Developer · invited [member.pending]'), (await people()).join('\n'));
-    const changed = await vscode.commands.executeCommand<{ role: string }>('choreo.changeMemberRole', { orgHandle: annOrg.handle, memberId: invited.id, role: 'viewer' });
+    const changed = await vscode.commands.executeCommand<{ role: string }>('choreo.changeMemberRole', {
+      orgHandle: annOrg.handle,
+      memberId: invited.id,
+      role: 'viewer',
+    });
     assert.equal(changed?.role, 'viewer', api.failures.last?.message);
-    await vscode.commands.executeCommand('choreo.removeMember', { orgHandle: annOrg.handle, memberId: invited.id, name: 'newcomer@stark.example', confirm: true });
+    await vscode.commands.executeCommand('choreo.removeMember', {
+      orgHandle: annOrg.handle,
+      memberId: invited.id,
+      name: 'newcomer@stark.example',
+      confirm: true,
+    });
     assert.ok(!(await people()).some((p) => p.startsWith('newcomer@')), 'removed');
 
-    const log = await vscode.commands.executeCommand<Array<{ action: string; actor: { name: string } }>>('choreo.showAuditLog', { orgHandle: annOrg.handle, show: false });
+    const log = await vscode.commands.executeCommand<Array<{ action: string; actor: { name: string } }>>('choreo.showAuditLog', {
+      orgHandle: annOrg.handle,
+      show: false,
+    });
     assert.ok(log, api.failures.last?.message);
-    assert.deepEqual(log.slice(0, 3).map((e) => e.action), ['DELETE /orgs/:org/members/:member', 'PATCH /orgs/:org/members/:member', 'POST /orgs/:org/members']);
+    assert.deepEqual(
+      log.slice(0, 3).map((e) => e.action),
+      ['DELETE /orgs/:org/members/:member', 'PATCH /orgs/:org/members/:member', 'POST /orgs/:org/members'],
+    );
     for (const e of log) assert.equal(e.actor.name, `${PEOPLE.ann.name} <${PEOPLE.ann.email}>`);
   });
 
@@ -149,7 +199,10 @@ describe('Sign in to a team control plane with its identity provider', function 
     assert.equal(org.contextValue, 'organization~viewer');
     const members = (await rows(api, org.node)).find((r) => r.label === 'Members')!;
     assert.equal(members.contextValue, 'members~viewer');
-    assert.deepEqual((await rows(api, members.node)).map((r) => r.contextValue), ['member.active~viewer', 'member.active~viewer']);
+    assert.deepEqual(
+      (await rows(api, members.node)).map((r) => r.contextValue),
+      ['member.active~viewer', 'member.active~viewer'],
+    );
     const made = await vscode.commands.executeCommand('choreo.createProject', { orgHandle: annOrg.handle }, { name: 'Not Allowed' });
     assert.equal(made, undefined);
     assert.equal(api.failures.last?.code, 'forbidden');

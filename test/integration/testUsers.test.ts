@@ -23,7 +23,8 @@ describe('Test users of the built-in identity provider', function () {
     assert.ok(found, `a Users row for ${environmentName}`);
     return found;
   };
-  const listed = async (environmentName: string) => (await rows(api, (await usersRow(environmentName)).node)).map((r) => [r.label, r.description, r.contextValue]);
+  const listed = async (environmentName: string) =>
+    (await rows(api, (await usersRow(environmentName)).node)).map((r) => [r.label, r.description, r.contextValue]);
 
   before(async () => {
     api = await activeApi();
@@ -54,17 +55,24 @@ describe('Test users of the built-in identity provider', function () {
   });
 
   it('Add User, Reset Password and Delete User act on the row and the row follows', async () => {
-    const added = await vscode.commands.executeCommand<TestUser>('choreo.addTestUser', { org: org.handle, environment: 'development' }, { username: 'pepper', password: 'pepper-password', groups: 'manager', firstName: '', lastName: '', email: '' });
+    const added = await vscode.commands.executeCommand<TestUser>(
+      'choreo.addTestUser',
+      { org: org.handle, environment: 'development' },
+      { username: 'pepper', password: 'pepper-password', groups: 'manager', firstName: '', lastName: '', email: '' },
+    );
     assert.ok(added, api.failures.last?.message);
     assert.deepEqual((await listed('Development')).map((r) => r[0]).sort(), ['demouser', 'pepper']);
     const pepper = (await rows(api, (await usersRow('Development')).node)).find((r) => r.label === 'pepper')!;
     await vscode.commands.executeCommand('choreo.resetTestUserPassword', pepper.node, { password: 'another-password' });
     assert.notEqual(api.failures.last?.command, 'choreo.resetTestUserPassword', api.failures.last?.message);
     await vscode.commands.executeCommand('choreo.deleteTestUser', pepper.node, { confirm: true });
-    assert.deepEqual((await listed('Development')).map((r) => r[0]), ['demouser']);
+    assert.deepEqual(
+      (await listed('Development')).map((r) => r[0]),
+      ['demouser'],
+    );
   });
 
-  it('Save CSV Template writes Choreo\'s template', async () => {
+  it("Save CSV Template writes Choreo's template", async () => {
     const file = path.join(scratch, 'template.csv');
     await vscode.commands.executeCommand('choreo.saveTestUsersCsvTemplate', { file });
     assert.equal(readFileSync(file, 'utf8'), TEST_USERS_CSV_TEMPLATE);

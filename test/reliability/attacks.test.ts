@@ -77,11 +77,26 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
     });
     const ofA = new Set(log.filter((r) => r.path.startsWith(a.base)).map((r) => r.connection));
     const ofB = new Set(log.filter((r) => r.path.startsWith(b.base)).map((r) => r.connection));
-    assert.deepEqual([...ofA].filter((c) => ofB.has(c)), [], 'no upstream connection carried calls of both organizations');
+    assert.deepEqual(
+      [...ofA].filter((c) => ofB.has(c)),
+      [],
+      'no upstream connection carried calls of both organizations',
+    );
   });
 
-  it('row 2: a path cannot leave the endpoint\'s base path, whatever its spelling', async () => {
-    const attempts = ['/../../admin', '/%2e%2e/%2e%2e/admin', '/..%2f..%2fadmin', '/.%2E/admin', '/x/../../admin', '/..;/admin', '/..\\admin', '//evil.example/x', '/%2E%2e', '/..'];
+  it("row 2: a path cannot leave the endpoint's base path, whatever its spelling", async () => {
+    const attempts = [
+      '/../../admin',
+      '/%2e%2e/%2e%2e/admin',
+      '/..%2f..%2fadmin',
+      '/.%2E/admin',
+      '/x/../../admin',
+      '/..;/admin',
+      '/..\\admin',
+      '//evil.example/x',
+      '/%2E%2e',
+      '/..',
+    ];
     const outcomes: string[] = [];
     for (const rest of attempts) {
       const log = await seen(async () => {
@@ -97,11 +112,14 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
     }
     // Dot segments inside the endpoint are resolved, as a normalising gateway does.
     const inside = await seen(() => get(a, '/x/./y/../z'));
-    assert.deepEqual(inside.map((r) => r.path), [`${a.base}/x/z`]);
+    assert.deepEqual(
+      inside.map((r) => r.path),
+      [`${a.base}/x/z`],
+    );
     figures['row 2: answers'] = outcomes.join('; ');
   });
 
-  describe('row 3: external providers\' tokens', () => {
+  describe("row 3: external providers' tokens", () => {
     let idp: TestIssuer;
     let clientId: string;
     before(async () => {
@@ -110,14 +128,24 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
       assert.equal(registered.status, 201, registered.text);
       clientId = 'partner-app';
       await cp.call('POST', paths.components(a.org, 'default'), { displayName: 'Partner', name: 'partner', type: 'external-consumer' });
-      const keys = await cp.call('PUT', `${paths.authFor(a.org, 'default', 'partner', 'development')}/external`, { identityProviderId: registered.body.id, clientId });
+      const keys = await cp.call('PUT', `${paths.authFor(a.org, 'default', 'partner', 'development')}/external`, {
+        identityProviderId: registered.body.id,
+        clientId,
+      });
       assert.equal(keys.status, 200, keys.text);
       const conn = await cp.call('POST', paths.connections(a.org, 'default', 'partner'), { name: 'Api', serviceComponentName: 'svc-a', endpointName: 'api' });
       assert.equal(conn.status, 201, conn.text);
     });
     after(() => idp?.close());
 
-    const call = (token: string) => rawExchange(cp.url, head('GET', `${a.gw}/ext`, cp.url, [['Authorization', `Bearer ${token}`], ['Connection', 'close']]));
+    const call = (token: string) =>
+      rawExchange(
+        cp.url,
+        head('GET', `${a.gw}/ext`, cp.url, [
+          ['Authorization', `Bearer ${token}`],
+          ['Connection', 'close'],
+        ]),
+      );
 
     it('pass only with an audience of this gateway (empty registration: its own URL) and only as access tokens', async () => {
       const gatewayAud = `${cp.url}/gw`;
@@ -147,7 +175,11 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
       try {
         const bad = await cp.call('POST', paths.identityProviders(b.org), { name: 'Bad', wellKnownUrl: other.wellKnownUrl, audiences: ['has space'] });
         assert.equal(bad.status, 400, bad.text);
-        const res = await cp.call('POST', paths.identityProviders(b.org), { name: 'With audience', wellKnownUrl: other.wellKnownUrl, audiences: ['api://partner'] });
+        const res = await cp.call('POST', paths.identityProviders(b.org), {
+          name: 'With audience',
+          wellKnownUrl: other.wellKnownUrl,
+          audiences: ['api://partner'],
+        });
         assert.equal(res.status, 201, res.text);
         assert.deepEqual(res.body.audiences, ['api://partner']);
         const listed = (await cp.call('GET', paths.identityProviders(b.org))).body.items.find((i: { id: string }) => i.id === res.body.id);
@@ -156,7 +188,15 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
         await cp.call('PUT', `${paths.authFor(b.org, 'default', 'partner', 'development')}/external`, { identityProviderId: res.body.id, clientId: 'p' });
         await cp.call('POST', paths.connections(b.org, 'default', 'partner'), { name: 'Api', serviceComponentName: 'svc-b', endpointName: 'api' });
         const callB = async (aud: string) =>
-          (await rawExchange(cp.url, head('GET', `${b.gw}/ext`, cp.url, [['Authorization', `Bearer ${await other.sign({ aud, client_id: 'p' })}`], ['Connection', 'close']]))).status;
+          (
+            await rawExchange(
+              cp.url,
+              head('GET', `${b.gw}/ext`, cp.url, [
+                ['Authorization', `Bearer ${await other.sign({ aud, client_id: 'p' })}`],
+                ['Connection', 'close'],
+              ]),
+            )
+          ).status;
         assert.equal(await callB('api://partner'), 200);
         assert.equal(await callB(`${cp.url}/gw`), 401, 'with audiences given, the default one no longer passes');
         // A registration's audiences can be changed later (a provider registered before they were asked for).
@@ -177,12 +217,14 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
         cp.url,
         (() => {
           const body = `grant_type=client_credentials&client_id=${encodeURIComponent(a.clientId)}&client_secret=${encodeURIComponent(secret)}`;
-          return head('POST', `/oauth2/${a.org}/token`, cp.url, [
-            ['Origin', 'https://evil.example'],
-            ['Content-Type', 'application/x-www-form-urlencoded'],
-            ['Content-Length', String(body.length)],
-            ['Connection', 'close'],
-          ]) + body;
+          return (
+            head('POST', `/oauth2/${a.org}/token`, cp.url, [
+              ['Origin', 'https://evil.example'],
+              ['Content-Type', 'application/x-www-form-urlencoded'],
+              ['Content-Length', String(body.length)],
+              ['Connection', 'close'],
+            ]) + body
+          );
         })(),
       );
     for (let i = 0; i < 11; i++) assert.ok([401, 429].includes((await form(`wrong-${i}`)).status));
@@ -201,19 +243,38 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
     const urls = ['/healthz', `/oauth2/${a.org}/.well-known/openid-configuration`, `/oauth2/${a.org}/jwks`, `${a.gw}/x`];
     const outcomes: string[] = [];
     for (const url of urls) {
-      const foreign = await rawExchange(cp.url, head('GET', url, cp.url, [['Host', `evil.example:${port}`], ['Authorization', `Bearer ${a.token}`], ['Connection', 'close']]));
+      const foreign = await rawExchange(
+        cp.url,
+        head('GET', url, cp.url, [
+          ['Host', `evil.example:${port}`],
+          ['Authorization', `Bearer ${a.token}`],
+          ['Connection', 'close'],
+        ]),
+      );
       outcomes.push(`${url} → ${foreign.status}`);
       assert.equal(foreign.status, 421, `${url} with a foreign Host: ${foreign.status} ${foreign.body}`);
     }
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `127.1.2.3:${port}`, `[::1]:${port}`, 'LOCALHOST']) {
-      const res = await rawExchange(cp.url, head('GET', '/healthz', cp.url, [['Host', host], ['Connection', 'close']]));
+      const res = await rawExchange(
+        cp.url,
+        head('GET', '/healthz', cp.url, [
+          ['Host', host],
+          ['Connection', 'close'],
+        ]),
+      );
       assert.equal(res.status, 200, `Host ${host}: ${res.status}`);
     }
     figures['row 5: foreign Host'] = outcomes.join('; ');
   });
 
   it('row 5: without a valid token of the organization, the gateway tells nothing about what exists', async () => {
-    const paths = [`${a.gw}/x`, `/gw/${a.org}/default/no-such-service/api/development/x`, `/gw/no-such-org/default/svc-a/api/development`, `/gw/${a.org}/default/svc-a/no-endpoint/development`, `/gw/${a.org}/default/svc-a/api/no-env`];
+    const paths = [
+      `${a.gw}/x`,
+      `/gw/${a.org}/default/no-such-service/api/development/x`,
+      `/gw/no-such-org/default/svc-a/api/development`,
+      `/gw/${a.org}/default/svc-a/no-endpoint/development`,
+      `/gw/${a.org}/default/svc-a/api/no-env`,
+    ];
     const answers = [];
     for (const p of paths) {
       const res = await rawExchange(cp.url, head('GET', p, cp.url, [['Connection', 'close']]));
@@ -224,18 +285,30 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
     // Org B's token on org A's URLs: the same answer whether the service exists or not.
     const cross = [];
     for (const p of paths.slice(0, 2)) {
-      const res = await rawExchange(cp.url, head('GET', p, cp.url, [['Authorization', `Bearer ${b.token}`], ['Connection', 'close']]));
+      const res = await rawExchange(
+        cp.url,
+        head('GET', p, cp.url, [
+          ['Authorization', `Bearer ${b.token}`],
+          ['Connection', 'close'],
+        ]),
+      );
       cross.push([res.status, res.body]);
     }
     assert.equal(cross[0][0], 401);
-    assert.deepEqual(cross[0], cross[1], 'another organization\'s token learns nothing of what exists');
+    assert.deepEqual(cross[0], cross[1], "another organization's token learns nothing of what exists");
   });
 
   it('row 6: a malformed percent-escape in iss is a 401, not a 500', async () => {
     const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
     const token = `${enc({ alg: 'ES256', typ: 'at+jwt' })}.${enc({ iss: `${cp.url}/oauth2/%E0%A4%A`, exp: now + 60, client_id: 'x' })}.${Buffer.from('sig').toString('base64url')}`;
-    const res = await rawExchange(cp.url, head('GET', `${a.gw}/x`, cp.url, [['Authorization', `Bearer ${token}`], ['Connection', 'close']]));
+    const res = await rawExchange(
+      cp.url,
+      head('GET', `${a.gw}/x`, cp.url, [
+        ['Authorization', `Bearer ${token}`],
+        ['Connection', 'close'],
+      ]),
+    );
     assert.equal(res.status, 401, `${res.status} ${res.body}`);
     assert.doesNotMatch(cp.stderr(), /URIError/, 'no stack trace in the log');
   });
@@ -248,7 +321,13 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
       idp.jwksDown = true;
       for (let i = 0; i < 21; i++) {
         const token = await idp.sign({ aud: `${cp.url}/gw`, client_id: `c${i}` });
-        const res = await rawExchange(cp.url, head('GET', `${b.gw}/x`, cp.url, [['Authorization', `Bearer ${token}`], ['Connection', 'close']]));
+        const res = await rawExchange(
+          cp.url,
+          head('GET', `${b.gw}/x`, cp.url, [
+            ['Authorization', `Bearer ${token}`],
+            ['Connection', 'close'],
+          ]),
+        );
         assert.equal(res.status, 401, res.body);
       }
       figures['row 7: JWKS fetches for 21 calls while it answers 500'] = String(idp.jwksHits);
@@ -259,7 +338,13 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
   });
 
   it('row 9: Forwarded and X-Real-IP from the caller do not reach the upstream', async () => {
-    const log = await seen(() => get(a, '/who', [['Forwarded', 'for=10.0.0.1;host=admin.internal'], ['X-Real-IP', '10.0.0.1'], ['X-Forwarded-For', '10.0.0.2']]));
+    const log = await seen(() =>
+      get(a, '/who', [
+        ['Forwarded', 'for=10.0.0.1;host=admin.internal'],
+        ['X-Real-IP', '10.0.0.1'],
+        ['X-Forwarded-For', '10.0.0.2'],
+      ]),
+    );
     assert.equal(log.length, 1);
     assert.equal(upstream.header(log[0], 'forwarded'), undefined);
     assert.equal(upstream.header(log[0], 'x-real-ip'), undefined);
@@ -275,11 +360,28 @@ describe('attacks of issue 14 (raw sockets, two organizations, a recording upstr
 
   it('row 13: after Regenerate Secret the gateway refuses the tokens issued with the old secret', async () => {
     const before = await builtInToken(cp, a.org, a.clientId, a.clientSecret);
-    assert.equal((await rawExchange(cp.url, head('GET', `${a.gw}/x`, cp.url, [['Authorization', `Bearer ${before}`], ['Connection', 'close']]))).status, 200);
+    assert.equal(
+      (
+        await rawExchange(
+          cp.url,
+          head('GET', `${a.gw}/x`, cp.url, [
+            ['Authorization', `Bearer ${before}`],
+            ['Connection', 'close'],
+          ]),
+        )
+      ).status,
+      200,
+    );
     const regenerated = await cp.call('POST', `${paths.authFor(a.org, 'default', 'svc-a-client', 'development')}/regenerate-secret`);
     assert.equal(regenerated.status, 200, regenerated.text);
     for (const old of [before, a.token]) {
-      const res = await rawExchange(cp.url, head('GET', `${a.gw}/x`, cp.url, [['Authorization', `Bearer ${old}`], ['Connection', 'close']]));
+      const res = await rawExchange(
+        cp.url,
+        head('GET', `${a.gw}/x`, cp.url, [
+          ['Authorization', `Bearer ${old}`],
+          ['Connection', 'close'],
+        ]),
+      );
       assert.equal(res.status, 401, `a token of the old secret: ${res.status} ${res.body}`);
       assert.match(res.json.error.message, /regenerated/);
     }
@@ -339,7 +441,10 @@ describe('attacks of issue 14 on a team server (--public-url)', function () {
     try {
       const texts = [];
       for (const port of [openPort, closedPort]) {
-        const res = await open.call('POST', paths.identityProviders(openOrg), { name: `Scan ${port}`, wellKnownUrl: `http://127.0.0.1:${port}/.well-known/openid-configuration` });
+        const res = await open.call('POST', paths.identityProviders(openOrg), {
+          name: `Scan ${port}`,
+          wellKnownUrl: `http://127.0.0.1:${port}/.well-known/openid-configuration`,
+        });
         assert.equal(res.status, 400);
         texts.push(res.body.error.message.replaceAll(String(port), 'PORT'));
       }

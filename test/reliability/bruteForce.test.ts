@@ -24,10 +24,16 @@ describe('brute force at the token endpoint', function () {
   const figures = { guesses: 0, evaluated: 0, slowed: 0, otherClientTokens: 0 };
 
   const ask = (clientId: string, secret: string) =>
-    rawRequest(cp.url, 'POST', `/oauth2/${ORG}/token`, {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-    }, 'grant_type=client_credentials');
+    rawRequest(
+      cp.url,
+      'POST',
+      `/oauth2/${ORG}/token`,
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`).toString('base64')}`,
+      },
+      'grant_type=client_credentials',
+    );
 
   before(async () => {
     cp = await ControlPlane.start(tempDir('rel-brute-'));

@@ -59,8 +59,23 @@ describe('durability: every acknowledged write was synced to disk before its ans
     // Whole strings (-s): a group commit writes many records in one call, and each must be found in it.
     const child = spawn(
       'strace',
-      ['-f', '-qq', '-s', '1048576', '-e', 'trace=openat,close,write,writev,pwrite64,pwritev,fdatasync,fsync', '-o', traceFile,
-        process.execPath, await controlPlaneBundle(), 'serve', '--data', dataDir, '--port', '0'],
+      [
+        '-f',
+        '-qq',
+        '-s',
+        '1048576',
+        '-e',
+        'trace=openat,close,write,writev,pwrite64,pwritev,fdatasync,fsync',
+        '-o',
+        traceFile,
+        process.execPath,
+        await controlPlaneBundle(),
+        'serve',
+        '--data',
+        dataDir,
+        '--port',
+        '0',
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
@@ -84,7 +99,11 @@ describe('durability: every acknowledged write was synced to disk before its ans
       };
       await call('POST', paths.orgs(), { name: 'Stark Industries' });
       const create = (n: number) =>
-        call('POST', paths.components('stark-industries', 'default'), { displayName: `D ${n}`, name: `durable-q7z-${String(n).padStart(2, '0')}`, type: 'external-consumer' });
+        call('POST', paths.components('stark-industries', 'default'), {
+          displayName: `D ${n}`,
+          name: `durable-q7z-${String(n).padStart(2, '0')}`,
+          type: 'external-consumer',
+        });
       for (let n = 0; n < 20; n++) await create(n);
       await Promise.all(Array.from({ length: 20 }, (_, i) => create(20 + i))); // group commit: one sync for several
     } finally {

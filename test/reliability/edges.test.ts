@@ -29,10 +29,11 @@ async function startHostile(behaviours: Record<string, Behaviour>) {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -78,18 +79,33 @@ describe('faults at the edges: upstreams and discovery URLs (real control plane 
     });
     cp = await ControlPlane.start(tempDir('rel-edges-'));
     world = await seedWorld(cp, `${hostile.url}/ok`);
-    const endpoints = ['hang', 'reset', 'garbage', 'reset-mid-body', 'slow', 'ok'].map((name) => ({ name, upstreamUrls: { development: `${hostile.url}/${name}` } }));
-    const upd = await cp.call('PATCH', paths.component(ORG, PROJECT, 'greeting'), { endpoints: endpoints.map((e) => ({ ...e, name: e.name === 'ok' ? 'hello' : e.name })) });
+    const endpoints = ['hang', 'reset', 'garbage', 'reset-mid-body', 'slow', 'ok'].map((name) => ({
+      name,
+      upstreamUrls: { development: `${hostile.url}/${name}` },
+    }));
+    const upd = await cp.call('PATCH', paths.component(ORG, PROJECT, 'greeting'), {
+      endpoints: endpoints.map((e) => ({ ...e, name: e.name === 'ok' ? 'hello' : e.name })),
+    });
     assert.equal(upd.status, 200, upd.text);
     for (const e of endpoints) {
       if (e.name === 'ok') continue;
-      const c = await cp.call('POST', paths.connections(ORG, PROJECT, 'stark-mobile-app'), { name: `To ${e.name}`, serviceComponentName: 'greeting', endpointName: e.name });
+      const c = await cp.call('POST', paths.connections(ORG, PROJECT, 'stark-mobile-app'), {
+        name: `To ${e.name}`,
+        serviceComponentName: 'greeting',
+        endpointName: e.name,
+      });
       assert.equal(c.status, 201, c.text);
     }
-    const t = await rawRequest(cp.url, 'POST', `/oauth2/${ORG}/token`, {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${world.clientId}:${world.clientSecret}`).toString('base64')}`,
-    }, 'grant_type=client_credentials');
+    const t = await rawRequest(
+      cp.url,
+      'POST',
+      `/oauth2/${ORG}/token`,
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${world.clientId}:${world.clientSecret}`).toString('base64')}`,
+      },
+      'grant_type=client_credentials',
+    );
     bearer = `Bearer ${t.json.access_token}`;
     dataBefore = dataFingerprint(cp.dataDir);
     const started = Date.now();
@@ -103,7 +119,15 @@ describe('faults at the edges: upstreams and discovery URLs (real control plane 
 
   const register = (name: string) =>
     cp.call('POST', paths.identityProviders(ORG), { name: `Hostile ${name}`, wellKnownUrl: `${hostile.url}/${name}/.well-known/openid-configuration` });
-  const through = (endpoint: string) => rawRequest(cp.url, 'GET', new URL(gatewayUrl(cp.url, ORG, PROJECT, 'greeting', endpoint, 'development')).pathname, { authorization: bearer }, undefined, 60_000);
+  const through = (endpoint: string) =>
+    rawRequest(
+      cp.url,
+      'GET',
+      new URL(gatewayUrl(cp.url, ORG, PROJECT, 'greeting', endpoint, 'development')).pathname,
+      { authorization: bearer },
+      undefined,
+      60_000,
+    );
 
   it('a hung upstream → 504, a reset or garbage → 502, a slow one → its answer; the gateway serves everyone else meanwhile', async () => {
     const started = Date.now();
@@ -156,7 +180,10 @@ describe('faults at the edges: upstreams and discovery URLs (real control plane 
     }
     assert.equal(dataFingerprint(cp.dataDir), dataBefore);
     const idps = await cp.call('GET', paths.identityProviders(ORG));
-    assert.deepEqual(idps.body.items.map((i: { kind: string }) => i.kind), ['built-in']);
+    assert.deepEqual(
+      idps.body.items.map((i: { kind: string }) => i.kind),
+      ['built-in'],
+    );
     assert.equal((await cp.call('GET', '/healthz', undefined, { token: null })).status, 200);
     figures['discovery refusals (time to refuse)'] = timings.join(', ');
   });

@@ -15,14 +15,47 @@ import { printFigures } from './helpers/world';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const RUNS = Number(process.env.GATEWAY_HEAD_RUNS ?? 500);
 
-const SEGMENTS = ['a', 'b.c', '.', '..', '%2e', '%2E%2e', '.%2e', '%2e.', '..;', '..;x', '.;', '%2f', '%2F..', '..%2f', '..%2F..', '%5c', '\\', '..\\..', '%00', '..%00', '%25', '%252e%252e', 'x%20y', '~u', ';p=1', '...', '.a', 'a.', '%41'];
+const SEGMENTS = [
+  'a',
+  'b.c',
+  '.',
+  '..',
+  '%2e',
+  '%2E%2e',
+  '.%2e',
+  '%2e.',
+  '..;',
+  '..;x',
+  '.;',
+  '%2f',
+  '%2F..',
+  '..%2f',
+  '..%2F..',
+  '%5c',
+  '\\',
+  '..\\..',
+  '%00',
+  '..%00',
+  '%25',
+  '%252e%252e',
+  'x%20y',
+  '~u',
+  ';p=1',
+  '...',
+  '.a',
+  'a.',
+  '%41',
+];
 const SMUGGLED = 'GET /smuggled HTTP/1.1\r\nHost: internal\r\n\r\n';
 
-type Framing = 'none' | 'length' | 'chunked' | 'length-in-connection' | 'te-in-connection' | 'gzip-chunked' | 'length-twice' | 'length-and-chunked' | 'length-zero-padded';
+type Framing =
+  'none' | 'length' | 'chunked' | 'length-in-connection' | 'te-in-connection' | 'gzip-chunked' | 'length-twice' | 'length-and-chunked' | 'length-zero-padded';
 
 const headArb = fc.record({
   method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'),
-  segments: fc.array(fc.oneof({ arbitrary: fc.constantFrom(...SEGMENTS), weight: 1 }, { arbitrary: fc.stringMatching(/^[A-Za-z0-9._~-]{1,6}$/), weight: 4 }), { maxLength: 5 }),
+  segments: fc.array(fc.oneof({ arbitrary: fc.constantFrom(...SEGMENTS), weight: 1 }, { arbitrary: fc.stringMatching(/^[A-Za-z0-9._~-]{1,6}$/), weight: 4 }), {
+    maxLength: 5,
+  }),
   doubleSlashAt: fc.option(fc.nat(6), { nil: undefined }),
   trailingSlash: fc.boolean(),
   query: fc.option(fc.constantFrom('?q=1', '?a=../../x', '?%2e%2e', '?x=%2f'), { nil: undefined }),
@@ -30,7 +63,11 @@ const headArb = fc.record({
     { arbitrary: fc.constantFrom<Framing>('none', 'length', 'chunked', 'length-zero-padded'), weight: 3 },
     { arbitrary: fc.constantFrom<Framing>('length-in-connection', 'te-in-connection', 'gzip-chunked', 'length-twice', 'length-and-chunked'), weight: 1 },
   ),
-  body: fc.oneof(fc.constant(SMUGGLED), fc.string({ minLength: 1, maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, 'x')), fc.constant(`x${SMUGGLED}`)),
+  body: fc.oneof(
+    fc.constant(SMUGGLED),
+    fc.string({ minLength: 1, maxLength: 40 }).map((s) => s.replace(/[^\x20-\x7e]/g, 'x')),
+    fc.constant(`x${SMUGGLED}`),
+  ),
   forwarded: fc.boolean(),
 });
 type Head = typeof headArb extends fc.Arbitrary<infer T> ? T : never;
@@ -112,7 +149,10 @@ describe('generated gateway request heads (fast-check, raw sockets, a recording 
       'cases run': tally.cases,
       'forwarded (one request upstream)': tally.forwarded,
       'refused with a 4xx (nothing upstream)': tally.refused4xx,
-      'answers by status': [...statuses].sort().map(([s, n]) => `${s}: ${n}`).join(', '),
+      'answers by status': [...statuses]
+        .sort()
+        .map(([s, n]) => `${s}: ${n}`)
+        .join(', '),
     });
   });
 

@@ -119,14 +119,17 @@ const edgeString = fc.oneof(fc.constantFrom(...UNICODE_EDGES), fc.string({ unit:
 
 /** A path parameter: mostly hostile, sometimes the real one (so the body, not the path, is what gets refused). */
 function paramArb(valid: string) {
-  return fc.oneof({ weight: 2, arbitrary: fc.constant({ text: encodeSegment(valid), valid: true }) }, {
-    weight: 3,
-    arbitrary: fc.oneof(
-      edgeString.map((s) => ({ text: encodeSegment(s), valid: false })),
-      // Broken percent-encoding and raw bytes a browser would never send.
-      fc.constantFrom('%', '%ZZ', '%E0%A4%A', '%C0%AF', '%00', '%FF%FE', '..', '.', '%2F', 'a%2Fb').map((text) => ({ text, valid: false })),
-    ),
-  });
+  return fc.oneof(
+    { weight: 2, arbitrary: fc.constant({ text: encodeSegment(valid), valid: true }) },
+    {
+      weight: 3,
+      arbitrary: fc.oneof(
+        edgeString.map((s) => ({ text: encodeSegment(s), valid: false })),
+        // Broken percent-encoding and raw bytes a browser would never send.
+        fc.constantFrom('%', '%ZZ', '%E0%A4%A', '%C0%AF', '%00', '%FF%FE', '..', '.', '%2F', 'a%2Fb').map((text) => ({ text, valid: false })),
+      ),
+    },
+  );
 }
 
 /** A value of the wrong type, or a string from the edge list. */
@@ -154,19 +157,29 @@ interface Body {
 /** Bodies a route must refuse. */
 function bodyArb(route: Route) {
   const keys = keysOf(route.body);
-  const json = (kind: string) => (value: unknown): Body => ({ bytes: Buffer.from(JSON.stringify(value)), contentType: 'application/json', kind });
+  const json =
+    (kind: string) =>
+    (value: unknown): Body => ({ bytes: Buffer.from(JSON.stringify(value)), contentType: 'application/json', kind });
   return fc.oneof(
     // Known fields with wrong types or edge strings, sometimes with an unknown field beside them.
     fc
-      .record({ fields: fc.dictionary(fc.constantFrom(...keys), wrongValue, { minKeys: 1, maxKeys: keys.length }), extra: fc.option(fc.string({ minLength: 1, maxLength: 12 })) })
+      .record({
+        fields: fc.dictionary(fc.constantFrom(...keys), wrongValue, { minKeys: 1, maxKeys: keys.length }),
+        extra: fc.option(fc.string({ minLength: 1, maxLength: 12 })),
+      })
       .map(({ fields, extra }) => json('wrong types')(extra === null ? fields : { ...fields, [extra]: 1 })),
     // Not an object at all.
-    fc.jsonValue({ maxDepth: 3 }).filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map(json('not an object')),
+    fc
+      .jsonValue({ maxDepth: 3 })
+      .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+      .map(json('not an object')),
     // Bytes that are not JSON, or not UTF-8.
-    fc.oneof(
-      fc.constantFrom('{', '{"name":', '{"name":"x",}', "{'name':'x'}", 'NaN', '\ufeff{"name":"Stark"}', '{"name":"\\ud800"', '[]]', '{"a":1}{"b":2}'),
-      fc.string({ maxLength: 100 }),
-    ).map((s): Body => ({ bytes: Buffer.from(s), contentType: 'application/json', kind: 'broken JSON' })),
+    fc
+      .oneof(
+        fc.constantFrom('{', '{"name":', '{"name":"x",}', "{'name':'x'}", 'NaN', '\ufeff{"name":"Stark"}', '{"name":"\\ud800"', '[]]', '{"a":1}{"b":2}'),
+        fc.string({ maxLength: 100 }),
+      )
+      .map((s): Body => ({ bytes: Buffer.from(s), contentType: 'application/json', kind: 'broken JSON' })),
     fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b): Body => ({ bytes: Buffer.from(b), contentType: 'application/json', kind: 'random bytes' })),
     // Nested far too deep.
     fc.integer({ min: 33, max: 5000 }).map((depth): Body => ({
@@ -218,7 +231,10 @@ describe('hostile input, generated (fast-check, real control plane process)', fu
   });
   after(async () => {
     await cp?.stop();
-    const codes = [...figures.codes].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
+    const codes = [...figures.codes]
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c} ${n}`)
+      .join(', ');
     printFigures('hostile input', {
       'management requests tried (each sent twice)': figures.management,
       'of which accepted (2xx, valid by chance)': figures.managementAccepted,
@@ -234,27 +250,53 @@ describe('hostile input, generated (fast-check, real control plane process)', fu
   }
 
   it('every management route refuses malformed, wrongly typed and unicode-edge requests with a stable 4xx, and stores nothing', async () => {
-    const requestArb = fc
-      .constantFrom(...ROUTES)
-      .chain((route) =>
-        fc.record({
-          route: fc.constant(route),
-          // Mostly the real resources, so that the body, the query or the token is what gets refused.
-          params: fc.oneof(
-            { weight: 3, arbitrary: fc.constant(Object.fromEntries((Object.keys(valid) as Param[]).map((p) => [p, { text: encodeSegment(valid[p]), valid: true }])) as Record<Param, { text: string; valid: boolean }>) },
-            { weight: 2, arbitrary: fc.record(Object.fromEntries((Object.keys(valid) as Param[]).map((p) => [p, paramArb(valid[p])])) as Record<Param, fc.Arbitrary<{ text: string; valid: boolean }>>) },
-          ),
-          body: route.body ? bodyArb(route) : fc.option(bodyArb(route), { freq: 3 }),
-          auth: authArb(cp.token),
-          query: fc.option(
-            fc.oneof(
-              fc.constantFrom('limit=0', 'limit=-1', 'limit=501', 'limit=1e3', 'limit=abc', 'cursor=%ZZ', 'cursor=bm90IGEgY3Vyc29y', 'prefix=' + 'a'.repeat(70), 'type=bogus', 'unknown=1', 'limit=1&limit=2'),
-              edgeString.map((s) => `prefix=${encodeSegment(s)}`),
+    const requestArb = fc.constantFrom(...ROUTES).chain((route) =>
+      fc.record({
+        route: fc.constant(route),
+        // Mostly the real resources, so that the body, the query or the token is what gets refused.
+        params: fc.oneof(
+          {
+            weight: 3,
+            arbitrary: fc.constant(
+              Object.fromEntries((Object.keys(valid) as Param[]).map((p) => [p, { text: encodeSegment(valid[p]), valid: true }])) as Record<
+                Param,
+                { text: string; valid: boolean }
+              >,
             ),
-            { freq: 3 },
+          },
+          {
+            weight: 2,
+            arbitrary: fc.record(
+              Object.fromEntries((Object.keys(valid) as Param[]).map((p) => [p, paramArb(valid[p])])) as Record<
+                Param,
+                fc.Arbitrary<{ text: string; valid: boolean }>
+              >,
+            ),
+          },
+        ),
+        body: route.body ? bodyArb(route) : fc.option(bodyArb(route), { freq: 3 }),
+        auth: authArb(cp.token),
+        query: fc.option(
+          fc.oneof(
+            fc.constantFrom(
+              'limit=0',
+              'limit=-1',
+              'limit=501',
+              'limit=1e3',
+              'limit=abc',
+              'cursor=%ZZ',
+              'cursor=bm90IGEgY3Vyc29y',
+              'prefix=' + 'a'.repeat(70),
+              'type=bogus',
+              'unknown=1',
+              'limit=1&limit=2',
+            ),
+            edgeString.map((s) => `prefix=${encodeSegment(s)}`),
           ),
-        }),
-      );
+          { freq: 3 },
+        ),
+      }),
+    );
 
     let listing = await fullListing(cp);
     let sinceListing = 0;
@@ -308,10 +350,22 @@ describe('hostile input, generated (fast-check, real control plane process)', fu
   it('refuses bodies over 1 MiB (declared or streamed) with 413 payload_too_large and stays up', async () => {
     const before = dataFingerprint(cp.dataDir);
     const big = Buffer.alloc(1024 * 1024 + 1, 'a');
-    const declared = await rawRequest(cp.url, 'POST', `${API_PREFIX}/orgs`, { authorization: `Bearer ${cp.token}`, 'content-type': 'application/json', 'content-length': big.length }, big);
+    const declared = await rawRequest(
+      cp.url,
+      'POST',
+      `${API_PREFIX}/orgs`,
+      { authorization: `Bearer ${cp.token}`, 'content-type': 'application/json', 'content-length': big.length },
+      big,
+    );
     assert.equal(declared.status, 413);
     assert.equal(declared.json.error.code, 'payload_too_large');
-    const streamed = await rawRequest(cp.url, 'POST', `${API_PREFIX}/orgs`, { authorization: `Bearer ${cp.token}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }, Buffer.concat([Buffer.from('{"name":"'), big, Buffer.from('"}')]));
+    const streamed = await rawRequest(
+      cp.url,
+      'POST',
+      `${API_PREFIX}/orgs`,
+      { authorization: `Bearer ${cp.token}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+      Buffer.concat([Buffer.from('{"name":"'), big, Buffer.from('"}')]),
+    );
     assert.equal(streamed.status, 413);
     assert.equal(streamed.json.error.code, 'payload_too_large');
     assert.equal(dataFingerprint(cp.dataDir), before);
@@ -335,7 +389,13 @@ describe('hostile input, generated (fast-check, real control plane process)', fu
     assert.equal(long.status, 400);
     assert.ok(long.text.length < 4096, `the answer is ${long.text.length} bytes`);
     // Many problems: the first 20 are listed, and the count of the rest is given.
-    const items = await rawRequest(cp.url, 'POST', `${API_PREFIX}/orgs`, headers, JSON.stringify(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`n${i}`.repeat(300), 1]))));
+    const items = await rawRequest(
+      cp.url,
+      'POST',
+      `${API_PREFIX}/orgs`,
+      headers,
+      JSON.stringify(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`n${i}`.repeat(300), 1]))),
+    );
     assert.equal(items.status, 400);
     assert.ok(items.json.error.fields.length <= 20);
     assert.ok(items.text.length < 4096, `the answer is ${items.text.length} bytes`);
@@ -368,12 +428,23 @@ describe('hostile input, generated (fast-check, real control plane process)', fu
   });
 
   it('the token endpoint refuses malformed requests with an RFC 6749 error and a fitting status, and stores nothing', async () => {
-    const OAUTH_ERRORS = new Set(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'slow_down']);
+    const OAUTH_ERRORS = new Set([
+      'invalid_request',
+      'invalid_client',
+      'invalid_grant',
+      'unauthorized_client',
+      'unsupported_grant_type',
+      'invalid_scope',
+      'slow_down',
+    ]);
     const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`, 'utf8').toString('base64')}`;
     const requestArb = fc.record({
       method: fc.constantFrom('POST', 'POST', 'POST', 'GET', 'PUT', 'DELETE'),
       org: fc.oneof(fc.constant(ORG), edgeString.map(encodeSegment)),
-      contentType: fc.oneof(fc.constant('application/x-www-form-urlencoded'), fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded; charset=utf-8', '')),
+      contentType: fc.oneof(
+        fc.constant('application/x-www-form-urlencoded'),
+        fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded; charset=utf-8', ''),
+      ),
       auth: fc.oneof(
         fc.constant(basic(world.clientId, 'wrong-secret')),
         fc.tuple(edgeString, edgeString).map(([i, s]) => basic(i, s)),
@@ -425,7 +496,13 @@ describe('hostile input, generated (fast-check, real control plane process)', fu
       { numRuns: RUNS, endOnFailure: true },
     );
     // The real client still gets a token once its throttle window has passed (its ID had wrong secrets above).
-    const res = await rawRequest(cp.url, 'POST', `/oauth2/${ORG}/token`, { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(world.clientId, world.clientSecret) }, 'grant_type=client_credentials');
+    const res = await rawRequest(
+      cp.url,
+      'POST',
+      `/oauth2/${ORG}/token`,
+      { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(world.clientId, world.clientSecret) },
+      'grant_type=client_credentials',
+    );
     assert.ok(res.status === 200 || res.status === 429, `${res.status} ${res.text}`);
   });
 });

@@ -23,21 +23,34 @@ async function startUpstream(): Promise<{ url: string; close(): Promise<void> }>
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 async function token(cp: ControlPlane, clientId: string, secret: string) {
-  return rawRequest(cp.url, 'POST', `/oauth2/${ORG}/token`, { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(clientId, secret) }, 'grant_type=client_credentials');
+  return rawRequest(
+    cp.url,
+    'POST',
+    `/oauth2/${ORG}/token`,
+    { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(clientId, secret) },
+    'grant_type=client_credentials',
+  );
 }
 
 const json = (cp: ControlPlane, method: string, p: string, body?: unknown) =>
-  rawRequest(cp.url, method, p, { authorization: `Bearer ${cp.token}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body ? JSON.stringify(body) : undefined);
+  rawRequest(
+    cp.url,
+    method,
+    p,
+    { authorization: `Bearer ${cp.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body ? JSON.stringify(body) : undefined,
+  );
 
 describe('load and crashes (real control plane process)', function () {
   this.timeout(150_000);
@@ -67,7 +80,9 @@ describe('load and crashes (real control plane process)', function () {
       const crud = async (w: number) => {
         for (let i = 0; Date.now() < deadline; i++) {
           const name = `load-${w}-${i}`;
-          await timed('create', 201, () => json(cp, 'POST', paths.components(ORG, PROJECT), { displayName: `Load ${w} ${i}`, name, type: 'external-consumer' }));
+          await timed('create', 201, () =>
+            json(cp, 'POST', paths.components(ORG, PROJECT), { displayName: `Load ${w} ${i}`, name, type: 'external-consumer' }),
+          );
           await timed('get', 200, () => json(cp, 'GET', paths.component(ORG, PROJECT, name)));
           await timed('list', 200, () => json(cp, 'GET', `${paths.components(ORG, PROJECT)}?prefix=load-${w}-&limit=20`));
           await timed('delete', 204, () => json(cp, 'DELETE', paths.component(ORG, PROJECT, name)));

@@ -58,23 +58,37 @@ describe('tokens that must be refused (gateway over HTTP, and Get Test Token)', 
     const old = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
     const oldKid = 'rotated-out-long-ago';
     const longAgo = new Date(Date.now() - 2 * 86_400_000).toISOString();
-    fs.writeFileSync(path.join(dataDir, SIGNING_KEYS_FILE), JSON.stringify({ keys: [{ kid: oldKid, privateJwk: old, createdAt: longAgo, retiredAt: longAgo }] }), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(dataDir, SIGNING_KEYS_FILE),
+      JSON.stringify({ keys: [{ kid: oldKid, privateJwk: old, createdAt: longAgo, retiredAt: longAgo }] }),
+      { mode: 0o600 },
+    );
 
     cp = await ControlPlane.start(dataDir);
     world = await seedWorld(cp, upstreamUrl);
     issuer = issuerUrl(cp.url, ORG);
     url = `${gatewayUrl(cp.url, ORG, PROJECT, 'greeting', 'hello', 'development')}/greet`;
 
-    const tokenRes = await rawRequest(cp.url, 'POST', `/oauth2/${ORG}/token`, {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${world.clientId}:${world.clientSecret}`).toString('base64')}`,
-    }, 'grant_type=client_credentials');
+    const tokenRes = await rawRequest(
+      cp.url,
+      'POST',
+      `/oauth2/${ORG}/token`,
+      {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${world.clientId}:${world.clientSecret}`).toString('base64')}`,
+      },
+      'grant_type=client_credentials',
+    );
     assert.equal(tokenRes.status, 200, tokenRes.text);
     good = tokenRes.json.access_token;
 
     jwks = (await rawRequest(cp.url, 'GET', `/oauth2/${ORG}/jwks`)).json;
     assert.ok(!jwks.keys.some((k) => k.kid === oldKid), 'the long-retired key is no longer published');
-    const stored = JSON.parse(fs.readFileSync(path.join(dataDir, SIGNING_KEYS_FILE), 'utf8')).keys as Array<{ kid: string; privateJwk: Record<string, unknown>; retiredAt?: string }>;
+    const stored = JSON.parse(fs.readFileSync(path.join(dataDir, SIGNING_KEYS_FILE), 'utf8')).keys as Array<{
+      kid: string;
+      privateJwk: Record<string, unknown>;
+      retiredAt?: string;
+    }>;
     const active = stored.find((k) => !k.retiredAt)!;
     const activeKey = await jose.importJWK({ ...active.privateJwk, alg: 'ES256' } as never, 'ES256');
     const oldKey = await jose.importJWK({ ...old, alg: 'ES256' } as never, 'ES256');
@@ -105,14 +119,34 @@ describe('tokens that must be refused (gateway over HTTP, and Get Test Token)', 
     const tampered = { ...JSON.parse(Buffer.from(goodPayload, 'base64url').toString()), scope: 'admin' };
 
     cases = [
-      { name: 'alg none', token: `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims())}.`, gateway: /signed with none; only asymmetric/, extension: /signed with none/ },
+      {
+        name: 'alg none',
+        token: `${b64({ alg: 'none', typ: 'at+jwt' })}.${b64(claims())}.`,
+        gateway: /signed with none; only asymmetric/,
+        extension: /signed with none/,
+      },
       { name: 'HS256 signed with the public key', token: hs256, gateway: /signed with HS256; only asymmetric/, extension: /signed with HS256/ },
       { name: 'an unknown kid', token: await es256(strangerKey, 'no-such-kid'), gateway: /unknown kid/, extension: /no published key.*kid "no-such-kid"/i },
       { name: 'expired', token: await es256(activeKey, active.kid, { iat: now - 7200, exp: now - 3600 }), gateway: /has expired/, extension: /expired/ },
       { name: 'nbf in the future', token: await es256(activeKey, active.kid, { nbf: now + 3600 }), gateway: /not valid yet \(nbf/, extension: /not valid yet/ },
-      { name: 'the wrong iss', token: await es256(activeKey, active.kid, { iss: 'https://evil.example/oauth2/stark-industries' }), gateway: /issued by https:\/\/evil\.example.*not an identity provider/, extension: /Issuer is "https:\/\/evil/ },
-      { name: 'the wrong aud', token: await es256(activeKey, active.kid, { aud: 'https://elsewhere.example/gw' }), gateway: /not for this gateway: its audience/, extension: /audience/ },
-      { name: 'a tampered payload', token: `${goodHeader}.${b64(tampered)}.${goodSignature}`, gateway: /signature is not valid/, extension: /signature is not valid/ },
+      {
+        name: 'the wrong iss',
+        token: await es256(activeKey, active.kid, { iss: 'https://evil.example/oauth2/stark-industries' }),
+        gateway: /issued by https:\/\/evil\.example.*not an identity provider/,
+        extension: /Issuer is "https:\/\/evil/,
+      },
+      {
+        name: 'the wrong aud',
+        token: await es256(activeKey, active.kid, { aud: 'https://elsewhere.example/gw' }),
+        gateway: /not for this gateway: its audience/,
+        extension: /audience/,
+      },
+      {
+        name: 'a tampered payload',
+        token: `${goodHeader}.${b64(tampered)}.${goodSignature}`,
+        gateway: /signature is not valid/,
+        extension: /signature is not valid/,
+      },
       { name: 'a key rotated out long ago', token: await es256(oldKey, oldKid), gateway: /unknown kid/, extension: /no published key.*rotated-out-long-ago/i },
       { name: 'an opaque token', token: randomBytes(32).toString('base64url'), gateway: /not a JWT.*only JWT access tokens/, extension: /not a JWT/ },
     ];

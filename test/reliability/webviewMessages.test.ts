@@ -36,7 +36,10 @@ function fakePanel() {
     panel: {
       title: '',
       visible: true,
-      webview: { onDidReceiveMessage: (l: (m: unknown) => void) => ((listener = l), { dispose() {} }), postMessage: async (m: unknown) => (posted.push(m), true) },
+      webview: {
+        onDidReceiveMessage: (l: (m: unknown) => void) => ((listener = l), { dispose() {} }),
+        postMessage: async (m: unknown) => (posted.push(m), true),
+      },
       onDidChangeViewState: () => ({ dispose() {} }),
     },
   };
@@ -44,10 +47,21 @@ function fakePanel() {
 
 function recordingLog() {
   const lines: string[] = [];
-  return { lines, log: { info: (s: string) => lines.push(`info ${s}`), warn: (s: string) => lines.push(`warn ${s}`), error: (s: string) => lines.push(`error ${s}`) } };
+  return {
+    lines,
+    log: { info: (s: string) => lines.push(`info ${s}`), warn: (s: string) => lines.push(`warn ${s}`), error: (s: string) => lines.push(`error ${s}`) },
+  };
 }
 
-const PROTOCOLS: AnyProtocol[] = [overviewProtocol, configureAuthenticationProtocol, createConnectionProtocol, createExternalConsumerProtocol, createServiceProtocol, addIdentityProviderProtocol, identityProviderProtocol] as AnyProtocol[];
+const PROTOCOLS: AnyProtocol[] = [
+  overviewProtocol,
+  configureAuthenticationProtocol,
+  createConnectionProtocol,
+  createExternalConsumerProtocol,
+  createServiceProtocol,
+  addIdentityProviderProtocol,
+  identityProviderProtocol,
+] as AnyProtocol[];
 
 /** The message types a protocol's host accepts (the discriminated union's options). */
 function typesOf(p: AnyProtocol): string[] {
@@ -66,7 +80,7 @@ describe('webview messages that must be refused', () => {
     }),
   );
 
-  it('a message of the wrong shape never reaches a form\'s handler, and the log does not echo it', async () => {
+  it("a message of the wrong shape never reaches a form's handler, and the log does not echo it", async () => {
     for (const protocol of PROTOCOLS) {
       class Recording extends FormPanel<AnyProtocol> {
         handled: unknown[] = [];
@@ -79,10 +93,27 @@ describe('webview messages that must be refused', () => {
       const messageArb = fc.oneof(
         fc.anything(),
         // A real type with extra keys (another component's handles), wrong types, or a flood of text.
-        fc.record({
-          type: fc.constantFrom(...types),
-          extra: fc.dictionary(fc.constantFrom('orgHandle', 'projectHandle', 'componentName', 'environment', 'connectionName', 'clientId', 'identityProviderId', 'text', 'secret', marker), fc.oneof(fc.constant(marker), fc.integer(), fc.constant('x'.repeat(5000)), fc.constant(null)), { minKeys: 1 }),
-        }).map(({ type, extra }) => ({ type, ...extra })),
+        fc
+          .record({
+            type: fc.constantFrom(...types),
+            extra: fc.dictionary(
+              fc.constantFrom(
+                'orgHandle',
+                'projectHandle',
+                'componentName',
+                'environment',
+                'connectionName',
+                'clientId',
+                'identityProviderId',
+                'text',
+                'secret',
+                marker,
+              ),
+              fc.oneof(fc.constant(marker), fc.integer(), fc.constant('x'.repeat(5000)), fc.constant(null)),
+              { minKeys: 1 },
+            ),
+          })
+          .map(({ type, extra }) => ({ type, ...extra })),
         fc.constantFrom(...types).map((type) => ({ type: type.toUpperCase() })),
         fc.constantFrom(...types).map((type) => JSON.stringify({ type })),
       );
@@ -123,17 +154,49 @@ describe('webview messages that must be refused', () => {
     const ref = { orgHandle: 'stark-industries', projectHandle: 'default', componentName: 'stark-mobile-app' };
     const at = '2025-01-01T00:00:00.000Z';
     const client = {
-      getComponent: async () => ({ id: 'c1', orgHandle: ref.orgHandle, projectHandle: ref.projectHandle, name: ref.componentName, displayName: 'Stark Mobile App', description: '', type: 'external-consumer', createdAt: at, updatedAt: at }),
+      getComponent: async () => ({
+        id: 'c1',
+        orgHandle: ref.orgHandle,
+        projectHandle: ref.projectHandle,
+        name: ref.componentName,
+        displayName: 'Stark Mobile App',
+        description: '',
+        type: 'external-consumer',
+        createdAt: at,
+        updatedAt: at,
+      }),
       listEnvironments: async () => [
         { id: 'e1', handle: 'development', name: 'Development', critical: false },
         { id: 'e2', handle: 'production', name: 'Production', critical: true },
       ],
       listAuthConfigurations: async () => [],
-      listConnections: async () => [{ id: 'k1', componentId: 'c1', name: 'Greeting', serviceProjectHandle: 'default', serviceComponentName: 'greeting', endpointName: 'hello', createdAt: at }],
-      getConnection: async () => ({ id: 'k1', componentId: 'c1', name: 'Greeting', serviceProjectHandle: 'default', serviceComponentName: 'greeting', endpointName: 'hello', createdAt: at }),
+      listConnections: async () => [
+        {
+          id: 'k1',
+          componentId: 'c1',
+          name: 'Greeting',
+          serviceProjectHandle: 'default',
+          serviceComponentName: 'greeting',
+          endpointName: 'hello',
+          createdAt: at,
+        },
+      ],
+      getConnection: async () => ({
+        id: 'k1',
+        componentId: 'c1',
+        name: 'Greeting',
+        serviceProjectHandle: 'default',
+        serviceComponentName: 'greeting',
+        endpointName: 'hello',
+        createdAt: at,
+      }),
     };
     const opened: unknown[] = [];
-    const nav = { openConfigure: (r: unknown) => opened.push(r), openCreateConnection: () => {}, onDidChange: () => ({ dispose() {} }) } as unknown as FormNavigation;
+    const nav = {
+      openConfigure: (r: unknown) => opened.push(r),
+      openCreateConnection: () => {},
+      onDidChange: () => ({ dispose() {} }),
+    } as unknown as FormNavigation;
     const fake = fakePanel();
     const { lines, log } = recordingLog();
     new OverviewPanel(fake.panel as never, ref, { client: async () => client, log } as unknown as UseCaseContext, nav);

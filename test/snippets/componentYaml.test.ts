@@ -89,7 +89,13 @@ describe('component.yaml connection references', () => {
   });
 
   it('writes renamed variables to configurations.env with valueFrom.connectionRef, renames and removes them later', () => {
-    const added = upsertConnectionReference(EXISTING, { ...input, renamedVariables: [{ key: 'ServiceURL', name: 'HR_URL' }, { key: 'ConsumerKey', name: 'HR_CLIENT_ID' }] });
+    const added = upsertConnectionReference(EXISTING, {
+      ...input,
+      renamedVariables: [
+        { key: 'ServiceURL', name: 'HR_URL' },
+        { key: 'ConsumerKey', name: 'HR_CLIENT_ID' },
+      ],
+    });
     assert.deepEqual(added.env.added, ['HR_URL', 'HR_CLIENT_ID']);
     const env = (assertValid(added.text) as { configurations: { env: unknown[] } }).configurations.env;
     assert.deepEqual(env.slice(1), [
@@ -117,7 +123,10 @@ describe('component.yaml connection references', () => {
 
   it('refuses a name another source already uses, an invalid file, an old schemaVersion — and changes nothing', () => {
     const isCode = (code: string) => (e: unknown) => e instanceof SnippetError && e.code === code;
-    assert.throws(() => upsertConnectionReference(EXISTING, { ...input, renamedVariables: [{ key: 'ServiceURL', name: 'LOG_LEVEL' }] }), isCode('env_name_taken'));
+    assert.throws(
+      () => upsertConnectionReference(EXISTING, { ...input, renamedVariables: [{ key: 'ServiceURL', name: 'LOG_LEVEL' }] }),
+      isCode('env_name_taken'),
+    );
     assert.throws(() => upsertConnectionReference('schemaVersion: 1.2\nendpoints: [unclosed\n', input), isCode('component_yaml_invalid'));
     assert.throws(() => upsertConnectionReference('schemaVersion: 1.0\n', input), isCode('component_yaml_version'));
     assert.throws(() => upsertConnectionReference('schemaVersion: 1.2\ndependencies: [a]\n', input), isCode('component_yaml_shape'));
@@ -133,7 +142,8 @@ describe('component.yaml connection references', () => {
   });
 
   it('keeps CRLF line endings and flush (non-indented) lists', () => {
-    const text = 'schemaVersion: 1.2\r\n# refs\r\ndependencies:\r\n  connectionReferences:\r\n  - name: ledger\r\n    resourceRef: service:/a/b/v1/c/PROJECT\r\n';
+    const text =
+      'schemaVersion: 1.2\r\n# refs\r\ndependencies:\r\n  connectionReferences:\r\n  - name: ledger\r\n    resourceRef: service:/a/b/v1/c/PROJECT\r\n';
     const result = upsertConnectionReference(text, input);
     assert.ok(!/[^\r]\n/.test(result.text), 'CRLF only');
     assert.ok(result.text.startsWith(text), result.text);

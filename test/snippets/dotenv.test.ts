@@ -51,14 +51,9 @@ describe('.env merge', () => {
     const after = result.text.split('\r\n');
     assert.equal(after[0], before[0], 'BOM and comment');
     assert.deepEqual(after.slice(1, 3), before.slice(1, 3));
-    assert.equal(after[3], "CHOREO_HR_SERVICEURL=http://127.0.0.1:7480/gw/acme/hr/v1  # set by hand", 'in place, trailing comment kept');
+    assert.equal(after[3], 'CHOREO_HR_SERVICEURL=http://127.0.0.1:7480/gw/acme/hr/v1  # set by hand', 'in place, trailing comment kept');
     assert.deepEqual(after.slice(4, 10), before.slice(4, 10), 'the multi-line value of another key is not ours, even where it looks like it');
-    assert.deepEqual(after.slice(10), [
-      '# Choreo connection "HR" (development)',
-      'CHOREO_HR_CONSUMERKEY=client-123',
-      `CHOREO_HR_CONSUMERSECRET=${SECRET}`,
-      '',
-    ]);
+    assert.deepEqual(after.slice(10), ['# Choreo connection "HR" (development)', 'CHOREO_HR_CONSUMERKEY=client-123', `CHOREO_HR_CONSUMERSECRET=${SECRET}`, '']);
     assert.ok(!/(^|[^\r])\n/.test(result.text), 'no bare LF introduced');
     assert.deepEqual(result.added, ['CHOREO_HR_CONSUMERKEY', 'CHOREO_HR_CONSUMERSECRET']);
     assert.deepEqual(result.updated, ['CHOREO_HR_SERVICEURL']);
@@ -111,18 +106,43 @@ describe('.env merge', () => {
     ];
     const text = mergeEnvText('', tricky).text;
     assert.ok(text.includes('F_PLAIN=abc-DEF_123.4:5/6@7+8=9%,\n'), 'safe values stay bare');
-    assert.deepEqual(await sourcedBySh(text, tricky.map((v) => v.name)), Object.fromEntries(tricky.map((v) => [v.name, v.value])));
+    assert.deepEqual(
+      await sourcedBySh(
+        text,
+        tricky.map((v) => v.name),
+      ),
+      Object.fromEntries(tricky.map((v) => [v.name, v.value])),
+    );
   });
 
   it('refuses values no .env line can hold, with a code and without the value in the message', () => {
-    assert.throws(() => formatEnvValue('X', 'a\nb'), (e: unknown) => e instanceof SnippetError && e.code === 'env_value_unquotable' && !e.message.includes('a\nb'));
-    assert.throws(() => formatEnvValue('X', `'"$`), (e: unknown) => e instanceof SnippetError && e.code === 'env_value_unquotable');
-    assert.throws(() => mergeEnvText('', [{ name: 'BAD NAME', value: 'x' }]), (e: unknown) => e instanceof SnippetError && e.code === 'invalid_variable_name');
+    assert.throws(
+      () => formatEnvValue('X', 'a\nb'),
+      (e: unknown) => e instanceof SnippetError && e.code === 'env_value_unquotable' && !e.message.includes('a\nb'),
+    );
+    assert.throws(
+      () => formatEnvValue('X', `'"$`),
+      (e: unknown) => e instanceof SnippetError && e.code === 'env_value_unquotable',
+    );
+    assert.throws(
+      () => mergeEnvText('', [{ name: 'BAD NAME', value: 'x' }]),
+      (e: unknown) => e instanceof SnippetError && e.code === 'invalid_variable_name',
+    );
   });
 
   it('property: lines that are not our keys come back byte for byte and in order', () => {
     const line = fc.oneof(
-      fc.constantFrom('', '# comment', '  # indented', 'export FOO=bar', "Q='x y'", 'E=', ' spaced = value ', 'CHOREO_HR_SERVICEURLX=1', '#CHOREO_HR_TOKENURL=commented'),
+      fc.constantFrom(
+        '',
+        '# comment',
+        '  # indented',
+        'export FOO=bar',
+        "Q='x y'",
+        'E=',
+        ' spaced = value ',
+        'CHOREO_HR_SERVICEURLX=1',
+        '#CHOREO_HR_TOKENURL=commented',
+      ),
       fc.stringMatching(/^[A-Za-z_ #=:'\t.-]{0,20}$/).filter((s) => !/^\s*(export\s+)?CHOREO_HR_/.test(s) && !/["'`]/.test(s)),
     );
     fc.assert(

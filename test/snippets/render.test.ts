@@ -68,9 +68,18 @@ describe('connection snippet rendering', () => {
 
   it('refuses a variable name that is not one, a service path with quotes, and an unknown language, with codes', () => {
     const bad = { ...config, entries: config.entries.map((e) => (e.key === 'ServiceURL' ? { ...e, envVariableName: 'BAD-NAME"' } : e)) };
-    assert.throws(() => renderConnectionSnippet('go', bad), (e: unknown) => e instanceof SnippetError && e.code === 'invalid_variable_name');
-    assert.throws(() => renderConnectionFile('shell', config, "/x'; rm -rf ~"), (e: unknown) => e instanceof SnippetError && e.code === 'invalid_service_path');
-    assert.throws(() => renderConnectionFile('cobol' as never, config), (e: unknown) => e instanceof SnippetError && e.code === 'unknown_language');
+    assert.throws(
+      () => renderConnectionSnippet('go', bad),
+      (e: unknown) => e instanceof SnippetError && e.code === 'invalid_variable_name',
+    );
+    assert.throws(
+      () => renderConnectionFile('shell', config, "/x'; rm -rf ~"),
+      (e: unknown) => e instanceof SnippetError && e.code === 'invalid_service_path',
+    );
+    assert.throws(
+      () => renderConnectionFile('cobol' as never, config),
+      (e: unknown) => e instanceof SnippetError && e.code === 'unknown_language',
+    );
   });
 
   it('keeps an odd connection name from breaking out of the comment', () => {
@@ -107,7 +116,10 @@ describe('connection snippet rendering', () => {
       contributes: { configuration: { properties: Record<string, { enum?: string[] }> } };
     };
     const setting = manifest.contributes.configuration.properties['choreo.snippets.defaultLanguage'];
-    assert.deepEqual(setting?.enum, SNIPPET_LANGUAGES.map((l) => l.id));
+    assert.deepEqual(
+      setting?.enum,
+      SNIPPET_LANGUAGES.map((l) => l.id),
+    );
   });
 
   it("each library variant sits right after its language's own snippet, and its label names the library", () => {
@@ -115,7 +127,10 @@ describe('connection snippet rendering', () => {
     for (const entry of SNIPPET_LANGUAGES.filter((l) => l.id !== l.language)) {
       const own = ids.indexOf(entry.language);
       assert.ok(own >= 0 && ids.indexOf(entry.id) > own, `${entry.id} follows ${entry.language}`);
-      assert.ok(ids.slice(own + 1, ids.indexOf(entry.id)).every((id) => snippetLanguage(id)!.language === entry.language), `${entry.id} is beside ${entry.language}`);
+      assert.ok(
+        ids.slice(own + 1, ids.indexOf(entry.id)).every((id) => snippetLanguage(id)!.language === entry.language),
+        `${entry.id} is beside ${entry.language}`,
+      );
       assert.match(entry.label, /^\S+ \(.+\)$/, 'the label names the library');
     }
   });
@@ -124,7 +139,10 @@ describe('connection snippet rendering', () => {
 describe('snippets of apps that sign people in', () => {
   const signIn: ConnectionConfig = {
     ...config,
-    entries: [...config.entries, { key: 'IssuerURL', value: 'http://127.0.0.1:7480/oauth2/acme', isSensitive: false, envVariableName: envVariableName('Payroll API', 'IssuerURL') }],
+    entries: [
+      ...config.entries,
+      { key: 'IssuerURL', value: 'http://127.0.0.1:7480/oauth2/acme', isSensitive: false, envVariableName: envVariableName('Payroll API', 'IssuerURL') },
+    ],
   };
   // What each reads: a browser app only config.js; a web server the secret too; a native app no secret.
   const reads = {
@@ -169,7 +187,10 @@ describe('snippets of apps that sign people in', () => {
   }
 
   it('Insert Connection Snippet offers them only when the config carries IssuerURL, after every language, the preferred first', () => {
-    assert.deepEqual(offeredSnippets(config, 'go').map((s) => s.id), ['go', ...SNIPPET_LANGUAGES.map((l) => l.id).filter((id) => id !== 'go')]);
+    assert.deepEqual(
+      offeredSnippets(config, 'go').map((s) => s.id),
+      ['go', ...SNIPPET_LANGUAGES.map((l) => l.id).filter((id) => id !== 'go')],
+    );
     const offered = offeredSnippets(signIn, 'typescript').map((s) => s.id);
     assert.deepEqual(offered, [...SNIPPET_LANGUAGES.map((l) => l.id), ...SIGN_IN_SNIPPETS.map((s) => s.id)]);
   });

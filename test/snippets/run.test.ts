@@ -163,11 +163,16 @@ describe('connection snippets run as inserted, against the control plane, its ga
             assert.ok(stderr.includes(`The service at ${value(b.config, 'ServiceURL')}${SERVICE_PATH} answered HTTP 403`), stderr);
             // The message of the gateway's JSON error, whole (its advice comes last and used to be cut at 200 characters).
             assert.ok(
-              stderr.includes(`The external consumer "${b.consumerName}" has no connection to the endpoint "api" of default/hr-service. Create a connection from ${b.consumerName} to hr-service/api.`),
+              stderr.includes(
+                `The external consumer "${b.consumerName}" has no connection to the endpoint "api" of default/hr-service. Create a connection from ${b.consumerName} to hr-service/api.`,
+              ),
               stderr,
             );
             assert.ok(!stderr.includes('{"error"'), `the message, not the raw JSON: ${stderr}`);
-            assert.deepEqual(seen.gatewayCalls.map((c) => c.status), [403]);
+            assert.deepEqual(
+              seen.gatewayCalls.map((c) => c.status),
+              [403],
+            );
             assert.equal(seen.upstreamCalls.length, 0, 'nothing reached the upstream');
           });
 
@@ -214,7 +219,10 @@ describe('connection snippets run as inserted, against the control plane, its ga
           assert.equal(lines.length, 3, seen.result.stdout);
           for (const line of lines) assert.ok(line.startsWith('ok ') && line.includes(b.upstreamNonce), line);
           assert.equal(seen.tokenRequests, 1, 'one token request for the three calls');
-          assert.deepEqual(seen.gatewayCalls.map((c) => c.status), [200, 200, 200]);
+          assert.deepEqual(
+            seen.gatewayCalls.map((c) => c.status),
+            [200, 200, 200],
+          );
         });
 
         it("after Regenerate Secret, the next call asks for one new token and fails with the control plane's message", async () => {
@@ -234,7 +242,11 @@ describe('connection snippets run as inserted, against the control plane, its ga
           );
           assert.ok(!seen.result.stdout.includes(oldSecret) && !seen.result.stderr.includes(oldSecret), 'the secret is never printed');
           assert.equal(seen.tokenRequests, 2, 'the first token, then one more after the gateway refused the revoked one');
-          assert.deepEqual(seen.gatewayCalls.map((c) => c.status), [200, 200, 401], 'the cached token was refused, and no call went out without a token');
+          assert.deepEqual(
+            seen.gatewayCalls.map((c) => c.status),
+            [200, 200, 401],
+            'the cached token was refused, and no call went out without a token',
+          );
         });
 
         it('a token the service refuses (401) is replaced once, and the call goes through', async () => {
@@ -248,7 +260,10 @@ describe('connection snippets run as inserted, against the control plane, its ga
           assert.equal(code, 0, `exit ${code}\nstdout: ${stdout}\nstderr: ${stderr}`);
           assert.equal((JSON.parse(stdout.trim()) as { nonce: string }).nonce, upstream.nonce);
           assert.equal(seen.tokenRequests, 2, 'a new token after the 401');
-          assert.deepEqual(seen.gatewayCalls.map((c) => c.status), [401, 200]);
+          assert.deepEqual(
+            seen.gatewayCalls.map((c) => c.status),
+            [401, 200],
+          );
           assert.equal(upstream.calls() - before, 2);
         });
 
@@ -267,7 +282,11 @@ describe('connection snippets run as inserted, against the control plane, its ga
           assert.notEqual(code, 0, `should fail; stdout: ${stdout}`);
           assert.ok(stderr.includes(`The service at ${value(config, 'ServiceURL')}${SERVICE_PATH} answered HTTP 401: ${REFUSAL_MESSAGE}`), stderr);
           assert.equal(seen.tokenRequests, 2);
-          assert.deepEqual(seen.gatewayCalls.map((c) => c.status), [401, 401], 'tried twice, not in a loop');
+          assert.deepEqual(
+            seen.gatewayCalls.map((c) => c.status),
+            [401, 401],
+            'tried twice, not in a loop',
+          );
         });
       });
     }
@@ -349,9 +368,17 @@ describe('connection snippets run as inserted, against the control plane, its ga
         'print(module.call_service(sys.argv[2]))',
         'print(module.call_service(sys.argv[2]))',
       ].join('\n');
-      const seen = await observe(b, () => runProgram('python3', ['-c', script, file, SERVICE_PATH], { cwd: dir, env: environmentFor(b.config, b.consumerSecret) }));
+      const seen = await observe(b, () =>
+        runProgram('python3', ['-c', script, file, SERVICE_PATH], { cwd: dir, env: environmentFor(b.config, b.consumerSecret) }),
+      );
       assert.equal(seen.result.code, 0, seen.result.stderr);
-      assert.equal(seen.result.stdout.trim().split('\n').filter((l) => l.includes(b.upstreamNonce)).length, 2);
+      assert.equal(
+        seen.result.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => l.includes(b.upstreamNonce)).length,
+        2,
+      );
       assert.equal(seen.tokenRequests, 1);
       assert.equal(seen.gatewayCalls.length, 2);
     });
@@ -365,7 +392,13 @@ describe('connection snippets run as inserted, against the control plane, its ga
         runProgram('sh', ['-c', `. "$1"; choreo_call '${SERVICE_PATH}'`, 'sh', file], { cwd: dir, env: environmentFor(b.config, b.consumerSecret) }),
       );
       assert.equal(seen.result.code, 0, seen.result.stderr);
-      assert.equal(seen.result.stdout.trim().split('\n').filter((l) => l.includes(b.upstreamNonce)).length, 2);
+      assert.equal(
+        seen.result.stdout
+          .trim()
+          .split('\n')
+          .filter((l) => l.includes(b.upstreamNonce)).length,
+        2,
+      );
       assert.equal(seen.tokenRequests, 1);
       assert.equal(seen.gatewayCalls.length, 2);
     });
@@ -415,7 +448,11 @@ describe('connection snippets run as inserted, against the control plane, its ga
       const service = await api('POST', `${paths.project(org, project)}/sample-service`, Component, undefined, 200);
       const endpoint = service.endpoints?.[0];
       assert.ok(endpoint, 'the Greeting Service has an endpoint');
-      await api('POST', paths.connections(org, project, b.consumerName), Connection, { name: 'Greeting', serviceComponentName: service.name, endpointName: endpoint.name });
+      await api('POST', paths.connections(org, project, b.consumerName), Connection, {
+        name: 'Greeting',
+        serviceComponentName: service.name,
+        endpointName: endpoint.name,
+      });
       const config = await api('GET', paths.connectionConfig(org, project, b.consumerName, 'Greeting', ENVIRONMENT), ConnectionConfig);
       assert.equal(value(config, 'ServiceURL'), endpoint.gatewayUrls[ENVIRONMENT]);
       assert.equal(variableName(config, 'ServiceURL'), 'CHOREO_GREETING_SERVICEURL');
@@ -427,7 +464,10 @@ describe('connection snippets run as inserted, against the control plane, its ga
       const answer = JSON.parse(seen.result.stdout) as { message: string; forwardedHost: string };
       assert.equal(answer.message, 'Hello, external-consumer!');
       assert.equal(answer.forwardedHost, new URL(edge.url).host, 'forwarded by the gateway at the public URL');
-      assert.deepEqual(seen.gatewayCalls.map((c) => [c.status, c.clientId]), [[200, value(config, 'ConsumerKey')]]);
+      assert.deepEqual(
+        seen.gatewayCalls.map((c) => [c.status, c.clientId]),
+        [[200, value(config, 'ConsumerKey')]],
+      );
     });
   });
 });

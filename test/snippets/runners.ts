@@ -12,7 +12,11 @@ export interface RunResult {
 }
 
 /** Runs a program to its end (or kills it at `timeoutMs`), never throwing on a non-zero exit. */
-export function runProgram(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string }): Promise<RunResult> {
+export function runProgram(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number; input?: string },
+): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = execFile(
       command,
@@ -126,7 +130,9 @@ export const DEBIAN_GOPATH = '/usr/share/gocode';
 function goEnv(env: NodeJS.ProcessEnv, gopath: boolean, dir: string): NodeJS.ProcessEnv {
   // `go run` needs a writable build cache; GOWORK=off keeps it out of any go.work above the temp folder.
   const cache = process.env.GOCACHE ?? path.join(process.env.HOME ?? dir, '.cache', 'go-build');
-  return gopath ? { ...env, GOCACHE: cache, GO111MODULE: 'off', GOPATH: DEBIAN_GOPATH, GOFLAGS: '' } : { ...env, GOCACHE: cache, GO111MODULE: 'auto', GOWORK: 'off' };
+  return gopath
+    ? { ...env, GOCACHE: cache, GO111MODULE: 'off', GOPATH: DEBIAN_GOPATH, GOFLAGS: '' }
+    : { ...env, GOCACHE: cache, GO111MODULE: 'auto', GOWORK: 'off' };
 }
 
 function goRunner(language: SnippetLanguageId, gopath: boolean): LanguageRunner {
@@ -136,7 +142,10 @@ function goRunner(language: SnippetLanguageId, gopath: boolean): LanguageRunner 
     missing: async () => {
       if (!(await which('go'))) return 'go is not installed (no `go` on PATH)';
       if (gopath) {
-        const found = await access(path.join(DEBIAN_GOPATH, 'src/golang.org/x/oauth2/clientcredentials')).then(() => true, () => false);
+        const found = await access(path.join(DEBIAN_GOPATH, 'src/golang.org/x/oauth2/clientcredentials')).then(
+          () => true,
+          () => false,
+        );
         if (!found) return `golang.org/x/oauth2 is not in ${DEBIAN_GOPATH} (Debian: golang-golang-x-oauth2-dev)`;
       }
       return undefined;
@@ -235,7 +244,10 @@ export const RUNNERS: LanguageRunner[] = [
         `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net${major}.0</TargetFramework><Nullable>enable</Nullable></PropertyGroup></Project>\n`,
       );
       void file;
-      return runProgram('dotnet', ['run', '--project', path.join(dir, 'Snippet.csproj')], { cwd: dir, env: { ...env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' } });
+      return runProgram('dotnet', ['run', '--project', path.join(dir, 'Snippet.csproj')], {
+        cwd: dir,
+        env: { ...env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
+      });
     },
     // No dotnet here to write one against: the C# snippet is never run on this machine.
     harness: async () => ({ code: null, stdout: '', stderr: 'no harness for C#: no dotnet here' }),

@@ -75,7 +75,8 @@ async function freePort(): Promise<number> {
 
 function environmentFor(config: ConnectionConfig, consumerSecret: string | undefined, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME ?? tmpdir(), LANG: 'C.UTF-8', ...extra };
-  for (const { name, value } of connectionVariables(config, consumerSecret === undefined ? {} : { ConsumerSecret: consumerSecret }).variables) env[name] = value;
+  for (const { name, value } of connectionVariables(config, consumerSecret === undefined ? {} : { ConsumerSecret: consumerSecret }).variables)
+    env[name] = value;
   return env;
 }
 
@@ -96,7 +97,8 @@ function start(command: string, args: string[], o: { cwd: string; env: NodeJS.Pr
       for (;;) {
         const found = pattern.exec(stdout + stderr);
         if (found) return found;
-        if (child.exitCode !== null || Date.now() > until) throw new Error(`no ${pattern} in the output (exit ${child.exitCode})\nstdout: ${stdout}\nstderr: ${stderr}`);
+        if (child.exitCode !== null || Date.now() > until)
+          throw new Error(`no ${pattern} in the output (exit ${child.exitCode})\nstdout: ${stdout}\nstderr: ${stderr}`);
         await new Promise((r) => setTimeout(r, 100));
       }
     },
@@ -185,7 +187,10 @@ describe('snippets of apps that sign people in, run against a real identity prov
       const registered = await ensureRegistered();
       await consumer(name);
       const app = await idp.addApp(kind, `${name}-app`, o);
-      await api('PUT', `${paths.authFor(org, PROJECT, name, ENVIRONMENT)}/external`, AuthConfiguration, { identityProviderId: registered, clientId: app.clientId });
+      await api('PUT', `${paths.authFor(org, PROJECT, name, ENVIRONMENT)}/external`, AuthConfiguration, {
+        identityProviderId: registered,
+        clientId: app.clientId,
+      });
       return { config: await connect(name), clientId: app.clientId, ...(app.clientSecret ? { consumerSecret: app.clientSecret } : {}) };
     },
     user: { username: 'ann', password: 'any-password', subject: 'ann' },
@@ -194,7 +199,11 @@ describe('snippets of apps that sign people in, run against a real identity prov
   };
   let registration: Promise<string> | undefined;
   const ensureRegistered = () =>
-    (registration ??= api('POST', paths.identityProviders(org), IdentityProvider, { name: 'Partner IdP', wellKnownUrl: idp.wellKnownUrl, audiences: [SIGN_IN_AUDIENCE] }).then((r) => r.id));
+    (registration ??= api('POST', paths.identityProviders(org), IdentityProvider, {
+      name: 'Partner IdP',
+      wellKnownUrl: idp.wellKnownUrl,
+      audiences: [SIGN_IN_AUDIENCE],
+    }).then((r) => r.id));
 
   // The built-in provider: Generate Keys, key settings with Authorization Code and the app's callback URL, a test
   // user; its own sign-in page. Runs once its authorization endpoint exists (issue 24 item 3).
@@ -222,7 +231,11 @@ describe('snippets of apps that sign people in, run against a real identity prov
       });
       const users = await api('GET', paths.testUsers(org, ENVIRONMENT), (await import('zod')).z.object({ items: TestUser.array() }));
       if (!users.items.some((u) => u.username === builtInUser.username)) {
-        await api('POST', paths.testUsers(org, ENVIRONMENT), TestUser, { username: builtInUser.username, password: builtInUser.password, email: 'demo@example.com' });
+        await api('POST', paths.testUsers(org, ENVIRONMENT), TestUser, {
+          username: builtInUser.username,
+          password: builtInUser.password,
+          email: 'demo@example.com',
+        });
       }
       return { config: await connect(name), clientId: issued.authConfiguration.clientId, ...(publicClient ? {} : { consumerSecret: issued.clientSecret }) };
     },
@@ -320,7 +333,11 @@ describe('snippets of apps that sign people in, run against a real identity prov
           assert.equal(answer.nonce, upstream.nonce, 'the answer came from the upstream');
           assert.equal(answer.path, `${UPSTREAM_BASE_PATH}${SERVICE_PATH}`);
           assert.equal(answer.clientId, app.clientId);
-          assert.deepEqual(calls.map((c) => [c.status, c.clientId, c.subject]), [[200, app.clientId, provider.user.subject || calls[0]?.subject]], "one gateway call, with the person's token");
+          assert.deepEqual(
+            calls.map((c) => [c.status, c.clientId, c.subject]),
+            [[200, app.clientId, provider.user.subject || calls[0]?.subject]],
+            "one gateway call, with the person's token",
+          );
           if (provider.user.subject) assert.equal(calls[0]!.subject, provider.user.subject);
         } finally {
           run.stop();
@@ -335,7 +352,10 @@ describe('snippets of apps that sign people in, run against a real identity prov
         const app = await provider.app('web-server', name, { redirectUri: `${appUrl}/callback`, postLogoutRedirectUri: `${appUrl}/` });
         assert.ok(app.consumerSecret, 'a confidential client');
         const { dir, file } = await write('web-app-openid-client', app.config, name);
-        const run = start(process.execPath, [file], { cwd: dir, env: environmentFor(app.config, app.consumerSecret, { PORT: String(port), HOST: '127.0.0.1', APP_URL: appUrl }) });
+        const run = start(process.execPath, [file], {
+          cwd: dir,
+          env: environmentFor(app.config, app.consumerSecret, { PORT: String(port), HOST: '127.0.0.1', APP_URL: appUrl }),
+        });
         const context = await browser.newContext();
         const page = await context.newPage();
         try {
@@ -352,7 +372,11 @@ describe('snippets of apps that sign people in, run against a real identity prov
           await page.waitForURL(`${appUrl}/`);
           assert.match(await page.locator('#user').innerText(), /^Signed in as /);
           const cookies = await context.cookies(appUrl);
-          assert.deepEqual(cookies.map((c) => [c.name, c.httpOnly, c.sameSite]), [['session', true, 'Lax']], 'one session cookie, HttpOnly, SameSite=Lax');
+          assert.deepEqual(
+            cookies.map((c) => [c.name, c.httpOnly, c.sameSite]),
+            [['session', true, 'Lax']],
+            'one session cookie, HttpOnly, SameSite=Lax',
+          );
           const html = await page.content();
           assert.ok(!/eyJ[A-Za-z0-9_-]{10,}\./.test(html), 'no token in the page');
 
@@ -414,7 +438,10 @@ describe('snippets of apps that sign people in, run against a real identity prov
           await page.waitForURL((u) => u.href.startsWith(provider.issuer));
           await provider.signIn(page);
           await page.waitForURL(`${origin}/`);
-          await page.locator('#user').getByText(/^Signed in as /).waitFor({ timeout: 30_000 });
+          await page
+            .locator('#user')
+            .getByText(/^Signed in as /)
+            .waitFor({ timeout: 30_000 });
           assert.deepEqual(errors, []);
 
           const { calls } = await gatewayCallsDuring(async () => {

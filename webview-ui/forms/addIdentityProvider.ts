@@ -31,13 +31,15 @@ const wellKnownUrl = field({
   id: 'wellKnownUrl',
   label: l10n.t('Well-Known URL'),
   required: true,
-  help: l10n.t('The provider\'s OpenID discovery document, for example https://api.asgardeo.io/t/stark/oauth2/token/.well-known/openid-configuration. It is read now, to learn the issuer, token endpoint and keys.'),
+  help: l10n.t(
+    "The provider's OpenID discovery document, for example https://api.asgardeo.io/t/stark/oauth2/token/.well-known/openid-configuration. It is read now, to learn the issuer, token endpoint and keys.",
+  ),
   control: h('vscode-textfield', { placeholder: 'https://…/.well-known/openid-configuration', maxLength: 2000 }),
 });
 const audiences = field({
   id: 'audiences',
   label: l10n.t('Allowed audiences'),
-  help: l10n.t('The audience (aud) its access tokens must carry, one per line. Leave empty for this gateway\'s own URL.'),
+  help: l10n.t("The audience (aud) its access tokens must carry, one per line. Leave empty for this gateway's own URL."),
   control: h('vscode-textarea', { rows: 2, maxLength: 4000 }),
 });
 const fields = { name, description, wellKnownUrl, audiences };
@@ -48,7 +50,9 @@ state.follow(wellKnownUrl, 'input', 'wellKnownUrl');
 state.follow(audiences, 'input', 'audiences');
 
 function chosenEnvironments(): string[] {
-  return [...document.querySelectorAll<HTMLElement & { checked: boolean; value: string }>('vscode-checkbox[data-environment]')].filter((c) => c.checked).map((c) => c.value);
+  return [...document.querySelectorAll<HTMLElement & { checked: boolean; value: string }>('vscode-checkbox[data-environment]')]
+    .filter((c) => c.checked)
+    .map((c) => c.value);
 }
 
 function create(): void {
@@ -90,7 +94,11 @@ function render(): void {
   replaceChildren(
     root(),
     h('h1', {}, l10n.t('Add Identity Provider')),
-    h('p', { class: 'intro' }, l10n.t`An external OIDC / OAuth 2.0 provider for ${data.orgName}. Its apps' Client IDs can then be given keys (Add Keys) in the environments below.`),
+    h(
+      'p',
+      { class: 'intro' },
+      l10n.t`An external OIDC / OAuth 2.0 provider for ${data.orgName}. Its apps' Client IDs can then be given keys (Add Keys) in the environments below.`,
+    ),
     form(
       create,
       name.group,
@@ -99,7 +107,12 @@ function render(): void {
       environments,
       audiences.group,
       message.el,
-      h('div', { class: 'actions' }, button(l10n.t('Add'), create, { id: 'add' }), button(l10n.t('Cancel'), () => host.post({ type: 'cancel' }), { secondary: true, id: 'cancel' })),
+      h(
+        'div',
+        { class: 'actions' },
+        button(l10n.t('Add'), create, { id: 'add' }),
+        button(l10n.t('Cancel'), () => host.post({ type: 'cancel' }), { secondary: true, id: 'cancel' }),
+      ),
     ),
   );
   root().setAttribute('aria-busy', 'false');

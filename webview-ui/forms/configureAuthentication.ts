@@ -9,7 +9,21 @@ import {
 import { EnvironmentRef } from '../../src/api/refs';
 import { keySettingsOf } from '../../src/useCases/keySettings';
 import { draftOf, keySettingsSection } from './keySettingsSection';
-import { button, field, form, h, linkButton, markReady, messageLine, pageHeader, replaceChildren, root, trackFieldErrors, type Field, type FieldErrors } from '../lib/dom';
+import {
+  button,
+  field,
+  form,
+  h,
+  linkButton,
+  markReady,
+  messageLine,
+  pageHeader,
+  replaceChildren,
+  root,
+  trackFieldErrors,
+  type Field,
+  type FieldErrors,
+} from '../lib/dom';
 import { connect, pageState } from '../lib/host';
 import * as l10n from '@vscode/l10n';
 
@@ -101,7 +115,13 @@ function current(d: ConfigureData): HTMLElement {
     h('dt', {}, l10n.t('Identity provider')),
     h('dd', {}, a.identityProviderName),
     h('dt', {}, l10n.t('Client ID')),
-    h('dd', {}, h('code', { class: 'wrap' }, a.clientId), ' ', linkButton(l10n.t('Copy'), () => host.post({ type: 'copyClientId' }), { 'aria-label': l10n.t('Copy the Client ID') })),
+    h(
+      'dd',
+      {},
+      h('code', { class: 'wrap' }, a.clientId),
+      ' ',
+      linkButton(l10n.t('Copy'), () => host.post({ type: 'copyClientId' }), { 'aria-label': l10n.t('Copy the Client ID') }),
+    ),
     h('dt', {}, l10n.t('Token URL')),
     h('dd', {}, h('code', { class: 'wrap' }, a.tokenUrl)),
   );
@@ -121,7 +141,11 @@ function builtInPanel(d: ConfigureData): HTMLElement {
         : l10n.t`No keys yet in ${d.environment.name}. Generate Keys creates an OAuth client of the Choreo built-in identity provider for this environment and shows its secret once.`,
     ),
     a?.identityProviderKind === 'external'
-      ? h('p', { class: 'note' }, l10n.t`This environment now uses ${a.identityProviderName}. Generate Keys switches it back to the built-in identity provider.`)
+      ? h(
+          'p',
+          { class: 'note' },
+          l10n.t`This environment now uses ${a.identityProviderName}. Generate Keys switches it back to the built-in identity provider.`,
+        )
       : null,
     issued ? secretBox(issued) : null,
     h(
@@ -159,8 +183,19 @@ function secretBox(s: NonNullable<typeof issued>): HTMLElement {
     { class: 'secret', role: 'region', 'aria-labelledby': 'secret-h' },
     h('h3', { id: 'secret-h' }, l10n.t('New client secret: shown once')),
     h('vscode-label', { for: 'secret-value' }, l10n.t('Client secret')),
-    h('div', { class: 'inline' }, h('vscode-textfield', { id: 'secret-value', readonly: true, value: s.clientSecret, label: l10n.t('Client secret'), class: 'grow' }), button(l10n.t('Copy'), () => host.post({ type: 'copySecret' }), { id: 'copy-secret', 'aria-label': l10n.t('Copy the client secret') })),
-    h('p', { class: 'help' }, l10n.t('It is kept in VS Code\'s SecretStorage and nowhere else; this form does not show it again. Copy it now, or later from the Choreo tree (Get Test Token and Insert Snippet use it from there).')),
+    h(
+      'div',
+      { class: 'inline' },
+      h('vscode-textfield', { id: 'secret-value', readonly: true, value: s.clientSecret, label: l10n.t('Client secret'), class: 'grow' }),
+      button(l10n.t('Copy'), () => host.post({ type: 'copySecret' }), { id: 'copy-secret', 'aria-label': l10n.t('Copy the client secret') }),
+    ),
+    h(
+      'p',
+      { class: 'help' },
+      l10n.t(
+        "It is kept in VS Code's SecretStorage and nowhere else; this form does not show it again. Copy it now, or later from the Choreo tree (Get Test Token and Insert Snippet use it from there).",
+      ),
+    ),
   );
 }
 
@@ -173,11 +208,19 @@ function externalPanel(d: ConfigureData, external: ConfigureData['identityProvid
   replaceChildren(provider.control, ...external.map((p) => h('vscode-option', { value: p.id, description: p.issuer, selected: p.id === selected }, p.name)));
   if (state.current?.clientId !== undefined) clientId.control.value = state.current.clientId;
   else if (a?.identityProviderKind === 'external') clientId.control.value = a.clientId;
-  const addProvider = linkButton(l10n.t('Add an identity provider by its Well-Known URL…'), () => host.post({ type: 'addIdentityProvider' }), { id: 'add-identity-provider' });
+  const addProvider = linkButton(l10n.t('Add an identity provider by its Well-Known URL…'), () => host.post({ type: 'addIdentityProvider' }), {
+    id: 'add-identity-provider',
+  });
   return h(
     'div',
     { class: 'tab-body' },
-    h('p', { class: 'note' }, l10n.t('Create an OIDC / OAuth 2.0 application in your identity provider, with its access token type set to '), h('strong', {}, 'JWT'), l10n.t(': the gateway accepts only JWT access tokens. Then paste its Client ID here. No client secret is given to the platform.')),
+    h(
+      'p',
+      { class: 'note' },
+      l10n.t('Create an OIDC / OAuth 2.0 application in your identity provider, with its access token type set to '),
+      h('strong', {}, 'JWT'),
+      l10n.t(': the gateway accepts only JWT access tokens. Then paste its Client ID here. No client secret is given to the platform.'),
+    ),
     external.length
       ? form(addKeys, provider.group, clientId.group, h('div', { class: 'actions' }, button(l10n.t('Add Keys'), addKeys, { id: 'add-keys' })))
       : h('p', { class: 'status' }, l10n.t`No external identity provider applies to ${d.environment.name} in this organization yet.`),

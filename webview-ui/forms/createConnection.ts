@@ -52,10 +52,14 @@ const name = field({
 });
 const errors = trackFieldErrors({ service, endpointName: endpoint, name }, message);
 /** Shown with a visibility refusal: the picked service's Overview, where its endpoint's visibility is changed. */
-const openService = linkButton(l10n.t('Open the service\'s Overview'), () => {
-  const s = picked();
-  if (s) host.post({ type: 'openService', projectHandle: s.projectHandle, componentName: s.service.name });
-}, { id: 'open-service' });
+const openService = linkButton(
+  l10n.t("Open the service's Overview"),
+  () => {
+    const s = picked();
+    if (s) host.post({ type: 'openService', projectHandle: s.projectHandle, componentName: s.service.name });
+  },
+  { id: 'open-service' },
+);
 openService.hidden = true;
 endpoint.group.append(openService);
 endpoint.onCleared(() => (openService.hidden = true));
@@ -104,7 +108,11 @@ function fillEndpoints(): void {
   replaceChildren(
     endpoint.control,
     ...endpoints.map((e) =>
-      h('vscode-option', { value: e.name, description: admitted(s!, e) ? e.visibility : `${e.visibility}: project ${s!.projectName} only`, selected: e.name === chosen }, e.name),
+      h(
+        'vscode-option',
+        { value: e.name, description: admitted(s!, e) ? e.visibility : `${e.visibility}: project ${s!.projectName} only`, selected: e.name === chosen },
+        e.name,
+      ),
     ),
   );
   if (chosen) endpoint.setError();
@@ -143,7 +151,11 @@ function render(): void {
   if (!data) return;
   const d = data;
   const consumer = d.component.displayName || d.component.name;
-  const header = pageHeader(l10n.t('Create Connection'), l10n.t`From ${consumer}`, linkButton(l10n.t('Back to Overview'), () => host.post({ type: 'openOverview' })));
+  const header = pageHeader(
+    l10n.t('Create Connection'),
+    l10n.t`From ${consumer}`,
+    linkButton(l10n.t('Back to Overview'), () => host.post({ type: 'openOverview' })),
+  );
   if (state.current?.createdConnection) {
     const created = state.current.createdConnection;
     replaceChildren(
@@ -152,17 +164,26 @@ function render(): void {
       h(
         'div',
         { class: 'success', role: 'status' },
-        h('p', {}, h('strong', {}, l10n.t`Connection "${created}" created.`), l10n.t` ${consumer} can now call this endpoint through the gateway with its access tokens.`),
+        h(
+          'p',
+          {},
+          h('strong', {}, l10n.t`Connection "${created}" created.`),
+          l10n.t` ${consumer} can now call this endpoint through the gateway with its access tokens.`,
+        ),
         h('p', {}, l10n.t('Insert Snippet adds working connection code and its configuration to your workspace.')),
         h(
           'div',
           { class: 'actions' },
           button(l10n.t('Insert Snippet'), () => host.post({ type: 'insertSnippet', connectionName: created }), { id: 'insert-snippet' }),
-          button(l10n.t('Create Another'), () => {
-            state.save({ createdConnection: undefined, name: '' });
-            name.control.value = '';
-            render();
-          }, { secondary: true }),
+          button(
+            l10n.t('Create Another'),
+            () => {
+              state.save({ createdConnection: undefined, name: '' });
+              name.control.value = '';
+              render();
+            },
+            { secondary: true },
+          ),
         ),
       ),
       message.el,
@@ -172,13 +193,28 @@ function render(): void {
     if (!state.current?.service && d.services.length === 1) {
       state.save({ service: keyOf(d.services[0]!), name: state.current?.name || suggestedName(d.services[0]) });
     }
-    replaceChildren(service.control, ...d.services.map((s) => h('vscode-option', { value: keyOf(s), description: `${s.projectName} · ${s.service.name}`, selected: keyOf(s) === state.current?.service }, s.service.displayName || s.service.name)));
+    replaceChildren(
+      service.control,
+      ...d.services.map((s) =>
+        h(
+          'vscode-option',
+          { value: keyOf(s), description: `${s.projectName} · ${s.service.name}`, selected: keyOf(s) === state.current?.service },
+          s.service.displayName || s.service.name,
+        ),
+      ),
+    );
     name.control.value = state.current?.name ?? '';
     fillEndpoints();
     replaceChildren(
       root(),
       header,
-      h('p', { class: 'intro' }, l10n.t('A connection lets this consumer\'s access tokens through the gateway to one service endpoint, and yields the values your code needs: service URL, client ID, client secret and token URL.')),
+      h(
+        'p',
+        { class: 'intro' },
+        l10n.t(
+          "A connection lets this consumer's access tokens through the gateway to one service endpoint, and yields the values your code needs: service URL, client ID, client secret and token URL.",
+        ),
+      ),
       d.services.length
         ? form(
             create,
@@ -191,8 +227,18 @@ function render(): void {
         : h(
             'div',
             { class: 'status' },
-            h('p', {}, l10n.t('There is no service in this organization to connect to yet. Register the one you are building (it may run on this machine) and the gateway will call it.')),
-            h('div', { class: 'actions' }, button(l10n.t('Create Service'), () => host.post({ type: 'createService' }), { id: 'create-service' })),
+            h(
+              'p',
+              {},
+              l10n.t(
+                'There is no service in this organization to connect to yet. Register the one you are building (it may run on this machine) and the gateway will call it.',
+              ),
+            ),
+            h(
+              'div',
+              { class: 'actions' },
+              button(l10n.t('Create Service'), () => host.post({ type: 'createService' }), { id: 'create-service' }),
+            ),
           ),
     );
     requestAnimationFrame(() => service.control.focus());

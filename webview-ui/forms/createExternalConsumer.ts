@@ -1,6 +1,11 @@
 // First: the form's strings in VS Code's language, before any module's top level runs.
 import '../lib/l10n';
-import { CREATE_FORM, createExternalConsumerProtocol as protocol, type CreateExternalConsumerState, type ProjectChoice } from '../../src/webviews/createExternalConsumer/protocol';
+import {
+  CREATE_FORM,
+  createExternalConsumerProtocol as protocol,
+  type CreateExternalConsumerState,
+  type ProjectChoice,
+} from '../../src/webviews/createExternalConsumer/protocol';
 import { CHECK_FIELDS } from '../../src/webviews/formErrors';
 import { button, form, h, markReady, messageLine, replaceChildren, root, trackFieldErrors } from '../lib/dom';
 import { connect } from '../lib/host';
@@ -64,7 +69,9 @@ function render(): void {
     h(
       'p',
       { class: 'intro' },
-      l10n.t('An external consumer is any client hosted outside the platform: a mobile app, a web app, a server-to-server integration, a bot. After Create, its Overview opens, where you manage its authentication per environment and connect it to services.'),
+      l10n.t(
+        'An external consumer is any client hosted outside the platform: a mobile app, a web app, a server-to-server integration, a bot. After Create, its Overview opens, where you manage its authentication per environment and connect it to services.',
+      ),
     ),
     noProjectNotice(projects),
     form(
@@ -74,7 +81,12 @@ function render(): void {
       name.group,
       description.group,
       message.el,
-      h('div', { class: 'actions' }, button(l10n.t('Create'), create), button(l10n.t('Cancel'), () => host.post({ type: 'cancel' }), { secondary: true })),
+      h(
+        'div',
+        { class: 'actions' },
+        button(l10n.t('Create'), create),
+        button(l10n.t('Cancel'), () => host.post({ type: 'cancel' }), { secondary: true }),
+      ),
     ),
   );
   root().setAttribute('aria-busy', 'false');

@@ -112,7 +112,9 @@ function endpointBlock(e: EndpointDraft, i: number): HTMLElement {
     control: h(
       'vscode-single-select',
       {},
-      ...Visibility.options.map((o) => h('vscode-option', { value: o, description: VISIBILITY_HELP[o], selected: o === e.visibility }, o === 'Project' ? l10n.t('Project (default)') : o)),
+      ...Visibility.options.map((o) =>
+        h('vscode-option', { value: o, description: VISIBILITY_HELP[o], selected: o === e.visibility }, o === 'Project' ? l10n.t('Project (default)') : o),
+      ),
     ),
   });
   v.group.append(visibilityHelp);
@@ -139,9 +141,24 @@ function endpointBlock(e: EndpointDraft, i: number): HTMLElement {
     },
   });
   const urls = e.perEnvironment
-    ? envs.map((env) => urlField(`endpoint-${i}-url-${env.handle}`, l10n.t`${env.name} URL`, e.upstreamUrls[env.handle] ?? '', (value) => ((e.upstreamUrls[env.handle] = value), save())))
+    ? envs.map((env) =>
+        urlField(
+          `endpoint-${i}-url-${env.handle}`,
+          l10n.t`${env.name} URL`,
+          e.upstreamUrls[env.handle] ?? '',
+          (value) => ((e.upstreamUrls[env.handle] = value), save()),
+        ),
+      )
     : [
-        urlField(`endpoint-${i}-url`, l10n.t('My service runs at'), e.upstreamUrl, (value) => ((e.upstreamUrl = value), save()), envs.length > 1 ? l10n.t`Where the gateway sends the calls to this endpoint, in every environment (${envs.map((x) => x.name).join(', ')}).` : l10n.t('Where the gateway sends the calls to this endpoint, in every environment.')),
+        urlField(
+          `endpoint-${i}-url`,
+          l10n.t('My service runs at'),
+          e.upstreamUrl,
+          (value) => ((e.upstreamUrl = value), save()),
+          envs.length > 1
+            ? l10n.t`Where the gateway sends the calls to this endpoint, in every environment (${envs.map((x) => x.name).join(', ')}).`
+            : l10n.t('Where the gateway sends the calls to this endpoint, in every environment.'),
+        ),
       ];
   return h(
     'fieldset',
@@ -152,11 +169,15 @@ function endpointBlock(e: EndpointDraft, i: number): HTMLElement {
     ...urls,
     perEnv,
     state.endpoints.length > 1
-      ? linkButton(l10n.t('Remove this endpoint'), () => {
-          state.endpoints.splice(i, 1);
-          save();
-          renderEndpoints();
-        }, { id: `endpoint-${i}-remove` })
+      ? linkButton(
+          l10n.t('Remove this endpoint'),
+          () => {
+            state.endpoints.splice(i, 1);
+            save();
+            renderEndpoints();
+          },
+          { id: `endpoint-${i}-remove` },
+        )
       : null,
   );
 }
@@ -169,12 +190,16 @@ function renderEndpoints(): void {
     endpointsBox,
     ...state.endpoints.map(endpointBlock),
     state.endpoints.length < MAX_ENDPOINTS
-      ? linkButton(l10n.t('Add another endpoint'), () => {
-          state.endpoints.push({ ...newEndpoint(), name: '' });
-          save();
-          renderEndpoints();
-          document.getElementById(`endpoint-${state.endpoints.length - 1}-name`)?.focus();
-        }, { id: 'add-endpoint' })
+      ? linkButton(
+          l10n.t('Add another endpoint'),
+          () => {
+            state.endpoints.push({ ...newEndpoint(), name: '' });
+            save();
+            renderEndpoints();
+            document.getElementById(`endpoint-${state.endpoints.length - 1}-name`)?.focus();
+          },
+          { id: 'add-endpoint' },
+        )
       : null,
   );
   errors = trackFieldErrors({ ...fixedFields, ...endpointFields }, message);
@@ -209,7 +234,9 @@ function render(): void {
     h(
       'p',
       { class: 'intro' },
-      l10n.t('A service you run yourself, on this machine or anywhere the gateway can reach. External consumers connect to its endpoints; the gateway checks their tokens and forwards each call to the URL below. After Create, its Overview opens.'),
+      l10n.t(
+        'A service you run yourself, on this machine or anywhere the gateway can reach. External consumers connect to its endpoints; the gateway checks their tokens and forwards each call to the URL below. After Create, its Overview opens.',
+      ),
     ),
     noProjectNotice(projects),
     form(
@@ -220,7 +247,12 @@ function render(): void {
       description.group,
       endpointsBox,
       message.el,
-      h('div', { class: 'actions' }, button(l10n.t('Create'), create, { id: 'create' }), button(l10n.t('Cancel'), () => host.post({ type: 'cancel' }), { secondary: true, id: 'cancel' })),
+      h(
+        'div',
+        { class: 'actions' },
+        button(l10n.t('Create'), create, { id: 'create' }),
+        button(l10n.t('Cancel'), () => host.post({ type: 'cancel' }), { secondary: true, id: 'cancel' }),
+      ),
     ),
   );
   root().setAttribute('aria-busy', 'false');

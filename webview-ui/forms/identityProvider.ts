@@ -91,12 +91,24 @@ function render(d: IdentityProviderData): void {
           ? []
           : [
               h('dt', {}, l10n.t('Audiences')),
-              h('dd', { id: 'audiences' }, p.audiences?.length ? p.audiences.join(', ') : l10n.t('This gateway\'s own URL (the default)')),
+              h('dd', { id: 'audiences' }, p.audiences?.length ? p.audiences.join(', ') : l10n.t("This gateway's own URL (the default)")),
             ]),
         h('dt', {}, l10n.t('Environments')),
-        h('dd', { id: 'environments' }, p.environments === 'all' ? l10n.t`All environments (${d.environments.map((e) => e.name).join(', ')})` : p.environments.map(name).join(', ')),
+        h(
+          'dd',
+          { id: 'environments' },
+          p.environments === 'all' ? l10n.t`All environments (${d.environments.map((e) => e.name).join(', ')})` : p.environments.map(name).join(', '),
+        ),
         h('dt', {}, builtIn ? l10n.t('Created') : l10n.t('Refreshed')),
-        h('dd', { id: 'refreshed-at' }, builtIn ? new Date(p.createdAt).toLocaleString() : p.refreshedAt ? new Date(p.refreshedAt).toLocaleString() : l10n.t`Not since it was added (${new Date(p.createdAt).toLocaleString()})`),
+        h(
+          'dd',
+          { id: 'refreshed-at' },
+          builtIn
+            ? new Date(p.createdAt).toLocaleString()
+            : p.refreshedAt
+              ? new Date(p.refreshedAt).toLocaleString()
+              : l10n.t`Not since it was added (${new Date(p.createdAt).toLocaleString()})`,
+        ),
       ),
     ),
     h(
@@ -115,12 +127,23 @@ function render(d: IdentityProviderData): void {
                   'div',
                   {},
                   linkButton(u.displayName, () => host.post({ type: 'openConsumer', index }), { 'aria-label': l10n.t`Open ${u.displayName}` }),
-                  h('span', { class: 'muted' }, [u.environment ? `keys in ${name(u.environment)}` : '', `project ${u.projectHandle}`].filter(Boolean).map((t) => ` · ${t}`).join('')),
+                  h(
+                    'span',
+                    { class: 'muted' },
+                    [u.environment ? `keys in ${name(u.environment)}` : '', `project ${u.projectHandle}`]
+                      .filter(Boolean)
+                      .map((t) => ` · ${t}`)
+                      .join(''),
+                  ),
                 ),
               ),
             ),
           )
-        : h('p', { class: 'muted', id: 'used-by' }, builtIn ? l10n.t('No external consumer has generated keys yet.') : l10n.t('No external consumer\'s keys use this provider.')),
+        : h(
+            'p',
+            { class: 'muted', id: 'used-by' },
+            builtIn ? l10n.t('No external consumer has generated keys yet.') : l10n.t("No external consumer's keys use this provider."),
+          ),
     ),
   );
   root().setAttribute('aria-busy', 'false');

@@ -35,7 +35,14 @@ const ENDPOINT_LABELS: Record<(typeof PROVIDER_ENDPOINTS)[number][0], string> = 
 
 export function draftOf(s: KeySettings): KeySettingsDraft {
   const expiry = Object.fromEntries(Object.keys(EXPIRY).map((k) => [k, String(s.expiry[k as ExpiryName])])) as KeySettingsDraft['expiry'];
-  return { grantTypes: [...s.grantTypes], callbackUrls: [...s.callbackUrls], postLogoutRedirectUrls: [...s.postLogoutRedirectUrls], publicClient: s.publicClient, pkceRequired: s.pkceRequired, expiry };
+  return {
+    grantTypes: [...s.grantTypes],
+    callbackUrls: [...s.callbackUrls],
+    postLogoutRedirectUrls: [...s.postLogoutRedirectUrls],
+    publicClient: s.publicClient,
+    pkceRequired: s.pkceRequired,
+    expiry,
+  };
 }
 
 type Checkbox = HTMLElement & { checked: boolean };
@@ -79,7 +86,9 @@ export function keySettingsSection(o: {
         }),
       ),
     ),
-    help: l10n.t('Authorization Code signs people in (web, single-page and native apps); Refresh Token goes with it. Client Credentials is for apps that call as themselves.'),
+    help: l10n.t(
+      'Authorization Code signs people in (web, single-page and native apps); Refresh Token goes with it. Client Credentials is for apps that call as themselves.',
+    ),
   });
   fields.grantTypes = grants;
 
@@ -94,21 +103,29 @@ export function keySettingsSection(o: {
         edited();
       });
       f.control.after(
-        linkButton(l10n.t('Remove'), () => {
-          d[key].splice(i, 1);
-          edited();
-          o.onRedraw();
-        }, { id: `ks-${key}-${i}-remove`, 'aria-label': l10n.t`Remove ${one.toLowerCase()} ${i + 1}` }),
+        linkButton(
+          l10n.t('Remove'),
+          () => {
+            d[key].splice(i, 1);
+            edited();
+            o.onRedraw();
+          },
+          { id: `ks-${key}-${i}-remove`, 'aria-label': l10n.t`Remove ${one.toLowerCase()} ${i + 1}` },
+        ),
       );
       fields[`${key}.${i}`] = f;
       return f.group;
     });
-    const add = linkButton(l10n.t`Add ${one}`, () => {
-      d[key].push('');
-      edited();
-      o.onRedraw();
-      document.getElementById(`ks-${key}-${d[key].length - 1}`)?.focus();
-    }, { id: `ks-${key}-add` });
+    const add = linkButton(
+      l10n.t`Add ${one}`,
+      () => {
+        d[key].push('');
+        edited();
+        o.onRedraw();
+        document.getElementById(`ks-${key}-${d[key].length - 1}`)?.focus();
+      },
+      { id: `ks-${key}-add` },
+    );
     const list = field({ id: `ks-${key}`, label, control: h('div', { class: 'url-list' }, ...rows, add), help });
     fields[key] = list;
     return list.group;
@@ -168,16 +185,30 @@ export function keySettingsSection(o: {
     'section',
     { class: 'key-settings', 'aria-labelledby': 'ks-h' },
     h('h2', { id: 'ks-h' }, l10n.t('Key settings')),
-    h('p', { class: 'help' }, l10n.t('How apps that sign people in may use these keys. Saved settings apply to the next sign-in and token; existing tokens keep working until they expire.')),
+    h(
+      'p',
+      { class: 'help' },
+      l10n.t(
+        'How apps that sign people in may use these keys. Saved settings apply to the next sign-in and token; existing tokens keep working until they expire.',
+      ),
+    ),
     grants.group,
     urlList(
       'callbackUrls',
       l10n.t('Callback URLs'),
       l10n.t('Callback URL'),
-      l10n.t("Where a sign-in may return to, matched exactly: https, http on 127.0.0.1, [::1] or localhost (any port on a loopback address), or a native app's scheme such as com.example.app:/callback."),
+      l10n.t(
+        "Where a sign-in may return to, matched exactly: https, http on 127.0.0.1, [::1] or localhost (any port on a loopback address), or a native app's scheme such as com.example.app:/callback.",
+      ),
       'https://app.example.com/callback',
     ),
-    urlList('postLogoutRedirectUrls', l10n.t('Post-logout redirect URLs'), l10n.t('Logout URL'), l10n.t('Where signing out may return to, matched exactly.'), 'https://app.example.com/'),
+    urlList(
+      'postLogoutRedirectUrls',
+      l10n.t('Post-logout redirect URLs'),
+      l10n.t('Logout URL'),
+      l10n.t('Where signing out may return to, matched exactly.'),
+      'https://app.example.com/',
+    ),
     checkbox(
       'publicClient',
       l10n.t('Public client'),
@@ -186,7 +217,11 @@ export function keySettingsSection(o: {
     ),
     checkbox('pkceRequired', l10n.t('PKCE'), l10n.t('Mandatory'), l10n.t('Every authorization code needs a PKCE code challenge (S256 only).')),
     h('div', { class: 'expiry' }, ...expiry),
-    h('div', { class: 'actions' }, button(l10n.t('Save'), () => o.onSave(d), { id: 'save-key-settings' })),
+    h(
+      'div',
+      { class: 'actions' },
+      button(l10n.t('Save'), () => o.onSave(d), { id: 'save-key-settings' }),
+    ),
     h('h3', {}, l10n.t('Endpoints')),
     endpoints,
   );

@@ -83,7 +83,13 @@ function authSection(d: OverviewData): HTMLElement {
     'section',
     { 'aria-labelledby': 'auth-h' },
     h('h2', { id: 'auth-h' }, l10n.t('Authentication Configurations')),
-    h('p', { class: 'help' }, l10n.t('Per environment, the identity provider that issues this consumer\'s access tokens: the Choreo built-in one (Generate Keys) or an external one (Add Keys, in Configure).')),
+    h(
+      'p',
+      { class: 'help' },
+      l10n.t(
+        "Per environment, the identity provider that issues this consumer's access tokens: the Choreo built-in one (Generate Keys) or an external one (Add Keys, in Configure).",
+      ),
+    ),
     h(
       'table',
       { class: 'grid' },
@@ -91,7 +97,12 @@ function authSection(d: OverviewData): HTMLElement {
       h(
         'thead',
         {},
-        h('tr', {}, ...[l10n.t('Environment'), l10n.t('Identity provider'), l10n.t('Client ID'), l10n.t('State')].map((t) => h('th', { scope: 'col' }, t)), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, l10n.t('Action')))),
+        h(
+          'tr',
+          {},
+          ...[l10n.t('Environment'), l10n.t('Identity provider'), l10n.t('Client ID'), l10n.t('State')].map((t) => h('th', { scope: 'col' }, t)),
+          h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, l10n.t('Action'))),
+        ),
       ),
       h(
         'tbody',
@@ -152,7 +163,11 @@ function connectionsSection(d: OverviewData): HTMLElement {
                 h('span', { class: 'muted' }, ` → ${conn.serviceProjectHandle}/${conn.serviceComponentName} · ${conn.endpointName}`),
                 // Why calls now fail: the service's owners cut this connection off.
                 conn.revoked
-                  ? h('p', { class: 'form-message error', id: `revoked-${conn.name}` }, l10n.t`Revoked by ${conn.revoked.by} of ${conn.revoked.byOrgHandle} on ${conn.revoked.at.replace('T', ' ').slice(0, 16)} UTC: the gateway refuses this connection's calls. Ask the service's owners.`)
+                  ? h(
+                      'p',
+                      { class: 'form-message error', id: `revoked-${conn.name}` },
+                      l10n.t`Revoked by ${conn.revoked.by} of ${conn.revoked.byOrgHandle} on ${conn.revoked.at.replace('T', ' ').slice(0, 16)} UTC: the gateway refuses this connection's calls. Ask the service's owners.`,
+                    )
                   : null,
               ),
               button(l10n.t('Insert Snippet'), () => host.post({ type: 'insertSnippet', connectionName: conn.name }), {
@@ -163,7 +178,7 @@ function connectionsSection(d: OverviewData): HTMLElement {
             ),
           ),
         )
-      : h('p', { class: 'muted' }, l10n.t('No connections yet. A connection to a service endpoint lets this consumer\'s tokens through the gateway.')),
+      : h('p', { class: 'muted' }, l10n.t("No connections yet. A connection to a service endpoint lets this consumer's tokens through the gateway.")),
   );
 }
 

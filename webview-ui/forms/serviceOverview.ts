@@ -14,7 +14,15 @@ import { CorsSetting } from '../../src/api/cors';
 import type { ConnectedConsumer, Endpoint } from '../../src/api/components';
 import { VISIBILITY_HELP } from '../../src/webviews/createService/protocol';
 import type { HostConnection } from '../lib/host';
-import { CORS_FIELDS, corsFieldId, overviewProtocol, upstreamFieldId, visibilityFieldId, type CorsField, type OverviewData } from '../../src/webviews/overview/protocol';
+import {
+  CORS_FIELDS,
+  corsFieldId,
+  overviewProtocol,
+  upstreamFieldId,
+  visibilityFieldId,
+  type CorsField,
+  type OverviewData,
+} from '../../src/webviews/overview/protocol';
 import { button, h, linkButton, type MessageLine } from '../lib/dom';
 import { probeLine, type ProbeResult } from '../lib/probe';
 import * as l10n from '@vscode/l10n';
@@ -38,7 +46,10 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
   const probed = new Map<string, ProbeResult>();
   /** The field just saved: its note shows on the next draw too (the save also reloads the page). */
   let justSaved: string | undefined;
-  const fields = new Map<string, { input: HTMLElement & { value: string }; error: HTMLElement; note: HTMLElement; probe?: ReturnType<typeof probeLine>; uses?: HTMLElement }>();
+  const fields = new Map<
+    string,
+    { input: HTMLElement & { value: string }; error: HTMLElement; note: HTMLElement; probe?: ReturnType<typeof probeLine>; uses?: HTMLElement }
+  >();
 
   function save(endpoint: string, environment: string): void {
     const f = fields.get(upstreamFieldId(endpoint, environment));
@@ -69,9 +80,13 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
 
   function openLink(c: { orgHandle: string; projectHandle: string; name: string; displayName: string }): HTMLElement {
     const label = c.displayName || c.name;
-    return linkButton(label, () => host.post({ type: 'openConsumer', consumer: { orgHandle: c.orgHandle, projectHandle: c.projectHandle, componentName: c.name } }), {
-      'aria-label': l10n.t`Open the Overview of ${label}`,
-    });
+    return linkButton(
+      label,
+      () => host.post({ type: 'openConsumer', consumer: { orgHandle: c.orgHandle, projectHandle: c.projectHandle, componentName: c.name } }),
+      {
+        'aria-label': l10n.t`Open the Overview of ${label}`,
+      },
+    );
   }
 
   function visibilityRow(ep: Endpoint): HTMLElement[] {
@@ -159,7 +174,12 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
         note.hidden = true;
       };
       if (part === 'allowCredentials') {
-        control = h('vscode-checkbox', { id: fid, label: labels[part], checked: (draft ?? saved[part]) === 'true', 'aria-describedby': `${fid}-help ${fid}-error` }) as typeof control;
+        control = h('vscode-checkbox', {
+          id: fid,
+          label: labels[part],
+          checked: (draft ?? saved[part]) === 'true',
+          'aria-describedby': `${fid}-help ${fid}-error`,
+        }) as typeof control;
         control.addEventListener('change', () => edited(String(control.checked === true)));
       } else {
         control = h('vscode-textfield', { id: fid, maxLength: 2000, 'aria-describedby': `${fid}-help ${fid}-error` }) as typeof control;
@@ -212,7 +232,12 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
     return [
       h('h4', {}, l10n.t('CORS')),
       ...rows,
-      h('div', { class: 'url-row' }, h('span', { class: 'url-label' }), button(l10n.t('Save CORS'), save, { id: `save-${whole}`, secondary: true, 'aria-label': l10n.t`Save the CORS setting of ${ep.name}` })),
+      h(
+        'div',
+        { class: 'url-row' },
+        h('span', { class: 'url-label' }),
+        button(l10n.t('Save CORS'), save, { id: `save-${whole}`, secondary: true, 'aria-label': l10n.t`Save the CORS setting of ${ep.name}` }),
+      ),
       h('div', { class: 'url-notes' }, note),
     ];
   }
@@ -221,7 +246,12 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
     const id = upstreamFieldId(ep.name, env.handle);
     const saved = ep.upstreamUrls[env.handle] ?? '';
     const gateway = ep.gatewayUrls[env.handle];
-    const input = h('vscode-textfield', { id, placeholder: 'http://localhost:8080', maxLength: 2000, 'aria-describedby': `${id}-error ${id}-probe` }) as HTMLElement & { value: string };
+    const input = h('vscode-textfield', {
+      id,
+      placeholder: 'http://localhost:8080',
+      maxLength: 2000,
+      'aria-describedby': `${id}-error ${id}-probe`,
+    }) as HTMLElement & { value: string };
     input.value = drafts.get(id) ?? saved;
     (input as unknown as { label: string }).label = l10n.t`Upstream URL of ${ep.name} in ${env.name}`;
     const error = h('p', { class: 'field-error', id: `${id}-error`, role: 'alert' });
@@ -251,14 +281,23 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
         { class: 'url-row' },
         h('span', { class: 'url-label' }, l10n.t('Gateway URL')),
         gateway ? h('code', { class: 'wrap grow', id: `gateway-${ep.name}-${env.handle}` }, gateway) : h('span', { class: 'muted grow' }, '—'),
-        gateway ? button(l10n.t('Copy'), () => host.post({ type: 'copy', text: gateway }), { secondary: true, 'aria-label': l10n.t`Copy the gateway URL of ${ep.name} in ${env.name}` }) : null,
+        gateway
+          ? button(l10n.t('Copy'), () => host.post({ type: 'copy', text: gateway }), {
+              secondary: true,
+              'aria-label': l10n.t`Copy the gateway URL of ${ep.name} in ${env.name}`,
+            })
+          : null,
       ),
       h(
         'div',
         { class: 'url-row' },
         h('vscode-label', { for: id, class: 'url-label' }, l10n.t('Upstream URL')),
         h('div', { class: 'grow' }, input),
-        button(l10n.t('Save'), () => save(ep.name, env.handle), { id: `save-${id}`, secondary: true, 'aria-label': l10n.t`Save the upstream URL of ${ep.name} in ${env.name}` }),
+        button(l10n.t('Save'), () => save(ep.name, env.handle), {
+          id: `save-${id}`,
+          secondary: true,
+          'aria-label': l10n.t`Save the upstream URL of ${ep.name} in ${env.name}`,
+        }),
       ),
       h('div', { class: 'url-notes' }, error, note, probe.el),
     );
@@ -333,7 +372,12 @@ export function servicePage(host: HostConnection<typeof overviewProtocol>, messa
               h(
                 'li',
                 {},
-                h('div', {}, openLink({ orgHandle: u.orgHandle, projectHandle: u.projectHandle, name: u.componentName, displayName: u.displayName }), h('span', { class: 'muted' }, ` · ${u.projectHandle}${u.connectionName ? ` · connection ${u.connectionName}` : ''}`)),
+                h(
+                  'div',
+                  {},
+                  openLink({ orgHandle: u.orgHandle, projectHandle: u.projectHandle, name: u.componentName, displayName: u.displayName }),
+                  h('span', { class: 'muted' }, ` · ${u.projectHandle}${u.connectionName ? ` · connection ${u.connectionName}` : ''}`),
+                ),
               ),
             ),
           );

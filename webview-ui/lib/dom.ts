@@ -117,7 +117,9 @@ export function trackFieldErrors(fields: Readonly<Record<string, Field>>, messag
       message.show(text);
     },
     focusFirst() {
-      Object.values(fields).find((f) => f.hasError)?.control.focus();
+      Object.values(fields)
+        .find((f) => f.hasError)
+        ?.control.focus();
     },
     answer(error, loaded, title) {
       this.show(error.fields, error.message);

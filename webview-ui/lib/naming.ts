@@ -23,7 +23,11 @@ export interface NamingFields {
 export function noProjectNotice(projects: readonly ProjectChoice[]): HTMLElement | null {
   return projects.length
     ? null
-    : h('p', { class: 'form-message error', role: 'alert' }, l10n.t('There is no project yet. Create an organization and a project first (Choreo: Create Project).'));
+    : h(
+        'p',
+        { class: 'form-message error', role: 'alert' },
+        l10n.t('There is no project yet. Create an organization and a project first (Choreo: Create Project).'),
+      );
 }
 
 export function namingFields(o: {
@@ -103,7 +107,9 @@ export function namingFields(o: {
       if (!projects.some((p) => same(p, s.project))) s.project = projects[0] && { orgHandle: projects[0].orgHandle, projectHandle: projects[0].projectHandle };
       replaceChildren(
         project.control,
-        ...projects.map((p) => h('vscode-option', { value: `${p.orgHandle}/${p.projectHandle}`, description: p.orgName, selected: same(p, s.project) }, p.projectName)),
+        ...projects.map((p) =>
+          h('vscode-option', { value: `${p.orgHandle}/${p.projectHandle}`, description: p.orgName, selected: same(p, s.project) }, p.projectName),
+        ),
       );
     },
     fill() {

@@ -45,7 +45,10 @@ export async function refuseStrandingConnections(store: Store, service: Componen
       : `The endpoint "${name}" cannot become ${s.visibility}: it would refuse ${describeIncoming(s.uses, service.orgId)}.`,
   );
   const uses = [...stranded.values()].flatMap((s) => s.uses.map(useOf));
-  throw inUse(`${sentences.join(' ')} Those connections must be deleted first (by their consumers' owners), or revoked (Revoke Connection, by an Admin here).`, uses);
+  throw inUse(
+    `${sentences.join(' ')} Those connections must be deleted first (by their consumers' owners), or revoked (Revoke Connection, by an Admin here).`,
+    uses,
+  );
 }
 
 /** `other-project/web-portal ("Greeting")`, or with the organization when it is another one than the service's. */

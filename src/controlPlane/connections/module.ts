@@ -167,7 +167,9 @@ export const connections: ControlPlaneModule = {
         ...extra,
       });
       const entries: ConnectionEntry[] = [
-        entry('ServiceURL', false, { value: gatewayUrl(baseUrl, r.serviceOrgHandle ?? org.handle, r.serviceProjectHandle, r.serviceComponentName, r.endpointName, env.handle) }),
+        entry('ServiceURL', false, {
+          value: gatewayUrl(baseUrl, r.serviceOrgHandle ?? org.handle, r.serviceProjectHandle, r.serviceComponentName, r.endpointName, env.handle),
+        }),
       ];
       if (config) entries.push(entry('ConsumerKey', false, { value: config.clientId }));
       // Never a value: the secret was handed out once (Generate Keys) or lives in the user's provider. valueRef
@@ -214,7 +216,10 @@ export const connections: ControlPlaneModule = {
           : collection === C.projects
             ? `Project "${(record as ProjectRecord).handle}" cannot be deleted while consumers outside it are connected to its services: ${names}.`
             : `The service "${(record as ComponentRecord).name}" cannot be deleted while consumers are connected to it: ${names}.`;
-      throw inUse(`${what} Deleting would break their clients: ask their owners to delete those connections, or revoke them (Revoke Connection), then delete again.`, stranded.map(useOf));
+      throw inUse(
+        `${what} Deleting would break their clients: ask their owners to delete those connections, or revoke them (Revoke Connection), then delete again.`,
+        stranded.map(useOf),
+      );
     });
 
     // A consumer takes its connections along; a service takes the connections pointing at it (those of consumers

@@ -16,7 +16,9 @@ export const connectionCollection = collection({
     serviceComponentId: uuid(),
     /** Absent in connections made before issue 15, which are all in the consumer's organization. */
     serviceOrgHandle: optional(text()),
-    serviceProjectHandle: text(), serviceComponentName: text(), endpointName: text(),
+    serviceProjectHandle: text(),
+    serviceComponentName: text(),
+    endpointName: text(),
     createdAt: time(),
     /** Revoke Connection by an Admin of the service's organization: kept so its consumer's owners see why calls fail. */
     revoked: optional(json<Revocation>()),

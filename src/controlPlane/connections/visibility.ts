@@ -28,9 +28,13 @@ export function notVisibleMessage(
   const where = `${service.orgHandle}/${service.projectHandle}/${service.name}`;
   const lead = `The endpoint "${endpoint.name}" of ${where} has ${endpoint.visibility} visibility`;
   if (neededFor(service, consumer) === 'Public') {
-    return `${lead}: only consumers in organization "${service.orgHandle}"${endpoint.visibility === 'Project' ? ` and project "${service.projectHandle}"` : ''} can connect to it. ` +
-      `Ask its owners to make the endpoint Public, or create the consumer in organization "${service.orgHandle}".`;
+    return (
+      `${lead}: only consumers in organization "${service.orgHandle}"${endpoint.visibility === 'Project' ? ` and project "${service.projectHandle}"` : ''} can connect to it. ` +
+      `Ask its owners to make the endpoint Public, or create the consumer in organization "${service.orgHandle}".`
+    );
   }
-  return `${lead}: only consumers in project "${service.projectHandle}" can connect to it. ` +
-    `Make the endpoint Organization or Public, or create the consumer in project "${service.projectHandle}".`;
+  return (
+    `${lead}: only consumers in project "${service.projectHandle}" can connect to it. ` +
+    `Make the endpoint Organization or Public, or create the consumer in project "${service.projectHandle}".`
+  );
 }

@@ -37,7 +37,7 @@ export async function createOrganization(store: Store, input: CreateOrganization
     orgId: org.id,
     kind: 'built-in',
     name: BUILT_IN_IDP_NAME,
-    description: 'Issues OAuth 2.0 client credentials and JWT access tokens for this organization\'s external consumers.',
+    description: "Issues OAuth 2.0 client credentials and JWT access tokens for this organization's external consumers.",
     environments: 'all',
     createdAt: now,
   };
@@ -52,7 +52,14 @@ export async function createOrganization(store: Store, input: CreateOrganization
     createdAt: now,
   };
   ops.push({ op: 'put', collection: C.projects, record: project });
-  if (seed) ops.push(...seed(org, project, DEFAULT_ENVIRONMENTS.map((e) => e.handle)));
+  if (seed)
+    ops.push(
+      ...seed(
+        org,
+        project,
+        DEFAULT_ENVIRONMENTS.map((e) => e.handle),
+      ),
+    );
   try {
     await store.write(ops);
   } catch (err) {

@@ -32,7 +32,10 @@ export type OrganizationRecord = StoredAs<typeof organizations>;
 const environments = collection({
   name: C.environments,
   fields: {
-    orgId: uuid(), handle: text(), name: text(), critical: bool(),
+    orgId: uuid(),
+    handle: text(),
+    name: text(),
+    critical: bool(),
     /** Position in lists: Development before Production. */
     order: inColumn('position', int()),
   },
@@ -44,14 +47,20 @@ export type EnvironmentRecord = StoredAs<typeof environments>;
 const identityProviders = collection({
   name: C.identityProviders,
   fields: {
-    orgId: uuid(), kind: text<'built-in' | 'external'>(), name: text(), description: text(),
+    orgId: uuid(),
+    kind: text<'built-in' | 'external'>(),
+    name: text(),
+    description: text(),
     wellKnownUrl: optional(text()),
     /** External providers only; the built-in one's URLs follow from the base URL. */
-    issuer: optional(text()), tokenEndpoint: optional(text()), jwksUri: optional(text()),
+    issuer: optional(text()),
+    tokenEndpoint: optional(text()),
+    jwksUri: optional(text()),
     environments: json<'all' | string[]>(),
     /** External providers: the `aud` values their access tokens may carry; empty or absent means the gateway's own. */
     audiences: optional(json<string[]>()),
-    createdAt: time(), refreshedAt: optional(time()),
+    createdAt: time(),
+    refreshedAt: optional(time()),
     /** External providers: the key IDs of their JWKS when registered or last refreshed (absent: it could not be read
      * then, or the provider was registered before they were kept). */
     signingKeyIds: optional(json<string[]>()),
@@ -77,10 +86,17 @@ export type StoredEndpoint = Required<Pick<EndpointInput, 'name' | 'visibility'>
 const components = collection({
   name: C.components,
   fields: {
-    orgId: uuid(), orgHandle: text(), projectId: uuid(), projectHandle: text(),
-    name: text(), displayName: text(), description: text(), type: text<'external-consumer' | 'service'>(),
+    orgId: uuid(),
+    orgHandle: text(),
+    projectId: uuid(),
+    projectHandle: text(),
+    name: text(),
+    displayName: text(),
+    description: text(),
+    type: text<'external-consumer' | 'service'>(),
     endpoints: optional(json<StoredEndpoint[]>()),
-    createdAt: time(), updatedAt: time(),
+    createdAt: time(),
+    updatedAt: time(),
   },
   unique: { name: ['projectId', 'name'] },
   ordered: { group: 'projectId', sort: 'name' },
@@ -90,8 +106,13 @@ export type ComponentRecord = StoredAs<typeof components>;
 const authConfigs = collection({
   name: C.authConfigs,
   fields: {
-    orgId: uuid(), orgHandle: text(), componentId: uuid(), environment: text(),
-    identityProviderId: uuid(), kind: text<'built-in' | 'external'>(), clientId: text(),
+    orgId: uuid(),
+    orgHandle: text(),
+    componentId: uuid(),
+    environment: text(),
+    identityProviderId: uuid(),
+    kind: text<'built-in' | 'external'>(),
+    clientId: text(),
     /** Built-in provider only: SHA-256 of the client secret (see idp/clientSecret.ts). */
     secretHash: optional(text()),
     /** Built-in provider only: when Regenerate Secret last made a new secret (ISO). Tokens issued before it are refused
@@ -100,7 +121,8 @@ const authConfigs = collection({
     /** Built-in provider only: its key settings (api/keySettings.ts); absent for keys made before they existed, which
      * keep DEFAULT_KEY_SETTINGS (see keySettingsOf). */
     keySettings: optional(json<KeySettings>()),
-    createdAt: time(), updatedAt: time(),
+    createdAt: time(),
+    updatedAt: time(),
   },
   unique: {
     slot: ['componentId', 'environment'],

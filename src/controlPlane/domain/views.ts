@@ -7,14 +7,7 @@ import type { Component } from '../../api/components';
 import type { IdentityProvider } from '../../api/identityProviders';
 import type { Environment, Organization, Project } from '../../api/organizations';
 import { gatewayUrl, issuerUrl, tokenUrl } from '../../api/routes';
-import type {
-  AuthConfigRecord,
-  ComponentRecord,
-  EnvironmentRecord,
-  IdentityProviderRecord,
-  OrganizationRecord,
-  ProjectRecord,
-} from './records';
+import type { AuthConfigRecord, ComponentRecord, EnvironmentRecord, IdentityProviderRecord, OrganizationRecord, ProjectRecord } from './records';
 
 export const BUILT_IN_IDP_NAME = 'Choreo Built-in Identity Provider';
 

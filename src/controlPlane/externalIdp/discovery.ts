@@ -68,9 +68,7 @@ function requireSafeUrl(raw: string, what: string): URL {
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return url;
   if (url.protocol === 'http:') {
-    throw new DiscoveryError(
-      `The ${what} ${url.href} uses http; identity providers must be reached over https (plain http is allowed only on localhost).`,
-    );
+    throw new DiscoveryError(`The ${what} ${url.href} uses http; identity providers must be reached over https (plain http is allowed only on localhost).`);
   }
   throw new DiscoveryError(`The ${what} ${url.href} must be an https URL.`);
 }
@@ -92,9 +90,7 @@ export function wellKnownAndIssuer(raw: string): { wellKnownUrl: URL; expectedIs
     return { wellKnownUrl: url, expectedIssuer: `${url.origin}${path.slice(OAUTH_WELL_KNOWN.length)}` };
   }
   if (path.includes('/.well-known/')) {
-    throw new DiscoveryError(
-      `The URL ${url.href} is not an OpenID Connect Well-Known URL: it should end in ${WELL_KNOWN_SUFFIX}.`,
-    );
+    throw new DiscoveryError(`The URL ${url.href} is not an OpenID Connect Well-Known URL: it should end in ${WELL_KNOWN_SUFFIX}.`);
   }
   const base = path.replace(/\/+$/, '');
   const wellKnownUrl = new URL(`${url.origin}${base}${WELL_KNOWN_SUFFIX}`);
@@ -133,8 +129,12 @@ interface Fetched {
   /** What to check when it did not answer as it should. */
   check: string;
 }
-const DOCUMENT: Fetched = { name: 'discovery document', urlName: 'Well-Known URL', check: `Check the Well-Known URL (it usually ends in ${WELL_KNOWN_SUFFIX}).` };
-const KEY_SET: Fetched = { name: 'JWKS', urlName: 'JWKS URL', check: 'Check the provider\'s jwks_uri; refresh again once it answers.' };
+const DOCUMENT: Fetched = {
+  name: 'discovery document',
+  urlName: 'Well-Known URL',
+  check: `Check the Well-Known URL (it usually ends in ${WELL_KNOWN_SUFFIX}).`,
+};
+const KEY_SET: Fetched = { name: 'JWKS', urlName: 'JWKS URL', check: "Check the provider's jwks_uri; refresh again once it answers." };
 
 /** Fetches the document, following same-host redirects only, and returns its parsed JSON. */
 async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: AbortSignal, what: Fetched = DOCUMENT): Promise<unknown> {
@@ -179,9 +179,7 @@ async function fetchJson(start: URL, opts: Required<DiscoveryOptions>, signal: A
     }
     if (res.statusCode !== 200) {
       discard(res.body);
-      throw new DiscoveryError(
-        `${url.href} answered HTTP ${res.statusCode}. ${what.check}`,
-      );
+      throw new DiscoveryError(`${url.href} answered HTTP ${res.statusCode}. ${what.check}`);
     }
     let text: string;
     try {

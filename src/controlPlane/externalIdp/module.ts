@@ -115,7 +115,7 @@ export const externalIdentityProviders: ControlPlaneModule = {
       const input = await readJson(req, UpdateIdentityProvider);
       const idp = await store.get<IdentityProviderRecord>(C.identityProviders, params.idp);
       if (!idp || idp.orgId !== org.id) throw notFound(`Organization "${org.handle}" has no identity provider "${params.idp}".`);
-      if (idp.kind === 'built-in') throw conflict('The built-in identity provider\'s tokens are for this gateway; there is nothing to change.');
+      if (idp.kind === 'built-in') throw conflict("The built-in identity provider's tokens are for this gateway; there is nothing to change.");
       const updated: IdentityProviderRecord = { ...idp, audiences: [...new Set(input.audiences)] };
       await store.write([{ op: 'put', collection: C.identityProviders, record: updated }]);
       return { status: 200, body: identityProviderView(updated, org, baseUrl, await usedBy(store, org.id, updated.id)) };

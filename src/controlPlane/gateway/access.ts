@@ -14,7 +14,14 @@ import type { Visibility } from '../../api/components';
 import { gatewayAudience, issuerUrl } from '../../api/routes';
 import { CONNECTIONS, isLive, pair, target, type ConnectionRecord } from '../connections/records';
 import { admits, notVisibleMessage } from '../connections/visibility';
-import { C, type AuthConfigRecord, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord } from '../domain/records';
+import {
+  C,
+  type AuthConfigRecord,
+  type ComponentRecord,
+  type EnvironmentRecord,
+  type IdentityProviderRecord,
+  type OrganizationRecord,
+} from '../domain/records';
 import { findConsumerConfigs } from '../externalIdp/usage';
 import type { Store } from '../store/store';
 import type { VerifiedToken } from './tokenCheck';
@@ -95,7 +102,9 @@ async function authorizeBuiltIn(store: Store, baseUrl: string, token: VerifiedTo
   if (config.secretRegeneratedAt !== undefined) {
     const version = token.claims.secret_version;
     if (typeof version !== 'number' || version < Date.parse(config.secretRegeneratedAt)) {
-      throw deny401(`The token was issued before ${consumer.name}'s secret was regenerated (${config.secretRegeneratedAt}); get a new token with the new secret.`);
+      throw deny401(
+        `The token was issued before ${consumer.name}'s secret was regenerated (${config.secretRegeneratedAt}); get a new token with the new secret.`,
+      );
     }
   }
   if (config.environment !== t.env.handle) {

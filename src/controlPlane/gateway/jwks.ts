@@ -56,12 +56,15 @@ export class JwksRegistry {
   remote(jwksUri: string, key = jwksUri): JWTVerifyGetKey {
     let keys = this.remotes.get(key);
     if (!keys) {
-      keys = this.withFailureMemory(jwksUri, jose.createRemoteJWKSet(new URL(jwksUri), {
-        cacheMaxAge: this.opts.cacheMaxAgeMs,
-        cooldownDuration: this.opts.cooldownMs,
-        timeoutDuration: this.opts.timeoutMs,
-        [jose.customFetch]: this.fetchJwks,
-      }));
+      keys = this.withFailureMemory(
+        jwksUri,
+        jose.createRemoteJWKSet(new URL(jwksUri), {
+          cacheMaxAge: this.opts.cacheMaxAgeMs,
+          cooldownDuration: this.opts.cooldownMs,
+          timeoutDuration: this.opts.timeoutMs,
+          [jose.customFetch]: this.fetchJwks,
+        }),
+      );
       this.remotes.set(key, keys);
     }
     return keys;

@@ -12,7 +12,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HTTPMethod } from 'find-my-way';
 import { gatewayAudience, issuerUrl } from '../../api/routes';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
-import { C, type AuthConfigRecord, type ComponentRecord, type EnvironmentRecord, type IdentityProviderRecord, type OrganizationRecord, type ProjectRecord } from '../domain/records';
+import {
+  C,
+  type AuthConfigRecord,
+  type ComponentRecord,
+  type EnvironmentRecord,
+  type IdentityProviderRecord,
+  type OrganizationRecord,
+  type ProjectRecord,
+} from '../domain/records';
 import { headerValue } from '../http/headers';
 import { answerError, type Handler, type Router } from '../http/router';
 import type { Store } from '../store/store';
@@ -70,7 +78,7 @@ export function parseGatewayPath(url: string, routed = false): GatewayPath | und
       if (!routed && (i - cuts[n - 1] <= 1 || i - cuts[n - 1] > MAX_SEGMENT + 1)) return undefined;
       cuts[n++] = i;
       if (n === 6) break;
-    } else if (!routed && (c === 0x25 /* % */ || c === 0x3b /* ; */ || c === 0x23 /* # */)) {
+    } else if (!routed && (c === 0x25 /* % */ || c === 0x3b /* ; */ || c === 0x23) /* # */) {
       return undefined;
     }
   }
@@ -331,7 +339,12 @@ export const gateway: ControlPlaneModule = {
           return await refuseToken(err);
         }
         const notIssuedFor = () =>
-          refuseToken(new TokenRejected('invalid_token', `The token was not issued for "${p.org}": get a token from that organization's token URL or one of its identity providers.`));
+          refuseToken(
+            new TokenRejected(
+              'invalid_token',
+              `The token was not issued for "${p.org}": get a token from that organization's token URL or one of its identity providers.`,
+            ),
+          );
         const org = await store.findUnique<OrganizationRecord>(C.orgs, 'handle', p.org);
         if (!org) return await notIssuedFor();
         const ownToken = issuerServes(token, org);
@@ -350,7 +363,13 @@ export const gateway: ControlPlaneModule = {
         if (!env) return await refuse(404, 'not_found', `Organization "${org.handle}" has no environment "${p.env}".`, {}, cors);
         const upstreamUrl = endpoint.upstreamUrls[env.handle];
         if (!upstreamUrl) {
-          return await refuse(503, 'upstream_unavailable', `The endpoint "${endpoint.name}" of "${service.name}" has no upstream URL in ${env.name}; set one on the service.`, {}, cors);
+          return await refuse(
+            503,
+            'upstream_unavailable',
+            `The endpoint "${endpoint.name}" of "${service.name}" has no upstream URL in ${env.name}; set one on the service.`,
+            {},
+            cors,
+          );
         }
         let caller;
         try {

@@ -69,7 +69,12 @@ function joinPath(base: string, query: string, rest: string, search: string): st
 }
 
 function connectionTokens(value: string): Set<string> {
-  return new Set(value.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    value
+      .split(',')
+      .map((t) => t.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 /** `Connection: keep-alive` and `close` name no other header; only other tokens need the list built. */
@@ -137,7 +142,17 @@ function requestHead(req: IncomingMessage, forwardAuthorization: boolean, start:
     const value = raw[i + 1];
     const n = name.length;
     // Names are compared lower-cased only at the lengths that can match.
-    if (n === 4 || n === 9 || n === 13 || n === 14 || n === 2 || n === 7 || n === 10 || (n >= 16 && n <= 19) || (n >= 12 && (name.charCodeAt(0) | 0x20) === 0x78)) {
+    if (
+      n === 4 ||
+      n === 9 ||
+      n === 13 ||
+      n === 14 ||
+      n === 2 ||
+      n === 7 ||
+      n === 10 ||
+      (n >= 16 && n <= 19) ||
+      (n >= 12 && (name.charCodeAt(0) | 0x20) === 0x78)
+    ) {
       const lower = name.toLowerCase();
       if (HOP_BY_HOP.has(lower)) {
         if (lower === 'connection') connection = connection === undefined ? value : `${connection},${value}`;
@@ -164,7 +179,9 @@ function requestHead(req: IncomingMessage, forwardAuthorization: boolean, start:
     // Headers the caller named in Connection are for this hop only (RFC 9110 §7.6.1): rare, so rebuilt here.
     const listed = connectionTokens(connection);
     if (listed.has('content-length') || listed.has('transfer-encoding')) {
-      throw new RequestRefused('The Connection header names a header that frames the request body (Content-Length or Transfer-Encoding); the gateway does not pass such a request on.');
+      throw new RequestRefused(
+        'The Connection header names a header that frames the request body (Content-Length or Transfer-Encoding); the gateway does not pass such a request on.',
+      );
     }
     if (listed.has('x-forwarded-for')) priorFor = undefined;
     head = start;
@@ -231,7 +248,11 @@ function mapUpstreamError(err: unknown, origin: string): { status: number; code:
     return { status: 504, code: 'upstream_timeout', message: `The service at ${origin} did not answer in time.` };
   }
   if (code === 'CALLER_BODY_TIMEOUT') {
-    return { status: 408, code: 'request_timeout', message: `The request body stopped arriving before it was complete, so the call to the service at ${origin} was given up.` };
+    return {
+      status: 408,
+      code: 'request_timeout',
+      message: `The request body stopped arriving before it was complete, so the call to the service at ${origin} was given up.`,
+    };
   }
   if (code === 'OUTBOUND_REFUSED') {
     // The outbound rule: the message names the address, the rule and the operator's flag.
@@ -287,7 +308,11 @@ class Forward implements UpstreamExchange, RequestBody {
     } catch (err) {
       // Node refused a header (a character it will not send): no half-answer, and the connection is not trusted.
       this.connection?.abort();
-      this.fail(502, 'upstream_failed', `The call to the service at ${this.origin} failed: its response has a header the gateway cannot pass on (${(err as Error).message}).`);
+      this.fail(
+        502,
+        'upstream_failed',
+        `The call to the service at ${this.origin} failed: its response has a header the gateway cannot pass on (${(err as Error).message}).`,
+      );
     }
   }
 
@@ -295,10 +320,13 @@ class Forward implements UpstreamExchange, RequestBody {
     if (this.finished || this.res.write(chunk)) return true;
     if (!this.waitingForDrain) {
       this.waitingForDrain = true;
-      this.res.once('drain', (this.onDrain ??= () => {
-        this.waitingForDrain = false;
-        this.connection?.resumeResponse();
-      }));
+      this.res.once(
+        'drain',
+        (this.onDrain ??= () => {
+          this.waitingForDrain = false;
+          this.connection?.resumeResponse();
+        }),
+      );
     }
     return false;
   }
@@ -429,7 +457,13 @@ export class GatewayProxy {
     try {
       u = this.upstream(upstream, partition);
     } catch (err) {
-      return sendGatewayError(res, 502, 'upstream_failed', `The service's upstream URL cannot be used: ${(err as Error).message}.`, headerObject(extras?.responseHeaders));
+      return sendGatewayError(
+        res,
+        502,
+        'upstream_failed',
+        `The service's upstream URL cannot be used: ${(err as Error).message}.`,
+        headerObject(extras?.responseHeaders),
+      );
     }
     const caller = req.socket as CallerSocket;
     if (caller.destroyed) return; // the caller has already gone

@@ -31,7 +31,9 @@ export function normaliseRestPath(rest: string): string {
   if (plain) return rest;
   if (rest.includes('\\') || rest.includes('#')) throw new RequestPathRefused('The path holds a backslash or a "#"; send a plain URL path.');
   if (/%(2f|5c|00)/i.test(rest)) {
-    throw new RequestPathRefused('The path holds an encoded slash, backslash or NUL (%2F, %5C, %00), which a service may read as a separator; send it unencoded.');
+    throw new RequestPathRefused(
+      'The path holds an encoded slash, backslash or NUL (%2F, %5C, %00), which a service may read as a separator; send it unencoded.',
+    );
   }
   const out: string[] = [];
   const segments = rest.split('/');
@@ -46,7 +48,8 @@ export function normaliseRestPath(rest: string): string {
       continue;
     }
     if (dots === 2) {
-      if (out.length === 0) throw new RequestPathRefused('The path climbs above the endpoint with "..": a gateway URL reaches only what is under its endpoint.');
+      if (out.length === 0)
+        throw new RequestPathRefused('The path climbs above the endpoint with "..": a gateway URL reaches only what is under its endpoint.');
       out.pop();
     }
     if (last) out.push(''); // "a/.." and "a/." end as a directory: "a/"

@@ -286,7 +286,7 @@ export function accessTokenProblem(typ: unknown, payload: JWTPayload, clientId: 
   }
   const aud = payload.aud === undefined ? [] : Array.isArray(payload.aud) ? payload.aud : [payload.aud];
   if (aud.includes(clientId) || ID_TOKEN_CLAIMS.some((c) => payload[c] !== undefined)) {
-    return 'The token is an ID token (its audience is the client itself, or it has ID token claims), not an access token. Send the access token from the provider\'s token endpoint.';
+    return "The token is an ID token (its audience is the client itself, or it has ID token claims), not an access token. Send the access token from the provider's token endpoint.";
   }
   return undefined;
 }
@@ -307,7 +307,7 @@ function describeVerifyError(err: unknown): string {
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
     if (err.claim === 'nbf') return 'The access token is not valid yet (nbf is in the future). Check the clocks.';
     if (err.claim === 'aud') {
-      return 'The access token is not for this gateway: its audience (aud) is missing or is not one this gateway accepts (for an external identity provider: the audiences it was registered with, or this gateway\'s URL).';
+      return "The access token is not for this gateway: its audience (aud) is missing or is not one this gateway accepts (for an external identity provider: the audiences it was registered with, or this gateway's URL).";
     }
     if (err.claim === 'exp') return 'The access token has no expiry (exp); JWT access tokens must have one.';
     return `The access token's ${err.claim} claim is not acceptable: ${err.reason}.`;

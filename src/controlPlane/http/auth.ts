@@ -77,7 +77,13 @@ export async function requirePrincipal(req: IncomingMessage, authenticators: Aut
     const principal = await a.authenticate(match[1], req);
     if (principal) return principal;
   }
-  throw new ApiError(401, 'unauthorized', 'The access token is not valid for this control plane. Check that it is the current one from its data folder.', undefined, {
-    'www-authenticate': 'Bearer realm="choreo-control-plane", error="invalid_token"',
-  });
+  throw new ApiError(
+    401,
+    'unauthorized',
+    'The access token is not valid for this control plane. Check that it is the current one from its data folder.',
+    undefined,
+    {
+      'www-authenticate': 'Bearer realm="choreo-control-plane", error="invalid_token"',
+    },
+  );
 }

@@ -18,7 +18,13 @@ export interface CorsPolicy {
 }
 
 /** A policy from its parts; `methods` and `headers` as they go into the preflight answer. */
-export function corsPolicy(p: { origins: Iterable<string>; methods: readonly string[]; headers: readonly string[]; credentials?: boolean; maxAge: number }): CorsPolicy {
+export function corsPolicy(p: {
+  origins: Iterable<string>;
+  methods: readonly string[];
+  headers: readonly string[];
+  credentials?: boolean;
+  maxAge: number;
+}): CorsPolicy {
   const origins = new Set(p.origins);
   const credentials = p.credentials === true;
   const preflight = ['access-control-allow-methods', p.methods.join(', '), 'access-control-max-age', String(p.maxAge)];
@@ -33,7 +39,13 @@ const fromSetting = new WeakMap<CorsSetting, CorsPolicy>();
 export function endpointCorsPolicy(setting: CorsSetting): CorsPolicy {
   let policy = fromSetting.get(setting);
   if (policy === undefined) {
-    policy = corsPolicy({ origins: setting.allowOrigins, methods: setting.allowMethods, headers: setting.allowHeaders, credentials: setting.allowCredentials, maxAge: setting.maxAge });
+    policy = corsPolicy({
+      origins: setting.allowOrigins,
+      methods: setting.allowMethods,
+      headers: setting.allowHeaders,
+      credentials: setting.allowCredentials,
+      maxAge: setting.maxAge,
+    });
     fromSetting.set(setting, policy);
   }
   return policy;

@@ -20,12 +20,10 @@ export class ApiError extends Error {
 
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
-export const nameTaken = (message: string, path: string) =>
-  new ApiError(409, 'name_taken', message, [{ path, message }]);
+export const nameTaken = (message: string, path: string) => new ApiError(409, 'name_taken', message, [{ path, message }]);
 /** A change refused because of what uses the thing changed: the message names them, `uses` lists them. */
 export const inUse = (message: string, uses: ResourceUse[]) => new ApiError(409, 'in_use', message, undefined, undefined, uses);
-export const validationFailed = (message: string, fields: FieldError[]) =>
-  new ApiError(400, 'validation_failed', message, fields);
+export const validationFailed = (message: string, fields: FieldError[]) => new ApiError(400, 'validation_failed', message, fields);
 
 /** How much of a refused body a `validation_failed` answer repeats: a body of many unknown keys or long values must
  * not come back many times its size (issue 22, row 10). */

@@ -98,7 +98,13 @@ export class Router {
     // wait out the store's time-outs a second time before the same 503.
     if (this.guard && req.method !== 'GET' && !(failure instanceof StoreUnavailable)) {
       const status =
-        failure === undefined ? (answer ? answer.status : res.statusCode) : failure instanceof ApiError ? failure.status : (storeErrorAnswer(failure)?.status ?? 500);
+        failure === undefined
+          ? answer
+            ? answer.status
+            : res.statusCode
+          : failure instanceof ApiError
+            ? failure.status
+            : (storeErrorAnswer(failure)?.status ?? 500);
       try {
         await this.guard.written(ctx, route, status);
       } catch (err) {
@@ -110,13 +116,7 @@ export class Router {
     else send(res, answer);
   }
 
-  private async run(
-    req: IncomingMessage,
-    res: ServerResponse,
-    handler: Handler,
-    params: Record<string, string>,
-    query: Record<string, string>,
-  ): Promise<void> {
+  private async run(req: IncomingMessage, res: ServerResponse, handler: Handler, params: Record<string, string>, query: Record<string, string>): Promise<void> {
     try {
       const ctx: RouteContext = { req, res, params, query: { ...query } };
       send(res, await handler(ctx));
@@ -135,9 +135,12 @@ export class Router {
     const path = pathOf(req.url ?? '/');
     const allowed = METHODS.filter((m) => this.fmw.find(m, path));
     if (allowed.length > 0) {
-      sendError(res, new ApiError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; use ${allowed.join(', ')}.`, undefined, {
-        allow: allowed.join(', '),
-      }));
+      sendError(
+        res,
+        new ApiError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; use ${allowed.join(', ')}.`, undefined, {
+          allow: allowed.join(', '),
+        }),
+      );
     } else {
       sendError(res, new ApiError(404, 'not_found', `There is no ${req.method} ${path} on this control plane. Check the URL.`));
     }

@@ -24,7 +24,16 @@ import { MissingRecord, UniqueViolation, type Store, type WriteOp } from '../sto
 import { clientSecretMatches } from './clientSecret';
 import { ClientThrottle } from './clientThrottle';
 import { NO_USER_HASH, passwordMatches } from './passwords';
-import { IDP, type AuthorizationRequest, type CodeRecord, type GrantRecord, type InteractionRecord, type RefreshTokenRecord, type SessionRecord, type TestUserRecord } from './records';
+import {
+  IDP,
+  type AuthorizationRequest,
+  type CodeRecord,
+  type GrantRecord,
+  type InteractionRecord,
+  type RefreshTokenRecord,
+  type SessionRecord,
+  type TestUserRecord,
+} from './records';
 import { messageBody, sendPage, signInPageBody } from './signInPage';
 import type { SigningKeys } from './signingKeys';
 import { badClient, clientCredentials, OAuthError, type UserGrants } from './tokenEndpoint';
@@ -158,7 +167,13 @@ export class AuthorizationServer {
   }
 
   /** The redirect of an authorization response (RFC 9207: with `iss`). */
-  private redirect(res: ServerResponse, redirectUri: string, org: string, params: Record<string, string | undefined>, headers: Record<string, string | string[]> = {}): void {
+  private redirect(
+    res: ServerResponse,
+    redirectUri: string,
+    org: string,
+    params: Record<string, string | undefined>,
+    headers: Record<string, string | string[]> = {},
+  ): void {
     const url = new URL(redirectUri);
     for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
     url.searchParams.set('iss', this.issuer(org));
@@ -172,11 +187,21 @@ export class AuthorizationServer {
     const one = (name: string) => query.get(name);
     const client = await this.client(org, one('client_id'));
     if (!client) {
-      return this.errorPage(res, 400, 'Unknown app', 'This sign-in names no app of this organization (its client_id is missing or unknown). Go back to the app; its keys may have been removed.');
+      return this.errorPage(
+        res,
+        400,
+        'Unknown app',
+        'This sign-in names no app of this organization (its client_id is missing or unknown). Go back to the app; its keys may have been removed.',
+      );
     }
     const redirectUri = one('redirect_uri');
     if (!redirectUri || query.getAll('redirect_uri').length > 1 || !callbackRegistered(client.settings.callbackUrls, redirectUri)) {
-      return this.errorPage(res, 400, 'Callback URL not registered', "The app asked to return to a callback URL its key settings do not list. Add the exact URL to the key settings' callback URLs, or fix the app.");
+      return this.errorPage(
+        res,
+        400,
+        'Callback URL not registered',
+        "The app asked to return to a callback URL its key settings do not list. Add the exact URL to the key settings' callback URLs, or fix the app.",
+      );
     }
     const state = one('state') ?? undefined;
     const fail = (error: string, description: string) => this.redirect(res, redirectUri, org, { error, error_description: description, state });
@@ -193,7 +218,8 @@ export class AuthorizationServer {
     const method = one('code_challenge_method');
     if (challenge !== undefined || method !== null) {
       if (method !== 'S256') return fail('invalid_request', 'PKCE: use code_challenge_method=S256 (plain is not supported).');
-      if (!challenge || !CHALLENGE.test(challenge)) return fail('invalid_request', 'PKCE: code_challenge is the base64url SHA-256 of the code verifier (43 characters).');
+      if (!challenge || !CHALLENGE.test(challenge))
+        return fail('invalid_request', 'PKCE: code_challenge is the base64url SHA-256 of the code verifier (43 characters).');
     } else if (client.settings.pkceRequired || client.settings.publicClient) {
       return fail('invalid_request', 'PKCE is required: send code_challenge and code_challenge_method=S256.');
     }
@@ -230,7 +256,10 @@ export class AuthorizationServer {
       createdAt: iso(now),
       expiresAt: iso(now + INTERACTION_LIFETIME_SEC * 1000),
     };
-    await this.store.write([{ op: 'require', collection: C.orgs, id: client.config.orgId }, { op: 'put', collection: IDP.interactions, record: interaction }]);
+    await this.store.write([
+      { op: 'require', collection: C.orgs, id: client.config.orgId },
+      { op: 'put', collection: IDP.interactions, record: interaction },
+    ]);
     if (now - (this.swept.get(client.config.orgId) ?? 0) >= SWEEP_EVERY_MS) {
       this.swept.set(client.config.orgId, now);
       sweepExpired(this.store, client.config.orgId).catch((err: Error) => console.error(`control plane: sweeping expired sign-ins failed: ${err.message}`));
@@ -295,7 +324,12 @@ export class AuthorizationServer {
     const [cookieId, cookieCsrf] = (parseCookies(req.headers.cookie).get(SIGN_IN_COOKIE) ?? '').split('.');
     const csrf = form.get('csrf') ?? '';
     if (cookieId !== interaction.id || !cookieCsrf || !sameSecret(cookieCsrf, csrf) || sha256(csrf) !== interaction.csrfHash) {
-      return this.errorPage(res, 403, 'Sign-in not verified', 'This sign-in form did not come from this browser (its security check failed). Go back to the app and sign in again.');
+      return this.errorPage(
+        res,
+        403,
+        'Sign-in not verified',
+        'This sign-in form did not come from this browser (its security check failed). Go back to the app and sign in again.',
+      );
     }
     const username = (form.get('username') ?? '').trim().slice(0, 100);
     const password = form.get('password') ?? '';
@@ -303,10 +337,19 @@ export class AuthorizationServer {
     const waitMs = this.throttle.retryAfterMs(username, address);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
-      return this.page(res, 429, org, client, interaction, csrf, { 'retry-after': String(seconds) }, {
-        username,
-        error: `Too many failed sign-ins. Wait ${seconds} s, then try again.`,
-      });
+      return this.page(
+        res,
+        429,
+        org,
+        client,
+        interaction,
+        csrf,
+        { 'retry-after': String(seconds) },
+        {
+          username,
+          error: `Too many failed sign-ins. Wait ${seconds} s, then try again.`,
+        },
+      );
     }
     const user = username ? await findTestUser(this.store, client.config.orgId, client.config.environment, username) : undefined;
     // Checked against a hash even when the user is unknown, so that the time taken does not tell which users exist.
@@ -327,10 +370,19 @@ export class AuthorizationServer {
       createdAt: iso(now),
       expiresAt: iso(now + SESSION_LIFETIME_SEC * 1000),
     };
-    await this.finish(res, org, client, interaction.request, session, user, [
-      { op: 'put', collection: IDP.sessions, record: session },
-      { op: 'delete', collection: IDP.interactions, id: interaction.id },
-    ], [this.cookie(org, SESSION_COOKIE, `${session.id}.${secret}`, SESSION_LIFETIME_SEC), this.cookie(org, SIGN_IN_COOKIE, '', 0)]);
+    await this.finish(
+      res,
+      org,
+      client,
+      interaction.request,
+      session,
+      user,
+      [
+        { op: 'put', collection: IDP.sessions, record: session },
+        { op: 'delete', collection: IDP.interactions, id: interaction.id },
+      ],
+      [this.cookie(org, SESSION_COOKIE, `${session.id}.${secret}`, SESSION_LIFETIME_SEC), this.cookie(org, SIGN_IN_COOKIE, '', 0)],
+    );
   }
 
   /** The session this browser's cookie names, if live and of the client's environment. */
@@ -379,7 +431,11 @@ export class AuthorizationServer {
     const client = await this.authenticate(req, params, org);
     const grant = params.get('grant_type');
     if (!client.settings.grantTypes.includes(grant === 'authorization_code' ? 'authorization_code' : 'refresh_token')) {
-      throw new OAuthError(400, 'unauthorized_client', `The key settings of this app do not allow ${grant === 'authorization_code' ? 'Authorization Code' : 'Refresh Token'}.`);
+      throw new OAuthError(
+        400,
+        'unauthorized_client',
+        `The key settings of this app do not allow ${grant === 'authorization_code' ? 'Authorization Code' : 'Refresh Token'}.`,
+      );
     }
     for (const name of ['code', 'code_verifier', 'redirect_uri', 'refresh_token']) {
       if (params.getAll(name).length > 1) throw new OAuthError(400, 'invalid_request', `The parameter ${name} appears more than once.`);
@@ -424,7 +480,8 @@ export class AuthorizationServer {
     const verifier = params.get('code_verifier');
     if (record.codeChallenge !== undefined) {
       if (verifier === null) throw invalidGrant('PKCE: the code_verifier is missing.');
-      if (!VERIFIER.test(verifier) || sha256(verifier) !== record.codeChallenge) throw invalidGrant('PKCE: the code_verifier does not match the code_challenge.');
+      if (!VERIFIER.test(verifier) || sha256(verifier) !== record.codeChallenge)
+        throw invalidGrant('PKCE: the code_verifier does not match the code_challenge.');
     } else if (verifier !== null) {
       throw invalidGrant('PKCE: a code_verifier was sent, but the authorization request had no code_challenge.');
     }
@@ -511,7 +568,8 @@ export class AuthorizationServer {
       ]);
     } catch (err) {
       if (err instanceof UniqueViolation) throw await reuse();
-      if (err instanceof MissingRecord) throw invalidGrant(err.collection === IDP.grants ? 'The refresh token was revoked.' : 'The user of this refresh token was deleted.');
+      if (err instanceof MissingRecord)
+        throw invalidGrant(err.collection === IDP.grants ? 'The refresh token was revoked.' : 'The user of this refresh token was deleted.');
       throw err;
     }
     return this.answer(org, client, grant, user, next.token, undefined);
@@ -533,7 +591,11 @@ export class AuthorizationServer {
 
   /** Ends a grant: its refresh tokens, and (through grant_id) its access tokens at userinfo and the gateway. */
   async revokeGrant(grant: GrantRecord): Promise<void> {
-    const ops: WriteOp[] = (await this.store.findAll(IDP.refreshTokens, 'grant', grant.id)).map((r) => ({ op: 'delete', collection: IDP.refreshTokens, id: r.id }));
+    const ops: WriteOp[] = (await this.store.findAll(IDP.refreshTokens, 'grant', grant.id)).map((r) => ({
+      op: 'delete',
+      collection: IDP.refreshTokens,
+      id: r.id,
+    }));
     await this.store.write([...ops, { op: 'delete', collection: IDP.grants, id: grant.id }]);
   }
 
@@ -548,7 +610,8 @@ export class AuthorizationServer {
     const refuse = (description: string) => {
       const body = JSON.stringify({ error: 'invalid_token', error_description: description });
       res.writeHead(401, {
-        'content-type': 'application/json', 'cache-control': 'no-store',
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
         'www-authenticate': `Bearer error="invalid_token", error_description="${description.replace(/"/g, "'")}"`,
       });
       res.end(body);
@@ -557,7 +620,12 @@ export class AuthorizationServer {
     if (!/^bearer /i.test(auth)) return refuse('Send the access token as Authorization: Bearer.');
     const claims = await this.tokens.verify(params.org, auth.slice(7).trim(), 'at+jwt');
     if (!claims || typeof claims.sub !== 'string') return refuse('The access token is invalid or has expired.');
-    if (!String(claims.scope ?? '').split(' ').includes('openid')) return refuse('The access token was not granted the openid scope.');
+    if (
+      !String(claims.scope ?? '')
+        .split(' ')
+        .includes('openid')
+    )
+      return refuse('The access token was not granted the openid scope.');
     if (!(await this.grantIsLive(claims.grant_id))) return refuse('The access token was revoked.');
     const user = await this.store.get<TestUserRecord>(IDP.testUsers, claims.sub);
     if (!user) return refuse('The user was deleted.');
@@ -612,7 +680,12 @@ export class AuthorizationServer {
     if (postLogout) {
       const client = await this.client(org, clientId);
       if (!client || !client.settings.postLogoutRedirectUrls.includes(postLogout)) {
-        return this.errorPage(res, 400, 'Sign-out URL not registered', "The app asked to return to a URL its key settings do not list as a logout URL. Add it to the key settings' logout URLs, or fix the app.");
+        return this.errorPage(
+          res,
+          400,
+          'Sign-out URL not registered',
+          "The app asked to return to a URL its key settings do not list as a logout URL. Add it to the key settings' logout URLs, or fix the app.",
+        );
       }
       returnTo = postLogout;
     }
@@ -658,7 +731,24 @@ export class AuthorizationServer {
       token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       scopes_supported: [...USER_SCOPES, 'default'],
-      claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'sid', 'azp', 'groups', 'preferred_username', 'name', 'given_name', 'family_name', 'email', 'email_verified'],
+      claims_supported: [
+        'sub',
+        'iss',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'nonce',
+        'sid',
+        'azp',
+        'groups',
+        'preferred_username',
+        'name',
+        'given_name',
+        'family_name',
+        'email',
+        'email_verified',
+      ],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['ES256'],
       access_token_signing_alg_values_supported: ['ES256'],

@@ -25,14 +25,19 @@ export const IDP = {
 const testUsers = collection({
   name: IDP.testUsers,
   fields: {
-    orgId: uuid(), environment: text(), username: text(),
+    orgId: uuid(),
+    environment: text(),
+    username: text(),
     groups: json<string[]>(),
-    firstName: optional(text()), lastName: optional(text()), email: optional(text()),
+    firstName: optional(text()),
+    lastName: optional(text()),
+    email: optional(text()),
     /** CSV columns after `email`, by header. */
     attributes: optional(json<Record<string, string>>()),
     /** scrypt (idp/passwords.ts); never answered. */
     passwordHash: text(),
-    createdAt: time(), updatedAt: time(),
+    createdAt: time(),
+    updatedAt: time(),
   },
   computed: { usernameKey: (r) => r.username.toLowerCase() },
   unique: { username: ['orgId', 'environment', 'usernameKey'] },
@@ -56,11 +61,14 @@ export interface AuthorizationRequest {
 const interactions = collection({
   name: IDP.interactions,
   fields: {
-    orgId: uuid(), authConfigId: uuid(), environment: text(),
+    orgId: uuid(),
+    authConfigId: uuid(),
+    environment: text(),
     request: json<AuthorizationRequest>(),
     /** SHA-256 of the value in the browser's cookie and in the form. */
     csrfHash: text(),
-    createdAt: time(), expiresAt: time(),
+    createdAt: time(),
+    expiresAt: time(),
   },
   lookup: { org: ['orgId'] },
 });
@@ -70,10 +78,14 @@ export type InteractionRecord = StoredAs<typeof interactions>;
 const sessions = collection({
   name: IDP.sessions,
   fields: {
-    orgId: uuid(), environment: text(), userId: uuid(),
+    orgId: uuid(),
+    environment: text(),
+    userId: uuid(),
     /** SHA-256 of the secret the cookie holds beside the id (the id is no secret: ID tokens carry it as `sid`). */
     secretHash: text(),
-    authTime: time(), createdAt: time(), expiresAt: time(),
+    authTime: time(),
+    createdAt: time(),
+    expiresAt: time(),
   },
   lookup: { user: ['userId'], org: ['orgId'] },
 });
@@ -82,11 +94,20 @@ export type SessionRecord = StoredAs<typeof sessions>;
 const codes = collection({
   name: IDP.codes,
   fields: {
-    orgId: uuid(), authConfigId: uuid(), clientId: text(), userId: uuid(), sessionId: uuid(),
-    codeHash: text(), redirectUri: text(), scope: text(), nonce: optional(text()),
+    orgId: uuid(),
+    authConfigId: uuid(),
+    clientId: text(),
+    userId: uuid(),
+    sessionId: uuid(),
+    codeHash: text(),
+    redirectUri: text(),
+    scope: text(),
+    nonce: optional(text()),
     /** PKCE S256; absent only for a confidential client whose key settings do not require PKCE. */
     codeChallenge: optional(text()),
-    authTime: time(), createdAt: time(), expiresAt: time(),
+    authTime: time(),
+    createdAt: time(),
+    expiresAt: time(),
   },
   unique: { code: ['codeHash'] },
   lookup: { user: ['userId'], org: ['orgId'] },
@@ -97,10 +118,18 @@ export type CodeRecord = StoredAs<typeof codes>;
 const grants = collection({
   name: IDP.grants,
   fields: {
-    orgId: uuid(), authConfigId: uuid(), clientId: text(), environment: text(), userId: uuid(), sessionId: uuid(),
+    orgId: uuid(),
+    authConfigId: uuid(),
+    clientId: text(),
+    environment: text(),
+    userId: uuid(),
+    sessionId: uuid(),
     /** The code it was redeemed from: unique, so a code is redeemed once across replicas. */
     codeHash: text(),
-    scope: text(), nonce: optional(text()), authTime: time(), createdAt: time(),
+    scope: text(),
+    nonce: optional(text()),
+    authTime: time(),
+    createdAt: time(),
   },
   unique: { code: ['codeHash'] },
   lookup: { user: ['userId'], session: ['sessionId'], client: ['authConfigId'], org: ['orgId'] },
@@ -110,11 +139,14 @@ export type GrantRecord = StoredAs<typeof grants>;
 const refreshTokens = collection({
   name: IDP.refreshTokens,
   fields: {
-    orgId: uuid(), grantId: uuid(), userId: uuid(),
+    orgId: uuid(),
+    grantId: uuid(),
+    userId: uuid(),
     tokenHash: text(),
     /** The token this one replaced: unique, so a token is rotated once; a second try is reuse. */
     parentHash: optional(text()),
-    createdAt: time(), expiresAt: time(),
+    createdAt: time(),
+    expiresAt: time(),
   },
   unique: { token: ['tokenHash'], parent: { parts: ['parentHash'], only: { field: 'parentHash', present: true } } },
   lookup: { grant: ['grantId'], user: ['userId'], org: ['orgId'] },

@@ -29,7 +29,14 @@ strong { color: var(--text); }
 const CSS_HASH = createHash('sha256').update(CSS).digest('base64');
 
 /** `formTarget`: where the form's answer may redirect (CSP form-action covers redirects after a form post). */
-export function sendPage(res: ServerResponse, status: number, title: string, body: string, formTargets: string[] = [], headers: Record<string, string> = {}): void {
+export function sendPage(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  body: string,
+  formTargets: string[] = [],
+  headers: Record<string, string> = {},
+): void {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark"><title>${escapeHtml(title)}</title><style>${CSS}</style></head>

@@ -77,7 +77,9 @@ export class SigningKeys {
       keys = JSON.parse(fs.readFileSync(file, 'utf8')).keys;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new Error(`${file} cannot be read (${(err as Error).message}). Restore it, or delete it to make a new key (tokens already issued will then stop verifying).`);
+        throw new Error(
+          `${file} cannot be read (${(err as Error).message}). Restore it, or delete it to make a new key (tokens already issued will then stop verifying).`,
+        );
       }
     }
     const storage = fileKeyStorage(file);

@@ -69,7 +69,10 @@ async function newRecord(orgId: string, env: string, input: z.output<typeof AddT
 /** `[manager, engineering]` (Choreo's template), or a bare `manager`; empty: no groups. */
 function groupsOf(cell: string): string[] {
   const inner = cell.trim().replace(/^\[(.*)\]$/s, '$1');
-  return inner.split(',').map((g) => g.trim()).filter((g) => g.length > 0);
+  return inner
+    .split(',')
+    .map((g) => g.trim())
+    .filter((g) => g.length > 0);
 }
 
 interface ParsedLine {
@@ -86,7 +89,10 @@ export function parseUsersCsv(csv: string): { users: ParsedLine[]; bad: FieldErr
   } catch (err) {
     const e = err as { lines?: number; message: string };
     const where = e.lines ? `line ${e.lines}` : '';
-    return { users: [], bad: [{ path: where, message: `The file is not valid CSV here: ${e.message.replace(/^Invalid Record Length: |^[A-Z_]+: /, '').slice(0, 200)}` }] };
+    return {
+      users: [],
+      bad: [{ path: where, message: `The file is not valid CSV here: ${e.message.replace(/^Invalid Record Length: |^[A-Z_]+: /, '').slice(0, 200)}` }],
+    };
   }
   const bad: FieldError[] = [];
   if (rows.length === 0) return { users: [], bad: [{ path: 'line 1', message: 'The file is empty: start from the template.' }] };
@@ -113,7 +119,10 @@ export function parseUsersCsv(csv: string): { users: ParsedLine[]; bad: FieldErr
     });
     if (!result.success) {
       const issue = result.error.issues[0];
-      const column = { username: 'username', password: 'password', groups: 'groups', firstName: 'first_name', lastName: 'last_name', email: 'email' }[String(issue.path[0])] ?? '';
+      const column =
+        { username: 'username', password: 'password', groups: 'groups', firstName: 'first_name', lastName: 'last_name', email: 'email' }[
+          String(issue.path[0])
+        ] ?? '';
       bad.push({ path: `line ${line}`, message: `${column ? `${column}: ` : ''}${issue.message}` });
       continue;
     }
@@ -160,7 +169,10 @@ export function registerTestUsers(router: Router, { store }: ControlPlaneContext
     const input = await readJson(req, AddTestUser);
     const record = await newRecord(org.id, env.handle, input);
     try {
-      await store.write([{ op: 'require', collection: 'organizations', id: org.id }, { op: 'put', collection: IDP.testUsers, record }]);
+      await store.write([
+        { op: 'require', collection: 'organizations', id: org.id },
+        { op: 'put', collection: IDP.testUsers, record },
+      ]);
     } catch (err) {
       if (err instanceof UniqueViolation) throw nameTaken(`${env.name} already has a test user named ${input.username}.`, 'username');
       throw err;
@@ -173,7 +185,9 @@ export function registerTestUsers(router: Router, { store }: ControlPlaneContext
     const { csv } = await readJson(req, ImportTestUsers);
     const { users, bad } = parseUsersCsv(csv);
     // One read of the environment's users, not one per line: on PostgreSQL each read is a round trip.
-    const taken = new Set((await store.findAll<TestUserRecord>(IDP.testUsers, 'environment', indexKey(org.id, env.handle))).map((u) => u.username.toLowerCase()));
+    const taken = new Set(
+      (await store.findAll<TestUserRecord>(IDP.testUsers, 'environment', indexKey(org.id, env.handle))).map((u) => u.username.toLowerCase()),
+    );
     for (const u of users) {
       if (taken.has(u.input.username.toLowerCase())) {
         bad.push({ path: `line ${u.line}`, message: `${env.name} already has a test user named ${u.input.username}.` });
@@ -182,19 +196,27 @@ export function registerTestUsers(router: Router, { store }: ControlPlaneContext
     if (bad.length > 0) {
       bad.sort((a, b) => Number(a.path.slice(5)) - Number(b.path.slice(5)));
       const lines = bad.length === 1 ? bad[0].path : `${bad.length} lines`;
-      throw validationFailed(`Nothing was imported: ${lines} of the CSV ${bad.length === 1 ? 'needs' : 'need'} fixing (${bad[0].path ? `${bad[0].path}: ` : ''}${bad[0].message}).`, bad.slice(0, 100));
+      throw validationFailed(
+        `Nothing was imported: ${lines} of the CSV ${bad.length === 1 ? 'needs' : 'need'} fixing (${bad[0].path ? `${bad[0].path}: ` : ''}${bad[0].message}).`,
+        bad.slice(0, 100),
+      );
     }
     // scrypt runs on libuv's thread pool (4 threads): four at a time keep it busy without queueing the whole file.
     const records: TestUserRecord[] = new Array(users.length);
     let next = 0;
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (next < users.length) {
-        const i = next++;
-        records[i] = await newRecord(org.id, env.handle, users[i].input, users[i].attributes);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next < users.length) {
+          const i = next++;
+          records[i] = await newRecord(org.id, env.handle, users[i].input, users[i].attributes);
+        }
+      }),
+    );
     try {
-      await store.write([{ op: 'require', collection: 'organizations', id: org.id }, ...records.map((record) => ({ op: 'put' as const, collection: IDP.testUsers, record }))]);
+      await store.write([
+        { op: 'require', collection: 'organizations', id: org.id },
+        ...records.map((record) => ({ op: 'put' as const, collection: IDP.testUsers, record })),
+      ]);
     } catch (err) {
       if (err instanceof UniqueViolation) {
         const line = users.find((u) => u.input.username.toLowerCase() === err.key.split('/').pop())?.line;

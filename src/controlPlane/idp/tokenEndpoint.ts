@@ -108,7 +108,11 @@ export class TokenEndpoint {
       try {
         const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
         const result = this.issue(req, body, org);
-        if (result instanceof Promise) result.then((text) => this.ok(res, text), (err) => this.fail(res, err));
+        if (result instanceof Promise)
+          result.then(
+            (text) => this.ok(res, text),
+            (err) => this.fail(res, err),
+          );
         else this.ok(res, result);
       } catch (err) {
         this.fail(res, err);
@@ -137,13 +141,7 @@ export class TokenEndpoint {
     return this.tokenFor(client, clientId, secret, params, org);
   }
 
-  private tokenFor(
-    client: BuiltInClient | undefined,
-    clientId: string,
-    secret: string,
-    params: URLSearchParams,
-    org: string,
-  ): string {
+  private tokenFor(client: BuiltInClient | undefined, clientId: string, secret: string, params: URLSearchParams, org: string): string {
     if (!client || client.orgHandle !== org) throw badClient();
     // The right secret always gets its token: client IDs are not secret, so anyone (a web page's form POST too) can
     // send wrong secrets for one, and those must not lock its owner out. Only wrong secrets are slowed down.
@@ -160,10 +158,18 @@ export class TokenEndpoint {
     const grant = params.get('grant_type');
     if (!grant) throw new OAuthError(400, 'invalid_request', 'The grant_type parameter is missing; use client_credentials.');
     if (grant !== 'client_credentials') {
-      throw new OAuthError(400, 'unsupported_grant_type', `The built-in identity provider supports client_credentials, authorization_code and refresh_token, not ${grant}.`);
+      throw new OAuthError(
+        400,
+        'unsupported_grant_type',
+        `The built-in identity provider supports client_credentials, authorization_code and refresh_token, not ${grant}.`,
+      );
     }
     if (!client.clientCredentials) {
-      throw new OAuthError(400, 'unauthorized_client', 'The key settings of this client do not allow Client Credentials (a public client has no secret to use it with).');
+      throw new OAuthError(
+        400,
+        'unauthorized_client',
+        'The key settings of this client do not allow Client Credentials (a public client has no secret to use it with).',
+      );
     }
     const scope = scopeOf(params.get('scope'));
 
@@ -191,7 +197,13 @@ export class TokenEndpoint {
   private fail(res: ServerResponse, err: unknown): void {
     if (err instanceof StoreUnavailable) {
       // A client not in memory while the database is away (RFC 6749 has no code for it; 503 with Retry-After).
-      err = new OAuthError(503, 'temporarily_unavailable', 'The token endpoint cannot look this client up right now; try again shortly.', false, err.retryAfter);
+      err = new OAuthError(
+        503,
+        'temporarily_unavailable',
+        'The token endpoint cannot look this client up right now; try again shortly.',
+        false,
+        err.retryAfter,
+      );
     }
     if (!(err instanceof OAuthError)) {
       console.error('control plane: token endpoint failed:', err);

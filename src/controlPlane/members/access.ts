@@ -49,7 +49,7 @@ export class MembersGuard implements Guard {
       throw forbidden(
         p.kind === 'token'
           ? 'A personal access token cannot manage tokens: sign in as yourself to do this.'
-          : 'Personal access tokens belong to people: sign in with the team\'s identity provider to manage yours.',
+          : "Personal access tokens belong to people: sign in with the team's identity provider to manage yours.",
       );
     }
     if (p.kind === 'admin') {
@@ -63,7 +63,7 @@ export class MembersGuard implements Guard {
       return [];
     }
     if (access.person && p.kind === 'token') {
-      throw forbidden('A personal access token cannot do this, whatever its role: it would end its owner\'s membership. Sign in as yourself to leave.');
+      throw forbidden("A personal access token cannot do this, whatever its role: it would end its owner's membership. Sign in as yourself to leave.");
     }
     const org = await this.store.findUnique<OrganizationRecord>(C.orgs, 'handle', ctx.params.org);
     // One that does not exist (yet) is refused here, not left to the handler: created a moment later, it would be
@@ -91,7 +91,12 @@ export class MembersGuard implements Guard {
       },
     ];
     if (p.kind === 'token') {
-      checks.push({ op: 'check', collection: M.tokens, id: p.token!.id, why: 'This personal access token was revoked while the request ran. Nothing was changed.' });
+      checks.push({
+        op: 'check',
+        collection: M.tokens,
+        id: p.token!.id,
+        why: 'This personal access token was revoked while the request ran. Nothing was changed.',
+      });
     }
     return checks;
   }

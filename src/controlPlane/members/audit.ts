@@ -52,7 +52,14 @@ function auditAt(orgId: string, principal: Principal, route: string, resource: s
 
 /** The record of an invitation that became a membership at the person's sign-in: written in the same batch. */
 export function invitationAccepted(member: MemberRecord, principal: Principal, req: IncomingMessage | undefined): AuditRecord {
-  return auditAt(member.orgId, principal, INVITATION_ACCEPTED, `${API_PREFIX}/orgs/${member.orgHandle}/members/${member.id}`, req?.socket.remoteAddress ?? '', 200);
+  return auditAt(
+    member.orgId,
+    principal,
+    INVITATION_ACCEPTED,
+    `${API_PREFIX}/orgs/${member.orgHandle}/members/${member.id}`,
+    req?.socket.remoteAddress ?? '',
+    200,
+  );
 }
 
 export async function recordWrite(store: Store, record: AuditRecord): Promise<void> {

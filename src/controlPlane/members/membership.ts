@@ -85,7 +85,12 @@ export async function adminNames(store: Store, orgId: string): Promise<string> {
 export const personName = (u: Pick<UserRecord, 'name' | 'email' | 'subject'>) =>
   u.name && u.email ? `${u.name} <${u.email}>` : (u.name ?? u.email ?? u.subject);
 
-export const userView = (u: UserRecord): User => ({ id: u.id, subject: u.subject, ...(u.name ? { name: u.name } : {}), ...(u.email ? { email: u.email } : {}) });
+export const userView = (u: UserRecord): User => ({
+  id: u.id,
+  subject: u.subject,
+  ...(u.name ? { name: u.name } : {}),
+  ...(u.email ? { email: u.email } : {}),
+});
 
 export async function memberView(store: Store, m: MemberRecord): Promise<Member> {
   const user = m.userId ? await store.get<UserRecord>(M.users, m.userId) : undefined;
@@ -100,7 +105,16 @@ export async function memberView(store: Store, m: MemberRecord): Promise<Member>
 export function creatorMembership(principal: Principal | undefined, org: OrganizationRecord): WriteOp[] {
   if (principal?.kind !== 'user') return [];
   const now = org.createdAt;
-  const record: MemberRecord = { id: randomUUID(), orgId: org.id, orgHandle: org.handle, role: 'admin', userId: principal.id, invitedBy: principal.id, createdAt: now, updatedAt: now };
+  const record: MemberRecord = {
+    id: randomUUID(),
+    orgId: org.id,
+    orgHandle: org.handle,
+    role: 'admin',
+    userId: principal.id,
+    invitedBy: principal.id,
+    createdAt: now,
+    updatedAt: now,
+  };
   return [{ op: 'put', collection: M.members, record }];
 }
 

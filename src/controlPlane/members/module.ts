@@ -86,7 +86,9 @@ export const members: ControlPlaneModule = {
       const orgId = live?.id ?? org;
       const listed = await listPage<AuditRecord, ReturnType<typeof auditView>>(store, M.audit, orgId, page, auditView);
       if (!live && listed.items.length === 0 && !page.cursor) {
-        throw notFound(`No organization has the handle or id "${org}", and no audit log is kept under that id. A deleted organization is found by its id (in its audit entries' orgId).`);
+        throw notFound(
+          `No organization has the handle or id "${org}", and no audit log is kept under that id. A deleted organization is found by its id (in its audit entries' orgId).`,
+        );
       }
       return { status: 200, body: listed };
     });

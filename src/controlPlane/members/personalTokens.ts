@@ -105,7 +105,7 @@ export class PersonalAccessTokenAuthenticator implements Authenticator {
         { op: 'put', collection: M.tokens, record: used },
       ]);
     } catch (err) {
-      if (!(err instanceof MissingRecord)) console.error('control plane: could not record a token\'s last use:', (err as Error).message);
+      if (!(err instanceof MissingRecord)) console.error("control plane: could not record a token's last use:", (err as Error).message);
     }
   }
 }

@@ -19,9 +19,13 @@ export const inviteKey = (m: { invitedEmail?: string; invitedSubject?: string })
 const users = collection({
   name: M.users,
   fields: {
-    issuer: text(), subject: text(),
-    name: optional(text()), email: optional(text()), emailVerified: bool(),
-    createdAt: time(), updatedAt: time(),
+    issuer: text(),
+    subject: text(),
+    name: optional(text()),
+    email: optional(text()),
+    emailVerified: bool(),
+    createdAt: time(),
+    updatedAt: time(),
   },
   computed: {
     subjectKey: (r) => subjectKey(r.issuer, r.subject),
@@ -41,11 +45,16 @@ export type UserRecord = StoredAs<typeof users>;
 const members = collection({
   name: M.members,
   fields: {
-    orgId: uuid(), orgHandle: text(), role: text<Role>(),
-    userId: optional(uuid()), invitedEmail: optional(text()), invitedSubject: optional(text()),
+    orgId: uuid(),
+    orgHandle: text(),
+    role: text<Role>(),
+    userId: optional(uuid()),
+    invitedEmail: optional(text()),
+    invitedSubject: optional(text()),
     /** The principal that invited (user id, or "admin"). */
     invitedBy: text(),
-    createdAt: time(), updatedAt: time(),
+    createdAt: time(),
+    updatedAt: time(),
   },
   // '' for a membership: its invitation was taken.
   computed: { invitationKey: (r) => (r.userId ? '' : inviteKey(r)) },
@@ -60,10 +69,16 @@ export type MemberRecord = StoredAs<typeof members>;
 const personalAccessTokens = collection({
   name: M.tokens,
   fields: {
-    userId: uuid(), orgId: uuid(), orgHandle: text(), name: text(), role: text<Role>(),
+    userId: uuid(),
+    orgId: uuid(),
+    orgHandle: text(),
+    name: text(),
+    role: text<Role>(),
     /** SHA-256 of the token, hex; the token itself is shown once and never stored. */
     hash: text(),
-    createdAt: time(), expiresAt: time(), lastUsedAt: optional(time()),
+    createdAt: time(),
+    expiresAt: time(),
+    lastUsedAt: optional(time()),
   },
   unique: { hash: ['hash'] },
   lookup: { user: ['userId'], org: ['orgId'] },
@@ -81,7 +96,10 @@ const auditLog = collection({
     /** `subject` and `issuer`: the person's account at the identity provider (issue 22, row 8); absent in records
      * written before they were kept, and for the operator. */
     actor: json<{ kind: 'admin' | 'user' | 'token'; userId?: string; name: string; tokenId?: string; subject?: string; issuer?: string }>(),
-    action: text(), resource: text(), address: text(), status: int(),
+    action: text(),
+    resource: text(),
+    address: text(),
+    status: int(),
   },
   ordered: { group: 'orgId', sort: 'sortKey' },
 });

@@ -60,9 +60,11 @@ export class UsersIdp {
     if (!this.discovered) {
       const attempt = discoverProvider(this.options.wellKnownUrl);
       this.discovered = attempt;
-      attempt.catch(() => setTimeout(() => {
-        if (this.discovered === attempt) this.discovered = undefined;
-      }, RETRY_MS).unref());
+      attempt.catch(() =>
+        setTimeout(() => {
+          if (this.discovered === attempt) this.discovered = undefined;
+        }, RETRY_MS).unref(),
+      );
     }
     return this.discovered.catch((err: Error) => {
       throw new ApiError(503, 'discovery_failed', `The team's identity provider could not be reached: ${err.message}`);
@@ -103,7 +105,9 @@ export class UsersIdp {
     }
     const { issuer, jwksUri } = await this.provider();
     if (unverified.iss !== issuer) {
-      throw refused(`The token was issued by ${String(unverified.iss ?? 'no issuer')}, not by this server's identity provider (${issuer}). Sign in to this server again.`);
+      throw refused(
+        `The token was issued by ${String(unverified.iss ?? 'no issuer')}, not by this server's identity provider (${issuer}). Sign in to this server again.`,
+      );
     }
     let payload: JWTPayload;
     try {

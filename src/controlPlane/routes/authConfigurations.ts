@@ -165,7 +165,9 @@ async function writeConfig(store: Store, component: ComponentRecord, envName: st
   } catch (err) {
     if (err instanceof MissingRecord) throw notFound(`"${component.name}" was deleted.`);
     if (err instanceof UniqueViolation && err.index === 'externalClientId') {
-      throw conflict(`Another external consumer already uses the Client ID ${record.clientId} with this identity provider. Each app there belongs to one consumer: create another app in the provider for "${component.name}".`);
+      throw conflict(
+        `Another external consumer already uses the Client ID ${record.clientId} with this identity provider. Each app there belongs to one consumer: create another app in the provider for "${component.name}".`,
+      );
     }
     if (err instanceof UniqueViolation) throw conflict(`"${component.name}" got keys in ${envName} at the same moment. Reload and try again.`);
     throw err;

@@ -25,7 +25,11 @@ export const components: ControlPlaneModule = {
     const { store, cascade, baseUrl } = ctx;
     const base = '/orgs/:org/projects/:project/components';
     const view = async (org: OrganizationRecord, r: ComponentRecord) =>
-      componentView(r, baseUrl, (await environmentsOf(store, org.id)).map((e) => e.handle));
+      componentView(
+        r,
+        baseUrl,
+        (await environmentsOf(store, org.id)).map((e) => e.handle),
+      );
 
     router.api('GET', base, async ({ params, query }) => {
       const { org, project } = await findProject(store, params.org, params.project);
@@ -116,7 +120,9 @@ export const components: ControlPlaneModule = {
         if (url === null) delete upstreamUrls[env];
         else upstreamUrls[env] = url;
       }
-      const next = endpoints.map((e, i) => (i === at ? withCors({ ...e, visibility: input.visibility ?? e.visibility, upstreamUrls }, input.cors === undefined ? e.cors : input.cors) : e));
+      const next = endpoints.map((e, i) =>
+        i === at ? withCors({ ...e, visibility: input.visibility ?? e.visibility, upstreamUrls }, input.cors === undefined ? e.cors : input.cors) : e,
+      );
       await refuseStrandingConnections(store, component, next);
       const updated: ComponentRecord = { ...component, endpoints: next, updatedAt: new Date().toISOString() };
       await store.write([{ op: 'put', collection: C.components, record: updated }]);
@@ -138,11 +144,18 @@ export const components: ControlPlaneModule = {
     router.api('POST', `${base}/:component/connected-consumers/:connection/revoke`, async ({ params, principal }) => {
       const { org, component } = await findComponent(store, params.org, params.project, params.component);
       const incoming = (await incomingConnections(store, component.id)).find((i) => i.connection.id === params.connection);
-      if (!incoming) throw notFound(`No consumer is connected to "${component.name}" by a connection "${params.connection}". List its connected consumers to see their ids.`);
+      if (!incoming)
+        throw notFound(
+          `No consumer is connected to "${component.name}" by a connection "${params.connection}". List its connected consumers to see their ids.`,
+        );
       if (!incoming.connection.revoked) {
         const revoked: ConnectionRecord = {
           ...incoming.connection,
-          revoked: { at: new Date().toISOString(), byOrgHandle: org.handle, by: principal!.kind === 'admin' ? 'the operator' : (principal!.name ?? principal!.id) },
+          revoked: {
+            at: new Date().toISOString(),
+            byOrgHandle: org.handle,
+            by: principal!.kind === 'admin' ? 'the operator' : (principal!.name ?? principal!.id),
+          },
         };
         await store.write([
           { op: 'require', collection: CONNECTIONS, id: revoked.id },
@@ -176,7 +189,11 @@ function onlyServicesHaveEndpoints() {
   return validationFailed(message, [{ path: 'endpoints', message }]);
 }
 
-async function checkEndpoints(ctx: ControlPlaneContext, org: OrganizationRecord, endpoints: EndpointInput[]): Promise<NonNullable<ComponentRecord['endpoints']>> {
+async function checkEndpoints(
+  ctx: ControlPlaneContext,
+  org: OrganizationRecord,
+  endpoints: EndpointInput[],
+): Promise<NonNullable<ComponentRecord['endpoints']>> {
   const envs = new Set((await environmentsOf(ctx.store, org.id)).map((e) => e.handle));
   const seen = new Set<string>();
   const fields: { path: string; message: string }[] = [];

@@ -43,7 +43,10 @@ export const projects: ControlPlaneModule = {
         ]);
       } catch (err) {
         if (err instanceof UniqueViolation) {
-          throw nameTaken(`Organization "${org.handle}" already has a project "${handle}". Choose another ${input.handle ? 'handle' : 'name, or give a handle'}.`, 'handle');
+          throw nameTaken(
+            `Organization "${org.handle}" already has a project "${handle}". Choose another ${input.handle ? 'handle' : 'name, or give a handle'}.`,
+            'handle',
+          );
         }
         if (err instanceof MissingRecord) throw notFound(`Organization "${org.handle}" was deleted.`);
         throw err;

@@ -40,9 +40,7 @@ export function sampleServiceRecord(org: OrganizationRecord, project: ProjectRec
     displayName: SAMPLE_SERVICE.displayName,
     description: SAMPLE_SERVICE.description,
     type: 'service',
-    endpoints: [
-      { name: SAMPLE_SERVICE.endpoint, visibility: 'Project', upstreamUrls: Object.fromEntries(environments.map((e) => [e, upstream])) },
-    ],
+    endpoints: [{ name: SAMPLE_SERVICE.endpoint, visibility: 'Project', upstreamUrls: Object.fromEntries(environments.map((e) => [e, upstream])) }],
     createdAt: now,
     updatedAt: now,
   };

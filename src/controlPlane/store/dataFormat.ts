@@ -35,6 +35,7 @@ export function checkDataFormat(dataDir: string, readable = DATA_FORMAT): void {
     return;
   }
   const format = Number(text.trim());
-  if (!Number.isInteger(format) || format < 1) throw new Error(`The data folder's format file (${file}) holds "${text.trim().slice(0, 20)}", not a format number.`);
+  if (!Number.isInteger(format) || format < 1)
+    throw new Error(`The data folder's format file (${file}) holds "${text.trim().slice(0, 20)}", not a format number.`);
   if (format > readable) throw new DataFolderTooNew(dataDir, format);
 }

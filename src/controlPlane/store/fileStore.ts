@@ -82,7 +82,10 @@ export class FileStore implements Store {
         journal,
         lock,
         options.compactBytes ?? 8 * 1024 * 1024,
-        options.onFatal ?? ((err) => { throw err; }),
+        options.onFatal ??
+          ((err) => {
+            throw err;
+          }),
       );
       store.seq = Math.max(snapshotSeq, lastSeq);
       store.journalBytes = validBytes;

@@ -14,10 +14,7 @@ export class DataFolderLocked extends Error {
     readonly dataDir: string,
     readonly pid: number,
   ) {
-    super(
-      `Another control plane (pid ${pid}) is using the data folder ${dataDir}. ` +
-        `Stop that process, or start this one with a different --data folder.`,
-    );
+    super(`Another control plane (pid ${pid}) is using the data folder ${dataDir}. ` + `Stop that process, or start this one with a different --data folder.`);
   }
 }
 

@@ -2,16 +2,7 @@
  * In-memory records and indexes of every collection. The file store keeps the whole data set here (it is small:
  * 10,000 components are a few megabytes) and uses the journal only for durability.
  */
-import {
-  CollectionSpec,
-  CheckFailed,
-  MissingRecord,
-  PageRequest,
-  PageResult,
-  StoredRecord,
-  UniqueViolation,
-  WriteOp,
-} from './store';
+import { CollectionSpec, CheckFailed, MissingRecord, PageRequest, PageResult, StoredRecord, UniqueViolation, WriteOp } from './store';
 
 interface Collection {
   spec: CollectionSpec;
@@ -98,10 +89,11 @@ export class MemoryIndex {
       if (op.op === 'delete') {
         deleted.add(`${op.collection}\0${op.id}`);
         const old = c.records.get(op.id);
-        if (old) for (const [name, fn] of Object.entries(c.spec.unique ?? {})) {
-          const k = fn(old);
-          if (k !== undefined) freed.add(`${op.collection}\0${name}\0${k}`);
-        }
+        if (old)
+          for (const [name, fn] of Object.entries(c.spec.unique ?? {})) {
+            const k = fn(old);
+            if (k !== undefined) freed.add(`${op.collection}\0${name}\0${k}`);
+          }
       } else if (op.op === 'require') {
         if (!c.records.has(op.id) || deleted.has(`${op.collection}\0${op.id}`)) throw new MissingRecord(op.collection, op.id);
       } else if (op.op === 'check') {

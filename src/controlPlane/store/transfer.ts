@@ -57,7 +57,8 @@ export interface ImportResult {
 
 /** Writes an export into the database in one transaction. */
 export async function importIntoDatabase(store: PostgresStore, data: ExportFile, encryptionKey: Buffer, replace: boolean): Promise<ImportResult> {
-  if (data.format !== EXPORT_FORMAT) throw new Error(`This file is not a control plane export of format ${EXPORT_FORMAT} (it says ${JSON.stringify(data.format)}).`);
+  if (data.format !== EXPORT_FORMAT)
+    throw new Error(`This file is not a control plane export of format ${EXPORT_FORMAT} (it says ${JSON.stringify(data.format)}).`);
   const resourceTables = Object.values(tables).map((t) => t.table);
   let records = 0;
   await store.transaction(async (client) => {
@@ -66,13 +67,18 @@ export async function importIntoDatabase(store: PostgresStore, data: ExportFile,
     );
     if (Number(rows[0].n) > 0) {
       if (!replace) {
-        throw new DatabaseNotEmpty('The database already holds a control plane (organizations, people who signed in, signing keys or admin tokens). Import into an empty database, or pass --replace to delete what it holds first.');
+        throw new DatabaseNotEmpty(
+          'The database already holds a control plane (organizations, people who signed in, signing keys or admin tokens). Import into an empty database, or pass --replace to delete what it holds first.',
+        );
       }
       await client.query(`TRUNCATE ${[...resourceTables, 'signing_keys', 'admin_tokens'].join(', ')}`);
     }
     const ops: WriteOp[] = [];
     for (const [collection, list] of Object.entries(data.collections)) {
-      if (!tables[collection]) throw new Error(`The export has a collection "${collection}" this control plane does not know. Import with a control plane as new as the exporting one.`);
+      if (!tables[collection])
+        throw new Error(
+          `The export has a collection "${collection}" this control plane does not know. Import with a control plane as new as the exporting one.`,
+        );
       for (const record of list) ops.push({ op: 'put', collection, record });
     }
     records = ops.length;

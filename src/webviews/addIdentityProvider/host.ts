@@ -31,11 +31,13 @@ export class AddIdentityProviderPanel extends FormPanel<typeof addIdentityProvid
         return;
       case 'create':
         return this.action(async () => {
-          await addIdentityProvider(
-            this.ctx,
-            this.ref,
-            { name: m.name, description: m.description, wellKnownUrl: m.wellKnownUrl, environments: m.environments.length ? m.environments : 'all', audiences: m.audiences },
-          );
+          await addIdentityProvider(this.ctx, this.ref, {
+            name: m.name,
+            description: m.description,
+            wellKnownUrl: m.wellKnownUrl,
+            environments: m.environments.length ? m.environments : 'all',
+            audiences: m.audiences,
+          });
           // Done: the form that opened this one (Configure) now offers the provider.
           this.close();
         }, FIELD_FOR);

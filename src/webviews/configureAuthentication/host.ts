@@ -63,10 +63,19 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
       case 'regenerateSecret':
         return this.action(async () => this.issued(await regenerateSecret(this.ctx, await this.target())));
       case 'addKeys':
-        return this.action(async () => {
-          await addKeys(this.ctx, await this.target(), { identityProviderId: m.identityProviderId, clientId: m.clientId });
-          await this.post({ type: 'notice', message: vscode.l10n.t('Keys added: {0} now accepts tokens of that provider for this Client ID.', this.env?.environmentName ?? this.ref.environment) });
-        }, { 'code:not_found': 'identityProviderId' });
+        return this.action(
+          async () => {
+            await addKeys(this.ctx, await this.target(), { identityProviderId: m.identityProviderId, clientId: m.clientId });
+            await this.post({
+              type: 'notice',
+              message: vscode.l10n.t(
+                'Keys added: {0} now accepts tokens of that provider for this Client ID.',
+                this.env?.environmentName ?? this.ref.environment,
+              ),
+            });
+          },
+          { 'code:not_found': 'identityProviderId' },
+        );
       case 'copySecret': {
         const secret = await storedSecret(this.ctx, await this.target());
         if (!secret) {
@@ -90,7 +99,10 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
           await saveKeySettings(this.ctx, await this.target(), keySettingsInput(m.settings));
           await this.post({ type: 'keySettingsSaved' });
           await this.load();
-          await this.post({ type: 'notice', message: vscode.l10n.t('Key settings saved: they apply to the next sign-in and token in {0}.', this.env?.environmentName ?? this.ref.environment) });
+          await this.post({
+            type: 'notice',
+            message: vscode.l10n.t('Key settings saved: they apply to the next sign-in and token in {0}.', this.env?.environmentName ?? this.ref.environment),
+          });
         }, keySettingsField);
       case 'addIdentityProvider':
         this.nav.openAddIdentityProvider({ orgHandle: this.ref.orgHandle });
@@ -135,6 +147,11 @@ export class ConfigureAuthenticationPanel extends FormPanel<typeof configureAuth
 
   /** The secret is in SecretStorage already (the use case put it there); the form shows it once and never stores it. */
   private async issued(keys: IssuedKeys): Promise<void> {
-    await this.post({ type: 'secretIssued', clientId: keys.authConfiguration.clientId, clientSecret: keys.clientSecret, tokenUrl: keys.authConfiguration.tokenUrl });
+    await this.post({
+      type: 'secretIssued',
+      clientId: keys.authConfiguration.clientId,
+      clientSecret: keys.clientSecret,
+      tokenUrl: keys.authConfiguration.tokenUrl,
+    });
   }
 }

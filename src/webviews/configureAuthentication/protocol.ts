@@ -9,7 +9,6 @@ import { defineProtocol, text, toHostMessages, toWebviewMessages, type DataMessa
 import { EnvironmentRef } from '../../api/refs';
 import { formViewType } from '../formList';
 
-
 export const ConfigureTab = z.enum(['built-in', 'external']);
 export type ConfigureTab = z.infer<typeof ConfigureTab>;
 

@@ -49,7 +49,8 @@ export class CreateConnectionPanel extends FormPanel<typeof createConnectionProt
       case 'insertSnippet': {
         const connections = await (await this.ctx.client()).listConnections(this.ref.orgHandle, this.ref.projectHandle, this.ref.componentName);
         const connection = connections.find((c) => c.name === m.connectionName);
-        if (!connection) throw Object.assign(new Error(`${this.ref.componentName} has no connection named "${m.connectionName}" any more.`), { code: 'not_found' });
+        if (!connection)
+          throw Object.assign(new Error(`${this.ref.componentName} has no connection named "${m.connectionName}" any more.`), { code: 'not_found' });
         await insertSnippet(this.ctx, await resolveConnection(this.ctx, { ...this.ref, connection }));
         return;
       }

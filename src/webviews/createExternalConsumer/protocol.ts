@@ -43,13 +43,8 @@ export const ProjectsOffer = {
 
 export const createExternalConsumerProtocol = defineProtocol({
   viewType: formViewType('createExternalConsumer'),
-  toHost: toHostMessages(
-    z.strictObject({ type: z.literal('create'), ...NamingInput }),
-    z.strictObject({ type: z.literal('cancel') }),
-  ),
-  toWebview: toWebviewMessages(
-    z.strictObject({ type: z.literal('init'), ...ProjectsOffer }),
-  ),
+  toHost: toHostMessages(z.strictObject({ type: z.literal('create'), ...NamingInput }), z.strictObject({ type: z.literal('cancel') })),
+  toWebview: toWebviewMessages(z.strictObject({ type: z.literal('init'), ...ProjectsOffer })),
   state: z.strictObject({ ref: CREATE_FORM, ...NamingDraft }),
 });
 

@@ -7,15 +7,18 @@ import * as l10n from '@vscode/l10n';
 export class CreateServicePanel extends ProjectFormPanel<typeof createServiceProtocol> {
   protected async handleForm(m: FormMessage<typeof createServiceProtocol>): Promise<void> {
     if (m.type === 'probe') return this.probe(m.url);
-    return this.action(async () => {
-      const endpoints = m.endpoints.map((e) => ({
-        name: e.name.trim(),
-        visibility: e.visibility,
-        ...(e.perEnvironment ? { upstreamUrls: filled(e.upstreamUrls) } : { upstreamUrl: e.upstreamUrl }),
-      }));
-      // The service's Overview says whether each URL answers.
-      this.showCreated(await createService(this.ctx, m.project, { displayName: m.displayName, name: m.name, description: m.description, endpoints }));
-    }, (key) => (key === 'code:name_taken' ? 'name' : key.startsWith('code:') ? undefined : fieldIdOf(key, m.endpoints)));
+    return this.action(
+      async () => {
+        const endpoints = m.endpoints.map((e) => ({
+          name: e.name.trim(),
+          visibility: e.visibility,
+          ...(e.perEnvironment ? { upstreamUrls: filled(e.upstreamUrls) } : { upstreamUrl: e.upstreamUrl }),
+        }));
+        // The service's Overview says whether each URL answers.
+        this.showCreated(await createService(this.ctx, m.project, { displayName: m.displayName, name: m.name, description: m.description, endpoints }));
+      },
+      (key) => (key === 'code:name_taken' ? 'name' : key.startsWith('code:') ? undefined : fieldIdOf(key, m.endpoints)),
+    );
   }
 
   private async probe(url: string): Promise<void> {
@@ -28,7 +31,13 @@ export class CreateServicePanel extends ProjectFormPanel<typeof createServicePro
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return;
     const client = await this.ctx.client();
     const result = await probeUpstream(parsed.href, client.baseUrl);
-    await this.post({ type: 'probed', url, answered: result.answered, summary: result.summary, ...(result.remoteNote ? { remoteNote: result.remoteNote } : {}) });
+    await this.post({
+      type: 'probed',
+      url,
+      answered: result.answered,
+      summary: result.summary,
+      ...(result.remoteNote ? { remoteNote: result.remoteNote } : {}),
+    });
   }
 
   protected async sendInit(): Promise<void> {

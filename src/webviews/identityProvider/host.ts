@@ -22,7 +22,11 @@ export class IdentityProviderPanel extends FormPanel<typeof identityProviderProt
   ) {
     super(panel, identityProviderProtocol, ctx);
     // Keys added or removed anywhere in the organization change who uses the provider.
-    this.reloadOn(nav.onDidChange, (change) => !this.deleting && (change.orgHandle === undefined || change.orgHandle === ref.orgHandle), () => this.load());
+    this.reloadOn(
+      nav.onDidChange,
+      (change) => !this.deleting && (change.orgHandle === undefined || change.orgHandle === ref.orgHandle),
+      () => this.load(),
+    );
   }
 
   private get target() {

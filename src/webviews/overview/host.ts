@@ -16,7 +16,14 @@ import { CORS_FIELDS, corsFieldId, overviewProtocol, upstreamFieldId, visibility
 export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
   /** What the panel shows: a message may only act on these (a forged or stale message naming others is refused). */
   private shown:
-    | { environments: Set<string>; connections: Map<string, Connection>; endpoints: Set<string>; consumers: Set<string>; incoming: Map<string, ConnectedConsumer>; component: Component }
+    | {
+        environments: Set<string>;
+        connections: Map<string, Connection>;
+        endpoints: Set<string>;
+        consumers: Set<string>;
+        incoming: Map<string, ConnectedConsumer>;
+        component: Component;
+      }
     | undefined;
 
   constructor(
@@ -26,7 +33,11 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
     private readonly nav: FormNavigation,
   ) {
     super(panel, overviewProtocol, ctx);
-    this.reloadOn(nav.onDidChange, (change) => touches(change, ref), () => this.load());
+    this.reloadOn(
+      nav.onDidChange,
+      (change) => touches(change, ref),
+      () => this.load(),
+    );
   }
 
   protected async handle(m: OverviewToHost): Promise<void> {
@@ -88,7 +99,8 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
           } catch (e) {
             if (!isControlPlaneError(e) || !e.uses?.length) throw e;
             // The consumers it names are ones the page may now link to.
-            for (const u of e.uses) shown.consumers.add(componentKey({ orgHandle: u.orgHandle, projectHandle: u.projectHandle, componentName: u.componentName }));
+            for (const u of e.uses)
+              shown.consumers.add(componentKey({ orgHandle: u.orgHandle, projectHandle: u.projectHandle, componentName: u.componentName }));
             this.ctx.log.warn(`${this.protocol.viewType}: ${e.code}: ${e.message}`);
             await this.post({ type: 'refused', field, code: e.code, message: e.message, uses: e.uses });
             return;
@@ -139,7 +151,11 @@ export class OverviewPanel extends FormPanel<typeof overviewProtocol> {
       environments: new Set(environments.map((e) => e.handle)),
       connections: new Map(connections.map((c) => [c.name, c])),
       endpoints: new Set((component.endpoints ?? []).map((e) => e.name)),
-      consumers: new Set((connected?.items ?? []).map((x) => componentKey({ orgHandle: x.consumer.orgHandle, projectHandle: x.consumer.projectHandle, componentName: x.consumer.name }))),
+      consumers: new Set(
+        (connected?.items ?? []).map((x) =>
+          componentKey({ orgHandle: x.consumer.orgHandle, projectHandle: x.consumer.projectHandle, componentName: x.consumer.name }),
+        ),
+      ),
       incoming: new Map((connected?.items ?? []).map((x) => [x.connectionId, x])),
       component,
     };

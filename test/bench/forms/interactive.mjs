@@ -27,13 +27,19 @@ async function interactiveAt(page, heading) {
     // written into it: the navigation's responseEnd is when VS Code's part ends and ours begins.
     const navigation = performance.getEntriesByType('navigation')[0];
     const documentAt = performance.timeOrigin + (navigation?.responseEnd ?? 0);
-    return mark ? { at: performance.timeOrigin + mark.startTime, documentAt, workerStart: navigation?.workerStart ?? 0, fetchStart: navigation?.fetchStart ?? 0 } : undefined;
+    return mark
+      ? { at: performance.timeOrigin + mark.startTime, documentAt, workerStart: navigation?.workerStart ?? 0, fetchStart: navigation?.fetchStart ?? 0 }
+      : undefined;
   });
 }
 
 async function closeAllEditors(page) {
   await runCommand(page, 'View: Close All Editors');
-  await page.locator('iframe.webview').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('iframe.webview')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
   await page.waitForTimeout(300);
 }
 
@@ -55,38 +61,50 @@ async function pickFast(page, title, label) {
 
 /** Each form: its heading, and how to open it, returning the moment the person's last action began. */
 const FORMS = {
-  'Create External Consumer (command palette)': ['Create an External Consumer', async (page) => {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('>Choreo: Create External Consumer');
-    await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
-    const started = Date.now();
-    await page.keyboard.press('Enter');
-    return started;
-  }],
-  'Overview (Open Overview, component picked)': ['Authentication Configurations', async (page) => {
-    await runCommand(page, 'Choreo: Open Overview');
-    return pickFast(page, 'Component', 'Stark Mobile App');
-  }],
-  'Configure Development (button on the Overview)': ['Configure Development', async (page) => {
-    await openOverview(page);
-    await interactiveAt(page, 'Authentication Configurations');
-    const button = form(page).locator('#configure-development');
-    await button.waitFor();
-    const started = Date.now();
-    await button.click();
-    return started;
-  }],
-  'Create Connection (button on the Overview)': ['Create Connection', async (page) => {
-    await openOverview(page);
-    await interactiveAt(page, 'Authentication Configurations');
-    const button = form(page).locator('#create-connection');
-    await button.waitFor();
-    const started = Date.now();
-    await button.click();
-    return started;
-  }],
+  'Create External Consumer (command palette)': [
+    'Create an External Consumer',
+    async (page) => {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill('>Choreo: Create External Consumer');
+      await page.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+      const started = Date.now();
+      await page.keyboard.press('Enter');
+      return started;
+    },
+  ],
+  'Overview (Open Overview, component picked)': [
+    'Authentication Configurations',
+    async (page) => {
+      await runCommand(page, 'Choreo: Open Overview');
+      return pickFast(page, 'Component', 'Stark Mobile App');
+    },
+  ],
+  'Configure Development (button on the Overview)': [
+    'Configure Development',
+    async (page) => {
+      await openOverview(page);
+      await interactiveAt(page, 'Authentication Configurations');
+      const button = form(page).locator('#configure-development');
+      await button.waitFor();
+      const started = Date.now();
+      await button.click();
+      return started;
+    },
+  ],
+  'Create Connection (button on the Overview)': [
+    'Create Connection',
+    async (page) => {
+      await openOverview(page);
+      await interactiveAt(page, 'Authentication Configurations');
+      const button = form(page).locator('#create-connection');
+      await button.waitFor();
+      const started = Date.now();
+      await button.click();
+      return started;
+    },
+  ],
 };
 
 /**
@@ -165,7 +183,7 @@ export async function measureFormsInteractive(runs) {
     }
     const c = stats(control.slice(1));
     rows.push({
-      form: 'Markdown: Open Preview (VS Code\'s own webview, for comparison)',
+      form: "Markdown: Open Preview (VS Code's own webview, for comparison)",
       'VS Code until document (median)': Math.round(c.median),
       'first open ms': Math.round(control[0]),
       runs: control.length - 1,

@@ -13,7 +13,16 @@ export async function baselineBundle(revision = process.env.BENCH_BASELINE_REVIS
   execFileSync('sh', ['-c', `git -C "${repo}" archive "${revision}" src package.json | tar -x -C "${dir}"`]);
   symlinkSync(join(repo, 'node_modules'), join(dir, 'node_modules'));
   const outfile = join(dir, 'controlPlane.js');
-  await esbuild.build({ entryPoints: [join(dir, 'src/controlPlane/cli.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning', external: ['pg-native'] });
+  await esbuild.build({
+    entryPoints: [join(dir, 'src/controlPlane/cli.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'warning',
+    external: ['pg-native'],
+  });
   return outfile;
 }
 

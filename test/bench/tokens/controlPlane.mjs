@@ -27,7 +27,11 @@ export function startProcess(command, args, readyPattern, env = {}) {
 }
 
 export async function startControlPlane(bundle, dataDir) {
-  const { child, url } = await startProcess(process.execPath, [bundle, 'serve', '--data', dataDir, '--port', '0'], /^Choreo control plane listening on (\S+)$/m);
+  const { child, url } = await startProcess(
+    process.execPath,
+    [bundle, 'serve', '--data', dataDir, '--port', '0'],
+    /^Choreo control plane listening on (\S+)$/m,
+  );
   const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
   return { child, url, token };
 }

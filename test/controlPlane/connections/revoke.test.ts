@@ -95,7 +95,10 @@ describe('issue 22 row 6: Revoke Connection (control plane process)', function (
     // The gateway tells B's caller why (B's own connection: nothing of A's is learnt).
     const refused = await gw();
     assert.equal(refused.status, 403, refused.text);
-    assert.match(JSON.parse(refused.text).error.message, /The connection "Orders" of "partner-app" to default\/orders\/public-api was revoked by the operator of organization "stark-industries" on 20/);
+    assert.match(
+      JSON.parse(refused.text).error.message,
+      /The connection "Orders" of "partner-app" to default\/orders\/public-api was revoked by the operator of organization "stark-industries" on 20/,
+    );
     assert.equal(calls, before, 'nothing reached the upstream');
     // B's owners see why, on their own connection.
     const mine = await ok('GET', `${paths.connections(B, 'default', 'partner-app')}/Orders`);

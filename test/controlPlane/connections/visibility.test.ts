@@ -59,7 +59,11 @@ async function startUpstream(): Promise<Upstream> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
-    close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -88,7 +92,9 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     });
   };
   const call = async (v: Visibility, token: string, endpoint: string = ENDPOINTS[v]) => {
-    const res = await fetch(`${gatewayUrl(cp.url, A, 'default', SERVICE, endpoint, 'development')}/orders/7`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${gatewayUrl(cp.url, A, 'default', SERVICE, endpoint, 'development')}/orders/7`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const text = await res.text();
     return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
   };
@@ -114,7 +120,10 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     // An external provider registered in the other organization only, and a consumer there with keys of it.
     const registered = await ok('POST', paths.identityProviders(B), { name: 'Wayne IdP', wellKnownUrl: idp.wellKnownUrl, audiences: [GATEWAY_RESOURCE] });
     await ok('POST', paths.components(B, 'default'), { name: 'partner-ext', displayName: 'Partner (external keys)', type: 'external-consumer' });
-    await ok('PUT', `${paths.authFor(B, 'default', 'partner-ext', 'development')}/external`, { identityProviderId: registered.id, clientId: JWT_CLIENT.clientId });
+    await ok('PUT', `${paths.authFor(B, 'default', 'partner-ext', 'development')}/external`, {
+      identityProviderId: registered.id,
+      clientId: JWT_CLIENT.clientId,
+    });
     tokens.external = await idp.token(JWT_CLIENT);
   });
   after(async () => {
@@ -122,7 +131,7 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     await Promise.all([upstream?.close(), idp?.close()]);
   });
 
-  it('admits a connection as the endpoint\'s visibility says, and says what to change when it does not', async () => {
+  it("admits a connection as the endpoint's visibility says, and says what to change when it does not", async () => {
     for (const v of VISIBILITIES) {
       for (const w of WHERE) {
         const res = await connect(w, v);
@@ -155,7 +164,13 @@ describe('endpoint visibility: connections and the gateway (control plane proces
   it('another organization learns nothing from names it tries: one refusal for what is not there or not Public', async () => {
     const c = CONSUMERS.outside;
     const attempt = (org: string, project: string, service: string, endpoint: string) =>
-      cp.call('POST', paths.connections(c.org, c.project, c.name), { name: `Try ${randomUUID().slice(0, 8)}`, serviceOrgHandle: org, serviceProjectHandle: project, serviceComponentName: service, endpointName: endpoint });
+      cp.call('POST', paths.connections(c.org, c.project, c.name), {
+        name: `Try ${randomUUID().slice(0, 8)}`,
+        serviceOrgHandle: org,
+        serviceProjectHandle: project,
+        serviceComponentName: service,
+        endpointName: endpoint,
+      });
     for (const [org, project, service, endpoint] of [
       [A, 'default', SERVICE, ENDPOINTS.Project], // there, Project
       [A, 'default', SERVICE, 'no-such-api'], // the service is there, the endpoint is not
@@ -171,7 +186,7 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     assert.equal(noOrg.body.error.message, noPublicEndpoint(ENDPOINTS.Public).replace(`"${A}"`, '"no-such-org"'));
   });
 
-  it('the gateway lets each admitted connection\'s token through, another organization\'s only to the Public endpoint', async () => {
+  it("the gateway lets each admitted connection's token through, another organization's only to the Public endpoint", async () => {
     for (const v of VISIBILITIES) {
       for (const w of WHERE) {
         const res = await call(v, tokens[w]);
@@ -195,12 +210,15 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     assert.equal(upstream.calls.filter((u) => u === '/orders/7').length, 7);
   });
 
-  it('over a raw socket, another organization\'s token gets the same bytes for a non-Public endpoint as for nothing', async () => {
+  it("over a raw socket, another organization's token gets the same bytes for a non-Public endpoint as for nothing", async () => {
     const raw = (path: string, token: string) =>
       new Promise<string>((resolve, reject) => {
         const s = net.connect(port, '127.0.0.1');
         let data = '';
-        s.setEncoding('latin1').on('data', (d) => (data += d)).on('end', () => resolve(data)).on('error', reject);
+        s.setEncoding('latin1')
+          .on('data', (d) => (data += d))
+          .on('end', () => resolve(data))
+          .on('error', reject);
         s.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`);
       });
     const withoutDate = (r: string) => r.replace(/^date: .*\r\n/im, '');
@@ -245,13 +263,19 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     const sameOrg = await call('Project', tokens.other);
     assert.equal(sameOrg.status, 403, sameOrg.text);
     assert.equal(sameOrg.body.error.code, 'not_visible');
-    assert.match(sameOrg.body.error.message, /"project-api" of stark-industries\/default\/orders has Project visibility.*Make the endpoint Organization or Public/);
+    assert.match(
+      sameOrg.body.error.message,
+      /"project-api" of stark-industries\/default\/orders has Project visibility.*Make the endpoint Organization or Public/,
+    );
     // Another organization's token is stopped before any connection is looked at: the same 401 as ever.
     const outside = await call('Organization', tokens.outside);
     assert.equal(outside.status, 401, outside.text);
     assert.equal(outside.body.error.message, notIssuedFor(A));
 
-    for (const [w, v] of [['other', 'Project'], ['outside', 'Organization']] as const) {
+    for (const [w, v] of [
+      ['other', 'Project'],
+      ['outside', 'Organization'],
+    ] as const) {
       const c = CONSUMERS[w];
       assert.equal((await cp.call('DELETE', paths.connection(c.org, c.project, c.name, `Forged ${v}`))).status, 204);
     }
@@ -259,11 +283,14 @@ describe('endpoint visibility: connections and the gateway (control plane proces
 
   it('lists the consumers connected to a service, from every project and organization; not for a consumer', async () => {
     const listed = await ok('GET', paths.connectedConsumers(A, 'default', SERVICE));
-    const seen = listed.items.map((i: { endpointName: string; connectionName: string; consumer: { orgHandle: string; projectHandle: string; name: string } }) =>
-      `${i.endpointName} ← ${i.consumer.orgHandle}/${i.consumer.projectHandle}/${i.consumer.name} (${i.connectionName})`,
+    const seen = listed.items.map(
+      (i: { endpointName: string; connectionName: string; consumer: { orgHandle: string; projectHandle: string; name: string } }) =>
+        `${i.endpointName} ← ${i.consumer.orgHandle}/${i.consumer.projectHandle}/${i.consumer.name} (${i.connectionName})`,
     );
     const expected = VISIBILITIES.flatMap((v) =>
-      WHERE.filter((w) => admitted(v, w)).map((w) => `${ENDPOINTS[v]} ← ${CONSUMERS[w].org}/${CONSUMERS[w].project}/${CONSUMERS[w].name} (${connectionName(v)})`),
+      WHERE.filter((w) => admitted(v, w)).map(
+        (w) => `${ENDPOINTS[v]} ← ${CONSUMERS[w].org}/${CONSUMERS[w].project}/${CONSUMERS[w].name} (${connectionName(v)})`,
+      ),
     );
     expected.push(`${ENDPOINTS.Public} ← ${B}/default/partner-ext (${connectionName('Public')})`);
     assert.deepEqual([...seen].sort(), [...expected].sort());
@@ -272,7 +299,7 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     assert.match(fromConsumer.body.error.message, /external consumer/);
   });
 
-  it('refuses deleting the service, its project or its organization while others\' consumers are connected, naming them', async () => {
+  it("refuses deleting the service, its project or its organization while others' consumers are connected, naming them", async () => {
     const uses = (res: { body: any }) =>
       (res.body.error.uses as { orgHandle: string; projectHandle: string; componentName: string; connectionName: string }[])
         .map((u) => `${u.orgHandle}/${u.projectHandle}/${u.componentName}: ${u.connectionName}`)
@@ -282,7 +309,10 @@ describe('endpoint visibility: connections and the gateway (control plane proces
     assert.equal(org.body.error.code, 'in_use');
     // Only the other organization's connections: its own consumers' go with it.
     assert.deepEqual(uses(org), [`${B}/default/partner-app: To Public`, `${B}/default/partner-ext: To Public`]);
-    assert.match(org.body.error.message, /^Organization "stark-industries" cannot be deleted while consumers of other organizations are connected .*wayne-enterprises\/default\/partner-app \(connection "To Public"\)/);
+    assert.match(
+      org.body.error.message,
+      /^Organization "stark-industries" cannot be deleted while consumers of other organizations are connected .*wayne-enterprises\/default\/partner-app \(connection "To Public"\)/,
+    );
 
     const project = await cp.call('DELETE', paths.project(A, 'default'));
     assert.equal(project.status, 409, project.text);
@@ -292,12 +322,18 @@ describe('endpoint visibility: connections and the gateway (control plane proces
       `${B}/default/partner-app: To Public`,
       `${B}/default/partner-ext: To Public`,
     ]);
-    assert.match(project.body.error.message, /^Project "default" cannot be deleted while consumers outside it are connected to its services: .*logistics\/other-app \(connection "To Organization"\)/);
+    assert.match(
+      project.body.error.message,
+      /^Project "default" cannot be deleted while consumers outside it are connected to its services: .*logistics\/other-app \(connection "To Organization"\)/,
+    );
 
     const service = await cp.call('DELETE', paths.component(A, 'default', SERVICE));
     assert.equal(service.status, 409, service.text);
-    assert.equal(service.body.error.uses.length, 7, 'every connection, the same project\'s too');
-    assert.match(service.body.error.message, /^The service "orders" cannot be deleted while consumers are connected to it: default\/same-app \(connection "To Project"\)/);
+    assert.equal(service.body.error.uses.length, 7, "every connection, the same project's too");
+    assert.match(
+      service.body.error.message,
+      /^The service "orders" cannot be deleted while consumers are connected to it: default\/same-app \(connection "To Project"\)/,
+    );
     assert.match(service.body.error.message, /ask their owners to delete those connections/);
     assert.equal((await cp.call('GET', paths.component(A, 'default', SERVICE))).status, 200, 'still there');
     assert.equal((await call('Public', tokens.outside)).status, 200, 'and its consumers still get through');
@@ -313,31 +349,55 @@ describe('endpoint visibility: connections and the gateway (control plane proces
       'The endpoint "public-api" cannot become Organization: it would refuse wayne-enterprises/default/partner-app (connection "To Public"), ' +
         'wayne-enterprises/default/partner-ext (connection "To Public"). Those connections must be deleted first (by their consumers\' owners), or revoked (Revoke Connection, by an Admin here).',
     );
-    assert.deepEqual(toOrg.body.error.uses[0], { orgHandle: B, projectHandle: 'default', componentName: 'partner-app', displayName: 'partner-app', connectionName: 'To Public' });
+    assert.deepEqual(toOrg.body.error.uses[0], {
+      orgHandle: B,
+      projectHandle: 'default',
+      componentName: 'partner-app',
+      displayName: 'partner-app',
+      connectionName: 'To Public',
+    });
     const toProject = await narrow('Project');
     assert.equal(toProject.status, 409);
-    assert.deepEqual(toProject.body.error.uses.map((u: { componentName: string }) => u.componentName), ['other-app', 'partner-app', 'partner-ext']);
+    assert.deepEqual(
+      toProject.body.error.uses.map((u: { componentName: string }) => u.componentName),
+      ['other-app', 'partner-app', 'partner-ext'],
+    );
 
     // The component PATCH with endpoints: the same rule, and removing an endpoint that has connections too.
     const service = await ok('GET', paths.component(A, 'default', SERVICE));
-    const endpoints = service.endpoints.map((e: { name: string; visibility: string; upstreamUrls: object }) => ({ name: e.name, visibility: e.visibility, upstreamUrls: e.upstreamUrls }));
-    const allProject = await cp.call('PATCH', paths.component(A, 'default', SERVICE), { endpoints: endpoints.map((e: object) => ({ ...e, visibility: 'Project' })) });
+    const endpoints = service.endpoints.map((e: { name: string; visibility: string; upstreamUrls: object }) => ({
+      name: e.name,
+      visibility: e.visibility,
+      upstreamUrls: e.upstreamUrls,
+    }));
+    const allProject = await cp.call('PATCH', paths.component(A, 'default', SERVICE), {
+      endpoints: endpoints.map((e: object) => ({ ...e, visibility: 'Project' })),
+    });
     assert.equal(allProject.status, 409, allProject.text);
     assert.match(
       allProject.body.error.message,
       /^The endpoint "org-api" cannot become Project: it would refuse logistics\/other-app \(connection "To Organization"\)\. The endpoint "public-api" cannot become Project: it would refuse logistics\/other-app/,
     );
-    const removed = await cp.call('PATCH', paths.component(A, 'default', SERVICE), { endpoints: endpoints.filter((e: { name: string }) => e.name !== ENDPOINTS.Project) });
+    const removed = await cp.call('PATCH', paths.component(A, 'default', SERVICE), {
+      endpoints: endpoints.filter((e: { name: string }) => e.name !== ENDPOINTS.Project),
+    });
     assert.equal(removed.status, 409);
-    assert.equal(removed.body.error.message, 'The endpoint "project-api" cannot be removed while consumers are connected to it: default/same-app (connection "To Project"). Those connections must be deleted first (by their consumers\' owners), or revoked (Revoke Connection, by an Admin here).');
-    assert.equal((await ok('GET', paths.component(A, 'default', SERVICE))).endpoints.find((e: { name: string }) => e.name === ENDPOINTS.Public).visibility, 'Public', 'nothing changed');
+    assert.equal(
+      removed.body.error.message,
+      'The endpoint "project-api" cannot be removed while consumers are connected to it: default/same-app (connection "To Project"). Those connections must be deleted first (by their consumers\' owners), or revoked (Revoke Connection, by an Admin here).',
+    );
+    assert.equal(
+      (await ok('GET', paths.component(A, 'default', SERVICE))).endpoints.find((e: { name: string }) => e.name === ENDPOINTS.Public).visibility,
+      'Public',
+      'nothing changed',
+    );
 
     for (const name of ['partner-app', 'partner-ext']) assert.equal((await cp.call('DELETE', paths.connection(B, 'default', name, 'To Public'))).status, 204);
     const narrowed = await narrow('Organization');
     assert.equal(narrowed.status, 200, narrowed.text);
     assert.equal(narrowed.body.endpoints.find((e: { name: string }) => e.name === ENDPOINTS.Public).visibility, 'Organization');
     const outside = await call('Public', tokens.outside);
-    assert.equal(outside.status, 401, 'no longer Public: the other organization\'s token is refused as for anything else');
+    assert.equal(outside.status, 401, "no longer Public: the other organization's token is refused as for anything else");
     assert.equal(outside.body.error.message, notIssuedFor(A));
     assert.equal((await call('Public', tokens.other)).status, 200);
   });
@@ -345,18 +405,27 @@ describe('endpoint visibility: connections and the gateway (control plane proces
   it('allows the deletes once those connections are gone', async () => {
     // A service: refused while even its own project's consumer is connected (it would break that client too).
     await ok('POST', paths.components(A, 'logistics'), { name: 'lonely', displayName: 'Lonely', type: 'service', endpoints: [{ name: 'api' }] });
-    assert.equal((await cp.call('POST', paths.connections(A, 'logistics', 'other-app'), { name: 'Lonely', serviceComponentName: 'lonely', endpointName: 'api' })).status, 201);
+    assert.equal(
+      (await cp.call('POST', paths.connections(A, 'logistics', 'other-app'), { name: 'Lonely', serviceComponentName: 'lonely', endpointName: 'api' })).status,
+      201,
+    );
     const refused = await cp.call('DELETE', paths.component(A, 'logistics', 'lonely'));
     assert.equal(refused.status, 409, refused.text);
-    assert.deepEqual(refused.body.error.uses, [{ orgHandle: A, projectHandle: 'logistics', componentName: 'other-app', displayName: 'other-app', connectionName: 'Lonely' }]);
+    assert.deepEqual(refused.body.error.uses, [
+      { orgHandle: A, projectHandle: 'logistics', componentName: 'other-app', displayName: 'other-app', connectionName: 'Lonely' },
+    ]);
     assert.equal((await cp.call('DELETE', paths.connection(A, 'logistics', 'other-app', 'Lonely'))).status, 204);
     assert.equal((await cp.call('DELETE', paths.component(A, 'logistics', 'lonely'))).status, 204);
 
     // The project: refused for the other project's connections only; its own consumer's go with it.
     const project = await cp.call('DELETE', paths.project(A, 'default'));
     assert.equal(project.status, 409, project.text);
-    assert.deepEqual(project.body.error.uses.map((u: { componentName: string; connectionName: string }) => `${u.componentName}: ${u.connectionName}`).sort(), ['other-app: To Organization', 'other-app: To Public']);
-    for (const v of ['Organization', 'Public'] as const) assert.equal((await cp.call('DELETE', paths.connection(A, 'logistics', 'other-app', connectionName(v)))).status, 204);
+    assert.deepEqual(project.body.error.uses.map((u: { componentName: string; connectionName: string }) => `${u.componentName}: ${u.connectionName}`).sort(), [
+      'other-app: To Organization',
+      'other-app: To Public',
+    ]);
+    for (const v of ['Organization', 'Public'] as const)
+      assert.equal((await cp.call('DELETE', paths.connection(A, 'logistics', 'other-app', connectionName(v)))).status, 204);
     assert.equal((await cp.call('DELETE', paths.project(A, 'default'))).status, 204);
     assert.equal((await cp.call('GET', paths.component(A, 'default', 'same-app'))).status, 404);
     assert.equal((await cp.call('DELETE', paths.org(A))).status, 204);

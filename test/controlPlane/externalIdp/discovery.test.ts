@@ -41,8 +41,7 @@ describe('external identity provider discovery', function () {
     servers.push(s.server);
     return s.base;
   }
-  const doc = (issuer: string, extra: object = {}) =>
-    JSON.stringify({ issuer, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`, ...extra });
+  const doc = (issuer: string, extra: object = {}) => JSON.stringify({ issuer, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`, ...extra });
 
   it('keeps issuer, token endpoint and JWKS URL of a real provider', async () => {
     const found = await discoverProvider(idp.wellKnownUrl);
@@ -80,7 +79,9 @@ describe('external identity provider discovery', function () {
   });
 
   it('refuses a document that lacks jwks_uri, naming the field', async () => {
-    const base = await fake((_req, res) => res.end(JSON.stringify({ issuer: `http://${_req.headers.host}`, token_endpoint: `http://${_req.headers.host}/token` })));
+    const base = await fake((_req, res) =>
+      res.end(JSON.stringify({ issuer: `http://${_req.headers.host}`, token_endpoint: `http://${_req.headers.host}/token` })),
+    );
     const err = await refusal(discoverProvider(`${base}/.well-known/openid-configuration`));
     assert.match(err.message, /jwks_uri/);
   });

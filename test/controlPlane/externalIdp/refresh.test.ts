@@ -29,7 +29,15 @@ async function testIssuer() {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { base, state, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    base,
+    state,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 describe('external identity provider: usage, refresh and delete (control plane process)', function () {
@@ -103,7 +111,10 @@ describe('external identity provider: usage, refresh and delete (control plane p
     const res = await refresh();
     assert.equal(res.status, 400, res.text);
     assert.equal(res.body.error.code, 'discovery_failed');
-    assert.equal(res.body.error.message, `The provider's signing keys could not be read: ${issuer.base}/keys answered HTTP 503. Check the provider's jwks_uri; refresh again once it answers.`);
+    assert.equal(
+      res.body.error.message,
+      `The provider's signing keys could not be read: ${issuer.base}/keys answered HTTP 503. Check the provider's jwks_uri; refresh again once it answers.`,
+    );
     assert.equal((await ok('GET', paths.identityProvider(ORG, id))).tokenEndpoint, `${issuer.base}/oauth2/token`);
     issuer.state.jwksStatus = 200;
     issuer.state.tokenPath = '/oauth2/token';
@@ -113,8 +124,14 @@ describe('external identity provider: usage, refresh and delete (control plane p
     const refused = await cp.call('DELETE', paths.identityProvider(ORG, id));
     assert.equal(refused.status, 409, refused.text);
     assert.equal(refused.body.error.code, 'in_use');
-    assert.equal(refused.body.error.message, '"Stark IdP" is used by these external consumers: default/mobile-app (Development), default/mobile-app (Production). Remove their keys for this provider first.');
-    assert.deepEqual(refused.body.error.uses.map((u: { componentName: string; environment: string }) => `${u.componentName} ${u.environment}`), ['mobile-app development', 'mobile-app production']);
+    assert.equal(
+      refused.body.error.message,
+      '"Stark IdP" is used by these external consumers: default/mobile-app (Development), default/mobile-app (Production). Remove their keys for this provider first.',
+    );
+    assert.deepEqual(
+      refused.body.error.uses.map((u: { componentName: string; environment: string }) => `${u.componentName} ${u.environment}`),
+      ['mobile-app development', 'mobile-app production'],
+    );
     for (const env of ['development', 'production']) await ok('DELETE', paths.authFor(ORG, P, 'mobile-app', env));
     assert.deepEqual((await ok('GET', paths.identityProvider(ORG, id))).usedBy, []);
     assert.equal((await cp.call('DELETE', paths.identityProvider(ORG, id))).status, 204);

@@ -63,9 +63,9 @@ describe('issue 22: an external issuer registered by two organizations (rows 1â€
     x = await startOidcProvider({
       before(req, res) {
         if (req.url === '/.well-known/openid-configuration?appid=evil') {
-          res.writeHead(200, { 'content-type': 'application/json' }).end(
-            JSON.stringify({ issuer: x.issuer, token_endpoint: `${x.issuer}/token`, jwks_uri: `${x.issuer}/evil/keys?appid=evil` }),
-          );
+          res
+            .writeHead(200, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ issuer: x.issuer, token_endpoint: `${x.issuer}/token`, jwks_uri: `${x.issuer}/evil/keys?appid=evil` }));
           return true;
         }
         if (req.url === '/evil/keys?appid=evil') {
@@ -84,7 +84,10 @@ describe('issue 22: an external issuer registered by two organizations (rows 1â€
     people = await startUsersIdentityProvider();
     // The providers and the upstream listen on loopback, which a team server reaches only when allowed.
     cp = await ControlPlane.startBehind(PUBLIC_URL, tempDir(), [...teamServerArgs(people), '--allow-private-addresses']);
-    for (const [who, login] of [[ann, 'ann'], [olga, 'out']] as const) {
+    for (const [who, login] of [
+      [ann, 'ann'],
+      [olga, 'out'],
+    ] as const) {
       who.token = (await people.signIn(login)).access_token;
       await must(who, 200, 'GET', paths.me());
     }
@@ -93,15 +96,22 @@ describe('issue 22: an external issuer registered by two organizations (rows 1â€
     orgA = (await must(ann, 201, 'POST', paths.orgs(), { name: 'Alpha Works' })).handle;
     const idpA = await must(ann, 201, 'POST', paths.identityProviders(orgA), { name: 'X', wellKnownUrl: x.wellKnownUrl, audiences: [GATEWAY_RESOURCE] });
     await must(ann, 201, 'POST', paths.components(orgA, PROJECT), { name: 'mobile', displayName: 'Mobile', type: 'external-consumer' });
-    await must(ann, 200, 'PUT', `${paths.authFor(orgA, PROJECT, 'mobile', 'development')}/external`, { identityProviderId: idpA.id, clientId: JWT_CLIENT.clientId });
+    await must(ann, 200, 'PUT', `${paths.authFor(orgA, PROJECT, 'mobile', 'development')}/external`, {
+      identityProviderId: idpA.id,
+      clientId: JWT_CLIENT.clientId,
+    });
     await must(ann, 201, 'POST', paths.components(orgA, PROJECT), {
       name: 'orders',
       displayName: 'Orders',
       type: 'service',
       endpoints: [{ name: 'api', visibility: 'Project', upstreamUrls: { development: upstreamUrl } }],
     });
-    await must(ann, 201, 'POST', `${paths.component(orgA, PROJECT, 'mobile')}/connections`, { name: 'orders', serviceComponentName: 'orders', endpointName: 'api' });
-    assert.equal((await callA(await x.token(JWT_CLIENT))).status, 200, 'A\'s genuine token passes before B registers anything');
+    await must(ann, 201, 'POST', `${paths.component(orgA, PROJECT, 'mobile')}/connections`, {
+      name: 'orders',
+      serviceComponentName: 'orders',
+      endpointName: 'api',
+    });
+    assert.equal((await callA(await x.token(JWT_CLIENT))).status, 200, "A's genuine token passes before B registers anything");
 
     // B (sorted after A, so on the old code its registration was the one the issuer's keys were taken from).
     orgB = (await must(olga, 201, 'POST', paths.orgs(), { name: 'Zeta Corp' })).handle;
@@ -111,7 +121,7 @@ describe('issue 22: an external issuer registered by two organizations (rows 1â€
     await Promise.all([x?.close(), people?.close(), new Promise((r) => upstream?.close(r))]);
   });
 
-  it('accepts a Well-Known URL with a query (Entra\'s ?appid=) for another organization\'s registration of the same issuer', async () => {
+  it("accepts a Well-Known URL with a query (Entra's ?appid=) for another organization's registration of the same issuer", async () => {
     const idpB = await must(olga, 201, 'POST', paths.identityProviders(orgB), {
       name: 'X (own keys)',
       wellKnownUrl: `${x.issuer}/.well-known/openid-configuration?appid=evil`,
@@ -120,19 +130,22 @@ describe('issue 22: an external issuer registered by two organizations (rows 1â€
     assert.equal(idpB.issuer, x.issuer);
     // Olga's consumer gets A's client ID under her registration: her registration now names that client too.
     await must(olga, 201, 'POST', paths.components(orgB, PROJECT), { name: 'copycat', displayName: 'Copycat', type: 'external-consumer' });
-    await must(olga, 200, 'PUT', `${paths.authFor(orgB, PROJECT, 'copycat', 'development')}/external`, { identityProviderId: idpB.id, clientId: JWT_CLIENT.clientId });
+    await must(olga, 200, 'PUT', `${paths.authFor(orgB, PROJECT, 'copycat', 'development')}/external`, {
+      identityProviderId: idpB.id,
+      clientId: JWT_CLIENT.clientId,
+    });
   });
 
-  it('row 1: a token B signs with iss X and A\'s client ID gets 401, and A\'s upstream is never called', async () => {
+  it("row 1: a token B signs with iss X and A's client ID gets 401, and A's upstream is never called", async () => {
     const before = reached.length;
     for (const aud of [GATEWAY_RESOURCE, gatewayAudience(PUBLIC_URL)]) {
       const res = await callA(await forged(aud));
       assert.equal(res.status, 401, res.text);
     }
-    assert.equal(reached.length, before, 'nothing reached A\'s upstream');
+    assert.equal(reached.length, before, "nothing reached A's upstream");
   });
 
-  it('row 2: A\'s genuine tokens from X keep passing after B\'s registration', async () => {
+  it("row 2: A's genuine tokens from X keep passing after B's registration", async () => {
     const before = reached.length;
     for (let i = 0; i < 3; i++) {
       const res = await callA(await x.token(JWT_CLIENT));

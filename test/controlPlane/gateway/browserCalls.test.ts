@@ -24,7 +24,13 @@ const ORG = 'stark-industries';
 const PROJECT = 'default';
 const APP_ORIGIN = 'https://app.stark.test';
 const OTHER_ORIGIN = 'https://evil.example';
-const STRICT_CORS = { allowOrigins: [APP_ORIGIN], allowMethods: ['GET', 'POST'], allowHeaders: ['authorization', 'X-Trace'], allowCredentials: true, maxAge: 120 };
+const STRICT_CORS = {
+  allowOrigins: [APP_ORIGIN],
+  allowMethods: ['GET', 'POST'],
+  allowHeaders: ['authorization', 'X-Trace'],
+  allowCredentials: true,
+  maxAge: 120,
+};
 
 interface Answer {
   status: number;
@@ -81,7 +87,12 @@ async function recordingUpstream() {
   const server = http.createServer((req, res) => {
     calls.push({ rawHeaders: req.rawHeaders, headers: req.headers });
     req.resume().on('end', () => {
-      res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'access-control-allow-credentials': 'true', vary: 'Accept' });
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        'access-control-allow-origin': '*',
+        'access-control-allow-credentials': 'true',
+        vary: 'Accept',
+      });
       res.end(JSON.stringify({ ok: true }));
     });
   });
@@ -219,7 +230,13 @@ describe('issue 24 item 4: the gateway for browser apps and the X-JWT-Assertion'
   describe('CORS setting through the API', () => {
     const endpointPath = () => paths.endpoint(ORG, PROJECT, 'orders', 'open');
     it('round trip: set, read back, back to the default with null', async () => {
-      const setting = { allowOrigins: ['http://localhost:3000', APP_ORIGIN], allowMethods: ['GET'], allowHeaders: ['authorization'], allowCredentials: true, maxAge: 60 };
+      const setting = {
+        allowOrigins: ['http://localhost:3000', APP_ORIGIN],
+        allowMethods: ['GET'],
+        allowHeaders: ['authorization'],
+        allowCredentials: true,
+        maxAge: 60,
+      };
       const saved = await ok('PATCH', endpointPath(), { cors: setting });
       assert.deepEqual(saved.endpoints.find((e: { name: string }) => e.name === 'open').cors, setting);
       const read = await ok('GET', paths.component(ORG, PROJECT, 'orders'));
@@ -257,7 +274,8 @@ describe('issue 24 item 4: the gateway for browser apps and the X-JWT-Assertion'
       const jwks = createRemoteJWKSet(new URL(`${issuerUrl(cp.url, ORG)}/jwks`));
       return jwtVerify(assertion, jwks, { issuer: issuerUrl(cp.url, ORG), algorithms: ['ES256'] });
     }
-    const assertionsOf = (call: { rawHeaders: string[] }) => call.rawHeaders.filter((_, i) => i % 2 === 1 && call.rawHeaders[i - 1].toLowerCase() === 'x-jwt-assertion');
+    const assertionsOf = (call: { rawHeaders: string[] }) =>
+      call.rawHeaders.filter((_, i) => i % 2 === 1 && call.rawHeaders[i - 1].toLowerCase() === 'x-jwt-assertion');
 
     it('the upstream learns who called, in a JWT it verifies with the organization JWKS; the same one serves the next calls', async () => {
       const before = upstream.calls.length;
@@ -296,7 +314,12 @@ describe('issue 24 item 4: the gateway for browser apps and the X-JWT-Assertion'
     it("a caller's X-JWT-Assertion never reaches the upstream (any case, repeated)", async () => {
       const before = upstream.calls.length;
       // Over a raw socket: the forged ones in several spellings, more than once.
-      const head = await rawGet(url('open'), [`Authorization: Bearer ${token}`, 'X-JWT-Assertion: forged.one.x', 'x-jwt-assertion: forged.two.y', 'X-Jwt-ASSERTION: forged.three.z']);
+      const head = await rawGet(url('open'), [
+        `Authorization: Bearer ${token}`,
+        'X-JWT-Assertion: forged.one.x',
+        'x-jwt-assertion: forged.two.y',
+        'X-Jwt-ASSERTION: forged.three.z',
+      ]);
       assert.match(head, /^HTTP\/1\.1 200 /, head);
       const got = assertionsOf(upstream.calls[before]);
       assert.equal(got.length, 1, `one assertion upstream: ${got.join(' | ')}`);
@@ -332,7 +355,13 @@ describe('issue 24 item 4: the gateway for browser apps and the X-JWT-Assertion'
 
     it("a user's token (sub the person, client_id the consumer's key) passes as an application token does, and the assertion names the person", async () => {
       const before = upstream.calls.length;
-      const user = await userToken({ sub: 'u-4f1c', email: 'pepper@stark.test', name: 'Pepper Potts', groups: ['finance'], auth_time: Math.floor(Date.now() / 1000) });
+      const user = await userToken({
+        sub: 'u-4f1c',
+        email: 'pepper@stark.test',
+        name: 'Pepper Potts',
+        groups: ['finance'],
+        auth_time: Math.floor(Date.now() / 1000),
+      });
       const res = await request('GET', url('strict'), { origin: APP_ORIGIN, authorization: `Bearer ${user}` });
       assert.equal(res.status, 200, res.text);
       assert.equal(res.headers['access-control-allow-origin'], APP_ORIGIN);
@@ -420,7 +449,18 @@ describe('issue 24 item 4: the gateway for browser apps and the X-JWT-Assertion'
       const store = await FileStore.open({ dataDir, collections: [...coreCollections, ...modules.flatMap((m) => m.collections ?? [])] });
       const config = (await store.findUnique<AuthConfigRecord>('authConfigurations', 'clientId', clientId))!;
       await store.write([
-        { op: 'put', collection: 'authConfigurations', record: { ...config, keySettings: { ...DEFAULT_KEY_SETTINGS, grantTypes: ['client_credentials', 'authorization_code'], callbackUrls: [`${APP_ORIGIN}/callback`, 'com.stark.app:/callback', 'http://127.0.0.1/cb'] } } as AuthConfigRecord },
+        {
+          op: 'put',
+          collection: 'authConfigurations',
+          record: {
+            ...config,
+            keySettings: {
+              ...DEFAULT_KEY_SETTINGS,
+              grantTypes: ['client_credentials', 'authorization_code'],
+              callbackUrls: [`${APP_ORIGIN}/callback`, 'com.stark.app:/callback', 'http://127.0.0.1/cb'],
+            },
+          } as AuthConfigRecord,
+        },
       ]);
       await store.close();
       cp = await ControlPlane.start(dataDir, ['--port', String(port)]);

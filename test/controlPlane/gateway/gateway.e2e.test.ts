@@ -77,7 +77,11 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
       ],
     });
     // oidc-provider issues its access tokens for GATEWAY_RESOURCE, so that is the audience the gateway must take.
-    const registered = await cp.call('POST', paths.identityProviders(ORG), { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl, audiences: [GATEWAY_RESOURCE] });
+    const registered = await cp.call('POST', paths.identityProviders(ORG), {
+      name: 'Stark IdP',
+      wellKnownUrl: idp.wellKnownUrl,
+      audiences: [GATEWAY_RESOURCE],
+    });
     assert.equal(registered.status, 201, registered.text);
     assert.equal(registered.body.issuer, idp.issuer);
     assert.equal(registered.body.tokenEndpoint, idp.tokenEndpoint);
@@ -239,11 +243,18 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
     const noEndpoint = await connect('stark-mobile-app', 'Other', 'nope');
     assert.equal(noEndpoint.status, 400);
     assert.match(noEndpoint.body.error.message, /has no endpoint "nope" \(it has: hello, broken\)/);
-    const fromService = await cp.call('POST', paths.connections(ORG, PROJECT, 'greeting'), { name: 'X', serviceComponentName: 'greeting', endpointName: 'hello' });
+    const fromService = await cp.call('POST', paths.connections(ORG, PROJECT, 'greeting'), {
+      name: 'X',
+      serviceComponentName: 'greeting',
+      endpointName: 'hello',
+    });
     assert.equal(fromService.status, 409);
 
     const list = await ok('GET', paths.connections(ORG, PROJECT, 'stark-mobile-app'));
-    assert.deepEqual(list.items.map((c: { name: string }) => c.name), ['Broken', 'Greeting']);
+    assert.deepEqual(
+      list.items.map((c: { name: string }) => c.name),
+      ['Broken', 'Greeting'],
+    );
     const one = await ok('GET', paths.connection(ORG, PROJECT, 'stark-mobile-app', 'Greeting'));
     assert.equal(one.serviceComponentName, 'greeting');
     assert.equal(one.endpointName, 'hello');
@@ -288,7 +299,10 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
   });
 
   it('registering refuses bad Well-Known URLs with discovery_failed, and duplicates', async () => {
-    const http = await cp.call('POST', paths.identityProviders(ORG), { name: 'Remote', wellKnownUrl: 'http://idp.example.com/.well-known/openid-configuration' });
+    const http = await cp.call('POST', paths.identityProviders(ORG), {
+      name: 'Remote',
+      wellKnownUrl: 'http://idp.example.com/.well-known/openid-configuration',
+    });
     assert.equal(http.status, 400);
     assert.equal(http.body.error.code, 'discovery_failed');
     assert.match(http.body.error.message, /https/);
@@ -302,7 +316,10 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
     assert.ok(refreshed.provider.refreshedAt);
     assert.deepEqual(refreshed.changes, [], 'nothing changed at the provider');
     const list = await ok('GET', paths.identityProviders(ORG));
-    assert.deepEqual(list.items.map((i: { kind: string }) => i.kind), ['built-in', 'external']);
+    assert.deepEqual(
+      list.items.map((i: { kind: string }) => i.kind),
+      ['built-in', 'external'],
+    );
   });
 
   it('the sample Greeting Service works through the gateway, with the same URLs after a restart', async () => {
@@ -315,7 +332,11 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
 
     await consumer('demo-app');
     const issued = await ok('POST', `${paths.authFor(ORG, PROJECT, 'demo-app', 'development')}/generate-keys`);
-    const conn = await cp.call('POST', paths.connections(ORG, PROJECT, 'demo-app'), { name: 'Greeting', serviceComponentName: 'greeting-service', endpointName: 'greeting' });
+    const conn = await cp.call('POST', paths.connections(ORG, PROJECT, 'demo-app'), {
+      name: 'Greeting',
+      serviceComponentName: 'greeting-service',
+      endpointName: 'greeting',
+    });
     assert.equal(conn.status, 201, conn.text);
     const token = (await builtInToken(cp, issued.authConfiguration.clientId, issued.clientSecret)).body.access_token!;
     const before = await call(`${url}?name=Pepper`, token);

@@ -78,7 +78,7 @@ describe('gateway proxy', function () {
     assert.equal(upstreamPath(new URL('http://u/base?v=1'), 'x', '?a=2'), '/base/x?v=1&a=2');
   });
 
-  it('strips the gateway prefix, sets X-Forwarded-*, drops hop-by-hop headers and the caller\'s token', async () => {
+  it("strips the gateway prefix, sets X-Forwarded-*, drops hop-by-hop headers and the caller's token", async () => {
     // node:http, not undici: undici will not send a Connection header naming other headers.
     const res = await new Promise<IncomingMessage>((resolve, reject) =>
       httpRequest(`${gateway.url}${PREFIX}/greet?name=Tony`, {

@@ -129,7 +129,11 @@ describe('gateway token check', function () {
       const foreign = await rejected(checker.check(`Bearer ${await sign(a, {}, { iss: 'https://other.example' })}`));
       assert.match(foreign.message, /issued by https:\/\/other\.example, which is not an identity provider/);
       // Signed by key b but claiming key a's kid: the signature does not verify.
-      const forged = await new jose.SignJWT({ client_id: 'x' }).setProtectedHeader({ alg: 'ES256', kid: 'key-a' }).setIssuer(ISSUER).setExpirationTime('5m').sign(b.privateKey);
+      const forged = await new jose.SignJWT({ client_id: 'x' })
+        .setProtectedHeader({ alg: 'ES256', kid: 'key-a' })
+        .setIssuer(ISSUER)
+        .setExpirationTime('5m')
+        .sign(b.privateKey);
       assert.match((await rejected(checker.check(`Bearer ${forged}`))).message, /signature/);
     });
 
@@ -141,7 +145,7 @@ describe('gateway token check', function () {
       assert.match(none.message, /names no client/);
     });
 
-    it('gives a token that shares a cached token\'s signature nothing from the cache (tampered payload refused)', async () => {
+    it("gives a token that shares a cached token's signature nothing from the cache (tampered payload refused)", async () => {
       const { checker } = localChecker();
       const real = await sign(a, { client_id: 'stark-mobile' });
       await checker.check(`Bearer ${real}`); // now cached, keyed by its tail

@@ -66,12 +66,24 @@ describe('issue 22: upstream URLs on a team server (rows 3–4)', function () {
   const start = async (allowPrivateAddresses = false) => {
     await cp?.close();
     const port = await freePort();
-    cp = await startControlPlane({ dataDir, host: '127.0.0.1', port, publicUrl: PUBLIC_URL, allowPrivateAddresses, sampleService: true, network: { resolve, upstreamConnect } });
+    cp = await startControlPlane({
+      dataDir,
+      host: '127.0.0.1',
+      port,
+      publicUrl: PUBLIC_URL,
+      allowPrivateAddresses,
+      sampleService: true,
+      network: { resolve, upstreamConnect },
+    });
     url = `http://127.0.0.1:${port}`;
     token = fs.readFileSync(path.join(dataDir, ADMIN_TOKEN_FILE), 'utf8').trim();
   };
   const api = async (method: string, apiPath: string, body?: unknown) => {
-    const res = await fetch(url + apiPath, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(url + apiPath, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
   };
@@ -125,24 +137,25 @@ describe('issue 22: upstream URLs on a team server (rows 3–4)', function () {
     await new Promise((r) => listener?.close(r));
   });
 
-  const inside = (port: number) => [
-    ['http://127.0.0.1', 'loopback'],
-    ['http://localhost', 'loopback'],
-    ['http://127.1', 'loopback'],
-    ['http://0x7f.1', 'loopback'],
-    ['http://2130706433', 'loopback'],
-    ['http://0177.0.0.1', 'loopback'],
-    ['http://0.0.0.0', 'unspecified'],
-    ['http://[::1]', 'loopback'],
-    ['http://[::ffff:127.0.0.1]', 'IPv4-mapped'],
-    ['http://169.254.169.254/latest/meta-data', 'link-local'],
-    ['http://[fd00:ec2::254]', 'unique-local'],
-    ['http://10.0.0.1', 'private'],
-  ].map(([u, rule]) => {
-    const at = new URL(u);
-    at.port = String(port);
-    return [at.href, rule] as const;
-  });
+  const inside = (port: number) =>
+    [
+      ['http://127.0.0.1', 'loopback'],
+      ['http://localhost', 'loopback'],
+      ['http://127.1', 'loopback'],
+      ['http://0x7f.1', 'loopback'],
+      ['http://2130706433', 'loopback'],
+      ['http://0177.0.0.1', 'loopback'],
+      ['http://0.0.0.0', 'unspecified'],
+      ['http://[::1]', 'loopback'],
+      ['http://[::ffff:127.0.0.1]', 'IPv4-mapped'],
+      ['http://169.254.169.254/latest/meta-data', 'link-local'],
+      ['http://[fd00:ec2::254]', 'unique-local'],
+      ['http://10.0.0.1', 'private'],
+    ].map(([u, rule]) => {
+      const at = new URL(u);
+      at.port = String(port);
+      return [at.href, rule] as const;
+    });
 
   it('refuses each such upstream URL when it is saved, naming the rule and --allow-private-addresses; nothing is stored', async () => {
     dns.set('localhost', '127.0.0.1');
@@ -158,7 +171,9 @@ describe('issue 22: upstream URLs on a team server (rows 3–4)', function () {
     }
     // The same through the Service Overview's edit of one environment.
     await must(201, 'POST', paths.components(org, PROJECT), service('public-one', 'http://93.184.216.34'));
-    const patched = await api('PATCH', `${paths.component(org, PROJECT, 'public-one')}/endpoints/api`, { upstreamUrls: { development: `http://169.254.169.254:${listenerPort}/` } });
+    const patched = await api('PATCH', `${paths.component(org, PROJECT, 'public-one')}/endpoints/api`, {
+      upstreamUrls: { development: `http://169.254.169.254:${listenerPort}/` },
+    });
     assert.equal(patched.status, 400, patched.text);
     assert.match(patched.body.error.fields[0].message, /link-local.*--allow-private-addresses/);
     assert.equal(reached.length, 0);
@@ -207,9 +222,15 @@ describe('issue 22: upstream URLs on a team server (rows 3–4)', function () {
     // Seeded with the organization (sampleService: true); asking again answers it.
     const sample = await must(200, 'POST', `${paths.project(org, PROJECT)}/sample-service`);
     assert.equal(sample.endpoints[0].upstreamUrls.development, `${PUBLIC_URL}/sample-services/greeting`);
-    await must(201, 'POST', `${paths.component(org, PROJECT, 'app')}/connections`, { name: 'greeting', serviceComponentName: 'greeting-service', endpointName: 'greeting' });
+    await must(201, 'POST', `${paths.component(org, PROJECT, 'app')}/connections`, {
+      name: 'greeting',
+      serviceComponentName: 'greeting-service',
+      endpointName: 'greeting',
+    });
     dialed.length = 0;
-    const res = await fetch(`${url}/gw/${org}/${PROJECT}/greeting-service/greeting/development/greeting?name=Tony`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const res = await fetch(`${url}/gw/${org}/${PROJECT}/greeting-service/greeting/development/greeting?name=Tony`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+    });
     assert.equal(res.status, 200);
     assert.equal(((await res.json()) as { message: string }).message, 'Hello, Tony!');
     // Any other URL of its own is refused when saved: the gateway would call itself.
@@ -218,7 +239,11 @@ describe('issue 22: upstream URLs on a team server (rows 3–4)', function () {
     assert.match(loop.body.error.fields[0].message, /this control plane's own URL/);
     // The same URL spelled another way (case, the default port, a dot segment) is still this control plane.
     for (const [i, spelled] of ['HTTPS://CP.EXAMPLE.TEST', 'https://cp.example.test:443', 'https://cp.example.test/./'].entries()) {
-      const again = await api('POST', paths.components(org, PROJECT), service(`loop-${i}`, `${spelled}/gw/${org}/${PROJECT}/greeting-service/greeting/development`));
+      const again = await api(
+        'POST',
+        paths.components(org, PROJECT),
+        service(`loop-${i}`, `${spelled}/gw/${org}/${PROJECT}/greeting-service/greeting/development`),
+      );
       assert.equal(again.status, 400, `${spelled}: ${again.text}`);
       assert.match(again.body.error.fields[0].message, /this control plane's own URL/);
     }

@@ -114,7 +114,10 @@ describe('gateway upstream client (own HTTP/1.1 client, real sockets)', function
       '/ok': (s) => s.write(OK),
       '/close': (s) => s.write('HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok'),
       '/smuggle': (s) => s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\nsmuggle'),
-      '/hop': (s) => s.write('HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Hop\r\nKeep-Alive: timeout=30\r\nX-Hop: drop me\r\nX-Kept: yes\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok'),
+      '/hop': (s) =>
+        s.write(
+          'HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Hop\r\nKeep-Alive: timeout=30\r\nX-Hop: drop me\r\nX-Kept: yes\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\nContent-Length: 2\r\n\r\nok',
+        ),
       '/bad-chunk': (s) => s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'),
       '/chunked': (s) => s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;ext=1\r\nabc\r\n2\r\nde\r\n0\r\nX-Trailer: t\r\n\r\n'),
       // Answered, then the socket is closed when the next request arrives on it (see dropNext): what an upstream
@@ -339,10 +342,36 @@ describe('gateway upstream client: bodies, back-pressure, https', function () {
     closers.push(async () => rmSync(dir, { recursive: true, force: true }));
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => res.end(`secure ${req.url}`));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    closers.push(() => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }));
+    closers.push(
+      () =>
+        new Promise((r) => {
+          server.closeAllConnections();
+          server.close(() => r());
+        }),
+    );
     const url = `https://127.0.0.1:${(server.address() as net.AddressInfo).port}/base`;
 
     const trusting = new GatewayProxy({ ca: readFileSync(cert) });
@@ -361,7 +390,7 @@ describe('gateway upstream client: bodies, back-pressure, https', function () {
     assert.match(error.message, /certificate/i);
   });
 
-  it('answers 408 request_timeout, not the service\'s fault, when the caller stops sending its body', async () => {
+  it("answers 408 request_timeout, not the service's fault, when the caller stops sending its body", async () => {
     let upstreamGot = 0;
     const url = await nodeUpstream((req, res) => {
       req.on('data', (c: Buffer) => (upstreamGot += c.length));
@@ -390,7 +419,7 @@ describe('gateway upstream client: bodies, back-pressure, https', function () {
     assert.equal(upstreamGot, 100, 'what the caller sent did reach the service');
   });
 
-  it('answers 504 upstream_timeout when the upstream\'s headers are late', async () => {
+  it("answers 504 upstream_timeout when the upstream's headers are late", async () => {
     const slow = await nodeUpstream((_req, res) => void setTimeout(() => res.end('late'), 1_000));
     const quick = new GatewayProxy({ headersTimeoutMs: 200 });
     closers.push(() => quick.close());

@@ -25,7 +25,16 @@ interface Parsed {
 /** Feeds `bytes` in pieces cut at `cuts`; `close` ends with the upstream closing. */
 function parse(bytes: Buffer | string, opts: { cuts?: number[]; head?: boolean; close?: boolean } = {}): Parsed {
   const buf = typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes;
-  const out: Parsed = { status: 0, headers: [], body: Buffer.alloc(0), ended: false, error: undefined, keepAlive: false, keepAliveTimeout: -1, extraBytes: false };
+  const out: Parsed = {
+    status: 0,
+    headers: [],
+    body: Buffer.alloc(0),
+    ended: false,
+    error: undefined,
+    keepAlive: false,
+    keepAliveTimeout: -1,
+    extraBytes: false,
+  };
   const chunks: Buffer[] = [];
   const parser: ResponseParser = new ResponseParser({
     onResponseHead(p) {
@@ -95,7 +104,19 @@ describe('upstream response parser', () => {
   });
 
   it('refuses status lines that are not HTTP/1.x with a three-digit code', () => {
-    for (const line of ['HTTP/2 200 OK', 'HTTP/1.2 200 OK', 'http/1.1 200 OK', 'HTTP/1.1 20 OK', 'HTTP/1.1 2000 OK', 'HTTP/1.1 200OK', 'HTTP/1.1 099 Low', 'HTTP/1.1 600 High', 'this is not HTTP', 'HTTP/1.1  200 OK', 'HTTP/1.1 200 O\x01K']) {
+    for (const line of [
+      'HTTP/2 200 OK',
+      'HTTP/1.2 200 OK',
+      'http/1.1 200 OK',
+      'HTTP/1.1 20 OK',
+      'HTTP/1.1 2000 OK',
+      'HTTP/1.1 200OK',
+      'HTTP/1.1 099 Low',
+      'HTTP/1.1 600 High',
+      'this is not HTTP',
+      'HTTP/1.1  200 OK',
+      'HTTP/1.1 200 O\x01K',
+    ]) {
       assertError(parse(`${line}\r\nContent-Length: 0\r\n\r\n`), /status|reason/);
     }
     assert.equal(parse('HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n').status, 200, 'the reason phrase may be absent');
@@ -149,7 +170,8 @@ describe('upstream response parser', () => {
     assertError(parse(ok('Transfer-Encoding: identity\r\n')), /not "chunked"/);
     assertError(parse(ok('Transfer-Encoding: chunked\r\nContent-Length: 3\r\n', '0\r\n\r\n')), /both Transfer-Encoding and Content-Length/);
     assertError(parse(ok('Content-Length: 3\r\nContent-Length: 4\r\n', 'abcd')), /differ/);
-    for (const v of ['abc', '+5', '-1', '5 5', '1,1', '', '0x10', '1234567890123456']) assertError(parse(ok(`Content-Length: ${v}\r\n`)), /Content-Length is not a number/);
+    for (const v of ['abc', '+5', '-1', '5 5', '1,1', '', '0x10', '1234567890123456'])
+      assertError(parse(ok(`Content-Length: ${v}\r\n`)), /Content-Length is not a number/);
     assertError(parse('HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'), /HTTP\/1.0 response has Transfer-Encoding/);
     const same = parse(ok('Content-Length: 3\r\ncontent-length: 3\r\n', 'abc'));
     assert.equal(same.body.toString(), 'abc', 'repeated equal lengths are one length');
@@ -214,7 +236,11 @@ describe('upstream response parser', () => {
       onResponseEnd: (last) => seen.push(`end ${last?.toString() ?? ''}`),
       onResponseError: (m) => seen.push(`error ${m}`),
     });
-    for (const [status, body] of [[200, 'a'], [404, 'bb'], [500, 'ccc']] as const) {
+    for (const [status, body] of [
+      [200, 'a'],
+      [404, 'bb'],
+      [500, 'ccc'],
+    ] as const) {
       parser.expect(false);
       parser.feed(Buffer.from(`HTTP/1.1 ${status} X\r\nContent-Length: ${body.length}\r\n\r\n${body}`));
     }
@@ -223,14 +249,12 @@ describe('upstream response parser', () => {
 
   // ---- Properties ----
 
-  const tokenChar = fc.constantFrom(...'!#$%&\'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'.split(''));
+  const tokenChar = fc.constantFrom(..."!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".split(''));
   const name = fc
     .string({ unit: tokenChar, minLength: 1, maxLength: 20 })
     .filter((n) => !['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'trailer'].includes(n.toLowerCase()));
   // Visible ASCII and inner spaces; no leading or trailing whitespace, which both parsers trim.
-  const value = fc
-    .string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 })
-    .map((v) => v.trim());
+  const value = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 40 }).map((v) => v.trim());
   const response = fc.record({
     status: fc.integer({ min: 200, max: 599 }).filter((s) => s !== 204 && s !== 304),
     headers: fc.array(fc.tuple(name, value), { maxLength: 12 }),
@@ -258,7 +282,11 @@ describe('upstream response parser', () => {
   }
 
   function framingHeader(r: Response): [string, string] {
-    return r.framing === 'length' ? ['Content-Length', String(r.body.length)] : r.framing === 'close' ? ['Connection', 'close'] : ['Transfer-Encoding', 'chunked'];
+    return r.framing === 'length'
+      ? ['Content-Length', String(r.body.length)]
+      : r.framing === 'close'
+        ? ['Connection', 'close']
+        : ['Transfer-Encoding', 'chunked'];
   }
 
   it('property: a valid response split at random points parses to the same status, headers and body as unsplit', () => {
@@ -279,7 +307,7 @@ describe('upstream response parser', () => {
     );
   });
 
-  it('property: parses the same as Node\'s own HTTP client reading the same bytes off a socket', async function () {
+  it("property: parses the same as Node's own HTTP client reading the same bytes off a socket", async function () {
     this.timeout(60_000);
     let next: Buffer = Buffer.alloc(0);
     const server = net.createServer((socket) => {

@@ -98,7 +98,13 @@ export class ControlPlane {
   /** A local control plane that puts `publicUrl` in its URLs (as behind a proxy); called here on its own port. */
   static async startBehind(publicUrl: string, dataDir = tempDir(), extraArgs: string[] = []): Promise<ControlPlane> {
     const port = await freePort();
-    return ControlPlane.serve(['--data', dataDir, '--port', String(port), '--public-url', publicUrl, ...extraArgs], dataDir, undefined, undefined, `http://127.0.0.1:${port}`);
+    return ControlPlane.serve(
+      ['--data', dataDir, '--port', String(port), '--public-url', publicUrl, ...extraArgs],
+      dataDir,
+      undefined,
+      undefined,
+      `http://127.0.0.1:${port}`,
+    );
   }
 
   /** A replica of a team control plane (serve --database-url, the URL and key given by environment as an operator

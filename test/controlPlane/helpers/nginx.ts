@@ -44,8 +44,25 @@ export async function nginxFront({ tls = true } = {}): Promise<NginxFront> {
   let certFile: string | undefined;
   if (tls) {
     certFile = path.join(dir, 'cert.pem');
-    const cert = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', path.join(dir, 'key.pem'), '-out', certFile]);
+    const cert = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      certFile,
+    ]);
     assert.equal(cert.status, 0, cert.stderr.toString());
   }
   const start = async (servers: string[]): Promise<RunningNginx> => {
@@ -72,7 +89,13 @@ export async function nginxFront({ tls = true } = {}): Promise<NginxFront> {
       stop();
       throw err;
     }
-    const pids = () => [nginx.pid!, ...spawnSync('pgrep', ['-P', String(nginx.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number)];
+    const pids = () => [
+      nginx.pid!,
+      ...spawnSync('pgrep', ['-P', String(nginx.pid)], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean)
+        .map(Number),
+    ];
     return { pids, stop };
   };
   return { url, certFile, start };

@@ -43,7 +43,13 @@ export async function startTeam(count: number, extraArgs: string[] = [], publicU
     replicas: [],
     async start(args = extraArgs) {
       // The tests' services and providers listen on loopback, which a team server reaches only when allowed.
-      const cp = await ControlPlane.startTeam(databaseUrl, encryptionKey, token, publicUrl, args.includes('--allow-private-addresses') ? args : ['--allow-private-addresses', ...args]);
+      const cp = await ControlPlane.startTeam(
+        databaseUrl,
+        encryptionKey,
+        token,
+        publicUrl,
+        args.includes('--allow-private-addresses') ? args : ['--allow-private-addresses', ...args],
+      );
       team.replicas.push(cp);
       return cp;
     },
@@ -91,7 +97,10 @@ export async function seed(cp: ControlPlane, upstreamUrl: string, consumer = 'mo
     }),
     201,
   );
-  ok(await cp.call('POST', `${paths.component(ORG, PROJECT, consumer)}/connections`, { name: 'orders', serviceComponentName: service, endpointName: 'api' }), 201);
+  ok(
+    await cp.call('POST', `${paths.component(ORG, PROJECT, consumer)}/connections`, { name: 'orders', serviceComponentName: service, endpointName: 'api' }),
+    201,
+  );
   return { consumer, clientId: keys.body.authConfiguration.clientId, secret: keys.body.clientSecret, service, connection: 'orders' };
 }
 

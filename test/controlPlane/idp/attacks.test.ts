@@ -32,13 +32,25 @@ describe('built-in identity provider: attacks on sign-in', function () {
 
   function authorizeUrl(params: Record<string, string | undefined> = {}, clientId = web.authConfiguration.clientId) {
     const url = new URL(`${issuer}/authorize`);
-    const all: Record<string, string | undefined> = { response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, scope: 'openid', state: 's1', code_challenge_method: 'S256', ...params };
+    const all: Record<string, string | undefined> = {
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      state: 's1',
+      code_challenge_method: 'S256',
+      ...params,
+    };
     for (const [k, v] of Object.entries(all)) if (v !== undefined) url.searchParams.set(k, v);
     return url.href;
   }
 
   async function token(form: Record<string, string>, headers: Record<string, string> = {}) {
-    const res = await fetch(`${issuer}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
+    const res = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(form),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, string> };
   }
 
@@ -51,7 +63,13 @@ describe('built-in identity provider: attacks on sign-in', function () {
   }
 
   const redeem = (c: { code: string; verifier?: string; redirectUri: string }) =>
-    token({ grant_type: 'authorization_code', client_id: web.authConfiguration.clientId, code: c.code, redirect_uri: c.redirectUri, ...(c.verifier !== undefined && { code_verifier: c.verifier }) });
+    token({
+      grant_type: 'authorization_code',
+      client_id: web.authConfiguration.clientId,
+      code: c.code,
+      redirect_uri: c.redirectUri,
+      ...(c.verifier !== undefined && { code_verifier: c.verifier }),
+    });
 
   const userinfo = (accessToken: string) => fetch(`${issuer}/userinfo`, { headers: { authorization: `Bearer ${accessToken}` } }).then((r) => r.status);
 
@@ -89,7 +107,10 @@ describe('built-in identity provider: attacks on sign-in', function () {
       const url = `${issuer}/logout?client_id=${web.authConfiguration.clientId}&post_logout_redirect_uri=${encodeURIComponent(uri)}`;
       noRedirect(await browser.request(url), /Sign-out URL not registered/);
     }
-    noRedirect(await browser.request(`${issuer}/logout?post_logout_redirect_uri=${encodeURIComponent('https://evil.example.com/')}`), /Sign-out URL not registered/);
+    noRedirect(
+      await browser.request(`${issuer}/logout?post_logout_redirect_uri=${encodeURIComponent('https://evil.example.com/')}`),
+      /Sign-out URL not registered/,
+    );
   });
 
   it('a replayed code is refused, and the tokens of its first use are revoked', async () => {
@@ -131,7 +152,7 @@ describe('built-in identity provider: attacks on sign-in', function () {
     assert.equal(next.body.error, 'invalid_grant', 'the rotated token went with its family');
   });
 
-  it('login CSRF: a sign-in form posted without the browser\'s own cookie signs nobody in', async () => {
+  it("login CSRF: a sign-in form posted without the browser's own cookie signs nobody in", async () => {
     const attacker = new SignInBrowser();
     const page = await attacker.request(authorizeUrl({ code_challenge: pkce().challenge }));
     const { action, interaction, csrf } = SignInBrowser.form(page.body);
@@ -181,7 +202,10 @@ describe('built-in identity provider: attacks on sign-in', function () {
     assert.equal(res.body.error, 'unauthorized_client');
     // A confidential app with default key settings keeps getting its application tokens.
     const bot = await appWith(cp, 'bot', DEFAULT_KEY_SETTINGS);
-    const ok = await token({ grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from(`${bot.authConfiguration.clientId}:${bot.clientSecret}`).toString('base64')}` });
+    const ok = await token(
+      { grant_type: 'client_credentials' },
+      { authorization: `Basic ${Buffer.from(`${bot.authConfiguration.clientId}:${bot.clientSecret}`).toString('base64')}` },
+    );
     assert.equal(ok.status, 200);
   });
 
@@ -196,7 +220,10 @@ describe('built-in identity provider: attacks on sign-in', function () {
     assert.equal((await cp.call('POST', paths.resetTestUserPassword(ORG, ENV, 'bob'), { password: 'a new password' })).status, 204);
     const afterReset = await browser.request(authorizeUrl({ code_challenge: challenge }));
     assert.equal(afterReset.status, 200, 'the session ended: the sign-in page again');
-    assert.equal((await token({ grant_type: 'refresh_token', client_id: web.authConfiguration.clientId, refresh_token: tokens.body.refresh_token })).body.error, 'invalid_grant');
+    assert.equal(
+      (await token({ grant_type: 'refresh_token', client_id: web.authConfiguration.clientId, refresh_token: tokens.body.refresh_token })).body.error,
+      'invalid_grant',
+    );
     const again = await browser.signIn(authorizeUrl({ code_challenge: challenge }), bob.username, 'a new password');
     const second = await redeem({ code: new URL(again.location!).searchParams.get('code')!, verifier, redirectUri: CALLBACK });
     assert.equal((await cp.call('DELETE', paths.testUser(ORG, ENV, 'bob'))).status, 204);
@@ -228,14 +255,15 @@ describe('built-in identity provider: attacks on sign-in', function () {
   it('password guessing across many users from one address is slowed per address', async () => {
     const sprayer = new SignInBrowser('127.0.0.4');
     let status = 0;
-    for (let i = 0; i < 31 && status !== 429; i++) status = (await sprayer.signIn(authorizeUrl({ code_challenge: pkce().challenge }), `user${i}`, 'password1')).status;
+    for (let i = 0; i < 31 && status !== 429; i++)
+      status = (await sprayer.signIn(authorizeUrl({ code_challenge: pkce().challenge }), `user${i}`, 'password1')).status;
     const right = await sprayer.signIn(authorizeUrl({ code_challenge: pkce().challenge }), ANN.username, ANN.password);
     assert.equal(right.status, 429, 'closed for every user from this address');
     const ann = await new SignInBrowser('127.0.0.5').signIn(authorizeUrl({ code_challenge: pkce().challenge }), ANN.username, ANN.password);
     assert.equal(ann.status, 303);
   });
 
-  it('a test user of another environment cannot sign in to an app\'s Development keys', async () => {
+  it("a test user of another environment cannot sign in to an app's Development keys", async () => {
     assert.equal((await cp.call('POST', paths.testUsers(ORG, 'production'), { username: 'pat', password: 'pats password' })).status, 201);
     const answer = await new SignInBrowser('127.0.0.6').signIn(authorizeUrl({ code_challenge: pkce().challenge }), 'pat', 'pats password');
     assert.equal(answer.status, 401);

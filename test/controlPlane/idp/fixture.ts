@@ -8,7 +8,14 @@ export const ENV = 'development';
 export const CALLBACK = 'https://app.example.com/callback';
 export const NATIVE_CALLBACK = 'http://127.0.0.1/callback';
 export const SIGNED_OUT = 'https://app.example.com/signed-out';
-export const ANN = { username: 'ann', password: 'correct horse battery', groups: ['engineering', 'managers'], firstName: 'Ann', lastName: 'Lee', email: 'ann@example.com' };
+export const ANN = {
+  username: 'ann',
+  password: 'correct horse battery',
+  groups: ['engineering', 'managers'],
+  firstName: 'Ann',
+  lastName: 'Lee',
+  email: 'ann@example.com',
+};
 
 export const WEB_APP: KeySettings = {
   ...DEFAULT_KEY_SETTINGS,

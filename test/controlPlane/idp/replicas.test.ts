@@ -36,7 +36,16 @@ describe('team control plane: sign-in across replicas on PostgreSQL', function (
     const challenge = createHash('sha256').update(verifier).digest('base64url');
     const browser = new SignInBrowser();
     const url = new URL(`${issuerAt(start)}/authorize`);
-    for (const [k, v] of Object.entries({ response_type: 'code', client_id: clientId, redirect_uri: CALLBACK, scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256', state: 'x' })) url.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      state: 'x',
+    }))
+      url.searchParams.set(k, v);
     // The key settings were written through A; B reads them from the database (within the propagation bound).
     let page = await browser.request(url.href);
     for (let i = 0; page.status !== 200 && i < 20; i++) {
@@ -51,10 +60,15 @@ describe('team control plane: sign-in across replicas on PostgreSQL', function (
   }
 
   async function token(at: string, form: Record<string, string>) {
-    const res = await fetch(`${issuerAt(at)}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ client_id: clientId, ...form }) });
+    const res = await fetch(`${issuerAt(at)}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ client_id: clientId, ...form }),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, string> };
   }
-  const redeem = (at: string, c: { code: string; verifier: string }) => token(at, { grant_type: 'authorization_code', code: c.code, code_verifier: c.verifier, redirect_uri: CALLBACK });
+  const redeem = (at: string, c: { code: string; verifier: string }) =>
+    token(at, { grant_type: 'authorization_code', code: c.code, code_verifier: c.verifier, redirect_uri: CALLBACK });
 
   it('finishes on one replica a sign-in started on the other', async () => {
     const [a, b] = team.replicas;
@@ -101,7 +115,7 @@ describe('team control plane: sign-in across replicas on PostgreSQL', function (
     assert.equal((await a.call('PUT', paths.keySettings(ORG, 'default', 'web', ENV), WEB_APP)).status, 200);
   });
 
-  it('keeps users, sessions and refresh tokens across a replica\'s restart', async () => {
+  it("keeps users, sessions and refresh tokens across a replica's restart", async () => {
     const [a] = team.replicas;
     const tokens = await redeem(a.url, await signIn(a.url, a.url));
     await Promise.all(team.replicas.map((r) => r.kill()));

@@ -52,7 +52,15 @@ describe('built-in identity provider: the sign-in page in Chromium', function ()
   function authorizeUrl() {
     const verifier = randomBytes(32).toString('base64url');
     const url = new URL(`${cp.url}/oauth2/${ORG}/authorize`);
-    const q = { response_type: 'code', client_id: clientId, redirect_uri: `${appUrl}/callback`, scope: 'openid', state: 'st', code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' };
+    const q = {
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: `${appUrl}/callback`,
+      scope: 'openid',
+      state: 'st',
+      code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+      code_challenge_method: 'S256',
+    };
     for (const [k, v] of Object.entries(q)) url.searchParams.set(k, v);
     return url.href;
   }
@@ -63,7 +71,7 @@ describe('built-in identity provider: the sign-in page in Chromium', function ()
     const violations: string[] = [];
     page.on('console', (m) => violations.push(m.text()));
     await page.goto(authorizeUrl());
-    assert.match(await page.textContent('main') ?? '', /Greeting Web asks you to sign in with a test user of Stark Industries in Development/);
+    assert.match((await page.textContent('main')) ?? '', /Greeting Web asks you to sign in with a test user of Stark Industries in Development/);
     await page.fill('#username', ANN.username);
     await page.fill('#password', ANN.password);
     await Promise.all([page.waitForURL(`${appUrl}/callback**`), page.click('button[type=submit]')]);
@@ -71,7 +79,11 @@ describe('built-in identity provider: the sign-in page in Chromium', function ()
     const back = new URL(received.at(-1)!, appUrl);
     assert.ok(back.searchParams.get('code'));
     assert.equal(back.searchParams.get('state'), 'st');
-    assert.deepEqual(violations.filter((v) => /Content Security Policy/.test(v)), [], 'the page keeps to its own policy');
+    assert.deepEqual(
+      violations.filter((v) => /Content Security Policy/.test(v)),
+      [],
+      'the page keeps to its own policy',
+    );
     await context.close();
   });
 
@@ -87,14 +99,14 @@ describe('built-in identity provider: the sign-in page in Chromium', function ()
     }
   });
 
-  it('refuses to load inside another site\'s frame', async () => {
+  it("refuses to load inside another site's frame", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${appUrl.replace('127.0.0.1', 'localhost')}/frame?${encodeURIComponent(authorizeUrl())}`);
     await page.waitForTimeout(0);
     const frame = page.frames().find((f) => f !== page.mainFrame());
     await frame?.waitForLoadState().catch(() => undefined);
-    assert.equal(await frame?.$('#password').catch(() => null) ?? null, null, 'the sign-in form rendered inside the frame');
+    assert.equal((await frame?.$('#password').catch(() => null)) ?? null, null, 'the sign-in form rendered inside the frame');
     await context.close();
   });
 });

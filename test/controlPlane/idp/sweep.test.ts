@@ -16,7 +16,15 @@ describe('built-in identity provider: sweeping expired sign-ins', () => {
     const base = { orgId, authConfigId: randomUUID(), clientId: 'c', userId: randomUUID(), sessionId: randomUUID(), authTime: at(now), createdAt: at(now) };
     const code = (id: string, expiresAt: number) => ({ ...base, id, codeHash: id, redirectUri: 'https://a/cb', scope: 'openid', expiresAt: at(expiresAt) });
     const grant = (id: string, createdAt: number) => ({ ...base, id, environment: 'development', codeHash: id, scope: 'openid', createdAt: at(createdAt) });
-    const rt = (id: string, grantId: string, expiresAt: number) => ({ id, orgId, grantId, userId: base.userId, tokenHash: id, createdAt: at(now), expiresAt: at(expiresAt) });
+    const rt = (id: string, grantId: string, expiresAt: number) => ({
+      id,
+      orgId,
+      grantId,
+      userId: base.userId,
+      tokenHash: id,
+      createdAt: at(now),
+      expiresAt: at(expiresAt),
+    });
     const [oldCode, newCode, oldGrant, liveGrant, youngGrant, oldRt, liveRt] = Array.from({ length: 7 }, () => randomUUID());
     await store.write([
       { op: 'put', collection: IDP.codes, record: code(oldCode, now - 1) },

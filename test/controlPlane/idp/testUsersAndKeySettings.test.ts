@@ -60,14 +60,22 @@ describe('built-in identity provider: key settings and test users', function () 
   });
 
   it('adds a user whose password is never answered nor stored in the clear', async () => {
-    const res = await cp.call('POST', paths.testUsers(org, env), { username: 'ann', password: 'correct horse', groups: ['engineering'], email: 'Ann@Example.com' });
+    const res = await cp.call('POST', paths.testUsers(org, env), {
+      username: 'ann',
+      password: 'correct horse',
+      groups: ['engineering'],
+      email: 'Ann@Example.com',
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     assert.equal(JSON.stringify(res.body).includes('correct horse'), false);
     assert.equal((res.body as { email: string }).email, 'ann@example.com');
     const again = await cp.call('POST', paths.testUsers(org, env), { username: 'ANN', password: 'another one' });
     assert.equal(again.status, 409);
     const list = await cp.call('GET', paths.testUsers(org, env));
-    assert.deepEqual((list.body as { items: Array<{ username: string }> }).items.map((u) => u.username), ['ann']);
+    assert.deepEqual(
+      (list.body as { items: Array<{ username: string }> }).items.map((u) => u.username),
+      ['ann'],
+    );
     assert.equal(JSON.stringify(list.body).includes('scrypt'), false);
     for (const file of fs.readdirSync(cp.dataDir, { recursive: true }) as string[]) {
       const full = path.join(cp.dataDir, file);
@@ -75,7 +83,7 @@ describe('built-in identity provider: key settings and test users', function () 
     }
   });
 
-  it('imports Choreo\'s CSV template', async () => {
+  it("imports Choreo's CSV template", async () => {
     const res = await cp.call('POST', paths.importTestUsers(org, env), { csv: TEST_USERS_CSV_TEMPLATE });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const body = res.body as { imported: number; items: Array<{ username: string; groups: string[]; firstName: string; email: string }> };
@@ -95,12 +103,19 @@ describe('built-in identity provider: key settings and test users', function () 
     const res = await cp.call('POST', paths.importTestUsers(org, env), { csv });
     assert.equal(res.status, 400);
     const fields = (res.body as { error: { fields: Array<{ path: string; message: string }> } }).error.fields;
-    assert.deepEqual(fields.map((f) => f.path), ['line 3', 'line 5', 'line 6']);
+    assert.deepEqual(
+      fields.map((f) => f.path),
+      ['line 3', 'line 5', 'line 6'],
+    );
     assert.match(fields[0].message, /^password: /);
     assert.match(fields[1].message, /^email: /);
     assert.match(fields[2].message, /already has a test user named ann/);
     const list = (await cp.call('GET', paths.testUsers(org, env))).body as { items: Array<{ username: string }> };
-    assert.equal(list.items.some((u) => u.username === 'bob'), false, 'a good line of a refused file was imported');
+    assert.equal(
+      list.items.some((u) => u.username === 'bob'),
+      false,
+      'a good line of a refused file was imported',
+    );
   });
 
   it('resets a password and deletes a user; both are audited', async () => {

@@ -2,7 +2,16 @@
  * authorization grant with the person approving on the provider's pages, renewal, revocation. */
 import { strict as assert } from 'node:assert';
 import { paths } from '../../../src/api/routes';
-import { pollForTokens, refreshTokens, requireSafeUrl, revokeToken, signInInfo, SignInError, startDeviceAuthorization, whoAmI } from '../../../src/auth/deviceFlow';
+import {
+  pollForTokens,
+  refreshTokens,
+  requireSafeUrl,
+  revokeToken,
+  signInInfo,
+  SignInError,
+  startDeviceAuthorization,
+  whoAmI,
+} from '../../../src/auth/deviceFlow';
 import { ControlPlane } from '../helpers/controlPlane';
 import { startTeamServer, type TeamServer } from './teamServer';
 
@@ -39,10 +48,21 @@ describe('sign-in with the device authorization grant', function () {
   it('stops when the sign-in is cancelled, and says when the server signs no one in', async () => {
     const info = await signInInfo(team.cp.url);
     const device = await startDeviceAuthorization(info);
-    await assert.rejects(pollForTokens(info, device, () => true, async () => undefined), (e: unknown) => e instanceof SignInError && e.code === 'cancelled');
+    await assert.rejects(
+      pollForTokens(
+        info,
+        device,
+        () => true,
+        async () => undefined,
+      ),
+      (e: unknown) => e instanceof SignInError && e.code === 'cancelled',
+    );
     const plain = await ControlPlane.start();
     try {
-      await assert.rejects(signInInfo(plain.url), (e: unknown) => e instanceof SignInError && e.code === 'sign_in_unavailable' && /without --users-idp/.test(e.message));
+      await assert.rejects(
+        signInInfo(plain.url),
+        (e: unknown) => e instanceof SignInError && e.code === 'sign_in_unavailable' && /without --users-idp/.test(e.message),
+      );
     } finally {
       await plain.stop();
     }
@@ -54,7 +74,11 @@ describe('sign-in endpoints the extension sends tokens to or opens', () => {
     assert.equal(requireSafeUrl('https://id.example.com/device', 'page'), 'https://id.example.com/device');
     assert.equal(requireSafeUrl('http://127.0.0.1:8080/device', 'page'), 'http://127.0.0.1:8080/device');
     for (const bad of ['http://id.example.com/device', 'command:workbench.action.terminal.new', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url']) {
-      assert.throws(() => requireSafeUrl(bad, 'page'), (e: unknown) => e instanceof SignInError && e.code === 'provider_error', bad);
+      assert.throws(
+        () => requireSafeUrl(bad, 'page'),
+        (e: unknown) => e instanceof SignInError && e.code === 'provider_error',
+        bad,
+      );
     }
   });
 });

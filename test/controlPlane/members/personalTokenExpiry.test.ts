@@ -14,13 +14,27 @@ describe('personal access token expiry', () => {
       const now = new Date().toISOString();
       const org = { id: 'o1', handle: 'stark', name: 'Stark', createdAt: now };
       const user: UserRecord = { id: 'u1', issuer: 'https://id.example', subject: 'dev', emailVerified: false, createdAt: now, updatedAt: now };
-      const member: MemberRecord = { id: 'm1', orgId: 'o1', orgHandle: 'stark', role: 'developer', userId: 'u1', invitedBy: 'admin', createdAt: now, updatedAt: now };
+      const member: MemberRecord = {
+        id: 'm1',
+        orgId: 'o1',
+        orgHandle: 'stark',
+        role: 'developer',
+        userId: 'u1',
+        invitedBy: 'admin',
+        createdAt: now,
+        updatedAt: now,
+      };
       await store.write([
         { op: 'put', collection: C.orgs, record: org },
         { op: 'put', collection: M.users, record: user },
         { op: 'put', collection: M.members, record: member },
       ]);
-      const { record, secret } = await createToken(store, { kind: 'user', id: 'u1' }, org, { name: 'ci', orgHandle: 'stark', role: 'viewer', expiresInDays: 7 });
+      const { record, secret } = await createToken(store, { kind: 'user', id: 'u1' }, org, {
+        name: 'ci',
+        orgHandle: 'stark',
+        role: 'viewer',
+        expiresInDays: 7,
+      });
       const expiry = Date.parse(record.expiresAt);
       assert.equal(expiry - Date.parse(record.createdAt), 7 * 86_400_000);
 

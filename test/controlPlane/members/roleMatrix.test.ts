@@ -57,60 +57,70 @@ describe('role matrix (generated from the route table)', function () {
     assert.throws(() => new Router([]).api('GET', '/orgs/:org/something-new', () => ({ status: 200 })), /no access rule: add it to ACCESS/);
   });
 
-  for (const store of TEAM_STORES) it(`answers every route for every caller as its rule says (${store})`, async () => {
-    const team = servers[store];
-    const failures: string[] = [];
-    let checked = 0;
-    for (const [route, access] of Object.entries(ACCESS)) {
-      const [method, template] = route.split(' ');
-      let org = await team.organization();
-      const pat = await team.cp.call('POST', paths.tokens(), { name: 'ci', orgHandle: org.handle, role: 'viewer', expiresInDays: 1 }, { token: team.tokens.dev });
-      assert.equal(pat.status, 201, pat.text);
-      const tokenOf: Record<Caller, string | null> = {
-        operator: team.cp.token,
-        admin: team.tokens.ann,
-        developer: team.tokens.dev,
-        viewer: team.tokens.vic,
-        outsider: team.tokens.out,
-        token: pat.body.secret,
-        'other-issuer': bad['other-issuer']!,
-        expired: bad.expired!,
-        'wrong-audience': bad['wrong-audience']!,
-        none: null,
-      };
-      for (const caller of CALLERS) {
-        const path = API_PREFIX + template.replace(/:org\b/, org.handle).replace(/:\w+/g, 'no-such-thing');
-        const body = method === 'GET' || method === 'DELETE' ? undefined : {};
-        const res = await team.cp.call(method, path, body, { token: tokenOf[caller] });
-        const want = expected(access, caller);
-        const code = res.body?.error?.code;
-        const message: string = res.body?.error?.message ?? '';
-        let ok: boolean;
-        if (want === 'allowed') {
-          // Past the rule: the handler answered (a missing project, an empty body), not the guard; and the route exists.
-          ok = res.status !== 401 && res.status !== 403 && !message.startsWith(`There is no organization "${org.handle}"`) && !message.startsWith(`There is no ${method}`);
-        } else if (want === 404) {
-          ok = res.status === 404 && message.startsWith(`There is no organization "${org.handle}"`);
-        } else if (want === 403) {
-          ok = res.status === 403 && code === 'forbidden';
-          if (ok && typeof access === 'object' && access.person && caller === 'token') {
-            ok = message.startsWith('A personal access token cannot do this');
-          } else if (ok && typeof access === 'object') {
-            // Which role is needed, and who the Admins are.
-            ok = message.includes(`needs the ${ROLE_NAMES[access.org]} role`) && message.includes(`${PEOPLE.ann.name} <${PEOPLE.ann.email}>`);
+  for (const store of TEAM_STORES)
+    it(`answers every route for every caller as its rule says (${store})`, async () => {
+      const team = servers[store];
+      const failures: string[] = [];
+      let checked = 0;
+      for (const [route, access] of Object.entries(ACCESS)) {
+        const [method, template] = route.split(' ');
+        let org = await team.organization();
+        const pat = await team.cp.call(
+          'POST',
+          paths.tokens(),
+          { name: 'ci', orgHandle: org.handle, role: 'viewer', expiresInDays: 1 },
+          { token: team.tokens.dev },
+        );
+        assert.equal(pat.status, 201, pat.text);
+        const tokenOf: Record<Caller, string | null> = {
+          operator: team.cp.token,
+          admin: team.tokens.ann,
+          developer: team.tokens.dev,
+          viewer: team.tokens.vic,
+          outsider: team.tokens.out,
+          token: pat.body.secret,
+          'other-issuer': bad['other-issuer']!,
+          expired: bad.expired!,
+          'wrong-audience': bad['wrong-audience']!,
+          none: null,
+        };
+        for (const caller of CALLERS) {
+          const path = API_PREFIX + template.replace(/:org\b/, org.handle).replace(/:\w+/g, 'no-such-thing');
+          const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+          const res = await team.cp.call(method, path, body, { token: tokenOf[caller] });
+          const want = expected(access, caller);
+          const code = res.body?.error?.code;
+          const message: string = res.body?.error?.message ?? '';
+          let ok: boolean;
+          if (want === 'allowed') {
+            // Past the rule: the handler answered (a missing project, an empty body), not the guard; and the route exists.
+            ok =
+              res.status !== 401 &&
+              res.status !== 403 &&
+              !message.startsWith(`There is no organization "${org.handle}"`) &&
+              !message.startsWith(`There is no ${method}`);
+          } else if (want === 404) {
+            ok = res.status === 404 && message.startsWith(`There is no organization "${org.handle}"`);
+          } else if (want === 403) {
+            ok = res.status === 403 && code === 'forbidden';
+            if (ok && typeof access === 'object' && access.person && caller === 'token') {
+              ok = message.startsWith('A personal access token cannot do this');
+            } else if (ok && typeof access === 'object') {
+              // Which role is needed, and who the Admins are.
+              ok = message.includes(`needs the ${ROLE_NAMES[access.org]} role`) && message.includes(`${PEOPLE.ann.name} <${PEOPLE.ann.email}>`);
+            }
+          } else {
+            ok = res.status === 401 && code === 'unauthorized' && /^Bearer /.test(res.headers.get('www-authenticate') ?? '');
           }
-        } else {
-          ok = res.status === 401 && code === 'unauthorized' && /^Bearer /.test(res.headers.get('www-authenticate') ?? '');
+          checked++;
+          if (!ok) failures.push(`${route} as ${caller}: expected ${want}, got ${res.status} ${res.text.slice(0, 200)}`);
+          // A delete that went through may have taken the organization (or a member) with it: the next caller gets a new one.
+          if (res.status === 204 && method === 'DELETE') org = await team.organization();
         }
-        checked++;
-        if (!ok) failures.push(`${route} as ${caller}: expected ${want}, got ${res.status} ${res.text.slice(0, 200)}`);
-        // A delete that went through may have taken the organization (or a member) with it: the next caller gets a new one.
-        if (res.status === 204 && method === 'DELETE') org = await team.organization();
       }
-    }
-    assert.deepEqual(failures, []);
-    assert.equal(checked, Object.keys(ACCESS).length * CALLERS.length);
-  });
+      assert.deepEqual(failures, []);
+      assert.equal(checked, Object.keys(ACCESS).length * CALLERS.length);
+    });
 
   it('says why a token of another issuer, an expired one and one for another audience are refused', async () => {
     const why = async (token: string) => (await team.cp.call('GET', paths.orgs(), undefined, { token })).body.error.message as string;

@@ -25,7 +25,14 @@ export interface TeamServer {
 export type TeamStore = 'file store' | 'PostgreSQL';
 export const TEAM_STORES: TeamStore[] = ['file store', 'PostgreSQL'];
 
-export const teamServerArgs = (idp: UsersIdentityProvider) => ['--users-idp', idp.wellKnownUrl, '--users-client-id', EXTENSION_CLIENT_ID, '--users-audience', TEAM_AUDIENCE];
+export const teamServerArgs = (idp: UsersIdentityProvider) => [
+  '--users-idp',
+  idp.wellKnownUrl,
+  '--users-client-id',
+  EXTENSION_CLIENT_ID,
+  '--users-audience',
+  TEAM_AUDIENCE,
+];
 
 let orgs = 0;
 
@@ -59,7 +66,11 @@ export async function startTeamServer(store: TeamStore = 'file store', shared?: 
     },
     async stored() {
       if (team) {
-        const dumps = await Promise.all(Object.values(tables).map(async ({ table }) => (await sql<{ rows: string | null }>(team.databaseUrl, `SELECT json_agg(t)::text AS rows FROM ${table} t`))[0].rows ?? ''));
+        const dumps = await Promise.all(
+          Object.values(tables).map(
+            async ({ table }) => (await sql<{ rows: string | null }>(team.databaseUrl, `SELECT json_agg(t)::text AS rows FROM ${table} t`))[0].rows ?? '',
+          ),
+        );
         return dumps.join('\n');
       }
       return fs

@@ -46,7 +46,9 @@ export interface UsersIdentityProvider {
   issuer: string;
   wellKnownUrl: string;
   /** Starts a device authorization as the extension does. */
-  deviceAuthorization(resource?: string): Promise<{ device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string; interval: number }>;
+  deviceAuthorization(
+    resource?: string,
+  ): Promise<{ device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string; interval: number }>;
   /** Enters the user code on the provider's page, signs in as `login` and consents: form posts, as a browser sends them. */
   approve(userCode: string, login: string): Promise<void>;
   /** The whole device flow for one person: tokens for `resource` (the team server unless said). */
@@ -179,12 +181,20 @@ class FormBrowser {
     }
     Object.assign(fields, values);
     const url = new URL(action.replace(/&amp;/g, '&'), page.url).href;
-    return this.request(url, { method: 'POST', body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.request(url, {
+      method: 'POST',
+      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
 
   private async request(url: string, init: { method: string; body?: string; headers?: Record<string, string> }): Promise<Page> {
     for (let hop = 0; hop < 10; hop++) {
-      const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...init.headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+      const res = await fetch(url, {
+        ...init,
+        redirect: 'manual',
+        headers: { ...init.headers, cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+      });
       for (const c of res.headers.getSetCookie()) {
         const [pair] = c.split(';');
         const eq = pair.indexOf('=');

@@ -18,7 +18,11 @@ async function namedUpstream(name: string) {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }
 
@@ -63,7 +67,7 @@ describe('service endpoints: PATCH of one endpoint (control plane process)', fun
     await Promise.all([first?.close(), second?.close()]);
   });
 
-  it('moves the next gateway call to the new upstream, keeping the other environments\' URLs', async () => {
+  it("moves the next gateway call to the new upstream, keeping the other environments' URLs", async () => {
     for (let i = 0; i < 3; i++) assert.deepEqual(await callGateway(), { status: 200, text: 'first /orders/7' });
     const patched = await ok('PATCH', endpoint(), { upstreamUrls: { development: second.url } });
     const api = patched.endpoints.find((e: { name: string }) => e.name === 'api');
@@ -73,18 +77,25 @@ describe('service endpoints: PATCH of one endpoint (control plane process)', fun
     assert.deepEqual((await ok('GET', paths.component(ORG, P, 'orders'))).endpoints[0].upstreamUrls, api.upstreamUrls, 'stored');
   });
 
-  it('removes an environment\'s URL with null, and changes the visibility alone', async () => {
+  it("removes an environment's URL with null, and changes the visibility alone", async () => {
     const patched = await ok('PATCH', endpoint(), { upstreamUrls: { production: null }, visibility: 'Organization' });
     const api = patched.endpoints.find((e: { name: string }) => e.name === 'api');
     assert.deepEqual(api.upstreamUrls, { development: second.url });
     assert.equal(api.visibility, 'Organization');
-    assert.deepEqual(patched.endpoints.find((e: { name: string }) => e.name === 'admin'), {
-      name: 'admin',
-      visibility: 'Project',
-      upstreamUrls: {},
-      gatewayUrls: { development: gatewayUrl(cp.url, ORG, P, 'orders', 'admin', 'development'), production: gatewayUrl(cp.url, ORG, P, 'orders', 'admin', 'production') },
-      cors: DEFAULT_CORS,
-    }, 'the other endpoint untouched');
+    assert.deepEqual(
+      patched.endpoints.find((e: { name: string }) => e.name === 'admin'),
+      {
+        name: 'admin',
+        visibility: 'Project',
+        upstreamUrls: {},
+        gatewayUrls: {
+          development: gatewayUrl(cp.url, ORG, P, 'orders', 'admin', 'development'),
+          production: gatewayUrl(cp.url, ORG, P, 'orders', 'admin', 'production'),
+        },
+        cors: DEFAULT_CORS,
+      },
+      'the other endpoint untouched',
+    );
   });
 
   it('refuses an unknown environment, a URL that is not http(s), unknown fields, with the field, and changes nothing', async () => {
@@ -92,7 +103,9 @@ describe('service endpoints: PATCH of one endpoint (control plane process)', fun
     const env = await cp.call('PATCH', endpoint(), { upstreamUrls: { development: first.url, staging: first.url } });
     assert.equal(env.status, 400, env.text);
     assert.equal(env.body.error.code, 'validation_failed');
-    assert.deepEqual(env.body.error.fields, [{ path: 'upstreamUrls.staging', message: 'There is no environment "staging"; use one of: development, production.' }]);
+    assert.deepEqual(env.body.error.fields, [
+      { path: 'upstreamUrls.staging', message: 'There is no environment "staging"; use one of: development, production.' },
+    ]);
     const url = await cp.call('PATCH', endpoint(), { upstreamUrls: { development: 'ftp://files.example.com' } });
     assert.equal(url.status, 400);
     assert.equal(url.body.error.fields[0].path, 'upstreamUrls.development');

@@ -72,10 +72,13 @@ describe('team store: the change feed with numbers that commit out of order', fu
     await after.commit();
     await timeUntil(() => seen(after.seq), 2_000);
     await new Promise((r) => setTimeout(r, 200));
-    assert.deepEqual(applied.map((a) => a.changes), [[{ n: 'late' }], [{ n: 'early' }], [{ n: 'after the gap' }]]);
+    assert.deepEqual(
+      applied.map((a) => a.changes),
+      [[{ n: 'late' }], [{ n: 'early' }], [{ n: 'after the gap' }]],
+    );
   });
 
-  it('applies each write once, whether the notification, the poll or the writer\'s own commit comes first', async () => {
+  it("applies each write once, whether the notification, the poll or the writer's own commit comes first", async () => {
     const stores = await Promise.all([0, 1].map(() => PostgresStore.open({ databaseUrl: url, collections: coreCollections, pollMs: 20 })));
     try {
       const calls = [0, 0];

@@ -57,7 +57,9 @@ describe('team control plane: three replicas behind nginx', function () {
 
   it('gives exactly one 201 for 50 concurrent creates of one name', async () => {
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => front.call('POST', paths.components(ORG, PROJECT), { name: 'race-nginx', displayName: 'Race', type: 'external-consumer' })),
+      Array.from({ length: 50 }, () =>
+        front.call('POST', paths.components(ORG, PROJECT), { name: 'race-nginx', displayName: 'Race', type: 'external-consumer' }),
+      ),
     );
     const statuses = answers.map((a) => a.status);
     assert.equal(statuses.filter((st) => st === 201).length, 1, statuses.join(','));

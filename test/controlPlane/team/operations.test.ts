@@ -30,7 +30,10 @@ describe('team control plane: operations', function () {
       assert.equal(results.filter((r) => r.applied.length > 0).length, 1, 'one replica applied the migrations, the others found nothing to do');
       assert.ok(results.every((r) => r.to === SCHEMA_VERSION));
       const rows = await sql<{ version: number }>(url, 'SELECT version FROM schema_migrations ORDER BY version');
-      assert.deepEqual(rows.map((r) => r.version), MIGRATIONS.map((m) => m.version));
+      assert.deepEqual(
+        rows.map((r) => r.version),
+        MIGRATIONS.map((m) => m.version),
+      );
     } finally {
       await Promise.all(pools.map((p) => p.end()));
     }
@@ -55,7 +58,17 @@ describe('team control plane: operations', function () {
     try {
       assert.equal((await store.get<OrganizationRecord>(C.orgs, org.id))?.handle, 'stark');
       const now = new Date().toISOString();
-      const entry: AuditRecord = { id: randomUUID(), orgId: org.id, sortKey: '1', at: now, actor: { kind: 'admin', name: 'operator' }, action: 'POST /orgs', resource: '/api/v1/orgs', address: '127.0.0.1', status: 201 };
+      const entry: AuditRecord = {
+        id: randomUUID(),
+        orgId: org.id,
+        sortKey: '1',
+        at: now,
+        actor: { kind: 'admin', name: 'operator' },
+        action: 'POST /orgs',
+        resource: '/api/v1/orgs',
+        address: '127.0.0.1',
+        status: 201,
+      };
       await store.write([{ op: 'put', collection: M.audit, record: entry }]);
       assert.equal((await store.page(M.audit, { group: org.id, limit: 10 })).items.length, 1);
     } finally {
@@ -70,8 +83,15 @@ describe('team control plane: operations', function () {
     try {
       assert.equal((await migrate(pool, MIGRATIONS.slice(0, 2))).to, 2);
       await sql(url, "INSERT INTO organizations (id, handle, name, name_key, created_at) VALUES ($1, 'stark', 'Stark', 'stark', now())", [org]);
-      await sql(url, "INSERT INTO projects (id, org_id, org_handle, handle, name, description, created_at) VALUES ($1, $2, 'stark', 'default', 'Default', '', now())", [project, org]);
-      for (const [id, name, type] of [[consumer, 'mobile-app', 'external-consumer'], [service, 'orders', 'service']]) {
+      await sql(
+        url,
+        "INSERT INTO projects (id, org_id, org_handle, handle, name, description, created_at) VALUES ($1, $2, 'stark', 'default', 'Default', '', now())",
+        [project, org],
+      );
+      for (const [id, name, type] of [
+        [consumer, 'mobile-app', 'external-consumer'],
+        [service, 'orders', 'service'],
+      ]) {
         await sql(
           url,
           "INSERT INTO components (id, org_id, org_handle, project_id, project_handle, name, display_name, description, type, created_at, updated_at) VALUES ($1, $2, 'stark', $3, 'default', $4, $4, '', $5, now(), now())",
@@ -83,7 +103,10 @@ describe('team control plane: operations', function () {
         "INSERT INTO connections (id, org_id, component_id, name, name_key, service_component_id, service_project_handle, service_component_name, endpoint_name, created_at) VALUES ($1, $2, $3, 'Orders', 'orders', $4, 'default', 'orders', 'api', now())",
         [connection, org, consumer, service],
       );
-      assert.deepEqual((await migrate(pool)).applied.map((m) => m.version), MIGRATIONS.slice(2).map((m) => m.version));
+      assert.deepEqual(
+        (await migrate(pool)).applied.map((m) => m.version),
+        MIGRATIONS.slice(2).map((m) => m.version),
+      );
     } finally {
       await pool.end();
     }
@@ -148,7 +171,11 @@ describe('team control plane: operations', function () {
     const regen = await local.call('POST', `${paths.authFor(ORG, PROJECT, s.consumer, 'development')}/regenerate-secret`);
     assert.equal(regen.status, 200, regen.text);
     s.secret = regen.body.clientSecret;
-    const registered = await local.call('POST', paths.identityProviders(ORG), { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl, audiences: [GATEWAY_RESOURCE] });
+    const registered = await local.call('POST', paths.identityProviders(ORG), {
+      name: 'Stark IdP',
+      wellKnownUrl: idp.wellKnownUrl,
+      audiences: [GATEWAY_RESOURCE],
+    });
     assert.equal(registered.status, 201, registered.text);
     await idp.close();
     const localAfter = await token(local.url, s.clientId, s.secret);
@@ -182,7 +209,11 @@ describe('team control plane: operations', function () {
       const after = await team.call('GET', paths.component(ORG, PROJECT, s.consumer));
       assert.equal(after.status, 200, 'the local admin token manages the team control plane');
       assert.deepEqual(after.body, before.body);
-      assert.deepEqual((await team.call('GET', paths.authFor(ORG, PROJECT, s.consumer, 'development'))).body, keysBefore.body, 'with the time of the regeneration');
+      assert.deepEqual(
+        (await team.call('GET', paths.authFor(ORG, PROJECT, s.consumer, 'development'))).body,
+        keysBefore.body,
+        'with the time of the regeneration',
+      );
       assert.deepEqual((await team.call('GET', paths.identityProvider(ORG, registered.body.id))).body, providerBefore.body, 'with its audiences');
       const auditAfter = await team.call('GET', `${paths.audit(ORG)}?limit=100`);
       assert.deepEqual(auditAfter.body.items, auditBefore.body.items, 'the audit log comes along');

@@ -93,28 +93,28 @@ describe('team control plane: the database away', function () {
     await new Promise((d) => setTimeout(d, 500));
     cluster.stopServer('fast');
     try {
-    await timeUntil(async () => (await health(b)).status === 'degraded', 5_000);
-    const h = await health(b);
-    assert.match(h.reason!, /database cannot be reached/);
+      await timeUntil(async () => (await health(b)).status === 'degraded', 5_000);
+      const h = await health(b);
+      assert.match(h.reason!, /database cannot be reached/);
 
-    const refused = await a.call('POST', paths.components(ORG, PROJECT), { name: 'while-down', displayName: 'x', type: 'external-consumer' });
-    assert.equal(refused.status, 503, refused.text);
-    assert.equal(refused.body.error.code, 'store_unavailable');
-    assert.ok(Number(refused.headers.get('retry-after')) > 0, 'Retry-After');
-    assert.equal((await a.call('GET', paths.components(ORG, PROJECT))).status, 503);
+      const refused = await a.call('POST', paths.components(ORG, PROJECT), { name: 'while-down', displayName: 'x', type: 'external-consumer' });
+      assert.equal(refused.status, 503, refused.text);
+      assert.equal(refused.body.error.code, 'store_unavailable');
+      assert.ok(Number(refused.headers.get('retry-after')) > 0, 'Retry-After');
+      assert.equal((await a.call('GET', paths.components(ORG, PROJECT))).status, 503);
 
-    // Known clients: from memory.
-    for (const r of [a, b]) {
-      const again = await token(r.url, s.clientId, s.secret);
-      assert.equal(again.status, 200, JSON.stringify(again.body));
-      assert.equal((await gatewayCall(r.url, s, again.accessToken!)).status, 200);
-    }
-    // A client this replica never saw: it cannot be looked up, and says so.
-    const cold = await token(b.url, 'never-seen-client', 'x');
-    assert.equal(cold.status, 503);
-    assert.equal(cold.body.error, 'temporarily_unavailable');
+      // Known clients: from memory.
+      for (const r of [a, b]) {
+        const again = await token(r.url, s.clientId, s.secret);
+        assert.equal(again.status, 200, JSON.stringify(again.body));
+        assert.equal((await gatewayCall(r.url, s, again.accessToken!)).status, 200);
+      }
+      // A client this replica never saw: it cannot be looked up, and says so.
+      const cold = await token(b.url, 'never-seen-client', 'x');
+      assert.equal(cold.status, 503);
+      assert.equal(cold.body.error, 'temporarily_unavailable');
 
-    await new Promise((d) => setTimeout(d, 1_000));
+      await new Promise((d) => setTimeout(d, 1_000));
     } finally {
       cluster.startServer();
     }
@@ -125,7 +125,9 @@ describe('team control plane: the database away', function () {
     await load.stop();
     const stored = await allComponents(b);
     const lost = [...load.acked].filter((n) => !stored.has(n));
-    console.log(`      around a PostgreSQL restart: ${load.acked.size} writes acknowledged, ${lost.length} lost; answers ${JSON.stringify(Object.fromEntries(load.statuses))}`);
+    console.log(
+      `      around a PostgreSQL restart: ${load.acked.size} writes acknowledged, ${lost.length} lost; answers ${JSON.stringify(Object.fromEntries(load.statuses))}`,
+    );
     assert.deepEqual(lost, []);
     assert.ok(load.statuses.get(503)! > 0, 'writes during the outage were refused with 503');
 

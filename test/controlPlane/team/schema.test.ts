@@ -67,7 +67,10 @@ async function schemaDifferences(url: string, mappings: TableMapping[]): Promise
       if (!db) out.push(`${what}: no such column (no migration adds it)`);
       else {
         if (db.data_type !== SQL_TYPE[col.kind]) out.push(`${what}: the column is ${db.data_type}, the declaration says ${col.kind}`);
-        if ((db.is_nullable === 'YES') !== Boolean(col.optional)) out.push(`${what}: the column is ${db.is_nullable === 'YES' ? 'nullable' : 'NOT NULL'}, the declaration says ${col.optional ? 'optional' : 'required'}`);
+        if ((db.is_nullable === 'YES') !== Boolean(col.optional))
+          out.push(
+            `${what}: the column is ${db.is_nullable === 'YES' ? 'nullable' : 'NOT NULL'}, the declaration says ${col.optional ? 'optional' : 'required'}`,
+          );
       }
     }
     for (const name of inDb.keys()) if (!m.columns.some((c) => c.column === name)) out.push(`${m.table}.${name}: in the database but in no declaration`);

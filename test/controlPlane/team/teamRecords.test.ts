@@ -33,7 +33,9 @@ describe('team control plane: secret regeneration, audiences and the audit log o
 
     const regen = await a.call('POST', `${paths.authFor(ORG, PROJECT, s.consumer, 'development')}/regenerate-secret`);
     assert.equal(regen.status, 200, regen.text);
-    const [row] = await sql<{ secret_regenerated_at: Date }>(team.databaseUrl, 'SELECT secret_regenerated_at FROM auth_configurations WHERE client_id = $1', [s.clientId]);
+    const [row] = await sql<{ secret_regenerated_at: Date }>(team.databaseUrl, 'SELECT secret_regenerated_at FROM auth_configurations WHERE client_id = $1', [
+      s.clientId,
+    ]);
     assert.ok(row.secret_regenerated_at instanceof Date, 'the time is a column of the table');
 
     const later = await team.start();
@@ -60,9 +62,16 @@ describe('team control plane: secret regeneration, audiences and the audit log o
 
     const consumer = 'partner-app';
     assert.equal((await a.call('POST', paths.components(ORG, PROJECT), { name: consumer, displayName: consumer, type: 'external-consumer' })).status, 201);
-    const keys = await a.call('PUT', `${paths.authFor(ORG, PROJECT, consumer, 'development')}/external`, { identityProviderId: registered.body.id, clientId: JWT_CLIENT.clientId });
+    const keys = await a.call('PUT', `${paths.authFor(ORG, PROJECT, consumer, 'development')}/external`, {
+      identityProviderId: registered.body.id,
+      clientId: JWT_CLIENT.clientId,
+    });
     assert.equal(keys.status, 200, keys.text);
-    const connected = await a.call('POST', paths.connections(ORG, PROJECT, consumer), { name: 'orders', serviceComponentName: 'mobile-app-orders', endpointName: 'api' });
+    const connected = await a.call('POST', paths.connections(ORG, PROJECT, consumer), {
+      name: 'orders',
+      serviceComponentName: 'mobile-app-orders',
+      endpointName: 'api',
+    });
     assert.equal(connected.status, 201, connected.text);
     const external = await idp.token(JWT_CLIENT);
     const service = { service: 'mobile-app-orders' };

@@ -71,7 +71,8 @@ export class RecordingUpstream {
           () =>
             new Promise<void>((resolve) =>
               setTimeout(() => {
-                if (!socket.destroyed) socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+                if (!socket.destroyed)
+                  socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
                 resolve();
               }, delay),
             ),
@@ -288,7 +289,15 @@ export async function seedOrg(cp: ControlPlane, name: string, service: string, u
   await ok('POST', paths.connections(org, 'default', `${service}-client`), { name: 'Api', serviceComponentName: service, endpointName: 'api' });
   const clientId = keys.authConfiguration.clientId as string;
   const clientSecret = keys.clientSecret as string;
-  return { org, service, base, clientId, clientSecret, token: await builtInToken(cp, org, clientId, clientSecret), gw: `/gw/${org}/default/${service}/api/development` };
+  return {
+    org,
+    service,
+    base,
+    clientId,
+    clientSecret,
+    token: await builtInToken(cp, org, clientId, clientSecret),
+    gw: `/gw/${org}/default/${service}/api/development`,
+  };
 }
 
 export async function builtInToken(cp: ControlPlane, org: string, clientId: string, secret: string): Promise<string> {

@@ -55,7 +55,10 @@ export function dataFingerprint(dataDir: string): string {
     if (name === 'server.json' || name.includes('lock')) continue;
     const file = path.join(dataDir, name);
     if (!fs.statSync(file).isFile()) continue;
-    h.update(name).update('\0').update(withoutAuditLog(name, fs.readFileSync(file))).update('\0');
+    h.update(name)
+      .update('\0')
+      .update(withoutAuditLog(name, fs.readFileSync(file)))
+      .update('\0');
   }
   return h.digest('hex');
 }
@@ -141,24 +144,21 @@ export function rawRequest(
   // of what was generated, non-ASCII bytes included, is sent as is.
   headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, typeof v === 'string' ? v.replace(/[^\t\x20-\x7e\x80-\xff]/g, '?') : v]));
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, method, path: pathAndQuery, headers, agent, timeout: timeoutMs },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let json: unknown;
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-        });
-        res.on('error', reject);
-      },
-    );
+    const req = http.request({ host: url.hostname, port: url.port, method, path: pathAndQuery, headers, agent, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let json: unknown;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
+      });
+      res.on('error', reject);
+    });
     req.on('timeout', () => req.destroy(new Error(`no answer to ${method} ${pathAndQuery} within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ConnectionKey, connectionNameFor, envVariableName } from '../../../src/api/connections';
 
-describe('a connection name for the variable the code reads (the editor\'s Create Connection quick fix)', () => {
+describe("a connection name for the variable the code reads (the editor's Create Connection quick fix)", () => {
   it('names the connection so that it yields that variable', () => {
     for (const [variable, name] of [
       ['CHOREO_ORDERS_API_SERVICEURL', 'Orders Api'],

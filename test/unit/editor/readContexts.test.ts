@@ -80,7 +80,12 @@ dependencies:
     assert.equal(refs[0]!.name, 'greeting');
   });
   it('reads service references only', () => {
-    assert.deepEqual(parseServiceRef('service:/default/greeting-service/v1/greeting/PUBLIC'), { project: 'default', component: 'greeting-service', endpoint: 'greeting', visibility: 'PUBLIC' });
+    assert.deepEqual(parseServiceRef('service:/default/greeting-service/v1/greeting/PUBLIC'), {
+      project: 'default',
+      component: 'greeting-service',
+      endpoint: 'greeting',
+      visibility: 'PUBLIC',
+    });
     assert.equal(parseServiceRef('database:mydb/main'), undefined);
     assert.equal(parseServiceRef('service:/Default/x/v1/y/PUBLIC'), undefined);
   });
@@ -105,7 +110,10 @@ describe('editor: the workspace link file', () => {
 
 describe('Test Connection: the path stays on the service', () => {
   it('joins a path to the service URL', () => {
-    assert.equal(testUrl('http://127.0.0.1:7480/gw/o/p/s/e/development/', '/greeting?name=Ada'), 'http://127.0.0.1:7480/gw/o/p/s/e/development/greeting?name=Ada');
+    assert.equal(
+      testUrl('http://127.0.0.1:7480/gw/o/p/s/e/development/', '/greeting?name=Ada'),
+      'http://127.0.0.1:7480/gw/o/p/s/e/development/greeting?name=Ada',
+    );
     assert.equal(testUrl('http://h/gw/x'), 'http://h/gw/x/');
   });
   it('refuses a path that is a URL of its own', () => {

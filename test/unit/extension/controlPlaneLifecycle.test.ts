@@ -51,7 +51,7 @@ describe('local control plane lifecycle: stop, clean, upgrade', function () {
     assert.equal(await other.ensureRunning(), 'started');
   });
 
-  it('Clean\'s deletion leaves no data folder and no log', async () => {
+  it("Clean's deletion leaves no data folder and no log", async () => {
     const root = tempDir('lcp-clean-');
     const dataDir = path.join(root, 'control-plane');
     const one = await localAt('0.1.0', dataDir, await freePort());
@@ -103,7 +103,9 @@ describe('local control plane lifecycle: stop, clean, upgrade', function () {
   it('a control plane refuses a data folder of a newer format, saying so', async () => {
     const dataDir = tempDir('lcp-format-');
     fs.writeFileSync(path.join(dataDir, 'format'), '2\n');
-    const child = spawn(process.execPath, [await controlPlaneBundle('0.1.0'), 'serve', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [await controlPlaneBundle('0.1.0'), 'serve', '--data', dataDir, '--port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c));
     const code = await new Promise<number | null>((r) => child.once('exit', r));
@@ -143,7 +145,7 @@ describe('versions and windows', () => {
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     assert.equal(mine.others(), 0);
-    assert.deepEqual(fs.readdirSync(dir), [String(process.pid)], 'the dead window\'s file is removed');
+    assert.deepEqual(fs.readdirSync(dir), [String(process.pid)], "the dead window's file is removed");
     mine.unregister();
     assert.deepEqual(fs.readdirSync(dir), []);
   });

@@ -20,7 +20,10 @@ describe('readAll (the pickers read every page)', () => {
   it('reads page after page until the list ends', async () => {
     const { list, asked } = pagedList(1_234, 100);
     const all = await readAll(list, 5_000);
-    assert.deepEqual(all.items, Array.from({ length: 1_234 }, (_, i) => i));
+    assert.deepEqual(
+      all.items,
+      Array.from({ length: 1_234 }, (_, i) => i),
+    );
     assert.equal(all.truncated, false);
     assert.equal(asked.length, 13);
     assert.ok(asked.every((l) => l <= PAGE_LIMIT_MAX));

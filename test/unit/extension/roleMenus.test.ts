@@ -9,7 +9,26 @@ import type { ControlPlaneClient } from '../../../src/client/controlPlaneClient'
 import { OrgRoles } from '../../../src/tree/roles';
 
 /** The rows of the tree, as their nodes set contextValue (before the role suffix). */
-const ROWS = ['organization', 'project', 'component.externalConsumer', 'component.service', 'environment.notConfigured', 'environment.builtIn', 'environment.external', 'connection', 'endpoint', 'members', 'member.active', 'member.pending', 'identityProviders', 'identityProvider.builtIn', 'identityProvider.external', 'identityProviderUse', 'testUsers', 'testUser'];
+const ROWS = [
+  'organization',
+  'project',
+  'component.externalConsumer',
+  'component.service',
+  'environment.notConfigured',
+  'environment.builtIn',
+  'environment.external',
+  'connection',
+  'endpoint',
+  'members',
+  'member.active',
+  'member.pending',
+  'identityProviders',
+  'identityProvider.builtIn',
+  'identityProvider.external',
+  'identityProviderUse',
+  'testUsers',
+  'testUser',
+];
 
 const component = '/orgs/:org/projects/:project/components/:component';
 const auth = `${component}/auth/:env`;
@@ -103,7 +122,8 @@ describe('menus follow the role', () => {
         if (!holds(item.when, row)) continue; // not on this row at all (for an Admin)
         for (const role of ROLES) {
           const offered = holds(item.when, row + suffix[role]);
-          if (offered !== roleAtLeast(role, needs(item.command, row))) wrong.push(`${item.command} on ${row} for a ${role}: ${offered ? 'offered' : 'not offered'}`);
+          if (offered !== roleAtLeast(role, needs(item.command, row)))
+            wrong.push(`${item.command} on ${row} for a ${role}: ${offered ? 'offered' : 'not offered'}`);
         }
       }
     }
@@ -121,6 +141,9 @@ describe('menus follow the role', () => {
     assert.deepEqual(new Set(on('identityProvider.builtIn')), new Set(['choreo.openIdentityProvider']));
     assert.deepEqual(new Set(on('testUsers')), new Set(['choreo.addTestUser', 'choreo.importTestUsers']));
     assert.deepEqual(new Set(on('testUser')), new Set(['choreo.resetTestUserPassword', 'choreo.deleteTestUser']));
-    assert.deepEqual(new Set(on('identityProvider.external')), new Set(['choreo.openIdentityProvider', 'choreo.refreshIdentityProvider', 'choreo.deleteIdentityProvider']));
+    assert.deepEqual(
+      new Set(on('identityProvider.external')),
+      new Set(['choreo.openIdentityProvider', 'choreo.refreshIdentityProvider', 'choreo.deleteIdentityProvider']),
+    );
   });
 });

@@ -18,8 +18,16 @@ interface Seen {
 const NOW = '2026-12-06T18:00:00.000Z';
 const user = { username: 'demouser', environment: 'development', groups: ['manager'], createdAt: NOW, updatedAt: NOW };
 const auth = {
-  componentId: 'c1', environment: 'development', identityProviderId: 'built-in', identityProviderKind: 'built-in', identityProviderName: 'Choreo built-in',
-  clientId: 'abc', hasSecret: true, tokenUrl: 'http://127.0.0.1/oauth2/acme/token', createdAt: NOW, updatedAt: NOW,
+  componentId: 'c1',
+  environment: 'development',
+  identityProviderId: 'built-in',
+  identityProviderKind: 'built-in',
+  identityProviderName: 'Choreo built-in',
+  clientId: 'abc',
+  hasSecret: true,
+  tokenUrl: 'http://127.0.0.1/oauth2/acme/token',
+  createdAt: NOW,
+  updatedAt: NOW,
 };
 
 describe('control-plane client: key settings and test users', () => {
@@ -42,7 +50,11 @@ describe('control-plane client: key settings and test users', () => {
       });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    client = new ControlPlaneClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: async () => 't', trace: (l) => trace.push(l) });
+    client = new ControlPlaneClient({
+      baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      token: async () => 't',
+      trace: (l) => trace.push(l),
+    });
   });
   after(async () => {
     server.closeAllConnections();
@@ -81,16 +93,26 @@ describe('control-plane client: key settings and test users', () => {
     answer = { status: 200, body: { items: [{ username: 'x' }] } };
     await assert.rejects(client.listTestUsers('acme', 'development'), (e: ControlPlaneError) => e.code === 'bad_response');
     answer = { status: 200, body: { ...auth, keySettings: { ...DEFAULT_KEY_SETTINGS, grantTypes: ['password'] } } };
-    await assert.rejects(client.updateKeySettings('acme', 'default', 'app', 'development', DEFAULT_KEY_SETTINGS), (e: ControlPlaneError) => e.code === 'bad_response');
+    await assert.rejects(
+      client.updateKeySettings('acme', 'default', 'app', 'development', DEFAULT_KEY_SETTINGS),
+      (e: ControlPlaneError) => e.code === 'bad_response',
+    );
     answer = { status: 201, body: { ...user, password: 'leaked-password' } };
     const added = await client.addTestUser('acme', 'development', { username: 'demouser', password: 'password1' });
     assert.ok(!JSON.stringify(added).includes('leaked-password'));
     answer = { status: 200, body: auth };
-    assert.equal((await client.updateKeySettings('acme', 'default', 'app', 'development', DEFAULT_KEY_SETTINGS)).keySettings, undefined, 'an old server sends no settings: accepted');
+    assert.equal(
+      (await client.updateKeySettings('acme', 'default', 'app', 'development', DEFAULT_KEY_SETTINGS)).keySettings,
+      undefined,
+      'an old server sends no settings: accepted',
+    );
   });
 
   it('keeps the lines a refused import names', async () => {
-    answer = { status: 400, body: { error: { code: 'validation_failed', message: 'Check the fields.', fields: [{ path: 'line 3', message: 'Use at least 8 characters.' }] } } };
+    answer = {
+      status: 400,
+      body: { error: { code: 'validation_failed', message: 'Check the fields.', fields: [{ path: 'line 3', message: 'Use at least 8 characters.' }] } },
+    };
     await assert.rejects(client.importTestUsers('acme', 'development', 'x'), (e: ControlPlaneError) => {
       assert.equal(e.code, 'validation_failed');
       assert.deepEqual(e.fields, [{ path: 'line 3', message: 'Use at least 8 characters.' }]);

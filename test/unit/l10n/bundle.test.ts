@@ -51,10 +51,21 @@ describe('localisation files', function () {
 
   it('every %key% of package.json and the launch attribute schema is in package.nls.json, and every key there is used', () => {
     const nls = read('package.nls.json');
-    const refs = [...references(read('package.json'), 'package.json'), ...references(read('schemas/launch-choreo-attribute.json'), 'schemas/launch-choreo-attribute.json')];
-    assert.deepEqual(refs.filter((r) => !(r.key in nls)), [], 'keys with no text in package.nls.json');
+    const refs = [
+      ...references(read('package.json'), 'package.json'),
+      ...references(read('schemas/launch-choreo-attribute.json'), 'schemas/launch-choreo-attribute.json'),
+    ];
+    assert.deepEqual(
+      refs.filter((r) => !(r.key in nls)),
+      [],
+      'keys with no text in package.nls.json',
+    );
     const used = new Set(refs.map((r) => r.key));
-    assert.deepEqual(Object.keys(nls).filter((k) => !used.has(k)), [], 'texts of package.nls.json that nothing uses');
+    assert.deepEqual(
+      Object.keys(nls).filter((k) => !used.has(k)),
+      [],
+      'texts of package.nls.json that nothing uses',
+    );
   });
 
   it('the manifest shows no English of its own: each user-visible field is a %key%', () => {
@@ -70,12 +81,18 @@ describe('localisation files', function () {
       manifest.displayName,
       manifest.description,
       ...c.commands.flatMap((x) => [x.title, x.category ?? '%category%']),
-      ...Object.values(c.views).flat().map((v) => v.name),
+      ...Object.values(c.views)
+        .flat()
+        .map((v) => v.name),
       ...c.viewsWelcome.map((w) => w.contents),
       c.configuration.title,
       ...Object.values(c.configuration.properties).map((p) => p.description ?? p.markdownDescription!),
       ...c.walkthroughs.flatMap((w) => [w.title, w.description, ...w.steps.flatMap((s) => [s.title, s.description])]),
     ];
-    assert.deepEqual(visible.filter((v) => !/^%[^%\s]+%$/.test(v)), [], 'plain text in package.json: move it to package.nls.json');
+    assert.deepEqual(
+      visible.filter((v) => !/^%[^%\s]+%$/.test(v)),
+      [],
+      'plain text in package.json: move it to package.nls.json',
+    );
   });
 });

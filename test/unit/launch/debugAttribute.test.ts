@@ -39,7 +39,7 @@ function refusedWith(code: string, check: (e: FixableError) => void = () => unde
   };
 }
 
-describe('The choreo launch attribute: a linked consumer\'s connection values in any debugger\'s env', function () {
+describe("The choreo launch attribute: a linked consumer's connection values in any debugger's env", function () {
   this.timeout(30_000);
   let world: World;
   let consumer: Component;
@@ -68,7 +68,12 @@ describe('The choreo launch attribute: a linked consumer\'s connection values in
     it(`${type}: env gets the connection's four values, the secret from SecretStorage; the rest of the configuration is as written`, async () => {
       const { config } = await withConnectionValues(world.ctx, link, withAttribute(type, { environment: 'development', connection: 'Greeting' }));
       const env = config.env as Record<string, string>;
-      assert.deepEqual(Object.keys(env).filter((k) => k.startsWith('CHOREO_')).sort(), [...VARS].sort());
+      assert.deepEqual(
+        Object.keys(env)
+          .filter((k) => k.startsWith('CHOREO_'))
+          .sort(),
+        [...VARS].sort(),
+      );
       assert.equal(env.CHOREO_GREETING_CONSUMERSECRET, secret);
       assert.match(env.CHOREO_GREETING_SERVICEURL!, /^http:\/\/127\.0\.0\.1:\d+\/gw\/stark-industries\/default\/.+\/development$/);
       const { env: _env, ...rest } = config;
@@ -82,7 +87,11 @@ describe('The choreo launch attribute: a linked consumer\'s connection values in
     const { config } = await withConnectionValues(world.ctx, link, withAttribute('debugpy', { environment: 'Development' }));
     const env = config.env as Record<string, string>;
     const basic = Buffer.from(`${env.CHOREO_GREETING_CONSUMERKEY}:${env.CHOREO_GREETING_CONSUMERSECRET}`).toString('base64');
-    const token = await fetch(env.CHOREO_GREETING_TOKENURL!, { method: 'POST', headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=client_credentials' });
+    const token = await fetch(env.CHOREO_GREETING_TOKENURL!, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
     const { access_token } = (await token.json()) as { access_token: string };
     const answer = await fetch(`${env.CHOREO_GREETING_AGAIN_SERVICEURL}/greeting?name=Ada`, { headers: { authorization: `Bearer ${access_token}` } });
     assert.match(await answer.text(), /Hello, Ada!/);
@@ -90,7 +99,11 @@ describe('The choreo launch attribute: a linked consumer\'s connection values in
 
   it('every connection without "connection"; values the configuration sets win, and the log names variables, never values', async () => {
     const before = world.lines.length;
-    const { config } = await withConnectionValues(world.ctx, link, { ...CONFIGS.go!, env: { CHOREO_GREETING_SERVICEURL: 'http://localhost:9999/mine' }, choreo: { environment: 'development' } });
+    const { config } = await withConnectionValues(world.ctx, link, {
+      ...CONFIGS.go!,
+      env: { CHOREO_GREETING_SERVICEURL: 'http://localhost:9999/mine' },
+      choreo: { environment: 'development' },
+    });
     const env = config.env as Record<string, string>;
     assert.equal(env.CHOREO_GREETING_SERVICEURL, 'http://localhost:9999/mine');
     assert.equal(env.CHOREO_GREETING_AGAIN_CONSUMERSECRET, secret);
@@ -106,8 +119,14 @@ describe('The choreo launch attribute: a linked consumer\'s connection values in
       await assert.rejects(
         withConnectionValues(world.ctx, link, withAttribute(type, { environment: 'production', connection: 'Greeting' })),
         refusedWith('not_configured', (e) => {
-          assert.match(e.message, /^Not started: CHOREO_GREETING_CONSUMERSECRET, CHOREO_GREETING_CONSUMERKEY have no value\. Stark Mobile App has no keys in Production: Generate Keys there/);
-          assert.deepEqual(e.fixes.map((f) => [f.title, f.command]), [['Generate Keys', 'choreo.generateKeys']]);
+          assert.match(
+            e.message,
+            /^Not started: CHOREO_GREETING_CONSUMERSECRET, CHOREO_GREETING_CONSUMERKEY have no value\. Stark Mobile App has no keys in Production: Generate Keys there/,
+          );
+          assert.deepEqual(
+            e.fixes.map((f) => [f.title, f.command]),
+            [['Generate Keys', 'choreo.generateKeys']],
+          );
           assert.equal((e.fixes[0]!.args[0] as { environment: string }).environment, 'production');
         }),
       );
@@ -121,11 +140,20 @@ describe('The choreo launch attribute: a linked consumer\'s connection values in
       await assert.rejects(
         withConnectionValues(world.ctx, link, withAttribute('java', { environment: 'development', connection: 'Greeting' })),
         refusedWith('no_secret', (e) => {
-          assert.match(e.message, /^Not started: CHOREO_GREETING_CONSUMERSECRET has no value\. This VS Code keeps no secret for Stark Mobile App in Development/);
-          assert.deepEqual(e.fixes.map((f) => f.title), ['Regenerate Secret']);
+          assert.match(
+            e.message,
+            /^Not started: CHOREO_GREETING_CONSUMERSECRET has no value\. This VS Code keeps no secret for Stark Mobile App in Development/,
+          );
+          assert.deepEqual(
+            e.fixes.map((f) => f.title),
+            ['Regenerate Secret'],
+          );
         }),
       );
-      const { config } = await withConnectionValues(world.ctx, link, { ...withAttribute('java', { environment: 'development', connection: 'Greeting' }), env: { CHOREO_GREETING_CONSUMERSECRET: 'from-my-vault' } });
+      const { config } = await withConnectionValues(world.ctx, link, {
+        ...withAttribute('java', { environment: 'development', connection: 'Greeting' }),
+        env: { CHOREO_GREETING_CONSUMERSECRET: 'from-my-vault' },
+      });
       assert.equal((config.env as Record<string, string>).CHOREO_GREETING_CONSUMERSECRET, 'from-my-vault');
     } finally {
       for (const [k, v] of kept) world.secrets.set(k, v);
@@ -134,23 +162,42 @@ describe('The choreo launch attribute: a linked consumer\'s connection values in
 
   it('names what is wrong with the attribute, an environment or connection that does not exist, and a link to another control plane', async () => {
     for (const bad of ['development', { env: 'development' }, {}, { environment: '' }, { environment: 'development', connection: 7 }]) {
-      assert.throws(() => parseDebugAttribute(bad), refusedWith('invalid_attribute', (e) => assert.match(e.message, /"choreo"/)));
+      assert.throws(
+        () => parseDebugAttribute(bad),
+        refusedWith('invalid_attribute', (e) => assert.match(e.message, /"choreo"/)),
+      );
     }
-    await assert.rejects(withConnectionValues(world.ctx, link, withAttribute('go', { environment: 'staging' })), refusedWith('unknown_environment', (e) => assert.match(e.message, /"development", "production"/)));
+    await assert.rejects(
+      withConnectionValues(world.ctx, link, withAttribute('go', { environment: 'staging' })),
+      refusedWith('unknown_environment', (e) => assert.match(e.message, /"development", "production"/)),
+    );
     await assert.rejects(
       withConnectionValues(world.ctx, link, withAttribute('go', { environment: 'development', connection: 'Weather' })),
       refusedWith('no_connection', (e) => {
         assert.match(e.message, /no connection "Weather" \(it has "Greeting", "Greeting Again"\)/);
-        assert.deepEqual(e.fixes.map((f) => f.title), ['Create Connection']);
+        assert.deepEqual(
+          e.fixes.map((f) => f.title),
+          ['Create Connection'],
+        );
       }),
     );
     await assert.rejects(
       withConnectionValues(world.ctx, { ...link, controlPlane: 'https://choreo.example.com' }, withAttribute('go', { environment: 'development' })),
-      refusedWith('other_control_plane', (e) => assert.deepEqual(e.fixes.map((f) => f.title), ['Switch Control Plane', 'Link Workspace'])),
+      refusedWith('other_control_plane', (e) =>
+        assert.deepEqual(
+          e.fixes.map((f) => f.title),
+          ['Switch Control Plane', 'Link Workspace'],
+        ),
+      ),
     );
     await assert.rejects(
       withConnectionValues(world.ctx, { ...link, externalConsumer: 'gone-app' }, withAttribute('go', { environment: 'development' })),
-      refusedWith('not_found', (e) => assert.deepEqual(e.fixes.map((f) => f.title), ['Link Workspace'])),
+      refusedWith('not_found', (e) =>
+        assert.deepEqual(
+          e.fixes.map((f) => f.title),
+          ['Link Workspace'],
+        ),
+      ),
     );
   });
 
@@ -164,7 +211,10 @@ describe('The choreo launch attribute: a linked consumer\'s connection values in
       const dir = mkdtempSync(path.join(tmpdir(), 'choreo-launch-'));
       folder = { uri: { fsPath: dir }, name: 'client', index: 0 };
       Object.assign(fakeVscode, {
-        Uri: { file: (p: string) => ({ fsPath: p }), joinPath: (base: { fsPath: string }, ...parts: string[]) => ({ fsPath: path.join(base.fsPath, ...parts) }) },
+        Uri: {
+          file: (p: string) => ({ fsPath: p }),
+          joinPath: (base: { fsPath: string }, ...parts: string[]) => ({ fsPath: path.join(base.fsPath, ...parts) }),
+        },
         workspace: {
           workspaceFolders: [folder],
           getWorkspaceFolder: (uri: { fsPath: string }) => (uri.fsPath.startsWith(dir) ? folder : undefined),
@@ -175,17 +225,30 @@ describe('The choreo launch attribute: a linked consumer\'s connection values in
     });
 
     it('a folder with no link: the launch does not start, and the refusal offers Link Workspace', async () => {
-      const resolved = await provider.resolveWithConnectionValues(world.ctx, folder as never, withAttribute('debugpy', { environment: 'development' }) as never, (e) => refusals.push(e));
+      const resolved = await provider.resolveWithConnectionValues(
+        world.ctx,
+        folder as never,
+        withAttribute('debugpy', { environment: 'development' }) as never,
+        (e) => refusals.push(e),
+      );
       assert.equal(resolved, undefined);
       const e = refusals.pop() as FixableError;
       assert.equal(e.code, 'not_linked');
-      assert.deepEqual(e.fixes.map((f) => f.title), ['Link Workspace']);
+      assert.deepEqual(
+        e.fixes.map((f) => f.title),
+        ['Link Workspace'],
+      );
     });
 
     it('the linked folder (its .choreo/consumer.json): the configuration to launch, with the values in env', async () => {
       mkdirSync(path.join(folder.uri.fsPath, '.choreo'));
       writeFileSync(path.join(folder.uri.fsPath, '.choreo', 'consumer.json'), linkText(link));
-      const resolved = await provider.resolveWithConnectionValues(world.ctx, undefined, withAttribute('debugpy', { environment: 'development' }) as never, (e) => refusals.push(e));
+      const resolved = await provider.resolveWithConnectionValues(
+        world.ctx,
+        undefined,
+        withAttribute('debugpy', { environment: 'development' }) as never,
+        (e) => refusals.push(e),
+      );
       assert.deepEqual(refusals, []);
       assert.equal((resolved!.env as Record<string, string>).CHOREO_GREETING_CONSUMERSECRET, secret);
       assert.equal(resolved!.env.PYTHONUNBUFFERED, '1');

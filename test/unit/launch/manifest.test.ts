@@ -12,7 +12,7 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
 const schema = JSON.parse(readFileSync(path.join(root, 'schemas', 'launch-choreo-attribute.json'), 'utf8'));
 
 describe('package.json: the choreo launch attribute and Run with Connection Values', () => {
-  it('every debug type Run with Connection Values launches (and the old aliases) gets the attribute\'s one schema', () => {
+  it("every debug type Run with Connection Values launches (and the old aliases) gets the attribute's one schema", () => {
     const debuggers = manifest.contributes.debuggers as Array<{ type: string; configurationAttributes: { launch: { properties: Record<string, unknown> } } }>;
     const types = new Set(debuggers.map((d) => d.type));
     for (const r of RUNNERS) if (r.debugger) assert.ok(types.has(r.debugger.configuration('/f', '/w').type), `${r.label}'s debug type has the attribute`);
@@ -24,8 +24,10 @@ describe('package.json: the choreo launch attribute and Run with Connection Valu
     assert.deepEqual(schema.defaultSnippets[0].body, { environment: '${1:development}' });
   });
 
-  it('the editor title\'s Run shows for exactly the languages it runs', () => {
-    const run = (manifest.contributes.menus['editor/title/run'] as Array<{ command: string; when: string }>).find((m) => m.command === 'choreo.runWithConnectionValues')!;
+  it("the editor title's Run shows for exactly the languages it runs", () => {
+    const run = (manifest.contributes.menus['editor/title/run'] as Array<{ command: string; when: string }>).find(
+      (m) => m.command === 'choreo.runWithConnectionValues',
+    )!;
     const languages = /editorLangId =~ \/\^\(([^)]*)\)\$\//.exec(run.when)![1]!.split('|').sort();
     assert.deepEqual(languages, RUNNERS.flatMap((r) => r.languageIds).sort());
   });

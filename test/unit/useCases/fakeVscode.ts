@@ -29,7 +29,10 @@ export const fakeVscode = {
   commands: { executeCommand: async (..._args: unknown[]): Promise<unknown> => undefined },
   env: { clipboard: { writeText: async (text: string) => void fakeVscode.clipboard.push(text) }, language: 'en' },
   /** English, as VS Code's own l10n.t without a bundle: `{0}`… replaced by the arguments. */
-  l10n: { bundle: undefined, t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m)) },
+  l10n: {
+    bundle: undefined,
+    t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m)),
+  },
   /** Modal warnings shown (their message), and the button the next ones answer with (undefined: dismissed). */
   warnings: [] as string[],
   warningAnswer: undefined as string | undefined,

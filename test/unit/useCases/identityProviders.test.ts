@@ -60,7 +60,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     await world?.close();
   });
 
-  it('the palette\'s picker offers the external providers only, for Refresh and Delete', async () => {
+  it("the palette's picker offers the external providers only, for Refresh and Delete", async () => {
     world.asked.length = 0;
     const picked = await resolveIdentityProvider(world.ctx, { orgHandle: ORG }, { external: true });
     assert.equal(picked.identityProvider.id, provider.id, 'the one external provider, without asking');
@@ -77,10 +77,13 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     world.asked.length = 0;
     world.answer('Stark IdP', '', 'stark-mobile-app-prod');
     const auth = await addKeys(world.ctx, env);
-    assert.deepEqual(world.asked.map((a) => [a.kind, a.text, a.options]), [
-      ['pick', 'Add Keys: identity provider for Production', ['Stark IdP']],
-      ['ask', 'Add Keys', undefined],
-    ]);
+    assert.deepEqual(
+      world.asked.map((a) => [a.kind, a.text, a.options]),
+      [
+        ['pick', 'Add Keys: identity provider for Production', ['Stark IdP']],
+        ['ask', 'Add Keys', undefined],
+      ],
+    );
     assert.equal(world.asked[1]!.refused?.length, 1);
     assert.deepEqual([auth.identityProviderId, auth.clientId, auth.environment], [provider.id, 'stark-mobile-app-prod', 'production']);
     await removeKeys(world.ctx, await resolveEnvironment(world.ctx, env), { confirmed: true });
@@ -151,10 +154,13 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     fakeVscode.commands.executeCommand = async (...args: unknown[]) => void ran.push(args);
     await actions.get('Open Stark Mobile App')!();
     assert.deepEqual(ran, [['choreo.openOverview', { orgHandle: ORG, projectHandle: PROJECT, componentName: consumer.name }]]);
-    assert.ok((await world.client.listIdentityProviders(ORG)).some((p) => p.id === provider.id), 'the provider is still there');
+    assert.ok(
+      (await world.client.listIdentityProviders(ORG)).some((p) => p.id === provider.id),
+      'the provider is still there',
+    );
   });
 
-  it('the overview\'s Delete is refused the same way, on the page, which stays open', async () => {
+  it("the overview's Delete is refused the same way, on the page, which stays open", async () => {
     const fake = await overview();
     world.answer(true);
     fake.send({ type: 'delete' });
@@ -191,7 +197,7 @@ describe('identity providers: refresh, delete refused while in use, delete', fun
     assert.deepEqual(world.changes, [{ orgHandle: ORG, identityProviders: true }]);
   });
 
-  it('describes each kind of change in the product\'s words', () => {
+  it("describes each kind of change in the product's words", () => {
     assert.equal(
       describeChanges([
         { field: 'issuer', before: 'https://a', after: 'https://b' },

@@ -16,7 +16,7 @@ import { startWorld, type World } from './world';
 const src = (p: string) => path.join(__dirname, '..', '..', '..', 'src', p);
 const { copyServiceUrl } = requireWithFakeVscode<{ copyServiceUrl: typeof copyServiceUrlType }>(src('commands/copyServiceUrl'));
 
-describe('prompts through the use cases\' prompter', function () {
+describe("prompts through the use cases' prompter", function () {
   this.timeout(30_000);
   let world: World;
 
@@ -77,7 +77,12 @@ describe('prompts through the use cases\' prompter', function () {
 
   it('Add Keys without an external provider says to add one, and asks nothing', async () => {
     const consumer = await createExternalConsumer(world.ctx, { orgHandle: 'stark-industries', projectHandle: 'default' }, { displayName: 'Stark Mobile App' });
-    const env = await resolveEnvironment(world.ctx, { orgHandle: 'stark-industries', projectHandle: 'default', componentName: consumer.name, environment: 'development' });
+    const env = await resolveEnvironment(world.ctx, {
+      orgHandle: 'stark-industries',
+      projectHandle: 'default',
+      componentName: consumer.name,
+      environment: 'development',
+    });
     world.asked.length = 0;
     const refusal = await addKeys(world.ctx, env).then(
       () => assert.fail('keys were added'),
@@ -89,11 +94,14 @@ describe('prompts through the use cases\' prompter', function () {
     assert.deepEqual(world.asked, []);
   });
 
-  it('Copy Service URL of an endpoint asks the environment (there are two) and copies that one\'s URL', async () => {
+  it("Copy Service URL of an endpoint asks the environment (there are two) and copies that one's URL", async () => {
     const service = (await world.client.listComponents('stark-industries', 'default', { type: 'service' })).items[0]!;
     const endpoint = service.endpoints![0]!;
     world.answer('Production');
-    const url = await copyServiceUrl(world.ctx as never, { orgHandle: 'stark-industries', projectHandle: 'default', componentName: service.name, endpoint } as never);
+    const url = await copyServiceUrl(
+      world.ctx as never,
+      { orgHandle: 'stark-industries', projectHandle: 'default', componentName: service.name, endpoint } as never,
+    );
     assert.deepEqual(world.asked[0]?.options, ['Development', 'Production']);
     assert.equal(url, endpoint.gatewayUrls.production);
     assert.notEqual(url, endpoint.gatewayUrls.development);

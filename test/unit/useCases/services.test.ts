@@ -62,7 +62,11 @@ describe('services: Create Service and the Service Overview', function () {
   });
 
   it('one URL ("My service runs at") becomes the upstream of every environment; the tree hears of it', async () => {
-    const service = await createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Inventory API', endpoints: [{ name: 'api', upstreamUrl: ' http://localhost:8080/v1 ' }] });
+    const service = await createService(
+      world.ctx,
+      { orgHandle: ORG, projectHandle: PROJECT },
+      { displayName: 'Inventory API', endpoints: [{ name: 'api', upstreamUrl: ' http://localhost:8080/v1 ' }] },
+    );
     assert.equal(service.name, 'inventory-api', 'the unique name derived from the display name');
     assert.equal(service.type, 'service');
     assert.deepEqual(service.endpoints?.[0]?.upstreamUrls, { development: 'http://localhost:8080/v1', production: 'http://localhost:8080/v1' });
@@ -71,22 +75,30 @@ describe('services: Create Service and the Service Overview', function () {
   });
 
   it('a URL per environment wins over the one URL where given', async () => {
-    const service = await createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, {
-      displayName: 'Billing',
-      endpoints: [{ name: 'api', visibility: 'Organization', upstreamUrl: 'http://localhost:9000', upstreamUrls: { production: 'https://billing.staging.example' } }],
-    });
+    const service = await createService(
+      world.ctx,
+      { orgHandle: ORG, projectHandle: PROJECT },
+      {
+        displayName: 'Billing',
+        endpoints: [
+          { name: 'api', visibility: 'Organization', upstreamUrl: 'http://localhost:9000', upstreamUrls: { production: 'https://billing.staging.example' } },
+        ],
+      },
+    );
     assert.deepEqual(service.endpoints?.[0]?.upstreamUrls, { development: 'http://localhost:9000', production: 'https://billing.staging.example' });
     assert.equal(service.endpoints?.[0]?.visibility, 'Organization');
   });
 
-  it('refuses a URL that is not http/https under that endpoint\'s one URL, before any call: nothing is created', async () => {
+  it("refuses a URL that is not http/https under that endpoint's one URL, before any call: nothing is created", async () => {
     for (const [bad, said] of [
       // What people type most: the URL without its scheme, answered with the URL they meant.
       ['localhost:8080', 'Start the URL with http:// or https://, as in http://localhost:8080.'],
       ['ftp://files.example', 'Enter an http or https URL.'],
       ['not a url', 'Enter an http or https URL.'],
     ] as const) {
-      const e = await refusal(createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Bad URL', endpoints: [{ name: 'api', upstreamUrl: bad }] }));
+      const e = await refusal(
+        createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Bad URL', endpoints: [{ name: 'api', upstreamUrl: bad }] }),
+      );
       assert.equal(e.code, 'validation_failed');
       assert.deepEqual(Object.keys(e.fields), ['endpoints.0.upstreamUrl'], `${bad}: ${JSON.stringify(e.fields)}`);
       assert.equal(e.fields['endpoints.0.upstreamUrl'], said);
@@ -97,7 +109,11 @@ describe('services: Create Service and the Service Overview', function () {
 
   it('refuses an environment the organization does not have, naming the ones it has', async () => {
     const e = await refusal(
-      createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Staging Only', endpoints: [{ name: 'api', upstreamUrls: { staging: 'http://localhost:1' } }] }),
+      createService(
+        world.ctx,
+        { orgHandle: ORG, projectHandle: PROJECT },
+        { displayName: 'Staging Only', endpoints: [{ name: 'api', upstreamUrls: { staging: 'http://localhost:1' } }] },
+      ),
     );
     assert.deepEqual(Object.keys(e.fields), ['endpoints.0.upstreamUrls.staging']);
     assert.match(e.message, /no environment "staging"; use one of: development, production/);
@@ -109,12 +125,28 @@ describe('services: Create Service and the Service Overview', function () {
     fake.send({ type: 'ready' });
     await settle(fake.posted, 'init');
     const init = last(fake.posted, 'init') as unknown as { environments: Record<string, { handle: string }[]>; selected: unknown };
-    assert.deepEqual(init.environments[ORG]?.map((e) => e.handle), ['development', 'production']);
+    assert.deepEqual(
+      init.environments[ORG]?.map((e) => e.handle),
+      ['development', 'production'],
+    );
     assert.deepEqual(init.selected, { orgHandle: ORG, projectHandle: PROJECT });
     const draft = { name: 'api', visibility: 'Project', upstreamUrl: 'http://localhost:8080', perEnvironment: false, upstreamUrls: {} };
-    const create = (o: object) => ({ type: 'create', project: { orgHandle: ORG, projectHandle: PROJECT }, displayName: 'Inventory API', name: 'inventory-api', description: '', endpoints: [draft], ...o });
+    const create = (o: object) => ({
+      type: 'create',
+      project: { orgHandle: ORG, projectHandle: PROJECT },
+      displayName: 'Inventory API',
+      name: 'inventory-api',
+      description: '',
+      endpoints: [draft],
+      ...o,
+    });
 
-    fake.send(create({ name: 'orders', endpoints: [{ ...draft, perEnvironment: true, upstreamUrls: { development: 'http://localhost:1', production: 'localhost:2' } }] }));
+    fake.send(
+      create({
+        name: 'orders',
+        endpoints: [{ ...draft, perEnvironment: true, upstreamUrls: { development: 'http://localhost:1', production: 'localhost:2' } }],
+      }),
+    );
     await settle(fake.posted, 'formError');
     let error = last(fake.posted, 'formError')!;
     assert.deepEqual(error.fields, { 'endpoint-0-url-production': 'Start the URL with http:// or https://, as in http://localhost:2.' });
@@ -140,7 +172,11 @@ describe('services: Create Service and the Service Overview', function () {
     let service: Component;
     let consumer: Component;
     before(async () => {
-      service = await createService(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Catalog', endpoints: [{ name: 'api', upstreamUrl: 'http://127.0.0.1:9/' }] });
+      service = await createService(
+        world.ctx,
+        { orgHandle: ORG, projectHandle: PROJECT },
+        { displayName: 'Catalog', endpoints: [{ name: 'api', upstreamUrl: 'http://127.0.0.1:9/' }] },
+      );
       consumer = await createExternalConsumer(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Stark Web Shop' });
       await world.client.createConnection(ORG, PROJECT, consumer.name, { name: 'Catalog', serviceComponentName: service.name, endpointName: 'api' });
     });
@@ -155,8 +191,13 @@ describe('services: Create Service and the Service Overview', function () {
       const fake = overview();
       fake.send({ type: 'ready' });
       await settle(fake.posted, 'probed');
-      const data = last(fake.posted, 'data') as unknown as { connectedConsumers: { endpointName: string; connectionName: string; consumer: { name: string } }[] };
-      assert.deepEqual(data.connectedConsumers.map((c) => [c.endpointName, c.connectionName, c.consumer.name]), [['api', 'Catalog', 'stark-web-shop']]);
+      const data = last(fake.posted, 'data') as unknown as {
+        connectedConsumers: { endpointName: string; connectionName: string; consumer: { name: string } }[];
+      };
+      assert.deepEqual(
+        data.connectedConsumers.map((c) => [c.endpointName, c.connectionName, c.consumer.name]),
+        [['api', 'Catalog', 'stark-web-shop']],
+      );
       const probed = last(fake.posted, 'probed') as unknown as { url: string; answered: boolean; summary: string };
       assert.equal(probed.url, 'http://127.0.0.1:9/');
       assert.equal(probed.answered, false);
@@ -170,9 +211,11 @@ describe('services: Create Service and the Service Overview', function () {
       fake.send({ type: 'ready' });
       await settle(fake.posted, 'data');
       type Incoming = { connectionId: string; connectionName: string; revoked?: { byOrgHandle: string } };
-      const kioskOf = () => (last(fake.posted, 'data') as unknown as { connectedConsumers: Incoming[] }).connectedConsumers.find((c) => c.connectionName === 'Kiosk Catalog')!;
+      const kioskOf = () =>
+        (last(fake.posted, 'data') as unknown as { connectedConsumers: Incoming[] }).connectedConsumers.find((c) => c.connectionName === 'Kiosk Catalog')!;
       const incoming = kioskOf();
-      const revokedNow = async () => (await world.client.listConnectedConsumers(ORG, PROJECT, service.name)).find((c) => c.connectionId === incoming.connectionId)!.revoked;
+      const revokedNow = async () =>
+        (await world.client.listConnectedConsumers(ORG, PROJECT, service.name)).find((c) => c.connectionId === incoming.connectionId)!.revoked;
       fakeVscode.warnings.length = 0;
       // Dismissed: nothing happens.
       fakeVscode.warningAnswer = undefined;
@@ -199,7 +242,9 @@ describe('services: Create Service and the Service Overview', function () {
       const seen: string[] = [];
       upstream.server.on('request', (req) => seen.push(req.url ?? ''));
       try {
-        await updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', { upstreamUrls: { development: `${upstream.url}/admin/delete-everything` } });
+        await updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', {
+          upstreamUrls: { development: `${upstream.url}/admin/delete-everything` },
+        });
         // The same control plane, named as a team server would be (the calls still go where they went).
         const client = await world.ctx.client();
         const remote = new Proxy(client, {
@@ -210,7 +255,12 @@ describe('services: Create Service and the Service Overview', function () {
           },
         });
         const fake = fakePanel();
-        new OverviewPanel(fake.panel as never, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, { ...world.ctx, client: async () => remote }, nav);
+        new OverviewPanel(
+          fake.panel as never,
+          { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name },
+          { ...world.ctx, client: async () => remote },
+          nav,
+        );
         fake.send({ type: 'ready' });
         await settle(fake.posted, 'data');
         await new Promise((r) => setTimeout(r, 300));
@@ -225,12 +275,14 @@ describe('services: Create Service and the Service Overview', function () {
         await until(() => seen.length > 0, 'the local page to probe the URL');
         assert.deepEqual(seen, ['/admin/delete-everything']);
       } finally {
-        await updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', { upstreamUrls: { development: 'http://127.0.0.1:9/' } });
+        await updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', {
+          upstreamUrls: { development: 'http://127.0.0.1:9/' },
+        });
         upstream.server.close();
       }
     });
 
-    it('a connected consumer\'s link opens its Overview; one the page does not show is refused', async () => {
+    it("a connected consumer's link opens its Overview; one the page does not show is refused", async () => {
       const fake = overview();
       fake.send({ type: 'ready' });
       await settle(fake.posted, 'data');
@@ -242,18 +294,24 @@ describe('services: Create Service and the Service Overview', function () {
       assert.ok(world.lines.some((l) => /refused openConsumer \(not_shown\)/.test(l)));
     });
 
-    it('saves one environment\'s upstream URL (the other keeps its own); a bad one lands under its field and nothing stored changes', async () => {
+    it("saves one environment's upstream URL (the other keeps its own); a bad one lands under its field and nothing stored changes", async () => {
       const fake = overview();
       fake.send({ type: 'ready' });
       await settle(fake.posted, 'data');
       fake.send({ type: 'saveUpstream', endpoint: 'api', environment: 'production', url: 'not a url' });
       await settle(fake.posted, 'formError');
       assert.deepEqual(last(fake.posted, 'formError')?.fields, { 'upstream-api-production': 'Enter an http or https URL.' });
-      assert.deepEqual((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.upstreamUrls, { development: 'http://127.0.0.1:9/', production: 'http://127.0.0.1:9/' });
+      assert.deepEqual((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.upstreamUrls, {
+        development: 'http://127.0.0.1:9/',
+        production: 'http://127.0.0.1:9/',
+      });
       fake.send({ type: 'saveUpstream', endpoint: 'api', environment: 'production', url: ' https://catalog.example/ ' });
       await settle(fake.posted, 'saved');
       assert.deepEqual(last(fake.posted, 'saved'), { type: 'saved', field: 'upstream-api-production' });
-      assert.deepEqual((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.upstreamUrls, { development: 'http://127.0.0.1:9/', production: 'https://catalog.example/' });
+      assert.deepEqual((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.upstreamUrls, {
+        development: 'http://127.0.0.1:9/',
+        production: 'https://catalog.example/',
+      });
       assert.deepEqual(world.changes.at(-1), { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name });
     });
 
@@ -261,17 +319,30 @@ describe('services: Create Service and the Service Overview', function () {
       await world.client.createProject(ORG, { name: 'Storefront', description: '' });
       const other = await createExternalConsumer(world.ctx, { orgHandle: ORG, projectHandle: 'storefront' }, { displayName: 'Kiosk' });
       await updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', { visibility: 'Organization' });
-      await world.client.createConnection(ORG, 'storefront', other.name, { name: 'Catalog', serviceProjectHandle: PROJECT, serviceComponentName: service.name, endpointName: 'api' });
+      await world.client.createConnection(ORG, 'storefront', other.name, {
+        name: 'Catalog',
+        serviceProjectHandle: PROJECT,
+        serviceComponentName: service.name,
+        endpointName: 'api',
+      });
       const fake = overview();
       fake.send({ type: 'ready' });
       await settle(fake.posted, 'data');
       fake.send({ type: 'saveVisibility', endpoint: 'api', visibility: 'Project' });
       await settle(fake.posted, 'refused');
-      const refused = last(fake.posted, 'refused') as unknown as { field: string; code: string; message: string; uses: { projectHandle: string; componentName: string; connectionName?: string }[] };
+      const refused = last(fake.posted, 'refused') as unknown as {
+        field: string;
+        code: string;
+        message: string;
+        uses: { projectHandle: string; componentName: string; connectionName?: string }[];
+      };
       assert.equal(refused.field, 'visibility-api');
       assert.equal(refused.code, 'in_use');
       assert.match(refused.message, /storefront\/kiosk/);
-      assert.deepEqual(refused.uses.map((u) => [u.projectHandle, u.componentName, u.connectionName]), [['storefront', 'kiosk', 'Catalog']]);
+      assert.deepEqual(
+        refused.uses.map((u) => [u.projectHandle, u.componentName, u.connectionName]),
+        [['storefront', 'kiosk', 'Catalog']],
+      );
       assert.equal(last(fake.posted, 'formError'), undefined, 'said once');
       assert.equal((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.visibility, 'Organization', 'nothing changed');
       opened.length = 0;
@@ -284,7 +355,7 @@ describe('services: Create Service and the Service Overview', function () {
       assert.equal((await world.client.getComponent(ORG, PROJECT, service.name)).endpoints?.[0]?.visibility, 'Public');
     });
 
-    it("Save CORS: a refused setting lands under its fields (credentials with any origin says why) and changes nothing; a good one is stored", async () => {
+    it('Save CORS: a refused setting lands under its fields (credentials with any origin says why) and changes nothing; a good one is stored', async () => {
       const fake = overview();
       fake.send({ type: 'ready' });
       await settle(fake.posted, 'data');
@@ -301,7 +372,13 @@ describe('services: Create Service and the Service Overview', function () {
       fake.send({ type: 'saveCors', endpoint: 'api', cors: { ...DEFAULT_CORS, allowMethods: ['GET', 'FETCH'] } });
       await until(() => last(fake.posted, 'formError')?.fields?.['cors-api-allowMethods'] !== undefined, 'the method refused under its field');
 
-      const good = { allowOrigins: ['https://shop.stark.test'], allowMethods: ['GET', 'POST'] as const, allowHeaders: ['authorization'], allowCredentials: true, maxAge: 300 };
+      const good = {
+        allowOrigins: ['https://shop.stark.test'],
+        allowMethods: ['GET', 'POST'] as const,
+        allowHeaders: ['authorization'],
+        allowCredentials: true,
+        maxAge: 300,
+      };
       fake.send({ type: 'saveCors', endpoint: 'api', cors: { ...good, allowMethods: [...good.allowMethods] } });
       await settle(fake.posted, 'saved');
       assert.deepEqual(last(fake.posted, 'saved'), { type: 'saved', field: 'cors-api' });
@@ -312,19 +389,37 @@ describe('services: Create Service and the Service Overview', function () {
     });
 
     it('updateEndpoint refuses an unknown environment by name, and an endpoint the service does not have', async () => {
-      const e = await refusal(updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', { upstreamUrls: { staging: 'http://localhost:1' } }));
+      const e = await refusal(
+        updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'api', {
+          upstreamUrls: { staging: 'http://localhost:1' },
+        }),
+      );
       assert.deepEqual(Object.keys(e.fields), ['upstreamUrls.staging']);
       assert.match(e.message, /no environment "staging"/);
-      await assert.rejects(updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'nope', { upstreamUrls: { development: 'http://localhost:1' } }), (err: Error & { code?: string }) => err.code === 'not_found');
+      await assert.rejects(
+        updateEndpoint(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, 'nope', {
+          upstreamUrls: { development: 'http://localhost:1' },
+        }),
+        (err: Error & { code?: string }) => err.code === 'not_found',
+      );
     });
 
     it('Delete of a service with a connection is refused, naming the consumer and its connection, and the service stays', async () => {
-            await assert.rejects(deleteResource(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, { confirmed: true }), (err: Error & { code?: string; uses?: { componentName: string; connectionName?: string }[] }) => {
-        assert.equal(err.code, 'in_use');
-        assert.match(err.message, /stark-web-shop/);
-        assert.deepEqual(err.uses?.map((u) => [u.componentName, u.connectionName]), [['stark-web-shop', 'Catalog'], ['kiosk', 'Catalog']]);
-        return true;
-      });
+      await assert.rejects(
+        deleteResource(world.ctx, { orgHandle: ORG, projectHandle: PROJECT, componentName: service.name }, { confirmed: true }),
+        (err: Error & { code?: string; uses?: { componentName: string; connectionName?: string }[] }) => {
+          assert.equal(err.code, 'in_use');
+          assert.match(err.message, /stark-web-shop/);
+          assert.deepEqual(
+            err.uses?.map((u) => [u.componentName, u.connectionName]),
+            [
+              ['stark-web-shop', 'Catalog'],
+              ['kiosk', 'Catalog'],
+            ],
+          );
+          return true;
+        },
+      );
       assert.equal((await world.client.getComponent(ORG, PROJECT, service.name)).name, service.name);
     });
   });
@@ -359,7 +454,7 @@ describe('services: Create Service and the Service Overview', function () {
       }
     });
 
-    it('says when a team server\'s gateway would call its own localhost, not this machine\'s', async () => {
+    it("says when a team server's gateway would call its own localhost, not this machine's", async () => {
       const r = await probeUpstream(up.url, 'https://choreo-cp.example.com');
       assert.match(r.remoteNote ?? '', /choreo-cp\.example\.com is a team server: its gateway calls 127\.0\.0\.1:\d+ on that server, not on this machine/);
       assert.equal((await probeUpstream(up.url, 'http://localhost:7480')).remoteNote, undefined);

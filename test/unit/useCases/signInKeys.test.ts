@@ -22,7 +22,9 @@ import { recordSentRequests, type SentRequest } from './sentRequests';
 import { startWorld, type World } from './world';
 
 const src = (p: string) => path.join(__dirname, '..', '..', '..', 'src', p);
-const { ConfigureAuthenticationPanel } = requireWithFakeVscode<{ ConfigureAuthenticationPanel: typeof ConfigurePanelType }>(src('webviews/configureAuthentication/host'));
+const { ConfigureAuthenticationPanel } = requireWithFakeVscode<{ ConfigureAuthenticationPanel: typeof ConfigurePanelType }>(
+  src('webviews/configureAuthentication/host'),
+);
 
 const ORG = 'stark-industries';
 const SECRET_PASSWORD = 'correct-horse-battery-staple';
@@ -65,11 +67,24 @@ describe('sign-in keys and test users (extension side)', function () {
       const app = await createExternalConsumer(ctx, { orgHandle: ORG, projectHandle: 'default' }, { displayName: 'Stark Sign-In Check' });
       await generateKeys(ctx, await resolveEnvironment(ctx, { orgHandle: ORG, projectHandle: 'default', componentName: app.name, environment: 'development' }));
       const callback = 'http://localhost:5173/callback';
-      const keys = await world.client.updateKeySettings(ORG, 'default', app.name, 'development', { ...DEFAULT_KEY_SETTINGS, grantTypes: ['authorization_code'], callbackUrls: [callback], publicClient: true });
+      const keys = await world.client.updateKeySettings(ORG, 'default', app.name, 'development', {
+        ...DEFAULT_KEY_SETTINGS,
+        grantTypes: ['authorization_code'],
+        callbackUrls: [callback],
+        publicClient: true,
+      });
       signIn = async (username, password) => {
         const challenge = createHash('sha256').update(randomBytes(32).toString('base64url')).digest('base64url');
         const url = new URL(`${world.client.baseUrl}/oauth2/${ORG}/authorize`);
-        const params = { response_type: 'code', client_id: keys.clientId, redirect_uri: callback, scope: 'openid', state: 's', code_challenge: challenge, code_challenge_method: 'S256' };
+        const params = {
+          response_type: 'code',
+          client_id: keys.clientId,
+          redirect_uri: callback,
+          scope: 'openid',
+          state: 's',
+          code_challenge: challenge,
+          code_challenge_method: 'S256',
+        };
         for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
         const answer = await new SignInBrowser().signIn(url.href, username, password);
         assert.ok(answer.status !== 303 || answer.location!.startsWith(`${callback}?code=`), answer.location);
@@ -77,7 +92,7 @@ describe('sign-in keys and test users (extension side)', function () {
       };
     });
 
-    it('Add User asks for each value, refuses a bad one in the schema\'s words, and hides the password', async () => {
+    it("Add User asks for each value, refuses a bad one in the schema's words, and hides the password", async () => {
       world.answer('ann smith', 'ann', 'short', SECRET_PASSWORD, '[manager, engineering]', 'Ann', '', 'not-an-email', 'ann@stark.example');
       const user = await addTestUser(ctx, users);
       assert.equal(user.username, 'ann');
@@ -88,13 +103,26 @@ describe('sign-in keys and test users (extension side)', function () {
       assert.deepEqual(name!.refused, ['A username has no spaces or control characters.']);
       assert.deepEqual(password!.refused, ['Use at least 8 characters.']);
       assert.match(password!.text, /Add User to Development of stark-industries/);
-      assert.deepEqual(world.asked.map((a) => a.hidden === true), [false, true, false, false, false, false], 'only the password is hidden as typed');
+      assert.deepEqual(
+        world.asked.map((a) => a.hidden === true),
+        [false, true, false, false, false, false],
+        'only the password is hidden as typed',
+      );
       assert.deepEqual(world.asked.find((a) => a.detail === 'Email (optional)')?.refused, ['Enter an email address such as ann@example.com.']);
       const post = sent.requests.filter((r) => r.method === 'POST').at(-1)!;
       assert.deepEqual([post.method, post.path], ['POST', '/api/v1/orgs/stark-industries/environments/development/users']);
-      assert.deepEqual(post.body, { username: 'ann', password: SECRET_PASSWORD, groups: ['manager', 'engineering'], firstName: 'Ann', email: 'ann@stark.example' });
+      assert.deepEqual(post.body, {
+        username: 'ann',
+        password: SECRET_PASSWORD,
+        groups: ['manager', 'engineering'],
+        firstName: 'Ann',
+        email: 'ann@stark.example',
+      });
       assert.deepEqual(world.changes, [{ orgHandle: ORG, testUsers: 'development' }], 'the tree reloads that Users row');
-      assert.deepEqual((await (await ctx.client()).listTestUsers(ORG, 'development')).map((u) => u.username), ['ann']);
+      assert.deepEqual(
+        (await (await ctx.client()).listTestUsers(ORG, 'development')).map((u) => u.username),
+        ['ann'],
+      );
     });
 
     it('reads groups as people type them and as the CSV spells them', () => {
@@ -103,19 +131,25 @@ describe('sign-in keys and test users (extension side)', function () {
       assert.deepEqual(parseGroups(''), []);
     });
 
-    it('Import Users imports Choreo\'s template as it is', async () => {
+    it("Import Users imports Choreo's template as it is", async () => {
       const imported = await importTestUsers(ctx, users, TEST_USERS_CSV_TEMPLATE);
-      assert.deepEqual(imported.map((u) => [u.username, u.groups]), [['demouser', ['manager', 'engineering']]]);
+      assert.deepEqual(
+        imported.map((u) => [u.username, u.groups]),
+        [['demouser', ['manager', 'engineering']]],
+      );
       assert.deepEqual(world.changes, [{ orgHandle: ORG, testUsers: 'development' }]);
     });
 
     it('Import Users with bad lines imports nothing and names each bad line and what to fix', async () => {
       const csv = `username,password,groups,first_name,last_name,email\n"bob","password1","[qa]","Bob","","bob@stark.example"\n"carol","short","","","",""\n"DemoUser","password1","","","",""\n`;
-      const e = await importTestUsers(ctx, users, csv).then(() => assert.fail('imported'), (x: unknown) => x);
+      const e = await importTestUsers(ctx, users, csv).then(
+        () => assert.fail('imported'),
+        (x: unknown) => x,
+      );
       assert.ok(e instanceof UseCaseError, String(e));
       assert.equal(e.code, 'csv_refused');
       assert.match(e.message, /^Nothing was imported: fix these 2 lines and import again\./);
-      assert.match(e.message, /line 3: password: Use at least 8 characters\./, 'the CSV\'s column and what to fix');
+      assert.match(e.message, /line 3: password: Use at least 8 characters\./, "the CSV's column and what to fix");
       assert.match(e.message, /line 4: Development already has a test user named DemoUser\./, 'usernames are one whatever their case');
       assert.deepEqual(Object.keys(e.fields), ['line 3', 'line 4']);
       assert.ok(!(await (await ctx.client()).listTestUsers(ORG, 'development')).some((u) => u.username === 'bob'), 'the good line was not imported either');
@@ -130,7 +164,10 @@ describe('sign-in keys and test users (extension side)', function () {
       assert.equal(world.asked[0]!.hidden, true);
       assert.equal(await signIn('ann', 'another-long-password'), 303, 'ann signs in with the new password');
       assert.equal(await signIn('ann', SECRET_PASSWORD), 401, 'and no longer with the old one');
-      await assert.rejects(resetTestUserPassword(ctx, { ...users, username: 'ann' }, 'short'), (e: UseCaseError) => e.code === 'validation_failed' && e.fields.password === 'Use at least 8 characters.');
+      await assert.rejects(
+        resetTestUserPassword(ctx, { ...users, username: 'ann' }, 'short'),
+        (e: UseCaseError) => e.code === 'validation_failed' && e.fields.password === 'Use at least 8 characters.',
+      );
     });
 
     it('Delete User asks first, naming the user and what ends; dismissing it deletes nothing', async () => {
@@ -168,21 +205,30 @@ describe('sign-in keys and test users (extension side)', function () {
     const last = <T = Posted>(posted: unknown[], type: string) => (posted as Posted[]).filter((m) => m.type === type).at(-1) as T | undefined;
 
     before(async () => {
-      await generateKeys(ctx, await resolveEnvironment(ctx, { orgHandle: ORG, projectHandle: 'default', componentName: consumer.name, environment: 'development' }));
+      await generateKeys(
+        ctx,
+        await resolveEnvironment(ctx, { orgHandle: ORG, projectHandle: 'default', componentName: consumer.name, environment: 'development' }),
+      );
     });
 
-    it('shows the settings keys have now (the defaults) and the organization\'s issuer', async () => {
+    it("shows the settings keys have now (the defaults) and the organization's issuer", async () => {
       const f = await form();
       const data = last<{ authConfiguration: { keySettings?: unknown }; issuer: string }>(f.posted, 'data')!;
       assert.deepEqual(data.authConfiguration.keySettings, DEFAULT_KEY_SETTINGS);
       assert.equal(data.issuer, `${world.client.baseUrl}/oauth2/${ORG}`);
     });
 
-    it('puts each problem under its field, by the API\'s path, and sends nothing', async () => {
+    it("puts each problem under its field, by the API's path, and sends nothing", async () => {
       const f = await form();
       const writes = () => sent.requests.filter((r) => r.method !== 'GET').length;
       const before = writes();
-      await f.act({ type: 'saveKeySettings', settings: draft({ callbackUrls: ['http://localhost:5173/ok', 'http://app.example.com/cb'], expiry: { ...draft().expiry, idToken: 'soon', refreshToken: '5' } }) });
+      await f.act({
+        type: 'saveKeySettings',
+        settings: draft({
+          callbackUrls: ['http://localhost:5173/ok', 'http://app.example.com/cb'],
+          expiry: { ...draft().expiry, idToken: 'soon', refreshToken: '5' },
+        }),
+      });
       const error = last<{ code: string; message: string; fields: Record<string, string> }>(f.posted, 'formError')!;
       assert.equal(error.code, 'validation_failed');
       assert.equal(error.message, 'Check the marked fields.');
@@ -211,7 +257,11 @@ describe('sign-in keys and test users (extension side)', function () {
       const put = sent.requests.filter((r) => r.method === 'PUT').at(-1)!;
       assert.equal(put.method, 'PUT');
       assert.equal(put.path, `/api/v1/orgs/${ORG}/projects/default/components/${consumer.name}/auth/development/key-settings`);
-      assert.deepEqual(put.body, { ...draft(), expiry: { applicationAccessToken: 3600, userAccessToken: 900, refreshToken: 86400, idToken: 3600 } }, 'trimmed, seconds as numbers');
+      assert.deepEqual(
+        put.body,
+        { ...draft(), expiry: { applicationAccessToken: 3600, userAccessToken: 900, refreshToken: 86400, idToken: 3600 } },
+        'trimmed, seconds as numbers',
+      );
       const types = (f.posted as Posted[]).map((m) => m.type);
       assert.ok(types.lastIndexOf('keySettingsSaved') < types.lastIndexOf('data'), 'the draft goes, then the settings as saved arrive');
       const data = last<{ authConfiguration: { keySettings: { grantTypes: string[]; callbackUrls: string[] } } }>(f.posted, 'data')!;

@@ -24,7 +24,11 @@ describe('Test Connection (use case) through the real gateway', function () {
     consumer = await createExternalConsumer(world.ctx, { orgHandle: ORG, projectHandle: PROJECT }, { displayName: 'Stark Mobile App' });
     await generateKeys(world.ctx, await resolveEnvironment(world.ctx, { ...componentTargetOf(consumer), environment: 'development' }));
     const service = (await world.client.listComponents(ORG, PROJECT, { type: 'service' })).items[0]!;
-    await createConnection(world.ctx, componentTargetOf(consumer), { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name });
+    await createConnection(world.ctx, componentTargetOf(consumer), {
+      name: 'Greeting',
+      serviceComponentName: service.name,
+      endpointName: service.endpoints![0]!.name,
+    });
   });
   after(async () => {
     await world?.close();
@@ -46,7 +50,7 @@ describe('Test Connection (use case) through the real gateway', function () {
     assert.ok(!/Bearer|eyJ/.test(result.report + world.lines.join('\n')), 'no token in the report or the log');
   });
 
-  it('a pasted token the gateway refuses: 401, the gateway\'s words and what to do', async () => {
+  it("a pasted token the gateway refuses: 401, the gateway's words and what to do", async () => {
     const result = await testConnection(world.ctx, await target(), { method: 'GET', path: '/', accessToken: 'not-a-token' });
     assert.equal(result.status, 401);
     assert.match(result.advice ?? '', /^The gateway said: ".+"\. The token was refused\. Check that Stark Mobile App's keys in Development are current/);
@@ -66,5 +70,4 @@ describe('Test Connection (use case) through the real gateway', function () {
     assert.match(result.advice ?? '', /may not call this endpoint\. Check that the connection Greeting still exists \(Create Connection adds it again\)/);
     assert.match(result.report, /> The gateway said:/);
   });
-
 });

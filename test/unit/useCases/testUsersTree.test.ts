@@ -10,7 +10,9 @@ import type { IdentityProvidersNode as IdentityProvidersNodeType } from '../../.
 import { requireWithFakeVscode } from './fakeVscode';
 import { startWorld, type World } from './world';
 
-const { IdentityProvidersNode } = requireWithFakeVscode<{ IdentityProvidersNode: typeof IdentityProvidersNodeType }>(path.join(__dirname, '..', '..', '..', 'src', 'tree', 'identityProvidersNode'));
+const { IdentityProvidersNode } = requireWithFakeVscode<{ IdentityProvidersNode: typeof IdentityProvidersNodeType }>(
+  path.join(__dirname, '..', '..', '..', 'src', 'tree', 'identityProvidersNode'),
+);
 const ORG = 'stark-industries';
 
 describe('the Users rows of the built-in identity provider', function () {
@@ -22,7 +24,11 @@ describe('the Users rows of the built-in identity provider', function () {
     world = await startWorld();
     tree = { client: async () => world.client, filter: undefined, register: () => undefined, roles: new OrgRoles() };
     await world.client.createOrganization({ name: 'Stark Industries' });
-    await world.client.importTestUsers(ORG, 'development', 'username,password,groups,first_name,last_name,email\n"pepper","pepper-password","[manager, engineering]","","",""\n"happy","happy-password","","","",""\n');
+    await world.client.importTestUsers(
+      ORG,
+      'development',
+      'username,password,groups,first_name,last_name,email\n"pepper","pepper-password","[manager, engineering]","","",""\n"happy","happy-password","","","",""\n',
+    );
   });
   after(async () => {
     await world?.close();
@@ -43,12 +49,20 @@ describe('the Users rows of the built-in identity provider', function () {
       ['Users', 'Development', 'testUsers'],
       ['Users', 'Production', 'testUsers'],
     ]);
-    assert.deepEqual((await stores[0]!.getChildren()).map(row), [
-      ['happy', '', 'testUser'],
-      ['pepper', 'manager, engineering', 'testUser'],
-    ], 'by username');
+    assert.deepEqual(
+      (await stores[0]!.getChildren()).map(row),
+      [
+        ['happy', '', 'testUser'],
+        ['pepper', 'manager, engineering', 'testUser'],
+      ],
+      'by username',
+    );
     assert.deepEqual((await stores[1]!.getChildren()).map(row), [['No test users yet: Add User or Import Users', undefined, 'message']]);
-    assert.deepEqual((stores[0] as unknown as { ref: unknown }).ref, { orgHandle: ORG, environment: 'development', environmentName: 'Development' }, 'what the commands on the row act on');
+    assert.deepEqual(
+      (stores[0] as unknown as { ref: unknown }).ref,
+      { orgHandle: ORG, environment: 'development', environmentName: 'Development' },
+      'what the commands on the row act on',
+    );
   });
 
   it('reloads the Users row of the environment whose users changed, before anything wider', () => {

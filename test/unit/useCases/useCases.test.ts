@@ -22,8 +22,12 @@ import { fakeVscode, requireWithFakeVscode } from './fakeVscode';
 import { startWorld, type World } from './world';
 
 const src = (p: string) => path.join(__dirname, '..', '..', '..', 'src', p);
-const { ConfigureAuthenticationPanel } = requireWithFakeVscode<{ ConfigureAuthenticationPanel: typeof ConfigurePanelType }>(src('webviews/configureAuthentication/host'));
-const { AddIdentityProviderPanel } = requireWithFakeVscode<{ AddIdentityProviderPanel: typeof AddIdentityProviderPanelType }>(src('webviews/addIdentityProvider/host'));
+const { ConfigureAuthenticationPanel } = requireWithFakeVscode<{ ConfigureAuthenticationPanel: typeof ConfigurePanelType }>(
+  src('webviews/configureAuthentication/host'),
+);
+const { AddIdentityProviderPanel } = requireWithFakeVscode<{ AddIdentityProviderPanel: typeof AddIdentityProviderPanelType }>(
+  src('webviews/addIdentityProvider/host'),
+);
 
 const nav = { onDidChange: () => ({ dispose() {} }), openOverview() {}, openAddIdentityProvider() {} } as unknown as FormNavigation;
 const ORG = 'stark-industries';
@@ -47,11 +51,16 @@ describe('use cases, shared by commands and forms', function () {
   /** The Configure form of one environment, as VS Code would host it. */
   function configureForm(environment = 'development') {
     const fake = fakePanel();
-    new ConfigureAuthenticationPanel(fake.panel as never, { orgHandle: ORG, projectHandle: PROJECT, componentName: consumer.name, environment }, world.ctx, nav);
+    new ConfigureAuthenticationPanel(
+      fake.panel as never,
+      { orgHandle: ORG, projectHandle: PROJECT, componentName: consumer.name, environment },
+      world.ctx,
+      nav,
+    );
     return fake;
   }
 
-  it('the form\'s Generate Keys keeps the secret where the commands look: Get Test Token finds it (it found none)', async () => {
+  it("the form's Generate Keys keeps the secret where the commands look: Get Test Token finds it (it found none)", async () => {
     const form = configureForm();
     form.send({ type: 'ready' });
     await form.posts('data');
@@ -59,15 +68,21 @@ describe('use cases, shared by commands and forms', function () {
     await form.posts('secretIssued');
     const issued = form.posted.find((m) => (m as { type: string }).type === 'secretIssued') as { clientSecret: string } | undefined;
     assert.ok(issued, JSON.stringify(form.posted));
-    const key = CredentialVault.consumerSecretKey({ controlPlane: world.client.baseUrl, org: ORG, project: PROJECT, componentId: consumer.id, environment: 'development' });
-    assert.equal(world.secrets.get(key), issued.clientSecret, 'under the consumer\'s org and project, not undefined/undefined');
+    const key = CredentialVault.consumerSecretKey({
+      controlPlane: world.client.baseUrl,
+      org: ORG,
+      project: PROJECT,
+      componentId: consumer.id,
+      environment: 'development',
+    });
+    assert.equal(world.secrets.get(key), issued.clientSecret, "under the consumer's org and project, not undefined/undefined");
     assert.ok(![...world.secrets.keys()].some((k) => k.includes('undefined')));
     const { check } = await getTestToken(world.ctx, await resolveEnvironment(world.ctx, env()));
     assert.deepEqual(check.problems, []);
     assert.equal(check.ok, true);
   });
 
-  it('after Regenerate Secret from the tree, the form\'s Copy Secret hands out the new secret', async () => {
+  it("after Regenerate Secret from the tree, the form's Copy Secret hands out the new secret", async () => {
     world.answer(true);
     const issued = await regenerateSecret(world.ctx, await resolveEnvironment(world.ctx, env()));
     const form = configureForm();
@@ -81,7 +96,10 @@ describe('use cases, shared by commands and forms', function () {
     const form = configureForm();
     world.answer(undefined); // dismissed
     await form.act({ type: 'regenerateSecret' });
-    assert.deepEqual(world.asked.map((a) => [a.kind, a.text]), [['confirm', 'Regenerate the secret of Stark Mobile App in Development?']]);
+    assert.deepEqual(
+      world.asked.map((a) => [a.kind, a.text]),
+      [['confirm', 'Regenerate the secret of Stark Mobile App in Development?']],
+    );
     assert.match(world.asked[0]!.detail ?? '', /the gateway refuses the tokens already issued with it/);
     assert.ok(!form.posted.some((m) => (m as { type: string }).type === 'secretIssued'), 'dismissed: nothing regenerated');
     assert.ok(!form.posted.some((m) => (m as { type: string }).type === 'formError'), 'and nothing to report');
@@ -89,11 +107,21 @@ describe('use cases, shared by commands and forms', function () {
 
   it('Insert Snippet from the palette asks for the consumer and the environment instead of refusing', async () => {
     const service = (await world.client.listComponents(ORG, PROJECT, { type: 'service' })).items[0]!;
-    await world.client.createConnection(ORG, PROJECT, consumer.name, { name: 'Greeting', serviceComponentName: service.name, endpointName: service.endpoints![0]!.name });
+    await world.client.createConnection(ORG, PROJECT, consumer.name, {
+      name: 'Greeting',
+      serviceComponentName: service.name,
+      endpointName: service.endpoints![0]!.name,
+    });
     world.asked.length = 0;
     world.answer('Stark Mobile App', 'Production');
     const target = await resolveConnection(world.ctx, {});
-    assert.deepEqual(world.asked.map((a) => [a.kind, a.text]), [['pick', 'External consumer'], ['pick', 'Environment for Greeting']]);
+    assert.deepEqual(
+      world.asked.map((a) => [a.kind, a.text]),
+      [
+        ['pick', 'External consumer'],
+        ['pick', 'Environment for Greeting'],
+      ],
+    );
     assert.equal(target.ref.connection.name, 'Greeting');
     assert.equal(target.environment, 'production');
     assert.ok(target.config.entries.some((e) => e.key === 'ServiceURL'));
@@ -118,7 +146,7 @@ describe('use cases, shared by commands and forms', function () {
       await idp?.close();
     });
 
-    it('puts a failed discovery under the URL field, said once and in the user\'s words; a good URL adds it and closes the form', async () => {
+    it("puts a failed discovery under the URL field, said once and in the user's words; a good URL adds it and closes the form", async () => {
       const fake = fakePanel();
       new AddIdentityProviderPanel(fake.panel as never, { orgHandle: ORG }, world.ctx);
       fake.send({ type: 'ready' });
@@ -127,7 +155,14 @@ describe('use cases, shared by commands and forms', function () {
       assert.match(data.gatewayAudience, /^http:\/\/127\.0\.0\.1:\d+\/gw$/, 'the form shows the default audience');
       assert.equal(data.orgName, 'Stark Industries');
       assert.equal(data.environments.length, 2);
-      fake.send({ type: 'create', name: 'Stark IdP', description: '', wellKnownUrl: 'http://127.0.0.1:9/.well-known/openid-configuration', environments: [], audiences: [] });
+      fake.send({
+        type: 'create',
+        name: 'Stark IdP',
+        description: '',
+        wellKnownUrl: 'http://127.0.0.1:9/.well-known/openid-configuration',
+        environments: [],
+        audiences: [],
+      });
       await fake.posts('formError');
       const error = fake.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; message: string; fields: Record<string, string> };
       assert.equal(error.code, 'discovery_failed');
@@ -136,7 +171,14 @@ describe('use cases, shared by commands and forms', function () {
       assert.doesNotMatch(JSON.stringify(error), /wellKnownUrl:/);
       assert.equal(fake.panel.disposed, false, 'the form stays, with what was typed');
       world.changes.length = 0;
-      fake.send({ type: 'create', name: 'Stark IdP', description: 'oidc-provider', wellKnownUrl: idp.wellKnownUrl, environments: ['production'], audiences: ['https://api.stark.example'] });
+      fake.send({
+        type: 'create',
+        name: 'Stark IdP',
+        description: 'oidc-provider',
+        wellKnownUrl: idp.wellKnownUrl,
+        environments: ['production'],
+        audiences: ['https://api.stark.example'],
+      });
       await fake.closes();
       assert.equal(fake.panel.disposed, true);
       const added = (await world.client.listIdentityProviders(ORG)).find((p) => p.name === 'Stark IdP');
@@ -145,7 +187,7 @@ describe('use cases, shared by commands and forms', function () {
       assert.deepEqual(world.changes, [{ orgHandle: ORG, identityProviders: true }], 'the Configure form that opened it, and the tree, hear of the provider');
     });
 
-    it('the command\'s notification says a refusal once, without field names', async () => {
+    it("the command's notification says a refusal once, without field names", async () => {
       await assert.rejects(
         addIdentityProvider(world.ctx, { orgHandle: ORG }, { name: 'Nowhere', wellKnownUrl: 'http://127.0.0.1:9/.well-known/openid-configuration' }),
         (e: Error & { describe?: () => string }) => {

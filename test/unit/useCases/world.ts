@@ -89,7 +89,11 @@ export async function startWorld(): Promise<World> {
     },
     progress: (_title, job) => job(),
   };
-  const log = { info: (s: string) => void lines.push(`info ${s}`), warn: (s: string) => void lines.push(`warn ${s}`), error: (s: string) => void lines.push(`error ${s}`) };
+  const log = {
+    info: (s: string) => void lines.push(`info ${s}`),
+    warn: (s: string) => void lines.push(`warn ${s}`),
+    error: (s: string) => void lines.push(`error ${s}`),
+  };
   const ctx: UseCaseContext = { client: async () => client, vault, log: log as never, ui, changed: (c) => void changes.push(c) };
   return {
     ctx,

@@ -9,7 +9,7 @@ import { FORM_NAMES, FORM_VIEW_TYPES, formViewType } from '../../../src/webviews
 const root = path.join(__dirname, '..', '..', '..');
 
 describe('the list of webview forms', () => {
-  it('package.json activates on each form\'s panels, and on no other form\'s', () => {
+  it("package.json activates on each form's panels, and on no other form's", () => {
     const events = manifest.activationEvents.filter((e) => e.startsWith('onWebviewPanel:')).map((e) => e.slice('onWebviewPanel:'.length));
     assert.deepEqual([...events].sort(), [...FORM_VIEW_TYPES].sort());
   });

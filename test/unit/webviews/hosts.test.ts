@@ -14,13 +14,23 @@ import { fakePanel, until } from './fakePanel';
 
 function recordingLog() {
   const lines: string[] = [];
-  return { lines, log: { info: (s: string) => lines.push(`info ${s}`), warn: (s: string) => lines.push(`warn ${s}`), error: (s: string) => lines.push(`error ${s}`) } };
+  return {
+    lines,
+    log: { info: (s: string) => lines.push(`info ${s}`), warn: (s: string) => lines.push(`warn ${s}`), error: (s: string) => lines.push(`error ${s}`) },
+  };
 }
 
 describe('webview hosts', () => {
   describe('the form page', () => {
     const page = (ref: unknown, nonce = 'n0nce') =>
-      renderFormPage({ cspSource: 'https://webview.example', asset: (f) => `https://webview.example/dist/webview/${f}`, bundle: 'overview', title: 'Overview', ref, nonce });
+      renderFormPage({
+        cspSource: 'https://webview.example',
+        asset: (f) => `https://webview.example/dist/webview/${f}`,
+        bundle: 'overview',
+        title: 'Overview',
+        ref,
+        nonce,
+      });
 
     it('allows nothing by default and scripts only by nonce', () => {
       const csp = contentSecurityPolicy('https://webview.example', 'abc');
@@ -37,12 +47,17 @@ describe('webview hosts', () => {
       assert.equal(nonces.size, 200);
       for (const n of nonces) assert.match(n, /^[A-Za-z0-9+/]{24}$/, '18 random bytes in base64');
     });
-    it('writes the panel\'s resource into the page escaped, so a hostile name cannot add markup', () => {
+    it("writes the panel's resource into the page escaped, so a hostile name cannot add markup", () => {
       const html = page({ componentName: '"><script>alert(1)</script>' });
       assert.equal(html.match(/<script/g)?.length, 2);
       const content = /<meta name="choreo-ref" content="([^"]*)">/.exec(html)?.[1];
       assert.ok(content);
-      const decoded = content.replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+      const decoded = content
+        .replace(/&quot;/g, '"')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
       assert.deepEqual(JSON.parse(decoded), { componentName: '"><script>alert(1)</script>' });
     });
   });
@@ -85,8 +100,17 @@ describe('webview hosts', () => {
     it('land on their field: name_taken on the unique name, field paths on their field', () => {
       const taken = toFormError({ code: 'name_taken', message: 'The name "app" is taken in project default.' }, { 'code:name_taken': 'name' });
       // Said once: under the field; the line above only points at it.
-      assert.deepEqual(taken, { type: 'formError', code: 'name_taken', message: 'Check the marked fields.', fields: { name: 'The name "app" is taken in project default.' } });
-      const invalid = toFormError({ code: 'validation_failed', message: 'Check the fields.', fields: [{ path: 'body.displayName', message: 'Enter a display name.' }] });
+      assert.deepEqual(taken, {
+        type: 'formError',
+        code: 'name_taken',
+        message: 'Check the marked fields.',
+        fields: { name: 'The name "app" is taken in project default.' },
+      });
+      const invalid = toFormError({
+        code: 'validation_failed',
+        message: 'Check the fields.',
+        fields: [{ path: 'body.displayName', message: 'Enter a display name.' }],
+      });
       assert.deepEqual(invalid.fields, { displayName: 'Enter a display name.' });
       const unknown = toFormError(new TypeError(''));
       assert.equal(unknown.code, 'internal');
@@ -114,7 +138,7 @@ describe('webview hosts', () => {
       return { ...fake, lines: world.lines, opened };
     }
 
-    it('offers the organization\'s projects, creates the consumer and opens its Overview', async () => {
+    it("offers the organization's projects, creates the consumer and opens its Overview", async () => {
       const form = openForm();
       form.send({ type: 'ready' });
       await form.posts('init');
@@ -128,7 +152,11 @@ describe('webview hosts', () => {
       const created = await world.client.getComponent(project.orgHandle, project.projectHandle, 'stark-mobile-app');
       assert.equal(created.type, 'external-consumer');
       assert.equal(created.description, 'The iOS app');
-      assert.deepEqual(world.changes.at(-1), { orgHandle: project.orgHandle, projectHandle: project.projectHandle, componentName: 'stark-mobile-app', created: true }, 'the tree is told, to select the new row');
+      assert.deepEqual(
+        world.changes.at(-1),
+        { orgHandle: project.orgHandle, projectHandle: project.projectHandle, componentName: 'stark-mobile-app', created: true },
+        'the tree is told, to select the new row',
+      );
     });
 
     it('Cancel closes the form, opening nothing', async () => {
@@ -142,16 +170,29 @@ describe('webview hosts', () => {
 
     it('logs no error after Create closes the form (it once posted "busy: false" to the disposed webview)', async () => {
       const form = openForm();
-      form.send({ type: 'create', project: { orgHandle: 'stark-industries', projectHandle: 'default' }, displayName: 'Stark Watch App', name: 'stark-watch-app', description: '' });
+      form.send({
+        type: 'create',
+        project: { orgHandle: 'stark-industries', projectHandle: 'default' },
+        displayName: 'Stark Watch App',
+        name: 'stark-watch-app',
+        description: '',
+      });
       await form.closes();
       assert.equal(form.panel.disposed, true);
-      assert.deepEqual(form.lines.filter((l) => l.startsWith('error')), []);
+      assert.deepEqual(
+        form.lines.filter((l) => l.startsWith('error')),
+        [],
+      );
     });
 
     it('offers every project, not just the first page of each list', async () => {
       const wayne = await world.client.createOrganization({ name: 'Wayne Enterprises' });
       for (let i = 0; i < 130; i += 10) {
-        await Promise.all(Array.from({ length: 10 }, (_, j) => world.client.createProject(wayne.handle, { name: `Project ${String(i + j).padStart(3, '0')}`, description: '' })));
+        await Promise.all(
+          Array.from({ length: 10 }, (_, j) =>
+            world.client.createProject(wayne.handle, { name: `Project ${String(i + j).padStart(3, '0')}`, description: '' }),
+          ),
+        );
       }
       const form = openForm();
       form.send({ type: 'ready' });
@@ -165,7 +206,13 @@ describe('webview hosts', () => {
 
     it('puts "name already taken" under the unique name, says it once, and keeps the form open', async () => {
       const form = openForm();
-      form.send({ type: 'create', project: { orgHandle: 'stark-industries', projectHandle: 'default' }, displayName: 'Another', name: 'stark-mobile-app', description: '' });
+      form.send({
+        type: 'create',
+        project: { orgHandle: 'stark-industries', projectHandle: 'default' },
+        displayName: 'Another',
+        name: 'stark-mobile-app',
+        description: '',
+      });
       await form.posts('formError');
       await until(() => form.posted.some((m) => JSON.stringify(m) === '{"type":"busy","busy":false}'), 'the form to be ready again');
       const error = form.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; message: string; fields: Record<string, string> };
@@ -175,12 +222,24 @@ describe('webview hosts', () => {
       assert.doesNotMatch(JSON.stringify(error), /name: /, 'no internal field name in what the user reads');
       assert.deepEqual(form.opened, []);
       assert.equal(form.panel.disposed, false);
-      assert.deepEqual(form.posted.filter((m) => (m as { type: string }).type === 'busy'), [{ type: 'busy', busy: true }, { type: 'busy', busy: false }]);
+      assert.deepEqual(
+        form.posted.filter((m) => (m as { type: string }).type === 'busy'),
+        [
+          { type: 'busy', busy: true },
+          { type: 'busy', busy: false },
+        ],
+      );
     });
 
     it('answers a name that breaks the DNS-label rule, and an empty display name, on their fields', async () => {
       const form = openForm();
-      form.send({ type: 'create', project: { orgHandle: 'stark-industries', projectHandle: 'default' }, displayName: ' ', name: 'Not A Label', description: '' });
+      form.send({
+        type: 'create',
+        project: { orgHandle: 'stark-industries', projectHandle: 'default' },
+        displayName: ' ',
+        name: 'Not A Label',
+        description: '',
+      });
       await form.posts('formError');
       const error = form.posted.find((m) => (m as { type: string }).type === 'formError') as { code: string; fields: Record<string, string> };
       assert.equal(error.code, 'validation_failed');

@@ -25,7 +25,9 @@ import { startWorld, type World } from '../useCases/world';
 import { until } from './fakePanel';
 
 const root = path.join(__dirname, '..', '..', '..');
-const { ConfigureAuthenticationPanel } = requireWithFakeVscode<{ ConfigureAuthenticationPanel: typeof ConfigurePanelType }>(path.join(root, 'src/webviews/configureAuthentication/host'));
+const { ConfigureAuthenticationPanel } = requireWithFakeVscode<{ ConfigureAuthenticationPanel: typeof ConfigurePanelType }>(
+  path.join(root, 'src/webviews/configureAuthentication/host'),
+);
 const ORG = 'stark-industries';
 
 describe('Configure → Key settings, in a real browser', function () {
@@ -46,13 +48,25 @@ describe('Configure → Key settings, in a real browser', function () {
     ctx = world.ctx;
     await world.client.createOrganization({ name: 'Stark Industries' });
     consumer = await createExternalConsumer(ctx, { orgHandle: ORG, projectHandle: 'default' }, { displayName: 'Stark Web App' });
-    await generateKeys(ctx, await resolveEnvironment(ctx, { orgHandle: ORG, projectHandle: 'default', componentName: consumer.name, environment: 'development' }));
+    await generateKeys(
+      ctx,
+      await resolveEnvironment(ctx, { orgHandle: ORG, projectHandle: 'default', componentName: consumer.name, environment: 'development' }),
+    );
 
     // The form's bundle, its elements and stylesheet, built as esbuild.config.mjs builds them for dist/webview.
     assets = await mkdtemp(path.join(tmpdir(), 'choreo-key-settings-form-'));
     await esbuild.build({
-      entryPoints: { configureAuthentication: path.join(root, 'webview-ui/forms/configureAuthentication.ts'), elements: path.join(root, 'node_modules/@vscode-elements/elements/dist/bundled.js'), forms: path.join(root, 'webview-ui/forms.css') },
-      bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outdir: assets, logLevel: 'silent',
+      entryPoints: {
+        configureAuthentication: path.join(root, 'webview-ui/forms/configureAuthentication.ts'),
+        elements: path.join(root, 'node_modules/@vscode-elements/elements/dist/bundled.js'),
+        forms: path.join(root, 'webview-ui/forms.css'),
+      },
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      outdir: assets,
+      logLevel: 'silent',
     });
     const ref = { orgHandle: ORG, projectHandle: 'default', componentName: consumer.name, environment: 'development' };
     const html = `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="choreo-ref" content="${escapeHtml(JSON.stringify(ref))}">
@@ -105,14 +119,17 @@ describe('Configure → Key settings, in a real browser', function () {
   };
   const value = (id: string) => page.locator(`#${id}`).evaluate((el) => (el as HTMLInputElement).value);
 
-  it('shows the defaults of keys that were never changed, and the issuer\'s endpoints', async () => {
+  it("shows the defaults of keys that were never changed, and the issuer's endpoints", async () => {
     await open();
     assert.equal(await page.locator('#ks-grant-client_credentials').evaluate((el) => (el as HTMLInputElement).checked), true);
     assert.equal(await page.locator('#ks-grant-authorization_code').evaluate((el) => (el as HTMLInputElement).checked), false);
     assert.equal(await value('ks-expiry-refreshToken'), '86400');
     const endpoints = await page.locator('#ks-endpoints dd').allTextContents();
     const issuer = `${world.client.baseUrl}/oauth2/${ORG}`;
-    assert.deepEqual(endpoints, ['/authorize', '/token', '/revoke', '/userinfo', '/logout', '/.well-known/openid-configuration'].map((p) => issuer + p));
+    assert.deepEqual(
+      endpoints,
+      ['/authorize', '/token', '/revoke', '/userinfo', '/logout', '/.well-known/openid-configuration'].map((p) => issuer + p),
+    );
   });
 
   it('says a refused callback URL under that URL, and keeps what was typed across a reload', async () => {
@@ -132,7 +149,7 @@ describe('Configure → Key settings, in a real browser', function () {
 
   it('saves Authorization Code with a callback URL, and then shows the settings as saved', async () => {
     await typeInto('ks-callbackUrls-0', 'http://localhost:5173/callback');
-    assert.equal(await page.locator('#ks-callbackUrls-0-error').isHidden(), true, 'an edit clears the field\'s error');
+    assert.equal(await page.locator('#ks-callbackUrls-0-error').isHidden(), true, "an edit clears the field's error");
     await page.locator('#save-key-settings').click();
     await page.waitForSelector('.form-message.info');
     assert.match(String(await page.locator('.form-message').textContent()), /^Key settings saved/);

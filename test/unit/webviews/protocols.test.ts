@@ -27,7 +27,14 @@ const service = {
   name: 'reading-list',
   displayName: 'Reading List',
   type: 'service',
-  endpoints: [{ name: 'books', visibility: 'Public', upstreamUrls: { development: 'http://127.0.0.1:9/' }, gatewayUrls: { development: 'http://127.0.0.1:7480/gw/stark/default/reading-list/books/development' } }],
+  endpoints: [
+    {
+      name: 'books',
+      visibility: 'Public',
+      upstreamUrls: { development: 'http://127.0.0.1:9/' },
+      gatewayUrls: { development: 'http://127.0.0.1:7480/gw/stark/default/reading-list/books/development' },
+    },
+  ],
 };
 const development = { id: 'e1', handle: 'development', name: 'Development', critical: false };
 const auth = {
@@ -76,7 +83,13 @@ function refusesGarbage(schema: Parameters<typeof parseMessage>[0]): void {
 describe('webview protocols', () => {
   describe('Create an External Consumer', () => {
     const p = createExternalConsumerProtocol;
-    const create = { type: 'create', project: { orgHandle: 'stark', projectHandle: 'default' }, displayName: 'Stark Mobile App', name: 'stark-mobile-app', description: '' };
+    const create = {
+      type: 'create',
+      project: { orgHandle: 'stark', projectHandle: 'default' },
+      displayName: 'Stark Mobile App',
+      name: 'stark-mobile-app',
+      description: '',
+    };
 
     it('accepts ready, create and cancel from the form', () => {
       accepts(p.toHost, { type: 'ready' });
@@ -112,7 +125,14 @@ describe('webview protocols', () => {
   describe('Create a Service', () => {
     const p = createServiceProtocol;
     const endpoint = { name: 'api', visibility: 'Project', upstreamUrl: 'http://localhost:8080', perEnvironment: false, upstreamUrls: {} };
-    const create = { type: 'create', project: { orgHandle: 'stark', projectHandle: 'default' }, displayName: 'Inventory API', name: 'inventory-api', description: '', endpoints: [endpoint] };
+    const create = {
+      type: 'create',
+      project: { orgHandle: 'stark', projectHandle: 'default' },
+      displayName: 'Inventory API',
+      name: 'inventory-api',
+      description: '',
+      endpoints: [endpoint],
+    };
 
     it('accepts ready, create, probe and cancel; a URL that is not one goes through to the host, which answers on its field', () => {
       for (const m of [{ type: 'ready' }, create, { type: 'probe', url: 'http://localhost:8080' }, { type: 'cancel' }]) accepts(p.toHost, m);
@@ -127,13 +147,17 @@ describe('webview protocols', () => {
       refuses(p.toHost, { ...create, endpoints: [{ ...endpoint, secret: 'x' }] });
       refuses(p.toHost, { type: 'probe', url: '' }, 'url');
     });
-    it('accepts init with each organization\'s environments, and probe answers', () => {
-      accepts(p.toWebview, { type: 'init', projects: [{ orgHandle: 'stark', orgName: 'Stark Industries', projectHandle: 'default', projectName: 'Default' }], environments: { stark: [{ handle: 'development', name: 'Development' }] } });
+    it("accepts init with each organization's environments, and probe answers", () => {
+      accepts(p.toWebview, {
+        type: 'init',
+        projects: [{ orgHandle: 'stark', orgName: 'Stark Industries', projectHandle: 'default', projectName: 'Default' }],
+        environments: { stark: [{ handle: 'development', name: 'Development' }] },
+      });
       accepts(p.toWebview, { type: 'probed', url: 'http://localhost:8080', answered: false, summary: 'did not answer: connection refused' });
       refuses(p.toWebview, { type: 'init', projects: [], environments: { 'Stark Industries': [] } }, 'environments');
       refuses(p.toWebview, { type: 'probed', url: 'http://localhost:8080', answered: 'yes', summary: '' }, 'answered');
     });
-    it('names each field of an endpoint by the form\'s id: the one URL, or the URL of one environment', () => {
+    it("names each field of an endpoint by the form's id: the one URL, or the URL of one environment", () => {
       assert.equal(fieldIdOf('endpoints.0.upstreamUrls.development', [{ perEnvironment: false }]), 'endpoint-0-url');
       assert.equal(fieldIdOf('endpoints.0.upstreamUrls.development', [{ perEnvironment: true }]), 'endpoint-0-url-development');
       assert.equal(fieldIdOf('endpoints.1.upstreamUrl', [{ perEnvironment: false }, { perEnvironment: false }]), 'endpoint-1-url');
@@ -144,7 +168,7 @@ describe('webview protocols', () => {
 
   describe('Overview', () => {
     const p = overviewProtocol;
-    it('accepts the Service Overview\'s actions, and refuses an endpoint or environment that is not a handle, and a consumer named by anything but a ref', () => {
+    it("accepts the Service Overview's actions, and refuses an endpoint or environment that is not a handle, and a consumer named by anything but a ref", () => {
       accepts(p.toHost, { type: 'saveUpstream', endpoint: 'books', environment: 'development', url: 'http://localhost:8080' });
       accepts(p.toHost, { type: 'saveUpstream', endpoint: 'books', environment: 'development', url: '' });
       accepts(p.toHost, { type: 'openConsumer', consumer: ref });
@@ -152,15 +176,44 @@ describe('webview protocols', () => {
       refuses(p.toHost, { type: 'saveUpstream', endpoint: 'books', environment: 'Dev Env', url: '' }, 'environment');
       refuses(p.toHost, { type: 'openConsumer', consumer: { ...ref, componentName: 'Stark App' } }, 'consumer.componentName');
       refuses(p.toHost, { type: 'openConsumer', ...ref });
-      accepts(p.toWebview, { type: 'data', component: service, environments: [development], authConfigurations: [], connections: [], connectedConsumers: [{ connectionId: 'c-1', endpointName: 'books', connectionName: 'Reading List', consumer: { orgHandle: 'stark', projectHandle: 'default', name: 'stark-mobile-app', displayName: 'Stark Mobile App' } }] });
+      accepts(p.toWebview, {
+        type: 'data',
+        component: service,
+        environments: [development],
+        authConfigurations: [],
+        connections: [],
+        connectedConsumers: [
+          {
+            connectionId: 'c-1',
+            endpointName: 'books',
+            connectionName: 'Reading List',
+            consumer: { orgHandle: 'stark', projectHandle: 'default', name: 'stark-mobile-app', displayName: 'Stark Mobile App' },
+          },
+        ],
+      });
       accepts(p.toWebview, { type: 'saved', field: 'upstream-books-development' });
-      accepts(p.toHost, { type: 'saveCors', endpoint: 'books', cors: { allowOrigins: ['*'], allowMethods: ['GET'], allowHeaders: [], allowCredentials: false, maxAge: 0 } });
-      refuses(p.toHost, { type: 'saveCors', endpoint: 'books', cors: { allowOrigins: ['*'], allowMethods: ['GET'], allowHeaders: [], allowCredentials: 'yes', maxAge: 0 } }, 'allowCredentials');
+      accepts(p.toHost, {
+        type: 'saveCors',
+        endpoint: 'books',
+        cors: { allowOrigins: ['*'], allowMethods: ['GET'], allowHeaders: [], allowCredentials: false, maxAge: 0 },
+      });
+      refuses(
+        p.toHost,
+        { type: 'saveCors', endpoint: 'books', cors: { allowOrigins: ['*'], allowMethods: ['GET'], allowHeaders: [], allowCredentials: 'yes', maxAge: 0 } },
+        'allowCredentials',
+      );
       accepts(p.toHost, { type: 'saveVisibility', endpoint: 'books', visibility: 'Organization' });
       refuses(p.toHost, { type: 'saveVisibility', endpoint: 'books', visibility: 'organization' }, 'visibility');
     });
-    it('accepts the form\'s actions', () => {
-      for (const m of [{ type: 'ready' }, { type: 'refresh' }, { type: 'configure', environment: 'production' }, { type: 'createConnection' }, { type: 'insertSnippet', connectionName: 'Reading List' }, { type: 'copy', text: 'http://x' }]) {
+    it("accepts the form's actions", () => {
+      for (const m of [
+        { type: 'ready' },
+        { type: 'refresh' },
+        { type: 'configure', environment: 'production' },
+        { type: 'createConnection' },
+        { type: 'insertSnippet', connectionName: 'Reading List' },
+        { type: 'copy', text: 'http://x' },
+      ]) {
         accepts(p.toHost, m);
       }
     });
@@ -171,14 +224,22 @@ describe('webview protocols', () => {
       refuses(p.toHost, { type: 'insertSnippet' }, 'connectionName');
       refuses(p.toHost, { type: 'deleteComponent' });
     });
-    it('accepts the data of a consumer and of a service, checked with the API\'s own schemas', () => {
+    it("accepts the data of a consumer and of a service, checked with the API's own schemas", () => {
       accepts(p.toWebview, { type: 'data', component: consumer, environments: [development], authConfigurations: [auth], connections: [connection] });
       accepts(p.toWebview, { type: 'data', component: service, environments: [development], authConfigurations: [], connections: [] });
     });
     it('refuses data whose component breaks the API contract', () => {
       refusesGarbage(p.toWebview);
-      refuses(p.toWebview, { type: 'data', component: { ...consumer, type: 'database' }, environments: [], authConfigurations: [], connections: [] }, 'component.type');
-      refuses(p.toWebview, { type: 'data', component: consumer, environments: [{ handle: 'development' }], authConfigurations: [], connections: [] }, 'environments');
+      refuses(
+        p.toWebview,
+        { type: 'data', component: { ...consumer, type: 'database' }, environments: [], authConfigurations: [], connections: [] },
+        'component.type',
+      );
+      refuses(
+        p.toWebview,
+        { type: 'data', component: consumer, environments: [{ handle: 'development' }], authConfigurations: [], connections: [] },
+        'environments',
+      );
     });
     it('restores from a saved state that names its component, and from nothing else', () => {
       accepts(p.state, { ref });
@@ -190,7 +251,16 @@ describe('webview protocols', () => {
   describe('Configure', () => {
     const p = configureAuthenticationProtocol;
     it('accepts Generate Keys, Regenerate Secret, Add Keys, Copy Secret and the links', () => {
-      for (const m of [{ type: 'ready' }, { type: 'generateKeys' }, { type: 'regenerateSecret' }, { type: 'addKeys', identityProviderId: 'idp-2', clientId: 'spa-client' }, { type: 'copySecret' }, { type: 'copyClientId' }, { type: 'addIdentityProvider' }, { type: 'openOverview' }]) {
+      for (const m of [
+        { type: 'ready' },
+        { type: 'generateKeys' },
+        { type: 'regenerateSecret' },
+        { type: 'addKeys', identityProviderId: 'idp-2', clientId: 'spa-client' },
+        { type: 'copySecret' },
+        { type: 'copyClientId' },
+        { type: 'addIdentityProvider' },
+        { type: 'openOverview' },
+      ]) {
         accepts(p.toHost, m);
       }
     });
@@ -200,7 +270,7 @@ describe('webview protocols', () => {
       refuses(p.toHost, { type: 'addKeys', identityProviderId: 'idp-2' }, 'clientId');
       refuses(p.toHost, { type: 'generateKeys', environment: 'production' });
     });
-    it('accepts the environment\'s data and a secret issued once; refuses an empty secret', () => {
+    it("accepts the environment's data and a secret issued once; refuses an empty secret", () => {
       const issuer = 'http://127.0.0.1:7480/oauth2/stark';
       accepts(p.toWebview, { type: 'data', component: consumer, environment: development, authConfiguration: auth, identityProviders: [], issuer });
       accepts(p.toWebview, { type: 'data', component: consumer, environment: development, authConfiguration: null, identityProviders: [], issuer });
@@ -210,7 +280,14 @@ describe('webview protocols', () => {
       refuses(p.toWebview, { type: 'secretIssued', clientId: 'abc', clientSecret: '', tokenUrl: auth.tokenUrl }, 'clientSecret');
       refuses(p.toWebview, { type: 'data', component: consumer, environment: development, identityProviders: [], issuer: 'http://x' }, 'authConfiguration');
     });
-    const draft = { grantTypes: ['authorization_code'], callbackUrls: ['http://localhost:5173/cb'], postLogoutRedirectUrls: [], publicClient: true, pkceRequired: true, expiry: { applicationAccessToken: '3600', userAccessToken: '3600', refreshToken: '86400', idToken: 'soon' } };
+    const draft = {
+      grantTypes: ['authorization_code'],
+      callbackUrls: ['http://localhost:5173/cb'],
+      postLogoutRedirectUrls: [],
+      publicClient: true,
+      pkceRequired: true,
+      expiry: { applicationAccessToken: '3600', userAccessToken: '3600', refreshToken: '86400', idToken: 'soon' },
+    };
     it('takes key settings as typed (the host checks the rules), but only the grants and fields there are', () => {
       accepts(p.toHost, { type: 'saveKeySettings', settings: draft });
       accepts(p.toHost, { type: 'saveKeySettings', settings: { ...draft, callbackUrls: ['not a url'] } });
@@ -260,7 +337,14 @@ describe('webview protocols', () => {
 
   describe('Add Identity Provider', () => {
     const p = addIdentityProviderProtocol;
-    const create = { type: 'create', name: 'Stark IdP', description: '', wellKnownUrl: 'https://idp.example/.well-known/openid-configuration', environments: ['production'], audiences: [] };
+    const create = {
+      type: 'create',
+      name: 'Stark IdP',
+      description: '',
+      wellKnownUrl: 'https://idp.example/.well-known/openid-configuration',
+      environments: ['production'],
+      audiences: [],
+    };
     it('accepts create (every environment when none is ticked) and cancel', () => {
       accepts(p.toHost, { type: 'ready' });
       accepts(p.toHost, create);
@@ -274,7 +358,7 @@ describe('webview protocols', () => {
       refuses(p.toHost, { ...create, audiences: Array.from({ length: 51 }, (_, i) => `https://api${i}.example`) }, 'audiences');
       refuses(p.toHost, { ...create, orgHandle: 'wayne-enterprises' });
     });
-    it('accepts the organization\'s environments, and keeps a draft across a reload', () => {
+    it("accepts the organization's environments, and keeps a draft across a reload", () => {
       accepts(p.toWebview, { type: 'data', orgName: 'Stark Industries', environments: [development], gatewayAudience: 'http://127.0.0.1:7480/gw' });
       refusesGarbage(p.toWebview);
       accepts(p.state, { ref: { orgHandle: 'stark' }, name: 'Stark IdP', wellKnownUrl: 'https://idp.example', environments: ['development'] });
@@ -296,7 +380,9 @@ describe('webview protocols', () => {
       environments: 'all',
       audiences: [],
       createdAt: '2025-01-01T00:00:00.000Z',
-      usedBy: [{ orgHandle: 'stark', projectHandle: 'default', componentName: 'stark-mobile-app', displayName: 'Stark Mobile App', environment: 'development' }],
+      usedBy: [
+        { orgHandle: 'stark', projectHandle: 'default', componentName: 'stark-mobile-app', displayName: 'Stark Mobile App', environment: 'development' },
+      ],
     };
     it('accepts its actions; a consumer to open only by its place in the list the page was sent', () => {
       for (const type of ['ready', 'reload', 'refresh', 'delete']) accepts(p.toHost, { type });

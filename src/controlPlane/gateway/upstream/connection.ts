@@ -241,7 +241,14 @@ export class UpstreamConnection implements ResponseEvents {
 
   private readonly onEnd = (): void => {
     if (this.exchange !== undefined && !this.parser.finish()) {
-      this.fail(new UpstreamError('UPSTREAM_CLOSED', this.parser.received === 0 ? 'the service closed the connection without answering' : 'the service closed the connection before its answer was complete'));
+      this.fail(
+        new UpstreamError(
+          'UPSTREAM_CLOSED',
+          this.parser.received === 0
+            ? 'the service closed the connection without answering'
+            : 'the service closed the connection before its answer was complete',
+        ),
+      );
     }
     this.destroy();
   };

@@ -31,7 +31,9 @@ export class DatabaseAdminTokens implements Authenticator {
     const tokens = new DatabaseAdminTokens(store);
     await tokens.reload();
     if (tokens.hashes.size === 0) {
-      throw new Error('The database has no admin token yet. Make one with `control-plane admin-token --database-url …` (it is printed once), then start again.');
+      throw new Error(
+        'The database has no admin token yet. Make one with `control-plane admin-token --database-url …` (it is printed once), then start again.',
+      );
     }
     store.onNotice(NOTICE, () => {
       tokens.reload().catch((err: Error) => console.error(`control plane: could not reload the admin tokens (${err.message})`));

@@ -29,7 +29,7 @@ export const CHANNEL = 'choreo_changes';
 export const MAX_PAYLOAD = 7900;
 /** How a writer logs its batch, in its transaction, just before COMMIT: the next number, its changes, and (by the
  * column's default) its transaction id, which the poll compares with its snapshots. */
-export const LOG_CHANGES = 'INSERT INTO change_log (seq, changes) VALUES (nextval(\'change_seq\'), $1) RETURNING seq';
+export const LOG_CHANGES = "INSERT INTO change_log (seq, changes) VALUES (nextval('change_seq'), $1) RETURNING seq";
 /** Log entries are kept this long for replicas catching up (pruned now and then by any replica). */
 const KEEP_MINUTES = 10;
 /** A replica whose last poll is older than this drops its cache (well inside KEEP_MINUTES: nothing it needs is pruned). */
@@ -176,7 +176,7 @@ export class ChangeFeed {
       const snapshot = rows[0].snapshot;
       const stale = Date.now() - this.lastPoll > RESET_AFTER_MS;
       const entries: Array<{ seq: string; changes: Change[] }> = [];
-      for (let after = 0; !stale; ) {
+      for (let after = 0; !stale;) {
         const page = await client.query<{ seq: string; changes: Change[] }>(
           `SELECT seq, changes FROM change_log
             WHERE xid >= pg_snapshot_xmin($1::pg_snapshot) AND NOT pg_visible_in_snapshot(xid, $1::pg_snapshot) AND seq > $2

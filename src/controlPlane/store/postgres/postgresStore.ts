@@ -98,7 +98,10 @@ export class PostgresStore implements Store {
         selectList: names.join(', '),
         upsert:
           `INSERT INTO ${mapping.table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')}) ` +
-          `ON CONFLICT (id) DO UPDATE SET ${names.filter((n) => n !== 'id').map((n) => `${n} = EXCLUDED.${n}`).join(', ')}`,
+          `ON CONFLICT (id) DO UPDATE SET ${names
+            .filter((n) => n !== 'id')
+            .map((n) => `${n} = EXCLUDED.${n}`)
+            .join(', ')}`,
         fields: new Set(mapping.columns.flatMap((c) => (c.field ? [c.field] : []))),
       });
       this.collectionOfTable.set(mapping.table, spec.name);
@@ -239,7 +242,13 @@ export class PostgresStore implements Store {
     if (!cols) throw new Error(`${collection} has no lookup "${index}"`);
     const epoch = this.cache.epoch;
     const records = (await this.select(t, cols, key)) as T[];
-    if (records.length <= LIST_CACHE_MAX) this.cache.set(cacheKey, records, records.map((r) => recordRef(collection, r.id)), epoch);
+    if (records.length <= LIST_CACHE_MAX)
+      this.cache.set(
+        cacheKey,
+        records,
+        records.map((r) => recordRef(collection, r.id)),
+        epoch,
+      );
     return [...records];
   }
 
@@ -249,10 +258,7 @@ export class PostgresStore implements Store {
     const params: unknown[] = [];
     const where = cols.columns.map((c, i) => (values[i] === null ? `${c} IS NULL` : `${c} = $${params.push(values[i])}`));
     if (cols.where) where.push(cols.where);
-    const rows = await this.query(
-      `SELECT ${t.selectList} FROM ${t.mapping.table} WHERE ${where.join(' AND ')}${limit ? ` LIMIT ${limit}` : ''}`,
-      params,
-    );
+    const rows = await this.query(`SELECT ${t.selectList} FROM ${t.mapping.table} WHERE ${where.join(' AND ')}${limit ? ` LIMIT ${limit}` : ''}`, params);
     return rows.map((r) => toRecord(t, r));
   }
 
@@ -451,7 +457,10 @@ const row = (r: Record<string, unknown>, column: string) => r[column];
 function toRow(t: Table, record: StoredRecord): unknown[] {
   const r = record as unknown as Record<string, unknown>;
   for (const field of Object.keys(r)) {
-    if (!t.fields.has(field) && r[field] !== undefined) throw new Error(`${t.spec.name}: the table ${t.mapping.table} has no column for "${field}"; declare the field in its collection (records.ts) and add the column in a migration.`);
+    if (!t.fields.has(field) && r[field] !== undefined)
+      throw new Error(
+        `${t.spec.name}: the table ${t.mapping.table} has no column for "${field}"; declare the field in its collection (records.ts) and add the column in a migration.`,
+      );
   }
   return t.mapping.columns.map((c) => toColumn(t, c, c.derive ? c.derive(record) : r[c.field!]));
 }
@@ -471,7 +480,8 @@ function toColumn(t: Table, c: Column, value: unknown): unknown {
       }
       return value;
     case 'uuid':
-      if (typeof value !== 'string' || !isUuid(value) || value !== value.toLowerCase()) throw new Error(`${t.spec.name}: "${c.field}" must be a lower-case UUID.`);
+      if (typeof value !== 'string' || !isUuid(value) || value !== value.toLowerCase())
+        throw new Error(`${t.spec.name}: "${c.field}" must be a lower-case UUID.`);
       return value;
     default:
       return value;

@@ -82,10 +82,13 @@ async function readKeys(query: (sql: string) => Promise<{ rows: KeyRow[] }>, key
 
 async function insertKey(client: PoolClient, key: Buffer, k: StoredKey): Promise<void> {
   const { kty, crv, x, y } = k.privateJwk;
-  await client.query(
-    'INSERT INTO signing_keys (kid, public_jwk, private_key_encrypted, created_at, retired_at) VALUES ($1, $2, $3, $4, $5)',
-    [k.kid, JSON.stringify({ kty, crv, x, y }), encryptPrivateKey(key, k.kid, k.privateJwk), k.createdAt, k.retiredAt ?? null],
-  );
+  await client.query('INSERT INTO signing_keys (kid, public_jwk, private_key_encrypted, created_at, retired_at) VALUES ($1, $2, $3, $4, $5)', [
+    k.kid,
+    JSON.stringify({ kty, crv, x, y }),
+    encryptPrivateKey(key, k.kid, k.privateJwk),
+    k.createdAt,
+    k.retiredAt ?? null,
+  ]);
 }
 
 /** Every key as stored, written as it is (export / import between stores). */

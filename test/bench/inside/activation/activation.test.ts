@@ -50,7 +50,11 @@ describe('activation time', () => {
       proto._compile = compile;
     }
     assert.equal(extension.isActive, true);
-    if (!linked) assert.ok(loaded.some((l) => l.file === path.basename(main)), `${manifest.main} was loaded`);
+    if (!linked)
+      assert.ok(
+        loaded.some((l) => l.file === path.basename(main)),
+        `${manifest.main} was loaded`,
+      );
 
     // activate() logs its own time; the log file is written a moment later.
     const logDir = extension.exports.storage.logUri.fsPath;

@@ -25,10 +25,20 @@ describe('editor bench', function () {
     const consumer = await client.createComponent(org.handle, 'default', { displayName: 'Bench App', name: 'bench-app', type: 'external-consumer' });
     const service = (await client.listComponents(org.handle, 'default', { type: 'service' })).items[0]!;
     for (let i = 0; i < CONNECTIONS; i++) {
-      await client.createConnection(org.handle, 'default', consumer.name, { name: `Service ${i}`, serviceComponentName: service.name, endpointName: service.endpoints![0]!.name });
+      await client.createConnection(org.handle, 'default', consumer.name, {
+        name: `Service ${i}`,
+        serviceComponentName: service.name,
+        endpointName: service.endpoints![0]!.name,
+      });
     }
     const folder = vscode.workspace.workspaceFolders![0]!.uri.fsPath;
-    assert.ok(await vscode.commands.executeCommand('choreo.linkWorkspace', { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name }, { folder }));
+    assert.ok(
+      await vscode.commands.executeCommand(
+        'choreo.linkWorkspace',
+        { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name },
+        { folder },
+      ),
+    );
 
     // Completion: the first answer fetches the list; the rest are what a user meets while typing.
     const file = path.join(folder, 'bench.ts');
@@ -78,7 +88,10 @@ describe('editor bench', function () {
       edit.insert(longDoc.uri, new vscode.Position(0, 0), `r = os.environ["CHOREO_ROUND_${round}_X"]\n`);
       const seen = new Promise<void>((resolve) => {
         const sub = vscode.languages.onDidChangeDiagnostics((e) => {
-          if (e.uris.some((u) => u.toString() === longDoc.uri.toString()) && vscode.languages.getDiagnostics(longDoc.uri).filter((d) => d.source === 'Choreo').length === LINES / 2 + round + 1) {
+          if (
+            e.uris.some((u) => u.toString() === longDoc.uri.toString()) &&
+            vscode.languages.getDiagnostics(longDoc.uri).filter((d) => d.source === 'Choreo').length === LINES / 2 + round + 1
+          ) {
             sub.dispose();
             resolve();
           }
@@ -90,6 +103,19 @@ describe('editor bench', function () {
       diagnosticsMs.push(performance.now() - started - 300);
     }
     const out = process.env.CHOREO_BENCH_OUT;
-    if (out) writeFileSync(out, JSON.stringify({ connections: CONNECTIONS, lines: LINES, completionMs, completionMedian: median(completionMs), ownMs, ownMedian: median(ownMs), diagnosticsMs, diagnosticsMedian: median(diagnosticsMs) }));
+    if (out)
+      writeFileSync(
+        out,
+        JSON.stringify({
+          connections: CONNECTIONS,
+          lines: LINES,
+          completionMs,
+          completionMedian: median(completionMs),
+          ownMs,
+          ownMedian: median(ownMs),
+          diagnosticsMs,
+          diagnosticsMedian: median(diagnosticsMs),
+        }),
+      );
   });
 });
