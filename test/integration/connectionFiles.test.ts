@@ -143,12 +143,12 @@ describe('Connection files: component.yaml and config.js', function () {
   });
 
   it('with keys of an external provider, Insert Snippet inserts the native app reading CHOREO_GREETING_ISSUERURL, and config.js gains issuerUrl', async () => {
-    const env = { org: org.handle, project: 'default', component: consumer.name, environment: 'development' };
+    const env = { orgHandle: org.handle, projectHandle: 'default', componentName: consumer.name, environment: 'development' };
     await vscode.commands.executeCommand('choreo.removeKeys', env, { confirm: true });
     idp = await startExternalIdentityProvider();
     const provider = await vscode.commands.executeCommand<IdentityProvider>(
       'choreo.addIdentityProvider',
-      { org: org.handle },
+      { orgHandle: org.handle },
       { name: 'Stark IdP', wellKnownUrl: idp.wellKnownUrl },
     );
     assert.ok(provider, api.failures.last?.message);

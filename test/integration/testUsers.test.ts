@@ -57,7 +57,7 @@ describe('Test users of the built-in identity provider', function () {
   it('Add User, Reset Password and Delete User act on the row and the row follows', async () => {
     const added = await vscode.commands.executeCommand<TestUser>(
       'choreo.addTestUser',
-      { org: org.handle, environment: 'development' },
+      { orgHandle: org.handle, environment: 'development' },
       { username: 'pepper', password: 'pepper-password', groups: 'manager', firstName: '', lastName: '', email: '' },
     );
     assert.ok(added, api.failures.last?.message);
