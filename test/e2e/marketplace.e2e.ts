@@ -209,6 +209,8 @@ describe('The packaged extension, installed from its .vsix', function () {
     );
     // The data survived the restart: the organization is still there.
     await page.locator('.part.sidebar').getByText('Stark Industries').first().waitFor({ timeout: 30_000 });
+    // Build B's manifest strings come from its own package.nls.json: a view showing %keys% means it did not ship.
+    assert.doesNotMatch(await page.locator('.part.sidebar').innerText(), /%[\w.]+%/, 'the view shows its texts, not their keys');
     await shot('04-upgraded');
   });
 

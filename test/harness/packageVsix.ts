@@ -9,7 +9,9 @@ import { tempDir } from './processes';
 
 const VSCE = path.join(repoRoot, 'node_modules', '.bin', 'vsce');
 /** What the package is made of (what .vscodeignore lets through, from these). */
-const SHIPPED = ['dist', 'media', 'schemas', 'MARKETPLACE.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore'];
+// What build B's staging folder needs for vsce: .vscodeignore there picks what ships, as in `npm run package` (with the
+// manifest's English strings: package.nls.json and l10n/, or B's view shows %keys%).
+const SHIPPED = ['dist', 'media', 'schemas', 'package.nls.json', 'l10n', 'MARKETPLACE.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore'];
 
 /** `npm run package`, the vsix copied out of dist/ (a later build empties dist/). */
 export async function packageRelease(): Promise<string> {
