@@ -48,7 +48,7 @@ const ENGLISH_PIECES = [
 ];
 
 /** What the test typed or the control plane named (data, not the extension's text). */
-const DATA = ['Stark Mobile App', 'Stark Industries', 'Default Project', 'stark-mobile-app', 'stark-industries'];
+const DATA = ['Stark Mobile App', 'Stark Industries', 'Default Project', 'stark-mobile-app', 'stark-industries', 'Choreo Built-in Identity Provider'];
 
 function englishIn(shown: string): string[] {
   const lower = DATA.reduce((text, data) => text.split(data.toLowerCase()).join(' '), shown.toLowerCase());
