@@ -142,6 +142,41 @@ describe('built-in identity provider: attacks on sign-in', function () {
     assert.equal(new URL(none.location!).searchParams.get('error'), 'invalid_request');
   });
 
+  it('a code counts only for the client and the redirect_uri it was issued to (RFC 9700 §4.5: code injection)', async () => {
+    const other = await appWith(cp, 'other-web', WEB_APP);
+    const stolen = await code();
+    const injected = await token({
+      grant_type: 'authorization_code',
+      client_id: other.authConfiguration.clientId,
+      code: stolen.code,
+      code_verifier: stolen.verifier,
+      redirect_uri: CALLBACK,
+    });
+    assert.equal(injected.body.error, 'invalid_grant', JSON.stringify(injected.body));
+    assert.equal(injected.body.access_token, undefined);
+    const elsewhere = await code();
+    const moved = await redeem({ ...elsewhere, redirectUri: NATIVE_CALLBACK });
+    assert.equal(moved.body.error, 'invalid_grant', JSON.stringify(moved.body));
+    assert.equal(moved.body.access_token, undefined);
+  });
+
+  it('PKCE downgrade: a confidential client whose keys require PKCE gets no code without a challenge, and no token without the verifier', async () => {
+    const server = await appWith(cp, 'server-web', { ...WEB_APP, publicClient: false, pkceRequired: true });
+    const browser = new SignInBrowser();
+    const stripped = await browser.signIn(authorizeUrl({ code_challenge_method: undefined }, server.authConfiguration.clientId), ANN.username, ANN.password);
+    assert.equal(stripped.status, 303, stripped.body);
+    assert.equal(new URL(stripped.location!).searchParams.get('error'), 'invalid_request');
+    assert.equal(new URL(stripped.location!).searchParams.get('code'), null);
+    const { verifier, challenge } = pkce();
+    const answer = await browser.signIn(authorizeUrl({ code_challenge: challenge }, server.authConfiguration.clientId), ANN.username, ANN.password);
+    const issued = new URL(answer.location!).searchParams.get('code')!;
+    const basic = { authorization: `Basic ${Buffer.from(`${server.authConfiguration.clientId}:${server.clientSecret}`).toString('base64')}` };
+    const withoutVerifier = await token({ grant_type: 'authorization_code', code: issued, redirect_uri: CALLBACK }, basic);
+    assert.equal(withoutVerifier.body.error, 'invalid_grant', 'the secret does not stand in for the verifier');
+    const withVerifier = await token({ grant_type: 'authorization_code', code: issued, redirect_uri: CALLBACK, code_verifier: verifier }, basic);
+    assert.equal(withVerifier.status, 200, JSON.stringify(withVerifier.body));
+  });
+
   it('a reused refresh token is refused and revokes its family', async () => {
     const first = await redeem(await code());
     const rotated = await token({ grant_type: 'refresh_token', client_id: web.authConfiguration.clientId, refresh_token: first.body.refresh_token });
