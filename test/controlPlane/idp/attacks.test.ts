@@ -3,16 +3,10 @@
  * failing on a deliberately broken variant of the authorization server (listed in docs/TESTING.md).
  */
 import * as assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
 import { DEFAULT_KEY_SETTINGS, paths, type IssuedKeys } from '../../../src/api';
 import { ControlPlane } from '../helpers/controlPlane';
-import { ANN, appWith, CALLBACK, ENV, NATIVE_CALLBACK, organizationWithUser, ORG, WEB_APP } from './fixture';
+import { ANN, appWith, CALLBACK, ENV, NATIVE_CALLBACK, organizationWithUser, ORG, WEB_APP, pkce } from './fixture';
 import { SignInBrowser, type Answer } from './signInBrowser';
-
-const pkce = () => {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-};
 
 describe('built-in identity provider: attacks on sign-in', function () {
   this.timeout(60_000);

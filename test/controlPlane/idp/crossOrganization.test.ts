@@ -5,19 +5,13 @@
  * code or a refresh token. And two writes that race for one name leave one user, not two.
  */
 import * as assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
 import { paths, type IssuedKeys } from '../../../src/api';
 import { ControlPlane } from '../helpers/controlPlane';
-import { ANN, appWith, CALLBACK, ENV, organizationWithUser, ORG, WEB_APP } from './fixture';
+import { ANN, appWith, CALLBACK, ENV, organizationWithUser, ORG, WEB_APP, pkce } from './fixture';
 import { SignInBrowser } from './signInBrowser';
 
 const OTHER = 'wayne-enterprises';
 const OTHER_ANN = { ...ANN, password: 'another horse battery', email: 'ann@wayne.example' };
-
-const pkce = () => {
-  const verifier = randomBytes(32).toString('base64url');
-  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
-};
 
 describe('built-in identity provider: one organization against another', function () {
   this.timeout(60_000);

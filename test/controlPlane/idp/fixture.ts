@@ -1,5 +1,6 @@
 /** An organization with a web app whose keys sign people in, and a test user, on a real control plane. */
 import * as assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
 import { DEFAULT_KEY_SETTINGS, IssuedKeys, paths, type KeySettings } from '../../../src/api';
 import type { ControlPlane } from '../helpers/controlPlane';
 
@@ -40,4 +41,10 @@ export async function organizationWithUser(cp: ControlPlane): Promise<void> {
   assert.equal(org.status, 201, JSON.stringify(org.body));
   const user = await cp.call('POST', paths.testUsers(ORG, ENV), ANN);
   assert.equal(user.status, 201, JSON.stringify(user.body));
+}
+
+/** A PKCE pair (RFC 7636, S256). */
+export function pkce(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
