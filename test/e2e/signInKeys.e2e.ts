@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { paths } from '../../src/api/routes';
 import { openWorkbench, type Workbench } from '../harness/workbench';
-import { createOrganization, expandTreeRow, form, openChoreoView, pick, retype, themeKind, treeContextMenu, treeRows } from './steps';
+import { createOrganization, expandTreeRow, fillFileDialog, form, openChoreoView, pick, retype, themeKind, treeContextMenu, treeRows } from './steps';
 
 const THEMES = [
   { id: 'light', theme: 'Default Light Modern', kind: 'vs' },
@@ -37,21 +37,9 @@ function adminToken(userDataDir: string): string {
 
 /** Picks `file` (an absolute path) in VS Code's Open dialog (the simple file dialog of VS Code in the browser). */
 async function openFile(page: Page, file: string): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 30_000 });
-  // As with Save As (steps.ts): the dialog writes its own folder a moment after it opens; ours must hold.
-  for (let i = 0; i < 50 && !(await input.inputValue()); i++) await page.waitForTimeout(100);
-  let held = 0;
-  for (let i = 0; i < 40 && held < 2; i++) {
-    if ((await input.inputValue()) === file) held++;
-    else {
-      held = 0;
-      await input.fill(file);
-    }
-    await page.waitForTimeout(500);
-  }
+  await fillFileDialog(page, file, 'Open');
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden', timeout: 30_000 });
+  await page.locator('.quick-input-widget input').waitFor({ state: 'hidden', timeout: 30_000 });
 }
 
 describe('Sign-in keys and test users in the workbench', function () {

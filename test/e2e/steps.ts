@@ -102,14 +102,15 @@ export async function answerDialog(page: Page, button: string): Promise<string> 
   return text;
 }
 
-/** Saves the active untitled editor at `file` (an absolute path) through the Save As dialog. */
-export async function saveAs(page: Page, file: string): Promise<void> {
-  await page.keyboard.press('Control+S');
+/**
+ * Puts `file` (an absolute path) into VS Code's simple file dialog (Save As, Open) once it shows. The dialog fills in a
+ * path of its own (folder, then a name with its extension selected) a moment after it opens, and completes what is
+ * typed: wait for its path, then replace it all, until it holds exactly ours. Under load the dialog's own path can land
+ * after ours, so ours must hold on two reads half a second apart.
+ */
+export async function fillFileDialog(page: Page, file: string, dialog: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible', timeout: 30_000 });
-  // The dialog fills in a path of its own (folder, then a name with its extension selected) a moment after it opens,
-  // and completes what is typed: wait for its path, then replace it all, until it holds exactly ours.
-  // Under load the dialog's own path can land after ours, so ours must hold on two reads half a second apart.
   for (let i = 0; i < 50 && !(await input.inputValue()); i++) await page.waitForTimeout(100);
   let held = 0;
   for (let i = 0; i < 40 && held < 2; i++) {
@@ -120,7 +121,13 @@ export async function saveAs(page: Page, file: string): Promise<void> {
     }
     await page.waitForTimeout(500);
   }
-  if ((await input.inputValue()) !== file) throw new Error(`the Save As dialog holds ${await input.inputValue()}, not ${file}`);
+  if ((await input.inputValue()) !== file) throw new Error(`the ${dialog} dialog holds ${await input.inputValue()}, not ${file}`);
+}
+
+/** Saves the active untitled editor at `file` (an absolute path) through the Save As dialog. */
+export async function saveAs(page: Page, file: string): Promise<void> {
+  await page.keyboard.press('Control+S');
+  await fillFileDialog(page, file, 'Save As');
   await page.keyboard.press('Enter');
   await page.locator('.tabs-container .tab', { hasText: file.split('/').pop()! }).waitFor({ timeout: 30_000 });
 }
