@@ -1,23 +1,53 @@
-// Issue 24 through the UI, in light and dark: a web app's keys get Authorization Code and a callback URL in the
-// Configure form (a refused URL first, said under its field), then test users are imported from a CSV through Import
-// Users (a CSV with a bad line first: nothing imported, the line named), and the built-in provider's Users row lists
-// them with their groups. The organization, the consumer and its Generate Keys are set up through the management API
-// (the forms test walks those already). Photographed under test-results/sign-in-keys-<theme>-<step>.png.
+// Issue 24 walked through the UI as a new user who builds a web app and a native app, in light and dark, to the end
+// they care about: a person signed in and the service's answer on their screen.
+//   Create External Consumer (the form) → Generate Keys (its Overview) → Configure → Key settings: Authorization Code,
+//   Refresh Token, Public client, the browser app's callback URL (a refused URL said under its field first) and the
+//   native app's loopback one → Import Users from a CSV (a bad line first: nothing imported, the line named) → the
+//   Users row → Create Connection (the form) to a service of the test's own → Write config.js for a Browser App and
+//   Insert Connection Snippet (Browser App), saved as app.js → the app served by the test from another site (the app
+//   on localhost, the control plane on 127.0.0.1): Sign In → the sign-in page → a test user → back in the app → the
+//   service's answer through the gateway, cross-origin, on the page; the service got an X-JWT-Assertion naming that
+//   person, verified with the organization's JWKS → Sign Out.
+//   Then the native app: Insert Connection Snippet (Native App) saved as native-app.mjs, Write .env without the
+//   secret, run OUTSIDE VS Code; its "system browser" is an xdg-open that hands the URL to the test, which signs the
+//   person in; the program prints the service's answer.
+// The organization and the service are set up through the palette and the management API (the forms and services
+// tests walk those). Photographed under test-results/sign-in-keys-<theme>-<step>.png.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
-import { paths } from '../../src/api/routes';
+import type { BrowserContext, Page } from 'playwright-core';
+import { issuerUrl, paths } from '../../src/api/routes';
 import { openWorkbench, type Workbench } from '../harness/workbench';
-import { createOrganization, expandTreeRow, fillFileDialog, form, openChoreoView, pick, retype, themeKind, treeContextMenu, treeRows } from './steps';
+import {
+  answerDialog,
+  createOrganization,
+  expandTreeRow,
+  fillFileDialog,
+  form,
+  openChoreoView,
+  pick,
+  retype,
+  runCommand,
+  saveAs,
+  themeKind,
+  treeContextMenu,
+  treeRows,
+} from './steps';
 
+const REPO = path.resolve(__dirname, '..', '..');
 const THEMES = [
-  { id: 'light', theme: 'Default Light Modern', kind: 'vs' },
-  { id: 'dark', theme: 'Default Dark Modern', kind: 'vs-dark' },
+  { id: 'light', theme: 'Default Light Modern', kind: 'vs', colorScheme: 'light' },
+  { id: 'dark', theme: 'Default Dark Modern', kind: 'vs-dark', colorScheme: 'dark' },
 ] as const;
 const ORG = 'Stark Industries';
 const ORG_HANDLE = 'stark-industries';
 const CONSUMER = 'Stark Web App';
+const SERVICE = 'Armory API';
+const SERVICE_NAME = 'armory-api';
 
 const GOOD_CSV = `username,password,groups,first_name,last_name,email
 "pepper","pepper-password","[manager, engineering]","Pepper","Potts","pepper@stark.example"
@@ -27,6 +57,18 @@ const BAD_CSV = `username,password,groups,first_name,last_name,email
 "rhodey","rhodey-password","[qa]","James","Rhodes","rhodey@stark.example"
 "vision","short","","","",""
 `;
+
+/** The page a user writes around the Browser App snippet, as its header asks; an import map stands in for a bundler. */
+const INDEX_HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><title>Stark Web App</title>
+<script type="importmap">{"imports":{"oidc-client-ts":"/modules/oidc-client-ts.js","jwt-decode":"/modules/jwt-decode.js"}}</script>
+<script src="config.js"></script>
+<script type="module" src="app.js"></script>
+</head><body>
+<p id="user"></p>
+<button id="sign-in" hidden>Sign In</button> <button id="sign-out" hidden>Sign Out</button> <button id="call" disabled>Call the service</button>
+<pre id="answer"></pre>
+</body></html>`;
 
 /** The admin token of the local control plane the extension started, from its data folder under the user data. */
 function adminToken(userDataDir: string): string {
@@ -42,7 +84,47 @@ async function openFile(page: Page, file: string): Promise<void> {
   await page.locator('.quick-input-widget input').waitFor({ state: 'hidden', timeout: 30_000 });
 }
 
-describe('Sign-in keys and test users in the workbench', function () {
+async function listenOnLoopback(server: Server, host: string): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  return (server.address() as AddressInfo).port;
+}
+
+function closeServer(server: Server | undefined): Promise<void> {
+  if (!server?.listening) return Promise.resolve();
+  return new Promise((resolve) => (server.closeAllConnections(), server.close(() => resolve())));
+}
+
+/** A service of the test's own: answers every call with its name and the caller the gateway named, and records each. */
+async function startService(): Promise<{ server: Server; url: string; seen: IncomingHttpHeaders[] }> {
+  const seen: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ from: 'armory', path: req.url }));
+  });
+  return { server, url: `http://127.0.0.1:${await listenOnLoopback(server, '127.0.0.1')}`, seen };
+}
+
+/**
+ * The workspace served as a web server serves a built app: the user's index.html, config.js and app.js, and the
+ * library the import map names from node_modules (what a bundler would put in the build).
+ */
+function serveApp(workspace: string): Server {
+  const files: Record<string, string> = {
+    '/': path.join(workspace, 'index.html'),
+    '/config.js': path.join(workspace, 'config.js'),
+    '/app.js': path.join(workspace, 'app.js'),
+    '/modules/oidc-client-ts.js': path.join(REPO, 'node_modules/oidc-client-ts/dist/esm/oidc-client-ts.js'),
+    '/modules/jwt-decode.js': path.join(REPO, 'node_modules/jwt-decode/build/esm/index.js'),
+  };
+  return createServer((req, res) => {
+    const file = files[(req.url ?? '/').split('?')[0]!];
+    if (!file) return void res.writeHead(404).end();
+    const type = file.endsWith('.html') ? 'text/html' : 'text/javascript';
+    res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' }).end(readFileSync(file, 'utf8'));
+  });
+}
+
+describe('A web app and a native app sign a test user in, walked through the workbench', function () {
   this.timeout(240_000);
 
   for (const t of THEMES) {
@@ -50,21 +132,37 @@ describe('Sign-in keys and test users in the workbench', function () {
       let workbench: Workbench;
       let page: Page;
       let call: (method: string, p: string, body?: unknown) => Promise<Record<string, unknown>>;
+      let service: Awaited<ReturnType<typeof startService>>;
+      let site: Server;
+      let origin = '';
+      let appContext: BrowserContext | undefined;
       let consumerName = '';
+      let controlPlaneUrl = '';
       const shot = async (step: string) => {
         await page.mouse.move(1100, 17); // an empty stretch of the title bar: no hover tooltip in the picture
         await page.waitForTimeout(500);
         console.log(`      screenshot: ${await workbench.screenshot(`sign-in-keys-${t.id}-${step}`)}`);
       };
+      const appShot = async (appPage: Page, step: string) => {
+        const file = path.join(REPO, 'test-results', `sign-in-keys-${t.id}-${step}.png`);
+        await appPage.screenshot({ path: file });
+        console.log(`      screenshot: ${file}`);
+      };
 
       before(async () => {
+        service = await startService();
         workbench = await openWorkbench({ settings: { 'workbench.colorTheme': t.theme } });
         page = workbench.page;
+        // The site the browser app is served from: its origin goes into the key settings and the CORS check.
+        site = serveApp(workbench.workspace);
+        origin = `http://localhost:${await listenOnLoopback(site, '127.0.0.1')}`;
+        // As after `npm install oidc-client-ts openid-client` in the user's folder.
+        symlinkSync(path.join(REPO, 'node_modules'), path.join(workbench.workspace, 'node_modules'), 'dir');
         await openChoreoView(page);
         const port = JSON.parse(readFileSync(path.join(workbench.server.userDataDir, 'User', 'settings.json'), 'utf8'))['choreo.controlPlane.localPort'];
-        const base = `http://127.0.0.1:${port}/api/v1`;
+        controlPlaneUrl = `http://127.0.0.1:${port}`;
         call = async (method, p, body) => {
-          const res = await fetch(base + p.replace(/^\/api\/v1/, ''), {
+          const res = await fetch(`${controlPlaneUrl}/api/v1${p.replace(/^\/api\/v1/, '')}`, {
             method,
             headers: { authorization: `Bearer ${adminToken(workbench.server.userDataDir)}`, 'content-type': 'application/json' },
             body: body === undefined ? undefined : JSON.stringify(body),
@@ -74,28 +172,58 @@ describe('Sign-in keys and test users in the workbench', function () {
           return text ? JSON.parse(text) : {};
         };
       });
+      // One walk: a step that failed leaves nothing for the next to stand on, so the rest are skipped, not failed again.
+      let walkBroken = false;
+      beforeEach(function () {
+        if (walkBroken) this.skip();
+      });
       afterEach(async function () {
-        if (this.currentTest?.state === 'failed' && page)
-          console.log(`      screenshot of the failure: ${await workbench.screenshot(`sign-in-keys-${t.id}-failed`)}`);
+        if (this.currentTest?.state !== 'failed') return;
+        walkBroken = true;
+        if (page) console.log(`      screenshot of the failure: ${await workbench.screenshot(`sign-in-keys-${t.id}-failed`)}`);
       });
       after(async () => {
+        await appContext?.close().catch(() => undefined);
         await workbench?.close();
+        await Promise.all([closeServer(site), closeServer(service?.server)]);
       });
 
       it(`opens in the ${t.theme} theme`, async () => {
         assert.equal(await themeKind(page), t.kind);
       });
 
-      it('Configure → Key settings: Authorization Code and a callback URL, a refused URL said under its field first', async () => {
+      it('Create External Consumer in the form, then Generate Keys on its Overview', async () => {
         await createOrganization(page, ORG);
-        const consumer = await call('POST', paths.components(ORG_HANDLE, 'default'), {
-          displayName: CONSUMER,
-          name: 'stark-web-app',
-          description: 'A single-page app',
-          type: 'external-consumer',
+        // The service, made through the API before the tree lists the project (the services test walks Create Service).
+        await call('POST', paths.components(ORG_HANDLE, 'default'), {
+          displayName: SERVICE,
+          name: SERVICE_NAME,
+          type: 'service',
+          endpoints: [{ name: 'api', visibility: 'Project', upstreamUrls: { development: service.url } }],
         });
-        consumerName = String(consumer.name);
-        await call('POST', `${paths.authFor(ORG_HANDLE, 'default', consumerName, 'development')}/generate-keys`, {});
+        await page
+          .locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions')
+          .getByRole('button', { name: 'Create External Consumer' })
+          .first()
+          .click();
+        let f = form(page);
+        await f.getByRole('heading', { name: 'Create an External Consumer' }).waitFor({ timeout: 30_000 });
+        await f.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+        await f.locator('#displayName').click();
+        await page.keyboard.type(CONSUMER);
+        await f.getByText('Create', { exact: true }).click();
+        f = form(page);
+        await f.locator('#generate-keys-development').click({ timeout: 30_000 });
+        await form(page).locator('#secret-value').waitFor({ timeout: 30_000 });
+        await form(page).getByText('Back to Overview').click();
+        await form(page).locator('#create-connection').waitFor({ timeout: 30_000 });
+        const consumers = (await call('GET', paths.components(ORG_HANDLE, 'default'))).items as { name: string; displayName: string }[];
+        consumerName = consumers.find((c) => c.displayName === CONSUMER)!.name;
+        assert.equal(consumerName, 'stark-web-app', 'the unique name derived from the display name');
+      });
+
+      it('Configure → Key settings: Authorization Code, a public client, the callback URLs (a refused one said under its field first)', async () => {
+        await runCommand(page, 'View: Close All Editors');
         await expandTreeRow(page, ORG);
         await expandTreeRow(page, 'Default Project');
         await expandTreeRow(page, CONSUMER);
@@ -105,19 +233,27 @@ describe('Sign-in keys and test users in the workbench', function () {
         await f.locator('#ks-grant-client_credentials').click();
         await f.locator('#ks-grant-authorization_code').click();
         await f.locator('#ks-grant-refresh_token').click();
+        await f.locator('#ks-publicClient-box').click();
         await f.locator('#ks-callbackUrls-add').click();
         await retype(page, f.locator('#ks-callbackUrls-0'), 'http://stark.example/callback');
         await f.locator('#save-key-settings').click();
         await f.locator('#ks-callbackUrls-0-error:not([hidden])').waitFor({ timeout: 30_000 });
         assert.equal(await f.locator('#ks-callbackUrls-0-error').textContent(), 'Use https, or http only on 127.0.0.1, [::1] or localhost.');
         await shot('01-key-settings-refused');
-        await retype(page, f.locator('#ks-callbackUrls-0'), 'http://localhost:5173/callback');
+        // The browser app returns to its page; the native app to its loopback listener, on any port (RFC 8252).
+        await retype(page, f.locator('#ks-callbackUrls-0'), `${origin}/`);
+        await f.locator('#ks-callbackUrls-add').click();
+        await retype(page, f.locator('#ks-callbackUrls-1'), 'http://127.0.0.1/callback');
+        await f.locator('#ks-postLogoutRedirectUrls-add').click();
+        await retype(page, f.locator('#ks-postLogoutRedirectUrls-0'), `${origin}/`);
         await f.locator('#save-key-settings').click();
         await f.locator('.form-message.info', { hasText: 'Key settings saved' }).waitFor({ timeout: 30_000 });
         const auth = await call('GET', paths.authFor(ORG_HANDLE, 'default', consumerName, 'development'));
-        const saved = auth.keySettings as { grantTypes: string[]; callbackUrls: string[] };
+        const saved = auth.keySettings as { grantTypes: string[]; callbackUrls: string[]; postLogoutRedirectUrls: string[]; publicClient: boolean };
         assert.deepEqual(saved.grantTypes, ['authorization_code', 'refresh_token']);
-        assert.deepEqual(saved.callbackUrls, ['http://localhost:5173/callback']);
+        assert.deepEqual(saved.callbackUrls, [`${origin}/`, 'http://127.0.0.1/callback']);
+        assert.deepEqual(saved.postLogoutRedirectUrls, [`${origin}/`]);
+        assert.equal(saved.publicClient, true);
         await f.locator('#ks-endpoints').scrollIntoViewIfNeeded();
         await shot('02-key-settings-saved');
       });
@@ -157,6 +293,162 @@ describe('Sign-in keys and test users in the workbench', function () {
         assert.match((await pepper.textContent()) ?? '', /manager, engineering/);
         assert.match((await treeRows(page, 'happy').first().textContent()) ?? '', /security/);
         await shot('04-users-row');
+        await runCommand(page, 'Notifications: Clear All Notifications');
+      });
+
+      it('Create Connection in the form, to a service of the test’s own', async () => {
+        await treeContextMenu(page, CONSUMER, 'Open Overview');
+        await form(page).locator('#create-connection').click({ timeout: 30_000 });
+        const f = form(page);
+        await f.getByRole('heading', { name: 'Create Connection' }).waitFor({ timeout: 30_000 });
+        await f.locator('#service vscode-option', { hasText: SERVICE }).waitFor({ state: 'attached', timeout: 30_000 });
+        await f.locator('#service').click();
+        await page.keyboard.type('Armory');
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Enter');
+        await f.locator('#endpointName vscode-option', { hasText: 'api' }).waitFor({ state: 'attached', timeout: 30_000 });
+        await f.locator('#create').click();
+        await f.getByText(`Connection "${SERVICE}" created.`).waitFor({ timeout: 30_000 });
+      });
+
+      it('Write config.js and Insert Connection Snippet (Browser App): config.js has the issuer, the Client ID and the callback URL, and no secret', async () => {
+        await runCommand(page, 'View: Close All Editors');
+        await expandTreeRow(page, 'Connections');
+        // The connection row (under Connections), not the service of the same name above it.
+        await treeRows(page, SERVICE).nth(1).waitFor({ timeout: 30_000 });
+        await treeContextMenu(page, SERVICE, 'Write config.js for a Browser App', 1);
+        await pick(page, `Environment for ${SERVICE}`, 'Development');
+        await page.locator('.notifications-toasts', { hasText: 'Wrote config.js' }).waitFor({ timeout: 30_000 });
+        const config = readFileSync(path.join(workbench.workspace, 'config.js'), 'utf8');
+        const auth = await call('GET', paths.authFor(ORG_HANDLE, 'default', consumerName, 'development'));
+        assert.match(config, new RegExp(`consumerKey: "${String(auth.clientId)}"`));
+        assert.ok(config.includes(`issuerUrl: "${issuerUrl(controlPlaneUrl, ORG_HANDLE)}"`), config);
+        assert.match(config, new RegExp(`redirectUrl: "${origin}/"`));
+        assert.doesNotMatch(config, /secret\s*:/i, 'config.js holds no secret');
+
+        await runCommand(page, 'View: Close All Editors');
+        await treeContextMenu(page, SERVICE, 'Insert Connection Snippet', 1);
+        await pick(page, `Environment for ${SERVICE}`, 'Development');
+        await pick(page, `Insert Connection Snippet: ${SERVICE}`, 'Browser App: Sign In (oidc-client-ts)');
+        await page.locator('.editor-instance .view-lines', { hasText: 'UserManager' }).first().waitFor({ timeout: 30_000 });
+        await saveAs(page, path.join(workbench.workspace, 'app.js'));
+        await shot('05-browser-app-snippet');
+        writeFileSync(path.join(workbench.workspace, 'index.html'), INDEX_HTML);
+      });
+
+      it('the browser app on localhost: Sign In at the provider on 127.0.0.1 as a test user, the service answer on the page, Sign Out', async () => {
+        appContext = await page
+          .context()
+          .browser()!
+          .newContext({ colorScheme: t.colorScheme, viewport: { width: 1000, height: 700 } });
+        const app = await appContext.newPage();
+        const errors: string[] = [];
+        app.on('pageerror', (e) => errors.push(e.message));
+        await app.goto(`${origin}/`);
+        await app.locator('#user').getByText('Not signed in').waitFor({ timeout: 30_000 });
+        await app.locator('#sign-in').click();
+        await app.waitForURL((u) => u.href.startsWith(`${controlPlaneUrl}/`), { timeout: 30_000 });
+        await app.locator('#username').waitFor({ timeout: 30_000 });
+        assert.match(await app.locator('body').innerText(), new RegExp(CONSUMER), 'the sign-in page says which app asks');
+        assert.match(await app.locator('body').innerText(), /Development/, 'and in which environment');
+        await appShot(app, '06-sign-in-page');
+        await app.locator('#username').fill('pepper');
+        await app.locator('#password').fill('pepper-password');
+        await app.locator('button[type="submit"]').click();
+        await app.waitForURL((u) => u.origin === origin, { timeout: 30_000 });
+        await app.locator('#user').getByText('Signed in as Pepper Potts').waitFor({ timeout: 30_000 });
+
+        service.seen.length = 0;
+        await app.locator('#call').click();
+        await app.locator('#answer').getByText(/\S/).waitFor({ timeout: 30_000 });
+        const answer = JSON.parse(await app.locator('#answer').innerText()) as { from: string };
+        assert.equal(answer.from, 'armory', "the service's answer through the gateway, cross-origin, on the page");
+        assert.deepEqual(errors, []);
+        await appShot(app, '07-browser-app-answer');
+
+        assert.equal(service.seen.length, 1, 'one call reached the service');
+        assert.equal(service.seen[0]!.authorization, undefined, 'the gateway does not pass the token on');
+        const assertion = service.seen[0]!['x-jwt-assertion'];
+        assert.ok(typeof assertion === 'string', 'the service learns who called');
+        const { createRemoteJWKSet, jwtVerify } = await import('jose');
+        const issuer = issuerUrl(controlPlaneUrl, ORG_HANDLE);
+        const { payload } = await jwtVerify(assertion, createRemoteJWKSet(new URL(`${issuer}/jwks`)), { issuer, algorithms: ['ES256'] });
+        const auth = await call('GET', paths.authFor(ORG_HANDLE, 'default', consumerName, 'development'));
+        assert.equal(payload.email, 'pepper@stark.example', 'the person who signed in');
+        assert.notEqual(payload.sub, auth.clientId, "the person's subject, not the app's");
+        assert.deepEqual(payload.groups, ['manager', 'engineering']);
+        assert.equal(payload.client_id, auth.clientId);
+        assert.equal(payload.consumer_name, CONSUMER);
+
+        await app.locator('#sign-out').click();
+        const confirm = app.getByRole('button', { name: /sign (me )?out|log ?out/i });
+        await Promise.race([app.waitForURL((u) => u.origin === origin, { timeout: 30_000 }), confirm.click({ timeout: 30_000 })]).catch(() => undefined);
+        await app.waitForURL((u) => u.origin === origin, { timeout: 30_000 });
+        await app.locator('#user').getByText('Not signed in').waitFor({ timeout: 30_000 });
+        const left = await app.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith('oidc.user:')).length);
+        assert.equal(left, 0, 'the tokens are gone from the page');
+      });
+
+      it('the native app: Insert Connection Snippet (Native App), .env without the secret, run outside VS Code; the person signs in in the browser it opens', async () => {
+        await runCommand(page, 'View: Close All Editors');
+        await treeContextMenu(page, SERVICE, 'Insert Connection Snippet', 1);
+        await pick(page, `Environment for ${SERVICE}`, 'Development');
+        await pick(page, `Insert Connection Snippet: ${SERVICE}`, 'Native App: Sign In with a Loopback Redirect');
+        await page.locator('.editor-instance .view-lines', { hasText: 'openid-client' }).first().waitFor({ timeout: 30_000 });
+        await saveAs(page, path.join(workbench.workspace, 'native-app.mjs'));
+        await treeContextMenu(page, SERVICE, 'Write Connection Config to .env', 1);
+        await pick(page, `Environment for ${SERVICE}`, 'Development');
+        // A public client needs no secret: the app runs without it.
+        await answerDialog(page, 'Without Secret');
+        await page.locator('.notifications-toasts', { hasText: 'Wrote' }).first().waitFor({ timeout: 30_000 });
+        await shot('08-native-app-snippet');
+
+        // The "system browser": an xdg-open that hands the URL to the test, which opens it in Chromium.
+        const bin = path.join(workbench.workspace, '.bin');
+        const opened = path.join(bin, 'opened.txt');
+        mkdirSync(bin, { recursive: true });
+        writeFileSync(path.join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s\\n' "$1" >> '${opened}'\n`);
+        chmodSync(path.join(bin, 'xdg-open'), 0o755);
+        const child = spawn('sh', ['-c', 'set -a; . ./.env; set +a; exec node native-app.mjs'], {
+          cwd: workbench.workspace,
+          env: { PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: process.env.HOME, LANG: 'C.UTF-8' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+        const browserPage = await appContext!.newPage();
+        try {
+          let url: URL | undefined;
+          for (const until = Date.now() + 30_000; !url && Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+            const text = (() => {
+              try {
+                return readFileSync(opened, 'utf8');
+              } catch {
+                return '';
+              }
+            })();
+            if (text.trim()) url = new URL(text.trim().split('\n')[0]!);
+          }
+          assert.ok(url, `the app opened no browser\nstdout: ${stdout}\nstderr: ${stderr}`);
+          assert.equal(new URL(url.searchParams.get('redirect_uri')!).hostname, '127.0.0.1', 'a loopback redirect (RFC 8252 §7.3)');
+          service.seen.length = 0;
+          await browserPage.goto(url.href);
+          await browserPage.locator('#username').fill('happy');
+          await browserPage.locator('#password').fill('happy-password');
+          await browserPage.locator('button[type="submit"]').click();
+          await browserPage.getByText('Signed in. You can close this tab').waitFor({ timeout: 30_000 });
+          assert.equal(await exited, 0, `stdout: ${stdout}\nstderr: ${stderr}`);
+        } finally {
+          if (child.exitCode === null) child.kill('SIGKILL');
+          await browserPage.close();
+        }
+        assert.equal((JSON.parse(stdout.trim()) as { from: string }).from, 'armory', `the service's answer printed: ${stdout}`);
+        assert.equal(service.seen.length, 1);
+        const { decodeJwt } = await import('jose');
+        assert.equal(decodeJwt(String(service.seen[0]!['x-jwt-assertion'])).email, 'happy@stark.example', 'the person who signed in in the browser');
       });
     });
   }
