@@ -31,5 +31,4 @@ export async function grantIsLive(store: Store, grantId: unknown): Promise<boole
 }
 
 /** What a person's app is told when the token's grant has ended (the gateway's 401). */
-export const REVOKED_TOKEN =
-  'This access token was revoked (the person signed out, was removed, or the sign-in was ended): sign in again.';
+export const REVOKED_TOKEN = 'This access token was revoked (the person signed out, was removed, or the sign-in was ended): sign in again.';

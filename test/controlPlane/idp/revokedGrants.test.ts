@@ -46,7 +46,10 @@ export async function call(baseUrl: string, s: Pick<Seed, 'service'>, accessToke
 export function assertRevoked(answer: { status: number; text: string; headers: Headers }, what: string) {
   assert.equal(answer.status, 401, `${what}: ${answer.text}`);
   assert.deepEqual(JSON.parse(answer.text), { error: { code: 'unauthorized', message: REVOKED_TOKEN } }, what);
-  assert.match(answer.headers.get('www-authenticate') ?? '', /^Bearer realm="choreo-gateway", error="invalid_token", error_description="This access token was revoked/);
+  assert.match(
+    answer.headers.get('www-authenticate') ?? '',
+    /^Bearer realm="choreo-gateway", error="invalid_token", error_description="This access token was revoked/,
+  );
   assert.equal(answer.headers.get('access-control-allow-origin'), '*', `${what}: the refusal carries the endpoint's CORS`);
 }
 
@@ -62,7 +65,16 @@ describe("built-in identity provider: a person's token after the sign-in ended, 
     up = await countingUpstream();
     assert.equal(ORG, TEAM_ORG);
     s = await seed(cp, up.url, 'web');
-    assert.equal((await cp.call('PUT', paths.keySettings(ORG, 'default', s.consumer, ENV), { ...WEB_APP, grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'], publicClient: false })).status, 200);
+    assert.equal(
+      (
+        await cp.call('PUT', paths.keySettings(ORG, 'default', s.consumer, ENV), {
+          ...WEB_APP,
+          grantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
+          publicClient: false,
+        })
+      ).status,
+      200,
+    );
     assert.equal((await cp.call('POST', paths.testUsers(ORG, ENV), ANN)).status, 201);
   });
   after(async () => {
