@@ -1,8 +1,9 @@
 /**
  * Removes what the authorization server no longer needs: expired sign-ins in progress, codes and sessions, expired
  * refresh tokens, and grants left with no live refresh token once the last access token they issued has expired too
- * (userinfo and the gateway look a token's grant up; after that no token of it can be valid). Run per organization, at most every
- * SWEEP_EVERY_MS per process, from the authorization endpoint (so an organization nobody signs in to costs nothing).
+ * (userinfo and the gateway look a token's grant up; after that no token of it can be valid). Run per organization,
+ * at most every SWEEP_EVERY_MS per process, from the authorization endpoint (so an organization nobody signs in to
+ * costs nothing).
  */
 import { EXPIRY } from '../../api/keySettings';
 import type { Store, StoredRecord, WriteOp } from '../store/store';
