@@ -13,11 +13,15 @@
 // reused); the row "browser call (Origin, CORS)" sends an Origin, so the answer gets the endpoint's CORS headers. Its
 // CPU beside the plain row is what CORS costs; beside the baseline bundle (main's) what both cost. The cost of one
 // signature against one reuse is measured in this process at the end.
+// A person's token is refused once its grant ended (idp/liveGrants.ts): a repeated call is forwarded from the decision
+// kept for it, as an application token's, so a wrk row would show nothing; the check a call judged from the records
+// pays is measured in this process at the end (gateway/grantCheck.mjs), through the file store and PostgreSQL's.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { grantCheckFigures } from './gateway/grantCheck.mjs';
 import { api, controlPlaneBundle, freePort, startControlPlane, startProcess } from './tokens/controlPlane.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -330,6 +334,7 @@ try {
     console.log(
       `X-JWT-Assertion: ${signUs.toFixed(1)} µs to sign one (first call of a token through a connection), ${reuseUs.toFixed(2)} µs to find it again (${assertions.signed} signed for ${n * 11} calls)`,
     );
+    console.log(await grantCheckFigures(tmp));
   }
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');

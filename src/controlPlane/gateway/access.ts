@@ -3,7 +3,8 @@
  *   (1) verifies against the built-in provider's keys or the external provider's JWKS (tokenCheck.ts),
  *   (2) comes from the identity provider configured for the consumer in that environment,
  *   (3) names a client ID that belongs to that consumer (`client_id` or `azp`), for the built-in provider with the
- *       consumer's current secret (a token issued before Regenerate Secret is refused), and
+ *       consumer's current secret (a token issued before Regenerate Secret is refused); a person's token of the
+ *       built-in provider (one with a `grant_id`) only while its grant is live (../idp/liveGrants.ts), and
  *   (4) where a connection from that consumer to that endpoint exists, and
  *   (5) the endpoint's visibility admits the consumer (../connections/visibility.ts; checked when the connection was
  *       made, and again here so that no connection the rule does not admit, however it came to be, carries a call).
@@ -23,6 +24,7 @@ import {
   type OrganizationRecord,
 } from '../domain/records';
 import { findConsumerConfigs } from '../externalIdp/usage';
+import { grantIsLive, REVOKED_TOKEN } from '../idp/liveGrants';
 import type { Store } from '../store/store';
 import type { VerifiedToken } from './tokenCheck';
 
@@ -94,6 +96,9 @@ export function authorizeCall(store: Store, baseUrl: string, token: VerifiedToke
 // The store is awaited directly here (no nested async helper, each of which would cost a promise and turns of the
 // microtask queue per call). `issuerOrg`: the organization in the token's issuer URL (as it is written there).
 async function authorizeBuiltIn(store: Store, baseUrl: string, token: VerifiedToken, t: GatewayTarget, issuerOrg: string): Promise<Caller> {
+  // A person's token (application tokens carry no grant_id and skip this). Read through the store's cache; a call
+  // forwarded as before (module.ts) reads nothing, and a grant ended anywhere makes it come here again.
+  if (token.claims.grant_id !== undefined && !(await grantIsLive(store, token.claims.grant_id))) throw deny401(REVOKED_TOKEN);
   const config = await store.findUnique<AuthConfigRecord>(C.authConfigs, 'clientId', token.clientId);
   const consumer = config && (await store.get<ComponentRecord>(C.components, config.componentId));
   if (!config || !consumer || builtInIssuer(baseUrl, config.orgHandle) !== token.issuer) {

@@ -38,6 +38,7 @@ import { messageBody, sendPage, signInPageBody } from './signInPage';
 import type { SigningKeys } from './signingKeys';
 import { badClient, clientCredentials, OAuthError, type UserGrants } from './tokenEndpoint';
 import { findTestUser } from './testUsers';
+import { grantIsLive, isGrantId } from './liveGrants';
 import { sweepExpired, SWEEP_EVERY_MS } from './sweep';
 import { newSecret, sha256, userClaims, UserTokens } from './userTokens';
 
@@ -599,11 +600,6 @@ export class AuthorizationServer {
     await this.store.write([...ops, { op: 'delete', collection: IDP.grants, id: grant.id }]);
   }
 
-  /** Whether an access token's grant is live (not revoked, its user not deleted): for userinfo and the gateway. */
-  async grantIsLive(grantId: unknown): Promise<boolean> {
-    return typeof grantId === 'string' && /^[0-9a-f-]{36}$/.test(grantId) && (await this.store.get(IDP.grants, grantId)) !== undefined;
-  }
-
   // ---- userinfo, revocation, logout
 
   private async userinfo({ req, res, params }: RouteContext): Promise<void> {
@@ -626,7 +622,7 @@ export class AuthorizationServer {
         .includes('openid')
     )
       return refuse('The access token was not granted the openid scope.');
-    if (!(await this.grantIsLive(claims.grant_id))) return refuse('The access token was revoked.');
+    if (!(await grantIsLive(this.store, claims.grant_id))) return refuse('The access token was revoked.');
     const user = await this.store.get<TestUserRecord>(IDP.testUsers, claims.sub);
     if (!user) return refuse('The user was deleted.');
     const body = JSON.stringify({ sub: user.id, ...userClaims(user, String(claims.scope)) });
@@ -648,7 +644,7 @@ export class AuthorizationServer {
       }
       if (!grant && token.split('.').length === 3) {
         const claims = await this.tokens.verify(params.org, token, 'at+jwt');
-        if (claims && typeof claims.grant_id === 'string' && /^[0-9a-f-]{36}$/.test(claims.grant_id)) {
+        if (claims && isGrantId(claims.grant_id)) {
           grant = await this.store.get<GrantRecord>(IDP.grants, claims.grant_id);
         }
       }

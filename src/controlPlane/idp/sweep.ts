@@ -1,8 +1,9 @@
 /**
  * Removes what the authorization server no longer needs: expired sign-ins in progress, codes and sessions, expired
- * refresh tokens, and grants left with no refresh token once their longest-lived access token has expired too
- * (userinfo looks a token's grant up; after that no token of it can be valid). Run per organization, at most every
- * SWEEP_EVERY_MS per process, from the authorization endpoint (so an organization nobody signs in to costs nothing).
+ * refresh tokens, and grants left with no live refresh token once the last access token they issued has expired too
+ * (userinfo and the gateway look a token's grant up; after that no token of it can be valid). Run per organization,
+ * at most every SWEEP_EVERY_MS per process, from the authorization endpoint (so an organization nobody signs in to
+ * costs nothing).
  */
 import { EXPIRY } from '../../api/keySettings';
 import type { Store, StoredRecord, WriteOp } from '../store/store';
@@ -20,12 +21,19 @@ export async function sweepExpired(store: Store, orgId: string, now = Date.now()
     }
   }
   const live = new Set<string>();
+  /** Per grant, when it last issued an access token: a refresh token is created with each one a refresh gives. */
+  const lastIssued = new Map<string, number>();
   for (const r of await store.findAll<RefreshTokenRecord>(IDP.refreshTokens, 'org', orgId)) {
-    if (gone(r)) ops.push({ op: 'delete', collection: IDP.refreshTokens, id: r.id });
-    else live.add(r.grantId);
+    const issued = Date.parse(r.createdAt);
+    if (issued > (lastIssued.get(r.grantId) ?? 0)) lastIssued.set(r.grantId, issued);
+    if (!gone(r)) live.add(r.grantId);
+    // An expired refresh token is kept while the access token issued with it may be valid (a refresh token may live
+    // 5 minutes, an access token a day): until then it is what tells this sweep, and the next, that its grant is
+    // still in use. Deleting the grant would make the gateway and userinfo refuse that token.
+    else if (issued + LONGEST_ACCESS_TOKEN_MS <= now) ops.push({ op: 'delete', collection: IDP.refreshTokens, id: r.id });
   }
   for (const g of await store.findAll<GrantRecord>(IDP.grants, 'org', orgId)) {
-    if (!live.has(g.id) && Date.parse(g.createdAt) + LONGEST_ACCESS_TOKEN_MS <= now) {
+    if (!live.has(g.id) && Math.max(Date.parse(g.createdAt), lastIssued.get(g.id) ?? 0) + LONGEST_ACCESS_TOKEN_MS <= now) {
       ops.push({ op: 'delete', collection: IDP.grants, id: g.id });
     }
   }

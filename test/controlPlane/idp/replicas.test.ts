@@ -6,8 +6,9 @@
 import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { IssuedKeys, paths } from '../../../src/api';
-import { startTeam, type Team } from '../helpers/team';
+import { PROJECT, startTeam, timeUntil, type Team } from '../helpers/team';
 import { ANN, CALLBACK, ENV, ORG, WEB_APP } from './fixture';
+import { assertRevoked, call, countingUpstream } from './gatewayProbe';
 import { SignInBrowser } from './signInBrowser';
 
 describe('team control plane: sign-in across replicas on PostgreSQL', function () {
@@ -113,6 +114,53 @@ describe('team control plane: sign-in across replicas on PostgreSQL', function (
     assert.equal(answer.body.error, 'unauthorized_client');
     assert.ok(took < 1_000, `Refresh Token still allowed on B ${took.toFixed(0)} ms after it was removed through A`);
     assert.equal((await a.call('PUT', paths.keySettings(ORG, 'default', 'web', ENV), WEB_APP)).status, 200);
+  });
+
+  it("refuses at one replica, within 1 s, a person's token whose sign-in was ended through the other; a replica started after refuses it at once", async () => {
+    const [a, b] = team.replicas;
+    const up = await countingUpstream();
+    try {
+      const service = { service: 'greetings' };
+      const made = await a.call('POST', paths.components(ORG, PROJECT), {
+        name: service.service,
+        displayName: 'Greetings',
+        type: 'service',
+        endpoints: [{ name: 'api', upstreamUrls: { [ENV]: up.url } }],
+      });
+      assert.equal(made.status, 201, made.text);
+      const connected = await a.call('POST', `${paths.component(ORG, PROJECT, 'web')}/connections`, {
+        name: 'greetings',
+        serviceComponentName: service.service,
+        endpointName: 'api',
+      });
+      assert.equal(connected.status, 201, connected.text);
+      const ended = await redeem(a.url, await signIn(a.url, a.url));
+      const live = await redeem(a.url, await signIn(a.url, a.url));
+      // B passes both (the service and connection written through A reach it within the bound), and keeps its decisions.
+      for (const t of [ended, live]) await timeUntil(async () => (await call(b.url, service, t.body.access_token)).status === 200);
+
+      const revoked = await fetch(`${issuerAt(a.url)}/revoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ client_id: clientId, token: ended.body.refresh_token }),
+      });
+      assert.equal(revoked.status, 200);
+      const took = await timeUntil(async () => (await call(b.url, service, ended.body.access_token)).status === 401);
+      assert.ok(took < 1_000, `B passed the token ${took.toFixed(0)} ms after its grant ended through A`);
+      const reached = up.calls();
+      assertRevoked(await call(b.url, service, ended.body.access_token), 'at B');
+      assertRevoked(await call(a.url, service, ended.body.access_token), 'at A');
+      assert.equal(up.calls(), reached, 'the upstream was not reached once refused');
+      assert.equal((await call(b.url, service, live.body.access_token)).status, 200, "another sign-in's token still passes at B");
+
+      // A replica that never saw the token: its first answer comes from the database.
+      const c = await team.start();
+      assertRevoked(await call(c.url, service, ended.body.access_token), 'at a replica started after');
+      assert.equal((await call(c.url, service, live.body.access_token)).status, 200, "another sign-in's token passes there");
+      assert.equal(up.calls(), reached + 2);
+    } finally {
+      await up.close();
+    }
   });
 
   it("keeps users, sessions and refresh tokens across a replica's restart", async () => {

@@ -11,6 +11,9 @@ import { paths } from '../../../src/api';
 import { ControlPlane } from '../helpers/controlPlane';
 import { PostgresCluster } from '../helpers/postgres';
 import { gatewayCall, ORG, PROJECT, seed, startTeam, timeUntil, token, upstream, type Team } from '../helpers/team';
+import { ANN, CALLBACK, ENV, pkce, WEB_APP } from '../idp/fixture';
+import { call } from '../idp/gatewayProbe';
+import { SignInBrowser } from '../idp/signInBrowser';
 
 async function health(cp: ControlPlane): Promise<{ status: string; reason?: string }> {
   return (await fetch(`${cp.url}/healthz`)).json() as Promise<{ status: string; reason?: string }>;
@@ -180,6 +183,59 @@ describe('team control plane: the database away', function () {
       await blocker.end();
     }
     assert.equal((await a.call('GET', paths.projects(ORG))).status, 200);
+  });
+
+  it("with the database away, a person's token whose grant the replica has not read is answered 503, never passed on a guess", async () => {
+    const [a, b] = team.replicas;
+    // The organization, unless an earlier test of this file made it (201 or 409).
+    assert.ok([201, 409].includes((await a.call('POST', paths.orgs(), { name: 'Stark Industries' })).status));
+    const s = await seed(a, up.url, 'signed-in-app', false);
+    assert.equal((await a.call('PUT', paths.keySettings(ORG, PROJECT, s.consumer, ENV), WEB_APP)).status, 200);
+    assert.equal((await a.call('POST', paths.testUsers(ORG, ENV), ANN)).status, 201);
+    const signIn = async () => {
+      const { verifier, challenge } = pkce();
+      const url = new URL(`${a.url}/oauth2/${ORG}/authorize`);
+      for (const [k, v] of Object.entries({
+        response_type: 'code',
+        client_id: s.clientId,
+        redirect_uri: CALLBACK,
+        scope: 'openid',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+      }))
+        url.searchParams.set(k, v);
+      const answer = await new SignInBrowser().signIn(url.href, ANN.username, ANN.password);
+      assert.equal(answer.status, 303, answer.body);
+      const res = await fetch(`${a.url}/oauth2/${ORG}/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          client_id: s.clientId,
+          code: new URL(answer.location!).searchParams.get('code')!,
+          code_verifier: verifier,
+          redirect_uri: CALLBACK,
+        }),
+      });
+      assert.equal(res.status, 200);
+      return ((await res.json()) as { access_token: string }).access_token;
+    };
+    const seen = await signIn();
+    const unseen = await signIn();
+    // B reads the first token's grant (and the consumer, its keys, the connection: all the second token needs too).
+    await timeUntil(async () => (await call(b.url, s, seen)).status === 200);
+    cluster.stopServer('fast');
+    try {
+      await timeUntil(async () => (await health(b)).status === 'degraded', 5_000);
+      assert.equal((await call(b.url, s, seen)).status, 200, 'a token seen before: served from memory');
+      const cold = await call(b.url, s, unseen);
+      assert.equal(cold.status, 503, cold.text);
+      assert.equal(JSON.parse(cold.text).error.code, 'store_unavailable');
+    } finally {
+      cluster.startServer();
+    }
+    for (const r of [a, b]) await timeUntil(async () => (await health(r)).status === 'ok', 15_000);
+    await timeUntil(async () => (await call(b.url, s, unseen)).status === 200, 15_000);
   });
 
   it('loses no acknowledged write when replicas are killed (-9) during writes, ten times', async () => {
