@@ -37,13 +37,16 @@ export type CreateConnection = z.input<typeof CreateConnection>;
 
 /** The Choreo keys a connection yields per environment. IssuerURL (the identity provider's issuer, where an app that
  * signs people in finds the provider's endpoints through discovery) only when the consumer's keys can sign people in:
- * keys of an external provider, or built-in keys whose settings allow Authorization Code. */
+ * keys of an external provider, or built-in keys whose settings allow Authorization Code. ConsumerSecret except for
+ * a public client's keys (a browser or native app: it has no secret to use). */
 export const ConnectionKey = z.enum(['ServiceURL', 'ConsumerKey', 'ConsumerSecret', 'TokenURL', 'IssuerURL']);
 export type ConnectionKey = z.infer<typeof ConnectionKey>;
-/** The keys only a connection whose keys sign people in yields: their absence is no missing value. */
-export const SIGN_IN_CONNECTION_KEYS: readonly ConnectionKey[] = ['IssuerURL'];
+/** The keys a connection yields only for some keys (above): where the config has no entry, there is no missing value. */
+export const CONNECTION_KEYS_SOMETIMES: readonly ConnectionKey[] = ['IssuerURL', 'ConsumerSecret'];
 /** The keys every connection with keys yields. */
-export const CONNECTION_KEYS_ALWAYS: readonly ConnectionKey[] = ConnectionKey.options.filter((key) => !SIGN_IN_CONNECTION_KEYS.includes(key));
+export const CONNECTION_KEYS_ALWAYS: readonly ConnectionKey[] = ConnectionKey.options.filter((key) => !CONNECTION_KEYS_SOMETIMES.includes(key));
+/** Whether the connection's keys have a secret (not a public client's): what a client_credentials client needs. */
+export const keysHoldSecret = (config: { entries: readonly { key: ConnectionKey }[] }): boolean => config.entries.some((e) => e.key === 'ConsumerSecret');
 
 /** One entry, shaped as WSO2's own extension models it. A sensitive entry never carries its value: `valueRef`
  * says where it lives (the extension's vault) instead. */

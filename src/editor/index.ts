@@ -269,7 +269,7 @@ export function startEditorFeatures(deps: EditorDeps): EditorFeatures {
           // IssuerURL only where the keys sign people in.
           const issuer = value('IssuerURL')?.value;
           md.appendMarkdown(
-            `**${environmentName}**  \nServiceURL ${line('ServiceURL')}  \nTokenURL ${line('TokenURL')}  \nConsumerKey ${line('ConsumerKey')}  \nConsumerSecret: kept in SecretStorage` +
+            `**${environmentName}**  \nServiceURL ${line('ServiceURL')}  \nTokenURL ${line('TokenURL')}  \nConsumerKey ${line('ConsumerKey')}${value('ConsumerSecret') ? '  \nConsumerSecret: kept in SecretStorage' : ''}` +
               `${issuer ? `  \nIssuerURL \`${issuer}\`` : ''}\n\n`,
           );
         }

@@ -1,4 +1,4 @@
-import type { ConnectionConfig } from '../api/connections';
+import { keysHoldSecret, type ConnectionConfig } from '../api/connections';
 import * as l10n from '@vscode/l10n';
 import typescript from './templates/typescript.ts.tmpl';
 import typescriptOpenidClient from './templates/typescript-openid-client.mts.tmpl';
@@ -183,10 +183,13 @@ export function snippetById(id: string): Snippet | undefined {
 
 /**
  * What Insert Connection Snippet offers for a connection: every language (`preferred` first), then, when the
- * connection's keys can sign people in (its config carries IssuerURL), the apps that do.
+ * connection's keys can sign people in (its config carries IssuerURL), the apps that do; for a public client's keys
+ * (no ConsumerSecret) only the browser and native apps.
  */
 export function offeredSnippets(config: Pick<ConnectionConfig, 'entries'>, preferred: string): Snippet[] {
   const languages = [...SNIPPET_LANGUAGES].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
   const signsPeopleIn = config.entries.some((entry) => entry.key === 'IssuerURL');
-  return [...languages, ...(signsPeopleIn ? SIGN_IN_SNIPPETS : [])];
+  // A public client's keys hold no secret: the client_credentials snippets and the confidential web app need one.
+  const secret = keysHoldSecret(config);
+  return [...(secret ? languages : []), ...(signsPeopleIn ? SIGN_IN_SNIPPETS.filter((snippet) => secret || snippet.app !== 'web-server') : [])];
 }

@@ -5,6 +5,7 @@
  * folder's `.choreo/component.yaml` when it has one) and Write config.js for a browser app (no secret).
  */
 import type { Uri } from 'vscode';
+import { keysHoldSecret } from '../api/connections';
 import type { ComponentYamlResult } from '../snippets/componentYaml';
 import { type ConnectionTarget, secretRefOf, type ConnectionInEnvironment } from './targets';
 import type { UseCaseContext } from './context';
@@ -33,7 +34,10 @@ export async function writeEnv(ctx: UseCaseContext, target: ConnectionInEnvironm
     : l10n.t`${ref.displayName} has no keys in ${target.environmentName} yet.`;
   if (auth) {
     const external = auth.identityProviderKind === 'built-in' ? undefined : auth.identityProviderId;
-    const stored = await ctx.vault.getConsumerSecret(secretRefOf(client.baseUrl, { ...ref, environment }, external));
+    // A public client's keys name no secret: nothing to ask.
+    const stored = keysHoldSecret(target.config)
+      ? await ctx.vault.getConsumerSecret(secretRefOf(client.baseUrl, { ...ref, environment }, external))
+      : undefined;
     if (stored) {
       const include =
         o.includeSecret ??

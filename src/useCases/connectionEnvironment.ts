@@ -119,7 +119,8 @@ export async function connectionEnvironment(
     const config = await client.getConnectionConfig(org, project, consumer.componentName, connection.name, env.handle);
     const found = connectionVariables(config, secret ? { ConsumerSecret: secret } : {});
     // Without keys in the environment the config has no ConsumerKey entry at all: it is missing too.
-    // IssuerURL is there only for keys that sign people in: its absence is no missing value.
+    // IssuerURL (keys that sign people in) and ConsumerSecret (not a public client's) are there only for some keys:
+    // their absence is no missing value.
     const absent = CONNECTION_KEYS_ALWAYS.filter((key) => !config.entries.some((e) => e.key === key)).map((key) => envVariableName(config.connectionName, key));
     for (const v of found.variables) if (!given.has(v.name)) variables[v.name] = v.value;
     missing.push(...[...found.missing, ...absent].filter((name) => !given.has(name)));

@@ -8,8 +8,8 @@
 //   on localhost, the control plane on 127.0.0.1): Sign In → the sign-in page → a test user → back in the app → the
 //   service's answer through the gateway, cross-origin, on the page; the service got an X-JWT-Assertion naming that
 //   person, verified with the organization's JWKS → Sign Out.
-//   Then the native app: Insert Connection Snippet (Native App) saved as native-app.mjs, Write .env without the
-//   secret, run OUTSIDE VS Code; its "system browser" is an xdg-open that hands the URL to the test, which signs the
+//   Then the native app: Insert Connection Snippet (Native App) saved as native-app.mjs, Write .env (a public
+//   client's keys: no secret asked for or written), run OUTSIDE VS Code; its "system browser" is an xdg-open that hands the URL to the test, which signs the
 //   person in; the program prints the service's answer.
 // The organization and the service are set up through the palette and the management API (the forms and services
 // tests walk those). Photographed under test-results/sign-in-keys-<theme>-<step>.png.
@@ -23,7 +23,6 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { issuerUrl, paths } from '../../src/api/routes';
 import { openWorkbench, type Workbench } from '../harness/workbench';
 import {
-  answerDialog,
   createOrganization,
   expandTreeRow,
   fillFileDialog,
@@ -389,7 +388,7 @@ describe('A web app and a native app sign a test user in, walked through the wor
         assert.equal(left, 0, 'the tokens are gone from the page');
       });
 
-      it('the native app: Insert Connection Snippet (Native App), .env without the secret, run outside VS Code; the person signs in in the browser it opens', async () => {
+      it('the native app: Insert Connection Snippet (Native App), .env with no secret (a public client), run outside VS Code; the person signs in in the browser it opens', async () => {
         await runCommand(page, 'View: Close All Editors');
         await treeContextMenu(page, SERVICE, 'Insert Connection Snippet', 1);
         await pick(page, `Environment for ${SERVICE}`, 'Development');
@@ -398,9 +397,14 @@ describe('A web app and a native app sign a test user in, walked through the wor
         await saveAs(page, path.join(workbench.workspace, 'native-app.mjs'));
         await treeContextMenu(page, SERVICE, 'Write Connection Config to .env', 1);
         await pick(page, `Environment for ${SERVICE}`, 'Development');
-        // A public client needs no secret: the app runs without it.
-        await answerDialog(page, 'Without Secret');
-        await page.locator('.notifications-toasts', { hasText: 'Wrote' }).first().waitFor({ timeout: 30_000 });
+        // A public client's keys have no secret: none is asked for, and none is missing.
+        await page.locator('.notifications-toasts', { hasText: 'Wrote 4 variables' }).first().waitFor({ timeout: 30_000 });
+        assert.equal(await page.locator('.monaco-dialog-box').count(), 0, 'no question about a secret');
+        const env = readFileSync(path.join(workbench.workspace, '.env'), 'utf8');
+        assert.deepEqual(
+          env.split('\n').flatMap((line) => /^(CHOREO_\w+)=/.exec(line)?.[1] ?? []),
+          ['CHOREO_ARMORY_API_SERVICEURL', 'CHOREO_ARMORY_API_CONSUMERKEY', 'CHOREO_ARMORY_API_TOKENURL', 'CHOREO_ARMORY_API_ISSUERURL'],
+        );
         await shot('08-native-app-snippet');
 
         // The "system browser": an xdg-open that hands the URL to the test, which opens it in Chromium.

@@ -195,6 +195,14 @@ describe('snippets of apps that sign people in', () => {
     assert.deepEqual(offered, [...SNIPPET_LANGUAGES.map((l) => l.id), ...SIGN_IN_SNIPPETS.map((s) => s.id)]);
   });
 
+  it("a public client's keys (no ConsumerSecret in the config) are offered only the browser and native apps: every other snippet needs the secret", () => {
+    const publicClient = { ...signIn, entries: signIn.entries.filter((e) => e.key !== 'ConsumerSecret') };
+    assert.deepEqual(
+      offeredSnippets(publicClient, 'typescript').map((s) => s.id),
+      ['browser-app-oidc-client-ts', 'native-app-openid-client'],
+    );
+  });
+
   it('the IDs of both lists are distinct', () => {
     const ids = [...SNIPPET_LANGUAGES, ...SIGN_IN_SNIPPETS].map((s) => s.id);
     assert.equal(new Set(ids).size, ids.length);

@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ConnectionConfig, CreateConnection, envVariableName, type Connection, type ConnectionEntry, type ConnectionKey } from '../../api/connections';
-import type { KeySettings } from '../../api/keySettings';
 import { gatewayUrl, issuerUrl, tokenUrl } from '../../api/routes';
 import { CredentialVault } from '../../secrets/credentialVault';
 import type { ControlPlaneContext, ControlPlaneModule } from '../context';
@@ -29,8 +28,7 @@ import { admits, notVisibleMessage } from './visibility';
 function signInIssuer(config: AuthConfigRecord | undefined, idp: IdentityProviderRecord | undefined, builtInIssuer: () => string): string | undefined {
   if (!config) return undefined;
   if (config.kind === 'external') return idp?.issuer;
-  const settings = (config as AuthConfigRecord & { keySettings?: KeySettings }).keySettings;
-  return settings?.grantTypes.includes('authorization_code') ? builtInIssuer() : undefined;
+  return config.keySettings?.grantTypes.includes('authorization_code') ? builtInIssuer() : undefined;
 }
 
 /** `consumerOrgHandle`: the service's organization of connections made before it was kept. */
@@ -173,19 +171,21 @@ export const connections: ControlPlaneModule = {
       ];
       if (config) entries.push(entry('ConsumerKey', false, { value: config.clientId }));
       // Never a value: the secret was handed out once (Generate Keys) or lives in the user's provider. valueRef
-      // is the key under which the extension's vault keeps it.
-      entries.push(
-        entry('ConsumerSecret', true, {
-          valueRef: CredentialVault.consumerSecretKey({
-            controlPlane: baseUrl,
-            org: org.handle,
-            project: project.handle,
-            componentId: component.id,
-            environment: env.handle,
-            identityProvider: config?.kind === 'external' ? config.identityProviderId : undefined,
+      // is the key under which the extension's vault keeps it. A public client's keys have no secret to use (the
+      // token endpoint takes none from them), so none is named: nothing asks for it, and its absence is no gap.
+      if (!(config?.kind === 'built-in' && config.keySettings?.publicClient))
+        entries.push(
+          entry('ConsumerSecret', true, {
+            valueRef: CredentialVault.consumerSecretKey({
+              controlPlane: baseUrl,
+              org: org.handle,
+              project: project.handle,
+              componentId: component.id,
+              environment: env.handle,
+              identityProvider: config?.kind === 'external' ? config.identityProviderId : undefined,
+            }),
           }),
-        }),
-      );
+        );
       entries.push(entry('TokenURL', false, { value: idp?.tokenEndpoint ?? tokenUrl(baseUrl, org.handle) }));
       const issuer = signInIssuer(config, idp, () => issuerUrl(baseUrl, org.handle));
       if (issuer) entries.push(entry('IssuerURL', false, { value: issuer }));

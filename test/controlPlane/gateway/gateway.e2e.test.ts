@@ -3,7 +3,8 @@
  * (oidc-provider, a real OpenID provider), Add Keys, connections, and the gateway's four access rules.
  */
 import assert from 'node:assert/strict';
-import { paths, gatewayUrl, tokenUrl } from '../../../src/api/routes';
+import { DEFAULT_KEY_SETTINGS } from '../../../src/api/keySettings';
+import { paths, gatewayUrl, issuerUrl, tokenUrl } from '../../../src/api/routes';
 import { startGreetingService, type RunningGreetingService } from '../../../src/controlPlane/sampleService/greetingService';
 import { ControlPlane, freePort, tempDir } from '../helpers/controlPlane';
 import { GATEWAY_RESOURCE, JWT_CLIENT, OPAQUE_CLIENT, startOidcProvider, type RunningProvider } from '../externalIdp/oidcProvider';
@@ -280,6 +281,21 @@ describe('gateway, end to end (control plane process, oidc-provider, upstream)',
 
     const external = await ok('GET', paths.connectionConfig(ORG, PROJECT, 'stark-mobile-app', 'Greeting', 'development'));
     assert.equal(external.entries.find((e: { key: string }) => e.key === 'TokenURL').value, idp.tokenEndpoint);
+  });
+
+  it("a public client's keys yield no ConsumerSecret (nothing asks for one), and IssuerURL; its keys made confidential again yield it", async () => {
+    const keys = (settings: object) => ok('PUT', paths.keySettings(ORG, PROJECT, 'stark-bot', 'development'), { ...DEFAULT_KEY_SETTINGS, ...settings });
+    const keysOf = async () =>
+      (await ok('GET', paths.connectionConfig(ORG, PROJECT, 'stark-bot', 'Greeting', 'development'))).entries.map((e: { key: string }) => e.key);
+    await keys({ grantTypes: ['authorization_code', 'refresh_token'], callbackUrls: ['http://127.0.0.1/callback'], publicClient: true });
+    try {
+      assert.deepEqual(await keysOf(), ['ServiceURL', 'ConsumerKey', 'TokenURL', 'IssuerURL']);
+      const config = await ok('GET', paths.connectionConfig(ORG, PROJECT, 'stark-bot', 'Greeting', 'development'));
+      assert.equal(config.entries.find((e: { key: string }) => e.key === 'IssuerURL').value, issuerUrl(cp.url, ORG));
+    } finally {
+      await keys({});
+    }
+    assert.deepEqual(await keysOf(), ['ServiceURL', 'ConsumerKey', 'ConsumerSecret', 'TokenURL']);
   });
 
   it('Add Keys: a Client ID is unique per provider across consumers', async () => {

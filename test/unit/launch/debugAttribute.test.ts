@@ -7,6 +7,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Component } from '../../../src/api';
+import { DEFAULT_KEY_SETTINGS, type GrantType } from '../../../src/api/keySettings';
 import type { WorkspaceLink } from '../../../src/editor/linkFile';
 import { linkText } from '../../../src/editor/linkFile';
 import { parseDebugAttribute, withConnectionValues, type LaunchConfiguration } from '../../../src/launch/debugAttribute';
@@ -156,6 +157,30 @@ describe("The choreo launch attribute: a linked consumer's connection values in 
       });
       assert.equal((config.env as Record<string, string>).CHOREO_GREETING_CONSUMERSECRET, 'from-my-vault');
     } finally {
+      for (const [k, v] of kept) world.secrets.set(k, v);
+    }
+  });
+
+  it("a public client's keys (a native app): no secret is missing, none is asked of SecretStorage; IssuerURL is in env", async () => {
+    const kept = new Map(world.secrets);
+    world.secrets.clear();
+    const settings = {
+      ...DEFAULT_KEY_SETTINGS,
+      grantTypes: ['authorization_code', 'refresh_token'] as GrantType[],
+      callbackUrls: ['http://127.0.0.1/callback'],
+    };
+    await world.client.updateKeySettings(ORG, PROJECT, consumer.name, 'development', { ...settings, publicClient: true });
+    try {
+      const { config } = await withConnectionValues(world.ctx, link, withAttribute('go', { environment: 'development', connection: 'Greeting' }));
+      assert.deepEqual(Object.keys(config.env as Record<string, string>).sort(), [
+        'CHOREO_GREETING_CONSUMERKEY',
+        'CHOREO_GREETING_ISSUERURL',
+        'CHOREO_GREETING_SERVICEURL',
+        'CHOREO_GREETING_TOKENURL',
+        'GOFLAGS',
+      ]);
+    } finally {
+      await world.client.updateKeySettings(ORG, PROJECT, consumer.name, 'development', DEFAULT_KEY_SETTINGS);
       for (const [k, v] of kept) world.secrets.set(k, v);
     }
   });
