@@ -15,7 +15,7 @@ import { packageAs, packageRelease, vsixFiles, vsixText } from '../harness/packa
 import { freePort, tempDir } from '../harness/processes';
 import { openWorkbench, type Workbench } from '../harness/workbench';
 import { repoRoot } from '../harness/codeServer';
-import { answerDialog, createOrganization, expandTreeRow, form, openChoreoView, runCommand } from './steps';
+import { answerDialog, createExternalConsumer, createOrganization, expandTreeRow, form, openChoreoView, runCommand } from './steps';
 
 const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string; publisher: string; name: string };
 /** The name the Extensions view shows: package.json holds `%displayName%`, its English text is in package.nls.json. */
@@ -164,17 +164,7 @@ describe('The packaged extension, installed from its .vsix', function () {
     await createOrganization(page, 'Stark Industries');
     await expandTreeRow(page, 'Stark Industries');
     await expandTreeRow(page, 'Default Project');
-    await page
-      .locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions')
-      .getByRole('button', { name: 'Create External Consumer' })
-      .first()
-      .click();
-    const f = form(page);
-    await f.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
-    await f.locator('#displayName').click();
-    await page.keyboard.type('Stark Mobile App');
-    await f.getByText('Create', { exact: true }).click();
-    await f.getByRole('heading', { name: 'Authentication Configurations' }).waitFor({ timeout: 30_000 });
+    await createExternalConsumer(page, 'Stark Mobile App');
     await page.locator('.part.sidebar').getByText('Stark Mobile App').first().waitFor({ timeout: 30_000 });
     assert.equal(await healthVersion(port), manifest.version);
     await shot('03-consumer-created');

@@ -15,6 +15,8 @@ import { openWorkbench, type Workbench } from '../harness/workbench';
 import { runProgram } from '../snippets/runners';
 import {
   answerDialog,
+  chooseServiceToConnect,
+  createExternalConsumer,
   createOrganization,
   expandTreeRow,
   form,
@@ -164,32 +166,14 @@ describe('Bring your own service through the UI: Create Service, a consumer conn
       });
 
       it('a consumer with Generate Keys connects to the new service in the Create Connection form', async () => {
-        await page
-          .locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions')
-          .getByRole('button', { name: 'Create External Consumer' })
-          .first()
-          .click();
+        await createExternalConsumer(page, CONSUMER);
         let f = form(page);
-        await f.getByRole('heading', { name: 'Create an External Consumer' }).waitFor({ timeout: 30_000 });
-        await f.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
-        await f.locator('#displayName').click();
-        await page.keyboard.type(CONSUMER);
-        await f.getByText('Create', { exact: true }).click();
-        f = form(page);
         await f.locator('#generate-keys-development').click({ timeout: 30_000 });
         f = form(page);
         await f.locator('#secret-value').waitFor({ timeout: 30_000 });
         await f.getByText('Back to Overview').click();
-        await form(page).locator('#create-connection').click({ timeout: 30_000 });
-        f = form(page);
-        await f.getByRole('heading', { name: 'Create Connection' }).waitFor({ timeout: 30_000 });
-        await f.locator('#service vscode-option', { hasText: SERVICE }).waitFor({ state: 'attached', timeout: 30_000 });
         // Two services now (the sample one too): search for ours, as the field says.
-        await f.locator('#service').click();
-        await page.keyboard.type('Inventory');
-        await page.keyboard.press('ArrowDown'); // the first service found
-        await page.keyboard.press('Enter');
-        await f.locator('#endpointName vscode-option', { hasText: 'api' }).waitFor({ state: 'attached', timeout: 30_000 });
+        f = await chooseServiceToConnect(page, SERVICE, 'Inventory', 'api');
         assert.equal(await value(f, '#name'), SERVICE, 'a name suggested from the service');
         await f.locator('#create').click();
         await f.getByText(`Connection "${SERVICE}" created.`).waitFor({ timeout: 30_000 });

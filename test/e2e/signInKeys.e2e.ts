@@ -22,7 +22,10 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { issuerUrl, paths } from '../../src/api/routes';
 import { openWorkbench, type Workbench } from '../harness/workbench';
+import { BROWSER_APP_INDEX_HTML, BROWSER_APP_MODULES } from '../snippets/fixtures/browserApp';
 import {
+  chooseServiceToConnect,
+  createExternalConsumer,
   createOrganization,
   expandTreeRow,
   fillFileDialog,
@@ -56,18 +59,6 @@ const BAD_CSV = `username,password,groups,first_name,last_name,email
 "rhodey","rhodey-password","[qa]","James","Rhodes","rhodey@stark.example"
 "vision","short","","","",""
 `;
-
-/** The page a user writes around the Browser App snippet, as its header asks; an import map stands in for a bundler. */
-const INDEX_HTML = `<!doctype html>
-<html><head><meta charset="utf-8"><title>Stark Web App</title>
-<script type="importmap">{"imports":{"oidc-client-ts":"/modules/oidc-client-ts.js","jwt-decode":"/modules/jwt-decode.js"}}</script>
-<script src="config.js"></script>
-<script type="module" src="app.js"></script>
-</head><body>
-<p id="user"></p>
-<button id="sign-in" hidden>Sign In</button> <button id="sign-out" hidden>Sign Out</button> <button id="call" disabled>Call the service</button>
-<pre id="answer"></pre>
-</body></html>`;
 
 /** The admin token of the local control plane the extension started, from its data folder under the user data. */
 function adminToken(userDataDir: string): string {
@@ -112,8 +103,7 @@ function serveApp(workspace: string): Server {
     '/': path.join(workspace, 'index.html'),
     '/config.js': path.join(workspace, 'config.js'),
     '/app.js': path.join(workspace, 'app.js'),
-    '/modules/oidc-client-ts.js': path.join(REPO, 'node_modules/oidc-client-ts/dist/esm/oidc-client-ts.js'),
-    '/modules/jwt-decode.js': path.join(REPO, 'node_modules/jwt-decode/build/esm/index.js'),
+    ...BROWSER_APP_MODULES,
   };
   return createServer((req, res) => {
     const file = files[(req.url ?? '/').split('?')[0]!];
@@ -200,18 +190,8 @@ describe('A web app and a native app sign a test user in, walked through the wor
           type: 'service',
           endpoints: [{ name: 'api', visibility: 'Project', upstreamUrls: { development: service.url } }],
         });
-        await page
-          .locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions')
-          .getByRole('button', { name: 'Create External Consumer' })
-          .first()
-          .click();
-        let f = form(page);
-        await f.getByRole('heading', { name: 'Create an External Consumer' }).waitFor({ timeout: 30_000 });
-        await f.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
-        await f.locator('#displayName').click();
-        await page.keyboard.type(CONSUMER);
-        await f.getByText('Create', { exact: true }).click();
-        f = form(page);
+        await createExternalConsumer(page, CONSUMER);
+        const f = form(page);
         await f.locator('#generate-keys-development').click({ timeout: 30_000 });
         await form(page).locator('#secret-value').waitFor({ timeout: 30_000 });
         await form(page).getByText('Back to Overview').click();
@@ -297,15 +277,7 @@ describe('A web app and a native app sign a test user in, walked through the wor
 
       it('Create Connection in the form, to a service of the test’s own', async () => {
         await treeContextMenu(page, CONSUMER, 'Open Overview');
-        await form(page).locator('#create-connection').click({ timeout: 30_000 });
-        const f = form(page);
-        await f.getByRole('heading', { name: 'Create Connection' }).waitFor({ timeout: 30_000 });
-        await f.locator('#service vscode-option', { hasText: SERVICE }).waitFor({ state: 'attached', timeout: 30_000 });
-        await f.locator('#service').click();
-        await page.keyboard.type('Armory');
-        await page.keyboard.press('ArrowDown');
-        await page.keyboard.press('Enter');
-        await f.locator('#endpointName vscode-option', { hasText: 'api' }).waitFor({ state: 'attached', timeout: 30_000 });
+        const f = await chooseServiceToConnect(page, SERVICE, 'Armory', 'api');
         await f.locator('#create').click();
         await f.getByText(`Connection "${SERVICE}" created.`).waitFor({ timeout: 30_000 });
       });
@@ -332,7 +304,7 @@ describe('A web app and a native app sign a test user in, walked through the wor
         await page.locator('.editor-instance .view-lines', { hasText: 'UserManager' }).first().waitFor({ timeout: 30_000 });
         await saveAs(page, path.join(workbench.workspace, 'app.js'));
         await shot('05-browser-app-snippet');
-        writeFileSync(path.join(workbench.workspace, 'index.html'), INDEX_HTML);
+        writeFileSync(path.join(workbench.workspace, 'index.html'), BROWSER_APP_INDEX_HTML);
       });
 
       it('the browser app on localhost: Sign In at the provider on 127.0.0.1 as a test user, the service answer on the page, Sign Out', async () => {

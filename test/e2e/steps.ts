@@ -56,6 +56,40 @@ export async function createOrganization(page: Page, name: string): Promise<void
   await page.locator('.part.sidebar').getByText(name).first().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
+/** A button of the Choreo view's title bar (Create External Consumer, Refresh, …). */
+export function viewTitleButton(page: Page, name: string): Locator {
+  return page.locator('.part.sidebar .title-actions, .part.sidebar .pane-header .actions').getByRole('button', { name }).first();
+}
+
+/** The view's Create External Consumer, its form answered with a display name, Create: waits for the new Overview. */
+export async function createExternalConsumer(page: Page, displayName: string): Promise<void> {
+  await viewTitleButton(page, 'Create External Consumer').click();
+  const f = form(page);
+  await f.getByRole('heading', { name: 'Create an External Consumer' }).waitFor({ timeout: 30_000 });
+  await f.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+  await f.locator('#displayName').click();
+  await page.keyboard.type(displayName);
+  await f.getByText('Create', { exact: true }).click();
+  await form(page).getByRole('heading', { name: 'Authentication Configurations' }).waitFor({ timeout: 30_000 });
+}
+
+/**
+ * From a consumer's Overview, Create Connection, and the service found by typing `search` in its field (as the field
+ * says, once there are several), with its endpoint `endpoint`. Leaves the form to be checked and created.
+ */
+export async function chooseServiceToConnect(page: Page, service: string, search: string, endpoint: string): Promise<FrameLocator> {
+  await form(page).locator('#create-connection').click({ timeout: 30_000 });
+  const f = form(page);
+  await f.getByRole('heading', { name: 'Create Connection' }).waitFor({ timeout: 30_000 });
+  await f.locator('#service vscode-option', { hasText: service }).waitFor({ state: 'attached', timeout: 30_000 });
+  await f.locator('#service').click();
+  await page.keyboard.type(search);
+  await page.keyboard.press('ArrowDown'); // the first service found
+  await page.keyboard.press('Enter');
+  await f.locator('#endpointName vscode-option', { hasText: endpoint }).waitFor({ state: 'attached', timeout: 30_000 });
+  return f;
+}
+
 /** The rows of the Choreo view whose label is exactly `label` (the deepest last). */
 export function treeRows(page: Page, label: string) {
   return page.locator('.part.sidebar .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });

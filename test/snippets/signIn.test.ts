@@ -33,6 +33,7 @@ import {
 import { browserConfigValues, connectionVariables, renderBrowserConfig, renderConnectionFile, snippetById, type SignInSnippetId } from '../../src/snippets';
 import { launchBrowser } from '../harness/browser';
 import { ControlPlane, tempDir } from '../controlPlane/helpers/controlPlane';
+import { BROWSER_APP_INDEX_HTML, BROWSER_APP_MODULES } from './fixtures/browserApp';
 import { startEdgeProxy, type EdgeProxy } from './fixtures/edgeProxy';
 import { closeServer, listen } from './fixtures/servers';
 import { SIGN_IN_AUDIENCE, startSignInProvider, type AppKind, type SignInProvider } from './fixtures/signInProvider';
@@ -415,11 +416,14 @@ describe('snippets of apps that sign people in, run against a real identity prov
         assert.equal(values.issuerUrl, provider.issuer);
         assert.equal(values.redirectUrl, `${origin}/`);
         const files: Record<string, [string, string]> = {
-          '/': ['text/html', indexHtml()],
+          '/': ['text/html', BROWSER_APP_INDEX_HTML],
           '/config.js': ['text/javascript', renderBrowserConfig(values, CONNECTION_NAME, ENVIRONMENT)],
           '/app.js': ['text/javascript', renderConnectionFile('browser-app-oidc-client-ts', app.config, SERVICE_PATH)],
-          '/modules/oidc-client-ts.js': ['text/javascript', await readFile(path.join(REPO, 'node_modules/oidc-client-ts/dist/esm/oidc-client-ts.js'), 'utf8')],
-          '/modules/jwt-decode.js': ['text/javascript', await readFile(path.join(REPO, 'node_modules/jwt-decode/build/esm/index.js'), 'utf8')],
+          ...Object.fromEntries(
+            await Promise.all(
+              Object.entries(BROWSER_APP_MODULES).map(async ([url, file]) => [url, ['text/javascript', await readFile(file, 'utf8')]] as const),
+            ),
+          ),
         };
         assert.ok(!/secret\s*:/i.test(files['/config.js']![1]), 'config.js carries no secret');
         site.on('request', (req, res) => {
@@ -468,17 +472,3 @@ describe('snippets of apps that sign people in, run against a real identity prov
     });
   }
 });
-
-/** The page a user writes around the snippet: config.js first, then the module; an import map stands in for a bundler. */
-function indexHtml(): string {
-  return `<!doctype html>
-<html><head><meta charset="utf-8"><title>Greeting</title>
-<script type="importmap">{"imports":{"oidc-client-ts":"/modules/oidc-client-ts.js","jwt-decode":"/modules/jwt-decode.js"}}</script>
-<script src="config.js"></script>
-<script type="module" src="app.js"></script>
-</head><body>
-<p id="user"></p>
-<button id="sign-in" hidden>Sign In</button> <button id="sign-out" hidden>Sign Out</button> <button id="call" disabled>Call the service</button>
-<pre id="answer"></pre>
-</body></html>`;
-}
