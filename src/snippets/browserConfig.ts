@@ -3,8 +3,14 @@
 import type { ConnectionConfig } from '../api/connections';
 import { connectionValue } from './connectionValues';
 import * as l10n from '@vscode/l10n';
+import browserAppPage from './templates/browser-app-page.html.tmpl';
 
 export const CONFIG_JS_FILE_NAME = 'config.js';
+
+/** The page the Browser App snippet runs in (config.js, then app.js, and the elements it uses), written beside
+ * config.js when the keys sign people in and the folder has no index.html: a new user's app then runs as written. */
+export const BROWSER_APP_PAGE_FILE_NAME = 'index.html';
+export const BROWSER_APP_PAGE: string = browserAppPage;
 
 export const BROWSER_SECRET_WARNING =
   // One literal: the bundle's key is the call's first argument as written (l10n-dev reads no concatenation).

@@ -29,6 +29,8 @@ export {
 } from './componentYaml';
 export { connectionValue, connectionVariables, type ConnectionVariables } from './connectionValues';
 export {
+  BROWSER_APP_PAGE,
+  BROWSER_APP_PAGE_FILE_NAME,
   BROWSER_SECRET_WARNING,
   CONFIG_JS_FILE_NAME,
   browserConfigNames,

@@ -138,13 +138,26 @@ async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: Conn
 
 /**
  * Write config.js for a browser app: the service URL, token URL and Client ID of one environment (and, when the keys
- * can sign people in, the issuer and the callback URL) as `window.configs`, replacing the folder's config.js; never the secret (a browser app's files are public). Refused,
+ * can sign people in, the issuer and the callback URL) as `window.configs`, replacing the folder's config.js; never the secret (a browser app's files are public).
+ * Keys that sign people in also get index.html, the Browser App snippet's page, where the folder has none. Refused,
  * naming what is missing, while the consumer has no keys there.
  */
-export async function writeBrowserConfig(ctx: UseCaseContext, target: ConnectionInEnvironment, o: { folder: Uri }): Promise<{ file: Uri; warning: string }> {
+export async function writeBrowserConfig(
+  ctx: UseCaseContext,
+  target: ConnectionInEnvironment,
+  o: { folder: Uri },
+): Promise<{ file: Uri; page?: Uri; warning: string }> {
   requireTrust(ctx, l10n.t('Writing config.js'));
-  const { browserConfigNames, browserConfigValues, connectionValue, renderBrowserConfig, CONFIG_JS_FILE_NAME, BROWSER_SECRET_WARNING } =
-    await import('../snippets/index.js');
+  const {
+    browserConfigNames,
+    browserConfigValues,
+    connectionValue,
+    renderBrowserConfig,
+    BROWSER_APP_PAGE,
+    BROWSER_APP_PAGE_FILE_NAME,
+    CONFIG_JS_FILE_NAME,
+    BROWSER_SECRET_WARNING,
+  } = await import('../snippets/index.js');
   const { writeGeneratedFile } = await import('../snippets/vscodeInsert.js');
   const { Uri: Uris } = await import('vscode');
   const { ref, environment, environmentName } = target;
@@ -164,5 +177,20 @@ export async function writeBrowserConfig(ctx: UseCaseContext, target: Connection
   const file = Uris.joinPath(o.folder, CONFIG_JS_FILE_NAME);
   await writeGeneratedFile(file, renderBrowserConfig(values, ref.connection.name, environment));
   ctx.log.info(`Wrote ${CONFIG_JS_FILE_NAME} for connection ${ref.connection.name} (${environment}): ${browserConfigNames(values).join(', ')}`);
+  // Keys that sign people in get the Browser App snippet's page too, unless the folder has a page of its own.
+  const page = values.issuerUrl ? Uris.joinPath(o.folder, BROWSER_APP_PAGE_FILE_NAME) : undefined;
+  if (page && !(await exists(page))) {
+    await writeGeneratedFile(page, BROWSER_APP_PAGE);
+    ctx.log.info(`Wrote ${BROWSER_APP_PAGE_FILE_NAME}, the Browser App snippet's page`);
+    return { file, page, warning: BROWSER_SECRET_WARNING };
+  }
   return { file, warning: BROWSER_SECRET_WARNING };
+}
+
+async function exists(uri: Uri): Promise<boolean> {
+  const { workspace } = await import('vscode');
+  return workspace.fs.stat(uri).then(
+    () => true,
+    () => false,
+  );
 }

@@ -3,9 +3,10 @@
 //   Create External Consumer (the form) → Generate Keys (its Overview) → Configure → Key settings: Authorization Code,
 //   Refresh Token, Public client, the browser app's callback URL (a refused URL said under its field first) and the
 //   native app's loopback one → Import Users from a CSV (a bad line first: nothing imported, the line named) → the
-//   Users row → Create Connection (the form) to a service of the test's own → Write config.js for a Browser App and
-//   Insert Connection Snippet (Browser App), saved as app.js → the app served by the test from another site (the app
-//   on localhost, the control plane on 127.0.0.1): Sign In → the sign-in page → a test user → back in the app → the
+//   Users row → Create Connection (the form) to a service of the test's own → Write config.js for a Browser App (and
+//   with it index.html, the snippet's page) and Insert Connection Snippet (Browser App), saved as app.js → the folder
+//   served as a static site from another site than the control plane's (the app on localhost, the control plane on
+//   127.0.0.1): Sign In → the sign-in page → a test user → back in the app → the
 //   service's answer through the gateway, cross-origin, on the page; the service got an X-JWT-Assertion naming that
 //   person, verified with the organization's JWKS → Sign Out.
 //   Then the native app: Insert Connection Snippet (Native App) saved as native-app.mjs, Write .env (a public
@@ -22,7 +23,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { issuerUrl, paths } from '../../src/api/routes';
 import { openWorkbench, type Workbench } from '../harness/workbench';
-import { BROWSER_APP_INDEX_HTML, BROWSER_APP_MODULES } from '../snippets/fixtures/browserApp';
+import { folderSite } from '../snippets/fixtures/servers';
 import {
   chooseServiceToConnect,
   createExternalConsumer,
@@ -94,25 +95,6 @@ async function startService(): Promise<{ server: Server; url: string; seen: Inco
   return { server, url: `http://127.0.0.1:${await listenOnLoopback(server, '127.0.0.1')}`, seen };
 }
 
-/**
- * The workspace served as a web server serves a built app: the user's index.html, config.js and app.js, and the
- * library the import map names from node_modules (what a bundler would put in the build).
- */
-function serveApp(workspace: string): Server {
-  const files: Record<string, string> = {
-    '/': path.join(workspace, 'index.html'),
-    '/config.js': path.join(workspace, 'config.js'),
-    '/app.js': path.join(workspace, 'app.js'),
-    ...BROWSER_APP_MODULES,
-  };
-  return createServer((req, res) => {
-    const file = files[(req.url ?? '/').split('?')[0]!];
-    if (!file) return void res.writeHead(404).end();
-    const type = file.endsWith('.html') ? 'text/html' : 'text/javascript';
-    res.writeHead(200, { 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' }).end(readFileSync(file, 'utf8'));
-  });
-}
-
 describe('A web app and a native app sign a test user in, walked through the workbench', function () {
   this.timeout(240_000);
 
@@ -143,7 +125,7 @@ describe('A web app and a native app sign a test user in, walked through the wor
         workbench = await openWorkbench({ settings: { 'workbench.colorTheme': t.theme } });
         page = workbench.page;
         // The site the browser app is served from: its origin goes into the key settings and the CORS check.
-        site = serveApp(workbench.workspace);
+        site = createServer(folderSite(workbench.workspace));
         origin = `http://localhost:${await listenOnLoopback(site, '127.0.0.1')}`;
         // As after `npm install oidc-client-ts openid-client` in the user's folder.
         symlinkSync(path.join(REPO, 'node_modules'), path.join(workbench.workspace, 'node_modules'), 'dir');
@@ -296,6 +278,8 @@ describe('A web app and a native app sign a test user in, walked through the wor
         assert.ok(config.includes(`issuerUrl: "${issuerUrl(controlPlaneUrl, ORG_HANDLE)}"`), config);
         assert.match(config, new RegExp(`redirectUrl: "${origin}/"`));
         assert.doesNotMatch(config, /secret\s*:/i, 'config.js holds no secret');
+        // Keys that sign people in: the snippet's page came with config.js (nothing of the test's own is served).
+        assert.match(readFileSync(path.join(workbench.workspace, 'index.html'), 'utf8'), /<script type="module" src="app.js">/);
 
         await runCommand(page, 'View: Close All Editors');
         await treeContextMenu(page, SERVICE, 'Insert Connection Snippet', 1);
@@ -304,7 +288,6 @@ describe('A web app and a native app sign a test user in, walked through the wor
         await page.locator('.editor-instance .view-lines', { hasText: 'UserManager' }).first().waitFor({ timeout: 30_000 });
         await saveAs(page, path.join(workbench.workspace, 'app.js'));
         await shot('05-browser-app-snippet');
-        writeFileSync(path.join(workbench.workspace, 'index.html'), BROWSER_APP_INDEX_HTML);
       });
 
       it('the browser app on localhost: Sign In at the provider on 127.0.0.1 as a test user, the service answer on the page, Sign Out', async () => {

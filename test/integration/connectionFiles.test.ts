@@ -128,6 +128,7 @@ describe('Connection files: component.yaml and config.js', function () {
       environment: 'development',
     });
     assert.ok(secret && !text.includes(secret), 'no secret in config.js');
+    assert.equal(existsSync(path.join(folder, 'index.html')), false, 'no sign-in page for keys that sign no one in');
   });
 
   it('Insert Snippet refuses a sign-in snippet while the keys allow only Client Credentials, and inserts nothing', async () => {
@@ -163,12 +164,23 @@ describe('Connection files: component.yaml and config.js', function () {
     const code = vscode.window.activeTextEditor!.document.getText();
     assert.match(code, /requireEnv\('CHOREO_GREETING_ISSUERURL'\)/);
     assert.ok(!code.includes('CONSUMERSECRET'), 'a native app keeps no secret');
-    const written = await vscode.commands.executeCommand<{ file: string }>('choreo.writeBrowserConfig', target(), { show: false });
+    const written = await vscode.commands.executeCommand<{ file: string; page?: string }>('choreo.writeBrowserConfig', target(), { show: false });
     assert.ok(written, api.failures.last?.message);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval -- runs the written config.js as a page would, to read what it sets
     const configs = new Function('window', `${readFileSync(configJs(), 'utf8')}; return window.configs;`)({}) as Record<string, string>;
     assert.deepEqual(Object.keys(configs), ['apiUrl', 'tokenUrl', 'consumerKey', 'issuerUrl'], 'no redirectUrl: the external provider keeps its callback URLs');
     assert.equal(configs.issuerUrl, idp.issuer);
     assert.equal(configs.consumerKey, 'stark-web-app');
+    // Keys that sign people in: the Browser App snippet's page beside config.js, loading config.js before app.js.
+    const index = path.join(folder, 'index.html');
+    assert.equal(written.page, index);
+    const page = readFileSync(index, 'utf8');
+    assert.ok(page.indexOf('<script src="config.js">') < page.indexOf('<script type="module" src="app.js">'), page);
+    for (const id of ['user', 'sign-in', 'sign-out', 'call', 'answer']) assert.match(page, new RegExp(`id="${id}"`));
+    // A page of the user's own is never replaced.
+    writeFileSync(index, '<!doctype html><p>mine</p>');
+    const again = await vscode.commands.executeCommand<{ file: string; page?: string }>('choreo.writeBrowserConfig', target(), { show: false });
+    assert.equal(again?.page, undefined);
+    assert.equal(readFileSync(index, 'utf8'), '<!doctype html><p>mine</p>');
   });
 });

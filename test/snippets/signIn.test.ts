@@ -30,12 +30,20 @@ import {
   issuerUrl,
   paths,
 } from '../../src/api';
-import { browserConfigValues, connectionVariables, renderBrowserConfig, renderConnectionFile, snippetById, type SignInSnippetId } from '../../src/snippets';
+import {
+  BROWSER_APP_PAGE,
+  BROWSER_APP_PAGE_FILE_NAME,
+  browserConfigValues,
+  connectionVariables,
+  renderBrowserConfig,
+  renderConnectionFile,
+  snippetById,
+  type SignInSnippetId,
+} from '../../src/snippets';
 import { launchBrowser } from '../harness/browser';
 import { ControlPlane, tempDir } from '../controlPlane/helpers/controlPlane';
-import { BROWSER_APP_INDEX_HTML, BROWSER_APP_MODULES } from './fixtures/browserApp';
 import { startEdgeProxy, type EdgeProxy } from './fixtures/edgeProxy';
-import { closeServer, listen } from './fixtures/servers';
+import { closeServer, folderSite, listen } from './fixtures/servers';
 import { SIGN_IN_AUDIENCE, startSignInProvider, type AppKind, type SignInProvider } from './fixtures/signInProvider';
 import { startUpstream, UPSTREAM_BASE_PATH, type Upstream } from './fixtures/upstream';
 
@@ -415,22 +423,16 @@ describe('snippets of apps that sign people in, run against a real identity prov
         assert.ok(values, 'config.js can be written');
         assert.equal(values.issuerUrl, provider.issuer);
         assert.equal(values.redirectUrl, `${origin}/`);
-        const files: Record<string, [string, string]> = {
-          '/': ['text/html', BROWSER_APP_INDEX_HTML],
-          '/config.js': ['text/javascript', renderBrowserConfig(values, CONNECTION_NAME, ENVIRONMENT)],
-          '/app.js': ['text/javascript', renderConnectionFile('browser-app-oidc-client-ts', app.config, SERVICE_PATH)],
-          ...Object.fromEntries(
-            await Promise.all(
-              Object.entries(BROWSER_APP_MODULES).map(async ([url, file]) => [url, ['text/javascript', await readFile(file, 'utf8')]] as const),
-            ),
-          ),
-        };
-        assert.ok(!/secret\s*:/i.test(files['/config.js']![1]), 'config.js carries no secret');
-        site.on('request', (req, res) => {
-          const file = files[(req.url ?? '/').split('?')[0]!];
-          if (!file) return void res.writeHead(404).end();
-          res.writeHead(200, { 'content-type': `${file[0]}; charset=utf-8`, 'cache-control': 'no-store' }).end(file[1]);
-        });
+        // The folder as the user has it: the page and config.js Write config.js writes, the snippet saved as app.js,
+        // oidc-client-ts installed; served as a static site.
+        const dir = await mkdtemp(path.join(workDir, `${name}-`));
+        const configJs = renderBrowserConfig(values, CONNECTION_NAME, ENVIRONMENT);
+        assert.ok(!/secret\s*:/i.test(configJs), 'config.js carries no secret');
+        await writeFile(path.join(dir, BROWSER_APP_PAGE_FILE_NAME), BROWSER_APP_PAGE);
+        await writeFile(path.join(dir, 'config.js'), configJs);
+        await writeFile(path.join(dir, 'app.js'), renderConnectionFile('browser-app-oidc-client-ts', app.config, SERVICE_PATH));
+        await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+        site.on('request', folderSite(dir));
 
         const page = await browser.newPage();
         const errors: string[] = [];
