@@ -13,6 +13,9 @@
  *     With --users-idp (the Well-Known URL of the team's OIDC provider) and --users-client-id (the extension's public
  *     client there) people sign in with that provider and get roles per organization; --users-audience is the `aud`
  *     of its access tokens for this server (default: the client ID).
+ *     --trusted-proxy ADDRESS[,ADDRESS…] (IPs or CIDR ranges) names the reverse proxies in front: a request from one
+ *     of them is counted (sign-in throttle) and audited under the X-Forwarded-For address its proxies saw
+ *     (http/clientAddress.ts); from any other peer the header is ignored.
  *   serve --database-url URL --encryption-key-file FILE [--host …] [--port …] [--public-url URL]
  *     A replica of a team control plane on PostgreSQL (README, "Run a team control plane"). The URL may instead come
  *     from CHOREO_DATABASE_URL and the key from CHOREO_ENCRYPTION_KEY, which keeps the password out of `ps`.
@@ -31,7 +34,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { paths } from '../api/routes';
+import type { BlockList } from 'node:net';
 import { ADMIN_TOKEN_FILE } from './http/auth';
+import { parseTrustedProxies } from './http/clientAddress';
 import { SigningKeys } from './idp/signingKeys';
 import { coreCollections } from './domain/records';
 import { modules } from './routes';
@@ -49,9 +54,9 @@ const DEFAULT_PORT = 7480;
 const DATABASE_URL_ENV = 'CHOREO_DATABASE_URL';
 const USAGE = `Usage:
   controlPlane serve --data DIR [--host 127.0.0.1] [--port ${DEFAULT_PORT}] [--public-url URL] [--sample-service] [--allow-private-addresses]
-                     [--users-idp WELL_KNOWN_URL --users-client-id ID [--users-audience AUD]]
+                     [--users-idp WELL_KNOWN_URL --users-client-id ID [--users-audience AUD]] [--trusted-proxy ADDRESS[,ADDRESS…]]
   controlPlane serve --database-url URL --encryption-key-file FILE [--host …] [--port …] [--public-url URL] [--allow-private-addresses]
-                     [--users-idp …]
+                     [--users-idp …] [--trusted-proxy …]
   controlPlane migrate --database-url URL
   controlPlane admin-token --database-url URL
   controlPlane export --data DIR --out FILE
@@ -108,6 +113,7 @@ async function serve(args: string[]): Promise<number> {
       'users-idp': { type: 'string' },
       'users-client-id': { type: 'string' },
       'users-audience': { type: 'string' },
+      'trusted-proxy': { type: 'string' },
       // Journal size that triggers compaction into a snapshot (tests make it small).
       'compact-bytes': { type: 'string' },
       'database-url': { type: 'string' },
@@ -132,6 +138,12 @@ async function serve(args: string[]): Promise<number> {
     );
   }
   if (values['users-audience'] !== undefined && values['users-idp'] === undefined) throw new UsageError('--users-audience needs --users-idp.');
+  let trustedProxies: BlockList | undefined;
+  try {
+    trustedProxies = values['trusted-proxy'] === undefined ? undefined : parseTrustedProxies(values['trusted-proxy']);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const count = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
     const n = Number(v);
@@ -155,6 +167,7 @@ async function serve(args: string[]): Promise<number> {
     compactBytes: values['compact-bytes'] ? Number(values['compact-bytes']) : undefined,
     sampleService: values['sample-service'],
     allowPrivateAddresses: values['allow-private-addresses'],
+    trustedProxies,
     usersIdp: values['users-idp'] ? { wellKnownUrl: values['users-idp'], clientId: values['users-client-id']!, audience: values['users-audience'] } : undefined,
   });
   process.stdout.write(`${READY_PREFIX}${running.url}\n`);

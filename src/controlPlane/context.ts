@@ -5,6 +5,7 @@ import type { Router } from './http/router';
 import type { OutboundPolicy } from './http/addressRule';
 import type { UpstreamConnect } from './gateway/upstream/connector';
 import type { UsersIdp } from './members/usersIdp';
+import type { ClientAddress } from './http/clientAddress';
 
 export interface ControlPlaneContext {
   store: Store;
@@ -26,6 +27,9 @@ export interface ControlPlaneContext {
   proveIdentity?(challenge: string): string;
   /** `serve --users-idp`: the team's identity provider, which signs people in (members/usersIdp.ts). */
   usersIdp?: UsersIdp;
+  /** The address a request is from, for the sign-in throttle and the audit log: the socket's, or behind a
+   * `--trusted-proxy` the forwarded one (http/clientAddress.ts). */
+  clientAddress: ClientAddress;
 }
 
 /** A feature of the control plane: the collections it stores and the routes it answers. */

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, BlockList } from 'node:net';
 import * as path from 'node:path';
 import { Cascade, ControlPlaneContext } from './context';
 import { registerCoreCascades } from './domain/cascades';
@@ -14,6 +14,7 @@ import { identityProof } from '../api/identityProof';
 import { ApiError, sendError } from './http/errors';
 import { headerValue } from './http/headers';
 import { HostCheck } from './http/hostCheck';
+import { clientAddressBehind } from './http/clientAddress';
 import { answerError, Router, type AfterAccessCheck } from './http/router';
 import { BuiltInClient, ClientLookup, TokenEndpoint } from './idp/tokenEndpoint';
 import { ProviderCors } from './idp/browserOrigins';
@@ -52,6 +53,8 @@ export interface ServeOptions {
   network?: { resolve?: Resolve; upstreamConnect?: UpstreamConnect };
   /** The team's identity provider, which signs people in (--users-idp, --users-client-id, --users-audience). */
   usersIdp?: UsersIdpOptions;
+  /** `--trusted-proxy`: the reverse proxies whose X-Forwarded-For names the client (http/clientAddress.ts). */
+  trustedProxies?: BlockList;
   /** Tests only (no command-line flag): holds a request between its access check and its handler. */
   afterAccessCheck?: AfterAccessCheck;
 }
@@ -122,16 +125,17 @@ export async function startControlPlane(options: ServeOptions): Promise<RunningC
         resolve: options.network?.resolve,
       },
       upstreamConnect: options.network?.upstreamConnect,
+      clientAddress: clientAddressBehind(options.trustedProxies),
       proveIdentity: backend.adminToken === undefined ? undefined : (challenge) => identityProof(backend.adminToken!, challenge),
     };
     // Team members: people signed in with the team's identity provider, their tokens, roles and the audit log.
     if (options.usersIdp) {
       ctx.usersIdp = new UsersIdp(options.usersIdp);
-      authenticators.push(new UserTokenAuthenticator(ctx.usersIdp, store));
+      authenticators.push(new UserTokenAuthenticator(ctx.usersIdp, store, ctx.clientAddress));
       void ctx.usersIdp.provider().catch((err: Error) => console.error(`control plane: ${err.message} (tried again on the next sign-in)`));
     }
     authenticators.push(new PersonalAccessTokenAuthenticator(store));
-    const router = new Router(authenticators, new MembersGuard(store), options.afterAccessCheck);
+    const router = new Router(authenticators, new MembersGuard(store, ctx.clientAddress), options.afterAccessCheck);
     for (const m of modules) m.register(router, ctx);
 
     const builtInClient = (r: AuthConfigRecord | undefined): BuiltInClient | undefined => {

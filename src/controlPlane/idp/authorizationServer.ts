@@ -23,6 +23,7 @@ import { indexKey } from '../store/collection';
 import { MissingRecord, UniqueViolation, type Store, type WriteOp } from '../store/store';
 import { clientSecretMatches } from './clientSecret';
 import { ClientThrottle } from './clientThrottle';
+import type { ClientAddress } from '../http/clientAddress';
 import { NO_USER_HASH, passwordMatches } from './passwords';
 import {
   IDP,
@@ -131,6 +132,7 @@ export class AuthorizationServer {
     private readonly store: Store,
     private readonly baseUrl: string,
     keys: SigningKeys,
+    private readonly clientAddress: ClientAddress,
     readonly throttle = new SignInThrottle(),
   ) {
     this.tokens = new UserTokens(baseUrl, keys);
@@ -334,7 +336,7 @@ export class AuthorizationServer {
     }
     const username = (form.get('username') ?? '').trim().slice(0, 100);
     const password = form.get('password') ?? '';
-    const address = req.socket.remoteAddress ?? '';
+    const address = this.clientAddress(req);
     const waitMs = this.throttle.retryAfterMs(username, address);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
@@ -763,6 +765,6 @@ const invalidGrant = (description: string) => new OAuthError(400, 'invalid_grant
 const servers = new WeakMap<ControlPlaneContext, AuthorizationServer>();
 export function authorizationServer(ctx: ControlPlaneContext): AuthorizationServer {
   let server = servers.get(ctx);
-  if (!server) servers.set(ctx, (server = new AuthorizationServer(ctx.store, ctx.baseUrl, ctx.signingKeys)));
+  if (!server) servers.set(ctx, (server = new AuthorizationServer(ctx.store, ctx.baseUrl, ctx.signingKeys, ctx.clientAddress)));
   return server;
 }

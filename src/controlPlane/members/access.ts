@@ -11,6 +11,7 @@ import { ApiError, notFound } from '../http/errors';
 import type { Guard, RouteContext, WriteChecks } from '../http/router';
 import type { Store } from '../store/store';
 import { auditRecord, recordWrite } from './audit';
+import type { ClientAddress } from '../http/clientAddress';
 import { adminNames, lowerRole, membershipOf, personName, signedIn } from './membership';
 import { M } from './records';
 import type { UsersIdp } from './usersIdp';
@@ -28,18 +29,22 @@ export class UserTokenAuthenticator implements Authenticator {
   constructor(
     private readonly idp: UsersIdp,
     private readonly store: Store,
+    private readonly clientAddress: ClientAddress,
   ) {}
 
   async authenticate(token: string, req: IncomingMessage): Promise<Principal | undefined> {
     const claims = await this.idp.verify(token);
     if (!claims) return undefined;
-    const user = await signedIn(this.store, claims, req);
+    const user = await signedIn(this.store, claims, this.clientAddress(req));
     return { kind: 'user', id: user.id, name: personName(user), account: { subject: user.subject, issuer: user.issuer } };
   }
 }
 
 export class MembersGuard implements Guard {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly clientAddress: ClientAddress,
+  ) {}
 
   async authorize(ctx: RouteContext, access: Access): Promise<WriteChecks> {
     const p = ctx.principal!;
@@ -103,6 +108,6 @@ export class MembersGuard implements Guard {
 
   async written(ctx: RouteContext, route: string, status: number): Promise<void> {
     const orgId = auditOrgs.get(ctx.req) ?? '';
-    await recordWrite(this.store, auditRecord(orgId, ctx.principal!, route, ctx.req, status));
+    await recordWrite(this.store, auditRecord(orgId, ctx.principal!, route, ctx.req, this.clientAddress(ctx.req), status));
   }
 }

@@ -21,11 +21,12 @@ function newestFirstKey(now: number): string {
 /** What the audit log calls a membership made when an invited person first signs in (no route is called for it). */
 export const INVITATION_ACCEPTED = 'sign-in: invitation accepted';
 
-export function auditRecord(orgId: string, principal: Principal, route: string, req: IncomingMessage, status: number): AuditRecord {
+/** `address`: the caller's, as http/clientAddress.ts tells it (behind a trusted proxy, the forwarded one). */
+export function auditRecord(orgId: string, principal: Principal, route: string, req: IncomingMessage, address: string, status: number): AuditRecord {
   const url = req.url ?? '';
   const q = url.indexOf('?');
   // The path only: a query string is not the API's and could carry anything.
-  return auditAt(orgId, principal, route, q === -1 ? url : url.slice(0, q), req.socket.remoteAddress ?? '', status);
+  return auditAt(orgId, principal, route, q === -1 ? url : url.slice(0, q), address, status);
 }
 
 function auditAt(orgId: string, principal: Principal, route: string, resource: string, address: string, status: number): AuditRecord {
@@ -51,15 +52,8 @@ function auditAt(orgId: string, principal: Principal, route: string, resource: s
 }
 
 /** The record of an invitation that became a membership at the person's sign-in: written in the same batch. */
-export function invitationAccepted(member: MemberRecord, principal: Principal, req: IncomingMessage | undefined): AuditRecord {
-  return auditAt(
-    member.orgId,
-    principal,
-    INVITATION_ACCEPTED,
-    `${API_PREFIX}/orgs/${member.orgHandle}/members/${member.id}`,
-    req?.socket.remoteAddress ?? '',
-    200,
-  );
+export function invitationAccepted(member: MemberRecord, principal: Principal, address: string): AuditRecord {
+  return auditAt(member.orgId, principal, INVITATION_ACCEPTED, `${API_PREFIX}/orgs/${member.orgHandle}/members/${member.id}`, address, 200);
 }
 
 export async function recordWrite(store: Store, record: AuditRecord): Promise<void> {

@@ -1,7 +1,6 @@
 /** Who belongs to an organization with which role: sign-in (which turns invitations into memberships), the role a
  * principal has, invitations, role changes and removals, with the rule that an organization keeps an Admin. */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { ROLE_NAMES, ROLES, type InviteMember, type Member, type Role, type User } from '../../api/members';
 import type { OrganizationRecord } from '../domain/records';
 import type { Principal } from '../http/auth';
@@ -16,7 +15,7 @@ export const lowerRole = (a: Role, b: Role): Role => (ROLES.indexOf(a) <= ROLES.
 
 /** The user a verified token names, made on first sign-in; an invitation by subject or verified email becomes a
  * membership then (and when the verified email changes). */
-export async function signedIn(store: Store, claims: PersonClaims, req?: IncomingMessage): Promise<UserRecord> {
+export async function signedIn(store: Store, claims: PersonClaims, address = ''): Promise<UserRecord> {
   const key = subjectKey(claims.issuer, claims.subject);
   const existing = await store.findUnique<UserRecord>(M.users, 'subject', key);
   const same = existing && existing.name === claims.name && existing.email === claims.email && existing.emailVerified === claims.emailVerified;
@@ -43,7 +42,7 @@ export async function signedIn(store: Store, claims: PersonClaims, req?: Incomin
       const member: MemberRecord = { ...invitation, userId: user.id, updatedAt: now };
       ops.push({ op: 'put', collection: M.members, record: member });
       const principal: Principal = { kind: 'user', id: user.id, name: personName(user), account: { subject: user.subject, issuer: user.issuer } };
-      ops.push({ op: 'put', collection: M.audit, record: invitationAccepted(member, principal, req) });
+      ops.push({ op: 'put', collection: M.audit, record: invitationAccepted(member, principal, address) });
     }
   }
   try {

@@ -60,11 +60,11 @@ export class SignInBrowser {
   }
 
   /** Opens the authorization URL; when the sign-in page comes, signs in. Answers the last answer (a redirect to the
-   * app, or a page). */
-  async signIn(authorizationUrl: string, username: string, password: string): Promise<Answer> {
-    const page = await this.request(authorizationUrl);
+   * app, or a page). `headers` go with both requests (e.g. the X-Forwarded-For a reverse proxy adds). */
+  async signIn(authorizationUrl: string, username: string, password: string, headers: Record<string, string> = {}): Promise<Answer> {
+    const page = await this.request(authorizationUrl, 'GET', undefined, headers);
     if (page.status !== 200) return page;
     const { action, interaction, csrf } = SignInBrowser.form(page.body);
-    return this.request(new URL(action, authorizationUrl).href, 'POST', { interaction, csrf, username, password });
+    return this.request(new URL(action, authorizationUrl).href, 'POST', { interaction, csrf, username, password }, headers);
   }
 }
