@@ -66,15 +66,19 @@ export class SignInThrottle {
     readonly perAddress = new ClientThrottle({ freeFailures: 30, baseDelayMs: 2_000, maxDelayMs: 15 * 60_000 }),
   ) {}
 
-  retryAfterMs(username: string, address: string, now = Date.now()): number {
-    return Math.max(this.perUserAndAddress.retryAfterMs(`${username.toLowerCase()} ${address}`, now), this.perAddress.retryAfterMs(address, now));
+  /** `users`: the user store the name is looked up in (organization and environment): one organization's `ann` is
+   * not another's, so guesses at one do not slow the other down, even from the same address. */
+  retryAfterMs(users: string, username: string, address: string, now = Date.now()): number {
+    return Math.max(this.perUserAndAddress.retryAfterMs(userKey(users, username, address), now), this.perAddress.retryAfterMs(address, now));
   }
 
-  failed(username: string, address: string, now = Date.now()): void {
-    this.perUserAndAddress.failed(`${username.toLowerCase()} ${address}`, now);
+  failed(users: string, username: string, address: string, now = Date.now()): void {
+    this.perUserAndAddress.failed(userKey(users, username, address), now);
     this.perAddress.failed(address, now);
   }
 }
+
+const userKey = (users: string, username: string, address: string) => `${users} ${username.toLowerCase()} ${address}`;
 
 /** RFC 8252 §7.3: a registered http://127.0.0.1 or http://[::1] callback matches on any port; others exactly. */
 export function callbackRegistered(registered: readonly string[], requested: string): boolean {
@@ -337,7 +341,8 @@ export class AuthorizationServer {
     const username = (form.get('username') ?? '').trim().slice(0, 100);
     const password = form.get('password') ?? '';
     const address = this.clientAddress(req);
-    const waitMs = this.throttle.retryAfterMs(username, address);
+    const users = `${client.config.orgId}/${client.config.environment}`;
+    const waitMs = this.throttle.retryAfterMs(users, username, address);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       return this.page(
@@ -358,7 +363,7 @@ export class AuthorizationServer {
     // Checked against a hash even when the user is unknown, so that the time taken does not tell which users exist.
     const matches = await passwordMatches(password, user?.passwordHash ?? NO_USER_HASH);
     if (!user || !matches) {
-      this.throttle.failed(username, address);
+      this.throttle.failed(users, username, address);
       return this.page(res, 401, org, client, interaction, csrf, {}, { username, error: 'Wrong username or password.' });
     }
     const now = Date.now();

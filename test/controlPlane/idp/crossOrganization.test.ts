@@ -136,4 +136,34 @@ describe('built-in identity provider: one organization against another', functio
     const users = (await cp.call('GET', paths.testUsers(ORG, ENV))).body as { items: { username: string }[] };
     assert.equal(users.items.filter((u) => u.username.startsWith('racer-')).length, 5);
   });
+  it("wrong passwords for one organization's ann do not slow the other's ann down, even from the same address", async () => {
+    const at = '127.0.0.41';
+    const tryAt = (org: string, password: string) =>
+      new SignInBrowser(at).signIn(authorizeUrl(org, apps[org]!.authConfiguration.clientId, pkce().challenge), ANN.username, password);
+    for (let i = 0; i < 6; i++) await tryAt(OTHER, `wrong guess ${i}`);
+    assert.equal((await tryAt(OTHER, OTHER_ANN.password)).status, 429, "the other organization's ann is slowed down at that address");
+    const mine = await tryAt(ORG, ANN.password);
+    assert.equal(mine.status, 303, `stark-industries' ann signs in from the same address: ${mine.body.slice(0, 200)}`);
+  });
+
+  it("deleting one organization's ann ends her sign-ins there only: the other's ann keeps refreshing", async () => {
+    const tokensOf = async (org: string, password: string) => {
+      const { code, verifier } = await signedIn(org, password);
+      const clientId = apps[org]!.authConfiguration.clientId;
+      const answer = await token(org, { grant_type: 'authorization_code', client_id: clientId, code, code_verifier: verifier, redirect_uri: CALLBACK });
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      return () => token(org, { grant_type: 'refresh_token', client_id: clientId, refresh_token: answer.body.refresh_token! });
+    };
+    const refreshMine = await tokensOf(ORG, ANN.password);
+    const refreshTheirs = await tokensOf(OTHER, OTHER_ANN.password);
+    assert.equal((await cp.call('DELETE', paths.testUser(OTHER, ENV, ANN.username))).status, 204);
+    assert.equal((await refreshTheirs()).body.error, 'invalid_grant', "the deleted ann's refresh token is refused");
+    const mine = await refreshMine();
+    assert.equal(mine.status, 200, `the other ann's is not: ${JSON.stringify(mine.body)}`);
+    const left = (await cp.call('GET', paths.testUsers(ORG, ENV))).body as { items: { username: string }[] };
+    assert.ok(
+      left.items.some((u) => u.username === ANN.username),
+      'and she is still a user',
+    );
+  });
 });
