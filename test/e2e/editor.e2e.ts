@@ -9,12 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ControlPlaneClient } from '../../src/client/controlPlaneClient';
 import { openWorkbench, type Workbench } from '../harness/workbench';
-import { createOrganization, openChoreoView, runCommand } from './steps';
-
-const THEMES = [
-  { id: 'light', theme: 'Default Light Modern' },
-  { id: 'dark', theme: 'Default Dark Modern' },
-] as const;
+import { createOrganization, openChoreoView, runCommand, THEMES } from './steps';
 
 /** The local control plane's data folder: the one under the user-data folder that holds its admin token. */
 function findFile(dir: string, name: string): string | undefined {

@@ -11,12 +11,8 @@ import type { Page } from 'playwright-core';
 import { paths } from '../../src/api/routes';
 import { openWorkbench, type Workbench } from '../harness/workbench';
 import { startExternalIdentityProvider, type ExternalIdentityProvider } from '../snippets/fixtures/externalIdentityProvider';
-import { answerDialog, createOrganization, expandTreeRow, form, openChoreoView, themeKind, treeContextMenu, treeRows } from './steps';
+import { answerDialog, createOrganization, expandTreeRow, form, openChoreoView, themeKind, THEMES, treeContextMenu, treeRows } from './steps';
 
-const THEMES = [
-  { id: 'light', theme: 'Default Light Modern', kind: 'vs' },
-  { id: 'dark', theme: 'Default Dark Modern', kind: 'vs-dark' },
-] as const;
 const ORG = 'Wayne Enterprises';
 const ORG_HANDLE = 'wayne-enterprises';
 

@@ -26,14 +26,10 @@ import {
   runCommand,
   saveAs,
   themeKind,
+  THEMES,
   treeContextMenu,
   treeRows,
 } from './steps';
-
-const THEMES = [
-  { id: 'light', theme: 'Default Light Modern', kind: 'vs' },
-  { id: 'dark', theme: 'Default Dark Modern', kind: 'vs-dark' },
-] as const;
 
 const SERVICE = 'Inventory API';
 const CONSUMER = 'Stark Web Shop';

@@ -37,15 +37,12 @@ import {
   runCommand,
   saveAs,
   themeKind,
+  THEMES,
   treeContextMenu,
   treeRows,
 } from './steps';
 
 const REPO = path.resolve(__dirname, '..', '..');
-const THEMES = [
-  { id: 'light', theme: 'Default Light Modern', kind: 'vs', colorScheme: 'light' },
-  { id: 'dark', theme: 'Default Dark Modern', kind: 'vs-dark', colorScheme: 'dark' },
-] as const;
 const ORG = 'Stark Industries';
 const ORG_HANDLE = 'stark-industries';
 const CONSUMER = 'Stark Web App';

@@ -2,6 +2,14 @@
 // from the palette, answer an input box, pick from a quick pick, reach the form in the visible webview panel.
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 
+/** The themes each walk is photographed in: VS Code's theme, the kind it puts on the workbench, and the colour scheme a
+ * page opened beside it (an app, a sign-in page) is shown in. */
+export const THEMES = [
+  { id: 'light', theme: 'Default Light Modern', kind: 'vs', colorScheme: 'light' },
+  { id: 'dark', theme: 'Default Dark Modern', kind: 'vs-dark', colorScheme: 'dark' },
+] as const;
+export const HIGH_CONTRAST = { id: 'hc', theme: 'Default High Contrast', kind: 'hc-black', colorScheme: 'dark' } as const;
+
 /** The form in the visible webview panel (VS Code nests the page in two iframes). */
 export function form(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready:visible').frameLocator('iframe#active-frame');

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { DEFAULT_KEY_SETTINGS, IssuedKeys, paths, type KeySettings } from '../../../src/api';
 import type { ControlPlane } from '../helpers/controlPlane';
+import { SignInBrowser } from './signInBrowser';
 
 export const ORG = 'stark-industries';
 export const ENV = 'development';
@@ -47,4 +48,44 @@ export async function organizationWithUser(cp: ControlPlane): Promise<void> {
 export function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/**
+ * `user` signs in to a public client of `org` at `baseUrl` (the authorization endpoint, the sign-in page, the code
+ * redeemed with its PKCE verifier at CALLBACK): the tokens.
+ */
+export async function signedInTokens(
+  baseUrl: string,
+  clientId: string,
+  o: { org?: string; user?: { username: string; password: string }; browser?: SignInBrowser } = {},
+): Promise<{ access_token: string; id_token: string; refresh_token?: string }> {
+  const issuer = `${baseUrl}/oauth2/${o.org ?? ORG}`;
+  const { verifier, challenge } = pkce();
+  const url = new URL(`${issuer}/authorize`);
+  for (const [k, v] of Object.entries({
+    response_type: 'code',
+    client_id: clientId,
+    redirect_uri: CALLBACK,
+    scope: 'openid',
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  }))
+    url.searchParams.set(k, v);
+  const user = o.user ?? ANN;
+  const answer = await (o.browser ?? new SignInBrowser()).signIn(url.href, user.username, user.password);
+  assert.equal(answer.status, 303, answer.body);
+  const res = await fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      client_id: clientId,
+      code: new URL(answer.location!).searchParams.get('code')!,
+      code_verifier: verifier,
+      redirect_uri: CALLBACK,
+    }),
+  });
+  const tokens = (await res.json()) as { access_token: string; id_token: string; refresh_token?: string };
+  assert.equal(res.status, 200, JSON.stringify(tokens));
+  return tokens;
 }

@@ -11,9 +11,8 @@ import { paths } from '../../../src/api';
 import { ControlPlane } from '../helpers/controlPlane';
 import { PostgresCluster } from '../helpers/postgres';
 import { gatewayCall, ORG, PROJECT, seed, startTeam, timeUntil, token, upstream, type Team } from '../helpers/team';
-import { ANN, CALLBACK, ENV, pkce, WEB_APP } from '../idp/fixture';
+import { ANN, ENV, signedInTokens, WEB_APP } from '../idp/fixture';
 import { call } from '../idp/gatewayProbe';
-import { SignInBrowser } from '../idp/signInBrowser';
 
 async function health(cp: ControlPlane): Promise<{ status: string; reason?: string }> {
   return (await fetch(`${cp.url}/healthz`)).json() as Promise<{ status: string; reason?: string }>;
@@ -192,34 +191,7 @@ describe('team control plane: the database away', function () {
     const s = await seed(a, up.url, 'signed-in-app', false);
     assert.equal((await a.call('PUT', paths.keySettings(ORG, PROJECT, s.consumer, ENV), WEB_APP)).status, 200);
     assert.equal((await a.call('POST', paths.testUsers(ORG, ENV), ANN)).status, 201);
-    const signIn = async () => {
-      const { verifier, challenge } = pkce();
-      const url = new URL(`${a.url}/oauth2/${ORG}/authorize`);
-      for (const [k, v] of Object.entries({
-        response_type: 'code',
-        client_id: s.clientId,
-        redirect_uri: CALLBACK,
-        scope: 'openid',
-        code_challenge: challenge,
-        code_challenge_method: 'S256',
-      }))
-        url.searchParams.set(k, v);
-      const answer = await new SignInBrowser().signIn(url.href, ANN.username, ANN.password);
-      assert.equal(answer.status, 303, answer.body);
-      const res = await fetch(`${a.url}/oauth2/${ORG}/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'authorization_code',
-          client_id: s.clientId,
-          code: new URL(answer.location!).searchParams.get('code')!,
-          code_verifier: verifier,
-          redirect_uri: CALLBACK,
-        }),
-      });
-      assert.equal(res.status, 200);
-      return ((await res.json()) as { access_token: string }).access_token;
-    };
+    const signIn = async () => (await signedInTokens(a.url, s.clientId)).access_token;
     const seen = await signIn();
     const unseen = await signIn();
     // B reads the first token's grant (and the consumer, its keys, the connection: all the second token needs too).
