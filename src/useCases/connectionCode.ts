@@ -102,15 +102,11 @@ function refuseSignInSnippet(target: ConnectionInEnvironment, id: string): never
  * layout stay; a file the writer cannot edit is said, and left as it was.
  */
 async function recordInComponentYaml(ctx: UseCaseContext, folder: Uri, ref: ConnectionTarget): Promise<ComponentYamlResult | undefined> {
-  const { workspace, Uri: Uris } = await import('vscode');
+  const { Uri: Uris } = await import('vscode');
   const { COMPONENT_YAML_PATH } = await import('../snippets/componentYaml.js');
   const { writeComponentYaml } = await import('../snippets/vscodeInsert.js');
   const { SnippetError } = await import('../snippets/errors.js');
-  try {
-    await workspace.fs.stat(Uris.joinPath(folder, ...COMPONENT_YAML_PATH.split('/')));
-  } catch {
-    return undefined;
-  }
+  if (!(await exists(Uris.joinPath(folder, ...COMPONENT_YAML_PATH.split('/'))))) return undefined;
   const { connection } = ref;
   const client = await ctx.client();
   const service = await client.getComponent(connection.serviceOrgHandle ?? ref.orgHandle, connection.serviceProjectHandle, connection.serviceComponentName);
